@@ -1,0 +1,136 @@
+"""Rakor: coordination meetings of regional planning agencies, from invitation to follow-up."""
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+from sqlalchemy import event
+
+from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    import config as config_module
+
+    config_class = config or config_module.config_from_env()
+    app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
+    _refuse_insecure_production(app, config_module.DEV_SECRET_KEY)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("UPLOAD_DIR"):
+        os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from rakor import errors, policy
+
+    errors.register(app)
+    app.before_request(policy.enforce_endpoint_access)
+
+    from rakor.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_insecure_production(app, dev_key):
+    if app.config.get("ENV_NAME") == "production":
+        key = app.config.get("SECRET_KEY")
+        if not key or key == dev_key or len(key) < 32:
+            raise RuntimeError(
+                "Refusing to start in production without a SECRET_KEY of at least 32 characters "
+                "(set SECRET_KEY in the environment; python -c 'import secrets; "
+                "print(secrets.token_hex(32))' makes one)."
+            )
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_transactions(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TZ"])
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+
+    from rakor.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(alternative_id):
+        user_id, _sep, token = alternative_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_token != token or not user.active:
+            return None
+        return user
+
+
+def _sqlite_transactions(engine):
+    """pysqlite's own transaction handling breaks SAVEPOINTs and SELECT-then-write; let
+    SQLAlchemy emit BEGIN itself (the recipe in SQLAlchemy's SQLite dialect docs)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def _select_locale():
+    from flask import current_app
+
+    lang = session.get("lang") if request else None
+    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app):
+    from rakor import models  # noqa: F401  (every model known to Alembic and relationships)
+    from rakor.admin import bp as admin_bp
+    from rakor.auth import bp as auth_bp
+    from rakor.main import bp as main_bp
+
+    for bp in (auth_bp, main_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app):
+    from flask_babel import get_locale
+
+    from rakor.core import formatting
+    from rakor.policy import can
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject():
+        return {
+            "current_locale": str(get_locale() or "id"),
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from rakor.core.forms import BaseForm, choices
+from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
+
+ROLE_LABELS = {
+    ADMIN: _l("Administrator"),
+    COMMITTEE: _l("Committee"),
+    DELEGATE: _l("Delegate"),
+    LEADERSHIP: _l("Leadership"),
+}
+
+
+def coerce_optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class UserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254), Email()])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=128)])
+
+
+class AgencyForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=60)])
+    region_id = SelectField(_l("Region"), coerce=coerce_optional_int, validators=[DataRequired()])

@@ -1,0 +1,173 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from rakor.admin import bp
+from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, UserForm
+from rakor.auth import services as account_services
+from rakor.auth.models import User
+from rakor.core.errors import DomainError
+from rakor.core.forms import add_domain_error, choices
+from rakor.extensions import db
+from rakor.policy import ADMIN, roles
+from rakor.regions.models import Agency, Region
+
+PER_PAGE = 50
+
+
+def _agency_choices():
+    agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
+    return choices([("", "—")] + [(a.id, a.name) for a in agencies])
+
+
+def _region_choices():
+    regions = db.session.scalars(select(Region).order_by(Region.kemendagri_code)).all()
+    return choices([("", "—")] + [(r.id, f"{r.kemendagri_code} {r.name}") for r in regions])
+
+
+def _get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+# --- users --------------------------------------------------------------------------------
+
+@bp.route("/users")
+@roles(ADMIN)
+def users():
+    q = request.args.get("q", "").strip()[:100]
+    stmt = select(User).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, q=q, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles(ADMIN)
+def user_new():
+    form = NewUserForm()
+    form.agency_id.choices = _agency_choices()
+    if form.validate_on_submit():
+        try:
+            account_services.create_user(
+                email=form.email.data, name=form.name.data, role=form.role.data,
+                agency_id=form.agency_id.data, password=form.password.data,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            add_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles(ADMIN)
+def user_edit(user_id):
+    user = _get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.agency_id.choices = _agency_choices()
+    if form.validate_on_submit():
+        try:
+            account_services.update_user(
+                user, name=form.name.data, email=form.email.data, role=form.role.data,
+                agency_id=form.agency_id.data,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            add_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("User saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles(ADMIN)
+def user_set_active(user_id):
+    user = _get_or_404(User, user_id)
+    want_active = request.form.get("active") == "1"
+    try:
+        account_services.set_active(user, want_active, current_user)
+    except DomainError as e:
+        db.session.rollback()
+        flash(str(e.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("User enabled.") if want_active else _("User disabled; their sessions have ended."),
+              "success")
+    return redirect(url_for("admin.users"))
+
+
+# --- agencies -----------------------------------------------------------------------------
+
+@bp.route("/agencies")
+@roles(ADMIN)
+def agencies():
+    stmt = select(Agency).join(Agency.region).order_by(Region.kemendagri_code, Agency.name)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/agencies.html", page=page)
+
+
+def _save_agency(form, agency):
+    duplicate = db.session.scalar(select(Agency).where(Agency.name == form.name.data))
+    if duplicate is not None and duplicate is not agency:
+        form.name.errors.append(_("An agency with this name already exists."))
+        return False
+    if db.session.get(Region, form.region_id.data) is None:
+        form.region_id.errors.append(_("Choose a region."))
+        return False
+    form.populate_obj(agency)
+    db.session.add(agency)
+    db.session.commit()
+    return True
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@roles(ADMIN)
+def agency_new():
+    form = AgencyForm()
+    form.region_id.choices = _region_choices()
+    if form.validate_on_submit() and _save_agency(form, Agency()):
+        flash(_("Agency created."), "success")
+        return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_form.html", form=form, agency=None)
+
+
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+@roles(ADMIN)
+def agency_edit(agency_id):
+    agency = _get_or_404(Agency, agency_id)
+    form = AgencyForm(obj=agency)
+    form.region_id.choices = _region_choices()
+    if form.validate_on_submit() and _save_agency(form, agency):
+        flash(_("Agency saved."), "success")
+        return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_form.html", form=form, agency=agency)
+
+
+# --- regions (read-only) ------------------------------------------------------------------
+
+@bp.route("/regions")
+@roles(ADMIN)
+def regions():
+    provinces = db.session.scalars(
+        select(Region).where(Region.kind == "provinsi").order_by(Region.kemendagri_code)
+    ).all()
+    province = request.args.get("province", "").strip()[:2]
+    stmt = select(Region).order_by(Region.kemendagri_code)
+    if province:
+        stmt = stmt.where((Region.kemendagri_code == province)
+                          | Region.kemendagri_code.like(f"{province}.%"))
+    page = db.paginate(stmt, per_page=100, error_out=False)
+    return render_template("admin/regions.html", page=page, provinces=provinces,
+                           province=province)
+

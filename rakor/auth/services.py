@@ -1,0 +1,91 @@
+"""Accounts: authentication, creation, role changes, disabling, passwords."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from rakor.auth.models import User
+from rakor.auth.passwords import hash_password, password_problems, verify_password
+from rakor.core.errors import DomainError
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.policy import DELEGATE, ROLES
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str):
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str):
+    """The active user with these credentials, or None. Same answer (and roughly the same
+    time) for unknown email, wrong password and disabled user."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _check_role_agency(role, agency_id):
+    if role not in ROLES:
+        raise DomainError(_l("Unknown role."), field="role")
+    if role == DELEGATE and not agency_id:
+        raise DomainError(_l("A delegate must belong to an agency."), field="agency_id")
+
+
+def set_password(user: User, password: str):
+    problems = password_problems(password, user_inputs=[user.email, user.name])
+    if problems:
+        raise DomainError(problems[0], field="new_password")
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()
+
+
+def create_user(*, email, name, role, password, agency_id=None, is_demo=False) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise DomainError(_l("A user with this email already exists."), field="email")
+    _check_role_agency(role, agency_id)
+    user = User(email=email, name=name.strip(), role=role,
+                agency_id=agency_id or None,
+                is_demo=is_demo, password_hash="")
+    try:
+        set_password(user, password)
+    except DomainError as e:
+        e.field = "password"
+        raise
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, name, email, role, agency_id):
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise DomainError(_l("A user with this email already exists."), field="email")
+    _check_role_agency(role, agency_id)
+    if user.role != role or user.agency_id != agency_id:
+        # Existing sessions carry the old permissions in the user's head; make them sign in again.
+        user.rotate_session_token()
+    user.name, user.email, user.role, user.agency_id = name.strip(), email, role, agency_id or None
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, acting_user: User):
+    if user.id == acting_user.id and not active:
+        raise DomainError(_l("You cannot disable your own account."))
+    user.active = active
+    if not active:
+        user.rotate_session_token()
+    db.session.flush()
+
+
+def change_own_password(user: User, current: str, new: str):
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_l("The current password is not correct."), field="current_password")
+    set_password(user, new)
+    db.session.flush()

@@ -1,0 +1,97 @@
+"""`flask` commands. Names are relied upon by the README, scripts and later features."""
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from rakor.extensions import db
+
+users_cli = AppGroup("users", help="User accounts.")
+regions_cli = AppGroup("regions", help="Regions and planning agencies.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _fail(message, code=1):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator", show_default=True)
+def create_admin(email, name):
+    """Create an administrator. Asks for the password (or reads the first line of stdin)."""
+    from rakor.auth.services import create_user
+    from rakor.core.errors import DomainError
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(email=email, name=name, role="admin", password=password)
+    except DomainError as e:
+        db.session.rollback()
+        _fail(f"Error: {e.message}")
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created (id {user.id}).")
+
+
+@regions_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--with-agencies/--without-agencies", default=True, show_default=True,
+              help="Create a planning agency for every region that has none.")
+def load_regions_command(path, with_agencies):
+    """Load regions from a CSV file (format in rakor/data/regions/README.md). Idempotent."""
+    from rakor.regions.services import (
+        RegionFileError,
+        ensure_planning_agencies,
+        load_regions,
+        read_region_csv,
+    )
+
+    try:
+        rows = read_region_csv(path.read_bytes())
+        report = load_regions(rows)
+        agencies = 0
+        if with_agencies:
+            for code in sorted({row["kemendagri_code"].split(".")[0] for _n, row in rows}):
+                agencies += ensure_planning_agencies(code)
+    except (RegionFileError, UnicodeDecodeError) as e:
+        db.session.rollback()
+        errors = getattr(e, "errors", None) or [f"the file is not UTF-8 text ({e})"]
+        _fail("Nothing was loaded:\n  " + "\n  ".join(errors))
+    db.session.commit()
+    click.echo(f"Regions: {report.created} created, {report.updated} updated, "
+               f"{report.unchanged} unchanged; planning agencies created: {agencies}.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo data (idempotent). Prints the seed meeting's id when there is one."""
+    from rakor import demo
+
+    result = demo.load()
+    db.session.commit()
+    if result.meeting_id is not None:
+        click.echo(result.meeting_id)
+    else:
+        click.echo("Demo data loaded.")
+
+
+@demo_cli.command("load-if-empty")
+def demo_load_if_empty():
+    """Load the demo only into an empty database (used by `make run`), then print logins."""
+    from rakor import demo
+
+    if demo.database_is_empty():
+        demo.load()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    demo.print_logins(click.echo)
+
+
+def register_cli(app):
+    for group in (users_cli, regions_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,156 @@
+"""Indonesian-first formatting of dates, times, numbers and money (Babel, CLDR data).
+
+Used by page templates (as Jinja filters, in the reader's language) and by PDFs (always in
+the document's language, Indonesian by default). Every function takes an explicit `locale`
+so documents never depend on who happens to render them.
+"""
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+DEFAULT_TZ = "Asia/Makassar"
+# Indonesians name their three zones the same way whatever language the page is in.
+INDONESIAN_ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def current_locale():
+    try:
+        from flask_babel import get_locale
+
+        loc = get_locale()
+        return str(loc) if loc else "id"
+    except (RuntimeError, KeyError):
+        return "id"
+
+
+def is_valid_timezone(name):
+    if not name or name not in _zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES = None
+
+
+def _zone_names():
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def to_zone(value: datetime, tz_name: str | None = None) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz_name or DEFAULT_TZ))
+
+
+def zone_abbreviation(tz_name: str | None, at: datetime | None = None, locale=None) -> str:
+    tz_name = tz_name or DEFAULT_TZ
+    if tz_name in INDONESIAN_ZONE_ABBREVIATIONS:
+        return INDONESIAN_ZONE_ABBREVIATIONS[tz_name]
+    at = at or datetime.now(UTC)
+    return to_zone(at, tz_name).tzname() or tz_name
+
+
+def format_date_long(value, locale=None) -> str:
+    """'Kamis, 1 Februari 2024' / 'Thursday, 1 February 2024'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, "EEEE, d MMMM y", locale=locale or current_locale())
+
+
+def format_date_medium(value, locale=None) -> str:
+    """'1 Februari 2024'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, "d MMMM y", locale=locale or current_locale())
+
+
+def format_time(value: datetime, tz_name=None, locale=None, with_zone=True) -> str:
+    """'08.30 WITA' in Indonesian, '08:30 WITA' in English."""
+    if value is None:
+        return ""
+    loc = locale or current_locale()
+    local = to_zone(value, tz_name)
+    text = babel_dates.format_time(local, "HH.mm" if loc == "id" else "HH:mm", locale=loc)
+    return f"{text} {zone_abbreviation(tz_name, value, loc)}" if with_zone else text
+
+
+def format_datetime_local(value: datetime, tz_name=None, locale=None) -> str:
+    """'Kamis, 1 Februari 2024 08.30 WITA'."""
+    if value is None:
+        return ""
+    local = to_zone(value, tz_name)
+    return f"{format_date_long(local.date(), locale)} {format_time(value, tz_name, locale)}"
+
+
+def format_rupiah(value, locale=None) -> str:
+    """'Rp 1.250.000.000' (no fraction: Rupiah amounts are whole)."""
+    if value is None:
+        return ""
+    return babel_numbers.format_currency(
+        Decimal(value), "IDR", format="¤ #,##0", locale=locale or current_locale(),
+        currency_digits=False,
+    )
+
+
+def format_number(value, decimals=None, locale=None) -> str:
+    """'2,44' in Indonesian; integers with '.' as thousands separator."""
+    if value is None:
+        return ""
+    loc = locale or current_locale()
+    if decimals is None:
+        return babel_numbers.format_decimal(value, locale=loc)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=loc)
+
+
+def format_percent(value, decimals=2, locale=None) -> str:
+    """'2,44 %' for a value already in percent."""
+    if value is None:
+        return ""
+    return f"{format_number(value, decimals, locale)} %"
+
+
+FILTERS = {
+    "date_long": format_date_long,
+    "date_medium": format_date_medium,
+    "time_local": format_time,
+    "datetime_local": format_datetime_local,
+    "rupiah": format_rupiah,
+    "number": format_number,
+    "percent": format_percent,
+    "to_zone": to_zone,
+    "zone_abbr": zone_abbreviation,
+}
+
+
+def isoformat_local(value: datetime, tz_name=None) -> str:
+    return to_zone(value, tz_name).strftime("%Y-%m-%d %H:%M")
+
+
+def parse_local(text: str, tz_name: str) -> datetime:
+    """'2024-02-01 08:30' in the given zone -> aware UTC datetime. Raises ValueError."""
+    naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    return naive.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def local_date(value: datetime, tz_name=None) -> date:
+    return to_zone(value, tz_name).date()

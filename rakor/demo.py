@@ -1,0 +1,63 @@
+"""Demo data: South Kalimantan's regions and planning agencies, one user per role.
+
+Idempotent: every step looks for what it would create first. Demo users carry `is_demo`.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from rakor.auth.models import User
+from rakor.auth.services import create_user, find_user_by_email
+from rakor.extensions import db
+from rakor.regions.models import Agency, Region
+from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
+
+REGIONS_FILE = Path(__file__).parent / "data" / "regions" / "63-kalimantan-selatan.csv"
+PROVINCE = "63"
+DEMO_PASSWORD = "Rakor-Demo-2024"
+# (email, name, role, agency region code or None)
+DEMO_USERS = (
+    ("admin@demo.rakor.id", "Admin Rakor", "admin", None),
+    ("panitia@demo.rakor.id", "Angga Priyadi, ST, M. Ec., Dev", "committee", "63"),
+    ("pimpinan@demo.rakor.id", "Rahmiyanti Janoezir P., ST., MA", "leadership", "63"),
+    ("delegasi.kotabaru@demo.rakor.id", "Delegasi Bappeda Kotabaru", "delegate", "63.02"),
+)
+
+
+@dataclass
+class DemoResult:
+    meeting_id: int | None = None
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count(User.id)))
+
+
+def load() -> DemoResult:
+    load_regions(read_region_csv(REGIONS_FILE.read_bytes()))
+    ensure_planning_agencies(PROVINCE)
+    for email, name, role, region_code in DEMO_USERS:
+        if find_user_by_email(email):
+            continue
+        agency_id = None
+        if region_code:
+            agency_id = db.session.scalar(
+                select(Agency.id).join(Agency.region)
+                .where(Region.kemendagri_code == region_code, Agency.is_planning_agency.is_(True))
+            )
+        create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                    agency_id=agency_id, is_demo=True)
+    db.session.flush()
+    return DemoResult(meeting_id=_load_later_features())
+
+
+def _load_later_features():
+    """Hook for the meetings/participants demo; returns the seed meeting id or None."""
+    return None
+
+
+def print_logins(echo):
+    echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, _name, role, _region in DEMO_USERS:
+        echo(f"  {role:<11} {email}")

@@ -1,0 +1,48 @@
+"""Error pages: every failure a user can cause ends on a page in their language, never a 500."""
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from rakor.extensions import db
+from rakor.policy import public
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Access denied"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
+    405: (_l("Not allowed"), _l("This action cannot be done this way.")),
+    413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again later.")),
+}
+
+
+def render_error(code, detail=None):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return render_error(400, _l("The form expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(e):
+        if e.code in (301, 302, 303, 307, 308) or e.code is None:
+            return e
+        return render_error(e.code if e.code in MESSAGES else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise e  # a test must see the traceback, not a friendly page
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)
+
+    # Public so that error pages render for anonymous users too.
+    public(csrf_error)
+    public(http_error)
+    public(unexpected)

@@ -1,0 +1,23 @@
+"""What each role sees first. Later features add their panels through `PANELS`."""
+from sqlalchemy import func, select
+
+from rakor.extensions import db
+from rakor.regions.models import Agency, Region
+
+# Callables (user) -> dict merged into the dashboard's context; features register here.
+PANELS = []
+
+
+def panel(fn):
+    PANELS.append(fn)
+    return fn
+
+
+def dashboard_context(user):
+    context = {
+        "region_count": db.session.scalar(select(func.count(Region.id))),
+        "agency_count": db.session.scalar(select(func.count(Agency.id))),
+    }
+    for fn in PANELS:
+        context.update(fn(user))
+    return context

@@ -1,0 +1,3 @@
+"""Every model, imported in one place so Alembic and relationship strings see them all."""
+from rakor.auth.models import User  # noqa: F401
+from rakor.regions.models import Agency, Region  # noqa: F401

@@ -1,0 +1,47 @@
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rakor.extensions import db
+
+REGION_KINDS = ("provinsi", "kabupaten", "kota")
+
+
+class Region(db.Model):
+    """An administrative region. Kemendagri ('63.02') and BPS ('6302') codes are kept apart:
+    they coincide in South Kalimantan but not everywhere, and offices use both."""
+
+    __tablename__ = "region"
+    __table_args__ = (CheckConstraint(f"kind IN {REGION_KINDS}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kemendagri_code: Mapped[str] = mapped_column(String(13), unique=True)
+    bps_code: Mapped[str | None] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+
+    parent: Mapped["Region | None"] = relationship(remote_side=[id], lazy="joined")
+
+    @property
+    def province_code(self):
+        return self.kemendagri_code.split(".")[0]
+
+    def __repr__(self):
+        return f"<Region {self.kemendagri_code} {self.name}>"
+
+
+class Agency(db.Model):
+    """A government agency (instansi), e.g. 'Bappeda Kabupaten Kotabaru'."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    is_planning_agency: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+
+    def __repr__(self):
+        return f"<Agency {self.short_name}>"

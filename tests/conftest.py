@@ -1,0 +1,146 @@
+"""Fixtures: one migrated database per run, each test inside a transaction rolled back at the end.
+
+The database is SQLite (a temp file) unless TEST_DATABASE_URL names another
+(e.g. postgresql+psycopg://root@127.0.0.1/rakor_ci); it is migrated with Alembic at the start,
+so migrations are tested on every backend the suite runs on.
+"""
+import contextvars
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session
+
+import config
+from rakor import create_app
+from rakor.extensions import db as _db
+
+_TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
+
+
+def database_url():
+    # Only TEST_DATABASE_URL: a developer's DATABASE_URL must never receive test data.
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+
+
+def is_postgres():
+    return database_url().startswith("postgres")
+
+
+class SuiteConfig(config.TestConfig):
+    SQLALCHEMY_DATABASE_URI = config._database_url(database_url())
+    UPLOAD_DIR = str(_TMP / "uploads")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outside_network():
+    """A test that opens a socket outside 127.0.0.1 fails (mail, CDNs, lookups)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+            raise RuntimeError(f"test tried to connect to {address!r}")
+        return real_connect(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = real_connect
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context (and so its own `g` and db session), as in
+    production, even though the test body holds an app context of its own."""
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        return contextvars.copy_context().run(run)
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(SuiteConfig)
+    app.test_client_class = RequestIsolatedClient
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections before the interpreter collects them
+
+
+class _ConnectionSession(Session):
+    """Flask-SQLAlchemy's Session.get_bind picks the engine even when the session was bound
+    to a connection; the test session must use the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(autouse=True)
+def db(request, app):
+    """Each test runs inside one outer transaction that is rolled back afterwards; the app's
+    commits only release SAVEPOINTs inside it. Tests marked `committing` opt out."""
+    if request.node.get_closest_marker("committing"):
+        with app.app_context():
+            yield _db
+            _db.session.remove()
+        return
+    ctx = app.app_context()
+    ctx.push()
+    connection = _db.engine.connect()
+    transaction = connection.begin()
+    original = _db.session
+    _db.session = _db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession}
+    )
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        _db.session = original
+        transaction.rollback()
+        connection.close()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """login_as(role, agency=None, **user_fields) -> user; the test client is then signed in."""
+    from tests.factories import make_user
+
+    def _login(role, agency=None, **fields):
+        user = make_user(role=role, agency=agency, **fields)
+        db.session.commit()
+        with client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return user
+
+    return _login
+
+
+def pytest_report_header(config):
+    return f"rakor database: {database_url().split('@')[-1]}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "BROWSER TESTS SKIPPED" in str(r.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else ""
+        terminalreporter.write_sep("!", f"{len(skipped)} browser journeys were SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(reason)

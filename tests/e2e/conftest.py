@@ -1,0 +1,112 @@
+"""Browser journeys: Playwright (Python) driving Debian's chromium against the app served by a
+werkzeug server in a thread, on its own SQLite database loaded with the demo data.
+
+Where chromium or Playwright is missing, every journey is skipped and the run ends with a
+notice saying so (never silently)."""
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+import config
+from rakor import create_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def browser_unavailable_reason():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (make install)"
+    return None
+
+
+SKIP_REASON = browser_unavailable_reason()
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            # The live server commits to its own database: no rollback fixture around these.
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.committing)
+            if SKIP_REASON:
+                item.add_marker(pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {SKIP_REASON}"))
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    tmp = Path(tempfile.mkdtemp(prefix="rakor-e2e-"))
+
+    class E2EConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'e2e.db'}"
+        UPLOAD_DIR = str(tmp / "uploads")
+        WTF_CSRF_ENABLED = True  # the browser goes through the real forms
+
+    app = create_app(E2EConfig)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from rakor import demo
+        from rakor.extensions import db
+
+        upgrade()
+        demo.load()
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="id-ID", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def login(page, base_url, email, password="Rakor-Demo-2024"):
+    page.goto(f"{base_url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
