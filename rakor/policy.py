@@ -103,3 +103,58 @@ RULES = {}
 def _admin_manage(user, obj):
     return user.role == ADMIN
 
+
+
+# --- meetings and participants --------------------------------------------------------------
+# A delegate sees a meeting when its agency is invited: it has a seat quota or an invitation
+# for it. Drafts are the committee's working copies and stay hidden from delegates.
+
+def _agency_invited(meeting, agency_id):
+    from sqlalchemy import exists, or_, select
+
+    from rakor.extensions import db
+    from rakor.participants.models import Invitation, SeatQuota
+
+    if agency_id is None:
+        return False
+    return bool(db.session.scalar(select(or_(
+        exists().where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency_id),
+        exists().where(Invitation.meeting_id == meeting.id, Invitation.agency_id == agency_id),
+    ))))
+
+
+@rule("meeting.create")
+def _meeting_create(user, obj):
+    return user.role == COMMITTEE
+
+
+@rule("meeting.view")
+def _meeting_view(user, meeting):
+    if user.role in (ADMIN, COMMITTEE, LEADERSHIP):
+        return True
+    if user.role == DELEGATE and meeting.status != "draft":
+        return _agency_invited(meeting, user.agency_id)
+    return False
+
+
+@rule("meeting.edit")
+def _meeting_edit(user, meeting):
+    """Edit the meeting, its agenda and materials; cancelled meetings are read-only."""
+    return user.role == COMMITTEE and meeting.status != "cancelled"
+
+
+@rule("meeting.manage_participants")
+def _meeting_manage_participants(user, meeting):
+    return user.role == COMMITTEE and meeting.status != "cancelled"
+
+
+@rule("participant.edit")
+def _participant_edit(user, participant):
+    if user.role == COMMITTEE:
+        return True
+    return user.role == DELEGATE and participant.agency_id == user.agency_id
+
+
+@rule("participant.check_in")
+def _participant_check_in(user, participant):
+    return user.role == COMMITTEE

@@ -1,5 +1,6 @@
 """Plain factory functions with defaults: make_x(**overrides) adds, flushes and returns."""
 import itertools
+from datetime import UTC
 
 from rakor.auth.models import User
 from rakor.auth.passwords import hash_password
@@ -70,3 +71,48 @@ def make_user(role="committee", agency=None, password=DEFAULT_PASSWORD, **overri
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_meeting(**overrides):
+    from datetime import datetime
+
+    from rakor.meetings.models import Meeting
+
+    n = next(_seq)
+    if "organizer" not in overrides and "organizer_agency_id" not in overrides:
+        overrides["organizer"] = make_agency()
+    fields = {
+        "title": f"Rapat Koordinasi Uji {n}", "kind": "rakor", "venue": "Aula Bappeda",
+        "city": "Kotabaru", "timezone": "Asia/Makassar", "status": "scheduled",
+        "starts_at": datetime(2024, 2, 1, 0, 30, tzinfo=UTC),   # 08.30 WITA
+        "ends_at": datetime(2024, 2, 1, 8, 0, tzinfo=UTC),      # 16.00 WITA
+    }
+    fields.update(overrides)
+    meeting = Meeting(**fields)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def make_quota(meeting, agency, seats=4):
+    from rakor.participants.models import SeatQuota
+
+    quota = SeatQuota(meeting_id=meeting.id, agency_id=agency.id, seats=seats)
+    db.session.add(quota)
+    db.session.flush()
+    return quota
+
+
+def make_participant(meeting, agency, **overrides):
+    import secrets
+
+    from rakor.participants.models import Participant
+
+    n = next(_seq)
+    fields = {"meeting_id": meeting.id, "agency_id": agency.id, "name": f"Peserta {n}",
+              "position": "Perencana Ahli Pertama", "checkin_code": secrets.token_urlsafe(32)}
+    fields.update(overrides)
+    participant = Participant(**fields)
+    db.session.add(participant)
+    db.session.flush()
+    return participant

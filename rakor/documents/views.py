@@ -1,0 +1,1 @@
+"""Document downloads (filled in by the documents feature)."""

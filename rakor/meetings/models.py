@@ -1,0 +1,151 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rakor.core.types import UTCDateTime, utcnow
+from rakor.extensions import db
+from rakor.regions.models import Agency
+
+MEETING_KINDS = ("rakor", "fgd", "other")
+# draft -> scheduled -> held -> minutes_final; any but minutes_final -> cancelled.
+MEETING_STATUSES = ("draft", "scheduled", "held", "minutes_final", "cancelled")
+TOPIC_DIRECTIONS = ("higher", "lower")
+
+
+class Topic(db.Model):
+    """A topic or indicator an agenda item (and later a commitment) is about."""
+
+    __tablename__ = "topic"
+    __table_args__ = (
+        CheckConstraint(f"direction IS NULL OR direction IN {TOPIC_DIRECTIONS}", name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(40))
+    # For indicators: is a higher value better (IPM) or a lower one (poverty rate)?
+    direction: Mapped[str | None] = mapped_column(String(10))
+    is_indicator: Mapped[bool] = mapped_column(default=False)
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {MEETING_KINDS}", name="kind"),
+        CheckConstraint(f"status IN {MEETING_STATUSES}", name="status"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL "
+            "OR registration_closes_at > registration_opens_at", name="registration_window"),
+        Index("ix_meeting_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="rakor")
+    title: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str | None] = mapped_column(String(200))  # bidang
+    organizer_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Makassar")
+    venue: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(100))
+    chair_name: Mapped[str | None] = mapped_column(String(200))
+    chair_position: Mapped[str | None] = mapped_column(String(200))
+    chair_nip: Mapped[str | None] = mapped_column(String(18))
+    minute_taker_name: Mapped[str | None] = mapped_column(String(200))
+    minute_taker_nip: Mapped[str | None] = mapped_column(String(18))
+    description: Mapped[str | None] = mapped_column(Text)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organizer: Mapped[Agency] = relationship(lazy="raise")
+    follow_up_of: Mapped["Meeting | None"] = relationship(remote_side=[id], lazy="raise")
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", lazy="raise",
+        cascade="all, delete-orphan",
+    )
+    transitions: Mapped[list["MeetingTransition"]] = relationship(
+        back_populates="meeting", order_by="MeetingTransition.at", lazy="raise",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_read_only(self):
+        return self.status == "cancelled"
+
+    def __repr__(self):
+        return f"<Meeting {self.id} {self.title[:30]!r} {self.status}>"
+
+
+class MeetingTransition(db.Model):
+    """Who moved a meeting from one status to another, and when."""
+
+    __tablename__ = "meeting_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="transitions", lazy="raise")
+    user = relationship("User", lazy="raise")
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at",
+                        name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(300))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id"), index=True)
+    free_topic: Mapped[str | None] = mapped_column(String(200))
+    presenter: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    # Filled in during/after the meeting by the minute-taker (minutes feature).
+    discussion: Mapped[str | None] = mapped_column(Text)
+    conclusions: Mapped[str | None] = mapped_column(Text)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items", lazy="raise")
+    topic: Mapped[Topic | None] = relationship(lazy="raise")
+
+
+class Material(db.Model):
+    """A file attached to a meeting or one of its agenda items, stored under UPLOAD_DIR with a
+    server-generated name."""
+
+    __tablename__ = "material"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise")

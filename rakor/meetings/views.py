@@ -1,0 +1,1 @@
+"""Meeting pages (filled in by the meetings feature)."""

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("participants", __name__)
+
+from rakor.participants import views  # noqa: E402,F401

@@ -1,0 +1,100 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rakor.core.types import UTCDateTime, utcnow
+from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.regions.models import Agency
+
+MEETING_ROLES = ("peserta", "narasumber", "pimpinan", "panitia", "notulis")
+GENDERS = ("L", "P")  # laki-laki, perempuan
+PARTICIPANT_STATUSES = ("registered", "cancelled")
+REGISTRATION_SOURCES = ("committee", "invitation", "import", "demo")
+
+
+class SeatQuota(db.Model):
+    """How many delegates an agency may register for a meeting. Registration locks this row
+    (SELECT ... FOR UPDATE) while it counts, so two last-seat registrations cannot both win."""
+
+    __tablename__ = "seat_quota"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "agency_id"),
+        CheckConstraint("seats >= 1", name="seats_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    seats: Mapped[int] = mapped_column(Integer)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+class Invitation(db.Model):
+    """An agency's self-registration link for one meeting. Only a hash of the token is kept."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (Index("ix_invitation_meeting_agency", "meeting_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+class Participant(db.Model):
+    __tablename__ = "participant"
+    __table_args__ = (
+        CheckConstraint(f"meeting_role IN {MEETING_ROLES}", name="meeting_role"),
+        CheckConstraint(f"gender IS NULL OR gender IN {GENDERS}", name="gender"),
+        CheckConstraint(f"status IN {PARTICIPANT_STATUSES}", name="status"),
+        CheckConstraint(f"registered_via IN {REGISTRATION_SOURCES}", name="registered_via"),
+        # The same NIP or email twice in one meeting is refused by the database too, so that
+        # two concurrent registrations cannot slip past the service's check.
+        Index("uq_participant_meeting_nip", "meeting_id", "nip", unique=True,
+              postgresql_where=text("status = 'registered' AND nip IS NOT NULL"),
+              sqlite_where=text("status = 'registered' AND nip IS NOT NULL")),
+        Index("uq_participant_meeting_email", "meeting_id", "email", unique=True,
+              postgresql_where=text("status = 'registered' AND email IS NOT NULL"),
+              sqlite_where=text("status = 'registered' AND email IS NOT NULL")),
+        Index("ix_participant_meeting_agency", "meeting_id", "agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # with titles, exactly as typed
+    nip: Mapped[str | None] = mapped_column(String(18))  # text: leading zeros matter
+    position: Mapped[str | None] = mapped_column(String(200))  # jabatan
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, +62812...
+    email: Mapped[str | None] = mapped_column(String(254))  # lower-case
+    gender: Mapped[str | None] = mapped_column(String(1))
+    meeting_role: Mapped[str] = mapped_column(String(20), default="peserta")
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    registered_via: Mapped[str] = mapped_column(String(20), default="committee")
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    quota_override_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Unguessable id printed as the badge's QR code; the check-in URL carries it.
+    checkin_code: Mapped[str] = mapped_column(String(43), unique=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    agency: Mapped[Agency] = relationship(lazy="raise")
