@@ -1,0 +1,108 @@
+"""Cleaning what people type into participant fields: NIP, phone, email, gender, role."""
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from rakor.core.errors import DomainError
+from rakor.participants.models import GENDERS, MEETING_ROLES
+
+NIP_LENGTH = 18
+
+GENDER_ALIASES = {
+    "l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "pria": "L", "m": "L", "male": "L",
+    "p": "P", "perempuan": "P", "pr": "P", "wanita": "P", "f": "P", "female": "P", "w": "P",
+}
+ROLE_ALIASES = {
+    "participant": "peserta", "speaker": "narasumber", "resource person": "narasumber",
+    "chair": "pimpinan", "pimpinan rapat": "pimpinan", "committee": "panitia",
+    "minute-taker": "notulis", "minute taker": "notulis", "notetaker": "notulis",
+}
+
+
+def normalize_nip(value: str | None) -> str | None:
+    """'19800101 200501 1 001' -> '198001012005011001'. Exactly 18 digits, kept as text."""
+    if value is None:
+        return None
+    raw = str(value).strip()
+    if not raw:
+        return None
+    digits = re.sub(r"[\s.\-]", "", raw)
+    if not digits.isdigit() or len(digits) != NIP_LENGTH:
+        raise DomainError(_l("A NIP has exactly 18 digits."), field="nip")
+    return digits
+
+
+def normalize_phone(value: str | None) -> str | None:
+    """0812…, +62812…, 62812… and '0812-3456-7890' are one number: '+6281234567890'."""
+    if value is None:
+        return None
+    raw = str(value).strip()
+    if not raw:
+        return None
+    candidate = re.sub(r"[\s\-().]", "", raw)
+    if candidate.startswith("62") and not candidate.startswith("+"):
+        candidate = "+" + candidate
+    try:
+        number = phonenumbers.parse(candidate, "ID")
+    except phonenumbers.NumberParseException:
+        raise DomainError(_l("This is not a valid phone number."), field="phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(_l("This is not a valid phone number."), field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(value: str | None) -> str:
+    """'+6281234567890' -> '0812-3456-7890' style, as Indonesians write it."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def normalize_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(_l("This is not a valid email address."), field="email") from None
+    return result.normalized.lower()
+
+
+def normalize_gender(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    key = str(value).strip().lower()
+    if key.upper() in GENDERS:
+        return key.upper()
+    if key in GENDER_ALIASES:
+        return GENDER_ALIASES[key]
+    raise DomainError(_l("Gender must be L (laki-laki) or P (perempuan)."), field="gender")
+
+
+def normalize_role(value: str | None) -> str:
+    if value is None or not str(value).strip():
+        return "peserta"
+    key = str(value).strip().lower()
+    key = ROLE_ALIASES.get(key, key)
+    if key not in MEETING_ROLES:
+        raise DomainError(_l("Unknown role in the meeting."), field="meeting_role")
+    return key
+
+
+def normalize_name(value: str | None) -> str:
+    """Names keep their titles as typed ('Drs. H. Said Akhmad, MM'); only spaces are tidied."""
+    name = re.sub(r"\s+", " ", str(value or "")).strip()
+    if not name:
+        raise DomainError(_l("The name is required."), field="name")
+    if len(name) > 200:
+        raise DomainError(_l("The name is longer than 200 characters."), field="name")
+    return name

@@ -1,0 +1,96 @@
+"""Seat quotas per meeting and agency."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from rakor.core.errors import DomainError
+from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.participants.models import Participant, SeatQuota
+from rakor.regions.models import Agency
+from rakor.regions.services import planning_agencies_of_province
+
+# Only ordinary delegates take a seat; speakers, chairs, committee and minute-takers do not.
+SEAT_ROLES = ("peserta",)
+MAX_SEATS = 1000
+
+
+def seats_taken(meeting_id: int, agency_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Participant.id)).where(
+            Participant.meeting_id == meeting_id, Participant.agency_id == agency_id,
+            Participant.status == "registered", Participant.meeting_role.in_(SEAT_ROLES),
+        )
+    )
+
+
+def lock_quota(meeting_id: int, agency_id: int) -> SeatQuota | None:
+    """The quota row, locked until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE).
+    Whoever counts seats must hold this lock, so concurrent registrations queue here."""
+    return db.session.scalar(
+        select(SeatQuota)
+        .where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id)
+        .with_for_update()
+    )
+
+
+def _validate_seats(seats) -> int:
+    try:
+        seats = int(seats)
+    except (TypeError, ValueError):
+        raise DomainError(_l("The number of seats must be a whole number."), field="seats") from None
+    if seats < 1:
+        raise DomainError(_l("The number of seats must be at least 1."), field="seats")
+    if seats > MAX_SEATS:
+        raise DomainError(_l("The number of seats must be at most %(n)d.", n=MAX_SEATS), field="seats")
+    return seats
+
+
+def _check_meeting_open(meeting: Meeting):
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+
+
+def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
+    _check_meeting_open(meeting)
+    seats = _validate_seats(seats)
+    quota = lock_quota(meeting.id, agency.id)
+    taken = seats_taken(meeting.id, agency.id)
+    if seats < taken:
+        raise DomainError(
+            _l("%(agency)s already has %(n)d registered delegates; cancel some before lowering "
+               "the quota to %(seats)d.", agency=agency.short_name, n=taken, seats=seats),
+            field="seats")
+    if quota is None:
+        quota = SeatQuota(meeting_id=meeting.id, agency_id=agency.id, seats=seats)
+        db.session.add(quota)
+    else:
+        quota.seats = seats
+    db.session.flush()
+    return quota
+
+
+def province_code_of(meeting: Meeting) -> str:
+    organizer = db.session.get(Agency, meeting.organizer_agency_id)
+    return organizer.region.province_code
+
+
+def set_seats_for_province(meeting: Meeting, seats, user=None) -> list[SeatQuota]:
+    """N seats for every regency/city planning agency of the organizer's province.
+    All or nothing: if any agency already has more delegates than N, nothing changes."""
+    _check_meeting_open(meeting)
+    seats = _validate_seats(seats)
+    agencies = planning_agencies_of_province(province_code_of(meeting))
+    if not agencies:
+        raise DomainError(_l("The organizer's province has no regency or city planning agencies."))
+    return [set_seats(meeting, agency, seats) for agency in agencies]
+
+
+def remove_quota(meeting: Meeting, agency: Agency):
+    _check_meeting_open(meeting)
+    quota = lock_quota(meeting.id, agency.id)
+    if quota is None:
+        return
+    if seats_taken(meeting.id, agency.id):
+        raise DomainError(_l("This agency has registered delegates; cancel them first."))
+    db.session.delete(quota)
+    db.session.flush()

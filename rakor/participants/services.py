@@ -1,0 +1,211 @@
+"""Registering, editing, cancelling and checking in participants.
+
+Every path that adds a participant (committee form, invitation link, bulk import, demo) goes
+through `register_participant`, which holds the agency's quota row lock while it counts seats
+(see quotas.lock_quota), so the quota holds under concurrency on PostgreSQL.
+"""
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from rakor.core.errors import DomainError
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.participants import normalize
+from rakor.participants.models import Participant
+from rakor.participants.quotas import SEAT_ROLES, lock_quota, seats_taken
+from rakor.regions.models import Agency
+
+
+class QuotaFullError(DomainError):
+    pass
+
+
+@dataclass
+class ParticipantData:
+    """Cleaned participant fields, ready to store."""
+
+    name: str
+    agency_id: int
+    nip: str | None = None
+    position: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    gender: str | None = None
+    meeting_role: str = "peserta"
+
+
+@dataclass
+class CleanResult:
+    data: ParticipantData | None
+    errors: dict = field(default_factory=dict)  # field -> message
+
+
+def clean_participant(raw: dict, agency_id: int | None) -> CleanResult:
+    """Validate and normalise every field, collecting every error (forms and import reports
+    show them all at once)."""
+    errors, values = {}, {}
+    steps = {
+        "name": normalize.normalize_name, "nip": normalize.normalize_nip,
+        "phone": normalize.normalize_phone, "email": normalize.normalize_email,
+        "gender": normalize.normalize_gender, "meeting_role": normalize.normalize_role,
+    }
+    for name, fn in steps.items():
+        try:
+            values[name] = fn(raw.get(name))
+        except DomainError as e:
+            errors[e.field or name] = e.message
+    position = (raw.get("position") or "").strip() or None
+    if position and len(position) > 200:
+        errors["position"] = _l("The position is longer than 200 characters.")
+    if not agency_id:
+        errors["agency_id"] = _l("Choose the participant's agency.")
+    if errors:
+        return CleanResult(None, errors)
+    return CleanResult(ParticipantData(agency_id=agency_id, position=position, **values))
+
+
+def _check_registrable(meeting: Meeting):
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; registration is closed."))
+    if meeting.status == "minutes_final":
+        raise DomainError(_l("The minutes of this meeting are final; participants can no longer change."))
+
+
+def _check_duplicates(meeting_id: int, data: ParticipantData, exclude_id=None):
+    def taken(column, value):
+        stmt = select(Participant.id).where(
+            Participant.meeting_id == meeting_id, Participant.status == "registered", column == value)
+        if exclude_id is not None:
+            stmt = stmt.where(Participant.id != exclude_id)
+        return db.session.scalar(stmt.limit(1)) is not None
+
+    if data.nip and taken(Participant.nip, data.nip):
+        raise DomainError(_l("A participant with this NIP is already registered for this meeting."), field="nip")
+    if data.email and taken(Participant.email, data.email):
+        raise DomainError(_l("A participant with this email is already registered for this meeting."), field="email")
+
+
+def same_name_in_agency(meeting_id: int, agency_id: int, name: str, exclude_id=None) -> bool:
+    """Two 'Ahmad Fauzi' in one delegation happen, but usually it is a double entry: warn."""
+    stmt = select(Participant.id).where(
+        Participant.meeting_id == meeting_id, Participant.agency_id == agency_id,
+        Participant.status == "registered", func.lower(Participant.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Participant.id != exclude_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def _claim_seat(meeting: Meeting, agency_id: int, role: str, *, require_quota: bool,
+                override_reason: str | None):
+    """Hold the quota lock and check a seat is free. Returns the override reason to record."""
+    if role not in SEAT_ROLES:
+        return None
+    quota = lock_quota(meeting.id, agency_id)
+    if quota is None:
+        if require_quota:
+            raise QuotaFullError(_l("This agency has no seats for this meeting."), field="agency_id")
+        return None
+    if seats_taken(meeting.id, agency_id) < quota.seats:
+        return None
+    if override_reason and override_reason.strip():
+        return override_reason.strip()
+    raise QuotaFullError(
+        _l("The quota is full: all %(n)d seats of this agency are taken.", n=quota.seats),
+        field="agency_id")
+
+
+def _flush_or_duplicate(obj):
+    """Flush inside a SAVEPOINT so that a unique-index violation (a concurrent duplicate that
+    passed the check) becomes a clear message and the outer transaction survives."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+    except IntegrityError:
+        raise DomainError(_l("A participant with this NIP or email is already registered for this meeting."),
+                          field="nip") from None
+
+
+def register_participant(meeting: Meeting, data: ParticipantData, *, by_user=None, via="committee",
+                         invitation=None, override_reason=None, require_quota=False,
+                         is_demo=False) -> tuple[Participant, list]:
+    """Add a participant. Returns (participant, warnings). Raises DomainError / QuotaFullError.
+
+    `require_quota`: agencies without a quota have no seats (invitation links); the committee
+    may register people of agencies without a quota (speakers, guests)."""
+    _check_registrable(meeting)
+    if db.session.get(Agency, data.agency_id) is None:
+        raise DomainError(_l("Choose the participant's agency."), field="agency_id")
+    recorded_override = _claim_seat(meeting, data.agency_id, data.meeting_role,
+                                    require_quota=require_quota, override_reason=override_reason)
+    _check_duplicates(meeting.id, data)
+    warnings = []
+    if same_name_in_agency(meeting.id, data.agency_id, data.name):
+        warnings.append(_l("%(name)s is already registered for this agency; check this is not a double entry.",
+                           name=data.name))
+    participant = Participant(
+        meeting_id=meeting.id, registered_via=via, registered_by_id=getattr(by_user, "id", None),
+        invitation_id=getattr(invitation, "id", None), quota_override_reason=recorded_override,
+        checkin_code=secrets.token_urlsafe(32), is_demo=is_demo, registered_at=utcnow(),
+        **data.__dict__,
+    )
+    _flush_or_duplicate(participant)
+    return participant, warnings
+
+
+def update_participant(participant: Participant, data: ParticipantData, *, by_user=None,
+                       override_reason=None, require_quota=False) -> list:
+    meeting = db.session.get(Meeting, participant.meeting_id)
+    _check_registrable(meeting)
+    if participant.status != "registered":
+        raise DomainError(_l("This registration is cancelled."))
+    moves_into_seat = data.meeting_role in SEAT_ROLES and (
+        data.agency_id != participant.agency_id or participant.meeting_role not in SEAT_ROLES)
+    if moves_into_seat:
+        recorded = _claim_seat(meeting, data.agency_id, data.meeting_role,
+                               require_quota=require_quota, override_reason=override_reason)
+        if recorded:
+            participant.quota_override_reason = recorded
+    _check_duplicates(meeting.id, data, exclude_id=participant.id)
+    warnings = []
+    if data.name.lower() != participant.name.lower() and same_name_in_agency(
+            meeting.id, data.agency_id, data.name, exclude_id=participant.id):
+        warnings.append(_l("%(name)s is already registered for this agency; check this is not a double entry.",
+                           name=data.name))
+    for key, value in data.__dict__.items():
+        setattr(participant, key, value)
+    _flush_or_duplicate(participant)
+    return warnings
+
+
+def cancel_participant(participant: Participant, *, by_user=None):
+    meeting = db.session.get(Meeting, participant.meeting_id)
+    _check_registrable(meeting)
+    if participant.status == "cancelled":
+        return
+    participant.status = "cancelled"
+    participant.cancelled_at = utcnow()
+    db.session.flush()
+
+
+def check_in(participant: Participant, *, by_user) -> bool:
+    """Mark present. Returns False when they were already checked in (harmless; the first
+    check-in time stays)."""
+    if participant.status != "registered":
+        raise DomainError(_l("This registration is cancelled; it cannot be checked in."))
+    meeting = db.session.get(Meeting, participant.meeting_id)
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled."))
+    # Conditional UPDATE: two phones scanning the same badge at once record one check-in.
+    result = db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant.id, Participant.checked_in_at.is_(None))
+        .values(checked_in_at=utcnow(), checked_in_by_id=by_user.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(participant)
+    return result.rowcount == 1
