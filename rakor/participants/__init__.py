@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("participants", __name__)
 
-from rakor.participants import views  # noqa: E402,F401
+from rakor.participants import import_views, views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Bulk import and export of participants (filled in by the import/export feature)."""
