@@ -1,1 +1,150 @@
-"""Bulk import and export of participants (filled in by the import/export feature)."""
+"""Bulk import and export of participants: upload → preview → confirm, template files, exports.
+
+The work is in imports.py / exports.py; these views only move bytes and messages. Between the
+preview and the confirmation the uploaded file waits under UPLOAD_DIR/imports/ (see
+imports.store_upload): the confirmation form carries a random token, nothing goes into the
+cookie session, and the user does not pick the file a second time. The confirmation reads and
+validates the file again (the meeting may have changed since the preview) and imports all rows
+in one transaction, or none.
+"""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+from wtforms.validators import DataRequired
+
+from rakor.core.forms import BaseForm
+from rakor.documents.filenames import meeting_filename
+from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.participants import bp, exports, imports
+from rakor.policy import COMMITTEE, LEADERSHIP, require, roles
+
+
+class ImportUploadForm(BaseForm):
+    file = FileField(_l("Participant list (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class ImportConfirmForm(BaseForm):
+    token = HiddenField(validators=[DataRequired()])
+
+
+def _meeting_or_404(meeting_id) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _participants_url(meeting):
+    """The participants list (participants feature) when it exists, else the meeting page, else
+    the import page itself."""
+    for endpoint in ("participants.list", "participants.index", "meetings.detail"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, meeting_id=meeting.id)
+    return url_for("participants.import_upload", meeting_id=meeting.id)
+
+
+def _render_upload(meeting, form, status=200):
+    return render_template(
+        "imports/upload.html", meeting=meeting, form=form, back_url=_participants_url(meeting),
+        max_rows=current_app.config["MAX_IMPORT_ROWS"], max_mb=current_app.config["MAX_UPLOAD_MB"],
+        aliases=imports.HEADER_ALIASES, labels=imports.FIELD_LABELS,
+    ), status
+
+
+def _render_preview(meeting, report, confirm_form=None, status=200):
+    return render_template(
+        "imports/preview.html", meeting=meeting, report=report, confirm_form=confirm_form,
+        labels=imports.FIELD_LABELS, back_url=_participants_url(meeting),
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/import", methods=["GET", "POST"])
+@roles(COMMITTEE)
+def import_upload(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    require(current_user, "meeting.manage_participants", meeting)
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return _render_upload(meeting, form, 400 if form.is_submitted() else 200)
+    upload = form.file.data
+    content = upload.read()
+    filename = (upload.filename or "")[:200] or None
+    report = imports.preview(meeting, content, filename, current_app.config["MAX_IMPORT_ROWS"])
+    db.session.rollback()  # the preview only reads
+    if report.file_errors and not report.rows:
+        form.file.errors = [*form.file.errors, *report.file_errors]
+        return _render_upload(meeting, form, 400)
+    confirm = None
+    if report.ok:
+        token = imports.store_upload(current_app.config["UPLOAD_DIR"], content, meeting_id=meeting.id,
+                                     user_id=current_user.id, filename=filename)
+        confirm = ImportConfirmForm(token=token)
+    return _render_preview(meeting, report, confirm)
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/import/confirm", methods=["POST"])
+@roles(COMMITTEE)
+def import_confirm(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    require(current_user, "meeting.manage_participants", meeting)
+    form = ImportConfirmForm()
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    loaded = None
+    if form.validate_on_submit():
+        loaded = imports.load_upload(upload_dir, form.token.data, meeting_id=meeting.id,
+                                     user_id=current_user.id)
+    if loaded is None:
+        flash(_("The uploaded file is no longer available. Upload it again."), "warning")
+        return redirect(url_for("participants.import_upload", meeting_id=meeting.id))
+    content, filename = loaded
+    report = imports.preview(meeting, content, filename, current_app.config["MAX_IMPORT_ROWS"])
+    if not report.ok:
+        db.session.rollback()
+        flash(_("Nothing was imported: the participants or quotas changed since the preview. "
+                "Correct the rows below and upload the file again."), "danger")
+        return _render_preview(meeting, report, None, 409)
+    try:
+        created = imports.commit(meeting, report, by_user=current_user)
+    except imports.ImportCommitError as e:
+        db.session.rollback()
+        flash(_("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=e.line,
+                column=report.label(e.field), message=e.message), "danger")
+        return _render_preview(meeting, report, None, 409)
+    db.session.commit()
+    imports.discard_upload(upload_dir, form.token.data)
+    flash(_("%(n)d participants were imported.", n=len(created)), "success")
+    return redirect(_participants_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/import/template.<fmt>")
+@roles(COMMITTEE)
+def import_template(meeting_id, fmt):
+    meeting = _meeting_or_404(meeting_id)
+    require(current_user, "meeting.manage_participants", meeting)
+    if fmt not in exports.FORMATS:
+        abort(404)
+    return _download(exports.template(fmt), f"template-peserta.{fmt}", fmt)
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/export.<fmt>")
+@roles(COMMITTEE, LEADERSHIP)
+def export(meeting_id, fmt):
+    """Committee and leadership. Delegates are refused: the list carries every agency's phone
+    numbers and email addresses."""
+    meeting = _meeting_or_404(meeting_id)
+    require(current_user, "meeting.view", meeting)
+    if fmt not in exports.FORMATS:
+        abort(404)
+    return _download(exports.export(meeting.id, fmt), meeting_filename("peserta", meeting, fmt), fmt)
+
+
+def _download(content, filename, fmt):
+    response = current_app.response_class(content, mimetype=exports.CONTENT_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from rakor.core.errors import DomainError
+from rakor.core.formatting import format_number
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants.models import Participant, SeatQuota
@@ -442,9 +443,10 @@ def read_table(content: bytes, max_rows: int) -> Table:
     if not table.rows:
         raise ImportFileError(_l("The file has column headers but no participants."))
     if len(table.rows) > max_rows:
+        limit = format_number(max_rows, locale="id")  # '2.000'
         raise ImportFileError(_l(
             "The file has more than %(max)s participant rows; at most %(max)s can be imported at "
-            "once. Split it into smaller files.", max=f"{max_rows:,}".replace(",", ".")))
+            "once. Split it into smaller files.", max=limit))
     return table
 
 
@@ -748,3 +750,77 @@ def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None
     if not report.ok or dry_run:
         return report, []
     return report, commit(meeting, report, by_user)
+
+
+# --- uploaded files kept between the preview and the confirmation ------------------------------
+# The file waits under UPLOAD_DIR/imports/<token>.bin (a folder every host mounts), with a small
+# JSON beside it saying whose and for which meeting it is; the confirmation form carries only
+# the random token. Nothing goes into the (cookie) session, and the user does not choose the
+# file twice.
+
+STORE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+STORE_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _store_dir(upload_dir):
+    from pathlib import Path
+
+    path = Path(upload_dir) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(upload_dir, content: bytes, *, meeting_id: int, user_id: int | None, filename: str | None) -> str:
+    import json
+    import secrets
+    import time as _time
+
+    folder = _store_dir(upload_dir)
+    purge_stale_uploads(upload_dir)
+    token = secrets.token_urlsafe(32)
+    (folder / f"{token}.bin").write_bytes(content)
+    (folder / f"{token}.json").write_text(json.dumps({
+        "meeting_id": meeting_id, "user_id": user_id, "filename": filename, "stored_at": _time.time()}))
+    return token
+
+
+def load_upload(upload_dir, token, *, meeting_id: int, user_id: int | None):
+    """(content, filename), or None when the token is unknown, stale, or someone else's."""
+    import json
+    import time as _time
+
+    if not token or not STORE_TOKEN_RE.fullmatch(token):
+        return None
+    folder = _store_dir(upload_dir)
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text())
+        content = (folder / f"{token}.bin").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if meta.get("meeting_id") != meeting_id or meta.get("user_id") != user_id:
+        return None
+    if _time.time() - meta.get("stored_at", 0) > STORE_MAX_AGE_SECONDS:
+        discard_upload(upload_dir, token)
+        return None
+    return content, meta.get("filename")
+
+
+def discard_upload(upload_dir, token):
+    if not token or not STORE_TOKEN_RE.fullmatch(token):
+        return
+    folder = _store_dir(upload_dir)
+    for suffix in (".bin", ".json"):
+        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def purge_stale_uploads(upload_dir):
+    """Files of previews nobody confirmed, older than a day."""
+    import time as _time
+
+    limit = _time.time() - STORE_MAX_AGE_SECONDS
+    for path in _store_dir(upload_dir).iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -84,7 +84,7 @@ def test_xlsx_nip_typed_as_number_is_refused_because_excel_lost_digits():
     report = preview(meeting, xlsx_bytes([["Nama", "NIP", "Instansi"],
                                           ["Budi", 1.98001012005011e17, "Bappeda Kabupaten Kotabaru"]]))
     assert not report.ok
-    assert "Text" in str(report.rows[0].errors["nip"])
+    assert "Teks" in str(report.rows[0].errors["nip"])
 
 
 def test_xlsx_formulas_are_refused_naming_the_cell():
@@ -97,7 +97,7 @@ def test_xlsx_formulas_are_refused_naming_the_cell():
     wb.save(buf)
     report = preview(make_meeting(), buf.getvalue())
     assert not report.ok and report.rows == []
-    assert "C3" in messages(report) and "formula" in messages(report)
+    assert "C3" in messages(report) and "rumus" in messages(report)
 
 
 def test_xlsx_merged_header_refused_merged_data_cells_fill_the_delegation():
@@ -109,7 +109,7 @@ def test_xlsx_merged_header_refused_merged_data_cells_fill_the_delegation():
     buf = io.BytesIO()
     wb.save(buf)
     report = preview(make_meeting(), buf.getvalue())
-    assert "B2:C2" in messages(report) and "merged" in messages(report)
+    assert "B2:C2" in messages(report) and "digabung" in messages(report)
 
     wb = Workbook()
     ws = wb.active
@@ -129,14 +129,14 @@ def test_xlsx_merged_header_refused_merged_data_cells_fill_the_delegation():
 
 
 @pytest.mark.parametrize("content,expected", [
-    (b"", "empty"),
-    (b"\xef\xbb\xbf\r\n\r\n", "empty"),
+    (b"", "kosong"),
+    (b"\xef\xbb\xbf\r\n\r\n", "kosong"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bukan berkas CSV atau XLSX"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
-    (b"PK\x03\x04garbage", "damaged"),
-    (b"Nama,Instansi\r\n", "no participants"),
-    (b"just some text\nwithout columns\n", "header"),
+    (b"PK\x03\x04garbage", "rusak"),
+    (b"Nama,Instansi\r\n", "tidak ada peserta"),
+    (b"just some text\nwithout columns\n", "judul kolom"),
 ])
 def test_files_that_are_not_participant_lists_are_refused_politely(content, expected):
     report = preview(make_meeting(), content)
@@ -150,21 +150,21 @@ def test_a_word_file_renamed_xlsx_is_refused():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/document.xml", "<w:document/>")
-    assert "document" in messages(preview(make_meeting(), buf.getvalue()))
+    assert "dokumen" in messages(preview(make_meeting(), buf.getvalue()))
 
 
 def test_fifty_thousand_rows_are_refused_above_the_limit():
     lines = ["Nama;Instansi"] + [f"Peserta {i};Bappeda Kabupaten Kotabaru" for i in range(50_000)]
     report = preview(make_meeting(), "\n".join(lines).encode(), max_rows=2000)
     assert not report.ok and report.rows == []
-    assert "more than 2.000" in messages(report)
+    assert "lebih dari 2.000" in messages(report)
 
 
 def test_missing_agency_column_and_duplicate_columns():
-    assert "agency column" in messages(preview(make_meeting(), csv_bytes([["Nama", "NIP"], ["Budi", ""]])))
+    assert "kolom instansi" in messages(preview(make_meeting(), csv_bytes([["Nama", "NIP"], ["Budi", ""]])))
     report = preview(make_meeting(), csv_bytes([["Nama", "Email", "E-mail", "Instansi"],
                                                 ["Budi", "a@x.id", "b@x.id", "Bappeda Kabupaten Kotabaru"]]))
-    assert "Two columns" in messages(report)
+    assert "Dua kolom" in messages(report)
 
 
 # --- validating rows -------------------------------------------------------------------------
@@ -187,11 +187,11 @@ def test_every_bad_row_and_field_is_named_and_nothing_is_written():
     assert errors == {2: set(), 3: {"nip"}, 4: {"nip"}, 5: {"email"}, 6: {"agency"}, 7: {"agency"},
                       8: {"name", "phone", "gender", "meeting_role"}}
     text = messages(report)
-    assert "line 3, NIP: A NIP has exactly 18 digits." in text
-    assert "line 5, Email:" in text
-    assert "No agency is called \"Dinas Antah Berantah\"" in text
-    assert "matches several agencies" in text
-    assert "line 8, HP:" in text and "line 8, JK:" in text and "line 8, Peran:" in text
+    assert "baris 3, NIP: " in text and "baris 4, NIP: " in text
+    assert "baris 5, Email:" in text
+    assert "Tidak ada instansi bernama \"Dinas Antah Berantah\"" in text
+    assert "cocok dengan beberapa instansi" in text
+    assert "baris 8, HP:" in text and "baris 8, JK:" in text and "baris 8, Peran:" in text
     assert count(meeting) == 0
 
 
@@ -209,9 +209,9 @@ def test_duplicates_in_the_file_and_against_the_meeting():
         ["sudah ada", "", "", "63.02"],
     ]))
     by_line = {r.line: r for r in report.rows}
-    assert "line 2" in str(by_line[3].errors["nip"]) and "line 2" in str(by_line[3].errors["email"])
-    assert "already registered" in str(by_line[4].errors["nip"])
-    assert "already registered" in str(by_line[5].errors["email"])
+    assert "baris 2" in str(by_line[3].errors["nip"]) and "baris 2" in str(by_line[3].errors["email"])
+    assert "sudah terdaftar" in str(by_line[4].errors["nip"])
+    assert "sudah terdaftar" in str(by_line[5].errors["email"])
     assert by_line[6].status == "warning"  # same name in the agency: a warning, not an error
 
 
@@ -229,7 +229,7 @@ def test_quota_counts_seats_across_the_file_per_agency():
     report = preview(meeting, csv_bytes(rows))
     by_line = {r.line: r for r in report.rows}
     assert [line for line, r in by_line.items() if r.errors] == [5]  # the 4th of Kotabaru: 5 > 4
-    assert "quota is full" in str(by_line[5].errors["agency"])
+    assert "Kuota penuh" in str(by_line[5].errors["agency"])
     assert by_line[6].status == "ok"  # speakers take no seat
     assert by_line[8].status == "warning"  # no quota: the committee may still import
     assert count(meeting) == 1
@@ -252,14 +252,14 @@ def test_agency_matching_by_short_name_region_name_and_conflicts():
     assert by_line[3].agency.name == "Bappeda Kabupaten Kotabaru"
     assert by_line[4].agency.name == "Bappelitbang Kota Banjarmasin"
     assert by_line[5].agency.name == "Bappeda Kabupaten Kotabaru" and by_line[5].status == "warning"
-    assert "is not in region 63.03" in str(by_line[6].errors["region"])
-    assert "No region" in str(by_line[7].errors["region"])
+    assert "tidak berada di wilayah 63.03" in str(by_line[6].errors["region"])
+    assert "Tidak ada wilayah" in str(by_line[7].errors["region"])
     assert by_line[8].agency.name == "Bappeda Kabupaten Kotabaru"
 
 
 def test_cancelled_meeting_refuses_the_import():
     report = preview(make_meeting(status="cancelled"), csv_bytes([["Nama", "Kode"], ["A", "63.02"]]))
-    assert not report.ok and "cancelled" in messages(report)
+    assert not report.ok and "dibatalkan" in messages(report)
 
 
 def test_commit_rolls_back_everything_when_a_row_is_refused_at_write_time(db):

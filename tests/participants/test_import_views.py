@@ -1,0 +1,165 @@
+"""Import pages: upload → preview → confirm; access; nothing written until every row is valid."""
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rakor.extensions import db
+from rakor.participants.models import Participant
+from tests.factories import make_meeting
+from tests.participants.test_import_helpers import agency_of, csv_bytes, kalsel  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("kalsel")
+DATA = Path(__file__).parent / "data"
+
+
+def count(meeting):
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.meeting_id == meeting.id))
+
+
+def upload(client, meeting, content, name="peserta.csv"):
+    return client.post(f"/meetings/{meeting.id}/participants/import",
+                       data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+
+
+def token_of(html):
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_upload_preview_confirm_imports_every_row(client, login_as, app):
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/participants/import")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "template.xlsx" in html and "Kode Wilayah".lower() in html.lower()
+
+    response = upload(client, meeting, (DATA / "peserta-titik-koma-cp1252.csv").read_bytes())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Drs. H. Said Akhmad, MM" in html and "Bappelitbang Kota Banjarmasin" in html
+    assert 'id="import-confirm-button"' in html
+    assert count(meeting) == 0  # the preview writes nothing
+    token = token_of(html)
+    assert (Path(app.config["UPLOAD_DIR"]) / "imports" / f"{token}.bin").exists()
+
+    # A token of this meeting does not work for another meeting.
+    other = make_meeting()
+    db.session.commit()
+    response = client.post(f"/meetings/{other.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 302 and count(other) == 0
+
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 302
+    assert count(meeting) == 4
+    assert not (Path(app.config["UPLOAD_DIR"]) / "imports" / f"{token}.bin").exists()
+    # The same confirmation again (double click, back button) imports nothing more.
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 302 and count(meeting) == 4
+
+
+def test_a_file_with_errors_shows_every_bad_row_and_offers_no_import(client, login_as):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    response = upload(client, meeting, csv_bytes([
+        ["Nama", "NIP", "Instansi", "Email"],
+        ["Baik", "", "Bappeda Kabupaten Kotabaru", ""],
+        ["Salah", "12345", "Bappeda Kabupaten Kotabaru", "salah@"],
+        ["Entah", "", "Dinas Entah", ""],
+    ]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="import-confirm-button"' not in html and 'name="token"' not in html
+    assert 'data-line="3" data-status="error"' in html and 'data-line="4" data-status="error"' in html
+    assert "NIP" in html and "Dinas Entah" in html
+    assert count(meeting) == 0
+
+
+@pytest.mark.parametrize("content,name,text", [
+    (b"", "kosong.csv", "kosong"),
+    (b"%PDF-1.4 not a list", "peserta.csv", "PDF"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "peserta.xlsx", "bukan berkas CSV atau XLSX"),
+])
+def test_files_that_are_not_lists_are_refused_in_indonesian(client, login_as, content, name, text):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    response = upload(client, meeting, content, name)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert text in html
+    assert count(meeting) == 0
+
+
+def test_no_file_chosen(client, login_as):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    response = client.post(f"/meetings/{meeting.id}/participants/import", data={},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+
+
+def test_confirm_with_an_unknown_token_or_a_path_is_refused(client, login_as):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    for token in ("x" * 40, "../../etc/passwd", ""):
+        response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token})
+        assert response.status_code == 302
+        assert response.location.endswith(f"/meetings/{meeting.id}/participants/import")
+
+
+def test_confirm_revalidates_and_imports_nothing_when_the_meeting_changed(client, login_as):
+    from tests.factories import make_quota
+
+    login_as("committee")
+    meeting = make_meeting()
+    make_quota(meeting, agency_of("63.02"), seats=2)
+    db.session.commit()
+    html = upload(client, meeting, csv_bytes([["Nama", "Kode"], ["A", "63.02"], ["B", "63.02"]])).get_data(as_text=True)
+    token = token_of(html)
+    from rakor.participants.services import clean_participant, register_participant
+
+    register_participant(meeting, clean_participant({"name": "Lebih dulu"}, agency_of("63.02").id).data)
+    db.session.commit()
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 409
+    assert "quota" in response.get_data(as_text=True).lower() or "kuota" in response.get_data(as_text=True)
+    assert count(meeting) == 1
+
+
+@pytest.mark.parametrize("role", ["leadership", "delegate", "admin"])
+def test_only_the_committee_imports(client, login_as, role):
+    login_as(role)
+    meeting = make_meeting()
+    db.session.commit()
+    assert client.get(f"/meetings/{meeting.id}/participants/import").status_code == 403
+    assert upload(client, meeting, b"Nama,Kode\nA,63.02\n").status_code == 403
+    assert count(meeting) == 0
+
+
+def test_cancelled_meeting_and_unknown_meeting(client, login_as):
+    login_as("committee")
+    meeting = make_meeting(status="cancelled")
+    db.session.commit()
+    assert client.get(f"/meetings/{meeting.id}/participants/import").status_code == 403
+    assert client.get("/meetings/999999/participants/import").status_code == 404
+
+
+def test_templates_download_and_reimport_as_empty(client, login_as):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/meetings/{meeting.id}/participants/import/template.{fmt}")
+        assert response.status_code == 200
+        assert "attachment" in response.headers["Content-Disposition"]
+        from rakor.participants import imports
+
+        report = imports.preview(meeting, response.data, "t", 100)
+        assert "tidak ada peserta" in " ".join(map(str, report.file_errors))
+    assert client.get(f"/meetings/{meeting.id}/participants/import/template.pdf").status_code == 404
