@@ -1,0 +1,83 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from rakor.auth.passwords import MAX_LENGTH as PASSWORD_MAX
+from rakor.core.forms import BaseForm, choices
+
+ROLE_LABELS = {
+    "peserta": _l("Participant"),
+    "narasumber": _l("Speaker"),
+    "pimpinan": _l("Chair"),
+    "panitia": _l("Committee"),
+    "notulis": _l("Minute-taker"),
+}
+GENDER_LABELS = {"L": _l("Male (L)"), "P": _l("Female (P)")}
+STATUS_LABELS = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class DelegateForm(BaseForm):
+    """What an agency fills in for one of its delegates (invitation link, delegate account)."""
+
+    name = StringField(_l("Name (with titles)"), validators=[DataRequired(), Length(max=200)])
+    nip = StringField(_l("NIP"), validators=[Length(max=40)])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    email = StringField(_l("Email"), validators=[Length(max=254)])
+    gender = SelectField(_l("Gender"), choices=choices([("", "—"), *GENDER_LABELS.items()]),
+                         validators=[Optional()])
+
+
+class ParticipantForm(DelegateForm):
+    """The committee's form: any agency, any role, and a quota override with a reason."""
+
+    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[Optional()])
+    meeting_role = SelectField(_l("Role in the meeting"), choices=choices(ROLE_LABELS.items()),
+                               default="peserta")
+    override = BooleanField(_l("Register beyond the agency's quota"))
+    override_reason = TextAreaField(_l("Reason for exceeding the quota"), validators=[Length(max=500)])
+
+
+FIELD_ORDER = ("name", "nip", "position", "agency_id", "phone", "email", "gender", "meeting_role")
+
+
+class SeatsForm(BaseForm):
+    seats = StringField(_l("Seats"), validators=[DataRequired(), Length(max=10)])
+
+
+class QuotaForm(SeatsForm):
+    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[DataRequired()])
+
+
+class InvitationForm(BaseForm):
+    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[DataRequired()])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_email = StringField(_l("Contact email"), validators=[Length(max=254)])
+    expires_on = DateField(_l("Link valid until (date)"), validators=[Optional()])
+
+
+class ClaimAccountForm(BaseForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
