@@ -95,3 +95,8 @@ def demo_load_if_empty():
 def register_cli(app):
     for group in (users_cli, regions_cli, demo_cli):
         app.cli.add_command(group)
+    from rakor.documents.cli import documents_cli
+    from rakor.participants.cli import participants_cli
+
+    for group in (participants_cli, documents_cli):
+        app.cli.add_command(group)
