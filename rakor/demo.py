@@ -52,9 +52,23 @@ def load() -> DemoResult:
     return DemoResult(meeting_id=_load_later_features())
 
 
+def _later_steps():
+    """Demo steps that build on the seed meeting, in order: each is `step(meeting)` and must be
+    idempotent. Features add theirs here (imports stay inside to avoid import cycles)."""
+    steps = []
+    return steps
+
+
 def _load_later_features():
-    """Hook for the meetings/participants demo; returns the seed meeting id or None."""
-    return None
+    """The seed meeting (rakor/meetings/demo.py), then every later feature's steps for it;
+    returns the seed meeting's id."""
+    from rakor.meetings.demo import load_seed_meeting
+
+    meeting = load_seed_meeting()
+    for step in _later_steps():
+        step(meeting)
+    db.session.flush()
+    return meeting.id
 
 
 def print_logins(echo):

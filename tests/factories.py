@@ -116,3 +116,32 @@ def make_participant(meeting, agency, **overrides):
     db.session.add(participant)
     db.session.flush()
     return participant
+
+
+# --- meetings (agenda, topics) --------------------------------------------------------------
+
+def topic_id(code):
+    """A topic seeded by migration 0003 (IPM, KEMISKINAN, STUNTING, SPM, KAWASAN_PERDESAAN)."""
+    from sqlalchemy import select
+
+    from rakor.meetings.models import Topic
+
+    return db.session.scalar(select(Topic.id).where(Topic.code == code))
+
+
+def make_agenda_item(meeting, **overrides):
+    """An agenda item appended to `meeting` (no time slot unless given, as aware datetimes)."""
+    from sqlalchemy import func, select
+
+    from rakor.meetings.models import AgendaItem
+
+    n = next(_seq)
+    position = (db.session.scalar(select(func.max(AgendaItem.position))
+                                  .where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    fields = {"meeting_id": meeting.id, "position": position, "title": f"Acara {n}",
+              "presenter": f"Narasumber {n}"}
+    fields.update(overrides)
+    item = AgendaItem(**fields)
+    db.session.add(item)
+    db.session.flush()
+    return item

@@ -1,0 +1,137 @@
+"""`flask meetings ...`: create, list and export meetings from scripts."""
+import re
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from rakor.core.errors import DomainError
+from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date
+from rakor.extensions import db
+from rakor.meetings.models import MEETING_KINDS, Meeting
+from rakor.regions.models import Agency, Region
+
+meetings_cli = AppGroup("meetings", help="Meetings: create, list, export to iCalendar.")
+
+REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
+
+
+def _fail(message, code=1):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def provincial_planning_agencies():
+    return db.session.scalars(
+        select(Agency).join(Agency.region)
+        .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True))
+        .order_by(Region.kemendagri_code)
+    ).all()
+
+
+def resolve_organizer(value):
+    """A Kemendagri region code (63, 63.02) picks that region's planning agency; any other
+    number is an agency id; nothing picks the only provincial planning agency.
+    Returns (agency, error message)."""
+    if value is None:
+        agencies = provincial_planning_agencies()
+        if len(agencies) == 1:
+            return agencies[0], None
+        return None, (f"{len(agencies)} provincial planning agencies exist; choose one with "
+                      "--organizer AGENCY_ID_OR_REGION_CODE")
+    value = value.strip()
+    if REGION_CODE_RE.match(value):
+        agency = db.session.scalar(
+            select(Agency).join(Agency.region)
+            .where(Region.kemendagri_code == value, Agency.is_planning_agency.is_(True))
+            .order_by(Agency.id).limit(1))
+        if agency is not None:
+            return agency, None
+    if value.isdigit() and int(value) < 2**31:
+        agency = db.session.get(Agency, int(value))
+        if agency is not None:
+            return agency, None
+    return None, f"no agency with id or region code {value!r}"
+
+
+def _parse_local(name, text):
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        _fail(f"Error: --{name} must look like \"2024-02-01 08:30\", not {text!r}")
+
+
+@meetings_cli.command("create")
+@click.option("--title", required=True)
+@click.option("--start", "start", required=True, help='local time "YYYY-MM-DD HH:MM"')
+@click.option("--end", "end", required=True, help='local time "YYYY-MM-DD HH:MM"')
+@click.option("--venue", required=True)
+@click.option("--kind", type=click.Choice(MEETING_KINDS), default="rakor", show_default=True)
+@click.option("--tz", "tz", default=DEFAULT_TZ, show_default=True, help="IANA time zone of the times")
+@click.option("--city", default=None)
+@click.option("--organizer", default=None,
+              help="agency id, or Kemendagri region code of its planning agency (63, 63.02); "
+                   "default: the only provincial planning agency")
+@click.option("--quota-per-agency", "quota", type=int, default=None,
+              help="seats for every regency/city planning agency of the organizer's province")
+@click.option("--draft", is_flag=True, help="leave the meeting as a draft (default: scheduled)")
+def create_command(title, start, end, venue, kind, tz, city, organizer, quota, draft):
+    """Create a meeting (scheduled unless --draft); prints its id only."""
+    from rakor.meetings.services import MeetingData, create_meeting
+
+    if not is_valid_timezone(tz):
+        _fail(f"Error: unknown time zone {tz!r} (e.g. Asia/Makassar, Asia/Jakarta, Asia/Jayapura)")
+    agency, error = resolve_organizer(organizer)
+    if agency is None:
+        _fail(f"Error: {error}")
+    data = MeetingData(title=title, starts_at=_parse_local("start", start),
+                       ends_at=_parse_local("end", end), venue=venue, city=city, kind=kind,
+                       timezone=tz, organizer_agency_id=agency.id)
+    try:
+        meeting = create_meeting(data, user=None, status="draft" if draft else "scheduled")
+        if quota is not None:
+            from rakor.participants.quotas import set_seats_for_province
+
+            set_seats_for_province(meeting, quota, user=None)
+    except DomainError as e:
+        db.session.rollback()
+        where = f" ({e.field})" if e.field else ""
+        _fail(f"Error{where}: {e.message}")
+    db.session.commit()
+    click.echo(meeting.id)
+
+
+@meetings_cli.command("list")
+def list_command():
+    """One line per meeting: id, local start date, kind, title, status (tab-separated)."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.starts_at, Meeting.timezone, Meeting.kind, Meeting.title,
+               Meeting.status).order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    for row in rows:
+        title = " ".join(row.title.split())  # no tabs or newlines inside a field
+        click.echo(f"{row.id}\t{local_date(row.starts_at, row.timezone).isoformat()}\t{row.kind}\t"
+                   f"{title}\t{row.status}")
+
+
+@meetings_cli.command("ics")
+@click.argument("meeting_id", type=int)
+def ics_command(meeting_id):
+    """Write the meeting's iCalendar (.ics) to stdout."""
+    from sqlalchemy import func
+
+    from rakor.meetings.ics import meeting_calendar
+    from rakor.meetings.models import MeetingTransition
+    from rakor.meetings.queries import agenda_of, get_meeting
+
+    meeting = get_meeting(meeting_id) if meeting_id > 0 else None
+    if meeting is None:
+        _fail(f"Error: no meeting {meeting_id}")
+    sequence = db.session.scalar(select(func.count(MeetingTransition.id))
+                                 .where(MeetingTransition.meeting_id == meeting.id)) or 0
+    out = click.get_binary_stream("stdout")
+    out.write(meeting_calendar(meeting, agenda_of(meeting.id), sequence=sequence))
+    out.flush()

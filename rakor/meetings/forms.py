@@ -1,0 +1,96 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from rakor.core.forms import BaseForm, choices
+
+KIND_LABELS = {
+    "rakor": _l("Coordination meeting (Rakor)"),
+    "fgd": _l("Focus group discussion (FGD)"),
+    "other": _l("Other meeting"),
+}
+KIND_SHORT = {"rakor": "Rakor", "fgd": "FGD", "other": _l("Other")}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "held": _l("Held"),
+    "minutes_final": _l("Minutes final"),
+    "cancelled": _l("Cancelled"),
+}
+STATUS_BADGES = {"draft": "secondary", "scheduled": "primary", "held": "success",
+                 "minutes_final": "dark", "cancelled": "danger"}
+# Button label of each transition, by target status (held -> scheduled is "reopen").
+TRANSITION_LABELS = {
+    "scheduled": _l("Schedule"),
+    "held": _l("Mark as held"),
+    "minutes_final": _l("Finalise minutes"),
+    "cancelled": _l("Cancel meeting"),
+    "reopen": _l("Reopen"),
+}
+# Time zones offered in the form (any IANA name is accepted).
+COMMON_TIMEZONES = ("Asia/Makassar", "Asia/Jakarta", "Asia/Jayapura", "Asia/Pontianak")
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+NIP_HELP = _l("18 digits, optional.")
+
+
+def coerce_optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _nip(label):
+    return StringField(label, validators=[Optional(), Regexp(r"^\s*\d{18}\s*$",
+                                                             message=_l("A NIP has exactly 18 digits."))])
+
+
+class MeetingForm(BaseForm):
+    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()), default="rakor")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    field = StringField(_l("Field (bidang)"), validators=[Optional(), Length(max=200)])
+    organizer_agency_id = SelectField(_l("Organizer"), coerce=coerce_optional_int,
+                                      validators=[DataRequired()])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           default="Asia/Makassar")
+    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMATS, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMATS, validators=[DataRequired()])
+    venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=300)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    chair_name = StringField(_l("Chair (name)"), validators=[Optional(), Length(max=200)])
+    chair_position = StringField(_l("Chair (position)"), validators=[Optional(), Length(max=200)])
+    chair_nip = _nip(_l("Chair (NIP)"))
+    minute_taker_name = StringField(_l("Minute-taker (name)"), validators=[Optional(), Length(max=200)])
+    minute_taker_nip = _nip(_l("Minute-taker (NIP)"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=LOCAL_FORMATS,
+                                               validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=LOCAL_FORMATS,
+                                                validators=[Optional()])
+    follow_up_of_id = SelectField(_l("Follow-up of"), coerce=coerce_optional_int,
+                                  validators=[Optional()])
+
+
+class AgendaItemForm(BaseForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    day = SelectField(_l("Day"), validators=[Optional()])
+    start_time = TimeField(_l("From"), validators=[Optional()])
+    end_time = TimeField(_l("Until"), validators=[Optional()])
+    topic_id = SelectField(_l("Topic"), coerce=coerce_optional_int, validators=[Optional()])
+    free_topic = StringField(_l("Other topic"), validators=[Optional(), Length(max=200)])
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    conclusions = TextAreaField(_l("Conclusions"), validators=[Optional(), Length(max=5000)])
+
+
+class MaterialForm(BaseForm):
+    file = FileField(_l("File"))
+    title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=300)])
+    agenda_item_id = SelectField(_l("Belongs to"), coerce=coerce_optional_int, validators=[Optional()])
+
+
+class TransitionForm(BaseForm):
+    to_status = SelectField(_l("New status"),
+                            choices=choices((s, s) for s in STATUS_LABELS), validators=[DataRequired()])
+    expected = HiddenField()
+    note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])

@@ -1,0 +1,70 @@
+"""iCalendar (.ics) for a meeting.
+
+Times are written in the meeting's zone with TZID and a VTIMEZONE component (Outlook, Google
+Calendar, Thunderbird and Apple Calendar all import that correctly). The UID is stable
+(meeting-<id>@rakor), so importing an updated file updates the event instead of adding one;
+SEQUENCE grows with every status change and LAST-MODIFIED follows the meeting.
+"""
+from datetime import date
+
+import icalendar
+
+from rakor.core.formatting import format_time, to_zone
+from rakor.core.types import utcnow
+
+STATUS = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED",
+          "minutes_final": "CONFIRMED", "cancelled": "CANCELLED"}
+
+
+def uid_for(meeting):
+    return f"meeting-{meeting.id}@rakor"
+
+
+def _description(meeting, agenda_items):
+    lines = []
+    if meeting.field:
+        lines.append(f"Bidang: {meeting.field}")
+    if meeting.chair_name:
+        chair = meeting.chair_name + (f" ({meeting.chair_position})" if meeting.chair_position else "")
+        lines.append(f"Pimpinan rapat: {chair}")
+    if meeting.description:
+        lines += ["", meeting.description]
+    if agenda_items:
+        lines += ["", "Agenda:"]
+        for n, item in enumerate(agenda_items, start=1):
+            slot = ""
+            if item.starts_at is not None:
+                slot = (f"{format_time(item.starts_at, meeting.timezone, 'id', with_zone=False)}"
+                        f"\u2013{format_time(item.ends_at, meeting.timezone, 'id')} ")
+            presenter = f" \u2014 {item.presenter}" if item.presenter else ""
+            lines.append(f"{n}. {slot}{item.title}{presenter}")
+    return "\n".join(lines).strip()
+
+
+def meeting_calendar(meeting, agenda_items=(), url=None, sequence=0) -> bytes:
+    """The .ics bytes for one meeting. `agenda_items` must be loaded by the caller."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Rakor//Rapat Koordinasi//ID")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", uid_for(meeting))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", to_zone(meeting.starts_at, meeting.timezone))
+    event.add("dtend", to_zone(meeting.ends_at, meeting.timezone))
+    event.add("summary", meeting.title)
+    event.add("location", ", ".join(p for p in (meeting.venue, meeting.city) if p))
+    description = _description(meeting, agenda_items)
+    if description:
+        event.add("description", description)
+    event.add("status", STATUS.get(meeting.status, "CONFIRMED"))
+    event.add("sequence", sequence)
+    if meeting.updated_at is not None:
+        event.add("last-modified", meeting.updated_at)
+    if url:
+        event.add("url", url)
+    cal.add_component(event)
+    year = to_zone(meeting.ends_at, meeting.timezone).year
+    cal.add_missing_timezones(first_date=date(1970, 1, 1), last_date=date(max(2038, year + 2), 1, 1))
+    return cal.to_ical()

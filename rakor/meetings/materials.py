@@ -1,0 +1,179 @@
+"""Meeting materials (bahan rapat): checked, stored and served safely.
+
+A file is accepted when its extension is on the list AND its content is what the extension
+says: PDF and images by their magic bytes (the `filetype` package); DOCX/PPTX/XLSX are zip
+containers, so the zip must open and hold the part that makes it that kind of document
+(word/document.xml, ppt/presentation.xml, xl/workbook.xml) plus [Content_Types].xml. The zip is
+only listed, never extracted. Files live in UPLOAD_DIR/materials under a random server-made
+name; the name the user gave is kept only for display and for the download's file name.
+"""
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+import filetype
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from rakor.core.errors import DomainError
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Material, Meeting
+from rakor.meetings.services import lock_meeting
+
+# extension -> (content type we serve it as, how its content is checked)
+ALLOWED = {
+    "pdf": ("application/pdf", ("magic", "application/pdf")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             ("zip", "word/document.xml")),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             ("zip", "ppt/presentation.xml")),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             ("zip", "xl/workbook.xml")),
+    "png": ("image/png", ("magic", "image/png")),
+    "jpg": ("image/jpeg", ("magic", "image/jpeg")),
+    "jpeg": ("image/jpeg", ("magic", "image/jpeg")),
+}
+STORED_NAME_RE = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
+CHUNK = 64 * 1024
+
+
+def materials_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "materials"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_path(stored_name: str) -> Path | None:
+    """The file of a stored name; None for anything that is not one of our names."""
+    if not STORED_NAME_RE.match(stored_name or ""):
+        return None
+    return materials_dir() / stored_name
+
+
+def display_filename(raw: str | None) -> str:
+    """The user's file name without any directory part or control characters:
+    '../../etc/passwd' -> 'passwd', 'C:\\Data\\Paparan.pdf' -> 'Paparan.pdf'."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
+def extension_of(name: str) -> str | None:
+    stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and stem else None
+
+
+def allowed_extensions_text():
+    return "PDF, DOCX, PPTX, XLSX, PNG, JPG"
+
+
+def _content_matches(path: Path, ext: str) -> bool:
+    kind, expected = ALLOWED[ext][1]
+    if kind == "magic":
+        guess = filetype.guess(str(path))
+        return guess is not None and guess.mime == expected
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return expected in names and "[Content_Types].xml" in names
+
+
+def _receive(stream, max_bytes) -> tuple[Path, int, str]:
+    """Copy the upload to a temporary file beside its final place; size and sha256."""
+    tmp = materials_dir() / f".upload-{secrets.token_hex(12)}"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(tmp, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise DomainError(_l("The file is larger than %(mb)d MB.",
+                                         mb=max_bytes // (1024 * 1024)), field="file")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, size, digest.hexdigest()
+
+
+def add_material(meeting: Meeting, stream, filename: str | None, title=None, agenda_item_id=None,
+                 user=None) -> Material:
+    """Check and store an uploaded file. On any refusal nothing is stored."""
+    meeting = lock_meeting(meeting)
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+    name = display_filename(filename)
+    if not name:
+        raise DomainError(_l("Choose a file."), field="file")
+    ext = extension_of(name)
+    if ext not in ALLOWED:
+        raise DomainError(_l("Only these file types can be uploaded: %(types)s.",
+                             types=allowed_extensions_text()), field="file")
+    title = (title or "").strip() or None
+    if title and len(title) > 300:
+        raise DomainError(_l("At most %(n)d characters.", n=300), field="title")
+    if agenda_item_id is not None:
+        item = db.session.scalar(select(AgendaItem).where(
+            AgendaItem.id == agenda_item_id, AgendaItem.meeting_id == meeting.id))
+        if item is None:
+            raise DomainError(_l("Choose an agenda item of this meeting."), field="agenda_item_id")
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    tmp, size, sha256 = _receive(stream, max_bytes)
+    try:
+        if size == 0:
+            raise DomainError(_l("The file is empty."), field="file")
+        if not _content_matches(tmp, ext):
+            raise DomainError(_l("The content of the file is not a %(ext)s file; it was refused.",
+                                 ext=ext.upper()), field="file")
+        stored_name = f"{secrets.token_hex(16)}.{ext}"
+        os.replace(tmp, materials_dir() / stored_name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    material = Material(
+        meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title,
+        original_filename=name, stored_name=stored_name, content_type=ALLOWED[ext][0],
+        size=size, sha256=sha256, uploaded_by_id=getattr(user, "id", None),
+    )
+    db.session.add(material)
+    db.session.flush()
+    return material
+
+
+def delete_material(material: Material) -> str:
+    """Delete the record; returns the stored name to remove from disk after the commit."""
+    meeting = lock_meeting(db.session.get(Meeting, material.meeting_id))
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+    stored = material.stored_name
+    db.session.delete(material)
+    db.session.flush()
+    return stored
+
+
+def remove_files(stored_names):
+    """After a commit: remove files whose records are gone. Missing files are fine."""
+    for name in stored_names:
+        path = stored_path(name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def content_disposition(filename: str) -> str:
+    """attachment; filename="ASCII fallback"; filename*=UTF-8''percent-encoded (RFC 6266/5987)."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r"[^A-Za-z0-9._()\- ]", "_", ascii_name).strip() or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,0 +1,143 @@
+"""Read side of meetings: who sees which meetings, and loading a page in a fixed number of
+queries (relationships are lazy="raise", so whatever a page shows is loaded here)."""
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from rakor.core.formatting import DEFAULT_TZ
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition
+from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
+
+MAX_ID = 2**31 - 1  # larger ids are not ours (and PostgreSQL's integer would refuse them)
+
+
+def visible_condition(user):
+    """SQL condition equal to policy rule "meeting.view" (rakor/policy.py) for lists."""
+    from rakor.participants.models import Invitation, SeatQuota
+
+    if user.role in (ADMIN, COMMITTEE, LEADERSHIP):
+        return true()
+    if user.role == DELEGATE and user.agency_id is not None:
+        return (Meeting.status != "draft") & or_(
+            exists().where(SeatQuota.meeting_id == Meeting.id, SeatQuota.agency_id == user.agency_id),
+            exists().where(Invitation.meeting_id == Meeting.id, Invitation.agency_id == user.agency_id),
+        )
+    return false()
+
+
+def visible_meetings(user):
+    return select(Meeting).where(visible_condition(user))
+
+
+@dataclass
+class MeetingFilters:
+    scope: str = "upcoming"       # upcoming | past | all
+    kind: str | None = None
+    organizer_id: int | None = None
+    year: int | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        def as_int(name, lo, hi):
+            value = (args.get(name) or "").strip()
+            return int(value) if value.isdigit() and lo <= int(value) <= hi else None
+
+        scope = args.get("scope", "upcoming")
+        kind = args.get("kind") or None
+        return cls(
+            scope=scope if scope in ("upcoming", "past", "all") else "upcoming",
+            kind=kind if kind in MEETING_KINDS else None,
+            organizer_id=as_int("organizer", 1, MAX_ID),
+            year=as_int("year", 1900, 2999),
+            q=(args.get("q") or "").strip()[:100] or None,
+        )
+
+
+def list_statement(user, filters: MeetingFilters, now=None):
+    now = now or utcnow()
+    stmt = visible_meetings(user).options(joinedload(Meeting.organizer))
+    if filters.scope == "upcoming":
+        stmt = stmt.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
+    elif filters.scope == "past":
+        stmt = stmt.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    else:
+        stmt = stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    if filters.kind:
+        stmt = stmt.where(Meeting.kind == filters.kind)
+    if filters.organizer_id:
+        stmt = stmt.where(Meeting.organizer_agency_id == filters.organizer_id)
+    if filters.year:
+        # The year as the organisers count it: in the default zone (WITA).
+        tz = ZoneInfo(DEFAULT_TZ)
+        stmt = stmt.where(Meeting.starts_at >= datetime(filters.year, 1, 1, tzinfo=tz),
+                          Meeting.starts_at < datetime(filters.year + 1, 1, 1, tzinfo=tz))
+    if filters.q:
+        like = "%" + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(func.lower(col).like(like, escape="\\") for col in
+                                (Meeting.title, Meeting.venue, Meeting.city, Meeting.field))))
+    return stmt
+
+
+def meetings_between(user, start, end):
+    """Visible meetings overlapping [start, end), for the calendar."""
+    return db.session.scalars(
+        visible_meetings(user).where(Meeting.starts_at < end, Meeting.ends_at > start)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+
+
+def upcoming_for(user, limit=5, now=None):
+    now = now or utcnow()
+    return db.session.scalars(
+        visible_meetings(user).where(Meeting.ends_at >= now, Meeting.status != "cancelled")
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)
+    ).all()
+
+
+def get_meeting(meeting_id, *options):
+    if meeting_id > MAX_ID:
+        return None
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
+
+
+def load_meeting_page(meeting_id):
+    """Everything the meeting page shows, in a fixed number of queries whatever the agenda
+    length: the meeting with its organizer and earlier meeting (1), agenda items with topics
+    (1), transitions with their users (1), materials (1)."""
+    meeting = get_meeting(
+        meeting_id,
+        joinedload(Meeting.organizer),
+        joinedload(Meeting.follow_up_of),
+        selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
+        selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+    )
+    if meeting is None:
+        return None, []
+    materials = db.session.scalars(
+        select(Material).where(Material.meeting_id == meeting.id)
+        .order_by(Material.uploaded_at, Material.id)
+    ).all()
+    return meeting, materials
+
+
+def agenda_of(meeting_id):
+    return db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+        .options(joinedload(AgendaItem.topic)).order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+
+
+def follow_up_candidates(exclude_id=None, limit=200):
+    """Meetings a new/edited meeting may follow up: scheduled or held ones, latest first."""
+    stmt = (select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone)
+            .where(Meeting.status.in_(("scheduled", "held", "minutes_final")))
+            .order_by(Meeting.starts_at.desc()).limit(limit))
+    if exclude_id is not None:
+        stmt = stmt.where(Meeting.id != exclude_id)
+    return db.session.execute(stmt).all()

@@ -1,0 +1,388 @@
+"""Meetings, their lifecycle and their agenda: the operations behind the views and the CLI.
+
+Each function takes plain arguments, changes the session, flushes, and raises DomainError
+(with the form field it concerns) when a rule refuses. Callers commit.
+
+Times: callers pass either aware datetimes or naive *local* times, which are read in the
+meeting's time zone (what a committee member types is local time, WITA by default).
+Concurrent changes of one meeting's agenda or status queue on the meeting row's lock
+(SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers anyway).
+"""
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from rakor.core.errors import DomainError
+from rakor.core.formatting import format_time, is_valid_timezone
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic
+from rakor.regions.models import Agency
+
+# The lifecycle. held -> scheduled is "reopen": a meeting marked held by mistake, or one that
+# has to be moved to another date, goes back to scheduled (recorded, with a reason).
+# A held meeting is not cancelled: it took place; reopen it first if it really did not.
+TRANSITIONS = {
+    "draft": ("scheduled", "cancelled"),
+    "scheduled": ("held", "cancelled"),
+    "held": ("minutes_final", "scheduled"),
+    "minutes_final": (),
+    "cancelled": (),
+}
+# Transitions that need a reason in the record.
+NOTE_REQUIRED = {("scheduled", "cancelled"), ("draft", "cancelled"), ("held", "scheduled")}
+# Statuses whose date can no longer change (reopen first).
+DATE_LOCKED = ("held", "minutes_final")
+# Statuses whose details and agenda no longer change: the minutes are final / it was cancelled.
+FROZEN = ("minutes_final", "cancelled")
+
+MAX_DURATION = timedelta(days=31)
+NIP_RE = re.compile(r"^\d{18}$")
+
+
+def allowed_transitions(meeting):
+    return TRANSITIONS.get(meeting.status, ())
+
+
+def is_reopen(from_status, to_status):
+    return (from_status, to_status) == ("held", "scheduled")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _clean(value):
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    return value
+
+
+def _check_len(value, max_len, field):
+    if value is not None and len(value) > max_len:
+        raise DomainError(_l("At most %(n)d characters.", n=max_len), field=field)
+    return value
+
+
+def to_utc(value, tz_name):
+    """Naive local time in `tz_name` (or an aware datetime) -> aware UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz_name))
+    return value.astimezone(UTC)
+
+
+def lock_meeting(meeting):
+    """The meeting row, locked until the transaction ends, with fresh values."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting.id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _check_not_frozen(meeting):
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+    if meeting.status == "minutes_final":
+        raise DomainError(_l("The minutes of this meeting are final; it can no longer be changed."))
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+@dataclass
+class MeetingData:
+    """What a committee member enters for a meeting. `starts_at`/`ends_at` and the
+    registration window are naive local times in `timezone` (or aware datetimes)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    organizer_agency_id: int | None
+    kind: str = "rakor"
+    timezone: str = "Asia/Makassar"
+    field: str | None = None
+    city: str | None = None
+    chair_name: str | None = None
+    chair_position: str | None = None
+    chair_nip: str | None = None
+    minute_taker_name: str | None = None
+    minute_taker_nip: str | None = None
+    description: str | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    follow_up_of_id: int | None = None
+
+
+TEXT_LIMITS = {"title": 300, "venue": 300, "field": 200, "city": 100, "chair_name": 200,
+               "chair_position": 200, "minute_taker_name": 200, "description": 5000}
+
+
+def _validated_values(data: MeetingData, meeting: Meeting | None):
+    """MeetingData -> dict of column values (UTC times), or DomainError on the first problem."""
+    v = {f.name: getattr(data, f.name) for f in fields(data)}
+    for name in ("title", "venue", "field", "city", "chair_name", "chair_position", "chair_nip",
+                 "minute_taker_name", "minute_taker_nip", "description", "timezone", "kind"):
+        v[name] = _clean(v[name])
+    for name, limit in TEXT_LIMITS.items():
+        _check_len(v[name], limit, name)
+    if not v["title"]:
+        raise DomainError(_l("Enter a title."), field="title")
+    if v["kind"] not in MEETING_KINDS:
+        raise DomainError(_l("Choose a kind of meeting."), field="kind")
+    if not v["venue"]:
+        raise DomainError(_l("Enter the venue."), field="venue")
+    if not is_valid_timezone(v["timezone"]):
+        raise DomainError(_l("Unknown time zone %(tz)s; use a name such as Asia/Makassar (WITA), "
+                             "Asia/Jakarta (WIB) or Asia/Jayapura (WIT).", tz=v["timezone"] or ""),
+                          field="timezone")
+    for name in ("chair_nip", "minute_taker_nip"):
+        if v[name] is not None:
+            v[name] = v[name].replace(" ", "")
+            if not NIP_RE.match(v[name]):
+                raise DomainError(_l("A NIP has exactly 18 digits."), field=name)
+    if v["organizer_agency_id"] is None or db.session.get(Agency, v["organizer_agency_id"]) is None:
+        raise DomainError(_l("Choose the organizing agency."), field="organizer_agency_id")
+
+    tz = v["timezone"]
+    if v["starts_at"] is None:
+        raise DomainError(_l("Enter when the meeting starts."), field="starts_at")
+    if v["ends_at"] is None:
+        raise DomainError(_l("Enter when the meeting ends."), field="ends_at")
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        v[name] = to_utc(v[name], tz)
+    if v["ends_at"] <= v["starts_at"]:
+        raise DomainError(_l("The meeting must end after it starts."), field="ends_at")
+    if v["ends_at"] - v["starts_at"] > MAX_DURATION:
+        raise DomainError(_l("A meeting can last at most 31 days."), field="ends_at")
+    opens, closes = v["registration_opens_at"], v["registration_closes_at"]
+    if opens and closes and closes <= opens:
+        raise DomainError(_l("Registration must close after it opens."), field="registration_closes_at")
+    if closes and closes > v["ends_at"]:
+        raise DomainError(_l("Registration must close before the meeting ends."),
+                          field="registration_closes_at")
+    if opens and opens >= v["ends_at"]:
+        raise DomainError(_l("Registration must open before the meeting ends."),
+                          field="registration_opens_at")
+
+    if v["follow_up_of_id"] is not None:
+        earlier = db.session.get(Meeting, v["follow_up_of_id"])
+        if earlier is None or (meeting is not None and earlier.id == meeting.id):
+            raise DomainError(_l("Choose an earlier meeting."), field="follow_up_of_id")
+        if earlier.status in ("draft", "cancelled"):
+            raise DomainError(_l("A meeting can only follow up a scheduled or held meeting."),
+                              field="follow_up_of_id")
+        if earlier.starts_at >= v["starts_at"]:
+            raise DomainError(_l("The earlier meeting must start before this one."),
+                              field="follow_up_of_id")
+    return v
+
+
+def create_meeting(data: MeetingData, user=None, status="draft", now=None) -> Meeting:
+    """A new meeting, in draft (or scheduled, for scripts); the creation is recorded."""
+    values = _validated_values(data, None)
+    meeting = Meeting(**values, status="draft", created_by_id=getattr(user, "id", None))
+    db.session.add(meeting)
+    db.session.flush()
+    _record(meeting, None, "draft", user, now=now)
+    if status == "scheduled":
+        change_status(meeting, "scheduled", user, now=now)
+    elif status != "draft":
+        raise ValueError(f"a new meeting starts as draft or scheduled, not {status}")
+    db.session.flush()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
+    meeting = lock_meeting(meeting)
+    _check_not_frozen(meeting)
+    values = _validated_values(data, meeting)
+    moved = (values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
+             or values["timezone"] != meeting.timezone)
+    if moved and meeting.status in DATE_LOCKED:
+        raise DomainError(_l("This meeting has been held; reopen it before moving it to another "
+                             "date or time."), field="starts_at")
+    if values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at:
+        outside = db.session.scalars(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at.is_not(None),
+                (AgendaItem.starts_at < values["starts_at"]) | (AgendaItem.ends_at > values["ends_at"]),
+            ).order_by(AgendaItem.position).limit(1)
+        ).first()
+        if outside is not None:
+            raise DomainError(_l("The agenda item \u201c%(title)s\u201d would fall outside the new "
+                                 "meeting time; change its time slot first.", title=outside.title),
+                              field="starts_at")
+    follow_ups_before = db.session.scalar(
+        select(func.min(Meeting.starts_at)).where(Meeting.follow_up_of_id == meeting.id))
+    if follow_ups_before is not None and follow_ups_before <= values["starts_at"]:
+        raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
+                             "before its follow-ups."), field="starts_at")
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    db.session.flush()
+    return meeting
+
+
+def _record(meeting, from_status, to_status, user, note=None, now=None):
+    db.session.add(MeetingTransition(meeting_id=meeting.id, from_status=from_status,
+                                     to_status=to_status, user_id=getattr(user, "id", None),
+                                     note=note, at=now or utcnow()))
+
+
+def change_status(meeting: Meeting, to_status: str, user=None, note=None, expected_from=None,
+                  now=None) -> MeetingTransition:
+    """Move a meeting along its lifecycle; only the transitions in TRANSITIONS are accepted.
+    `expected_from` (the status the user saw) guards against acting on a stale page."""
+    meeting = lock_meeting(meeting)
+    note = _clean(note)
+    _check_len(note, 1000, "note")
+    from_status = meeting.status
+    if expected_from is not None and expected_from != from_status:
+        raise DomainError(_l("The status of this meeting was changed meanwhile; check it and try "
+                             "again."))
+    if to_status not in TRANSITIONS.get(from_status, ()):
+        raise DomainError(_l("A meeting cannot go from this status to the chosen one."))
+    if (from_status, to_status) in NOTE_REQUIRED and not note:
+        raise DomainError(_l("Give a reason; it is kept in the meeting's history."), field="note")
+    if to_status == "held" and meeting.starts_at > (now or utcnow()):
+        raise DomainError(_l("A meeting can only be marked as held once it has started."))
+    meeting.status = to_status
+    transition = MeetingTransition(meeting_id=meeting.id, from_status=from_status,
+                                   to_status=to_status, user_id=getattr(user, "id", None),
+                                   note=note, at=now or utcnow())
+    db.session.add(transition)
+    db.session.flush()
+    return transition
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+@dataclass
+class AgendaItemData:
+    title: str
+    starts_at: datetime | None = None   # naive local (meeting's zone) or aware
+    ends_at: datetime | None = None
+    topic_id: int | None = None
+    free_topic: str | None = None
+    presenter: str | None = None
+    description: str | None = None
+    conclusions: str | None = None
+
+
+def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | None):
+    title = _check_len(_clean(data.title), 300, "title")
+    if not title:
+        raise DomainError(_l("Enter a title."), field="title")
+    values = {
+        "title": title,
+        "free_topic": _check_len(_clean(data.free_topic), 200, "free_topic"),
+        "presenter": _check_len(_clean(data.presenter), 300, "presenter"),
+        "description": _check_len(_clean(data.description), 5000, "description"),
+        "conclusions": _check_len(_clean(data.conclusions), 5000, "conclusions"),
+        "topic_id": data.topic_id,
+    }
+    if data.topic_id is not None and db.session.get(Topic, data.topic_id) is None:
+        raise DomainError(_l("Choose a topic from the list."), field="topic_id")
+    starts, ends = to_utc(data.starts_at, meeting.timezone), to_utc(data.ends_at, meeting.timezone)
+    if (starts is None) != (ends is None):
+        raise DomainError(_l("Give both the start and the end of the time slot, or neither."),
+                          field="starts_at" if starts is None else "ends_at")
+    if starts is not None:
+        if ends <= starts:
+            raise DomainError(_l("The time slot must end after it starts."), field="ends_at")
+        if starts < meeting.starts_at or ends > meeting.ends_at:
+            tz = meeting.timezone
+            raise DomainError(
+                _l("The time slot must lie within the meeting (%(start)s\u2013%(end)s).",
+                   start=format_time(meeting.starts_at, tz), end=format_time(meeting.ends_at, tz)),
+                field="starts_at")
+        clash = db.session.scalars(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at.is_not(None),
+                AgendaItem.starts_at < ends, AgendaItem.ends_at > starts,
+                AgendaItem.id != (item.id if item is not None else -1),
+            ).order_by(AgendaItem.starts_at).limit(1)
+        ).first()
+        if clash is not None:
+            tz = meeting.timezone
+            raise DomainError(
+                _l("The time slot overlaps \u201c%(title)s\u201d (%(start)s\u2013%(end)s).",
+                   title=clash.title, start=format_time(clash.starts_at, tz, with_zone=False),
+                   end=format_time(clash.ends_at, tz)),
+                field="starts_at")
+    values["starts_at"], values["ends_at"] = starts, ends
+    return values
+
+
+def add_agenda_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
+    meeting = lock_meeting(meeting)
+    _check_not_frozen(meeting)
+    values = _agenda_values(meeting, data, None)
+    last = db.session.scalar(select(func.max(AgendaItem.position))
+                             .where(AgendaItem.meeting_id == meeting.id)) or 0
+    item = AgendaItem(meeting_id=meeting.id, position=last + 1, **values)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_agenda_item(item: AgendaItem, data: AgendaItemData) -> AgendaItem:
+    meeting = lock_meeting(_meeting_of(item))
+    _check_not_frozen(meeting)
+    for name, value in _agenda_values(meeting, data, item).items():
+        setattr(item, name, value)
+    db.session.flush()
+    return item
+
+
+def _meeting_of(item):
+    return db.session.get(Meeting, item.meeting_id)
+
+
+def _ordered_items(meeting_id):
+    return db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+def move_agenda_item(item: AgendaItem, direction: str) -> bool:
+    """Swap with the previous ("up") or next ("down") item. False when already at that end."""
+    if direction not in ("up", "down"):
+        raise DomainError(_l("Unknown direction."))
+    meeting = lock_meeting(_meeting_of(item))
+    _check_not_frozen(meeting)
+    items = _ordered_items(meeting.id)
+    index = next(i for i, it in enumerate(items) if it.id == item.id)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, it in enumerate(items, start=1):  # also repairs gaps and duplicates
+        it.position = position
+    db.session.flush()
+    return True
+
+
+def delete_agenda_item(item: AgendaItem) -> list[str]:
+    """Delete an item and its materials; returns the stored file names to remove from disk
+    once the transaction has committed."""
+    from rakor.meetings.models import Material
+
+    meeting = lock_meeting(_meeting_of(item))
+    _check_not_frozen(meeting)
+    materials = db.session.scalars(select(Material).where(Material.agenda_item_id == item.id)).all()
+    stored = [m.stored_name for m in materials]
+    for m in materials:
+        db.session.delete(m)
+    db.session.delete(item)
+    db.session.flush()
+    for position, it in enumerate(_ordered_items(meeting.id), start=1):
+        it.position = position
+    db.session.flush()
+    return stored
