@@ -82,6 +82,15 @@ def set_seats_for_province(meeting: Meeting, seats, user=None) -> list[SeatQuota
     agencies = planning_agencies_of_province(province_code_of(meeting))
     if not agencies:
         raise DomainError(_l("The organizer's province has no regency or city planning agencies."))
+    # Check every agency (holding its quota lock) before changing any.
+    for agency in agencies:
+        lock_quota(meeting.id, agency.id)
+        taken = seats_taken(meeting.id, agency.id)
+        if seats < taken:
+            raise DomainError(
+                _l("%(agency)s already has %(n)d registered delegates; cancel some before lowering "
+                   "the quota to %(seats)d.", agency=agency.short_name, n=taken, seats=seats),
+                field="seats")
     return [set_seats(meeting, agency, seats) for agency in agencies]
 
 

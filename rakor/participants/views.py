@@ -52,6 +52,15 @@ def endpoint_exists(name):
     return name in current_app.view_functions
 
 
+@bp.app_template_global()
+def meeting_page_url(meeting_id):
+    """The meeting page of the meetings feature (its endpoint name, whichever it settles on)."""
+    for endpoint in ("meetings.detail", "meetings.view"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, meeting_id=meeting_id)
+    return None
+
+
 @bp.app_template_filter("phone")
 def phone_filter(value):
     return format_phone(value)
