@@ -1,0 +1,54 @@
+"""HTML templates to PDF with WeasyPrint, fetching nothing but the app's own static files.
+
+A document template may link `css/documents.css` (relative to `static_base`) or embed images as
+`data:` URLs. Every other URL (http, https, file:// outside static/, ftp...) is refused, so a
+name typed into a participant field can never make the server fetch something (compare Indico's
+indico/modules/receipts/util.py, which does the same for receipts)."""
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from flask import current_app, render_template
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves files under `static_root` and data: URLs; refuses everything else."""
+
+    def __init__(self, static_root, **kwargs):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, **kwargs)
+        self.static_root = Path(static_root).resolve()
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if path.is_relative_to(self.static_root) and path.is_file():
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
+                                          headers={"Content-Type": content_type})
+        raise ValueError(f"documents may only use the app's static files, not {url[:80]!r}")
+
+
+def static_root():
+    return Path(current_app.static_folder)
+
+
+def render_html(template_name, *, for_pdf=True, **context):
+    """The document's HTML. For the PDF, static files are addressed relative to the static
+    folder; for the on-screen preview, through /static/."""
+    from flask import url_for
+
+    static_base = "" if for_pdf else url_for("static", filename="")
+    return render_template(template_name, static_base=static_base, for_pdf=for_pdf, **context)
+
+
+def render_pdf(template_name, **context) -> bytes:
+    """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
+    html = render_html(template_name, for_pdf=True, **context)
+    base_url = static_root().resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
