@@ -55,7 +55,9 @@ def load() -> DemoResult:
 def _later_steps():
     """Demo steps that build on the seed meeting, in order: each is `step(meeting)` and must be
     idempotent. Features add theirs here (imports stay inside to avoid import cycles)."""
-    steps = []
+    from rakor.participants.demo import load_seed_delegates
+
+    steps = [load_seed_delegates]
     return steps
 
 
