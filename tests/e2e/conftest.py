@@ -44,7 +44,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def _live():
+    """(base URL, app) of the server in a thread; `live_server` and `live_app` expose them."""
     tmp = Path(tempfile.mkdtemp(prefix="rakor-e2e-"))
 
     class E2EConfig(config.TestConfig):
@@ -66,9 +67,22 @@ def live_server():
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(_live):
+    """Base URL of the app served in a thread, on its own database loaded with the demo."""
+    return _live[0]
+
+
+@pytest.fixture(scope="session")
+def live_app(_live):
+    """The live server's app, to prepare data in its database (`with live_app.app_context():`,
+    then commit) and to check what a journey stored."""
+    return _live[1]
 
 
 @pytest.fixture(scope="session")
