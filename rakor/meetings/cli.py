@@ -98,8 +98,7 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
             set_seats_for_province(meeting, quota, user=None)
     except DomainError as e:
         db.session.rollback()
-        where = f" ({e.field})" if e.field else ""
-        _fail(f"Error{where}: {e.message}")
+        _fail(f"Error: {e.message}")
     db.session.commit()
     click.echo(meeting.id)
 
@@ -132,6 +131,4 @@ def ics_command(meeting_id):
         _fail(f"Error: no meeting {meeting_id}")
     sequence = db.session.scalar(select(func.count(MeetingTransition.id))
                                  .where(MeetingTransition.meeting_id == meeting.id)) or 0
-    out = click.get_binary_stream("stdout")
-    out.write(meeting_calendar(meeting, agenda_of(meeting.id), sequence=sequence))
-    out.flush()
+    click.echo(meeting_calendar(meeting, agenda_of(meeting.id), sequence=sequence), nl=False)

@@ -1,0 +1,73 @@
+"""The meeting page loads in a fixed number of SQL queries whatever the agenda length."""
+import io
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from rakor.meetings import materials
+from tests.factories import (
+    make_agency,
+    make_agenda_item,
+    make_meeting,
+    make_participant,
+    make_quota,
+    topic_id,
+)
+from tests.meetings.test_materials import PDF
+
+
+@contextmanager
+def count_queries(engine):
+    statements = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def meeting_with_agenda(n, follow_up_of=None):
+    start = datetime(2024, 2, 1, 0, 30, tzinfo=UTC)
+    meeting = make_meeting(follow_up_of_id=follow_up_of.id if follow_up_of else None,
+                           starts_at=start, ends_at=start + timedelta(hours=n + 1))
+    agency = make_agency()
+    make_quota(meeting, agency)
+    make_participant(meeting, agency)
+    topics = [topic_id(c) for c in ("IPM", "KEMISKINAN", "STUNTING", "SPM", "KAWASAN_PERDESAAN")]
+    for i in range(n):
+        item = make_agenda_item(meeting, topic_id=topics[i % 5], free_topic=f"Bebas {i}",
+                                starts_at=start + timedelta(hours=i), ends_at=start + timedelta(hours=i + 1),
+                                conclusions="Disepakati bersama")
+        materials.add_material(meeting, io.BytesIO(PDF), f"bahan-{i}.pdf", agenda_item_id=item.id)
+    materials.add_material(meeting, io.BytesIO(PDF), "umum.pdf")
+    return meeting
+
+
+@pytest.mark.parametrize("role", ["committee", "delegate"])
+def test_meeting_page_query_count_does_not_grow_with_the_agenda(client, db, login_as, role):
+    earlier = make_meeting(status="held")
+    for _ in range(3):
+        make_agenda_item(earlier, topic_id=topic_id("SPM"))
+    small, large = meeting_with_agenda(1, earlier), meeting_with_agenda(20, earlier)
+    agency = make_agency()
+    make_quota(small, agency), make_quota(large, agency)
+    login_as(role, agency=agency if role == "delegate" else None)
+    db.session.commit()
+    counts = {}
+    for meeting, n in ((small, 1), (large, 20)):
+        client.get(f"/meetings/{meeting.id}")  # warm up (first-request work is not per page)
+        with count_queries(db.engine) as statements:
+            response = client.get(f"/meetings/{meeting.id}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert page.count('class="agenda-item"') == n and f"bahan-{n - 1}.pdf" in page
+        assert 'id="follow-up"' in page
+        counts[n] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    print(f"\nmeeting page SQL queries ({role}): {counts}")
+    assert counts[1] == counts[20]
