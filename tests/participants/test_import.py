@@ -301,3 +301,14 @@ def test_preview_makes_a_fixed_number_of_queries(app):
         event.remove(engine, "before_cursor_execute", count_statement)
     assert report.counts["total"] == 200
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 6
+
+
+def test_utf16_tab_separated_from_excel_unicode_text_and_quoted_multiline_cells():
+    text = "Nama\tInstansi\tJabatan\r\nBudi\tBappeda Kabupaten Kotabaru\tStaf\r\n"
+    report = preview(make_meeting(), text.encode("utf-16"))
+    assert report.ok, messages(report)
+    content = csv_bytes([["Nama", "Instansi", "Jabatan"], ["Budi", "Bappeda Kabupaten Kotabaru", "Kepala\nBidang"],
+                         ["Ani", "Bappeda Kabupaten Kotabaru", "x" * 201]])
+    report = preview(make_meeting(), content)
+    assert [r.line for r in report.rows] == [2, 4]  # the quoted cell spans lines 2-3
+    assert set(report.rows[1].errors) == {"position"}
