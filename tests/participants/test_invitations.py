@@ -103,7 +103,12 @@ def test_no_invitation_without_a_quota_and_bad_inputs(client, login_as, province
 def test_public_page_shows_the_meeting_and_only_its_agency(client, invited, db):
     m, a1, a2, token = invited
     make_participant(m, a2, name="Rahasia Instansi Lain")
+    from rakor.meetings.models import AgendaItem
+
+    _db.session.add(AgendaItem(meeting_id=m.id, position=1, title="Paparan data kemiskinan 2023"))
+    _db.session.flush()
     html = client.get(f"/i/{token}").get_data(as_text=True)
+    assert "Paparan data kemiskinan 2023" in html
     assert m.title in html and a1.name in html and "Aula Bappeda" in html
     assert "Kuota kursi: 2, terisi: 0, sisa: 2." in html
     assert a2.name not in html and a2.short_name not in html and "Rahasia Instansi Lain" not in html
