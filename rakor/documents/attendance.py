@@ -5,6 +5,7 @@ from sqlalchemy import select
 from rakor.core.formatting import (
     format_date_long,
     format_date_medium,
+    format_number,
     format_time,
     local_date,
     zone_abbreviation,
@@ -63,6 +64,7 @@ def attendance_context(meeting):
     return {
         "meeting": meeting, "letterhead": letterhead_for(organizer), "organizer": organizer,
         "rows": rows, "day": day, "time_range": time_range, "place": place,
+        "total": format_number(len(rows), locale=LOCALE),  # '1.000'
         "agency_count": len({r["agency"] for r in rows}),
         "document_title": "Daftar Hadir",
         "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
