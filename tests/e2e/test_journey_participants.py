@@ -6,22 +6,11 @@
 Stable selectors used here (and by other journeys): #checkin-search, #checkin-search-button,
 button.checkin-button, .checkin-present, #checkin-totals [data-total=checked-in],
 #invitation-form, .invitation-url, #delegate-form, #register-delegate, #remaining-seats."""
-import gc
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 
 from tests.e2e.conftest import login
-
-
-@pytest.fixture(scope="module")
-def live_app(live_server):
-    """The Flask app behind the live server (to prepare data in its database)."""
-    apps = [o for o in gc.get_objects() if isinstance(o, Flask)
-            and "rakor-e2e-" in str(o.config.get("SQLALCHEMY_DATABASE_URI"))]
-    assert apps, "the live server's app was not found"
-    return apps[-1]
 
 
 @pytest.fixture(scope="module")
