@@ -66,10 +66,10 @@ def test_committee_builds_a_meeting_with_agenda_material_and_calendar(page, live
     page.goto(meeting_url)
 
     # Reorder: the discussion one up, then the opening one down.
-    page.locator("tr.agenda-item", has_text="Diskusi rencana aksi").locator("button.move-up").click()
+    page.locator(".agenda-item", has_text="Diskusi rencana aksi").locator("button.move-up").click()
     page.wait_for_load_state()
     assert agenda_titles(page) == ["Pembukaan", "Diskusi rencana aksi", "Paparan prevalensi stunting"]
-    page.locator("tr.agenda-item", has_text="Pembukaan").locator("button.move-down").click()
+    page.locator(".agenda-item", has_text="Pembukaan").locator("button.move-down").click()
     page.wait_for_load_state()
     assert agenda_titles(page) == ["Diskusi rencana aksi", "Pembukaan", "Paparan prevalensi stunting"]
 
