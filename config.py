@@ -78,7 +78,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
-    MAX_FORM_FIELD_LENGTH = 5000
+    PROXY_HOPS = _int("PROXY_HOPS", 0)  # how many reverse proxies set X-Forwarded-* headers
 
     @property
     def MAX_CONTENT_LENGTH(self):  # noqa: N802 - Flask's name
@@ -102,6 +102,9 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # Behind nginx the client address and scheme arrive in X-Forwarded-* headers; without this
+    # every request would look like 127.0.0.1 to the rate limiter and QR links would be http://.
+    PROXY_HOPS = _int("PROXY_HOPS", 1)
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

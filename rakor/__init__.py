@@ -23,6 +23,11 @@ def create_app(config=None):
     config_class = config or config_module.config_from_env()
     app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
     _refuse_insecure_production(app, config_module.DEV_SECRET_KEY)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("UPLOAD_DIR"):
         os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)

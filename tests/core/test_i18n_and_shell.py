@@ -62,7 +62,27 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
         SECRET_KEY = "x" * 40
         RATELIMIT_STORAGE_URI = "memory://"
 
-    assert create_app(ProdOk).config["SESSION_COOKIE_SECURE"] is True
+    app = create_app(ProdOk)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    # Behind nginx: the client's address and scheme come from X-Forwarded-* (rate limits per
+    # client, https links in QR codes).
+    from flask import request, url_for
+
+    client = app.test_client()
+    seen = {}
+
+    @app.route("/_probe")
+    def _probe():
+        seen["addr"] = request.remote_addr
+        seen["url"] = url_for("auth.login", _external=True)
+        return ""
+
+    from rakor.policy import public
+
+    public(_probe)
+    client.get("/_probe", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
+                                   "X-Forwarded-Host": "rakor.example.id"})
+    assert seen == {"addr": "203.0.113.9", "url": "https://rakor.example.id/login"}
 
 
 def test_database_url_gets_the_psycopg3_driver():

@@ -382,3 +382,13 @@ def test_follow_up_section_takes_blocks_from_later_features(client, db, login_as
         follow_up._BLOCKS.remove(commitments_block)
         app.jinja_env.loader = original
     assert '<p id="block">3 kesepakatan</p>' in page and 'id="commitments-pending"' not in page
+
+
+def test_empty_upcoming_list_points_to_past_meetings(client, db, login_as):
+    login_as("committee")
+    make_meeting(title="Rakor Lama", starts_at=datetime(2023, 6, 1, 1, tzinfo=UTC),
+                 ends_at=datetime(2023, 6, 1, 8, tzinfo=UTC))
+    db.session.commit()
+    page = html_of(client.get("/meetings/"))
+    assert "Tidak ada rapat" in page and 'href="/meetings/?scope=past"' in page
+    assert "Lihat rapat yang sudah lewat" in page
