@@ -132,3 +132,11 @@ def test_regions_filter_by_province(client, db, login_as):
 def test_missing_object_is_404(client, login_as):
     login_as("admin")
     assert client.get("/admin/users/999999/edit").status_code == 404
+
+
+@pytest.mark.parametrize("role,shows", [("admin", True), ("committee", False), ("delegate", False),
+                                        ("leadership", False)])
+def test_reference_data_counters_only_on_the_admin_dashboard(client, login_as, role, shows):
+    login_as(role)
+    html = client.get("/").get_data(as_text=True)
+    assert ('href="/admin/regions"' in html) is shows
