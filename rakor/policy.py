@@ -99,11 +99,6 @@ def rule(action):
 RULES = {}
 
 
-@rule("admin.manage")
-def _admin_manage(user, obj):
-    return user.role == ADMIN
-
-
 
 # --- meetings and participants --------------------------------------------------------------
 # A delegate sees a meeting when its agency is invited: it has a seat quota or an invitation
