@@ -28,6 +28,9 @@ def create_app(config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    from rakor.core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("UPLOAD_DIR"):
         os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)

@@ -1,5 +1,19 @@
 from urllib.parse import urlsplit
 
+from werkzeug.routing import IntegerConverter
+
+# Database ids are 32-bit integers: a larger number in a URL names nothing (and SQLite cannot
+# even bind it: OverflowError, a 500) -- the URL map answers 404 before any view runs.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` with an upper bound of MAX_ID unless the rule gives its own `max`."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
 
 def is_safe_next(target: str | None) -> bool:
     """Only same-site relative paths: '/meetings/1', never '//evil', 'https://evil', '/\\evil'."""

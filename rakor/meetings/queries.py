@@ -9,11 +9,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.core.types import utcnow
+from rakor.core.urls import MAX_ID  # larger ids are not ours
 from rakor.extensions import db
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
-
-MAX_ID = 2**31 - 1  # larger ids are not ours (and PostgreSQL's integer would refuse them)
 
 
 def visible_condition(user):
