@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -24,7 +25,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+MAX_PAGE = 100_000
+
+
+class _SQLAlchemy(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """`?page=` read leniently and bounded: 10**20 made an OFFSET no database accepts (a 500)."""
+        if page is None and has_request_context():
+            from rakor.core.urls import int_arg
+
+            page = int_arg(request.args, "page", 1, MAX_PAGE) or 1
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

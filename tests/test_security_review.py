@@ -3,6 +3,7 @@ client (huge ids, odd query strings, IDOR, role escalation, uploads, invitations
 import pytest
 
 from rakor.core.urls import MAX_ID
+from tests.factories import make_agency, make_meeting, make_participant, make_quota
 from tests.test_policy import all_rules
 
 TOO_BIG = str(10**22)
@@ -42,3 +43,50 @@ def test_largest_32_bit_id_is_a_plain_404(client, login_as):
     assert client.get(f"/meetings/{MAX_ID}").status_code == 404
     assert client.get(f"/meetings/{MAX_ID + 1}").status_code == 404
     assert client.get(f"/admin/users/{MAX_ID + 1}/edit").status_code in (403, 404)
+
+
+# --- odd query strings: page=-1, huge numbers, '²' (isdigit() but not int()), non-UTF-8 --------
+
+ODD_QUERIES = ("page=-1", f"page={TOO_BIG}", "page=%C2%B2", f"agency={TOO_BIG}", "agency=%C2%B2",
+               "year=%C2%B2", f"year={TOO_BIG}", "organizer=%C2%B2", f"organizer={TOO_BIG}",
+               "item=%C2%B2", f"item={TOO_BIG}", "q=%FF%FE", "month=%FF", "status=%FF",
+               "province=%FF", "q=" + "x" * 5000)
+
+
+@pytest.mark.parametrize("role", ["admin", "committee", "delegate", "leadership"])
+def test_odd_query_strings_never_500(app, client, db, login_as, role):
+    agency = make_agency()
+    meeting = make_meeting()
+    make_quota(meeting, agency)
+    make_participant(meeting, agency)
+    db.session.commit()
+    login_as(role, agency=agency if role == "delegate" else None)
+    urls = ["/meetings/", "/meetings/calendar", "/admin/users", "/admin/agencies", "/admin/regions",
+            f"/meetings/{meeting.id}/participants", f"/meetings/{meeting.id}/checkin",
+            f"/meetings/{meeting.id}/badges", f"/meetings/{meeting.id}/materials/new"]
+    problems = []
+    for url in urls:
+        for query in ODD_QUERIES:
+            response = client.get(f"{url}?{query}")
+            if response.status_code >= 500 or response.status_code not in (200, 403):
+                problems.append(f"{url}?{query[:30]}: {response.status_code}")
+    assert problems == []
+
+
+def test_a_page_beyond_the_end_is_an_empty_page(client, db, login_as):
+    login_as("admin")
+    response = client.get(f"/admin/users?page={TOO_BIG}")
+    assert response.status_code == 200
+    assert client.get("/admin/users?page=-1").status_code == 200
+
+
+def test_int_arg():
+    from werkzeug.datastructures import MultiDict
+
+    from rakor.core.urls import int_arg
+
+    args = MultiDict({"a": "12", "b": "²", "c": "-1", "d": TOO_BIG, "e": " 7 ", "f": "x"})
+    assert int_arg(args, "a") == 12
+    assert int_arg(args, "e") == 7
+    assert [int_arg(args, k) for k in "bcdfz"] == [None] * 5
+    assert int_arg(args, "a", 1900, 2999) is None

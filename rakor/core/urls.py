@@ -15,6 +15,16 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def int_arg(args, name, lo=1, hi=MAX_ID):
+    """A query-string integer within [lo, hi], else None: '-1', '²' (str.isdigit says yes, int()
+    raises), 10**22 and non-numbers are all "not given"."""
+    value = (args.get(name) or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if lo <= number <= hi else None
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only same-site relative paths: '/meetings/1', never '//evil', 'https://evil', '/\\evil'."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.core.types import utcnow
-from rakor.core.urls import MAX_ID  # larger ids are not ours
+from rakor.core.urls import MAX_ID, int_arg  # larger ids are not ours
 from rakor.extensions import db
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
@@ -43,17 +43,13 @@ class MeetingFilters:
 
     @classmethod
     def from_args(cls, args):
-        def as_int(name, lo, hi):
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() and lo <= int(value) <= hi else None
-
         scope = args.get("scope", "upcoming")
         kind = args.get("kind") or None
         return cls(
             scope=scope if scope in ("upcoming", "past", "all") else "upcoming",
             kind=kind if kind in MEETING_KINDS else None,
-            organizer_id=as_int("organizer", 1, MAX_ID),
-            year=as_int("year", 1900, 2999),
+            organizer_id=int_arg(args, "organizer", 1, MAX_ID),
+            year=int_arg(args, "year", 1900, 2999),
             q=(args.get("q") or "").strip()[:100] or None,
         )
 

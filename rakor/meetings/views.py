@@ -18,6 +18,7 @@ from rakor.core.errors import DomainError
 from rakor.core.formatting import DEFAULT_TZ, current_locale, local_date, to_zone
 from rakor.core.forms import add_domain_error, choices
 from rakor.core.types import utcnow
+from rakor.core.urls import int_arg
 from rakor.extensions import db
 from rakor.meetings import bp, ics, materials, queries, sections, services
 from rakor.meetings.forms import (
@@ -461,8 +462,8 @@ def _material_item_choices(agenda_items):
 def material_new(meeting_id):
     meeting = _meeting_or_404(meeting_id, "meeting.edit")
     form = MaterialForm()
-    if request.method == "GET" and request.args.get("item", "").isdigit():
-        form.agenda_item_id.data = int(request.args["item"])
+    if request.method == "GET" and int_arg(request.args, "item"):
+        form.agenda_item_id.data = int_arg(request.args, "item")
     form.agenda_item_id.choices = _material_item_choices(queries.agenda_of(meeting.id))
     if form.validate_on_submit():
         upload = request.files.get("file")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from rakor.core.errors import DomainError
 from rakor.core.formatting import format_time
+from rakor.core.urls import int_arg
 from rakor.extensions import db
 from rakor.participants import bp
 from rakor.participants.checkin import MAX_CODE_LENGTH, checkin_url, qr_svg, search_statement
@@ -129,7 +130,7 @@ def badges(meeting_id):
     """Every registered participant's badge on printable A4 sheets (optionally one agency)."""
     meeting = meeting_or_404(meeting_id)
     require(current_user, "meeting.check_in", meeting)
-    agency_id = request.args.get("agency", type=int)
+    agency_id = int_arg(request.args, "agency")
     stmt = (select(Participant).options(joinedload(Participant.agency))
             .where(Participant.meeting_id == meeting.id, Participant.status == "registered")
             .order_by(Participant.agency_id, Participant.name, Participant.id))

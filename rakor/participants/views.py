@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from rakor.core.errors import DomainError
 from rakor.core.forms import choices
+from rakor.core.urls import int_arg
 from rakor.extensions import db
 from rakor.meetings import sections
 from rakor.meetings.models import Meeting
@@ -145,7 +146,7 @@ def index(meeting_id):
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "registered")
     status = status if status in STATUS_FILTERS else "registered"
-    agency_filter = request.args.get("agency", type=int)
+    agency_filter = int_arg(request.args, "agency")
 
     stmt = (select(Participant).options(joinedload(Participant.agency))
             .where(Participant.meeting_id == meeting.id)
