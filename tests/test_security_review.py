@@ -90,3 +90,28 @@ def test_int_arg():
     assert int_arg(args, "e") == 7
     assert [int_arg(args, k) for k in "bcdfz"] == [None] * 5
     assert int_arg(args, "a", 1900, 2999) is None
+
+
+# --- a material whose record cannot be written leaves no file behind --------------------------
+
+def test_material_file_is_removed_when_the_record_cannot_be_flushed(app, db, monkeypatch):
+    import io
+    from pathlib import Path
+
+    from rakor.meetings import materials
+
+    meeting = make_meeting()
+    db.session.commit()
+    folder = Path(app.config["UPLOAD_DIR"]) / "materials"
+    before = {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+    def failing_flush(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "flush", failing_flush)
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    with pytest.raises(RuntimeError):
+        materials.add_material(meeting, io.BytesIO(pdf), "paparan.pdf")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert {p.name for p in folder.iterdir()} == before

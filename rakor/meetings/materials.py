@@ -148,8 +148,13 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
         original_filename=name, stored_name=stored_name, content_type=ALLOWED[ext][0],
         size=size, sha256=sha256, uploaded_by_id=getattr(user, "id", None),
     )
-    db.session.add(material)
-    db.session.flush()
+    try:
+        db.session.add(material)
+        db.session.flush()
+    except BaseException:
+        # The record did not make it: the file must not stay behind without one.
+        (materials_dir() / stored_name).unlink(missing_ok=True)
+        raise
     return material
 
 
