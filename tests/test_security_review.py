@@ -115,3 +115,74 @@ def test_material_file_is_removed_when_the_record_cannot_be_flushed(app, db, mon
     monkeypatch.undo()
     db.session.rollback()
     assert {p.name for p in folder.iterdir()} == before
+
+
+# --- invitation links: claiming an account ------------------------------------------------------
+
+def _future_meeting_with_link(db):
+    from datetime import timedelta
+
+    from rakor.core.types import utcnow
+    from rakor.participants import invitations
+
+    agency = make_agency()
+    start = utcnow() + timedelta(days=10)
+    meeting = make_meeting(starts_at=start, ends_at=start + timedelta(hours=6))
+    make_quota(meeting, agency)
+    invitation, token = invitations.create_invitation(meeting, agency)
+    db.session.commit()
+    return meeting, agency, invitation, token
+
+
+STRONG = "Rencana-Pembangunan-2024"
+
+
+def _claim(client, token, email, name="Rina Marlina"):
+    return client.post(f"/i/{token}/account", data={"name": name, "email": email,
+                                                    "password": STRONG, "confirm": STRONG})
+
+
+def _users_of(db, agency):
+    from sqlalchemy import func, select
+
+    from rakor.auth.models import User
+
+    return db.session.scalar(select(func.count(User.id)).where(User.agency_id == agency.id))
+
+
+def test_claim_form_does_not_say_that_an_email_has_an_account(client, db):
+    from tests.factories import make_user
+
+    _meeting, agency, _inv, token = _future_meeting_with_link(db)
+    make_user(role="committee", email="pejabat@provinsi.go.id")
+    db.session.commit()
+    response = _claim(client, token, "Pejabat@Provinsi.go.id")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "sudah ada" not in html and "already exists" not in html
+    assert "Email ini tidak dapat dipakai untuk akun baru" in html
+    assert 'value="Pejabat@Provinsi.go.id"' in html  # what they typed stays
+    assert _users_of(db, agency) == 0
+
+
+def test_one_account_per_invitation_link(client, db):
+    from rakor.participants import invitations
+
+    _meeting, agency, invitation, token = _future_meeting_with_link(db)
+    response = _claim(client, token, "rina@kotabaru.go.id")
+    assert response.status_code == 302
+    client.post("/logout")
+    # Someone else holding the same link cannot make a second (or a hundredth) account.
+    response = _claim(client, token, "lain@kotabaru.go.id", name="Orang Lain")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "sudah dibuat" in html
+    assert "sudah dibuat" in client.get(f"/i/{token}/account").get_data(as_text=True)
+    assert _users_of(db, agency) == 1
+    # The link itself still registers delegates.
+    assert client.get(f"/i/{token}").status_code == 200
+    # A new link from the committee allows one more account.
+    _new, new_token = invitations.regenerate_invitation(invitation)
+    db.session.commit()
+    assert _claim(client, new_token, "lain@kotabaru.go.id", name="Orang Lain").status_code == 302
+    assert _users_of(db, agency) == 2
+

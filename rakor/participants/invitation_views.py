@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
-from rakor.auth.services import create_user
+from rakor.auth.models import User
+from rakor.auth.services import create_user, find_user_by_email
 from rakor.core.errors import DomainError
 from rakor.core.forms import add_domain_error, choices
 from rakor.extensions import db, limiter
@@ -330,6 +331,15 @@ def invitation_cancel(token, participant_id):
     return redirect(url_for("participants.invitation_page", token=token))
 
 
+def _claimed_through(invitation):
+    """One account per link: a delegate account of the link's agency created since the link was
+    made (through it, or by an administrator) closes the claim form. Without this anyone holding
+    the link could create any number of accounts for the agency. A new link opens it again."""
+    return db.session.scalar(select(User.id).where(
+        User.agency_id == invitation.agency_id, User.role == DELEGATE,
+        User.created_at >= invitation.created_at).limit(1)) is not None
+
+
 @bp.route("/i/<token>/account", methods=["GET", "POST"])
 @invitation_limit
 @public
@@ -342,8 +352,17 @@ def invitation_claim(token):
     form = ClaimAccountForm()
     if current_user.is_authenticated:
         flash(_("You are signed in already; sign out first to create another account."), "info")
+    elif _claimed_through(ctx.invitation):
+        form.form_errors.append(_(
+            "An account for %(agency)s has already been created since this link was sent. Sign in "
+            "with it, or ask the committee for a new link to create another.", agency=ctx.agency.name))
     elif form.validate_on_submit():
         try:
+            if find_user_by_email(form.email.data) is not None:
+                # Not "this email has an account": the link must not tell who has accounts.
+                raise DomainError(_("This email cannot be used for a new account. If you already "
+                                    "have an account, sign in with it; otherwise use another email."),
+                                  field="email")
             user = create_user(email=form.email.data, name=form.name.data, role=DELEGATE,
                                password=form.password.data, agency_id=ctx.agency.id)
             touch(ctx.invitation)
