@@ -186,3 +186,9 @@ def test_one_account_per_invitation_link(client, db):
     assert _claim(client, new_token, "lain@kotabaru.go.id", name="Orang Lain").status_code == 302
     assert _users_of(db, agency) == 2
 
+
+def test_claim_refuses_an_email_without_domain(client, db):
+    _meeting, agency, _inv, token = _future_meeting_with_link(db)
+    response = _claim(client, token, "rina")
+    assert response.status_code == 200 and "Alamat email tidak valid." in response.get_data(as_text=True)
+    assert _users_of(db, agency) == 0

@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from rakor.auth.passwords import MAX_LENGTH as PASSWORD_MAX
 from rakor.core.forms import BaseForm, choices
@@ -75,7 +75,7 @@ class InvitationForm(BaseForm):
 
 class ClaimAccountForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     confirm = PasswordField(
         _l("Repeat the password"),
