@@ -414,6 +414,7 @@ def meeting_section(meeting, user):
             "is_committee": user.role == COMMITTEE,
             "own_agency": own_agency,
             "can_register": can(user, "participant.register", meeting),
+            "registration_state": registration_state(meeting),
         }
     }
 
