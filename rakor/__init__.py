@@ -42,6 +42,9 @@ def create_app(config=None):
     from rakor import errors, policy
 
     errors.register(app)
+    from rakor.core.urls import refuse_nul_characters
+
+    app.before_request(refuse_nul_characters)
     app.before_request(policy.enforce_endpoint_access)
 
     from rakor.cli import register_cli

@@ -192,3 +192,53 @@ def test_claim_refuses_an_email_without_domain(client, db):
     response = _claim(client, token, "rina")
     assert response.status_code == 200 and "Alamat email tidak valid." in response.get_data(as_text=True)
     assert _users_of(db, agency) == 0
+
+
+# --- read-only roles: no state-changing endpoint accepts leadership; admin only its own pages ---
+
+def test_leadership_and_admin_cannot_post_to_meeting_or_participant_endpoints(app, client, db, login_as):
+    from rakor.policy import declared_access
+
+    agency = make_agency()
+    meeting = make_meeting()
+    make_quota(meeting, agency)
+    participant = make_participant(meeting, agency)
+    db.session.commit()
+    harmless = {"auth.logout", "main.set_language", "auth.change_password", "auth.login"}
+    for role in ("leadership", "admin"):
+        login_as(role)
+        problems = []
+        for rule in all_rules(app):
+            access = declared_access(rule.endpoint)
+            if "POST" not in rule.methods or rule.endpoint in harmless or access[0] == "public":
+                continue
+            if role == "admin" and rule.endpoint.startswith("admin."):
+                continue
+            values = {a: (participant.id if a == "participant_id" else meeting.id) for a in rule.arguments
+                      if rule._converters[a].__class__.__name__ == "IdConverter"}
+            values.update({a: "x" for a in rule.arguments if a not in values})
+            with app.test_request_context():
+                url = rule.build(values, append_unknown=False)[1]
+            response = client.post(url, data={"seats": "3", "agency_id": agency.id})
+            if response.status_code != 403:
+                problems.append(f"{role} POST {url}: {response.status_code}")
+        assert problems == []
+
+
+# --- NUL characters: PostgreSQL refuses them in text parameters (a 500), so they are a 400 ------
+
+@pytest.mark.parametrize("method,url,data", [
+    ("POST", "/login", {"email": "a\x00b@example.id", "password": "x"}),
+    ("GET", "/meetings/?q=a%00b", None),
+    ("GET", "/admin/users?q=%00", None),
+    ("GET", "/c/abc%00def", None),
+    ("GET", "/i/abc%00def", None),
+    ("POST", "/meetings/new", {"title": "Rapat\x00"}),
+    ("GET", "/meetings/?%00=1", None),
+])
+def test_nul_characters_are_a_400_not_a_database_error(client, login_as, method, url, data):
+    if url != "/login":
+        login_as("admin" if url.startswith("/admin") else "committee")
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert "Permintaan tidak dapat dipahami" in response.get_data(as_text=True)

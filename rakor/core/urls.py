@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 # Database ids are 32-bit integers: a larger number in a URL names nothing (and SQLite cannot
@@ -33,3 +34,15 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def refuse_nul_characters():
+    """Before every request: a NUL character is never part of a real path, query or form value,
+    and PostgreSQL refuses it in any text parameter (psycopg DataError: a 500 on the login form,
+    every search box, /c/<code>...). Such a request gets the 400 page instead."""
+    def has_nul(multidict):
+        return any("\x00" in key or "\x00" in value for key, value in multidict.items(multi=True))
+
+    if "\x00" in request.path or has_nul(request.args) or (
+            request.method in ("POST", "PUT", "PATCH") and has_nul(request.form)):
+        abort(400)
