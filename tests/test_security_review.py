@@ -242,3 +242,40 @@ def test_nul_characters_are_a_400_not_a_database_error(client, login_as, method,
     response = client.open(url, method=method, data=data)
     assert response.status_code == 400
     assert "Permintaan tidak dapat dipahami" in response.get_data(as_text=True)
+
+
+# --- NIP: exactly 18 ASCII digits (str.isdigit and \d also accept "²" and "١٩٨٠…") --------------
+
+ARABIC_INDIC_NIP = "١٩٦٨٠٥١٢١٩٩٣٠٣١٠٠٧"   # 18 characters, all "digits" to Python
+SUPERSCRIPT_NIP = "¹⁹⁶⁸⁰⁵¹²¹⁹⁹³⁰³¹⁰⁰⁷"
+
+
+@pytest.mark.parametrize("nip", [ARABIC_INDIC_NIP, SUPERSCRIPT_NIP])
+def test_participant_nip_must_be_ascii_digits(nip):
+    from rakor.core.errors import DomainError
+    from rakor.participants.normalize import normalize_nip
+
+    with pytest.raises(DomainError):
+        normalize_nip(nip)
+    assert normalize_nip("19680512 199303 1 007") == "196805121993031007"
+
+
+@pytest.mark.parametrize("nip", [ARABIC_INDIC_NIP, SUPERSCRIPT_NIP, "19680512199303100"])
+def test_meeting_chair_nip_must_be_18_ascii_digits(db, nip):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from rakor.core.errors import DomainError
+    from rakor.meetings import services
+
+    data = services.MeetingData(
+        title="Rakor", kind="rakor", field=None, organizer_agency_id=make_agency().id,
+        timezone="Asia/Makassar", starts_at=datetime(2030, 2, 1, 8, 30), ends_at=datetime(2030, 2, 1, 16),
+        venue="Aula", city=None, chair_name=None, chair_position=None, chair_nip=None,
+        minute_taker_name=None, minute_taker_nip=None, description=None,
+        registration_opens_at=None, registration_closes_at=None, follow_up_of_id=None)
+    with pytest.raises(DomainError) as refused:
+        services._validated_values(replace(data, chair_nip=nip), None)
+    assert refused.value.field == "chair_nip"
+    assert services._validated_values(replace(data, chair_nip="196805121993031007"), None)["chair_nip"] \
+        == "196805121993031007"

@@ -41,7 +41,7 @@ def coerce_optional_int(value):
 
 
 def _nip(label):
-    return StringField(label, validators=[Optional(), Regexp(r"^\s*\d{18}\s*$",
+    return StringField(label, validators=[Optional(), Regexp(r"^\s*[0-9]{18}\s*$",
                                                              message=_l("A NIP has exactly 18 digits."))])
 
 

@@ -41,7 +41,7 @@ DATE_LOCKED = ("held", "minutes_final")
 FROZEN = ("minutes_final", "cancelled")
 
 MAX_DURATION = timedelta(days=31)
-NIP_RE = re.compile(r"^\d{18}$")
+NIP_RE = re.compile(r"[0-9]{18}")  # ASCII only: \d also takes "١٩٨٠…" and fullmatch below
 
 
 def allowed_transitions(meeting):
@@ -145,7 +145,7 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
     for name in ("chair_nip", "minute_taker_nip"):
         if v[name] is not None:
             v[name] = v[name].replace(" ", "")
-            if not NIP_RE.match(v[name]):
+            if not NIP_RE.fullmatch(v[name]):
                 raise DomainError(_l("A NIP has exactly 18 digits."), field=name)
     if v["organizer_agency_id"] is None or db.session.get(Agency, v["organizer_agency_id"]) is None:
         raise DomainError(_l("Choose the organizing agency."), field="organizer_agency_id")

@@ -29,7 +29,7 @@ def normalize_nip(value: str | None) -> str | None:
     if not raw:
         return None
     digits = re.sub(r"[\s.\-]", "", raw)
-    if not digits.isdigit() or len(digits) != NIP_LENGTH:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != NIP_LENGTH:  # not "²" or "١"
         raise DomainError(_l("A NIP has exactly 18 digits."), field="nip")
     return digits
 
