@@ -279,3 +279,44 @@ def test_meeting_chair_nip_must_be_18_ascii_digits(db, nip):
     assert refused.value.field == "chair_nip"
     assert services._validated_values(replace(data, chair_nip="196805121993031007"), None)["chair_nip"] \
         == "196805121993031007"
+
+
+# --- a delegate reaches nothing of a draft meeting or of a meeting its agency is not invited to --
+
+def test_delegate_gets_nothing_of_draft_or_uninvited_meetings(app, client, db, login_as):
+    from pathlib import Path
+
+    from rakor.meetings.models import Material
+
+    agency = make_agency()
+    draft = make_meeting(status="draft", title="Rapat Draf Rahasia")
+    make_quota(draft, agency)
+    uninvited = make_meeting(title="Rapat Instansi Lain")
+    make_quota(uninvited, make_agency())
+    login_as("delegate", agency=agency)
+    for meeting in (draft, uninvited):
+        own = make_participant(meeting, agency)
+        folder = Path(app.config["UPLOAD_DIR"]) / "materials"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{meeting.id:032x}.pdf"
+        (folder / name).write_bytes(b"%PDF-1.4 secret")
+        material = Material(meeting_id=meeting.id, original_filename="rahasia.pdf", stored_name=name,
+                            content_type="application/pdf", size=15, sha256="0" * 64)
+        db.session.add(material)
+        db.session.commit()
+        ids = {"meeting_id": meeting.id, "participant_id": own.id, "material_id": material.id}
+        problems = []
+        for rule in all_rules(app):
+            if "meeting_id" not in rule.arguments or "GET" not in rule.methods:
+                continue
+            values = {a: ids.get(a, 1) for a in rule.arguments}
+            values.update({a: "csv" for a in rule.arguments if a == "fmt"})
+            with app.test_request_context():
+                url = rule.build(values, append_unknown=False)[1]
+            response = client.get(url)
+            if response.status_code not in (403, 404):
+                problems.append(f"{url}: {response.status_code}")
+        assert problems == [], meeting.title
+    for url in ("/meetings/?scope=all", "/meetings/calendar?month=2024-02", "/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Rapat Draf Rahasia" not in page and "Rapat Instansi Lain" not in page
