@@ -28,7 +28,7 @@
           badge.title = result.data.message;
           state.replaceChildren(badge);
           document.querySelectorAll("#checkin-totals [data-total=checked-in]").forEach(function (el) {
-            el.textContent = result.data.checked_in;
+            el.textContent = Number(result.data.checked_in).toLocaleString(document.documentElement.lang || "id");
           });
         } else {
           button.disabled = false;
