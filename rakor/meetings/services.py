@@ -301,7 +301,8 @@ def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | No
             tz = meeting.timezone
             raise DomainError(
                 _l("The time slot must lie within the meeting (%(start)s\u2013%(end)s).",
-                   start=format_time(meeting.starts_at, tz), end=format_time(meeting.ends_at, tz)),
+                   start=format_time(meeting.starts_at, tz, with_zone=False),
+                   end=format_time(meeting.ends_at, tz)),
                 field="starts_at")
         clash = db.session.scalars(
             select(AgendaItem).where(

@@ -183,7 +183,7 @@ def test_agenda_builder_add_edit_move_delete(client, db, login_as):
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"start_time": "07:00", "end_time": "08:00"}, "Waktu acara harus berada dalam waktu rapat (08.30 WITA–16.00 WITA)."),
+    ({"start_time": "07:00", "end_time": "08:00"}, "Waktu acara harus berada dalam waktu rapat (08.30–16.00 WITA)."),
     ({"start_time": "15:30", "end_time": "16:30"}, "Waktu acara harus berada dalam waktu rapat"),
     ({"start_time": "09:30", "end_time": "10:30"}, "Waktu acara bertumpang tindih dengan “Pembukaan” (09.00–10.00 WITA)."),
     ({"start_time": "11:00", "end_time": "10:00"}, "Jam selesai acara harus sesudah jam mulai."),

@@ -174,7 +174,7 @@ def test_agenda_slots_inside_the_meeting_and_never_overlapping(db):
     s, e = slot(9, 0, 10, 0)  # touching is fine
     services.add_agenda_item(meeting, AgendaItemData(title="Paparan", starts_at=s, ends_at=e))
     s, e = slot(7, 0, 8, 45)
-    assert "08.30 WITA" in refused(services.add_agenda_item, meeting,
+    assert "(08.30–16.00 WITA)" in refused(services.add_agenda_item, meeting,
                                    AgendaItemData(title="Terlalu pagi", starts_at=s, ends_at=e),
                                    field="starts_at")
     s, e = slot(15, 0, 17, 0)
