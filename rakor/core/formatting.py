@@ -94,11 +94,13 @@ def format_time(value: datetime, tz_name=None, locale=None, with_zone=True) -> s
 
 
 def format_datetime_local(value: datetime, tz_name=None, locale=None) -> str:
-    """'Kamis, 1 Februari 2024 08.30 WITA'."""
+    """'Kamis, 1 Februari 2024 pukul 08.30 WITA' / 'Thursday, 1 February 2024 at 08:30 WITA'."""
     if value is None:
         return ""
+    loc = locale or current_locale()
     local = to_zone(value, tz_name)
-    return f"{format_date_long(local.date(), locale)} {format_time(value, tz_name, locale)}"
+    joiner = "pukul" if loc == "id" else "at"
+    return f"{format_date_long(local.date(), loc)} {joiner} {format_time(value, tz_name, loc)}"
 
 
 def format_rupiah(value, locale=None) -> str:

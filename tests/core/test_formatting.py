@@ -35,7 +35,8 @@ def test_times_shown_in_the_meeting_zone_with_abbreviation():
     assert format_time(start, "Asia/Makassar", locale="id") == "08.30 WITA"
     assert format_time(start, "Asia/Jakarta", locale="id") == "07.30 WIB"
     assert format_time(start, "Asia/Jayapura", locale="en") == "09:30 WIT"
-    assert format_datetime_local(start, "Asia/Makassar", locale="id") == "Kamis, 1 Februari 2024 08.30 WITA"
+    assert format_datetime_local(start, "Asia/Makassar", locale="id") == "Kamis, 1 Februari 2024 pukul 08.30 WITA"
+    assert format_datetime_local(start, "Asia/Makassar", locale="en") == "Thursday, 1 February 2024 at 08:30 WITA"
     assert zone_abbreviation("Europe/Amsterdam", start) == "CET"
 
 
