@@ -21,7 +21,6 @@ from rakor.participants import bp
 from rakor.participants.forms import ROLE_LABELS, ClaimAccountForm, DelegateForm, InvitationForm
 from rakor.participants.invitations import (
     InvitationError,
-    check_registration_open,
     create_invitation,
     end_of_local_day,
     invitation_status,
@@ -253,10 +252,9 @@ def invitation_page(token):
             put_errors(form, result.errors)
         else:
             try:
-                check_registration_open(ctx.meeting)
                 participant, warnings = register_participant(
                     ctx.meeting, result.data, via="invitation", invitation=ctx.invitation,
-                    require_quota=True)
+                    self_service=True)
                 touch(ctx.invitation)
             except QuotaFullError:
                 db.session.rollback()
@@ -292,8 +290,7 @@ def invitation_edit(token, participant_id):
             put_errors(form, result.errors)
         else:
             try:
-                check_registration_open(ctx.meeting)
-                warnings = update_participant(participant, result.data, require_quota=True)
+                warnings = update_participant(participant, result.data, self_service=True)
                 touch(ctx.invitation)
             except DomainError as e:
                 db.session.rollback()
@@ -318,8 +315,7 @@ def invitation_cancel(token, participant_id):
     if participant is None:
         return _problem_page("participant", 404)
     try:
-        check_registration_open(ctx.meeting)
-        cancel_participant(participant)
+        cancel_participant(participant, self_service=True)
         touch(ctx.invitation)
     except DomainError as e:
         db.session.rollback()

@@ -16,6 +16,7 @@ from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants import normalize
+from rakor.participants.invitations import check_registration_open
 from rakor.participants.models import Participant
 from rakor.participants.quotas import SEAT_ROLES, lock_quota, seats_taken
 from rakor.regions.models import Agency
@@ -69,7 +70,11 @@ def clean_participant(raw: dict, agency_id: int | None) -> CleanResult:
     return CleanResult(ParticipantData(agency_id=agency_id, position=position, **values))
 
 
-def _check_registrable(meeting: Meeting):
+def _check_registrable(meeting: Meeting, self_service=False):
+    """`self_service`: the agency acting for itself (invitation link or delegate account) may
+    only change its delegation inside the registration window; the committee always may."""
+    if self_service:
+        check_registration_open(meeting)
     if meeting.status == "cancelled":
         raise DomainError(_l("This meeting is cancelled; registration is closed."))
     if meeting.status == "minutes_final":
@@ -132,12 +137,14 @@ def _flush_or_duplicate(obj):
 
 def register_participant(meeting: Meeting, data: ParticipantData, *, by_user=None, via="committee",
                          invitation=None, override_reason=None, require_quota=False,
-                         is_demo=False) -> tuple[Participant, list]:
+                         self_service=False, is_demo=False) -> tuple[Participant, list]:
     """Add a participant. Returns (participant, warnings). Raises DomainError / QuotaFullError.
 
-    `require_quota`: agencies without a quota have no seats (invitation links); the committee
-    may register people of agencies without a quota (speakers, guests)."""
-    _check_registrable(meeting)
+    `require_quota`: agencies without a quota have no seats; the committee may register people
+    of agencies without a quota (speakers, guests). `self_service` (the agency registering its
+    own delegates) implies it, and the registration window."""
+    _check_registrable(meeting, self_service)
+    require_quota = require_quota or self_service
     if db.session.get(Agency, data.agency_id) is None:
         raise DomainError(_l("Choose the participant's agency."), field="agency_id")
     recorded_override = _claim_seat(meeting, data.agency_id, data.meeting_role,
@@ -158,9 +165,10 @@ def register_participant(meeting: Meeting, data: ParticipantData, *, by_user=Non
 
 
 def update_participant(participant: Participant, data: ParticipantData, *, by_user=None,
-                       override_reason=None, require_quota=False) -> list:
+                       override_reason=None, require_quota=False, self_service=False) -> list:
     meeting = db.session.get(Meeting, participant.meeting_id)
-    _check_registrable(meeting)
+    _check_registrable(meeting, self_service)
+    require_quota = require_quota or self_service
     if participant.status != "registered":
         raise DomainError(_l("This registration is cancelled."))
     moves_into_seat = data.meeting_role in SEAT_ROLES and (
@@ -182,9 +190,9 @@ def update_participant(participant: Participant, data: ParticipantData, *, by_us
     return warnings
 
 
-def cancel_participant(participant: Participant, *, by_user=None):
+def cancel_participant(participant: Participant, *, by_user=None, self_service=False):
     meeting = db.session.get(Meeting, participant.meeting_id)
-    _check_registrable(meeting)
+    _check_registrable(meeting, self_service)
     if participant.status == "cancelled":
         return
     participant.status = "cancelled"

@@ -25,7 +25,7 @@ from rakor.participants.forms import (
     QuotaForm,
     SeatsForm,
 )
-from rakor.participants.invitations import check_registration_open, registration_state
+from rakor.participants.invitations import registration_state
 from rakor.participants.models import Participant
 from rakor.participants.normalize import format_phone
 from rakor.participants.services import (
@@ -225,11 +225,9 @@ def new(meeting_id):
             put_errors(form, errors)
         else:
             try:
-                if delegate:
-                    check_registration_open(meeting)
                 participant, warnings = register_participant(
                     meeting, data, by_user=current_user, via="invitation" if delegate else "committee",
-                    override_reason=override_reason, require_quota=delegate)
+                    override_reason=override_reason, self_service=delegate)
             except QuotaFullError as e:
                 show_override = _quota_full(form, e)
             except DomainError as e:
@@ -268,10 +266,8 @@ def edit(meeting_id, participant_id):
             put_errors(form, errors)
         else:
             try:
-                if delegate:
-                    check_registration_open(meeting)
                 warnings = update_participant(participant, data, by_user=current_user,
-                                              override_reason=override_reason, require_quota=delegate)
+                                              override_reason=override_reason, self_service=delegate)
             except QuotaFullError as e:
                 show_override = _quota_full(form, e)
             except DomainError as e:
@@ -294,9 +290,7 @@ def cancel(meeting_id, participant_id):
     require(current_user, "meeting.view", meeting)
     require(current_user, "participant.edit", participant)
     try:
-        if is_delegate():
-            check_registration_open(meeting)
-        cancel_participant(participant, by_user=current_user)
+        cancel_participant(participant, by_user=current_user, self_service=is_delegate())
     except DomainError as e:
         db.session.rollback()
         flash(str(e.message), "danger")

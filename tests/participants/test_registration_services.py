@@ -130,3 +130,29 @@ def test_seats_validation_and_bulk_for_province(db):
     register_participant(meeting, data(agencies[0], name="B"))
     with pytest.raises(DomainError):
         set_seats(meeting, agencies[0], 1)
+
+
+def test_self_service_changes_only_inside_the_registration_window(db):
+    from datetime import UTC, datetime, timedelta
+
+    agency = make_agency()
+    past = make_meeting()  # 2024: registration closed at its start
+    make_quota(past, agency, seats=2)
+    with pytest.raises(DomainError, match="closed|ditutup"):
+        register_participant(past, data(agency), self_service=True)
+    # The committee may still correct a past meeting's list.
+    p, _ = register_participant(past, data(agency))
+    with pytest.raises(DomainError):
+        update_participant(p, data(agency, name="Nama Baru"), self_service=True)
+    with pytest.raises(DomainError):
+        cancel_participant(p, self_service=True)
+
+    soon = datetime.now(UTC) + timedelta(days=7)
+    future = make_meeting(starts_at=soon, ends_at=soon + timedelta(hours=6))
+    make_quota(future, agency, seats=1)
+    p, _ = register_participant(future, data(agency), self_service=True)
+    update_participant(p, data(agency, name="Nama Baru"), self_service=True)
+    assert p.name == "Nama Baru"
+    # Self-service needs a quota: an agency without seats cannot register itself.
+    with pytest.raises(QuotaFullError):
+        register_participant(future, data(make_agency()), self_service=True)
