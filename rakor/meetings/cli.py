@@ -95,7 +95,7 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
         if quota is not None:
             from rakor.participants.quotas import set_seats_for_province
 
-            set_seats_for_province(meeting, quota, user=None)
+            set_seats_for_province(meeting, quota)
     except DomainError as e:
         db.session.rollback()
         _fail(f"Error: {e.message}")

@@ -39,12 +39,7 @@ def _meeting_or_404(meeting_id) -> Meeting:
 
 
 def _participants_url(meeting):
-    """The participants list (participants feature) when it exists, else the meeting page, else
-    the import page itself."""
-    for endpoint in ("participants.list", "participants.index", "meetings.detail"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, meeting_id=meeting.id)
-    return url_for("participants.import_upload", meeting_id=meeting.id)
+    return url_for("participants.index", meeting_id=meeting.id)
 
 
 def _render_upload(meeting, form, status=200):

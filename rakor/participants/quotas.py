@@ -50,9 +50,7 @@ def _check_meeting_open(meeting: Meeting):
         raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
 
 
-def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
-    _check_meeting_open(meeting)
-    seats = _validate_seats(seats)
+def _lock_and_check_not_below_taken(meeting: Meeting, agency: Agency, seats: int) -> SeatQuota | None:
     quota = lock_quota(meeting.id, agency.id)
     taken = seats_taken(meeting.id, agency.id)
     if seats < taken:
@@ -60,6 +58,13 @@ def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
             _l("%(agency)s already has %(n)d registered delegates; cancel some before lowering "
                "the quota to %(seats)d.", agency=agency.short_name, n=taken, seats=seats),
             field="seats")
+    return quota
+
+
+def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
+    _check_meeting_open(meeting)
+    seats = _validate_seats(seats)
+    quota = _lock_and_check_not_below_taken(meeting, agency, seats)
     if quota is None:
         quota = SeatQuota(meeting_id=meeting.id, agency_id=agency.id, seats=seats)
         db.session.add(quota)
@@ -74,7 +79,7 @@ def province_code_of(meeting: Meeting) -> str:
     return organizer.region.province_code
 
 
-def set_seats_for_province(meeting: Meeting, seats, user=None) -> list[SeatQuota]:
+def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
     """N seats for every regency/city planning agency of the organizer's province.
     All or nothing: if any agency already has more delegates than N, nothing changes."""
     _check_meeting_open(meeting)
@@ -84,13 +89,7 @@ def set_seats_for_province(meeting: Meeting, seats, user=None) -> list[SeatQuota
         raise DomainError(_l("The organizer's province has no regency or city planning agencies."))
     # Check every agency (holding its quota lock) before changing any.
     for agency in agencies:
-        lock_quota(meeting.id, agency.id)
-        taken = seats_taken(meeting.id, agency.id)
-        if seats < taken:
-            raise DomainError(
-                _l("%(agency)s already has %(n)d registered delegates; cancel some before lowering "
-                   "the quota to %(seats)d.", agency=agency.short_name, n=taken, seats=seats),
-                field="seats")
+        _lock_and_check_not_below_taken(meeting, agency, seats)
     return [set_seats(meeting, agency, seats) for agency in agencies]
 
 

@@ -3,7 +3,7 @@ delegate's own-agency registration, and the participants section of the meeting 
 
 Invitation links live in invitation_views.py, check-in, QR codes and badges in
 checkin_views.py (both imported at the end of this module)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -45,22 +45,6 @@ STATUS_FILTERS = ("registered", "cancelled", "present", "absent", "all")
 
 
 # --- helpers shared by the participant modules -------------------------------------------------
-
-@bp.app_template_global()
-def endpoint_exists(name):
-    """Links to endpoints other features add (import, export, documents) render only once the
-    endpoint is registered."""
-    return name in current_app.view_functions
-
-
-@bp.app_template_global()
-def meeting_page_url(meeting_id):
-    """The meeting page of the meetings feature (its endpoint name, whichever it settles on)."""
-    for endpoint in ("meetings.detail", "meetings.view"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, meeting_id=meeting_id)
-    return None
-
 
 @bp.app_template_filter("phone")
 def phone_filter(value):
@@ -330,7 +314,7 @@ def quotas_for_province(meeting_id):
     form = SeatsForm()
     if form.validate_on_submit():
         try:
-            rows = quotas.set_seats_for_province(meeting, form.seats.data, user=current_user)
+            rows = quotas.set_seats_for_province(meeting, form.seats.data)
         except DomainError as e:
             db.session.rollback()
             put_errors(form, {e.field or "seats": e.message})
