@@ -39,13 +39,27 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def add_errors(form, errors: dict):
+    """{field name: message} onto the form's fields; unknown names go on the form itself."""
+    for name, message in errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            form.form_errors.append(message)
+
+
 def add_domain_error(form, error):
     """Put a service's DomainError on its field (or the form) so the page shows it in place."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
-        form.form_errors.append(error.message)
+    add_errors(form, {error.field: error.message})
+
+
+def coerce_optional_int(value):
+    """SelectField coerce for an optional id: '' / None -> None. A non-number raises
+    ValueError, which WTForms reports as an invalid choice."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
 
 
 def choices(pairs):

@@ -1,0 +1,44 @@
+"""Meeting-scoped routes load and authorise in one place (Indico's `_process_args` then
+`_check_access`, the Flask tutorial's `get_post`).
+
+    @bp.route("/meetings/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
+    @roles(COMMITTEE)
+    @with_meeting("meeting.edit_agenda")
+    def agenda_new(meeting): ...
+
+`with_meeting(action, *options)` turns the URL's `meeting_id` into a `Meeting` (404 when there is
+none), applies the policy rule `action` (403) and calls the view with `meeting` first.
+`in_meeting(Model, id, meeting)` loads a sub-object of *that* meeting: another meeting's id in a
+crafted URL is a 404, never a leak.
+"""
+import functools
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import select
+
+from rakor.extensions import db
+from rakor.meetings import queries
+from rakor.policy import require
+
+
+def with_meeting(action, *options):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(meeting_id, **kwargs):
+            meeting = queries.get_meeting(meeting_id, *options)
+            if meeting is None:
+                abort(404)
+            require(current_user, action, meeting)
+            g.meeting = meeting
+            return view(meeting, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def in_meeting(model, object_id, meeting, *options):
+    """`model` row `object_id` that belongs to `meeting`, or 404."""
+    return db.one_or_404(
+        select(model).where(model.id == object_id, model.meeting_id == meeting.id).options(*options))
