@@ -7,7 +7,8 @@ text cell Rakor writes that starts with one of those characters gets a single qu
 as OWASP recommends: the spreadsheet shows it as text. A plain number ('-5', '+6281234') cannot
 be a formula and is written as it is. The import reverses it: a cell that starts with a quote
 followed by one of those characters loses the quote, so '-Ahmad' exported as "'-Ahmad" comes
-back as '-Ahmad'. (A cell typed by hand as "'=x" also comes back as '=x'.)
+back as '-Ahmad'. Text that already starts with quotes before such a character ("'-Ahmad") gets
+one more, so it too comes back as typed; a cell typed by hand as "'=x" reads as '=x'.
 
 XLSX files cannot hold most C0 control characters (openpyxl raises IllegalCharacterError):
 they are dropped from every written cell, whatever the input cleaning let through.
@@ -21,6 +22,7 @@ from rakor.core.text import clean_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+_QUOTED_TRIGGER = re.compile(r"'+[=+\-@\t\r]")
 
 
 def export_cell(value):
@@ -31,14 +33,14 @@ def export_cell(value):
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
+    if _QUOTED_TRIGGER.match(value):
+        return "'" + value
     return value
 
 
 def unescape_cell(text: str) -> str:
     """The text before `export_cell` neutralised it."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
+    return text[1:] if _QUOTED_TRIGGER.match(text) else text
 
 
 def cell_text(value):
@@ -61,4 +63,5 @@ def cell_text(value):
 def imported_text(text: str, *, multiline=False) -> str:
     """A data cell's text as a feature receives it: the export's quote removed, then the text
     rule every form applies (`core.text.clean_text`)."""
-    return clean_text(unescape_cell(text), multiline=multiline).strip()
+    text = unescape_cell(text).replace("\r\n", "\n")  # one line break, so one space in one-line text
+    return clean_text(text, multiline=multiline).strip()
