@@ -39,6 +39,11 @@ validator and a commit function. For example, commitments (sketch):
     def commit(meeting, report, by_user=None):
         return tabular.commit_rows(report, lambda row: services.add_commitment(meeting, row.data, by_user))
 
+Progress reports match each row to its commitment by the stable reference alone:
+
+    commitments = Lookup(meeting_commitments, names=lambda c: (), codes=lambda c: [c.reference])
+    found, _loose = commitments.find(row.values["reference"])     # 'rk-2024-0001-63.02-03 ' works
+
 The web page stages the upload between preview and confirmation with `store_upload` /
 `load_upload` (pass `kind="commitments"`), and an export writes with `to_csv` / `to_xlsx`, which
 neutralise formulas in every cell; the import reverses that, so what was typed comes back.
