@@ -1,17 +1,28 @@
 """Form helpers shared by every feature.
 
 Every form derives from BaseForm, which is where typed input is made safe once for all of
-them: text fields are cleaned (`core.text.clean_text`) and stripped, and a field that is
-sent something other than text (a file in a multipart request, a number or list in JSON)
-gets a validation error instead of reaching code that expects a string.
+them: text fields are cleaned (`core.text.clean_text`) and stripped, date fields accept only
+the supported range (`core.dates`), and a field that is sent something other than text (a file
+in a multipart request, a number or list in JSON) gets a validation error instead of reaching
+code that expects a string.
 """
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
 from werkzeug.datastructures import MultiDict
-from wtforms import FileField, HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    DateTimeField,
+    FileField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import ValidationError
 
+from rakor.core import dates
 from rakor.core.text import clean_text
 
 WRONG_TYPE = _l("Invalid value.")
@@ -20,10 +31,6 @@ WRONG_TYPE = _l("Invalid value.")
 # none of them, and refusing would leave the user staring at an error about a character
 # they cannot see. A password is a secret compared as typed; a hidden field is not typed.
 _NOT_CLEANED = (PasswordField, HiddenField)
-
-
-def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def single_line_filter(value):
@@ -40,6 +47,26 @@ def text_filter_for(field_class):
     if not issubclass(field_class, StringField) or issubclass(field_class, _NOT_CLEANED):
         return None
     return multi_line_filter if issubclass(field_class, TextAreaField) else single_line_filter
+
+
+class SupportedDates:
+    """Validator: the field's date lies in the supported range (`core.dates`). BaseForm gives
+    every date field this validator with the default range; a field that needs another range
+    (a date of birth, say) declares its own `SupportedDates(first, last)`."""
+
+    def __init__(self, first=dates.FIRST_DAY, last=dates.LAST_DAY):
+        self.first, self.last = first, last
+
+    def __call__(self, form, field):
+        if not dates.is_supported(field.data, self.first, self.last):
+            raise ValidationError(dates.out_of_range_message(self.first, self.last))
+
+
+def _with_date_range(unbound_field, options):
+    validators = unbound_field.kwargs.get("validators") or ()
+    if any(isinstance(v, SupportedDates) for v in validators):
+        return options
+    return {**options, "validators": [*validators, SupportedDates()]}
 
 
 class _CatalogTranslations:
@@ -72,8 +99,8 @@ def _text_only(form, formdata):
 
 
 class BaseForm(FlaskForm):
-    """Cleans and strips every text field, refuses non-text values for non-file fields, and
-    shows WTForms messages in the user's language."""
+    """Cleans and strips every text field, bounds every date field, refuses non-text values
+    for non-file fields, and shows WTForms messages in the user's language."""
 
     class Meta:
         def get_translations(self, form):
@@ -84,6 +111,8 @@ class BaseForm(FlaskForm):
             if text_filter is not None:
                 filters = unbound_field.kwargs.get("filters", ())
                 options = {**options, "filters": [text_filter, *filters]}
+            if issubclass(unbound_field.field_class, DateTimeField):
+                options = _with_date_range(unbound_field, options)
             return unbound_field.bind(form=form, **options)
 
         def wrap_formdata(self, form, formdata):

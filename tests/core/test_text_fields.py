@@ -9,10 +9,10 @@ from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 
 from rakor.core.forms import BaseForm
+from rakor.core.types import utcnow
 from rakor.extensions import db as _db
 from rakor.participants import invitations as inv_service
 from rakor.participants.models import Participant
-from rakor.core.types import utcnow
 from tests.factories import make_agency, make_meeting, make_quota
 
 DIRTY_NAME = "Siti\x1b Rah\u202emah\u200b, S.Sos\x01\x7f"
