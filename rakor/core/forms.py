@@ -116,7 +116,12 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
         def wrap_formdata(self, form, formdata):
-            formdata = super().wrap_formdata(form, formdata)
+            try:
+                formdata = super().wrap_formdata(form, formdata)
+            except (TypeError, ValueError):
+                # Flask-WTF turns a JSON body into form data and fails on one that is not an
+                # object ([1, 2], "x", 5): that is a form sent nothing.
+                formdata = MultiDict()
             return None if formdata is None else _text_only(form, formdata)
 
     def validate(self, extra_validators=None):

@@ -100,3 +100,26 @@ def test_multi_line_text_keeps_its_line_breaks(app):
     with app.test_request_context():
         form = _Sample(formdata=MultiDict({"notes": " Baris 1\r\nBaris\x1b 2\u2028\n\tBaris 3 "}))
         assert form.notes.data == "Baris 1\nBaris 2\n\tBaris 3"
+
+
+def test_every_form_of_the_app_derives_from_base_form(app):
+    """The cleaning (and the refusal of files in text fields) lives in BaseForm only: a form
+    built on FlaskForm or wtforms.Form directly would skip it."""
+    import re
+    from pathlib import Path
+
+    import wtforms
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    strays = {f"{c.__module__}.{c.__qualname__}" for c in subclasses(wtforms.form.BaseForm)
+              if c.__module__.startswith("rakor.") and not issubclass(c, BaseForm)}
+    root = Path(__file__).resolve().parents[2] / "rakor"
+    direct = re.compile(r"\bFlaskForm\b|\bwtforms\.Form\b|from wtforms import[^\n]*\bForm\b")
+    strays |= {str(p.relative_to(root)) for p in root.rglob("*.py")
+               if p.name != "forms.py" or p.parent.name != "core"
+               if direct.search(p.read_text(encoding="utf-8"))}
+    assert strays == set()
