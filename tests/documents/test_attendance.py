@@ -7,10 +7,11 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from rakor.documents.attendance import attendance_context, format_nip, render_attendance
+from rakor.documents.formatting import format_nip
 from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import StaticOnlyFetcher
 from rakor.extensions import db
+from rakor.participants.documents import attendance_context, render_attendance
 from rakor.participants.services import cancel_participant, clean_participant, register_participant
 from rakor.regions.services import planning_agencies_of_province
 from tests.factories import make_meeting, make_user
@@ -138,8 +139,8 @@ def test_committee_leadership_and_admin_download_inline_with_a_safe_name(client,
     db.session.commit()
     response = client.get(f"/meetings/{meeting.id}/documents/attendance.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == (
-        'inline; filename="daftar-hadir-2024-02-01-rapat-koordinasi-bidang-ppm-se-kalimantan-selatan.pdf"')
+    name = "daftar-hadir-2024-02-01-rapat-koordinasi-bidang-ppm-se-kalimantan-selatan.pdf"
+    assert response.headers["Content-Disposition"] == f'inline; filename="{name}"; filename*=UTF-8\'\'{name}'
     assert "Peserta 63.01 nomor 1" in pdf_text(response.data)
     preview = client.get(f"/meetings/{meeting.id}/documents/attendance.html")
     assert preview.status_code == 200 and "DAFTAR HADIR" in preview.get_data(as_text=True)
