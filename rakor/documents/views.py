@@ -9,11 +9,11 @@ from rakor.documents import bp, registry
 from rakor.policy import authenticated, require
 
 
-@bp.route("/meetings/<int:meeting_id>/documents/<kind>.<any(pdf, html):fmt>")
+@bp.route("/meetings/<int:meeting_id>/documents/<kind>.<fmt>")
 @authenticated
 def document(meeting_id, kind, fmt):
     kind = registry.get(kind)
-    if kind is None:
+    if kind is None or fmt not in ("pdf", "html"):
         abort(404)
     meeting = registry.load_meeting(meeting_id)
     if meeting is None:
@@ -30,5 +30,13 @@ def add_kind_endpoints(app, kind):
     for `url_for` (templates and tests name `documents.attendance_pdf`), same URL, same view."""
     for fmt, suffix in (("pdf", "pdf"), ("html", "preview")):
         app.add_url_rule(f"/meetings/<int:meeting_id>/documents/{kind.name}.{fmt}",
-                         endpoint=f"documents.{kind.name}_{suffix}", view_func=document,
-                         defaults={"kind": kind.name, "fmt": fmt})
+                         endpoint=f"documents.{kind.name}_{suffix}", view_func=_fixed(kind.name, fmt))
+
+
+def _fixed(kind_name, fmt):
+    @authenticated
+    def view(meeting_id):
+        return document(meeting_id, kind_name, fmt)
+
+    view.__name__ = f"{kind_name}_{fmt}"
+    return view
