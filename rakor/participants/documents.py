@@ -46,7 +46,8 @@ def attendance_rows(meeting_id, details_of=None):
     for i, r in enumerate(db.session.execute(stmt), start=1):
         shown = details_of is None or details_of(r.agency_id)
         rows.append({"no": i, "name": r.name, "nip": format_nip(r.nip) if shown else "",
-                     "position": (r.position or "") if shown else "", "agency": r.agency})
+                     "position": (r.position or "") if shown else "", "agency": r.agency,
+                     "withheld": not shown})
     return rows
 
 
