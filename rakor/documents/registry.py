@@ -36,6 +36,10 @@ def register(kind: DocumentKind):
     return kind
 
 
+def unregister(name):
+    _KINDS.pop(name, None)
+
+
 def get(name) -> DocumentKind | None:
     return _KINDS.get(name)
 
