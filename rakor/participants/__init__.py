@@ -2,4 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("participants", __name__)
 
-from rakor.participants import import_views, views  # noqa: E402,F401
+from rakor.meetings import sections as meeting_sections  # noqa: E402
+from rakor.participants import views  # noqa: E402
+
+meeting_sections.register("participants/_meeting_section.html", views.meeting_section, order=20)
