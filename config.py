@@ -51,7 +51,7 @@ class Config:
     # Per client address: a venue's delegates share one Wi-Fi (one public address), so this only
     # stops floods; guessing one account's password is stopped by the per-account limit, which
     # counts failed sign-ins for the e-mail typed whether or not it has an account.
-    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute;600 per hour")
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "120 per minute;600 per hour")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per minute")
 

@@ -27,14 +27,17 @@ RETRY = {400, 413, 429}
 
 def _retry_url():
     """The page to try again from: a GET is the page itself; a POST goes back to the page that
-    sent the form (same site only; Referrer-Policy same-origin keeps the Referer for us)."""
+    sent the form (same site only; Referrer-Policy same-origin keeps the Referer for us), else
+    to its own URL when that also shows a page (a form posting to itself)."""
+    own = request.full_path.rstrip("?")
     if request.method == "GET":
-        return request.full_path.rstrip("?")
+        return own
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
-        return None
     target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return target if is_safe_next(target) else None
+    if referrer.netloc == request.host and is_safe_next(target):
+        return target
+    rule = request.url_rule
+    return own if rule is not None and "GET" in rule.methods else None
 
 
 def render_error(code, detail=None):

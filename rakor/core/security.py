@@ -71,8 +71,8 @@ def _mostly_a_run(key: str) -> bool:
 
 def secret_key_problem(key, dev_key) -> str | None:
     """Why `key` may not sign production sessions, or None."""
-    if not key or key == dev_key:
-        return "SECRET_KEY is not set (or is the development key)"
+    if not key or dev_key in key:
+        return "SECRET_KEY is not set, or is (or contains) the development key"
     if len(key) < MIN_KEY_LENGTH:
         return f"SECRET_KEY is shorter than {MIN_KEY_LENGTH} characters"
     if _repeats(key) or _mostly_a_run(key) or estimated_bits(key) < MIN_KEY_BITS:
