@@ -4,6 +4,7 @@
 Pick one with RAKOR_ENV=development|production (tests pass TestConfig explicitly).
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -47,7 +48,11 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Per client address: a venue's delegates share one Wi-Fi (one public address), so this only
+    # stops floods; guessing one account's password is stopped by the per-account limit, which
+    # counts failed sign-ins for the e-mail typed whether or not it has an account.
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "120 per minute;600 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per minute")
 
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
@@ -77,8 +82,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts a fortnight, not Flask-Login's default year.
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 14))
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     PROXY_HOPS = _int("PROXY_HOPS", 0)  # how many reverse proxies set X-Forwarded-* headers
+    HSTS = None  # Strict-Transport-Security value; production only (see rakor/core/security.py)
 
     @property
     def MAX_CONTENT_LENGTH(self):  # noqa: N802 - Flask's name
@@ -93,6 +102,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Limits stay on (the code path is tested) but high; tests that check a limit lower it.
     LOGIN_RATE_LIMIT = "10000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
     INVITATION_RATE_LIMIT = "10000 per minute"
     WTF_CSRF_ENABLED = False
     UPLOAD_DIR = None  # set per test run by the fixtures
@@ -107,6 +117,7 @@ class ProductionConfig(Config):
     PROXY_HOPS = _int("PROXY_HOPS", 1)
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
 
 
 def config_from_env():

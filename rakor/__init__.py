@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import event
 
 from rakor import admin, auth, documents, main, meetings, participants
+from rakor.core import security
 from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def create_app(config=None):
         os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
 
     _init_extensions(app)
+    security.init_app(app)
     _init_features(app)
     _register_template_helpers(app)
 
@@ -57,14 +59,7 @@ def create_app(config=None):
 
 
 def _refuse_insecure_production(app, dev_key):
-    if app.config.get("ENV_NAME") == "production":
-        key = app.config.get("SECRET_KEY")
-        if not key or key == dev_key or len(key) < 32:
-            raise RuntimeError(
-                "Refusing to start in production without a SECRET_KEY of at least 32 characters "
-                "(set SECRET_KEY in the environment; python -c 'import secrets; "
-                "print(secrets.token_hex(32))' makes one)."
-            )
+    security.refuse_insecure_production(app, dev_key)
 
 
 def _init_extensions(app):

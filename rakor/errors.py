@@ -1,9 +1,12 @@
 """Error pages: every failure a user can cause ends on a page in their language, never a 500."""
+from urllib.parse import urlsplit
+
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from rakor.core.urls import is_safe_next
 from rakor.extensions import db
 from rakor.policy import public
 
@@ -18,9 +21,30 @@ MESSAGES = {
 }
 
 
+# Errors the user gets past by sending the form again: the page offers the way back to it.
+RETRY = {400, 413, 429}
+
+
+def _retry_url():
+    """The page to try again from: a GET is the page itself; a POST goes back to the page that
+    sent the form (same site only; Referrer-Policy same-origin keeps the Referer for us), else
+    to its own URL when that also shows a page (a form posting to itself)."""
+    own = request.full_path.rstrip("?")
+    if request.method == "GET":
+        return own
+    referrer = urlsplit(request.referrer or "")
+    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if referrer.netloc == request.host and is_safe_next(target):
+        return target
+    rule = request.url_rule
+    return own if rule is not None and "GET" in rule.methods else None
+
+
 def render_error(code, detail=None):
     title, text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+    retry_url = _retry_url() if code in RETRY else None
+    return render_template("errors/error.html", code=code, title=title, text=detail or text,
+                           retry_url=retry_url), code
 
 
 def register(app):

@@ -44,6 +44,14 @@ def authenticate(email: str, password: str):
     return user
 
 
+def sign_out_everywhere(user: User):
+    """Sign-out ends the session on the server, not only in this browser: a session or
+    remember cookie copied before it no longer names a valid session. Sessions are signed
+    cookies with no server-side store, so this ends the user's sessions on every device."""
+    user.rotate_session_token()
+    db.session.flush()
+
+
 def _check_role_agency(role, agency_id):
     if role not in ROLES:
         raise DomainError(_l("Unknown role."), field="role")

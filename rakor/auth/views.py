@@ -2,17 +2,24 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from rakor.auth import bp, services
+from rakor.auth import bp, services, throttle
 from rakor.auth.forms import ChangePasswordForm, LoginForm
-from rakor.core.errors import DomainError
-from rakor.core.forms import add_domain_error
 from rakor.core.urls import is_safe_next
+from rakor.core.web import domain_action
 from rakor.extensions import db, limiter
 from rakor.policy import authenticated, public
 
 
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _fresh_session():
+    """Nothing set before a sign-in or sign-out survives it, except the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -24,17 +31,24 @@ def login():
         return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        minutes = throttle.minutes_locked(email)
+        if minutes:
+            # Checked before the password, so a locked address cannot be guessed at; the same
+            # words whether or not an account has this address.
+            form.form_errors.append(_(
+                "Too many failed sign-ins with this email address. "
+                "Wait %(minutes)d minutes and try again.", minutes=minutes))
+            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(email, form.password.data)
         if user is None:
             db.session.rollback()
+            throttle.record_failure(email)
             form.form_errors.append(_("Email or password is not correct, or the account is disabled."))
         else:
             db.session.commit()
-            # A fresh session at login: nothing set before authentication survives it.
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
+            throttle.forget(email)
+            _fresh_session()
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_url if is_safe_next(next_url) else url_for("main.index"))
@@ -44,11 +58,12 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @authenticated
 def logout():
-    lang = session.get("lang")
+    with domain_action():
+        services.sign_out_everywhere(current_user)
+    # Clear first: logout_user() leaves the instruction to delete the remember cookie in the
+    # session, and clearing after it lost that instruction (the browser signed straight back in).
+    _fresh_session()
     logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -58,13 +73,9 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(form) as done:
             services.change_own_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as e:
-            db.session.rollback()
-            add_domain_error(form, e)
-        else:
-            db.session.commit()
+        if done.ok:
             # The token rotated: every other session is now signed out; keep this one.
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions were signed out."), "success")

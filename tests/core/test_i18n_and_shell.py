@@ -59,9 +59,14 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
         create_app(Prod)
 
     class ProdOk(Prod):
-        SECRET_KEY = "x" * 40
-        RATELIMIT_STORAGE_URI = "memory://"
+        SECRET_KEY = "4f9c1e0b7a3d5e8f2c6b9a1d0e7f3c5b8a2d4e6f1c9b7a3e5d0f8c2b6a4e1d9f"
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"  # not contacted by this test
 
+    # The limiter is one object for every app: give the suite's app its own storage back.
+    from rakor.extensions import limiter
+
+    for name, value in vars(limiter).copy().items():
+        monkeypatch.setattr(limiter, name, value)
     app = create_app(ProdOk)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     # Behind nginx: the client's address and scheme come from X-Forwarded-* (rate limits per

@@ -107,9 +107,32 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Chromium logs every Content-Security-Policy refusal on the console; the DOM event also
+# catches refusals it reports only there. Init scripts run outside the page's CSP.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def is_csp_violation(text):
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(browser, request):
+def csp_violations():
+    """Every CSP refusal the journey's pages met; any left at the end fails the journey."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, csp_violations):
     context = browser.new_context(locale="id-ID", accept_downloads=True)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", lambda message: is_csp_violation(message.text)
+               and csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}"))
     page = context.new_page()
     page.set_default_timeout(10000)
     yield page
@@ -117,6 +140,8 @@ def page(browser, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False)
 
 
 def login(page, base_url, email, password="Rakor-Demo-2024"):
