@@ -123,12 +123,13 @@ def _register_blueprints(app):
     from rakor import models  # noqa: F401  (every model known to Alembic and relationships)
     from rakor.admin import bp as admin_bp
     from rakor.auth import bp as auth_bp
+    from rakor.commitments import bp as commitments_bp
     from rakor.documents import bp as documents_bp
     from rakor.main import bp as main_bp
     from rakor.meetings import bp as meetings_bp
     from rakor.participants import bp as participants_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, meetings_bp, participants_bp, documents_bp):
+    for bp in (auth_bp, main_bp, admin_bp, meetings_bp, participants_bp, commitments_bp, documents_bp):
         app.register_blueprint(bp)
 
 

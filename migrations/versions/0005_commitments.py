@@ -118,6 +118,21 @@ def upgrade():
     with op.batch_alter_table('commitment_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_commitment_event_commitment_id'), ['commitment_id'], unique=False)
 
+    op.create_table('agreement_signatory',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=True),
+    sa.Column('position', sa.String(length=200), nullable=True),
+    sa.Column('nip', sa.String(length=18), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_agreement_signatory_agency_id_agency')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_agreement_signatory_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_signatory')),
+    sa.UniqueConstraint('meeting_id', 'agency_id', name=op.f('uq_agreement_signatory_meeting_id_agency_id'))
+    )
+    with op.batch_alter_table('agreement_signatory', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agreement_signatory_meeting_id'), ['meeting_id'], unique=False)
+
     with op.batch_alter_table('topic', schema=None) as batch_op:
         batch_op.add_column(sa.Column('name_en', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('decimals', sa.Integer(), server_default='2', nullable=False))
@@ -152,6 +167,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_commitment_event_commitment_id'))
 
     op.drop_table('commitment_event')
+    op.drop_table('agreement_signatory')
     with op.batch_alter_table('commitment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_commitment_topic_id'))
         batch_op.drop_index(batch_op.f('ix_commitment_programme_code'))

@@ -128,3 +128,18 @@ class CommitmentEvent(db.Model):
 
     commitment: Mapped[Commitment] = relationship(back_populates="events", lazy="raise")
     user = relationship("User", lazy="raise")
+
+
+class AgreementSignatory(db.Model):
+    """Who signs the agreement record for an agency. Proposed from the agency's participants
+    (its most senior registered delegate) and editable before printing."""
+
+    __tablename__ = "agreement_signatory"
+    __table_args__ = (UniqueConstraint("meeting_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    nip: Mapped[str | None] = mapped_column(String(18))

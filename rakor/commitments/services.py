@@ -26,7 +26,7 @@ from rakor.commitments.lifecycle import (
     TRANSITIONS,
     CommitmentStatus,
 )
-from rakor.commitments.models import Commitment, CommitmentEvent, IndicatorBaseline
+from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentEvent, IndicatorBaseline
 from rakor.core.errors import DomainError
 from rakor.core.formatting import local_date
 from rakor.core.types import utcnow
@@ -382,3 +382,17 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
            from_status=from_status, to_status=to_status, note=note, now=now)
     db.session.flush()
     return commitment
+
+
+def save_signatories(meeting, values):
+    """{agency id: (name, position, nip)}: the agreement record's signature lines."""
+    existing = {s.agency_id: s for s in db.session.scalars(
+        select(AgreementSignatory).where(AgreementSignatory.meeting_id == meeting.id))}
+    for agency_id, (name, position, nip) in values.items():
+        nip = _clean(nip)
+        if nip is not None and not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
+            raise DomainError(_l("A NIP has exactly 18 digits."), field=f"a{agency_id}-nip")
+        row = existing.get(agency_id) or AgreementSignatory(meeting_id=meeting.id, agency_id=agency_id)
+        row.name, row.position, row.nip = _clean(name), _clean(position), nip
+        db.session.add(row)
+    db.session.flush()
