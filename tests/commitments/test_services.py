@@ -135,7 +135,7 @@ def test_a_save_based_on_a_stale_copy_is_refused(cm):
     with pytest.raises(DomainError) as e:
         services.update_commitment(c, data(cm, title="Versi saya"), cm.delegate,
                                    expected_version=seen_version)
-    assert "Someone else changed" in str(e.value) or "orang lain" in str(e.value)
+    assert "Orang lain mengubah" in str(e.value)  # Indonesian by default
     assert db.session.get(Commitment, c.id).title == "Versi orang lain"
 
 
