@@ -52,8 +52,11 @@ def load_regions_command(path, with_agencies):
     )
 
     try:
+        from rakor.regions.programmes import load_shipped_programmes
+
         rows = read_region_csv(path.read_bytes())
         report = load_regions(rows)
+        programmes = load_shipped_programmes()
         agencies = 0
         if with_agencies:
             for code in sorted({row["kemendagri_code"].split(".")[0] for _n, row in rows}):
@@ -64,7 +67,8 @@ def load_regions_command(path, with_agencies):
         _fail("Nothing was loaded:\n  " + "\n  ".join(errors))
     db.session.commit()
     click.echo(f"Regions: {report.created} created, {report.updated} updated, "
-               f"{report.unchanged} unchanged; planning agencies created: {agencies}.")
+               f"{report.unchanged} unchanged; planning agencies created: {agencies}; "
+               f"programme codes: {programmes.created} created, {programmes.updated} updated.")
 
 
 @demo_cli.command("load")
@@ -95,9 +99,10 @@ def demo_load_if_empty():
 def register_cli(app):
     for group in (users_cli, regions_cli, demo_cli):
         app.cli.add_command(group)
+    from rakor.commitments.cli import indicators_cli
     from rakor.documents.cli import documents_cli
     from rakor.meetings.cli import meetings_cli
     from rakor.participants.cli import participants_cli
 
-    for group in (meetings_cli, participants_cli, documents_cli):
+    for group in (meetings_cli, participants_cli, indicators_cli, documents_cli):
         app.cli.add_command(group)
