@@ -7,21 +7,26 @@ export FLASK_APP := wsgi
 CATALOGS := $(wildcard rakor/translations/*/id/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg install translations lint dbcheck clean
+.PHONY: run test test-pg native-deps install translations lint imports dbcheck clean
 
-run: install translations
+run: native-deps install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load-if-empty
 	@echo "Rakor runs on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install translations lint dbcheck
+test: native-deps install translations lint imports dbcheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
+# Native libraries, fonts and tools (.ci/native-packages) before anything else: installs them as
+# root, else stops with the one apt-get line to run.
+native-deps:
+	@PYTHON=$(PYTHON) .ci/native-deps
+
+install: native-deps $(VENV)/.installed
 
 # Reinstall only when the pinned list changes; a second `make` is instant.
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock | native-deps
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -36,6 +41,10 @@ translations: install $(COMPILED)
 lint: install
 	$(BIN)/ruff check .
 
+# Dependency direction between packages (.importlinter; README "Layout").
+imports: install
+	$(BIN)/lint-imports --no-logo
+
 # Models and migrations agree: migrate a scratch database to head, then compare.
 dbcheck: install
 	@tmp=$$(mktemp -d); \
@@ -44,4 +53,4 @@ dbcheck: install
 	DATABASE_URL=$$url $(BIN)/flask db check; status=$$?; rm -rf $$tmp; exit $$status
 
 clean:
-	rm -rf $(VENV) $(COMPILED) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(COMPILED) .pytest_cache .ruff_cache .import_linter_cache

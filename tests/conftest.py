@@ -4,6 +4,7 @@ The database is SQLite (a temp file) unless TEST_DATABASE_URL names another
 (e.g. postgresql+psycopg://root@127.0.0.1/rakor_ci); it is migrated with Alembic at the start,
 so migrations are tested on every backend the suite runs on.
 """
+import contextlib
 import contextvars
 import os
 import socket
@@ -13,11 +14,16 @@ from pathlib import Path
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
+from sqlalchemy import event
 
 import config
 from rakor import create_app
+from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
+from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
+from tests.factories import make_user
 
 _TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
 
@@ -69,8 +75,6 @@ def app():
     app = create_app(SuiteConfig)
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
-        from flask_migrate import upgrade
-
         upgrade()
     yield app
     with app.app_context():
@@ -120,8 +124,6 @@ def client(app):
 @pytest.fixture
 def login_as(client, db):
     """login_as(role, agency=None, **user_fields) -> user; the test client is then signed in."""
-    from tests.factories import make_user
-
     def _login(role, agency=None, **fields):
         user = make_user(role=role, agency=agency, **fields)
         db.session.commit()
@@ -131,6 +133,52 @@ def login_as(client, db):
         return user
 
     return _login
+
+
+class QueryLog:
+    """The SQL statements a block executed, without transaction control (SAVEPOINT, RELEASE,
+    ROLLBACK: the test's rollback fixture adds those, production would not).
+    Calling it gives their number; `selects` the reads among them."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self):
+        return len(self.statements)
+
+    @property
+    def selects(self):
+        return [s for s in self.statements if s.lstrip().upper().startswith("SELECT")]
+
+
+@pytest.fixture
+def count_queries(db):
+    """with count_queries() as n: ...; n() -> SQL statements executed inside the block."""
+
+    @contextlib.contextmanager
+    def counter():
+        log = QueryLog()
+
+        def listener(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                log.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            yield log
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+    return counter
+
+
+@pytest.fixture
+def kalsel(db):
+    """Province 63 and its 13 regencies/cities with their planning agencies (the demo's file)."""
+    load_regions(read_region_csv(REGIONS_FILE.read_bytes()))
+    ensure_planning_agencies(PROVINCE)
+    db.session.flush()
+    return PROVINCE
 
 
 def pytest_report_header(config):

@@ -3,6 +3,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from rakor.policy import declared_access
+from tests.helpers import all_rules
 
 
 def test_every_endpoint_declares_an_access_policy(app):
@@ -17,10 +18,6 @@ def _sample_url(rule):
     for arg in rule.arguments:
         values[arg] = 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
-
-
-def all_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.endpoint not in ("static", "bootstrap.static")]
 
 
 def test_anonymous_is_redirected_to_login_everywhere(app, client):

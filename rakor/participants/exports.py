@@ -1,20 +1,14 @@
 """Participants of a meeting as CSV or XLSX, in the columns the import reads, so that an export
 re-imports cleanly into another meeting (e.g. the follow-up meeting of the same delegations).
-
-CSV: UTF-8 with BOM (Excel recognises the encoding), comma separated, CRLF lines.
-XLSX: NIP, region code and phone are text cells (number format '@'), so leading zeros and the
-'63.10' code survive Excel.
+The files are written by `rakor.core.tabular` (formulas neutralised in every cell); NIP, region
+code and phone are text columns, so leading zeros and the '63.10' code survive Excel.
 """
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from rakor.core import tabular
+from rakor.core.tabular import ExportColumn
 from rakor.extensions import db
-from rakor.participants.imports import EXPORT_HEADERS, FIELDS
+from rakor.participants.imports.columns import EXPORT_HEADERS, FIELDS
 from rakor.participants.models import Participant
 from rakor.participants.normalize import format_phone
 from rakor.regions.models import Agency, Region
@@ -23,11 +17,9 @@ HEADERS = [EXPORT_HEADERS[f] for f in FIELDS]
 TEXT_COLUMNS = {"nip", "region", "phone"}
 WIDTHS = {"name": 36, "nip": 21, "position": 32, "agency": 38, "region": 13, "phone": 16,
           "email": 32, "gender": 14, "meeting_role": 12}
+COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[f], WIDTHS[f], f in TEXT_COLUMNS) for f in FIELDS)
 FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": tabular.CSV_CONTENT_TYPE, "xlsx": tabular.XLSX_CONTENT_TYPE}
 
 
 def participant_rows(meeting_id, agency_id=None) -> list[list[str]]:
@@ -50,42 +42,11 @@ def participant_rows(meeting_id, agency_id=None) -> list[list[str]]:
 
 
 def to_csv(rows) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    return tabular.to_csv(COLUMNS, rows)
 
 
 def to_xlsx(rows, sheet_title="Peserta", instructions=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    text_indexes = [i for i, f in enumerate(FIELDS) if f in TEXT_COLUMNS]
-    for row in rows:
-        ws.append(row)
-        for i in text_indexes:
-            ws.cell(row=ws.max_row, column=i + 1).number_format = "@"
-    for i, f in enumerate(FIELDS):
-        letter = get_column_letter(i + 1)
-        ws.column_dimensions[letter].width = WIDTHS[f]
-        if f in TEXT_COLUMNS:
-            # Whole column as text, so what people type later keeps its zeros too.
-            ws.column_dimensions[letter].number_format = "@"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
-    if instructions:
-        info = wb.create_sheet("Petunjuk")
-        info.column_dimensions["A"].width = 110
-        for line in instructions:
-            info.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return tabular.to_xlsx(COLUMNS, rows, sheet_title=sheet_title, instructions=instructions)
 
 
 def export(meeting_id, fmt, agency_id=None) -> bytes:

@@ -14,7 +14,7 @@ from rakor.extensions import db
 from rakor.participants.services import cancel_participant, clean_participant, register_participant
 from rakor.regions.services import planning_agencies_of_province
 from tests.factories import make_meeting, make_user
-from tests.participants.test_import_helpers import agency_of, kalsel  # noqa: F401
+from tests.helpers import agency_of
 
 pytestmark = pytest.mark.usefixtures("kalsel")
 

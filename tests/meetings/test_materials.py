@@ -12,8 +12,8 @@ from werkzeug.test import encode_multipart
 from rakor.meetings import materials
 from rakor.meetings.models import Material
 from tests.factories import make_agency, make_agenda_item, make_meeting, make_quota
+from tests.helpers import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

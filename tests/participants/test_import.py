@@ -10,7 +10,7 @@ from rakor.participants import imports
 from rakor.participants.models import Participant
 from rakor.participants.services import clean_participant, register_participant
 from tests.factories import make_meeting, make_user
-from tests.participants.test_import_helpers import agency_of, csv_bytes, kalsel, xlsx_bytes  # noqa: F401
+from tests.helpers import agency_of, csv_bytes, xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.usefixtures("kalsel")

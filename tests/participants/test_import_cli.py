@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from rakor.extensions import db
 from rakor.participants.models import Participant
 from tests.factories import make_meeting
-from tests.participants.test_import_helpers import agency_of, csv_bytes, kalsel  # noqa: F401
+from tests.helpers import agency_of, csv_bytes
 
 pytestmark = pytest.mark.usefixtures("kalsel")
 DATA = Path(__file__).parent / "data"

@@ -1,28 +1,25 @@
-"""Shared by the import/export tests: South Kalimantan's real regions and agencies, file makers."""
+"""What test modules share besides fixtures (those live in conftest.py) and factories: sample
+file contents, file makers, lookups. Tests import from here, never from another test module."""
 import csv
 import io
 
-import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from rakor.extensions import db
 from rakor.regions.models import Agency, Region
 
+# The smallest file that passes the upload checks as a PDF.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
-@pytest.fixture
-def kalsel(db):
-    """Province 63 and its 13 regencies/cities with their planning agencies (the demo's file)."""
-    from rakor.demo import PROVINCE, REGIONS_FILE
-    from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
 
-    load_regions(read_region_csv(REGIONS_FILE.read_bytes()))
-    ensure_planning_agencies(PROVINCE)
-    db.session.flush()
-    return PROVINCE
+def all_rules(app):
+    """Every URL rule of the app except static files."""
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in ("static", "bootstrap.static")]
 
 
 def agency_of(code):
+    """The planning agency of the region with this Kemendagri code (after the `kalsel` fixture)."""
     return db.session.scalar(select(Agency).join(Agency.region).where(
         Region.kemendagri_code == code, Agency.is_planning_agency.is_(True)))
 

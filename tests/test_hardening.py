@@ -4,7 +4,7 @@ import pytest
 
 from rakor.core.urls import MAX_ID
 from tests.factories import make_agency, make_meeting, make_participant, make_quota
-from tests.test_policy import all_rules
+from tests.helpers import all_rules
 
 TOO_BIG = str(10**22)
 

@@ -1,0 +1,64 @@
+"""The steps every import shares: read the file into a report (or its file errors), hand the
+feature each data row with its cells cleaned, and write the rows of a valid report."""
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+
+from rakor.core.tabular.cells import imported_text
+from rakor.core.tabular.columns import ColumnSpec
+from rakor.core.tabular.reading import Table, read_table
+from rakor.core.tabular.report import ImportFileError, ImportReport, RowResult
+
+
+def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_rows=5000,
+            **report_fields) -> ImportReport:
+    """Read the file and `validate(table)` it into a report; never raises for a bad file (the
+    report's `file_errors` say what is wrong). `report_fields` (e.g. meeting_id) go into the
+    report made when the file cannot be read."""
+    try:
+        table = read_table(content, spec, max_rows)
+    except ImportFileError as e:
+        report = ImportReport(spec=spec, filename=filename, max_rows=max_rows, **report_fields)
+        report.file_errors.extend(e.messages)
+        return report
+    report = validate(table)
+    report.max_rows = max_rows
+    return report
+
+
+def new_report(spec: ColumnSpec, table: Table, *, filename=None, **report_fields) -> ImportReport:
+    """A report of the table's columns: which header names which column, the headers ignored,
+    and an error for every column given twice."""
+    report = ImportReport(spec=spec, filename=filename, kind=table.kind, header_line=table.header_line,
+                          **report_fields)
+    mapping, ignored, duplicates = spec.map_headers(table.header)
+    report.positions = mapping
+    report.columns = {key: table.header[i] for key, i in mapping.items()}
+    report.ignored_columns = ignored
+    for key, texts in duplicates.items():
+        report.file_errors.append(_l("Two columns hold %(field)s: %(first)s and %(second)s. Keep one.",
+                                     field=spec.column(key).label, first=report.columns[key],
+                                     second=", ".join(texts)))
+    return report
+
+
+def data_rows(report: ImportReport, table: Table, row_class=RowResult):
+    """Each row that has a value in a known column, added to the report and yielded for the
+    feature to validate. Its `values` hold every known column's text, cleaned by the rule all
+    forms follow (one line, or several for a multi-line column); notes of the reader (a merged
+    cell was copied down) are already among its warnings."""
+    spec = report.spec
+    multiline = {c.key for c in spec.columns if c.multiline}
+    notes = defaultdict(list)
+    for line, message in table.notes:
+        notes[line].append(message)
+    for line, cells in table.rows:
+        values = {key: imported_text(cells[i], multiline=key in multiline) if i < len(cells) else ""
+                  for key, i in report.positions.items()}
+        if not any(values.values()):
+            continue  # only a "No" or a signature column filled in: a blank template row
+        inexact = {key for key, i in report.positions.items() if (line, i) in table.inexact}
+        row = row_class(line=line, values=values, inexact=inexact)
+        row.warnings.extend((None, m) for m in notes.get(line, ()))
+        report.rows.append(row)
+        yield row

@@ -1,0 +1,107 @@
+"""The outcome of an import, all or nothing: the file's problems, then every row with its errors
+(the row is refused) and warnings (the row is imported; the person should look). Only a report
+without any error can be committed, and a commit stops at the first row refused at write time."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from rakor.core.errors import DomainError
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not CSV/XLSX, empty, too large, formulas...)."""
+
+    def __init__(self, *messages):
+        super().__init__("; ".join(str(m) for m in messages))
+        self.messages = list(messages)
+
+
+class ImportCommitError(Exception):
+    """A row was refused while writing (a concurrent registration took the seat or the NIP)."""
+
+    def __init__(self, line, field, message):
+        super().__init__(f"line {line}: {message}")
+        self.line, self.field, self.message = line, field, message
+
+
+@dataclass
+class RowResult:
+    """One data row. `values`: column key -> cleaned text as in the file; `data`: what the
+    feature's validator made of it (None while the row has errors). Features that find more
+    per row (the participant's agency) subclass it."""
+
+    line: int
+    values: dict
+    data: object = None
+    errors: dict = field(default_factory=dict)  # field -> message
+    warnings: list = field(default_factory=list)  # [(field or None, message)]
+    inexact: set = field(default_factory=set)  # column keys holding an Excel number >= 1e15
+
+    @property
+    def status(self):
+        if self.errors:
+            return "error"
+        return "warning" if self.warnings else "ok"
+
+
+@dataclass
+class ImportReport:
+    spec: object = field(default=None, repr=False)  # the ColumnSpec, for labels
+    meeting_id: int | None = None  # the meeting the import is for, if it is for one
+    filename: str | None = None
+    kind: str | None = None  # "csv" or "xlsx"
+    columns: dict = field(default_factory=dict)  # column key -> header as written in the file
+    ignored_columns: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    header_line: int | None = None
+    max_rows: int | None = None
+    positions: dict = field(default_factory=dict, repr=False)  # column key -> index in a row
+
+    @property
+    def ok(self):
+        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
+
+    @property
+    def error_rows(self):
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def counts(self):
+        c = Counter(r.status for r in self.rows)
+        return {"total": len(self.rows), "ok": c["ok"], "warning": c["warning"], "error": c["error"]}
+
+    def label(self, fieldname):
+        """The column as the file calls it ('No HP'), else our name for the field."""
+        if self.spec is None:
+            return self.columns.get(fieldname) or fieldname
+        for key in self.spec.keys_of(fieldname):
+            if self.columns.get(key):
+                return self.columns[key]
+        return self.spec.label(fieldname)
+
+    def problems(self):
+        """Every problem as text lines, for the CLI and logs: file errors, then
+        'line 7, NIP: ...' per bad field."""
+        lines = [str(m) for m in self.file_errors]
+        for row in self.rows:
+            for fieldname, message in row.errors.items():
+                lines.append(str(_l("line %(line)d, %(column)s: %(message)s", line=row.line,
+                                    column=self.label(fieldname), message=message)))
+        return lines
+
+
+def commit_rows(report: ImportReport, write_row, field_of=lambda name: name) -> list:
+    """`write_row(row)` for every row of a valid report, returning what each returned. A
+    DomainError becomes ImportCommitError naming the line and the field (`field_of` maps a
+    service's field name onto the report's); the caller rolls the transaction back."""
+    if not report.ok:
+        raise ValueError("only a report without errors can be committed")
+    written = []
+    for row in report.rows:
+        try:
+            written.append(write_row(row))
+        except DomainError as e:
+            raise ImportCommitError(row.line, field_of(e.field), e.message) from None
+    return written

@@ -1,0 +1,87 @@
+"""Bulk import of participants from CSV and XLSX files, as Indonesian offices make them.
+
+Three steps, no Flask request in here (the web page and `flask participants import` share them),
+on the shared engine `rakor.core.tabular`:
+
+1. Read (engine): the bytes become a header and rows; the header is found by `columns.SPEC`
+   (Indonesian or English names, any order and case).
+2. `validate.validate(meeting, table)` finds each row's agency (name, short name, Kemendagri or
+   BPS region code or region name), cleans every field with `services.clean_participant` and
+   checks duplicates and seat quotas for the whole file at once. The result is an
+   `ImportReport` listing every row's outcome.
+3. `commit(meeting, report, by_user)` registers every row through
+   `services.register_participant` (quota row lock, duplicate checks). The caller owns the
+   transaction: on `ImportCommitError` it rolls back, so a failed import changes nothing.
+"""
+from rakor.core import tabular
+from rakor.core.tabular import (
+    Directory,
+    ImportCommitError,
+    ImportFileError,
+    ImportReport,
+    Table,
+    decode_text,
+    discard_upload,
+    load_upload,
+    normalize_region_code,
+    purge_stale_uploads,
+    sniff_kind,
+    store_upload,
+)
+from rakor.meetings.models import Meeting
+from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
+from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, validate
+from rakor.participants.models import Participant
+from rakor.participants.services import register_participant
+
+RowResult = ParticipantRow
+
+__all__ = [
+    "EXCEL_NIP_MESSAGE", "EXPORT_HEADERS", "FIELDS", "FIELD_LABELS", "HEADER_ALIASES", "SPEC",
+    "Directory", "ImportCommitError", "ImportFileError", "ImportReport", "ParticipantRow", "RowResult",
+    "Table", "commit", "decode_text", "discard_upload", "import_file", "load_upload", "map_headers",
+    "normalize_region_code", "preview", "purge_stale_uploads", "read_table", "sniff_kind",
+    "store_upload", "validate",
+]
+
+
+def read_table(content: bytes, max_rows: int) -> Table:
+    return tabular.read_table(content, SPEC, max_rows)
+
+
+def map_headers(header):
+    """{column key: index}, ignored header texts, and duplicates (key -> [texts])."""
+    return SPEC.map_headers(header)
+
+
+def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000) -> ImportReport:
+    """Read and validate; never raises for a bad file (the report says what is wrong)."""
+    return tabular.preview(SPEC, content, lambda table: validate(meeting, table, filename),
+                           filename=filename, max_rows=max_rows, meeting_id=meeting.id)
+
+
+def _register(meeting, by_user):
+    def write(row):
+        participant, _warnings = register_participant(meeting, row.data, by_user=by_user, via="import")
+        return participant
+    return write
+
+
+def _report_field(service_field):
+    return "agency" if service_field == "agency_id" else (service_field or "name")
+
+
+def commit(meeting: Meeting, report: ImportReport, by_user=None) -> list[Participant]:
+    """Register every row of a valid report. Raises ImportCommitError on the first row that is
+    refused now (the caller rolls the whole transaction back)."""
+    return tabular.commit_rows(report, _register(meeting, by_user), _report_field)
+
+
+def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None, max_rows=5000,
+                dry_run=False) -> tuple[ImportReport, list]:
+    """Preview and, when every row is valid and not `dry_run`, commit. Does not commit the
+    transaction; raises ImportCommitError (caller rolls back)."""
+    report = preview(meeting, content, filename, max_rows)
+    if not report.ok or dry_run:
+        return report, []
+    return report, commit(meeting, report, by_user)

@@ -1,0 +1,45 @@
+"""Meetings, agenda items and the topics seeded by migration 0003."""
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Meeting, Topic
+from tests.factories.core import next_number
+from tests.factories.regions import make_agency
+
+
+def make_meeting(**overrides):
+    n = next_number()
+    if "organizer" not in overrides and "organizer_agency_id" not in overrides:
+        overrides["organizer"] = make_agency()
+    fields = {
+        "title": f"Rapat Koordinasi Uji {n}", "kind": "rakor", "venue": "Aula Bappeda",
+        "city": "Kotabaru", "timezone": "Asia/Makassar", "status": "scheduled",
+        "starts_at": datetime(2024, 2, 1, 0, 30, tzinfo=UTC),   # 08.30 WITA
+        "ends_at": datetime(2024, 2, 1, 8, 0, tzinfo=UTC),      # 16.00 WITA
+    }
+    fields.update(overrides)
+    meeting = Meeting(**fields)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def topic_id(code):
+    """A topic seeded by migration 0003 (IPM, KEMISKINAN, STUNTING, SPM, KAWASAN_PERDESAAN)."""
+    return db.session.scalar(select(Topic.id).where(Topic.code == code))
+
+
+def make_agenda_item(meeting, **overrides):
+    """An agenda item appended to `meeting` (no time slot unless given, as aware datetimes)."""
+    n = next_number()
+    position = (db.session.scalar(select(func.max(AgendaItem.position))
+                                  .where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    fields = {"meeting_id": meeting.id, "position": position, "title": f"Acara {n}",
+              "presenter": f"Narasumber {n}"}
+    fields.update(overrides)
+    item = AgendaItem(**fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
