@@ -15,7 +15,7 @@ def main():
     parser.add_argument("--keep", type=Path, help="write the rendered PDFs into this folder")
     args = parser.parse_args()
     with bench_app() as app:
-        from rakor.documents.attendance import render_attendance
+        from rakor.participants.documents import render_attendance
         from rakor.extensions import db
 
         for size in [int(s) for s in args.sizes.split(",")]:

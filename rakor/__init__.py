@@ -6,9 +6,12 @@ from flask import Flask, request, session
 from flask_login import current_user
 from sqlalchemy import event
 
+from rakor import admin, auth, commitments, documents, main, meetings, participants
 from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+# In init order: features lower in the layers first; the documents host last (see _init_features).
+FEATURES = (auth, main, admin, meetings, participants, commitments, documents)
 
 
 def create_app(config=None):
@@ -36,7 +39,7 @@ def create_app(config=None):
         os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
 
     _init_extensions(app)
-    _register_blueprints(app)
+    _init_features(app)
     _register_template_helpers(app)
 
     from rakor import errors, policy
@@ -119,18 +122,14 @@ def _select_locale():
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _register_blueprints(app):
+def _init_features(app):
+    """Each feature registers everything it adds (blueprint, CLI, sections, tabs, panels, document
+    kinds, template helpers) in its own init_app; importing a feature registers nothing. The
+    hosts that serve what others registered come last (documents names each kind's endpoints)."""
     from rakor import models  # noqa: F401  (every model known to Alembic and relationships)
-    from rakor.admin import bp as admin_bp
-    from rakor.auth import bp as auth_bp
-    from rakor.commitments import bp as commitments_bp
-    from rakor.documents import bp as documents_bp
-    from rakor.main import bp as main_bp
-    from rakor.meetings import bp as meetings_bp
-    from rakor.participants import bp as participants_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, meetings_bp, participants_bp, commitments_bp, documents_bp):
-        app.register_blueprint(bp)
+    for feature in FEATURES:
+        feature.init_app(app)
 
 
 def _register_template_helpers(app):

@@ -97,12 +97,6 @@ def demo_load_if_empty():
 
 
 def register_cli(app):
+    """The commands that compose features; each feature adds its own group in its init_app."""
     for group in (users_cli, regions_cli, demo_cli):
-        app.cli.add_command(group)
-    from rakor.commitments.cli import indicators_cli
-    from rakor.documents.cli import documents_cli
-    from rakor.meetings.cli import meetings_cli
-    from rakor.participants.cli import participants_cli
-
-    for group in (meetings_cli, participants_cli, indicators_cli, documents_cli):
         app.cli.add_command(group)

@@ -1,5 +1,15 @@
+"""Administration: user accounts, regions and agencies."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from rakor.admin import views  # noqa: E402,F401
+
+def init_app(app):
+    from rakor.admin import dashboard, views  # noqa: F401  (routes)
+    from rakor.admin.forms import ROLE_LABELS
+    from rakor.main.dashboard import panels
+
+    panels.register("reference_data", template=dashboard.TEMPLATE, loader=dashboard.reference_data_panel,
+                    order=90)
+    app.add_template_filter(lambda role: ROLE_LABELS.get(role, role), "role_label")
+    app.register_blueprint(bp)

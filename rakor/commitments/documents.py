@@ -3,6 +3,7 @@ region, with budget totals per region and overall, and a signature line per regi
 from collections import OrderedDict
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -11,12 +12,15 @@ from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core.formatting import format_date_medium, format_number, format_rupiah, local_date
 from rakor.core.types import utcnow
-from rakor.documents.attendance import format_nip, meeting_when
+from rakor.documents.formatting import format_nip, meeting_when
 from rakor.documents.letterhead import letterhead_for
+from rakor.documents.pdf import render_pdf
+from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
 from rakor.regions.models import Agency, Region
 
 LOCALE = "id"
+TEMPLATE = "documents/agreement.html"
 
 
 def agreed_by_region(meeting_id):
@@ -84,7 +88,10 @@ def agreement_context(meeting, user=None):
     }
 
 
-def render_agreement(meeting) -> bytes:
-    from rakor.documents.pdf import render_pdf
+AGREEMENT = DocumentKind(
+    "agreement", "Berita Acara Kesepakatan", "berita-acara-kesepakatan", TEMPLATE, agreement_context,
+    permission="meeting.view", label=_l("Agreement record (PDF)"))
 
-    return render_pdf("documents/agreement.html", **agreement_context(meeting))
+
+def render_agreement(meeting) -> bytes:
+    return render_pdf(TEMPLATE, **agreement_context(meeting))

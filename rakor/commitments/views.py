@@ -52,7 +52,8 @@ def index(meeting):
         "commitments/index.html", meeting=meeting, filters=filters, commitments=commitments,
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
-        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_labels())
+        total_budget=sum(g.budget for g in queries.grouped(commitments)), commitment_links=[],
+        **_labels())
 
 
 def _fill_choices(form, meeting):

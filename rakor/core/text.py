@@ -13,10 +13,10 @@ _MULTI_LINE = re.compile(f"[{_ALWAYS}]")
 
 def clean_text(value, *, multiline=False):
     """The text as Rakor stores it. Non-strings pass through unchanged. In single-line text a
-    tab or line break becomes a space; in multi-line text '\\r\\n' becomes '\\n'."""
+    tab or line break (\\r\\n counts as one) becomes a space; in multi-line text '\\r\\n' becomes '\\n'."""
     if not isinstance(value, str):
         return value
-    value = unicodedata.normalize("NFC", value)
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
     if multiline:
-        return _MULTI_LINE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return _MULTI_LINE.sub("", value.replace("\r", "\n"))
     return _SINGLE_LINE.sub(lambda m: " " if m.group() in "\t\r\n" else "", value)

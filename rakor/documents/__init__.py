@@ -1,9 +1,21 @@
-"""Documents (PDF, Indonesian government style): `render_pdf(template, **context) -> bytes` and
-the registry of document kinds that `flask documents render` and the download pages share."""
+"""Documents (PDF, Indonesian government style): `render_pdf(template, **context) -> bytes`, the
+letterhead, and the registry of document kinds with their one download route. Features register
+their kinds; documents imports none of them."""
 from flask import Blueprint
 
 bp = Blueprint("documents", __name__)
 
-from rakor.documents import views  # noqa: E402,F401
-from rakor.documents.pdf import render_pdf  # noqa: E402,F401
-from rakor.documents.registry import DOCUMENT_KINDS  # noqa: E402,F401
+
+def init_app(app):
+    """Runs after the features that register kinds (last in rakor.FEATURES), so that each kind
+    gets its named endpoints."""
+    from flask_login import current_user
+
+    from rakor.documents import registry, views
+    from rakor.documents.cli import documents_cli
+
+    app.register_blueprint(bp)
+    for kind in registry.kinds():
+        views.add_kind_endpoints(app, kind)
+    app.add_template_global(lambda meeting: registry.kinds_for(current_user, meeting), "document_kinds")
+    app.cli.add_command(documents_cli)

@@ -5,25 +5,39 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from rakor.documents.registry import DOCUMENT_KINDS
-from rakor.extensions import db
+from rakor.documents import registry
 
 documents_cli = AppGroup("documents", help="PDF documents of meetings.")
 
 
+class KindChoice(click.Choice):
+    """The kinds registered when the command runs (features register them in init_app, after
+    this module is imported)."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        return tuple(registry.names())
+
+    @choices.setter
+    def choices(self, _value):
+        pass
+
+
 @documents_cli.command("render")
 @click.argument("meeting_id", type=int)
-@click.argument("kind", type=click.Choice(sorted(DOCUMENT_KINDS)))
+@click.argument("kind", type=KindChoice())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF file to write.")
 def render_command(meeting_id, kind, output):
-    """Render document KIND of MEETING_ID to a PDF file."""
-    from rakor.meetings.models import Meeting
-
-    meeting = db.session.get(Meeting, meeting_id)
+    """Render document KIND of MEETING_ID to a PDF file (the full document: the operator of the
+    command line reads the database anyway)."""
+    meeting = registry.load_meeting(meeting_id)
     if meeting is None:
         click.echo(f"Error: there is no meeting {meeting_id}.", err=True)
         sys.exit(2)
-    content = DOCUMENT_KINDS[kind].render(meeting)
+    content = registry.render_pdf(registry.get(kind), meeting, None)
     output.write_bytes(content)
     click.echo(f"Wrote {output} ({len(content):,} bytes).")

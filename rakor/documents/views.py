@@ -1,45 +1,42 @@
-"""Document downloads. The attendance sheet: committee, leadership, admin and the delegates of
-invited agencies (policy 'meeting.view'): it shows names, NIPs and positions, which every
-participant sees on the paper sheet anyway; no phone numbers or emails."""
-from flask import abort, current_app
+"""One download route for every document kind: /meetings/<id>/documents/<kind>.pdf (inline) and
+.html (the same template as an on-screen print preview). The kind's own `permission` on the
+meeting decides who gets it; what each user sees inside is the kind's `context` business."""
+from flask import abort
 from flask_login import current_user
 
-from rakor.documents import bp
-from rakor.documents.attendance import attendance_context, render_attendance
-from rakor.documents.filenames import meeting_filename
-from rakor.documents.pdf import render_html
-from rakor.extensions import db
-from rakor.meetings.models import Meeting
-from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, require, roles
+from rakor.core.downloads import meeting_filename, send_bytes
+from rakor.documents import bp, registry
+from rakor.policy import authenticated, require
 
 
-def _meeting_or_404(meeting_id) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+@bp.route("/meetings/<int:meeting_id>/documents/<kind>.<fmt>")
+@authenticated
+def document(meeting_id, kind, fmt):
+    kind = registry.get(kind)
+    if kind is None or fmt not in ("pdf", "html"):
+        abort(404)
+    meeting = registry.load_meeting(meeting_id)
     if meeting is None:
         abort(404)
-    return meeting
+    require(current_user, kind.permission, meeting)
+    if fmt == "html":
+        return registry.render_preview(kind, meeting, current_user)
+    return send_bytes(registry.render_pdf(kind, meeting, current_user),
+                      meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf", inline=True)
 
 
-def pdf_response(content: bytes, filename: str):
-    response = current_app.response_class(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+def add_kind_endpoints(app, kind):
+    """`documents.<kind>_pdf` and `documents.<kind>_preview`: a stable endpoint name per kind
+    for `url_for` (templates and tests name `documents.attendance_pdf`), same URL, same view."""
+    for fmt, suffix in (("pdf", "pdf"), ("html", "preview")):
+        app.add_url_rule(f"/meetings/<int:meeting_id>/documents/{kind.name}.{fmt}",
+                         endpoint=f"documents.{kind.name}_{suffix}", view_func=_fixed(kind.name, fmt))
 
 
-@bp.route("/meetings/<int:meeting_id>/documents/attendance.pdf")
-@roles(ADMIN, COMMITTEE, LEADERSHIP, DELEGATE)
-def attendance_pdf(meeting_id):
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.view", meeting)
-    return pdf_response(render_attendance(meeting), meeting_filename("daftar-hadir", meeting, "pdf"))
+def _fixed(kind_name, fmt):
+    @authenticated
+    def view(meeting_id):
+        return document(meeting_id, kind_name, fmt)
 
-
-@bp.route("/meetings/<int:meeting_id>/documents/attendance.html")
-@roles(ADMIN, COMMITTEE, LEADERSHIP, DELEGATE)
-def attendance_preview(meeting_id):
-    """The same template on screen (print preview)."""
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.view", meeting)
-    return render_html("documents/attendance.html", for_pdf=False, **attendance_context(meeting))
+    view.__name__ = f"{kind_name}_{fmt}"
+    return view

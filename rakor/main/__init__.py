@@ -1,5 +1,10 @@
+"""The dashboard host (panels other features register) and the language switch."""
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from rakor.main import views  # noqa: E402,F401
+
+def init_app(app):
+    from rakor.main import views  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)

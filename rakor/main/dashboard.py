@@ -1,24 +1,15 @@
-"""What each role sees first. Later features add their panels through `PANELS`."""
-from sqlalchemy import func, select
+"""What each role sees first: the panels features register (key, template, loader, order).
 
-from rakor.extensions import db
-from rakor.policy import ADMIN
-from rakor.regions.models import Agency, Region
+`loader(user) -> context | None`; None leaves the panel out for that user. Each panel's
+template is rendered with its own context, so two features' keys never collide."""
+from flask import render_template
+from markupsafe import Markup
 
-# Callables (user) -> dict merged into the dashboard's context; features register here.
-PANELS = []
+from rakor.core.registry import Registry
 
-
-def panel(fn):
-    PANELS.append(fn)
-    return fn
+panels = Registry("dashboard panels")
 
 
-def dashboard_context(user):
-    context = {}
-    if user.role == ADMIN:  # reference-data counters matter to the administrator only
-        context["region_count"] = db.session.scalar(select(func.count(Region.id)))
-        context["agency_count"] = db.session.scalar(select(func.count(Agency.id)))
-    for fn in PANELS:
-        context.update(fn(user))
-    return context
+def render_panels(user):
+    """The HTML of every panel `user` gets, in order."""
+    return [Markup(render_template(template, **context)) for template, context in panels.contexts(user)]

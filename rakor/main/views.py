@@ -3,14 +3,14 @@ from flask_login import current_user
 
 from rakor.core.urls import is_safe_next
 from rakor.main import bp
-from rakor.main.dashboard import dashboard_context
+from rakor.main.dashboard import render_panels
 from rakor.policy import authenticated, public
 
 
 @bp.route("/")
 @authenticated
 def index():
-    return render_template("main/dashboard.html", **dashboard_context(current_user))
+    return render_template("main/dashboard.html", panels=render_panels(current_user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -3,10 +3,10 @@
 A meeting that follows up an earlier one shows, right after its agenda, what the earlier
 meeting concluded: its agenda items with topics, presenters and conclusions. The agreed
 commitments (rencana tindak lanjut) of the earlier meeting belong here too; the commitments
-feature adds them with `register_block(loader)`, where
-`loader(earlier_meeting, meeting, user) -> (template, context) | None`, loading its data in a
-fixed number of queries. Each block template is included inside this section with its
-context as the variable `block`.
+feature adds them from its init_app with
+`hooks.follow_up_blocks.register(key, template=..., loader=...)`, where
+`loader(earlier_meeting, meeting, user) -> context | None` loads its data in a fixed number of
+queries. Each block template is included inside this section with its context as `block`.
 """
 from collections.abc import Callable
 
@@ -14,16 +14,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from rakor.extensions import db
-from rakor.meetings import sections
+from rakor.meetings import hooks
 from rakor.meetings.models import AgendaItem, Meeting
 from rakor.policy import can
 
 TEMPLATE = "meetings/_section_follow_up.html"
+
+# Deprecated: blocks registered with `register_block`, whose loader returns
+# `(template, context)`. Only tests/meetings/test_pages.py still uses it; register through
+# `hooks.follow_up_blocks` instead.
 _BLOCKS: list[Callable] = []
 
 
 def register_block(loader: Callable):
-    """Add a block to the follow-up section (e.g. the earlier meeting's agreed commitments)."""
     if loader not in _BLOCKS:
         _BLOCKS.append(loader)
     return loader
@@ -38,7 +41,8 @@ def load_section(meeting, user):
         select(AgendaItem).where(AgendaItem.meeting_id == earlier.id)
         .options(joinedload(AgendaItem.topic)).order_by(AgendaItem.position, AgendaItem.id)
     ).all()
-    blocks = [b for b in (loader(earlier, meeting, user) for loader in _BLOCKS) if b]
+    blocks = hooks.follow_up_block_contexts(earlier, meeting, user)
+    blocks += [b for b in (loader(earlier, meeting, user) for loader in _BLOCKS) if b]
     return {"follow_up": {
         "meeting": meeting,
         "earlier": earlier,
@@ -46,6 +50,3 @@ def load_section(meeting, user):
         "may_open_earlier": can(user, "meeting.view", earlier),
         "blocks": blocks,
     }}
-
-
-sections.register(TEMPLATE, load_section, order=10)

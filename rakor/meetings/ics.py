@@ -9,6 +9,7 @@ from datetime import date
 
 import icalendar
 
+from rakor.core.dates import LAST_DAY
 from rakor.core.formatting import format_time, to_zone
 from rakor.core.types import utcnow
 
@@ -65,6 +66,8 @@ def meeting_calendar(meeting, agenda_items=(), url=None, sequence=0) -> bytes:
     if url:
         event.add("url", url)
     cal.add_component(event)
-    year = to_zone(meeting.ends_at, meeting.timezone).year
+    # Zone rules up to a little after the meeting; a meeting stored before dates were bounded
+    # (year 9998) gets them up to the bound: beyond, the year overflows or the file balloons.
+    year = min(to_zone(meeting.ends_at, meeting.timezone).year, LAST_DAY.year)
     cal.add_missing_timezones(first_date=date(1970, 1, 1), last_date=date(max(2038, year + 2), 1, 1))
     return cal.to_ical()

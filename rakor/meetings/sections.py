@@ -1,33 +1,17 @@
-"""Sections other features add to the meeting page (participants, commitments, ...).
+"""Deprecated alias of the meeting-page sections registry, now `rakor.meetings.hooks`.
 
-A section is a template included on the meeting page plus a function that loads its data in a
-fixed number of queries: `register(template, loader, order)`, with `loader(meeting, user)`
-returning the template's context (or None to hide the section). The meeting view calls
-`render_context(meeting, user)`; each feature registers its section when its blueprint loads.
-"""
-from collections.abc import Callable
-from dataclasses import dataclass
+Kept importable while the meeting view (`sections.render_context`) and
+tests/participants/test_quota_pages.py (`sections._SECTIONS`) still name it."""
+from rakor.meetings import hooks
+
+render_context = hooks.render_sections
 
 
-@dataclass(frozen=True)
-class Section:
-    template: str
-    loader: Callable
-    order: int
+def register(template, loader, order=100):
+    hooks.sections.register(template, template=template, loader=loader, order=order)
 
 
-_SECTIONS: dict[str, Section] = {}
-
-
-def register(template: str, loader: Callable, order: int = 100):
-    _SECTIONS[template] = Section(template, loader, order)
-
-
-def render_context(meeting, user):
-    """[(template, context), ...] in page order, for sections that have something to show."""
-    out = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: s.order):
-        context = section.loader(meeting, user)
-        if context is not None:
-            out.append((section.template, context))
-    return out
+def __getattr__(name):
+    if name == "_SECTIONS":  # {template: entry}, as the old module kept them
+        return {s.template: s for s in hooks.sections}
+    raise AttributeError(name)

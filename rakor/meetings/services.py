@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from rakor.core.dates import check_supported
 from rakor.core.errors import DomainError
 from rakor.core.formatting import format_time, is_valid_timezone
 from rakor.core.types import utcnow
@@ -156,6 +157,7 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
     if v["ends_at"] is None:
         raise DomainError(_l("Enter when the meeting ends."), field="ends_at")
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        check_supported(v[name], field=name)  # first: to_utc overflows near year 1 or 9999
         v[name] = to_utc(v[name], tz)
     if v["ends_at"] <= v["starts_at"]:
         raise DomainError(_l("The meeting must end after it starts."), field="ends_at")
@@ -290,6 +292,8 @@ def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | No
     }
     if data.topic_id is not None and db.session.get(Topic, data.topic_id) is None:
         raise DomainError(_l("Choose a topic from the list."), field="topic_id")
+    check_supported(data.starts_at, field="starts_at")  # first: to_utc overflows near year 1 or 9999
+    check_supported(data.ends_at, field="ends_at")
     starts, ends = to_utc(data.starts_at, meeting.timezone), to_utc(data.ends_at, meeting.timezone)
     if (starts is None) != (ends is None):
         raise DomainError(_l("Give both the start and the end of the time slot, or neither."),

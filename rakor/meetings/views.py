@@ -44,7 +44,6 @@ MEETING_LABELS = SimpleNamespace(kind=KIND_LABELS, kind_short=KIND_SHORT, status
                                  badge=STATUS_BADGES, transition=TRANSITION_LABELS)
 
 
-@bp.app_context_processor
 def _labels():
     # App-wide: the dashboard panel and other features' meeting sections use them too.
     return {"meeting_labels": MEETING_LABELS}

@@ -1,5 +1,28 @@
+"""Participants of a meeting: registration, seat quotas, invitation links, check-in, import and
+export, and the attendance sheet."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("participants", __name__)
 
-from rakor.participants import import_views, views  # noqa: E402,F401
+
+def init_app(app):
+    from rakor.documents import registry as documents
+    from rakor.meetings import hooks
+    from rakor.participants import checkin_views, import_views, invitation_views, views  # noqa: F401
+    from rakor.participants.cli import participants_cli
+    from rakor.participants.documents import ATTENDANCE
+
+    hooks.sections.register("participants", template="participants/_meeting_section.html",
+                            loader=views.meeting_section, order=20)
+    for order, (key, label, endpoint, action) in enumerate((
+        ("participants", _l("Participants"), "participants.index", "meeting.view"),
+        ("quotas", _l("Seat quotas"), "participants.quotas_page", "meeting.view"),
+        ("invitations", _l("Invitations"), "participants.invitations", "meeting.view"),
+        ("checkin", _l("Check-in"), "participants.checkin", "meeting.check_in"),
+    ), start=1):
+        hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
+    documents.register(ATTENDANCE)
+    app.add_template_filter(views.phone_filter, "phone")
+    app.cli.add_command(participants_cli)
+    app.register_blueprint(bp)

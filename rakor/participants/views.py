@@ -13,7 +13,6 @@ from rakor.core.errors import DomainError
 from rakor.core.forms import choices
 from rakor.core.urls import int_arg
 from rakor.extensions import db
-from rakor.meetings import sections
 from rakor.meetings.models import Meeting
 from rakor.participants import bp, quotas
 from rakor.participants.forms import (
@@ -46,7 +45,6 @@ STATUS_FILTERS = ("registered", "cancelled", "present", "absent", "all")
 
 # --- helpers shared by the participant modules -------------------------------------------------
 
-@bp.app_template_filter("phone")
 def phone_filter(value):
     return format_phone(value)
 
@@ -396,7 +394,5 @@ def meeting_section(meeting, user):
         }
     }
 
-
-sections.register("participants/_meeting_section.html", meeting_section, order=20)
 
 from rakor.participants import checkin_views, invitation_views  # noqa: E402,F401

@@ -7,10 +7,11 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from rakor.documents.attendance import attendance_context, format_nip, render_attendance
+from rakor.documents.formatting import format_nip
 from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import StaticOnlyFetcher
 from rakor.extensions import db
+from rakor.participants.documents import attendance_context, render_attendance
 from rakor.participants.services import cancel_participant, clean_participant, register_participant
 from rakor.regions.services import planning_agencies_of_province
 from tests.factories import make_meeting, make_user
@@ -138,8 +139,8 @@ def test_committee_leadership_and_admin_download_inline_with_a_safe_name(client,
     db.session.commit()
     response = client.get(f"/meetings/{meeting.id}/documents/attendance.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == (
-        'inline; filename="daftar-hadir-2024-02-01-rapat-koordinasi-bidang-ppm-se-kalimantan-selatan.pdf"')
+    name = "daftar-hadir-2024-02-01-rapat-koordinasi-bidang-ppm-se-kalimantan-selatan.pdf"
+    assert response.headers["Content-Disposition"] == f'inline; filename="{name}"; filename*=UTF-8\'\'{name}'
     assert "Peserta 63.01 nomor 1" in pdf_text(response.data)
     preview = client.get(f"/meetings/{meeting.id}/documents/attendance.html")
     assert preview.status_code == 200 and "DAFTAR HADIR" in preview.get_data(as_text=True)
@@ -163,3 +164,57 @@ def test_unknown_meeting_is_404_and_anonymous_goes_to_login(client, login_as):
     make_user()
     login_as("committee")
     assert client.get("/meetings/987654/documents/attendance.pdf").status_code == 404
+
+
+# --- personal data of other agencies (issue 8, defect 7) ----------------------------------------
+
+def test_delegates_get_other_agencies_lines_without_nip_or_position(client, login_as):
+    from tests.factories import make_quota
+
+    meeting = seed_meeting(per_agency=1)
+    kotabaru, tanah_laut = agency_of("63.02"), agency_of("63.01")
+    register(meeting, tanah_laut, name="Ir. Rahmat Hidayat", nip="197003151995031002",
+             position="Kepala Bidang Perencanaan Ekonomi")
+    register(meeting, kotabaru, name="Siti Aminah, S.E.", nip="198507222010012015",
+             position="Analis Perencanaan Kotabaru")
+    make_quota(meeting, kotabaru)
+    db.session.commit()
+    login_as("delegate", agency=kotabaru)
+    response = client.get(f"/meetings/{meeting.id}/documents/attendance.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    flat = " ".join(text.split())
+    # Every attendee's name and agency stay: it is the sheet the room signs.
+    assert "Ir. Rahmat Hidayat" in flat and "Siti Aminah, S.E." in flat
+    assert "15 orang dari 13 instansi" in flat
+    # Its own agency's lines are complete ...
+    assert "19850722 201001 2 015" in flat and "Analis Perencanaan Kotabaru" in flat
+    # ... other agencies' NIPs and positions are not on the delegate's copy.
+    assert "19700315 199503 1 002" not in flat and "Kepala Bidang Perencanaan Ekonomi" not in flat
+    assert "Perencana Ahli Muda" in flat  # Kotabaru's seeded delegate
+    assert flat.count("Perencana Ahli Muda") == 1
+    assert "NIP dan jabatan peserta dari instansi lain tidak dicantumkan" in flat
+    preview = client.get(f"/meetings/{meeting.id}/documents/attendance.html").get_data(as_text=True)
+    assert "Kepala Bidang Perencanaan Ekonomi" not in preview and "Analis Perencanaan Kotabaru" in preview
+
+
+@pytest.mark.parametrize("role", ["committee", "leadership", "admin"])
+def test_committee_leadership_and_admin_get_every_nip_and_position(client, login_as, role):
+    meeting = seed_meeting(per_agency=1)
+    register(meeting, agency_of("63.01"), name="Ir. Rahmat Hidayat", nip="197003151995031002",
+             position="Kepala Bidang Perencanaan Ekonomi")
+    db.session.commit()
+    login_as(role)
+    flat = " ".join(pdf_text(client.get(f"/meetings/{meeting.id}/documents/attendance.pdf").data).split())
+    assert "19700315 199503 1 002" in flat and "Kepala Bidang Perencanaan Ekonomi" in flat
+    assert flat.count("Perencana Ahli Muda") == 13
+    assert "tidak dicantumkan" not in flat
+
+
+def test_a_delegate_without_an_agency_reads_no_nip_at_all(app):
+    meeting = seed_meeting(per_agency=1)
+    from types import SimpleNamespace
+
+    delegate = SimpleNamespace(role="delegate", agency_id=None, agency=None)
+    rows = attendance_context(meeting, delegate)["rows"]
+    assert rows and all(r["nip"] == "" and r["position"] == "" for r in rows)
