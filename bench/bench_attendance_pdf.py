@@ -15,8 +15,8 @@ def main():
     parser.add_argument("--keep", type=Path, help="write the rendered PDFs into this folder")
     args = parser.parse_args()
     with bench_app() as app:
-        from rakor.participants.documents import render_attendance
         from rakor.extensions import db
+        from rakor.participants.documents import render_attendance
 
         for size in [int(s) for s in args.sizes.split(",")]:
             meeting = new_meeting()

@@ -12,7 +12,7 @@ from rakor.extensions import db
 from rakor.participants import imports
 from rakor.participants.models import Participant
 from tests.factories import make_meeting
-from tests.participants.test_import_helpers import agency_of, csv_bytes, kalsel, xlsx_bytes  # noqa: F401
+from tests.helpers import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("kalsel")
 
