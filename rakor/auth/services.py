@@ -1,4 +1,5 @@
 """Accounts: authentication, creation, role changes, disabling, passwords."""
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -10,8 +11,22 @@ from rakor.extensions import db
 from rakor.policy import DELEGATE, ROLES
 
 
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+def normalise_email(email, *, validate=False) -> str | None:
+    """The one spelling of an e-mail address that Rakor stores and compares: trimmed and
+    lower-case. Look-ups use it as it is (a malformed address simply matches nobody).
+    `validate=True` is for addresses people type into participant and invitation forms and
+    imports: it refuses what is not an address (DomainError on `email`) and gives None for an
+    empty value."""
+    raw = str(email if email is not None else "").strip()
+    if not validate:
+        return raw.lower()
+    if not raw:
+        return None
+    try:
+        raw = validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise DomainError(_l("This is not a valid email address."), field="email") from None
+    return raw.lower()
 
 
 def find_user_by_email(email: str):

@@ -9,12 +9,14 @@ bp = Blueprint("participants", __name__)
 def init_app(app):
     from rakor.documents import registry as documents
     from rakor.meetings import hooks
-    from rakor.participants import checkin_views, import_views, invitation_views, views  # noqa: F401
+    from rakor.participants import views  # noqa: F401  (every route: views/__init__ imports them all)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
+    from rakor.participants.sections import meeting_section
+    from rakor.participants.views._common import phone_filter
 
     hooks.sections.register("participants", template="participants/_meeting_section.html",
-                            loader=views.meeting_section, order=20)
+                            loader=meeting_section, order=20)
     for order, (key, label, endpoint, action) in enumerate((
         ("participants", _l("Participants"), "participants.index", "meeting.view"),
         ("quotas", _l("Seat quotas"), "participants.quotas_page", "meeting.view"),
@@ -23,6 +25,6 @@ def init_app(app):
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
     documents.register(ATTENDANCE)
-    app.add_template_filter(views.phone_filter, "phone")
+    app.add_template_filter(phone_filter, "phone")
     app.cli.add_command(participants_cli)
     app.register_blueprint(bp)

@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -11,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from rakor.auth.passwords import MAX_LENGTH as PASSWORD_MAX
-from rakor.core.forms import BaseForm, choices
+from rakor.core.forms import BaseForm, choices, coerce_optional_int
 
 ROLE_LABELS = {
     "peserta": _l("Participant"),
@@ -22,15 +24,6 @@ ROLE_LABELS = {
 }
 GENDER_LABELS = {"L": _l("Male (L)"), "P": _l("Female (P)")}
 STATUS_LABELS = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
-
-
-def optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class DelegateForm(BaseForm):
@@ -48,14 +41,11 @@ class DelegateForm(BaseForm):
 class ParticipantForm(DelegateForm):
     """The committee's form: any agency, any role, and a quota override with a reason."""
 
-    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[Optional()])
+    agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
     meeting_role = SelectField(_l("Role in the meeting"), choices=choices(ROLE_LABELS.items()),
                                default="peserta")
     override = BooleanField(_l("Register beyond the agency's quota"))
     override_reason = TextAreaField(_l("Reason for exceeding the quota"), validators=[Length(max=500)])
-
-
-FIELD_ORDER = ("name", "nip", "position", "agency_id", "phone", "email", "gender", "meeting_role")
 
 
 class SeatsForm(BaseForm):
@@ -63,11 +53,11 @@ class SeatsForm(BaseForm):
 
 
 class QuotaForm(SeatsForm):
-    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[DataRequired()])
+    agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[DataRequired()])
 
 
 class InvitationForm(BaseForm):
-    agency_id = SelectField(_l("Agency"), coerce=optional_int, validators=[DataRequired()])
+    agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[DataRequired()])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = StringField(_l("Contact email"), validators=[Length(max=254)])
     expires_on = DateField(_l("Link valid until (date)"), validators=[Optional()])
@@ -81,3 +71,11 @@ class ClaimAccountForm(BaseForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
+
+
+class ImportUploadForm(BaseForm):
+    file = FileField(_l("Participant list (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class ImportConfirmForm(BaseForm):
+    token = HiddenField(validators=[DataRequired()])

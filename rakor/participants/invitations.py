@@ -13,11 +13,15 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from rakor.auth.services import create_user, find_user_by_email, normalise_email
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
+from rakor.participants import queries
+from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Invitation, SeatQuota
+from rakor.policy import DELEGATE
 from rakor.regions.models import Agency
 
 TOKEN_BYTES = 32
@@ -73,8 +77,7 @@ def end_of_local_day(day, tz_name: str) -> datetime:
 
 
 def _check_can_invite(meeting: Meeting, agency: Agency):
-    if meeting.status in ("cancelled", "minutes_final"):
-        raise DomainError(_l("Registration for this meeting is closed."))
+    check_meeting_open(meeting, "invitations")
     has_quota = db.session.scalar(select(SeatQuota.id).where(
         SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency.id))
     if has_quota is None:
@@ -101,10 +104,8 @@ def create_invitation(meeting: Meeting, agency: Agency, *, by_user=None, expires
     if expires_at <= now:
         raise DomainError(_l("The expiry must be in the future."), field="expires_on")
     if contact_email:
-        from rakor.participants.normalize import normalize_email
-
         try:
-            contact_email = normalize_email(contact_email)
+            contact_email = normalise_email(contact_email, validate=True)
         except DomainError as e:
             e.field = "contact_email"
             raise
@@ -130,6 +131,20 @@ def regenerate_invitation(invitation: Invitation, *, by_user=None) -> tuple[Invi
     return create_invitation(meeting, agency, by_user=by_user, expires_at=expires_at,
                              contact_name=invitation.contact_name,
                              contact_email=invitation.contact_email)
+
+
+def create_missing(meeting: Meeting, *, by_user=None) -> list[tuple[Invitation, str, Agency]]:
+    """A link for every agency with a quota and no live link: [(invitation, token, agency)]
+    (empty when every such agency has one)."""
+    latest = queries.latest_invitations(meeting.id)
+    created = []
+    for agency in queries.quota_agencies(meeting.id):
+        inv = latest.get(agency.id)
+        if inv is not None and invitation_status(inv) == "active":
+            continue
+        new_inv, token = create_invitation(meeting, agency, by_user=by_user)
+        created.append((new_inv, token, agency))
+    return created
 
 
 def revoke_invitation(invitation: Invitation):
@@ -174,3 +189,42 @@ def resolve_token(token: str) -> Invitation:
 
 def touch(invitation: Invitation):
     invitation.last_used_at = utcnow()
+
+
+# --- one delegate account per link ---------------------------------------------------------------
+
+def claim_refusal(invitation: Invitation):
+    """Why the link can no longer create an account, or None. One account per link: the one
+    claimed through it, or a delegate account of the agency created since the link was made
+    (by an administrator, or through the link before claims were recorded). Without this
+    anyone holding the link could create any number of accounts for the agency. A new link
+    opens the claim again."""
+    if invitation.claimed_user_id is None and not queries.delegate_account_since(
+            invitation.agency_id, invitation.created_at):
+        return None
+    agency = db.session.get(Agency, invitation.agency_id)
+    return _l("An account for %(agency)s has already been created since this link was sent. Sign "
+              "in with it, or ask the committee for a new link to create another.", agency=agency.name)
+
+
+def claim_account(invitation: Invitation, *, email, name, password):
+    """The delegate account of the link's agency, created through the link: one per link.
+
+    The invitation row is locked (PostgreSQL: SELECT ... FOR UPDATE) before the claim is
+    checked and recorded, so simultaneous claims queue and exactly one wins; the others then
+    see `claimed_user_id` and are refused."""
+    locked = db.session.scalar(select(Invitation).where(Invitation.id == invitation.id)
+                               .with_for_update().execution_options(populate_existing=True))
+    refusal = claim_refusal(locked)
+    if refusal is not None:
+        raise DomainError(refusal)
+    if find_user_by_email(email) is not None:
+        # Not "this email has an account": the link must not tell who has accounts.
+        raise DomainError(_l("This email cannot be used for a new account. If you already have an "
+                             "account, sign in with it; otherwise use another email."), field="email")
+    user = create_user(email=email, name=name, role=DELEGATE, password=password,
+                       agency_id=locked.agency_id)
+    locked.claimed_user_id = user.id
+    touch(locked)
+    db.session.flush()
+    return user

@@ -50,6 +50,9 @@ class Invitation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The delegate account created through this link: one per link. Set under a row lock on
+    # the invitation (invitations.claim_account), so simultaneous claims cannot all win.
+    claimed_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")

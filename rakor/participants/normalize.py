@@ -1,8 +1,8 @@
-"""Cleaning what people type into participant fields: NIP, phone, email, gender, role."""
+"""Cleaning what people type into participant fields: NIP, phone, gender, role, name. (E-mail
+addresses go through auth.services.normalise_email, the one spelling accounts use too.)"""
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from rakor.core.errors import DomainError
@@ -62,19 +62,6 @@ def format_phone(value: str | None) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def normalize_email(value: str | None) -> str | None:
-    if value is None:
-        return None
-    raw = str(value).strip()
-    if not raw:
-        return None
-    try:
-        result = validate_email(raw, check_deliverability=False)
-    except EmailNotValidError:
-        raise DomainError(_l("This is not a valid email address."), field="email") from None
-    return result.normalized.lower()
 
 
 def normalize_gender(value: str | None) -> str | None:

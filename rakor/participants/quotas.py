@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from rakor.core.errors import DomainError
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
+from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Participant, SeatQuota
 from rakor.regions.models import Agency
 from rakor.regions.services import planning_agencies_of_province
@@ -45,11 +46,6 @@ def _validate_seats(seats) -> int:
     return seats
 
 
-def _check_meeting_open(meeting: Meeting):
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
-
-
 def _lock_and_check_not_below_taken(meeting: Meeting, agency: Agency, seats: int) -> SeatQuota | None:
     quota = lock_quota(meeting.id, agency.id)
     taken = seats_taken(meeting.id, agency.id)
@@ -62,7 +58,7 @@ def _lock_and_check_not_below_taken(meeting: Meeting, agency: Agency, seats: int
 
 
 def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
-    _check_meeting_open(meeting)
+    check_meeting_open(meeting, "quotas")
     seats = _validate_seats(seats)
     quota = _lock_and_check_not_below_taken(meeting, agency, seats)
     if quota is None:
@@ -82,7 +78,7 @@ def province_code_of(meeting: Meeting) -> str:
 def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
     """N seats for every regency/city planning agency of the organizer's province.
     All or nothing: if any agency already has more delegates than N, nothing changes."""
-    _check_meeting_open(meeting)
+    check_meeting_open(meeting, "quotas")
     seats = _validate_seats(seats)
     agencies = planning_agencies_of_province(province_code_of(meeting))
     if not agencies:
@@ -94,7 +90,7 @@ def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
 
 
 def remove_quota(meeting: Meeting, agency: Agency):
-    _check_meeting_open(meeting)
+    check_meeting_open(meeting, "quotas")
     quota = lock_quota(meeting.id, agency.id)
     if quota is None:
         return

@@ -6,17 +6,20 @@ through `register_participant`, which holds the agency's quota row lock while it
 """
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rakor.auth.services import normalise_email
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants import normalize
 from rakor.participants.invitations import check_registration_open
+from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Participant
 from rakor.participants.quotas import SEAT_ROLES, lock_quota, seats_taken
 from rakor.regions.models import Agency
@@ -52,7 +55,7 @@ def clean_participant(raw: dict, agency_id: int | None) -> CleanResult:
     errors, values = {}, {}
     steps = {
         "name": normalize.normalize_name, "nip": normalize.normalize_nip,
-        "phone": normalize.normalize_phone, "email": normalize.normalize_email,
+        "phone": normalize.normalize_phone, "email": partial(normalise_email, validate=True),
         "gender": normalize.normalize_gender, "meeting_role": normalize.normalize_role,
     }
     for name, fn in steps.items():
@@ -75,10 +78,7 @@ def _check_registrable(meeting: Meeting, self_service=False):
     only change its delegation inside the registration window; the committee always may."""
     if self_service:
         check_registration_open(meeting)
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; registration is closed."))
-    if meeting.status == "minutes_final":
-        raise DomainError(_l("The minutes of this meeting are final; participants can no longer change."))
+    check_meeting_open(meeting, "participants")
 
 
 def _check_duplicates(meeting_id: int, data: ParticipantData, exclude_id=None):
@@ -205,9 +205,7 @@ def check_in(participant: Participant, *, by_user) -> bool:
     check-in time stays)."""
     if participant.status != "registered":
         raise DomainError(_l("This registration is cancelled; it cannot be checked in."))
-    meeting = db.session.get(Meeting, participant.meeting_id)
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled."))
+    check_meeting_open(db.session.get(Meeting, participant.meeting_id), "check_in")
     # Conditional UPDATE: two phones scanning the same badge at once record one check-in.
     result = db.session.execute(
         update(Participant)

@@ -9,33 +9,16 @@ in one transaction, or none.
 """
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
-from wtforms.validators import DataRequired
 
-from rakor.core.forms import BaseForm
-from rakor.documents.filenames import meeting_filename
+from rakor.core.downloads import meeting_filename, send_bytes
+from rakor.core.errors import DomainError
+from rakor.core.web import domain_action
 from rakor.extensions import db
-from rakor.meetings.models import Meeting
+from rakor.meetings.web import with_meeting
 from rakor.participants import bp, exports, imports
-from rakor.policy import COMMITTEE, LEADERSHIP, require, roles
-
-
-class ImportUploadForm(BaseForm):
-    file = FileField(_l("Participant list (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
-
-
-class ImportConfirmForm(BaseForm):
-    token = HiddenField(validators=[DataRequired()])
-
-
-def _meeting_or_404(meeting_id) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+from rakor.participants.forms import ImportConfirmForm, ImportUploadForm
+from rakor.policy import COMMITTEE, LEADERSHIP, roles
 
 
 def _participants_url(meeting):
@@ -59,9 +42,9 @@ def _render_preview(meeting, report, confirm_form=None, status=200):
 
 @bp.route("/meetings/<int:meeting_id>/participants/import", methods=["GET", "POST"])
 @roles(COMMITTEE)
-def import_upload(meeting_id):
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.manage_participants", meeting)
+@with_meeting("meeting.manage_participants")
+def import_upload(meeting):
+    """Upload a participant list and preview every row before anything is written."""
     form = ImportUploadForm()
     if not form.validate_on_submit():
         return _render_upload(meeting, form, 400 if form.is_submitted() else 200)
@@ -83,9 +66,9 @@ def import_upload(meeting_id):
 
 @bp.route("/meetings/<int:meeting_id>/participants/import/confirm", methods=["POST"])
 @roles(COMMITTEE)
-def import_confirm(meeting_id):
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.manage_participants", meeting)
+@with_meeting("meeting.manage_participants")
+def import_confirm(meeting):
+    """Import every row of the previewed file, or none."""
     form = ImportConfirmForm()
     upload_dir = current_app.config["UPLOAD_DIR"]
     loaded = None
@@ -102,24 +85,28 @@ def import_confirm(meeting_id):
         flash(_("Nothing was imported: the participants or quotas changed since the preview. "
                 "Correct the rows below and upload the file again."), "danger")
         return _render_preview(meeting, report, None, 409)
-    try:
-        created = imports.commit(meeting, report, by_user=current_user)
-    except imports.ImportCommitError as e:
-        db.session.rollback()
-        flash(_("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=e.line,
-                column=report.label(e.field), message=e.message), "danger")
+    with domain_action() as done:
+        try:
+            created = imports.commit(meeting, report, by_user=current_user)
+        except imports.ImportCommitError as e:
+            raise DomainError(_("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=e.line,
+                                column=report.label(e.field), message=e.message)) from None
+    if not done.ok:
         return _render_preview(meeting, report, None, 409)
-    db.session.commit()
     imports.discard_upload(upload_dir, form.token.data)
     flash(_("%(n)d participants were imported.", n=len(created)), "success")
     return redirect(_participants_url(meeting))
 
 
+def _download(content, filename, fmt):
+    return send_bytes(content, filename, exports.CONTENT_TYPES[fmt])
+
+
 @bp.route("/meetings/<int:meeting_id>/participants/import/template.<fmt>")
 @roles(COMMITTEE)
-def import_template(meeting_id, fmt):
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.manage_participants", meeting)
+@with_meeting("meeting.manage_participants")
+def import_template(meeting, fmt):
+    """An empty participant list with the expected columns (CSV or XLSX)."""
     if fmt not in exports.FORMATS:
         abort(404)
     return _download(exports.template(fmt), f"template-peserta.{fmt}", fmt)
@@ -127,19 +114,10 @@ def import_template(meeting_id, fmt):
 
 @bp.route("/meetings/<int:meeting_id>/participants/export.<fmt>")
 @roles(COMMITTEE, LEADERSHIP)
-def export(meeting_id, fmt):
+@with_meeting("meeting.view")
+def export(meeting, fmt):
     """Committee and leadership. Delegates are refused: the list carries every agency's phone
     numbers and email addresses."""
-    meeting = _meeting_or_404(meeting_id)
-    require(current_user, "meeting.view", meeting)
     if fmt not in exports.FORMATS:
         abort(404)
     return _download(exports.export(meeting.id, fmt), meeting_filename("peserta", meeting, fmt), fmt)
-
-
-def _download(content, filename, fmt):
-    response = current_app.response_class(content, mimetype=exports.CONTENT_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -1,0 +1,141 @@
+"""Reads of the participant pages: statements for lists and searches, and the small look-ups
+the views and services need. Views read through here and never build a `select()`."""
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from rakor.auth.models import User
+from rakor.core.sql import contains
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem
+from rakor.participants.checkin import MAX_CODE_LENGTH
+from rakor.participants.models import Invitation, Participant, SeatQuota
+from rakor.policy import DELEGATE
+from rakor.regions.models import Agency, Region
+
+STATUS_FILTERS = ("registered", "cancelled", "present", "absent", "all")
+
+
+# --- lists and searches -------------------------------------------------------------------------
+
+def matching(q: str):
+    """Participants whose name, NIP, agency name or agency short name contains `q` literally
+    (a typed `%` or `_` matches itself, not everything)."""
+    agency_ids = select(Agency.id).where(or_(contains(Agency.name, q), contains(Agency.short_name, q)))
+    return or_(contains(Participant.name, q), contains(Participant.nip, q, case_insensitive=False),
+               Participant.agency_id.in_(agency_ids))
+
+
+def participant_list(meeting_id: int, *, own_agency=None, agency_id=None, q="", status="registered"):
+    """The participants page: one agency (a delegate's own, or the committee's filter), a search
+    and a status filter ('registered', 'cancelled', 'present', 'absent', 'all'), by name."""
+    stmt = (select(Participant).options(joinedload(Participant.agency))
+            .where(Participant.meeting_id == meeting_id)
+            .order_by(Participant.name, Participant.id))
+    if own_agency is not None:
+        stmt = stmt.where(Participant.agency_id == own_agency)
+    elif agency_id:
+        stmt = stmt.where(Participant.agency_id == agency_id)
+    if q:
+        stmt = stmt.where(matching(q))
+    if status in ("registered", "present", "absent"):
+        stmt = stmt.where(Participant.status == "registered")
+    if status == "cancelled":
+        stmt = stmt.where(Participant.status == "cancelled")
+    elif status == "present":
+        stmt = stmt.where(Participant.checked_in_at.is_not(None))
+    elif status == "absent":
+        stmt = stmt.where(Participant.checked_in_at.is_(None))
+    return stmt
+
+
+def checkin_search(meeting_id: int, q: str):
+    """The check-in desk: registered participants matching a name, NIP or agency fragment."""
+    stmt = (select(Participant).options(joinedload(Participant.agency))
+            .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
+            .order_by(Participant.name, Participant.id))
+    q = (q or "").strip()
+    if q:
+        stmt = stmt.where(matching(q))
+    return stmt
+
+
+def badge_participants(meeting_id: int, agency_id=None) -> list[Participant]:
+    """Registered participants (optionally of one agency) in badge-sheet order."""
+    stmt = (select(Participant).options(joinedload(Participant.agency))
+            .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
+            .order_by(Participant.agency_id, Participant.name, Participant.id))
+    if agency_id:
+        stmt = stmt.where(Participant.agency_id == agency_id)
+    return db.session.scalars(stmt).all()
+
+
+def participant_by_code(code: str) -> Participant | None:
+    """The participant a badge's QR code names, with agency and meeting, or None."""
+    if not code or len(code) > MAX_CODE_LENGTH:
+        return None
+    return db.session.scalar(
+        select(Participant).options(joinedload(Participant.agency), joinedload(Participant.meeting))
+        .where(Participant.checkin_code == code))
+
+
+# --- an agency's own delegation (invitation pages) ---------------------------------------------
+
+def own_delegates(meeting_id: int, agency_id: int) -> list[Participant]:
+    """The agency's registered delegates, in the order they registered."""
+    return db.session.scalars(
+        select(Participant).where(Participant.meeting_id == meeting_id, Participant.agency_id == agency_id,
+                                  Participant.status == "registered")
+        .order_by(Participant.registered_at, Participant.id)).all()
+
+
+def own_participant(meeting_id: int, agency_id: int, participant_id: int) -> Participant | None:
+    """A registered participant of this meeting and agency, or None."""
+    return db.session.scalar(select(Participant).where(
+        Participant.id == participant_id, Participant.meeting_id == meeting_id,
+        Participant.agency_id == agency_id, Participant.status == "registered"))
+
+
+def agenda_outline(meeting_id: int):
+    """(title, starts_at) of the meeting's agenda items, in order."""
+    return db.session.execute(
+        select(AgendaItem.title, AgendaItem.starts_at).where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position)).all()
+
+
+# --- choices for form selects -------------------------------------------------------------------
+
+def agency_choices(meeting_id: int) -> list[tuple[int, str]]:
+    """(id, name) of every agency: those with a quota for this meeting first, each group in
+    region-code order then by name. One query."""
+    has_quota = (select(SeatQuota.id)
+                 .where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == Agency.id).exists())
+    rows = db.session.execute(
+        select(Agency.id, Agency.name, has_quota).join(Region, Region.id == Agency.region_id)
+        .order_by(Region.kemendagri_code, Agency.name)).all()
+    return [(a, n) for a, n, q in rows if q] + [(a, n) for a, n, q in rows if not q]
+
+
+def quota_agencies(meeting_id: int) -> list[Agency]:
+    """The agencies with a quota for this meeting, in region-code order then by name."""
+    return db.session.scalars(
+        select(Agency).join(SeatQuota, (SeatQuota.agency_id == Agency.id) & (SeatQuota.meeting_id == meeting_id))
+        .join(Region, Region.id == Agency.region_id)
+        .order_by(Region.kemendagri_code, Agency.name)).all()
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+def latest_invitations(meeting_id: int) -> dict[int, Invitation]:
+    """The newest invitation per agency (one query)."""
+    latest = {}
+    for inv in db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id)
+                                  .order_by(Invitation.created_at.desc(), Invitation.id.desc())):
+        latest.setdefault(inv.agency_id, inv)
+    return latest
+
+
+def delegate_account_since(agency_id: int, since) -> bool:
+    """Whether a delegate account of the agency was created at or after `since` (through a
+    link, or by an administrator)."""
+    return db.session.scalar(select(User.id).where(
+        User.agency_id == agency_id, User.role == DELEGATE, User.created_at >= since).limit(1)) is not None
