@@ -5,7 +5,7 @@ display decimals and the usual source of official values (written literally, lik
 only where still empty, so an administrator's edits survive a re-run).
 
 Revision ID: 0005_commitments
-Revises: 0003_meeting_topics
+Revises: 0004_invitation_claimed_user
 Create Date: 2026-11-28 00:21:56.084176
 
 """
@@ -17,7 +17,7 @@ import rakor.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0005_commitments'
-down_revision = '0003_meeting_topics'
+down_revision = '0004_invitation_claimed_user'
 branch_labels = None
 depends_on = None
 
