@@ -99,10 +99,10 @@ def demo_load_if_empty():
 def register_cli(app):
     for group in (users_cli, regions_cli, demo_cli):
         app.cli.add_command(group)
-    from rakor.commitments.cli import indicators_cli
+    from rakor.commitments.cli import commitments_cli, indicators_cli
     from rakor.documents.cli import documents_cli
     from rakor.meetings.cli import meetings_cli
     from rakor.participants.cli import participants_cli
 
-    for group in (meetings_cli, participants_cli, indicators_cli, documents_cli):
+    for group in (meetings_cli, participants_cli, indicators_cli, commitments_cli, documents_cli):
         app.cli.add_command(group)

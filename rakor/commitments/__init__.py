@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("commitments", __name__)
 
-from rakor.commitments import rules, views  # noqa: E402,F401
+from rakor.commitments import import_views, rules, views  # noqa: E402,F401
