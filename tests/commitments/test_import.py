@@ -224,6 +224,26 @@ def test_references_of_other_meetings_unknown_or_repeated_are_refused(cm):
     assert count(cm.meeting) == 1 and mine.title == "Percepatan penurunan kemiskinan ekstrem"
 
 
+def test_after_the_final_minutes_only_amendments_of_agreed_commitments_are_imported(cm):
+    agreed = services.create_commitment(cm.meeting, data(cm), cm.committee, status="agreed")
+    submitted = services.create_commitment(cm.meeting, data(cm, title="Diajukan"), cm.committee, submit=True)
+    cm.meeting.status = "minutes_final"
+    report, _outcome = run(cm, [["Referensi", "Instansi", "Program/Kegiatan"],
+                                [agreed.reference, "", "Diamandemen"],
+                                [submitted.reference, "", "Diubah"],
+                                ["", "Bappeda U1", "Baru"]])
+    assert [r.status for r in report.rows] == ["ok", "error", "error"]
+    assert set(errors(report)) == {(3, "row"), (4, "row")}
+    report, outcome = run(cm, [["Referensi", "Program/Kegiatan"], [agreed.reference, "Diamandemen"]])
+    assert report.ok and outcome.updated == 1 and agreed.title == "Diamandemen"
+
+
+def test_a_draft_meeting_takes_no_import(cm):
+    cm.meeting.status = "draft"
+    report, _outcome = run(cm, [["Instansi", "Program/Kegiatan"], ["Bappeda U1", "A"]])
+    assert report.file_errors and not report.ok
+
+
 def test_a_file_without_agency_or_title_column_is_refused_as_a_whole(cm):
     report, _outcome = run(cm, [["Program/Kegiatan", "Anggaran"], ["A", "1"]])
     assert report.file_errors and not report.rows
