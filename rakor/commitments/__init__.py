@@ -6,8 +6,8 @@ bp = Blueprint("commitments", __name__)
 
 
 def init_app(app):
-    from rakor.commitments import rules, views  # noqa: F401  (policy rules, routes)
-    from rakor.commitments.cli import indicators_cli
+    from rakor.commitments import import_views, rules, views  # noqa: F401  (policy rules, routes)
+    from rakor.commitments.cli import commitments_cli, indicators_cli
     from rakor.commitments.documents import AGREEMENT
     from rakor.commitments.sections import earlier_commitments_block, meeting_section
     from rakor.documents import registry as documents
@@ -21,4 +21,5 @@ def init_app(app):
                         action="meeting.view", order=15)
     documents.register(AGREEMENT)
     app.cli.add_command(indicators_cli)
+    app.cli.add_command(commitments_cli)
     app.register_blueprint(bp)

@@ -3,7 +3,7 @@ routes check it first through `with_meeting`); these rules add the commitment's 
 status. A delegate acts for its own agency only and sees other agencies' commitments once
 they are agreed (what the meeting decided together), never their drafts."""
 from rakor.commitments.lifecycle import EDITABLE_BY_COMMITTEE, EDITABLE_BY_DELEGATE, CommitmentStatus
-from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, rule
+from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
 
 S = CommitmentStatus
 OPEN_MEETING = ("scheduled", "held")
@@ -17,8 +17,11 @@ def _own(user, commitment):
 def _create(user, meeting):
     """Add a commitment to `meeting` (a delegate: for its own agency, which must take part;
     the service checks that)."""
-    return user.role in (COMMITTEE, DELEGATE) and meeting.status in OPEN_MEETING and (
-        user.role == COMMITTEE or user.agency_id is not None)
+    if meeting.status not in OPEN_MEETING:
+        return False
+    if user.role == COMMITTEE:
+        return True
+    return user.role == DELEGATE and user.agency_id is not None and can(user, "meeting.view", meeting)
 
 
 @rule("commitment.view")

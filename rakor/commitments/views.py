@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from rakor.commitments import bp, queries, services
+from rakor.commitments import bp, import_views, queries, services
 from rakor.commitments.forms import CommitmentForm, DecisionForm, SignatoryForm
 from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
@@ -52,8 +52,8 @@ def index(meeting):
         "commitments/index.html", meeting=meeting, filters=filters, commitments=commitments,
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
-        total_budget=sum(g.budget for g in queries.grouped(commitments)), commitment_links=[],
-        **_labels())
+        commitment_links=import_views.links(meeting, current_user),
+        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_labels())
 
 
 def _fill_choices(form, meeting):
@@ -157,12 +157,13 @@ def edit(meeting, commitment_id):
                            baselines=_baselines_for(commitment.agency_id), **extra, **_labels())
 
 
-@bp.route("/meetings/<int:meeting_id>/commitments/<int:commitment_id>/<any(submit, agree, 'return', withdraw):action>",
-          methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/commitments/<int:commitment_id>/<action>", methods=["POST"])
 @roles(COMMITTEE, DELEGATE)
 @with_meeting("meeting.view")
 def decide(meeting, commitment_id, action):
     """Submit, agree, return with a comment, or withdraw."""
+    if action not in DECISIONS:
+        abort(404)
     commitment = queries.get_commitment(meeting, commitment_id)
     to_status, action_rule = DECISIONS[action]
     require(current_user, action_rule, commitment)

@@ -49,7 +49,7 @@ def test_a_crafted_agency_is_refused_and_the_text_stays(client, cm):
     _login(client, cm.delegate)
     response = client.post(_url(cm, "/new"), data=_form(cm, agency_id=str(cm.agencies[1].id)))
     assert response.status_code == 200
-    assert "Intervensi gizi spesifik".encode() in response.data
+    assert b"Intervensi gizi spesifik" in response.data
     assert db.session.scalar(select(Commitment.id)) is None
 
 
