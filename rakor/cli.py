@@ -52,8 +52,11 @@ def load_regions_command(path, with_agencies):
     )
 
     try:
+        from rakor.regions.programmes import load_shipped_programmes
+
         rows = read_region_csv(path.read_bytes())
         report = load_regions(rows)
+        programmes = load_shipped_programmes()
         agencies = 0
         if with_agencies:
             for code in sorted({row["kemendagri_code"].split(".")[0] for _n, row in rows}):
@@ -64,7 +67,8 @@ def load_regions_command(path, with_agencies):
         _fail("Nothing was loaded:\n  " + "\n  ".join(errors))
     db.session.commit()
     click.echo(f"Regions: {report.created} created, {report.updated} updated, "
-               f"{report.unchanged} unchanged; planning agencies created: {agencies}.")
+               f"{report.unchanged} unchanged; planning agencies created: {agencies}; "
+               f"programme codes: {programmes.created} created, {programmes.updated} updated.")
 
 
 @demo_cli.command("load")

@@ -28,6 +28,11 @@ class Topic(db.Model):
     # For indicators: is a higher value better (IPM) or a lower one (poverty rate)?
     direction: Mapped[str | None] = mapped_column(String(10))
     is_indicator: Mapped[bool] = mapped_column(default=False)
+    # The indicator side (commitments, progress): English name, display decimals and the
+    # usual source of official values (BPS, SSGI/SKI, e-PPGBM).
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    decimals: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    default_source: Mapped[str | None] = mapped_column(String(200))
 
 
 class Meeting(db.Model):

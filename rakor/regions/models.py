@@ -45,3 +45,19 @@ class Agency(db.Model):
 
     def __repr__(self):
         return f"<Agency {self.short_name}>"
+
+
+class Programme(db.Model):
+    """A programme of the national planning and budgeting nomenclature (Kepmendagri
+    050-5889/2021 as updated by 900.1.15.5-1317/2023), e.g. '1.02.02' PROGRAM PEMENUHAN UPAYA
+    KESEHATAN. Naming it on a commitment lets the commitment be traced to RKPD/APBD lines."""
+
+    __tablename__ = "programme"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    urusan: Mapped[str] = mapped_column(String(200))
+    bidang: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+
+    def __repr__(self):
+        return f"<Programme {self.code}>"

@@ -354,7 +354,9 @@ def test_follow_up_section_shows_the_earlier_meetings_topics_and_conclusions(cli
     assert f'href="/meetings/{earlier.id}"' in page
     assert "Intervensi berbasis data by name by address" in page
     assert "Kemiskinan (persentase penduduk miskin)" in page
-    assert 'id="commitments-pending"' in page
+    # Commitments exist now: their block replaces the old "will be listed here" placeholder.
+    assert 'id="commitments-pending"' not in page
+    assert "Tidak ada kesepakatan yang disepakati dalam rapat tersebut." in page
     assert 'id="follow-up"' not in html_of(client.get(f"/meetings/{earlier.id}"))
 
 

@@ -1,0 +1,25 @@
+"""Programme commitments: what each region commits to at a meeting, agreed by the committee."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("commitments", __name__)
+
+
+def init_app(app):
+    from rakor.commitments import import_views, rules, views  # noqa: F401  (policy rules, routes)
+    from rakor.commitments.cli import commitments_cli, indicators_cli
+    from rakor.commitments.documents import AGREEMENT
+    from rakor.commitments.sections import earlier_commitments_block, meeting_section
+    from rakor.documents import registry as documents
+    from rakor.meetings import hooks
+
+    hooks.sections.register("commitments", template="commitments/_meeting_section.html",
+                            loader=meeting_section, order=30)
+    hooks.follow_up_blocks.register("commitments", template="commitments/_follow_up_block.html",
+                                    loader=earlier_commitments_block, order=10)
+    hooks.tabs.register("commitments", label=_l("Commitments"), endpoint="commitments.index",
+                        action="meeting.view", order=15)
+    documents.register(AGREEMENT)
+    app.cli.add_command(indicators_cli)
+    app.cli.add_command(commitments_cli)
+    app.register_blueprint(bp)

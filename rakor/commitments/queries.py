@@ -1,0 +1,192 @@
+"""Reads for the commitment pages, each in a fixed number of queries."""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentEvent, IndicatorBaseline
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Meeting, Topic
+from rakor.meetings.queries import visible_condition
+from rakor.participants.models import Participant, SeatQuota
+from rakor.policy import DELEGATE
+from rakor.regions.models import Agency, Programme, Region
+
+S = CommitmentStatus
+_FULL = (joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.topic),
+         joinedload(Commitment.indicator), joinedload(Commitment.programme),
+         joinedload(Commitment.agenda_item))
+
+
+def visible_to(user):
+    """SQL form of the rule `commitment.view`: a delegate sees its own agency's commitments
+    and the agreed ones of others."""
+    if user.role != DELEGATE:
+        return true()
+    return or_(Commitment.agency_id == user.agency_id, Commitment.status == S.AGREED)
+
+
+@dataclass
+class Filters:
+    status: str | None = None
+    topic_id: int | None = None
+    region_id: int | None = None
+    programme: str | None = None
+    group: str = "region"
+
+    @classmethod
+    def from_args(cls, args):
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        status = args.get("status") or None
+        programme = (args.get("programme") or "").strip().upper()[:12] or None
+        return cls(status=status if status in set(S) else None, topic_id=number("topic"),
+                   region_id=number("region"), programme=programme,
+                   group="topic" if args.get("group") == "topic" else "region")
+
+    @property
+    def active(self):
+        return any((self.status, self.topic_id, self.region_id, self.programme))
+
+
+@dataclass
+class Group:
+    key: object
+    title: str
+    code: str | None = None
+    commitments: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.commitments)
+
+    @property
+    def agreed_budget(self):
+        return sum((c.budget or Decimal(0)) for c in self.commitments if c.status == S.AGREED)
+
+    @property
+    def budget(self):
+        return sum((c.budget or Decimal(0)) for c in self.commitments if c.status != S.WITHDRAWN)
+
+
+def meeting_commitments(meeting, user, filters: Filters):
+    """One query: the commitments of `meeting` the user may see, with everything the list shows."""
+    stmt = (select(Commitment).join(Agency, Agency.id == Commitment.agency_id)
+            .join(Region, Region.id == Agency.region_id)
+            .where(Commitment.meeting_id == meeting.id, visible_to(user)).options(*_FULL)
+            .order_by(Region.kemendagri_code, Agency.name, Commitment.sequence))
+    if filters.status:
+        stmt = stmt.where(Commitment.status == filters.status)
+    if filters.topic_id:
+        stmt = stmt.where(Commitment.topic_id == filters.topic_id)
+    if filters.region_id:
+        stmt = stmt.where(Agency.region_id == filters.region_id)
+    if filters.programme:
+        stmt = stmt.where(Commitment.programme_code.startswith(filters.programme, autoescape=True))
+    return db.session.scalars(stmt).unique().all()
+
+
+def grouped(commitments, by="region"):
+    """[Group] by region (code order) or by topic (name order), from already loaded rows."""
+    groups = OrderedDict()
+    for c in commitments:
+        if by == "topic":
+            key = c.topic_id
+            title, code = (c.topic.name, c.topic.code) if c.topic else (None, None)
+        else:
+            key = c.agency.region_id
+            title, code = c.agency.region.name, c.agency.region.kemendagri_code
+        groups.setdefault(key, Group(key, title, code)).commitments.append(c)
+    result = list(groups.values())
+    if by == "topic":
+        result.sort(key=lambda g: (g.title is None, g.title or ""))
+    return result
+
+
+def status_counts(commitments):
+    counts = {s: 0 for s in S}
+    for c in commitments:
+        counts[S(c.status)] += 1
+    return counts
+
+
+def filter_choices(meeting):
+    """Topics and the regions of agencies taking part (2 queries)."""
+    topics = db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
+    agency_ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id).union(
+        select(Commitment.agency_id).where(Commitment.meeting_id == meeting.id))
+    regions = db.session.execute(
+        select(Region.id, Region.name, Region.kemendagri_code).join(Agency, Agency.region_id == Region.id)
+        .where(Agency.id.in_(agency_ids)).distinct().order_by(Region.kemendagri_code)).all()
+    return topics, regions
+
+
+def get_commitment(meeting, commitment_id, *, with_history=False):
+    options = list(_FULL)
+    if with_history:
+        options.append(selectinload(Commitment.events).joinedload(CommitmentEvent.user))
+    return db.one_or_404(select(Commitment).where(Commitment.id == commitment_id,
+                                                  Commitment.meeting_id == meeting.id).options(*options))
+
+
+def participating_agencies(meeting):
+    """Agencies with seats or registered people at the meeting, by region code."""
+    ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id).union(
+        select(Participant.agency_id).where(Participant.meeting_id == meeting.id,
+                                            Participant.status == "registered"))
+    return db.session.scalars(select(Agency).join(Region, Region.id == Agency.region_id)
+                              .where(Agency.id.in_(ids)).order_by(Region.kemendagri_code, Agency.name)).all()
+
+
+def form_choices(meeting):
+    """Agenda items, topics, indicators and programmes for the form (4 queries)."""
+    items = db.session.execute(select(AgendaItem.id, AgendaItem.title).where(
+        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)).all()
+    topics = db.session.scalars(select(Topic).order_by(Topic.name)).all()
+    programmes = db.session.execute(select(Programme.code, Programme.name).order_by(Programme.code)).all()
+    return items, topics, [t for t in topics if t.is_indicator], programmes
+
+
+def baselines_of_agency(agency_id):
+    """{indicator id: IndicatorBaseline} the latest official values of the agency's region (1 query)."""
+    if not agency_id:
+        return {}
+    latest = {}
+    region_id = select(Agency.region_id).where(Agency.id == agency_id).scalar_subquery()
+    for b in db.session.scalars(select(IndicatorBaseline).where(IndicatorBaseline.region_id == region_id)
+                                .order_by(IndicatorBaseline.year)):
+        latest[b.topic_id] = b
+    return latest
+
+
+def region_commitments(region, user):
+    """A region's commitments across every meeting the user may see (1 query)."""
+    stmt = (select(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
+            .join(Agency, Agency.id == Commitment.agency_id)
+            .where(Agency.region_id == region.id, visible_condition(user), visible_to(user),
+                   Commitment.status != S.WITHDRAWN)
+            .options(*_FULL, joinedload(Commitment.meeting))
+            .order_by(Meeting.starts_at.desc(), Commitment.sequence))
+    return db.session.scalars(stmt).unique().all()
+
+
+def signatories(meeting):
+    """{agency id: AgreementSignatory} saved for the meeting (1 query)."""
+    return {s.agency_id: s for s in db.session.scalars(
+        select(AgreementSignatory).where(AgreementSignatory.meeting_id == meeting.id))}
+
+
+def proposed_signatories(meeting):
+    """{agency id: Participant} the first registered delegate of each agency (1 query): a
+    proposal the committee edits before printing."""
+    proposal = {}
+    for p in db.session.scalars(select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.status == "registered",
+            Participant.meeting_role == "peserta").order_by(Participant.registered_at, Participant.id)):
+        proposal.setdefault(p.agency_id, p)
+    return proposal
