@@ -38,6 +38,9 @@ def create_app(config=None):
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
+    from rakor import mail
+
+    mail.init_app(app)
 
     from rakor import errors, policy
 
