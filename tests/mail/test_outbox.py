@@ -47,7 +47,10 @@ def test_a_rollback_after_queueing_sends_nothing(db, smtp_server):
     row = services.queue_mail("reminder", _message())
     mail_id = row.id
     db.session.rollback()
+    make_meeting()
+    db.session.commit()  # a later commit of the same session does not revive the rolled-back mail
 
+    assert not db.session.info.get(services.PENDING) and not db.session.info.get(services.COMMITTED)
     assert services.send_committed() == {}
     assert smtp_server.messages == []
     assert db.session.get(OutboundMail, mail_id) is None
