@@ -55,12 +55,18 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per minute")
 
+    # Development prints every message on the console (`make run` needs no mail server);
+    # production sends over SMTP. "smtp", "console", "locmem", "file" or "dummy" (Flask-Mailman).
+    MAIL_BACKEND = _env("MAIL_BACKEND", "console")
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)
-    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")  # STARTTLS, usually port 587
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")  # implicit TLS, usually port 465
     MAIL_USERNAME = _env("MAIL_USERNAME")
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "rakor@localhost")
+    # Seconds before an unreachable server counts as a failed send (the request waits for it).
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
@@ -108,6 +114,7 @@ class TestConfig(Config):
     UPLOAD_DIR = None  # set per test run by the fixtures
     MAX_UPLOAD_MB = 2
     MAX_IMPORT_ROWS = 2000
+    MAIL_BACKEND = "locmem"  # tests that need a real server point MAIL_* at their own aiosmtpd
 
 
 class ProductionConfig(Config):
@@ -118,6 +125,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
+    MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
 
 
 def config_from_env():

@@ -43,6 +43,9 @@ def create_app(config=None):
     security.init_app(app)
     _init_features(app)
     _register_template_helpers(app)
+    from rakor import mail
+
+    mail.init_app(app)
 
     from rakor import errors, policy
 

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and relationship strings see them all."""
 from rakor.auth.models import User  # noqa: F401
 from rakor.commitments.models import Commitment, CommitmentEvent, IndicatorBaseline  # noqa: F401
+from rakor.mail.models import OutboundMail, OutboundMailAttachment  # noqa: F401
 from rakor.meetings.models import AgendaItem, Material, Meeting, MeetingTransition, Topic  # noqa: F401
 from rakor.participants.models import Invitation, Participant, SeatQuota  # noqa: F401
 from rakor.regions.models import Agency, Programme, Region  # noqa: F401

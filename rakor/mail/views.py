@@ -1,0 +1,25 @@
+"""The committee's "send again" for a failed e-mail."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from rakor.core.urls import is_safe_next
+from rakor.core.web import domain_action
+from rakor.mail import bp, services
+from rakor.mail.models import SENT
+from rakor.policy import COMMITTEE, roles
+
+
+@bp.route("/<int:mail_id>/retry", methods=["POST"])
+@roles(COMMITTEE)
+def retry(mail_id):
+    """Queue the failed mail again and send it now; back to the page the button was on."""
+    with domain_action() as done:
+        services.retry(mail_id)
+    if done.ok:
+        outcome = services.send_committed()
+        if outcome.get(mail_id) == SENT:
+            flash(_("The e-mail was sent."), "success")
+        else:
+            flash(_("The e-mail could not be sent again; the reason is shown in the list."), "warning")
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.index"))

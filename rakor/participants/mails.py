@@ -1,0 +1,178 @@
+"""The e-mails of participation: an agency's registration link, a delegate's confirmation.
+
+Builders return a `rakor.mail.message.Message` (Indonesian whatever the sender's UI language:
+the reader is an agency, not the committee member who pressed the button); `queue_*` load what
+the message needs and put it in the outbox inside the caller's transaction, so it is sent only
+after the view's `domain_action` commits. Views call the `queue_*` functions; nothing here
+imports a view.
+"""
+from dataclasses import dataclass
+
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from rakor.core.errors import DomainError
+from rakor.core.formatting import format_date_long, format_datetime_local, format_time, to_zone
+from rakor.extensions import db
+from rakor.mail.message import Attachment, Content, compose
+from rakor.mail.services import queue_mail
+from rakor.meetings.ics import meeting_calendar
+from rakor.meetings.models import Meeting, MeetingTransition
+from rakor.meetings.queries import agenda_of
+from rakor.participants.forms import ROLE_LABELS
+from rakor.participants.models import Invitation, Participant, SeatQuota
+from rakor.participants.normalize import format_phone
+from rakor.regions.models import Agency
+
+INVITATION_LINK = "invitation_link"
+REGISTRATION_CONFIRMATION = "registration_confirmation"
+MAIL_LOCALE = "id"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom the reader asks: the committee member who sent the message, unless given."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+    def line(self) -> str:
+        reach = [p for p in (format_phone(self.phone) if self.phone else None, self.email) if p]
+        return f"{self.name} ({', '.join(reach)})" if reach else self.name
+
+
+def contact_of(user) -> Contact | None:
+    if user is None or not getattr(user, "name", None):
+        return None
+    return Contact(name=user.name, email=getattr(user, "email", None))
+
+
+# --- what every meeting message says -----------------------------------------------------------
+
+def _place(meeting: Meeting) -> str:
+    return ", ".join(p for p in (meeting.venue, meeting.city) if p)
+
+
+def _when(meeting: Meeting) -> list[tuple[str, str]]:
+    """Date and time in the meeting's zone: 'Kamis, 1 Februari 2024', '08.30–12.00 WITA'."""
+    tz = meeting.timezone
+    start, end = to_zone(meeting.starts_at, tz), to_zone(meeting.ends_at, tz)
+    if start.date() == end.date():
+        return [(_("Date"), format_date_long(start.date(), MAIL_LOCALE)),
+                (_("Time"), f"{format_time(meeting.starts_at, tz, MAIL_LOCALE, with_zone=False)}"
+                            f"\u2013{format_time(meeting.ends_at, tz, MAIL_LOCALE)}")]
+    return [(_("Starts"), format_datetime_local(meeting.starts_at, tz, MAIL_LOCALE)),
+            (_("Ends"), format_datetime_local(meeting.ends_at, tz, MAIL_LOCALE))]
+
+
+def _meeting_details(meeting: Meeting) -> list[tuple[str, str]]:
+    return [(_("Meeting"), meeting.title), *_when(meeting), (_("Place"), _place(meeting))]
+
+
+def _signature(meeting: Meeting, organizer: Agency | None) -> list[str]:
+    lines = [_("Committee of %(title)s", title=meeting.title)]
+    if organizer is not None:
+        lines.append(organizer.name)
+    return lines
+
+
+def _contact_paragraph(contact: Contact | None) -> list[str]:
+    return [_("Questions about this meeting: %(contact)s.", contact=contact.line())] if contact else []
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+def invitation_link_message(meeting: Meeting, agency: Agency, link: str, *, to: str, seats: int,
+                            contact_name=None, expires_at=None, organizer=None, contact=None):
+    """The registration link for an agency's contact person."""
+    with force_locale(MAIL_LOCALE):
+        greeting = (_("Dear %(name)s,", name=contact_name) if contact_name
+                    else _("Dear colleagues at %(agency)s,", agency=agency.name))
+        details = [*_meeting_details(meeting),
+                   (_("Seats for your agency"), ngettext("%(num)d person", "%(num)d people", seats))]
+        if expires_at is not None:
+            details.append((_("Register by"), format_datetime_local(expires_at, meeting.timezone, MAIL_LOCALE)))
+        content = Content(
+            greeting=greeting,
+            paragraphs=[_("%(agency)s is invited to the meeting below. Please register your "
+                          "delegates through the link in this e-mail.", agency=agency.name)],
+            details=details,
+            action=(_("Register delegates"), link),
+            closing=[_("The link is for your agency only: whoever has it can register delegates "
+                       "for %(agency)s. Please do not pass it on outside your agency.", agency=agency.name),
+                     *_contact_paragraph(contact)],
+            signature=_signature(meeting, organizer),
+        )
+        subject = _("Registration link: %(title)s", title=meeting.title)
+        return compose(to, subject, content, reply_to=contact.email if contact else None)
+
+
+def registration_confirmation_message(meeting: Meeting, participant: Participant, agency: Agency, *,
+                                      agenda=(), sequence=0, url=None, organizer=None, contact=None):
+    """The delegate's confirmation, with the meeting's .ics attached."""
+    with force_locale(MAIL_LOCALE):
+        role = str(ROLE_LABELS.get(participant.meeting_role, participant.meeting_role)).lower()
+        content = Content(
+            greeting=_("Dear %(name)s,", name=participant.name),
+            paragraphs=[_("You are registered for the meeting below as %(role)s for %(agency)s.",
+                          role=role, agency=agency.name),
+                        _("The attached calendar file (.ics) adds the meeting to your calendar.")],
+            details=_meeting_details(meeting),
+            action=(_("Meeting details"), url) if url else None,
+            closing=[_("Please give your name at the re-registration desk when you arrive."),
+                     *_contact_paragraph(contact)],
+            signature=_signature(meeting, organizer),
+        )
+        subject = _("Registration confirmed: %(title)s", title=meeting.title)
+        calendar = Attachment(f"rapat-{meeting.id}.ics", "text/calendar",
+                              meeting_calendar(meeting, agenda, url=url, sequence=sequence))
+        return compose(participant.email, subject, content,
+                       reply_to=contact.email if contact else None, attachments=[calendar])
+
+
+# --- queueing (inside the caller's transaction) -------------------------------------------------
+
+def _seats(meeting_id: int, agency_id: int) -> int:
+    return db.session.scalar(select(SeatQuota.seats).where(
+        SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id)) or 0
+
+
+def _calendar_sequence(meeting_id: int) -> int:
+    # The same SEQUENCE as the meeting's .ics download: one more per status change.
+    return db.session.scalar(select(func.count(MeetingTransition.id))
+                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
+
+
+def queue_invitation_link(invitation: Invitation, link: str, *, by_user=None, contact=None):
+    """Queue the link for the invitation's contact e-mail. `link` carries the token, which
+    only the request that created the invitation knows."""
+    if not invitation.contact_email:
+        raise DomainError(_l("This invitation has no contact e-mail address."), field="contact_email")
+    meeting = db.session.get(Meeting, invitation.meeting_id)
+    agency = db.session.get(Agency, invitation.agency_id)
+    message = invitation_link_message(
+        meeting, agency, link, to=invitation.contact_email,
+        seats=_seats(meeting.id, agency.id), contact_name=invitation.contact_name,
+        expires_at=invitation.expires_at, organizer=db.session.get(Agency, meeting.organizer_agency_id),
+        contact=contact or contact_of(by_user),
+    )
+    return queue_mail(INVITATION_LINK, message, meeting_id=meeting.id, object_id=invitation.id,
+                      created_by=by_user)
+
+
+def queue_registration_confirmation(participant: Participant, *, url=None, by_user=None, contact=None):
+    """Queue the delegate's confirmation; None when the delegate gave no e-mail address."""
+    if not participant.email:
+        return None
+    meeting = db.session.get(Meeting, participant.meeting_id)
+    message = registration_confirmation_message(
+        meeting, participant, db.session.get(Agency, participant.agency_id),
+        agenda=agenda_of(meeting.id), sequence=_calendar_sequence(meeting.id), url=url,
+        organizer=db.session.get(Agency, meeting.organizer_agency_id),
+        contact=contact or contact_of(by_user),
+    )
+    return queue_mail(REGISTRATION_CONFIRMATION, message, meeting_id=meeting.id,
+                      object_id=participant.id, created_by=by_user)
