@@ -64,11 +64,13 @@ class Deployment:
             **self.env,
         }
 
-    def create(self):
+    def create(self, reuse=False):
         """A fresh database: dropped if it exists, migrated, the demo loaded. Returns the seed
-        meeting's id."""
-        self.drop()
-        psql(f"CREATE DATABASE {self.database}")
+        meeting's id. `reuse` keeps an existing database (the demo load is idempotent)."""
+        exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'") == "1"
+        if not (reuse and exists):
+            self.drop()
+            psql(f"CREATE DATABASE {self.database}")
         self.flask("db", "upgrade")
         out = self.flask("demo", "load")
         meeting_id = int(out.strip().splitlines()[-1])
