@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
-PG = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAtc"]
+PG = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"]
 DEMO_PASSWORD = "Rakor-Demo-2024"
 COMMITTEE_EMAIL = "panitia@demo.rakor.id"
 
@@ -34,16 +34,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def psql(sql, database="postgres"):
-    cmd = PG[:]
-    cmd[cmd.index("-d") + 1] = database
-    return subprocess.run(cmd + [sql], check=True, capture_output=True, text=True).stdout.strip()
+def psql(sql, database="postgres", port=5432):
+    cmd = [*PG, "-p", str(port), "-d", database, "-c", sql]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 @dataclass
 class Deployment:
     """One database + environment; `flask(...)` runs the CLI against it."""
     database: str
+    port: int = 5432
     upload_dir: str = ""
     redis_url: str = "redis://127.0.0.1:6379/9"
     env: dict = field(default_factory=dict)
@@ -56,7 +56,7 @@ class Deployment:
             **os.environ,
             "RAKOR_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.database}",
+            "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{self.database}",
             "REDIS_URL": self.redis_url,
             "UPLOAD_DIR": self.upload_dir,
             "FLASK_APP": "wsgi",
@@ -67,10 +67,10 @@ class Deployment:
     def create(self, reuse=False):
         """A fresh database: dropped if it exists, migrated, the demo loaded. Returns the seed
         meeting's id. `reuse` keeps an existing database (the demo load is idempotent)."""
-        exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'") == "1"
+        exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'", port=self.port) == "1"
         if not (reuse and exists):
             self.drop()
-            psql(f"CREATE DATABASE {self.database}")
+            psql(f"CREATE DATABASE {self.database}", port=self.port)
         self.flask("db", "upgrade")
         out = self.flask("demo", "load")
         meeting_id = int(out.strip().splitlines()[-1])
@@ -79,7 +79,7 @@ class Deployment:
         return meeting_id
 
     def drop(self):
-        psql(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+        psql(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)", port=self.port)
 
     def flask(self, *args, input=None, check=True):
         result = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=self.env, input=input,
@@ -89,7 +89,7 @@ class Deployment:
         return result.stdout
 
     def sql(self, query):
-        return psql(query, self.database)
+        return psql(query, self.database, self.port)
 
 
 class Gunicorn:
@@ -106,9 +106,9 @@ class Gunicorn:
     def base(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=60):
+    def start(self, timeout=240):
         cmd = [str(BIN / "gunicorn"), *shlex.split(self.args), "--bind", f"127.0.0.1:{self.port}",
-               "--chdir", str(ROOT), self.app]
+               "--chdir", str(ROOT), *self._control_socket(), self.app]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the server
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.deployment.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -117,13 +117,18 @@ class Gunicorn:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: see {self.log_path}\n" + self.log_tail())
             try:
-                status, _h, _b = request("GET", self.base + self.ready_path, timeout=5)
+                status, _h, _b = request("GET", self.base + self.ready_path, timeout=30)
                 if status == 200:
                     return self
             except OSError:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
+
+    def _control_socket(self):
+        # gunicorn's control socket has one fixed path per user: parallel servers would take
+        # over each other's. The benchmarks do not use it.
+        return ["--no-control-socket"]
 
     def worker_pids(self):
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
