@@ -1,4 +1,5 @@
 """Error pages: every failure a user can cause ends on a page in their language, never a 500."""
+import errno
 from urllib.parse import urlsplit
 
 from flask import render_template, request
@@ -18,7 +19,12 @@ MESSAGES = {
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again later.")),
+    507: (_l("Storage full"), _l("The server has no room left to store files. Nothing was saved; "
+                                 "please tell the administrator and try again later.")),
 }
+# A full upload disk (or quota) is an operating condition, not a bug: whatever was writing
+# (materials, import uploads, later features) the user gets a clear page, not a generic 500.
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 # Errors the user gets past by sending the form again: the page offers the way back to it.
@@ -58,6 +64,14 @@ def register(app):
             return e
         return render_error(e.code if e.code in MESSAGES else 400)
 
+    @app.errorhandler(OSError)
+    def storage_full(e):
+        if e.errno not in STORAGE_FULL:
+            return unexpected(e)
+        db.session.rollback()
+        app.logger.error("storage full on %s %s: %s", request.method, request.path, e)
+        return render_error(507)
+
     @app.errorhandler(Exception)
     def unexpected(e):
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
@@ -69,4 +83,5 @@ def register(app):
     # Public so that error pages render for anonymous users too.
     public(csrf_error)
     public(http_error)
+    public(storage_full)
     public(unexpected)
