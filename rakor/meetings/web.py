@@ -7,7 +7,9 @@
     def agenda_new(meeting): ...
 
 `with_meeting(action, *options)` turns the URL's `meeting_id` into a `Meeting` (404 when there is
-none), applies the policy rule `action` (403) and calls the view with `meeting` first.
+none), applies the policy rule `action` (403) and calls the view with `meeting` first. Where a
+bare 403 would puzzle the user (the edit link of a meeting whose minutes are final),
+`refused=fn` answers instead: `fn(meeting)` returns a response, or None for the 403.
 `in_meeting(Model, id, meeting)` loads a sub-object of *that* meeting: another meeting's id in a
 crafted URL is a 404, never a leak.
 """
@@ -19,17 +21,21 @@ from sqlalchemy import select
 
 from rakor.extensions import db
 from rakor.meetings import queries
-from rakor.policy import require
+from rakor.policy import can
 
 
-def with_meeting(action, *options):
+def with_meeting(action, *options, refused=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(meeting_id, **kwargs):
             meeting = queries.get_meeting(meeting_id, *options)
             if meeting is None:
                 abort(404)
-            require(current_user, action, meeting)
+            if not can(current_user, action, meeting):
+                response = refused(meeting) if refused is not None else None
+                if response is None:
+                    abort(403)
+                return response
             g.meeting = meeting
             return view(meeting, **kwargs)
 
