@@ -3,7 +3,7 @@
 
     @bp.route("/meetings/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
     @roles(COMMITTEE)
-    @with_meeting("meeting.edit_agenda")
+    @with_meeting("meeting.edit")
     def agenda_new(meeting): ...
 
 `with_meeting(action, *options)` turns the URL's `meeting_id` into a `Meeting` (404 when there is
