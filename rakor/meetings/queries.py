@@ -89,15 +89,18 @@ def get_meeting(meeting_id, *options):
     return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
 
 
-# What the meeting page shows besides its materials, in a fixed number of queries whatever the
-# agenda length: the meeting with its organizer and earlier meeting (1), agenda items with
-# topics (1), transitions with their users (1). `with_meeting("meeting.view", *MEETING_PAGE)`.
-MEETING_PAGE = (
-    joinedload(Meeting.organizer),
-    joinedload(Meeting.follow_up_of),
-    selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-    selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
-)
+def meeting_for_page(meeting_id):
+    """The meeting with what its page shows besides the materials, in a fixed number of
+    queries whatever the agenda length: the meeting with its organizer and earlier meeting
+    (1), agenda items with topics (1), transitions with their users (1).
+    `with_meeting("meeting.view", load=queries.meeting_for_page)`."""
+    return get_meeting(
+        meeting_id,
+        joinedload(Meeting.organizer),
+        joinedload(Meeting.follow_up_of),
+        selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
+        selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+    )
 
 
 def materials_of(meeting_id):

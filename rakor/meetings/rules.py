@@ -24,19 +24,25 @@ from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.models import Meeting
-from rakor.participants.models import Invitation, SeatQuota
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, rule
 
 SEE_EVERY_MEETING = (ADMIN, COMMITTEE, LEADERSHIP)
+# participants.models imports meetings.models, whose package imports
+# this module; importing participants.models at call time keeps that from being a cycle at
+# import time, whichever of the two a script imports first.
 
 
 def live_invitation(now):
     """SQL: an invitation that still opens its link at `now` (not revoked, not expired)."""
+    from rakor.participants.models import Invitation  # lazy: see the note above
+
     return Invitation.revoked_at.is_(None) & (Invitation.expires_at > now)
 
 
 def agency_invited(meeting_id, agency_id, now=None):
     """SQL: agency `agency_id` is invited to meeting `meeting_id` (a value or a column)."""
+    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
+
     now = now or utcnow()
     return or_(
         exists().where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id),

@@ -7,9 +7,12 @@
     def agenda_new(meeting): ...
 
 `with_meeting(action, *options)` turns the URL's `meeting_id` into a `Meeting` (404 when there is
-none), applies the policy rule `action` (403) and calls the view with `meeting` first. Where a
-bare 403 would puzzle the user (the edit link of a meeting whose minutes are final),
-`refused=fn` answers instead: `fn(meeting)` returns a response, or None for the 403.
+none), applies the policy rule `action` (403) and calls the view with `meeting` first.
+- `refused=fn`: where a bare 403 would puzzle the user (the edit link of a meeting whose
+  minutes are final), `fn(meeting)` answers instead; it returns a response, or None for the 403.
+- `load=fn`: how the meeting is loaded, `fn(meeting_id, *options)` (default
+  `queries.get_meeting`). A page that needs relationships passes a query function rather than
+  loader options: options built at import time configure the mappers before every model exists.
 `in_meeting(Model, id, meeting)` loads a sub-object of *that* meeting: another meeting's id in a
 crafted URL is a 404, never a leak.
 """
@@ -24,11 +27,11 @@ from rakor.meetings import queries
 from rakor.policy import can
 
 
-def with_meeting(action, *options, refused=None):
+def with_meeting(action, *options, load=None, refused=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(meeting_id, **kwargs):
-            meeting = queries.get_meeting(meeting_id, *options)
+            meeting = (load or queries.get_meeting)(meeting_id, *options)
             if meeting is None:
                 abort(404)
             if not can(current_user, action, meeting):

@@ -124,7 +124,7 @@ def edit(meeting):
 
 @bp.route("/<int:meeting_id>")
 @authenticated
-@with_meeting("meeting.view", *queries.MEETING_PAGE)
+@with_meeting("meeting.view", load=queries.meeting_for_page)
 def view(meeting):
     """The meeting page: details, agenda, materials, status, history and other features' sections."""
     by_item = defaultdict(list)
