@@ -74,7 +74,8 @@ def enforce_endpoint_access():
 # --- object level ---------------------------------------------------------------------------
 
 def can(user, action, obj=None):
-    """May `user` do `action` to `obj`? Rules live in the per-feature tables below."""
+    """May `user` do `action` to `obj`? Each feature declares its rules with `@rule` in its
+    `rules.py` (meetings: rakor/meetings/rules.py)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     rule = RULES.get(action)
@@ -99,49 +100,8 @@ def rule(action):
 RULES = {}
 
 
-
-# --- meetings and participants --------------------------------------------------------------
-# A delegate sees a meeting when its agency is invited: it has a seat quota or an invitation
-# for it. Drafts are the committee's working copies and stay hidden from delegates.
-
-def _agency_invited(meeting, agency_id):
-    from sqlalchemy import exists, or_, select
-
-    from rakor.extensions import db
-    from rakor.participants.models import Invitation, SeatQuota
-
-    if agency_id is None:
-        return False
-    return bool(db.session.scalar(select(or_(
-        exists().where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency_id),
-        exists().where(Invitation.meeting_id == meeting.id, Invitation.agency_id == agency_id),
-    ))))
-
-
-@rule("meeting.create")
-def _meeting_create(user, obj):
-    return user.role == COMMITTEE
-
-
-@rule("meeting.view")
-def _meeting_view(user, meeting):
-    if user.role in (ADMIN, COMMITTEE, LEADERSHIP):
-        return True
-    if user.role == DELEGATE and meeting.status != "draft":
-        return _agency_invited(meeting, user.agency_id)
-    return False
-
-
-@rule("meeting.edit")
-def _meeting_edit(user, meeting):
-    """Edit the meeting, its agenda and materials; cancelled meetings are read-only."""
-    return user.role == COMMITTEE and meeting.status != "cancelled"
-
-
-@rule("meeting.manage_participants")
-def _meeting_manage_participants(user, meeting):
-    return user.role == COMMITTEE and meeting.status != "cancelled"
-
+# --- participants ---------------------------------------------------------------------------
+# The meeting.* rules live in rakor/meetings/rules.py.
 
 @rule("participant.edit")
 def _participant_edit(user, participant):
@@ -171,15 +131,10 @@ def _agency_has_quota(meeting, agency_id):
 def _participant_register(user, meeting):
     """Add participants to `meeting`: the committee for any agency (quota override possible);
     a delegate for its own agency only, within its quota, when the agency has seats in a
-    meeting the delegate can see. (The registration window is checked by the views.)"""
+    meeting the delegate can see. (The registration window is checked by the services:
+    `invitations.check_registration_open` for self-service changes.)"""
     if user.role == COMMITTEE:
         return meeting.status != "cancelled"
     if user.role == DELEGATE and meeting.status not in ("draft", "cancelled"):
         return _agency_has_quota(meeting, user.agency_id)
     return False
-
-
-@rule("meeting.check_in")
-def _meeting_check_in(user, meeting):
-    """Use the check-in desk of `meeting` (search, mark present, print badges)."""
-    return user.role == COMMITTEE

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from rakor.core.forms import BaseForm, choices
+from rakor.core.forms import BaseForm, choices, coerce_optional_int
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
 
 ROLE_LABELS = {
@@ -11,12 +11,6 @@ ROLE_LABELS = {
     DELEGATE: _l("Delegate"),
     LEADERSHIP: _l("Leadership"),
 }
-
-
-def coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class UserForm(BaseForm):

@@ -1,36 +1,29 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Administration: user accounts, agencies and (read-only) regions."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from rakor.admin import bp
+from rakor.admin import bp, queries
 from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, UserForm
 from rakor.auth import services as account_services
 from rakor.auth.models import User
-from rakor.core.errors import DomainError
-from rakor.core.forms import add_domain_error, choices
+from rakor.core.forms import choices
+from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.policy import ADMIN, roles
-from rakor.regions.models import Agency, Region
+from rakor.regions import services as region_services
+from rakor.regions.models import Agency
 
 PER_PAGE = 50
 
 
 def _agency_choices():
-    agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-    return choices([("", "—")] + [(a.id, a.name) for a in agencies])
+    return choices([("", "—")] + [(a.id, a.name) for a in queries.agency_options()])
 
 
 def _region_choices():
-    regions = db.session.scalars(select(Region).order_by(Region.kemendagri_code)).all()
-    return choices([("", "—")] + [(r.id, f"{r.kemendagri_code} {r.name}") for r in regions])
-
-
-def _get_or_404(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
+    return choices([("", "—")] + [(r.id, f"{r.kemendagri_code} {r.name}")
+                                  for r in queries.region_options()])
 
 
 # --- users --------------------------------------------------------------------------------
@@ -38,31 +31,25 @@ def _get_or_404(model, ident):
 @bp.route("/users")
 @roles(ADMIN)
 def users():
+    """Every account, searchable by name or email."""
     q = request.args.get("q", "").strip()[:100]
-    stmt = select(User).order_by(User.name)
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.users_statement(q), per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, q=q, role_labels=ROLE_LABELS)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_new():
+    """Create an account with an initial password."""
     form = NewUserForm()
     form.agency_id.choices = _agency_choices()
     if form.validate_on_submit():
-        try:
+        with domain_action(form) as done:
             account_services.create_user(
                 email=form.email.data, name=form.name.data, role=form.role.data,
                 agency_id=form.agency_id.data, password=form.password.data,
             )
-        except DomainError as e:
-            db.session.rollback()
-            add_domain_error(form, e)
-        else:
-            db.session.commit()
+        if done.ok:
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -71,20 +58,17 @@ def user_new():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_edit(user_id):
-    user = _get_or_404(User, user_id)
+    """Change an account's name, email, role or agency."""
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.agency_id.choices = _agency_choices()
     if form.validate_on_submit():
-        try:
+        with domain_action(form) as done:
             account_services.update_user(
                 user, name=form.name.data, email=form.email.data, role=form.role.data,
                 agency_id=form.agency_id.data,
             )
-        except DomainError as e:
-            db.session.rollback()
-            add_domain_error(form, e)
-        else:
-            db.session.commit()
+        if done.ok:
             flash(_("User saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -93,15 +77,12 @@ def user_edit(user_id):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @roles(ADMIN)
 def user_set_active(user_id):
-    user = _get_or_404(User, user_id)
+    """Enable or disable an account (disabling ends its sessions)."""
+    user = db.get_or_404(User, user_id)
     want_active = request.form.get("active") == "1"
-    try:
+    with domain_action() as done:
         account_services.set_active(user, want_active, current_user)
-    except DomainError as e:
-        db.session.rollback()
-        flash(str(e.message), "danger")
-    else:
-        db.session.commit()
+    if done.ok:
         flash(_("User enabled.") if want_active else _("User disabled; their sessions have ended."),
               "success")
     return redirect(url_for("admin.users"))
@@ -112,45 +93,40 @@ def user_set_active(user_id):
 @bp.route("/agencies")
 @roles(ADMIN)
 def agencies():
-    stmt = select(Agency).join(Agency.region).order_by(Region.kemendagri_code, Agency.name)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    """Every agency, by region code."""
+    page = db.paginate(queries.agencies_statement(), per_page=PER_PAGE, error_out=False)
     return render_template("admin/agencies.html", page=page)
-
-
-def _save_agency(form, agency):
-    duplicate = db.session.scalar(select(Agency).where(Agency.name == form.name.data))
-    if duplicate is not None and duplicate is not agency:
-        form.name.errors.append(_("An agency with this name already exists."))
-        return False
-    if db.session.get(Region, form.region_id.data) is None:
-        form.region_id.errors.append(_("Choose a region."))
-        return False
-    form.populate_obj(agency)
-    db.session.add(agency)
-    db.session.commit()
-    return True
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def agency_new():
+    """Create an agency."""
     form = AgencyForm()
     form.region_id.choices = _region_choices()
-    if form.validate_on_submit() and _save_agency(form, Agency()):
-        flash(_("Agency created."), "success")
-        return redirect(url_for("admin.agencies"))
+    if form.validate_on_submit():
+        with domain_action(form) as done:
+            region_services.create_agency(form.name.data, form.short_name.data, form.region_id.data)
+        if done.ok:
+            flash(_("Agency created."), "success")
+            return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=None)
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
 @roles(ADMIN)
 def agency_edit(agency_id):
-    agency = _get_or_404(Agency, agency_id)
+    """Rename an agency or move it to another region."""
+    agency = db.get_or_404(Agency, agency_id)
     form = AgencyForm(obj=agency)
     form.region_id.choices = _region_choices()
-    if form.validate_on_submit() and _save_agency(form, agency):
-        flash(_("Agency saved."), "success")
-        return redirect(url_for("admin.agencies"))
+    if form.validate_on_submit():
+        with domain_action(form) as done:
+            region_services.update_agency(agency, form.name.data, form.short_name.data,
+                                          form.region_id.data)
+        if done.ok:
+            flash(_("Agency saved."), "success")
+            return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=agency)
 
 
@@ -159,15 +135,9 @@ def agency_edit(agency_id):
 @bp.route("/regions")
 @roles(ADMIN)
 def regions():
-    provinces = db.session.scalars(
-        select(Region).where(Region.kind == "provinsi").order_by(Region.kemendagri_code)
-    ).all()
+    """Regions, optionally those of one province."""
     province = request.args.get("province", "").strip()[:2]
-    stmt = select(Region).order_by(Region.kemendagri_code)
-    if province:
-        stmt = stmt.where((Region.kemendagri_code == province)
-                          | Region.kemendagri_code.like(f"{province}.%"))
-    page = db.paginate(stmt, per_page=100, error_out=False)
+    provinces = queries.provinces()
+    page = db.paginate(queries.regions_statement(province), per_page=100, error_out=False)
     return render_template("admin/regions.html", page=page, provinces=provinces,
                            province=province)
-

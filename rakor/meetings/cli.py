@@ -8,9 +8,12 @@ from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date
+from rakor.core.urls import MAX_ID
 from rakor.extensions import db
+from rakor.meetings import queries
 from rakor.meetings.models import MEETING_KINDS, Meeting
 from rakor.regions.models import Agency, Region
+from rakor.regions.services import provincial_planning_agencies
 
 meetings_cli = AppGroup("meetings", help="Meetings: create, list, export to iCalendar.")
 
@@ -22,12 +25,13 @@ def _fail(message, code=1):
     sys.exit(code)
 
 
-def provincial_planning_agencies():
-    return db.session.scalars(
-        select(Agency).join(Agency.region)
-        .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True))
-        .order_by(Region.kemendagri_code)
-    ).all()
+def meeting_or_exit(meeting_id, *options):
+    """The meeting `meeting_id`, or an error on stderr and exit code 2 (a usage error, as
+    click's own). Every `flask ... MEETING_ID` command loads its meeting through this."""
+    meeting = queries.get_meeting(meeting_id, *options) if 0 < meeting_id <= MAX_ID else None
+    if meeting is None:
+        _fail(f"Error: there is no meeting {meeting_id}.", code=2)
+    return meeting
 
 
 def resolve_organizer(value):
@@ -120,15 +124,8 @@ def list_command():
 @click.argument("meeting_id", type=int)
 def ics_command(meeting_id):
     """Write the meeting's iCalendar (.ics) to stdout."""
-    from sqlalchemy import func
-
     from rakor.meetings.ics import meeting_calendar
-    from rakor.meetings.models import MeetingTransition
-    from rakor.meetings.queries import agenda_of, get_meeting
 
-    meeting = get_meeting(meeting_id) if meeting_id > 0 else None
-    if meeting is None:
-        _fail(f"Error: no meeting {meeting_id}")
-    sequence = db.session.scalar(select(func.count(MeetingTransition.id))
-                                 .where(MeetingTransition.meeting_id == meeting.id)) or 0
-    click.echo(meeting_calendar(meeting, agenda_of(meeting.id), sequence=sequence), nl=False)
+    meeting = meeting_or_exit(meeting_id)
+    click.echo(meeting_calendar(meeting, queries.agenda_of(meeting.id),
+                                sequence=queries.transition_count(meeting.id)), nl=False)

@@ -8,7 +8,6 @@ feature adds them from its init_app with
 `loader(earlier_meeting, meeting, user) -> context | None` loads its data in a fixed number of
 queries. Each block template is included inside this section with its context as `block`.
 """
-from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -20,18 +19,6 @@ from rakor.policy import can
 
 TEMPLATE = "meetings/_section_follow_up.html"
 
-# Deprecated: blocks registered with `register_block`, whose loader returns
-# `(template, context)`. Only tests/meetings/test_pages.py still uses it; register through
-# `hooks.follow_up_blocks` instead.
-_BLOCKS: list[Callable] = []
-
-
-def register_block(loader: Callable):
-    if loader not in _BLOCKS:
-        _BLOCKS.append(loader)
-    return loader
-
-
 def load_section(meeting, user):
     if meeting.follow_up_of_id is None:
         return None
@@ -42,7 +29,6 @@ def load_section(meeting, user):
         .options(joinedload(AgendaItem.topic)).order_by(AgendaItem.position, AgendaItem.id)
     ).all()
     blocks = hooks.follow_up_block_contexts(earlier, meeting, user)
-    blocks += [b for b in (loader(earlier, meeting, user) for loader in _BLOCKS) if b]
     return {"follow_up": {
         "meeting": meeting,
         "earlier": earlier,

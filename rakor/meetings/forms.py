@@ -3,41 +3,13 @@ from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from rakor.core.forms import BaseForm, choices
+from rakor.core.forms import BaseForm, choices, coerce_optional_int
+from rakor.meetings.lifecycle import KIND_LABELS, MeetingStatus
 
-KIND_LABELS = {
-    "rakor": _l("Coordination meeting (Rakor)"),
-    "fgd": _l("Focus group discussion (FGD)"),
-    "other": _l("Other meeting"),
-}
-KIND_SHORT = {"rakor": "Rakor", "fgd": "FGD", "other": _l("Other")}
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "scheduled": _l("Scheduled"),
-    "held": _l("Held"),
-    "minutes_final": _l("Minutes final"),
-    "cancelled": _l("Cancelled"),
-}
-STATUS_BADGES = {"draft": "secondary", "scheduled": "primary", "held": "success",
-                 "minutes_final": "dark", "cancelled": "danger"}
-# Button label of each transition, by target status (held -> scheduled is "reopen").
-TRANSITION_LABELS = {
-    "scheduled": _l("Schedule"),
-    "held": _l("Mark as held"),
-    "minutes_final": _l("Finalise minutes"),
-    "cancelled": _l("Cancel meeting"),
-    "reopen": _l("Reopen"),
-}
 # Time zones offered in the form (any IANA name is accepted).
 COMMON_TIMEZONES = ("Asia/Makassar", "Asia/Jakarta", "Asia/Jayapura", "Asia/Pontianak")
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 NIP_HELP = _l("18 digits, optional.")
-
-
-def coerce_optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def _nip(label):
@@ -91,6 +63,6 @@ class MaterialForm(BaseForm):
 
 class TransitionForm(BaseForm):
     to_status = SelectField(_l("New status"),
-                            choices=choices((s, s) for s in STATUS_LABELS), validators=[DataRequired()])
+                            choices=choices((s.value, s.value) for s in MeetingStatus), validators=[DataRequired()])
     expected = HiddenField()
     note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])

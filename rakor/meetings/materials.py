@@ -13,8 +13,8 @@ import re
 import secrets
 import unicodedata
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import filetype
 from flask import current_app
@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.extensions import db
+from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import AgendaItem, Material, Meeting
 from rakor.meetings.services import lock_meeting
 
@@ -113,8 +114,7 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
                  user=None) -> Material:
     """Check and store an uploaded file. On any refusal nothing is stored."""
     meeting = lock_meeting(meeting)
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+    check_open(meeting, for_="materials")
     name = display_filename(filename)
     if not name:
         raise DomainError(_l("Choose a file."), field="file")
@@ -161,12 +161,23 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
 def delete_material(material: Material) -> str:
     """Delete the record; returns the stored name to remove from disk after the commit."""
     meeting = lock_meeting(db.session.get(Meeting, material.meeting_id))
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
+    check_open(meeting, for_="materials")
     stored = material.stored_name
     db.session.delete(material)
     db.session.flush()
     return stored
+
+
+@contextmanager
+def removed_unless_committed():
+    """Stored names the block appends are removed from disk again when the block fails (its
+    commit included): no file stays behind without its record."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        remove_files(stored)
+        raise
 
 
 def remove_files(stored_names):
@@ -175,10 +186,3 @@ def remove_files(stored_names):
         path = stored_path(name)
         if path is not None:
             path.unlink(missing_ok=True)
-
-
-def content_disposition(filename: str) -> str:
-    """attachment; filename="ASCII fallback"; filename*=UTF-8''percent-encoded (RFC 6266/5987)."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._()\- ]", "_", ascii_name).strip() or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

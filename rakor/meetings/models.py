@@ -5,11 +5,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
+from rakor.meetings.lifecycle import MeetingStatus
 from rakor.regions.models import Agency
 
 MEETING_KINDS = ("rakor", "fgd", "other")
-# draft -> scheduled -> held -> minutes_final; any but minutes_final -> cancelled.
-MEETING_STATUSES = ("draft", "scheduled", "held", "minutes_final", "cancelled")
+# The lifecycle itself (transitions, labels, what each status closes) is rakor/meetings/lifecycle.py.
+MEETING_STATUSES = tuple(s.value for s in MeetingStatus)
 TOPIC_DIRECTIONS = ("higher", "lower")
 
 
@@ -82,10 +83,6 @@ class Meeting(db.Model):
         back_populates="meeting", order_by="MeetingTransition.at", lazy="raise",
         cascade="all, delete-orphan",
     )
-
-    @property
-    def is_read_only(self):
-        return self.status == "cancelled"
 
     def __repr__(self):
         return f"<Meeting {self.id} {self.title[:30]!r} {self.status}>"

@@ -4,29 +4,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, false, func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
+from rakor.core.sql import contains
 from rakor.core.types import utcnow
 from rakor.core.urls import MAX_ID, int_arg  # larger ids are not ours
 from rakor.extensions import db
-from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition
-from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP
-
-
-def visible_condition(user):
-    """SQL condition equal to policy rule "meeting.view" (rakor/policy.py) for lists."""
-    from rakor.participants.models import Invitation, SeatQuota
-
-    if user.role in (ADMIN, COMMITTEE, LEADERSHIP):
-        return true()
-    if user.role == DELEGATE and user.agency_id is not None:
-        return (Meeting.status != "draft") & or_(
-            exists().where(SeatQuota.meeting_id == Meeting.id, SeatQuota.agency_id == user.agency_id),
-            exists().where(Invitation.meeting_id == Meeting.id, Invitation.agency_id == user.agency_id),
-        )
-    return false()
+from rakor.meetings.lifecycle import CANCELLED, FOLLOWABLE
+from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition, Topic
+from rakor.meetings.rules import visible_condition
+from rakor.regions.models import Agency
 
 
 def visible_meetings(user):
@@ -73,8 +62,7 @@ def list_statement(user, filters: MeetingFilters, now=None):
         stmt = stmt.where(Meeting.starts_at >= datetime(filters.year, 1, 1, tzinfo=tz),
                           Meeting.starts_at < datetime(filters.year + 1, 1, 1, tzinfo=tz))
     if filters.q:
-        like = "%" + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(*(func.lower(col).like(like, escape="\\") for col in
+        stmt = stmt.where(or_(*(contains(col, filters.q) for col in
                                 (Meeting.title, Meeting.venue, Meeting.city, Meeting.field))))
     return stmt
 
@@ -90,35 +78,62 @@ def meetings_between(user, start, end):
 def upcoming_for(user, limit=5, now=None):
     now = now or utcnow()
     return db.session.scalars(
-        visible_meetings(user).where(Meeting.ends_at >= now, Meeting.status != "cancelled")
+        visible_meetings(user).where(Meeting.ends_at >= now, Meeting.status != CANCELLED)
         .order_by(Meeting.starts_at, Meeting.id).limit(limit)
     ).all()
 
 
 def get_meeting(meeting_id, *options):
-    if meeting_id > MAX_ID:
-        return None
+    """The meeting or None. Web ids are bounded by the `int` URL converter, CLI ids by
+    `cli.meeting_or_exit`."""
     return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
 
 
-def load_meeting_page(meeting_id):
-    """Everything the meeting page shows, in a fixed number of queries whatever the agenda
-    length: the meeting with its organizer and earlier meeting (1), agenda items with topics
-    (1), transitions with their users (1), materials (1)."""
-    meeting = get_meeting(
+def meeting_for_page(meeting_id):
+    """The meeting with what its page shows besides the materials, in a fixed number of
+    queries whatever the agenda length: the meeting with its organizer and earlier meeting
+    (1), agenda items with topics (1), transitions with their users (1).
+    `with_meeting("meeting.view", load=queries.meeting_for_page)`."""
+    return get_meeting(
         meeting_id,
         joinedload(Meeting.organizer),
         joinedload(Meeting.follow_up_of),
         selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
         selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
     )
-    if meeting is None:
-        return None, []
-    materials = db.session.scalars(
-        select(Material).where(Material.meeting_id == meeting.id)
+
+
+def materials_of(meeting_id):
+    """Every material of the meeting, oldest first (1 query)."""
+    return db.session.scalars(
+        select(Material).where(Material.meeting_id == meeting_id)
         .order_by(Material.uploaded_at, Material.id)
     ).all()
-    return meeting, materials
+
+
+def transition_count(meeting_id):
+    """How often the meeting changed status: the .ics SEQUENCE, so calendars take updates."""
+    return db.session.scalar(select(func.count(MeetingTransition.id))
+                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
+
+
+def organizers_of_visible(user):
+    """(id, name) of the agencies organising a meeting `user` sees: the list's filter."""
+    return db.session.execute(
+        select(Agency.id, Agency.name).where(Agency.id.in_(
+            select(Meeting.organizer_agency_id).where(visible_condition(user))
+        )).order_by(Agency.name)
+    ).all()
+
+
+def agency_options():
+    """(id, name) of every agency, for the organizer select."""
+    return db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+
+
+def topic_options():
+    """(id, name) of every topic, for the agenda form."""
+    return db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
 
 
 def agenda_of(meeting_id):
@@ -131,7 +146,7 @@ def agenda_of(meeting_id):
 def follow_up_candidates(exclude_id=None, limit=200):
     """Meetings a new/edited meeting may follow up: scheduled or held ones, latest first."""
     stmt = (select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone)
-            .where(Meeting.status.in_(("scheduled", "held", "minutes_final")))
+            .where(Meeting.status.in_(FOLLOWABLE))
             .order_by(Meeting.starts_at.desc()).limit(limit))
     if exclude_id is not None:
         stmt = stmt.where(Meeting.id != exclude_id)

@@ -20,37 +20,15 @@ from rakor.core.dates import check_supported
 from rakor.core.errors import DomainError
 from rakor.core.formatting import format_time, is_valid_timezone
 from rakor.core.types import utcnow
+from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
+from rakor.meetings import lifecycle
+from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic
 from rakor.regions.models import Agency
 
-# The lifecycle. held -> scheduled is "reopen": a meeting marked held by mistake, or one that
-# has to be moved to another date, goes back to scheduled (recorded, with a reason).
-# A held meeting is not cancelled: it took place; reopen it first if it really did not.
-TRANSITIONS = {
-    "draft": ("scheduled", "cancelled"),
-    "scheduled": ("held", "cancelled"),
-    "held": ("minutes_final", "scheduled"),
-    "minutes_final": (),
-    "cancelled": (),
-}
-# Transitions that need a reason in the record.
-NOTE_REQUIRED = {("scheduled", "cancelled"), ("draft", "cancelled"), ("held", "scheduled")}
-# Statuses whose date can no longer change (reopen first).
-DATE_LOCKED = ("held", "minutes_final")
-# Statuses whose details and agenda no longer change: the minutes are final / it was cancelled.
-FROZEN = ("minutes_final", "cancelled")
-
 MAX_DURATION = timedelta(days=31)
 NIP_RE = re.compile(r"[0-9]{18}")  # ASCII only: \d also takes "١٩٨٠…" and fullmatch below
-
-
-def allowed_transitions(meeting):
-    return TRANSITIONS.get(meeting.status, ())
-
-
-def is_reopen(from_status, to_status):
-    return (from_status, to_status) == ("held", "scheduled")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -79,19 +57,19 @@ def to_utc(value, tz_name):
     return value.astimezone(UTC)
 
 
+MEETING_FLOW = Workflow(
+    transitions=lifecycle.TRANSITIONS, note_required=lifecycle.NOTE_REQUIRED,
+    history=MeetingTransition, owner_key="meeting_id",
+    messages=WorkflowMessages(
+        stale=_l("The status of this meeting was changed meanwhile; check it and try again."),
+        illegal=_l("A meeting cannot go from this status to the chosen one."),
+        note=_l("Give a reason; it is kept in the meeting's history.")),
+)
+
+
 def lock_meeting(meeting):
     """The meeting row, locked until the transaction ends, with fresh values."""
-    return db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting.id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
-def _check_not_frozen(meeting):
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; it can no longer be changed."))
-    if meeting.status == "minutes_final":
-        raise DomainError(_l("The minutes of this meeting are final; it can no longer be changed."))
+    return MEETING_FLOW.lock(meeting)
 
 
 # --- meetings ------------------------------------------------------------------------------
@@ -177,7 +155,7 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
         earlier = db.session.get(Meeting, v["follow_up_of_id"])
         if earlier is None or (meeting is not None and earlier.id == meeting.id):
             raise DomainError(_l("Choose an earlier meeting."), field="follow_up_of_id")
-        if earlier.status in ("draft", "cancelled"):
+        if earlier.status not in FOLLOWABLE:
             raise DomainError(_l("A meeting can only follow up a scheduled or held meeting."),
                               field="follow_up_of_id")
         if earlier.starts_at >= v["starts_at"]:
@@ -186,16 +164,16 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
     return v
 
 
-def create_meeting(data: MeetingData, user=None, status="draft", now=None) -> Meeting:
+def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meeting:
     """A new meeting, in draft (or scheduled, for scripts); the creation is recorded."""
     values = _validated_values(data, None)
-    meeting = Meeting(**values, status="draft", created_by_id=getattr(user, "id", None))
+    meeting = Meeting(**values, status=DRAFT, created_by_id=getattr(user, "id", None))
     db.session.add(meeting)
     db.session.flush()
-    _record(meeting, None, "draft", user, now=now)
-    if status == "scheduled":
-        change_status(meeting, "scheduled", user, now=now)
-    elif status != "draft":
+    MEETING_FLOW.record(meeting, None, DRAFT, user, now=now)
+    if status == SCHEDULED:
+        change_status(meeting, SCHEDULED, user, now=now)
+    elif status != DRAFT:
         raise ValueError(f"a new meeting starts as draft or scheduled, not {status}")
     db.session.flush()
     return meeting
@@ -203,7 +181,7 @@ def create_meeting(data: MeetingData, user=None, status="draft", now=None) -> Me
 
 def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
     meeting = lock_meeting(meeting)
-    _check_not_frozen(meeting)
+    check_open(meeting)
     values = _validated_values(data, meeting)
     moved = (values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
              or values["timezone"] != meeting.timezone)
@@ -232,36 +210,16 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
     return meeting
 
 
-def _record(meeting, from_status, to_status, user, note=None, now=None):
-    db.session.add(MeetingTransition(meeting_id=meeting.id, from_status=from_status,
-                                     to_status=to_status, user_id=getattr(user, "id", None),
-                                     note=note, at=now or utcnow()))
-
-
 def change_status(meeting: Meeting, to_status: str, user=None, note=None, expected_from=None,
                   now=None) -> MeetingTransition:
-    """Move a meeting along its lifecycle; only the transitions in TRANSITIONS are accepted.
-    `expected_from` (the status the user saw) guards against acting on a stale page."""
-    meeting = lock_meeting(meeting)
-    note = _clean(note)
-    _check_len(note, 1000, "note")
-    from_status = meeting.status
-    if expected_from is not None and expected_from != from_status:
-        raise DomainError(_l("The status of this meeting was changed meanwhile; check it and try "
-                             "again."))
-    if to_status not in TRANSITIONS.get(from_status, ()):
-        raise DomainError(_l("A meeting cannot go from this status to the chosen one."))
-    if (from_status, to_status) in NOTE_REQUIRED and not note:
-        raise DomainError(_l("Give a reason; it is kept in the meeting's history."), field="note")
-    if to_status == "held" and meeting.starts_at > (now or utcnow()):
-        raise DomainError(_l("A meeting can only be marked as held once it has started."))
-    meeting.status = to_status
-    transition = MeetingTransition(meeting_id=meeting.id, from_status=from_status,
-                                   to_status=to_status, user_id=getattr(user, "id", None),
-                                   note=note, at=now or utcnow())
-    db.session.add(transition)
-    db.session.flush()
-    return transition
+    """Move a meeting along its lifecycle (lifecycle.TRANSITIONS); `expected_from` (the status
+    the user saw) guards against acting on a stale page."""
+    def not_before_start(meeting, from_status, to_status):
+        if to_status == HELD and meeting.starts_at > (now or utcnow()):
+            raise DomainError(_l("A meeting can only be marked as held once it has started."))
+
+    return MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
+                             now=now, guard=not_before_start)
 
 
 # --- agenda --------------------------------------------------------------------------------
@@ -328,7 +286,7 @@ def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | No
 
 def add_agenda_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
     meeting = lock_meeting(meeting)
-    _check_not_frozen(meeting)
+    check_open(meeting)
     values = _agenda_values(meeting, data, None)
     last = db.session.scalar(select(func.max(AgendaItem.position))
                              .where(AgendaItem.meeting_id == meeting.id)) or 0
@@ -340,7 +298,7 @@ def add_agenda_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
 
 def update_agenda_item(item: AgendaItem, data: AgendaItemData) -> AgendaItem:
     meeting = lock_meeting(_meeting_of(item))
-    _check_not_frozen(meeting)
+    check_open(meeting)
     for name, value in _agenda_values(meeting, data, item).items():
         setattr(item, name, value)
     db.session.flush()
@@ -361,7 +319,7 @@ def move_agenda_item(item: AgendaItem, direction: str) -> bool:
     if direction not in ("up", "down"):
         raise DomainError(_l("Unknown direction."))
     meeting = lock_meeting(_meeting_of(item))
-    _check_not_frozen(meeting)
+    check_open(meeting)
     items = _ordered_items(meeting.id)
     index = next(i for i, it in enumerate(items) if it.id == item.id)
     other = index - 1 if direction == "up" else index + 1
@@ -380,7 +338,7 @@ def delete_agenda_item(item: AgendaItem) -> list[str]:
     from rakor.meetings.models import Material
 
     meeting = lock_meeting(_meeting_of(item))
-    _check_not_frozen(meeting)
+    check_open(meeting)
     materials = db.session.scalars(select(Material).where(Material.agenda_item_id == item.id)).all()
     stored = [m.stored_name for m in materials]
     for m in materials:

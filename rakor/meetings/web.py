@@ -3,11 +3,16 @@
 
     @bp.route("/meetings/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
     @roles(COMMITTEE)
-    @with_meeting("meeting.edit_agenda")
+    @with_meeting("meeting.edit")
     def agenda_new(meeting): ...
 
 `with_meeting(action, *options)` turns the URL's `meeting_id` into a `Meeting` (404 when there is
 none), applies the policy rule `action` (403) and calls the view with `meeting` first.
+- `refused=fn`: where a bare 403 would puzzle the user (the edit link of a meeting whose
+  minutes are final), `fn(meeting)` answers instead; it returns a response, or None for the 403.
+- `load=fn`: how the meeting is loaded, `fn(meeting_id, *options)` (default
+  `queries.get_meeting`). A page that needs relationships passes a query function rather than
+  loader options: options built at import time configure the mappers before every model exists.
 `in_meeting(Model, id, meeting)` loads a sub-object of *that* meeting: another meeting's id in a
 crafted URL is a 404, never a leak.
 """
@@ -19,17 +24,21 @@ from sqlalchemy import select
 
 from rakor.extensions import db
 from rakor.meetings import queries
-from rakor.policy import require
+from rakor.policy import can
 
 
-def with_meeting(action, *options):
+def with_meeting(action, *options, load=None, refused=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(meeting_id, **kwargs):
-            meeting = queries.get_meeting(meeting_id, *options)
+            meeting = (load or queries.get_meeting)(meeting_id, *options)
             if meeting is None:
                 abort(404)
-            require(current_user, action, meeting)
+            if not can(current_user, action, meeting):
+                response = refused(meeting) if refused is not None else None
+                if response is None:
+                    abort(403)
+                return response
             g.meeting = meeting
             return view(meeting, **kwargs)
 

@@ -4,6 +4,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from rakor.core.errors import DomainError
@@ -103,6 +104,25 @@ def load_regions(rows) -> LoadReport:
     return report
 
 
+def create_agency(name: str, short_name: str, region_id: int | None) -> Agency:
+    """A new agency; DomainError on a name already taken or an unknown region."""
+    agency = Agency()
+    return update_agency(agency, name, short_name, region_id)
+
+
+def update_agency(agency: Agency, name: str, short_name: str, region_id: int | None) -> Agency:
+    """Rename or move an agency; DomainError on a name already taken or an unknown region."""
+    duplicate = db.session.scalar(select(Agency).where(Agency.name == name))
+    if duplicate is not None and duplicate is not agency:
+        raise DomainError(_l("An agency with this name already exists."), field="name")
+    if region_id is None or db.session.get(Region, region_id) is None:
+        raise DomainError(_l("Choose a region."), field="region_id")
+    agency.name, agency.short_name, agency.region_id = name, short_name, region_id
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
 def planning_agency_name(region: Region) -> tuple[str, str]:
     """The usual name of a region's planning agency and its short name.
 
@@ -156,6 +176,15 @@ def planning_agencies_of_province(province_code: str, include_province=False):
         .order_by(Region.kemendagri_code)
     )
     return db.session.scalars(stmt).all()
+
+
+def provincial_planning_agencies():
+    """The planning agencies of provinces (usually one: the province's Bappeda)."""
+    return db.session.scalars(
+        select(Agency).join(Agency.region)
+        .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True))
+        .order_by(Region.kemendagri_code)
+    ).all()
 
 
 def find_region_by_code(code: str):

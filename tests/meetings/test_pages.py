@@ -361,10 +361,10 @@ def test_follow_up_section_shows_the_earlier_meetings_topics_and_conclusions(cli
 
 
 def test_follow_up_section_takes_blocks_from_later_features(client, db, login_as, app):
-    from rakor.meetings import follow_up
+    from rakor.meetings import hooks
 
     def commitments_block(earlier, meeting, user):
-        return ("meetings/_test_block.html", {"n": 3})
+        return {"n": 3}
 
     login_as("committee")
     earlier = make_meeting(status="held")
@@ -377,11 +377,13 @@ def test_follow_up_section_takes_blocks_from_later_features(client, db, login_as
     app.jinja_env.loader = ChoiceLoader([DictLoader({"meetings/_test_block.html":
                                                      '<p id="block">{{ block.n }} kesepakatan</p>'}),
                                          app.jinja_env.loader])
-    follow_up.register_block(commitments_block)
+    saved = hooks.follow_up_blocks.get("commitments")
+    hooks.follow_up_blocks.register("commitments", template="meetings/_test_block.html", loader=commitments_block)
     try:
         page = html_of(client.get(f"/meetings/{later.id}"))
     finally:
-        follow_up._BLOCKS.remove(commitments_block)
+        hooks.follow_up_blocks.register("commitments", template=saved.template, loader=saved.loader,
+                                        order=saved.order)
         app.jinja_env.loader = original
     assert '<p id="block">3 kesepakatan</p>' in page and 'id="commitments-pending"' not in page
 

@@ -1,0 +1,41 @@
+"""What the admin pages list: users, agencies and regions."""
+from sqlalchemy import select
+
+from rakor.auth.models import User
+from rakor.core.sql import contains, escape_like
+from rakor.extensions import db
+from rakor.regions.models import Agency, Region
+
+
+def users_statement(q=None):
+    """Users by name; `q` matches name or email literally (a typed % or _ is itself)."""
+    stmt = select(User).order_by(User.name)
+    if q:
+        stmt = stmt.where(contains(User.name, q) | contains(User.email, q))
+    return stmt
+
+
+def agency_options():
+    return db.session.scalars(select(Agency).order_by(Agency.name)).all()
+
+
+def agencies_statement():
+    return select(Agency).join(Agency.region).order_by(Region.kemendagri_code, Agency.name)
+
+
+def region_options():
+    return db.session.scalars(select(Region).order_by(Region.kemendagri_code)).all()
+
+
+def provinces():
+    return db.session.scalars(
+        select(Region).where(Region.kind == "provinsi").order_by(Region.kemendagri_code)).all()
+
+
+def regions_statement(province=None):
+    """Regions by code; `province` ("63") keeps that province and its regencies and cities."""
+    stmt = select(Region).order_by(Region.kemendagri_code)
+    if province:
+        stmt = stmt.where((Region.kemendagri_code == province)
+                          | Region.kemendagri_code.like(f"{escape_like(province)}.%", escape="\\"))
+    return stmt

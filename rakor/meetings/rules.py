@@ -1,0 +1,114 @@
+"""Who may do what with a meeting: the `meeting.*` policy rules, and the SQL form of
+`meeting.view` that lists use, side by side so they cannot drift apart.
+
+Meeting visibility is defined by invitations, so this is the one module of `meetings` that
+imports `participants.models` (see the layer rules in README "Layout").
+
+When is an agency *invited* to a meeting? When at least one of these holds:
+- it has a seat quota (a `seat_quota` row; the table's CHECK keeps seats >= 1, so a row is
+  always at least one seat). Delegates register within a quota, so every agency whose
+  delegates registered themselves has one;
+- it has a *live* invitation link: not revoked and not expired, the same test as
+  `participants.invitations.invitation_status(...) == "active"`.
+A revoked or expired link alone grants nothing (issue 8, defect 6), and neither do
+participant rows alone: the committee may register a person of any agency (a speaker, a
+guest) without inviting that agency's delegates to see the meeting.
+
+`agency_invited(meeting_id, agency_id, now)` is that definition as one SQL expression; the
+Python rule evaluates it for one meeting (one query), `visible_condition` embeds it in a list
+query. tests/meetings/test_visibility.py checks both against each other over every case.
+"""
+from sqlalchemy import exists, false, or_, select, true
+
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.meetings import lifecycle
+from rakor.meetings.models import Meeting
+from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, rule
+
+SEE_EVERY_MEETING = (ADMIN, COMMITTEE, LEADERSHIP)
+# participants.models imports meetings.models, whose package imports
+# this module; importing participants.models at call time keeps that from being a cycle at
+# import time, whichever of the two a script imports first.
+
+
+def live_invitation(now):
+    """SQL: an invitation that still opens its link at `now` (not revoked, not expired)."""
+    from rakor.participants.models import Invitation  # lazy: see the note above
+
+    return Invitation.revoked_at.is_(None) & (Invitation.expires_at > now)
+
+
+def agency_invited(meeting_id, agency_id, now=None):
+    """SQL: agency `agency_id` is invited to meeting `meeting_id` (a value or a column)."""
+    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
+
+    now = now or utcnow()
+    return or_(
+        exists().where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id),
+        exists().where(Invitation.meeting_id == meeting_id, Invitation.agency_id == agency_id,
+                       live_invitation(now)),
+    )
+
+
+# --- meeting.view: the Python rule and its SQL form ------------------------------------------
+
+@rule("meeting.view")
+def _meeting_view(user, meeting):
+    """Committee, leadership and admin see every meeting; a delegate sees the meetings its
+    agency is invited to, except drafts (the committee's working copies)."""
+    if user.role in SEE_EVERY_MEETING:
+        return True
+    if user.role == DELEGATE and user.agency_id is not None \
+            and meeting.status not in lifecycle.HIDDEN_FROM_DELEGATES:
+        return bool(db.session.scalar(select(agency_invited(meeting.id, user.agency_id))))
+    return False
+
+
+def visible_condition(user, now=None):
+    """SQL condition on `Meeting` equal to rule "meeting.view" above, for lists."""
+    if user.role in SEE_EVERY_MEETING:
+        return true()
+    if user.role == DELEGATE and user.agency_id is not None:
+        return Meeting.status.not_in(lifecycle.HIDDEN_FROM_DELEGATES) & agency_invited(
+            Meeting.id, user.agency_id, now)
+    return false()
+
+
+# --- changing a meeting ---------------------------------------------------------------------
+
+@rule("meeting.create")
+def _meeting_create(user, obj):
+    return user.role == COMMITTEE
+
+
+@rule("meeting.edit")
+def _meeting_edit(user, meeting):
+    """Edit the meeting's details and agenda: not once its minutes are final or it is
+    cancelled (lifecycle.FROZEN)."""
+    return user.role == COMMITTEE and not lifecycle.is_frozen(meeting)
+
+
+@rule("meeting.change_status")
+def _meeting_change_status(user, meeting):
+    """Move the meeting along its lifecycle; which moves exist is lifecycle.TRANSITIONS'
+    business (none from final minutes), a cancelled meeting is read-only."""
+    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)
+
+
+@rule("meeting.manage_materials")
+def _meeting_manage_materials(user, meeting):
+    """Upload and delete materials; still possible after the minutes are final (the signed
+    minutes, photos), not once the meeting is cancelled."""
+    return user.role == COMMITTEE and lifecycle.is_open(meeting, for_="materials")
+
+
+@rule("meeting.manage_participants")
+def _meeting_manage_participants(user, meeting):
+    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)
+
+
+@rule("meeting.check_in")
+def _meeting_check_in(user, meeting):
+    """Use the check-in desk of `meeting` (search, mark present, print badges)."""
+    return user.role == COMMITTEE

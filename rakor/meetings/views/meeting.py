@@ -1,0 +1,174 @@
+"""One meeting: create and edit, its page, its status changes and its .ics file."""
+from collections import defaultdict
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from rakor.core.downloads import content_disposition
+from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
+from rakor.core.forms import choices
+from rakor.core.web import domain_action
+from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
+from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
+from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
+from rakor.meetings.web import with_meeting
+from rakor.policy import COMMITTEE, authenticated, require, roles
+from rakor.regions.services import provincial_planning_agencies
+
+
+def _fill_meeting_choices(form, meeting=None):
+    form.organizer_agency_id.choices = choices(
+        [("", "—")] + [(a.id, a.name) for a in queries.agency_options()])
+    earlier = queries.follow_up_candidates(exclude_id=meeting.id if meeting else None)
+    form.follow_up_of_id.choices = choices(
+        [("", _("— none —"))]
+        + [(m.id, f"{local_date(m.starts_at, m.timezone).isoformat()} · {m.title}") for m in earlier])
+
+
+def _default_organizer_id():
+    """The user's own agency when it organises meetings, else the only provincial one."""
+    if current_user.agency_id:
+        return current_user.agency_id
+    agencies = provincial_planning_agencies()
+    return agencies[0].id if len(agencies) == 1 else None
+
+
+def _meeting_data(form):
+    return services.MeetingData(
+        title=form.title.data, kind=form.kind.data, field=form.field.data,
+        organizer_agency_id=form.organizer_agency_id.data, timezone=form.timezone.data,
+        starts_at=form.starts_at.data, ends_at=form.ends_at.data, venue=form.venue.data,
+        city=form.city.data, chair_name=form.chair_name.data, chair_position=form.chair_position.data,
+        chair_nip=form.chair_nip.data, minute_taker_name=form.minute_taker_name.data,
+        minute_taker_nip=form.minute_taker_nip.data, description=form.description.data,
+        registration_opens_at=form.registration_opens_at.data,
+        registration_closes_at=form.registration_closes_at.data,
+        follow_up_of_id=form.follow_up_of_id.data,
+    )
+
+
+def _local_naive(value, tz):
+    return to_zone(value, tz).replace(tzinfo=None) if value is not None else None
+
+
+def _meeting_initial(meeting):
+    tz = meeting.timezone
+    data = {name: getattr(meeting, name) for name in (
+        "kind", "title", "field", "organizer_agency_id", "timezone", "venue", "city", "chair_name",
+        "chair_position", "chair_nip", "minute_taker_name", "minute_taker_nip", "description",
+        "follow_up_of_id")}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        data[name] = _local_naive(getattr(meeting, name), tz)
+    return data
+
+
+def _timezone_valid(form):
+    """A form-level check so that a bad zone is reported even when the dates are also bad."""
+    if form.timezone.data and not is_valid_timezone(form.timezone.data):
+        form.timezone.errors = [*form.timezone.errors, _(
+            "Unknown time zone %(tz)s; use a name such as Asia/Makassar (WITA), Asia/Jakarta (WIB) "
+            "or Asia/Jayapura (WIT).", tz=form.timezone.data)]
+        return False
+    return True
+
+
+def _submitted(form):
+    # `&`, not `and`: the zone check runs even when the form's own validation failed, so the
+    # page lists every problem at once.
+    return form.validate_on_submit() & _timezone_valid(form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(COMMITTEE)
+def create():
+    """A new meeting, saved as a draft."""
+    require(current_user, "meeting.create")
+    form = MeetingForm() if request.method == "POST" else MeetingForm(
+        data={"organizer_agency_id": _default_organizer_id(), "timezone": DEFAULT_TZ, "kind": "rakor"})
+    _fill_meeting_choices(form)
+    if _submitted(form):
+        with domain_action(form) as done:
+            meeting = services.create_meeting(_meeting_data(form), current_user)
+        if done.ok:
+            flash(_("Meeting created as a draft. Add its agenda, then schedule it."), "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None, timezones=COMMON_TIMEZONES)
+
+
+def _explain_final_minutes(meeting):
+    """The edit link of a meeting whose minutes are final says why it no longer opens;
+    anything else refused (a cancelled meeting) is a plain 403."""
+    if meeting.status == MINUTES_FINAL:
+        flash(lifecycle.closed_reason(meeting), "warning")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    return None
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.edit", refused=_explain_final_minutes)
+def edit(meeting):
+    """Change the meeting's details."""
+    form = MeetingForm() if request.method == "POST" else MeetingForm(data=_meeting_initial(meeting))
+    _fill_meeting_choices(form, meeting)
+    if _submitted(form):
+        with domain_action(form) as done:
+            services.update_meeting(meeting, _meeting_data(form))
+        if done.ok:
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=meeting, timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/<int:meeting_id>")
+@authenticated
+@with_meeting("meeting.view", load=queries.meeting_for_page)
+def view(meeting):
+    """The meeting page: details, agenda, materials, status, history and other features' sections."""
+    by_item = defaultdict(list)
+    for m in queries.materials_of(meeting.id):
+        by_item[m.agenda_item_id].append(m)
+    return render_template(
+        "meetings/view.html", meeting=meeting, agenda=meeting.agenda_items,
+        materials_by_item=by_item,
+        transitions=lifecycle.allowed_transitions(meeting), note_required=lifecycle.NOTE_REQUIRED,
+        # Each feature's section rendered with its own context (its keys as variables).
+        sections_html=[Markup(render_template(template, **context))
+                       for template, context in hooks.render_sections(meeting, current_user)],
+    )
+
+
+@bp.route("/<int:meeting_id>/status", methods=["POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.change_status")
+def change_status(meeting):
+    """Move the meeting along its lifecycle (a reason where the lifecycle asks for one)."""
+    form = TransitionForm()
+    if not form.validate():
+        flash(_("A meeting cannot go from this status to the chosen one."), "danger")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    from_status, to_status = meeting.status, form.to_status.data
+    with domain_action() as done:
+        services.change_status(meeting, to_status, current_user, note=form.note.data,
+                               expected_from=form.expected.data or None)
+    if done.ok:
+        flash(_("Meeting reopened.") if lifecycle.is_reopen(from_status, to_status)
+              else _("Status changed to %(status)s.", status=MeetingStatus(to_status).label), "success")
+    return redirect(url_for("meetings.view", meeting_id=meeting.id))
+
+
+@bp.route("/<int:meeting_id>/calendar.ics")
+@authenticated
+@with_meeting("meeting.view")
+def ics_file(meeting):
+    """The meeting as an iCalendar file; SEQUENCE grows with each status change."""
+    body = ics.meeting_calendar(meeting, queries.agenda_of(meeting.id),
+                                sequence=queries.transition_count(meeting.id),
+                                url=url_for("meetings.view", meeting_id=meeting.id, _external=True))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = content_disposition(f"rapat-{meeting.id}.ics")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
