@@ -59,7 +59,9 @@ def world(db):
     _db.session.commit()
     return {"meeting_id": meeting.id, "item_id": item.id, "participant_id": participant.id,
             "invitation_id": invitation.id, "agency_id": agency.id, "user_id": target.id,
-            "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency}
+            "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency,
+            # Routes of later features: an id that matches nothing is enough (404, never 500).
+            "commitment_id": 1, "action": "submit", "mail_id": 1, "region_id": 1, "fmt": "csv"}
 
 
 def _role_for(rule):
