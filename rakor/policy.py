@@ -99,42 +99,5 @@ def rule(action):
 
 RULES = {}
 
-
-# --- participants ---------------------------------------------------------------------------
-# The meeting.* rules live in rakor/meetings/rules.py.
-
-@rule("participant.edit")
-def _participant_edit(user, participant):
-    if user.role == COMMITTEE:
-        return True
-    return user.role == DELEGATE and participant.agency_id == user.agency_id
-
-
-@rule("participant.check_in")
-def _participant_check_in(user, participant):
-    return user.role == COMMITTEE
-
-
-# --- participants: delegates registering their own agency, check-in ---------------------------
-
-def _agency_has_quota(meeting, agency_id):
-    from sqlalchemy import select
-
-    from rakor.extensions import db
-    from rakor.participants.models import SeatQuota
-
-    return agency_id is not None and db.session.scalar(select(SeatQuota.id).where(
-        SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency_id)) is not None
-
-
-@rule("participant.register")
-def _participant_register(user, meeting):
-    """Add participants to `meeting`: the committee for any agency (quota override possible);
-    a delegate for its own agency only, within its quota, when the agency has seats in a
-    meeting the delegate can see. (The registration window is checked by the services:
-    `invitations.check_registration_open` for self-service changes.)"""
-    if user.role == COMMITTEE:
-        return meeting.status != "cancelled"
-    if user.role == DELEGATE and meeting.status not in ("draft", "cancelled"):
-        return _agency_has_quota(meeting, user.agency_id)
-    return False
+# Feature rules live with their features: rakor/meetings/rules.py, rakor/participants/rules.py,
+# rakor/commitments/rules.py; each feature's init_app imports them.

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from rakor.commitments import exports, imports
 from rakor.commitments.indicators import BaselineFileError, load_baselines, read_baselines
 from rakor.extensions import db
-from rakor.meetings.models import Meeting
+from rakor.meetings.cli import meeting_or_exit
 
 indicators_cli = AppGroup("indicators", help="Indicators and their official baseline values.")
 
@@ -34,14 +34,6 @@ def load_command(path):
 commitments_cli = AppGroup("commitments", help="Commitments of meetings: bulk import and export.")
 STATUS_WORDS = {"ok": "ok", "warning": "warning", "error": "ERROR"}
 ACTION_WORDS = {"create": "new", "update": "update", "unchanged": "same"}
-
-
-def _meeting_or_exit(meeting_id):
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        click.echo(f"Error: there is no meeting {meeting_id}.", err=True)
-        sys.exit(2)
-    return meeting
 
 
 def _print_report(report):
@@ -78,7 +70,7 @@ def import_command(meeting_id, path, dry_run, confirm_direction):
     agreed when the status column says so, else submitted. The command acts as the committee.
     Prints one line per row. Exit status 0 only when every row was imported (or, with
     --dry-run, would be); otherwise 1 and nothing is written; 2 for an unknown meeting."""
-    meeting = _meeting_or_exit(meeting_id)
+    meeting = meeting_or_exit(meeting_id)
     report = imports.preview(meeting, path.read_bytes(), path.name, current_app.config["MAX_IMPORT_ROWS"],
                              confirm_direction=confirm_direction)
     _print_report(report)
@@ -115,7 +107,7 @@ def export_command(meeting_id, output):
     if fmt not in exports.FORMATS:
         click.echo("Error: the output file must end in .csv or .xlsx.", err=True)
         sys.exit(2)
-    meeting = _meeting_or_exit(meeting_id)
+    meeting = meeting_or_exit(meeting_id)
     rows = exports.commitment_rows(meeting.id)
     output.write_bytes(exports.to_xlsx(rows) if fmt == "xlsx" else exports.to_csv(rows))
     click.echo(f"Wrote {output} ({len(rows)} commitments).")

@@ -3,10 +3,10 @@ routes check it first through `with_meeting`); these rules add the commitment's 
 status. A delegate acts for its own agency only and sees other agencies' commitments once
 they are agreed (what the meeting decided together), never their drafts."""
 from rakor.commitments.lifecycle import EDITABLE_BY_COMMITTEE, EDITABLE_BY_DELEGATE, CommitmentStatus
+from rakor.meetings import lifecycle
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
 
 S = CommitmentStatus
-OPEN_MEETING = ("scheduled", "held")
 
 
 def _own(user, commitment):
@@ -17,7 +17,7 @@ def _own(user, commitment):
 def _create(user, meeting):
     """Add a commitment to `meeting` (a delegate: for its own agency, which must take part;
     the service checks that)."""
-    if meeting.status not in OPEN_MEETING:
+    if not lifecycle.is_open(meeting, "commitments"):
         return False
     if user.role == COMMITTEE:
         return True
@@ -60,4 +60,4 @@ def _withdraw(user, commitment):
 @rule("commitment.manage")
 def _manage(user, meeting):
     """Import, edit signatories of the agreement record: the committee."""
-    return user.role == COMMITTEE and meeting.status != "cancelled"
+    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)

@@ -30,7 +30,9 @@ from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentE
 from rakor.core.errors import DomainError
 from rakor.core.formatting import local_date
 from rakor.core.types import utcnow
+from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
+from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import COMMITTEE, DELEGATE
@@ -98,15 +100,9 @@ def agency_takes_part(meeting, agency_id):
 
 
 def check_meeting_open(meeting, *, amendment=False):
-    """New commitments and ordinary edits need a meeting that is neither cancelled nor closed
-    by its final minutes; amendments of agreed commitments go on after the minutes."""
-    if meeting.status == "cancelled":
-        raise DomainError(_l("This meeting is cancelled; its commitments can no longer change."))
-    if meeting.status == "draft":
-        raise DomainError(_l("This meeting is still a draft; commitments open once it is scheduled."))
-    if meeting.status == "minutes_final" and not amendment:
-        raise DomainError(_l("The minutes of this meeting are final; only the committee can still "
-                             "amend agreed commitments."))
+    """New commitments and ordinary edits need a scheduled or held meeting; amendments of
+    agreed commitments go on after the final minutes (meetings/lifecycle.py says so)."""
+    check_open(meeting, "amendments" if amendment else "commitments")
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -344,43 +340,47 @@ def update_commitment(commitment: Commitment, data: CommitmentData, by_user, *, 
     return commitment
 
 
+FLOW = Workflow(
+    transitions=TRANSITIONS, note_required=frozenset(NOTE_REQUIRED), history=CommitmentEvent,
+    owner_key="commitment_id", history_values=lambda _from, to: {"kind": S(to).value},
+    messages=WorkflowMessages(
+        stale=lambda c, f, t: _l("This commitment was changed meanwhile (it is now %(status)s); "
+                                 "check it and try again.", status=S(f).label),
+        illegal=lambda c, f, t: _l("A commitment cannot go from %(a)s to %(b)s.", a=S(f).label,
+                                   b=S(t).label),
+        note=_l("Write a comment; it is kept in the commitment's history.")))
+
+
 def change_status(commitment: Commitment, to_status, by_user, *, note=None, expected_status=None,
                   now=None) -> Commitment:
-    """Move a commitment along its lifecycle (lifecycle.TRANSITIONS). `expected_status` (what
-    the user saw) refuses a decision taken on a stale page."""
-    commitment = _lock(commitment)
-    meeting = db.session.get(Meeting, commitment.meeting_id)
-    from_status, to_status = S(commitment.status), S(to_status)
-    if expected_status is not None and S(expected_status) != from_status:
-        raise DomainError(_l("This commitment was changed meanwhile (it is now %(status)s); check it "
-                             "and try again.", status=from_status.label))
-    if to_status not in TRANSITIONS[from_status]:
-        raise DomainError(_l("A commitment cannot go from %(a)s to %(b)s.", a=from_status.label,
-                             b=to_status.label))
-    check_meeting_open(meeting, amendment=(from_status, to_status) == (S.AGREED, S.WITHDRAWN))
-    role = getattr(by_user, "role", None)
-    if role == DELEGATE:
-        _check_own_agency(by_user, commitment.agency_id)
-        if to_status in (S.AGREED, S.RETURNED) or from_status == S.AGREED:
-            raise DomainError(_l("Only the committee decides on submitted commitments."))
-    elif role != COMMITTEE:
-        raise DomainError(_l("You cannot change commitments."))
-    note = _clean(note)
-    _length(note, 1000, "note")
-    if (from_status, to_status) in NOTE_REQUIRED and not note:
-        raise DomainError(_l("Write a comment; it is kept in the commitment's history."), field="note")
-    now = now or utcnow()
-    commitment.status = to_status
-    if to_status == S.SUBMITTED:
-        commitment.submitted_at = now
-    if to_status == S.AGREED:
-        commitment.agreed_at, commitment.agreed_by_id = now, getattr(by_user, "id", None)
-    if to_status == S.RETURNED:
-        commitment.review_note = note
-    _flush()
-    _event(commitment, to_status.value, by_user,
-           from_status=from_status, to_status=to_status, note=note, now=now)
-    db.session.flush()
+    """Move a commitment along its lifecycle (lifecycle.TRANSITIONS) through the shared workflow:
+    row lock, stale-page check (`expected_status`, what the user saw), note where required,
+    one history event."""
+    def guard(locked, from_status, to_status):
+        meeting = db.session.get(Meeting, locked.meeting_id)
+        check_meeting_open(meeting, amendment=(from_status, to_status) == (S.AGREED, S.WITHDRAWN))
+        role = getattr(by_user, "role", None)
+        if role == DELEGATE:
+            _check_own_agency(by_user, locked.agency_id)
+            if to_status in (S.AGREED, S.RETURNED) or from_status == S.AGREED:
+                raise DomainError(_l("Only the committee decides on submitted commitments."))
+        elif role != COMMITTEE:
+            raise DomainError(_l("You cannot change commitments."))
+        now_ = now or utcnow()
+        if to_status == S.SUBMITTED:
+            locked.submitted_at = now_
+        if to_status == S.AGREED:
+            locked.agreed_at, locked.agreed_by_id = now_, getattr(by_user, "id", None)
+        if to_status == S.RETURNED:
+            locked.review_note = _clean(note)
+
+    try:
+        FLOW.move(commitment, S(to_status), by_user, note=_clean(note),
+                  expected_from=S(expected_status) if expected_status else None, now=now, guard=guard)
+    except StaleDataError as e:
+        raise DomainError(_l("Someone else changed this commitment while you were editing it. "
+                             "Your text is still in the form: compare it with the current version "
+                             "(open it in a new tab) and save again.")) from e
     return commitment
 
 

@@ -12,7 +12,9 @@ the caller's own `guard(entity, from_status, to_status)`, then sets the status a
 history row. `record` writes a history row alone (an entity's creation). The history model
 has `<owner_key>, from_status, to_status, user_id, note, at`.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import FunctionType
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,9 +29,16 @@ NOTE_MAX = 1000
 
 @dataclass(frozen=True)
 class WorkflowMessages:
+    """Each message is a (lazy) string, or a function (entity, from_status, to_status) -> string
+    for a message that names the statuses."""
+
     stale: Any      # the status changed since the user's page was drawn
     illegal: Any    # the table has no such transition
     note: Any       # this transition needs a reason
+
+    def say(self, name, entity, from_status, to_status):
+        message = getattr(self, name)
+        return message(entity, from_status, to_status) if isinstance(message, FunctionType) else message
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class Workflow:
     owner_key: str          # its column pointing at the entity, e.g. "meeting_id"
     messages: WorkflowMessages
     status_attr: str = "status"
+    # Extra columns of a history row, e.g. a commitment event's `kind`: (from, to) -> {column: value}.
+    history_values: Callable | None = None
 
     def allowed(self, entity):
         return self.transitions.get(getattr(entity, self.status_attr), ())
@@ -52,9 +63,10 @@ class Workflow:
             .execution_options(populate_existing=True))
 
     def record(self, entity, from_status, to_status, user=None, note=None, now=None):
+        extra = self.history_values(from_status, to_status) if self.history_values else {}
         row = self.history(**{self.owner_key: entity.id}, from_status=from_status,
                            to_status=to_status, user_id=getattr(user, "id", None), note=note,
-                           at=now or utcnow())
+                           at=now or utcnow(), **extra)
         db.session.add(row)
         return row
 
@@ -67,11 +79,11 @@ class Workflow:
             raise DomainError(_l("At most %(n)d characters.", n=NOTE_MAX), field="note")
         from_status = getattr(entity, self.status_attr)
         if expected_from is not None and expected_from != from_status:
-            raise DomainError(self.messages.stale)
+            raise DomainError(self.messages.say("stale", entity, from_status, to_status))
         if to_status not in self.transitions.get(from_status, ()):
-            raise DomainError(self.messages.illegal)
+            raise DomainError(self.messages.say("illegal", entity, from_status, to_status))
         if (from_status, to_status) in self.note_required and not note:
-            raise DomainError(self.messages.note, field="note")
+            raise DomainError(self.messages.say("note", entity, from_status, to_status), field="note")
         if guard is not None:
             guard(entity, from_status, to_status)
         setattr(entity, self.status_attr, to_status)

@@ -93,6 +93,8 @@ FOLLOWABLE = (SCHEDULED, HELD, MINUTES_FINAL)
 
 _CANCELLED_NO_CHANGE = _l("This meeting is cancelled; it can no longer be changed.")
 _REGISTRATION_CLOSED = _l("Registration for this meeting is closed.")
+_COMMITMENTS_NOT_YET = _l("This meeting is still a draft; commitments open once it is scheduled.")
+_COMMITMENTS_CANCELLED = _l("This meeting is cancelled; its commitments can no longer change.")
 
 # {purpose: {status that closes it: the message that says so}}. Materials stay open after the
 # minutes are final (the signed minutes, photos), seat quotas too; a cancelled meeting is
@@ -109,6 +111,16 @@ CLOSED_FOR = {
         MINUTES_FINAL: _l("The minutes of this meeting are final; participants can no longer change."),
     },
     "invitations": {CANCELLED: _REGISTRATION_CLOSED, MINUTES_FINAL: _REGISTRATION_CLOSED},
+    "check_in": {CANCELLED: _l("This meeting is cancelled.")},
+    # Commitments are made once a meeting is scheduled and close with its final minutes;
+    # amendments of agreed commitments go on after the minutes.
+    "commitments": {
+        DRAFT: _COMMITMENTS_NOT_YET,
+        CANCELLED: _COMMITMENTS_CANCELLED,
+        MINUTES_FINAL: _l("The minutes of this meeting are final; only the committee can still "
+                          "amend agreed commitments."),
+    },
+    "amendments": {DRAFT: _COMMITMENTS_NOT_YET, CANCELLED: _COMMITMENTS_CANCELLED},
 }
 
 

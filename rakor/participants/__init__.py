@@ -9,7 +9,7 @@ bp = Blueprint("participants", __name__)
 def init_app(app):
     from rakor.documents import registry as documents
     from rakor.meetings import hooks
-    from rakor.participants import views  # noqa: F401  (every route: views/__init__ imports them all)
+    from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
     from rakor.participants.sections import meeting_section

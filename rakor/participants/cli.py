@@ -7,20 +7,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from rakor.extensions import db
+from rakor.meetings.cli import meeting_or_exit
 
 participants_cli = AppGroup("participants", help="Participants of meetings: bulk import and export.")
 
 STATUS_WORDS = {"ok": "ok", "warning": "warning", "error": "ERROR"}
-
-
-def _meeting_or_exit(meeting_id):
-    from rakor.meetings.models import Meeting
-
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        click.echo(f"Error: there is no meeting {meeting_id}.", err=True)
-        sys.exit(2)
-    return meeting
 
 
 def _print_report(report):
@@ -53,7 +44,7 @@ def import_command(meeting_id, path, dry_run):
     --dry-run, would be); otherwise 1 and nothing is written."""
     from rakor.participants import imports
 
-    meeting = _meeting_or_exit(meeting_id)
+    meeting = meeting_or_exit(meeting_id)
     report = imports.preview(meeting, path.read_bytes(), path.name, current_app.config["MAX_IMPORT_ROWS"])
     _print_report(report)
     if not report.ok:
@@ -86,7 +77,7 @@ def export_command(meeting_id, output):
     if fmt not in exports.FORMATS:
         click.echo("Error: the output file must end in .csv or .xlsx.", err=True)
         sys.exit(2)
-    meeting = _meeting_or_exit(meeting_id)
+    meeting = meeting_or_exit(meeting_id)
     rows = exports.participant_rows(meeting.id)
     output.write_bytes(exports.to_xlsx(rows) if fmt == "xlsx" else exports.to_csv(rows))
     click.echo(f"Wrote {output} ({len(rows)} participants).")

@@ -17,9 +17,9 @@ from rakor.auth.services import create_user, find_user_by_email, normalise_email
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
+from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
 from rakor.participants import queries
-from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Invitation, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency
@@ -77,7 +77,7 @@ def end_of_local_day(day, tz_name: str) -> datetime:
 
 
 def _check_can_invite(meeting: Meeting, agency: Agency):
-    check_meeting_open(meeting, "invitations")
+    check_open(meeting, "invitations")
     has_quota = db.session.scalar(select(SeatQuota.id).where(
         SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency.id))
     if has_quota is None:

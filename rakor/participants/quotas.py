@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from rakor.core.errors import DomainError
 from rakor.extensions import db
+from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
-from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Participant, SeatQuota
 from rakor.regions.models import Agency
 from rakor.regions.services import planning_agencies_of_province
@@ -58,7 +58,7 @@ def _lock_and_check_not_below_taken(meeting: Meeting, agency: Agency, seats: int
 
 
 def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
-    check_meeting_open(meeting, "quotas")
+    check_open(meeting, "seats")
     seats = _validate_seats(seats)
     quota = _lock_and_check_not_below_taken(meeting, agency, seats)
     if quota is None:
@@ -78,7 +78,7 @@ def province_code_of(meeting: Meeting) -> str:
 def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
     """N seats for every regency/city planning agency of the organizer's province.
     All or nothing: if any agency already has more delegates than N, nothing changes."""
-    check_meeting_open(meeting, "quotas")
+    check_open(meeting, "seats")
     seats = _validate_seats(seats)
     agencies = planning_agencies_of_province(province_code_of(meeting))
     if not agencies:
@@ -90,7 +90,7 @@ def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
 
 
 def remove_quota(meeting: Meeting, agency: Agency):
-    check_meeting_open(meeting, "quotas")
+    check_open(meeting, "seats")
     quota = lock_quota(meeting.id, agency.id)
     if quota is None:
         return

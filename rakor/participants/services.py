@@ -16,10 +16,10 @@ from rakor.auth.services import normalise_email
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
+from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
 from rakor.participants import normalize
 from rakor.participants.invitations import check_registration_open
-from rakor.participants.meeting_state import check_meeting_open
 from rakor.participants.models import Participant
 from rakor.participants.quotas import SEAT_ROLES, lock_quota, seats_taken
 from rakor.regions.models import Agency
@@ -78,7 +78,7 @@ def _check_registrable(meeting: Meeting, self_service=False):
     only change its delegation inside the registration window; the committee always may."""
     if self_service:
         check_registration_open(meeting)
-    check_meeting_open(meeting, "participants")
+    check_open(meeting, "registration")
 
 
 def _check_duplicates(meeting_id: int, data: ParticipantData, exclude_id=None):
@@ -205,7 +205,7 @@ def check_in(participant: Participant, *, by_user) -> bool:
     check-in time stays)."""
     if participant.status != "registered":
         raise DomainError(_l("This registration is cancelled; it cannot be checked in."))
-    check_meeting_open(db.session.get(Meeting, participant.meeting_id), "check_in")
+    check_open(db.session.get(Meeting, participant.meeting_id), "check_in")
     # Conditional UPDATE: two phones scanning the same badge at once record one check-in.
     result = db.session.execute(
         update(Participant)

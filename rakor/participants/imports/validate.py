@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from rakor.core import tabular
 from rakor.core.tabular import Directory, ImportReport, RowResult, Table
 from rakor.extensions import db
+from rakor.meetings.lifecycle import closed_reason
 from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import SPEC
 from rakor.participants.models import Participant, SeatQuota
@@ -42,14 +43,6 @@ def _clean_nip_text(text):
     return text.lstrip("'").strip()
 
 
-def _meeting_problem(meeting: Meeting):
-    if meeting.status == "cancelled":
-        return _l("This meeting is cancelled; registration is closed.")
-    if meeting.status == "minutes_final":
-        return _l("The minutes of this meeting are final; participants can no longer change.")
-    return None
-
-
 class _Taken:
     """What the meeting already holds and what earlier lines of the file claimed."""
 
@@ -77,7 +70,7 @@ def validate(meeting: Meeting, table: Table, filename=None) -> ImportReport:
     if "agency" not in mapping and "region_code" not in mapping and "region_name" not in mapping:
         report.file_errors.append(_l("The file needs an agency column (Instansi) or a region column "
                                      "(Kode Wilayah or Kabupaten/Kota)."))
-    problem = _meeting_problem(meeting)
+    problem = closed_reason(meeting, "registration")
     if problem:
         report.file_errors.append(problem)
     if report.file_errors:
