@@ -5,7 +5,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from rakor.core.errors import DomainError
+from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone
 from rakor.extensions import db
+from rakor.meetings.cli import fail, meetings_cli, parse_local_option, resolve_organizer
+from rakor.meetings.models import MEETING_KINDS
+from rakor.meetings.services import MeetingData, create_meeting
+from rakor.participants.quotas import set_seats_for_province
 
 users_cli = AppGroup("users", help="User accounts.")
 regions_cli = AppGroup("regions", help="Regions and planning agencies.")
@@ -94,6 +100,44 @@ def demo_load_if_empty():
         db.session.commit()
         click.echo("Demo data loaded.")
     demo.print_logins(click.echo)
+
+
+# `flask meetings create` composes two features (a meeting and, with --quota-per-agency, its
+# seats), so it lives here, where the composition root may import both.
+@meetings_cli.command("create")
+@click.option("--title", required=True)
+@click.option("--start", "start", required=True, help='local time "YYYY-MM-DD HH:MM"')
+@click.option("--end", "end", required=True, help='local time "YYYY-MM-DD HH:MM"')
+@click.option("--venue", required=True)
+@click.option("--kind", type=click.Choice(MEETING_KINDS), default="rakor", show_default=True)
+@click.option("--tz", "tz", default=DEFAULT_TZ, show_default=True, help="IANA time zone of the times")
+@click.option("--city", default=None)
+@click.option("--organizer", default=None,
+              help="agency id, or Kemendagri region code of its planning agency (63, 63.02); "
+                   "default: the only provincial planning agency")
+@click.option("--quota-per-agency", "quota", type=int, default=None,
+              help="seats for every regency/city planning agency of the organizer's province")
+@click.option("--draft", is_flag=True, help="leave the meeting as a draft (default: scheduled)")
+def create_command(title, start, end, venue, kind, tz, city, organizer, quota, draft):
+    """Create a meeting (scheduled unless --draft); prints its id only."""
+    if not is_valid_timezone(tz):
+        fail(f"Error: unknown time zone {tz!r} (e.g. Asia/Makassar, Asia/Jakarta, Asia/Jayapura)")
+    agency, error = resolve_organizer(organizer)
+    if agency is None:
+        fail(f"Error: {error}")
+    data = MeetingData(title=title, starts_at=parse_local_option("start", start),
+                       ends_at=parse_local_option("end", end), venue=venue, city=city, kind=kind,
+                       timezone=tz, organizer_agency_id=agency.id)
+    try:
+        meeting = create_meeting(data, user=None, status="draft" if draft else "scheduled")
+        if quota is not None:
+            set_seats_for_province(meeting, quota)
+    except DomainError as e:
+        db.session.rollback()
+        fail(f"Error: {e.message}")
+    db.session.commit()
+    click.echo(meeting.id)
+
 
 
 def register_cli(app):

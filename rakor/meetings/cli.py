@@ -6,12 +6,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from rakor.core.errors import DomainError
-from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date
+from rakor.core.formatting import local_date
 from rakor.core.urls import MAX_ID
 from rakor.extensions import db
 from rakor.meetings import queries
-from rakor.meetings.models import MEETING_KINDS, Meeting
+from rakor.meetings.models import Meeting
 from rakor.regions.models import Agency, Region
 from rakor.regions.services import provincial_planning_agencies
 
@@ -20,7 +19,7 @@ meetings_cli = AppGroup("meetings", help="Meetings: create, list, export to iCal
 REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
 
 
-def _fail(message, code=1):
+def fail(message, code=1):
     click.echo(message, err=True)
     sys.exit(code)
 
@@ -30,7 +29,7 @@ def meeting_or_exit(meeting_id, *options):
     click's own). Every `flask ... MEETING_ID` command loads its meeting through this."""
     meeting = queries.get_meeting(meeting_id, *options) if 0 < meeting_id <= MAX_ID else None
     if meeting is None:
-        _fail(f"Error: there is no meeting {meeting_id}.", code=2)
+        fail(f"Error: there is no meeting {meeting_id}.", code=2)
     return meeting
 
 
@@ -59,52 +58,13 @@ def resolve_organizer(value):
     return None, f"no agency with id or region code {value!r}"
 
 
-def _parse_local(name, text):
+def parse_local_option(name, text):
     from datetime import datetime
 
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
-        _fail(f"Error: --{name} must look like \"2024-02-01 08:30\", not {text!r}")
-
-
-@meetings_cli.command("create")
-@click.option("--title", required=True)
-@click.option("--start", "start", required=True, help='local time "YYYY-MM-DD HH:MM"')
-@click.option("--end", "end", required=True, help='local time "YYYY-MM-DD HH:MM"')
-@click.option("--venue", required=True)
-@click.option("--kind", type=click.Choice(MEETING_KINDS), default="rakor", show_default=True)
-@click.option("--tz", "tz", default=DEFAULT_TZ, show_default=True, help="IANA time zone of the times")
-@click.option("--city", default=None)
-@click.option("--organizer", default=None,
-              help="agency id, or Kemendagri region code of its planning agency (63, 63.02); "
-                   "default: the only provincial planning agency")
-@click.option("--quota-per-agency", "quota", type=int, default=None,
-              help="seats for every regency/city planning agency of the organizer's province")
-@click.option("--draft", is_flag=True, help="leave the meeting as a draft (default: scheduled)")
-def create_command(title, start, end, venue, kind, tz, city, organizer, quota, draft):
-    """Create a meeting (scheduled unless --draft); prints its id only."""
-    from rakor.meetings.services import MeetingData, create_meeting
-
-    if not is_valid_timezone(tz):
-        _fail(f"Error: unknown time zone {tz!r} (e.g. Asia/Makassar, Asia/Jakarta, Asia/Jayapura)")
-    agency, error = resolve_organizer(organizer)
-    if agency is None:
-        _fail(f"Error: {error}")
-    data = MeetingData(title=title, starts_at=_parse_local("start", start),
-                       ends_at=_parse_local("end", end), venue=venue, city=city, kind=kind,
-                       timezone=tz, organizer_agency_id=agency.id)
-    try:
-        meeting = create_meeting(data, user=None, status="draft" if draft else "scheduled")
-        if quota is not None:
-            from rakor.participants.quotas import set_seats_for_province
-
-            set_seats_for_province(meeting, quota)
-    except DomainError as e:
-        db.session.rollback()
-        _fail(f"Error: {e.message}")
-    db.session.commit()
-    click.echo(meeting.id)
+        fail(f"Error: --{name} must look like \"2024-02-01 08:30\", not {text!r}")
 
 
 @meetings_cli.command("list")
