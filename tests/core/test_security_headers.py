@@ -36,8 +36,14 @@ def test_the_policy_is_the_one_asked_for():
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-@pytest.mark.parametrize("template", sorted(p.relative_to(ROOT / "templates").as_posix()
-                                            for p in (ROOT / "templates").rglob("*.html")))
+# E-mail bodies (templates/mail/) are read in mail clients, which ignore stylesheets and are not
+# under the site's CSP: they carry their styles inline on purpose.
+PAGE_TEMPLATES = sorted(p.relative_to(ROOT / "templates").as_posix()
+                        for p in (ROOT / "templates").rglob("*.html")
+                        if p.relative_to(ROOT / "templates").parts[0] != "mail")
+
+
+@pytest.mark.parametrize("template", PAGE_TEMPLATES)
 def test_templates_have_nothing_inline_that_the_csp_refuses(template):
     text = (ROOT / "templates" / template).read_text(encoding="utf-8")
     assert INLINE.findall(text) == []
