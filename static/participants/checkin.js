@@ -45,8 +45,6 @@
   }
 
   /* --- search as you type ------------------------------------------------------------------ */
-  var searchButton = document.getElementById("checkin-search-button");
-  if (searchButton) { searchButton.classList.add("d-none"); }
   var timer = null;
   var latest = 0;
 
