@@ -3,7 +3,6 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from rakor.auth.models import User
 from rakor.core.names import name_key
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
@@ -111,7 +110,10 @@ class Participant(db.Model):
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")
-    checkin_undone_by: Mapped[User | None] = relationship(foreign_keys=[checkin_undone_by_id], lazy="raise")
+    # By the mapper's registry name: importing auth.models here would make every importer of
+    # these models (the policy engine, documents) depend on auth too.
+    checkin_undone_by: Mapped["User | None"] = relationship(  # noqa: F821
+        "User", foreign_keys=[checkin_undone_by_id], lazy="raise")
 
     @validates("name")
     def _keep_sort_name(self, _key, name):
