@@ -40,7 +40,7 @@ def attendance_rows(meeting_id, details_of=None):
         .join(Agency, Agency.id == Participant.agency_id)
         .join(Region, Region.id == Agency.region_id)
         .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
-        .order_by(Region.kemendagri_code, Agency.name, Participant.name, Participant.id)
+        .order_by(Region.kemendagri_code, Agency.name, Participant.sort_name, Participant.id)
     )
     rows = []
     for i, r in enumerate(db.session.execute(stmt), start=1):

@@ -79,3 +79,12 @@ class ImportUploadForm(BaseForm):
 
 class ImportConfirmForm(BaseForm):
     token = HiddenField(validators=[DataRequired()])
+
+
+class WalkInForm(BaseForm):
+    """A guest who came without registering, added at the check-in desk."""
+
+    name = StringField(_l("Name (with titles)"), validators=[DataRequired(), Length(max=200)])
+    agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    phone = StringField(_l("Phone (optional)"), validators=[Length(max=40)])

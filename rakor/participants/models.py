@@ -1,8 +1,9 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from rakor.core.names import name_key
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
@@ -11,7 +12,8 @@ from rakor.regions.models import Agency
 MEETING_ROLES = ("peserta", "narasumber", "pimpinan", "panitia", "notulis")
 GENDERS = ("L", "P")  # laki-laki, perempuan
 PARTICIPANT_STATUSES = ("registered", "cancelled")
-REGISTRATION_SOURCES = ("committee", "invitation", "import", "demo")
+# walk_in: a guest registered and checked in at once at the check-in desk.
+REGISTRATION_SOURCES = ("committee", "invitation", "import", "demo", "walk_in")
 
 
 class SeatQuota(db.Model):
@@ -74,12 +76,16 @@ class Participant(db.Model):
               postgresql_where=text("status = 'registered' AND email IS NOT NULL"),
               sqlite_where=text("status = 'registered' AND email IS NOT NULL")),
         Index("ix_participant_meeting_agency", "meeting_id", "agency_id"),
+        Index("ix_participant_meeting_sort_name", "meeting_id", "sort_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))  # with titles, exactly as typed
+    # The name without titles and degrees, folded (core.names.name_key): lists sort by it and
+    # searches match it. Kept in step with `name` by `_keep_sort_name`.
+    sort_name: Mapped[str] = mapped_column(String(200), default="")
     nip: Mapped[str | None] = mapped_column(String(18))  # text: leading zeros matter
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164, +62812...
@@ -95,9 +101,21 @@ class Participant(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The last undone check-in (a mistaken tap at the desk): who undid it and when.
+    checkin_undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checkin_undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Unguessable id printed as the badge's QR code; the check-in URL carries it.
     checkin_code: Mapped[str] = mapped_column(String(43), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")
+    # By the mapper's registry name: importing auth.models here would make every importer of
+    # these models (the policy engine, documents) depend on auth too.
+    checkin_undone_by: Mapped["User | None"] = relationship(  # noqa: F821
+        "User", foreign_keys=[checkin_undone_by_id], lazy="raise")
+
+    @validates("name")
+    def _keep_sort_name(self, _key, name):
+        self.sort_name = name_key(name)
+        return name

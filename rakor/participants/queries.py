@@ -1,9 +1,10 @@
 """Reads of the participant pages: statements for lists and searches, and the small look-ups
 the views and services need. Views read through here and never build a `select()`."""
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from rakor.auth.models import User
+from rakor.core.names import query_words
 from rakor.core.sql import contains
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem
@@ -13,16 +14,29 @@ from rakor.policy import DELEGATE
 from rakor.regions.models import Agency, Region
 
 STATUS_FILTERS = ("registered", "cancelled", "present", "absent", "all")
+# The desk's filters: everyone registered, those not yet present, those present.
+CHECKIN_FILTERS = ("all", "absent", "present")
 
 
 # --- lists and searches -------------------------------------------------------------------------
 
+def _agency_matches(text: str):
+    return Participant.agency_id.in_(
+        select(Agency.id).where(or_(contains(Agency.name, text), contains(Agency.short_name, text))))
+
+
 def matching(q: str):
     """Participants whose name, NIP, agency name or agency short name contains `q` literally
-    (a typed `%` or `_` matches itself, not everything)."""
-    agency_ids = select(Agency.id).where(or_(contains(Agency.name, q), contains(Agency.short_name, q)))
-    return or_(contains(Participant.name, q), contains(Participant.nip, q, case_insensitive=False),
-               Participant.agency_id.in_(agency_ids))
+    (a typed `%` or `_` matches itself, not everything); or, word by word, whose name without
+    titles (`sort_name`) or agency contains every word of `q` once its titles are dropped:
+    "rahmadi", "h rahmadi" and "rahmadi mt" all find "Ir. H. Rahmadi, M.T.", and "rahmadi
+    kotabaru" finds him in Bappeda Kotabaru."""
+    literal = or_(contains(Participant.name, q), contains(Participant.nip, q, case_insensitive=False),
+                  _agency_matches(q))
+    words = query_words(q)
+    if not words:
+        return literal
+    return or_(literal, and_(*(or_(contains(Participant.sort_name, w), _agency_matches(w)) for w in words)))
 
 
 def participant_list(meeting_id: int, *, own_agency=None, agency_id=None, q="", status="registered"):
@@ -30,7 +44,7 @@ def participant_list(meeting_id: int, *, own_agency=None, agency_id=None, q="", 
     and a status filter ('registered', 'cancelled', 'present', 'absent', 'all'), by name."""
     stmt = (select(Participant).options(joinedload(Participant.agency))
             .where(Participant.meeting_id == meeting_id)
-            .order_by(Participant.name, Participant.id))
+            .order_by(Participant.sort_name, Participant.id))
     if own_agency is not None:
         stmt = stmt.where(Participant.agency_id == own_agency)
     elif agency_id:
@@ -48,22 +62,36 @@ def participant_list(meeting_id: int, *, own_agency=None, agency_id=None, q="", 
     return stmt
 
 
-def checkin_search(meeting_id: int, q: str):
-    """The check-in desk: registered participants matching a name, NIP or agency fragment."""
-    stmt = (select(Participant).options(joinedload(Participant.agency))
+def checkin_search(meeting_id: int, q: str, status: str = "all"):
+    """The check-in desk: registered participants matching a name, NIP or agency fragment, by
+    name without titles; `status` 'absent' (not yet present), 'present' or 'all'."""
+    stmt = (select(Participant)
+            .options(joinedload(Participant.agency), joinedload(Participant.checkin_undone_by))
             .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
-            .order_by(Participant.name, Participant.id))
+            .order_by(Participant.sort_name, Participant.id))
+    if status == "absent":
+        stmt = stmt.where(Participant.checked_in_at.is_(None))
+    elif status == "present":
+        stmt = stmt.where(Participant.checked_in_at.is_not(None))
     q = (q or "").strip()
     if q:
         stmt = stmt.where(matching(q))
     return stmt
 
 
+def desk_participant(meeting_id: int, participant_id: int) -> Participant | None:
+    """One row of the desk, loaded as `checkin_search` loads it (to re-render it after a change)."""
+    return db.session.scalar(
+        select(Participant)
+        .options(joinedload(Participant.agency), joinedload(Participant.checkin_undone_by))
+        .where(Participant.id == participant_id, Participant.meeting_id == meeting_id))
+
+
 def badge_participants(meeting_id: int, agency_id=None) -> list[Participant]:
     """Registered participants (optionally of one agency) in badge-sheet order."""
     stmt = (select(Participant).options(joinedload(Participant.agency))
             .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
-            .order_by(Participant.agency_id, Participant.name, Participant.id))
+            .order_by(Participant.agency_id, Participant.sort_name, Participant.id))
     if agency_id:
         stmt = stmt.where(Participant.agency_id == agency_id)
     return db.session.scalars(stmt).all()

@@ -215,3 +215,33 @@ def check_in(participant: Participant, *, by_user) -> bool:
     )
     db.session.refresh(participant)
     return result.rowcount == 1
+
+
+def undo_check_in(participant: Participant, *, by_user) -> bool:
+    """Take back a mistaken check-in, recording who did it and when. Returns False when there
+    was nothing to undo (not checked in, or someone undid it a moment earlier)."""
+    check_open(db.session.get(Meeting, participant.meeting_id), "check_in")
+    # Conditional UPDATE, like check_in: two undo taps record one undo.
+    result = db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant.id, Participant.checked_in_at.is_not(None))
+        .values(checked_in_at=None, checked_in_by_id=None,
+                checkin_undone_at=utcnow(), checkin_undone_by_id=by_user.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(participant)
+    return result.rowcount == 1
+
+
+# Recorded when a walk-in takes a seat beyond the agency's quota: the desk cannot send a guest
+# who came in person away, and the record says why the quota was exceeded.
+WALK_IN_OVERRIDE = "walk-in (meja presensi)"
+
+
+def register_walk_in(meeting: Meeting, data: ParticipantData, *, by_user) -> tuple[Participant, list]:
+    """A guest who came without registering: registered by the committee and checked in at
+    once. Returns (participant, warnings)."""
+    participant, warnings = register_participant(meeting, data, by_user=by_user, via="walk_in",
+                                                 override_reason=WALK_IN_OVERRIDE)
+    check_in(participant, by_user=by_user)
+    return participant, warnings

@@ -73,11 +73,12 @@ def test_attendance_sheet_of_the_seed_meeting():
     assert "Tanda Tangan" in page2 and "NIP / Jabatan" in page2
     assert "Daftar Hadir · Rapat Koordinasi Bidang PPM" in page2
     assert f"Halaman 2 dari {pages}" in page2
-    # Ordered by agency (region code), then name: Tanah Laut (63.01) before Kotabaru (63.02)
-    # before Banjarbaru (63.72); within Kotabaru, "Drs. H. Said" sorts before "Peserta".
+    # Ordered by agency (region code), then name without titles (issue 12, item 8): Tanah Laut
+    # (63.01) before Kotabaru (63.02) before Banjarbaru (63.72); within Kotabaru "Drs. H. Said"
+    # sorts as "Said", after "Peserta".
     flat = " ".join(text.split())
-    assert flat.index("Peserta 63.01 nomor 1") < flat.index("Drs. H. Said Akhmad") < flat.index(
-        "Peserta 63.02 nomor 1") < flat.index("Peserta 63.72 nomor 4")
+    assert flat.index("Peserta 63.01 nomor 1") < flat.index("Peserta 63.02 nomor 1") < flat.index(
+        "Drs. H. Said Akhmad") < flat.index("Peserta 63.72 nomor 4")
 
 
 def test_the_signature_column_alternates_left_and_right():

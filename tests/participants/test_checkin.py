@@ -99,10 +99,11 @@ def test_badge_has_an_inline_svg_qr_of_the_absolute_checkin_url(client, login_as
     login_as("committee")
     html = client.get(f"/meetings/{m.id}/participants/{p.id}/badge").get_data(as_text=True)
     assert "<svg" in html and 'class="segno"' in html and "Drs. H. Said Akhmad, MM" in html
-    assert "Kartu peserta" in html and 'href="/static/css/rakor.css"' in html
-    # The print styles live in the stylesheet (the CSP refuses <style> blocks).
-    with client.get("/static/css/rakor.css") as css:
-        assert "@media print" in css.get_data(as_text=True) and "@page badges" in css.get_data(as_text=True)
+    # The print styles moved from an inline <style> (refused by the CSP) to the page's stylesheet.
+    assert "Kartu peserta" in html and "/static/participants/badges.css" in html
+    stylesheet = client.get("/static/participants/badges.css")
+    assert "@media print" in stylesheet.get_data(as_text=True)
+    stylesheet.close()
     # The QR decodes to the check-in URL: check segno made it from that exact text.
     import segno
 
