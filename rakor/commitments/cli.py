@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from rakor.commitments import exports, imports
 from rakor.commitments.indicators import BaselineFileError, load_baselines, read_baselines
+from rakor.core.tabular.cli import print_report
 from rakor.extensions import db
 from rakor.meetings.cli import meeting_or_exit
 
@@ -32,29 +33,15 @@ def load_command(path):
 
 
 commitments_cli = AppGroup("commitments", help="Commitments of meetings: bulk import and export.")
-STATUS_WORDS = {"ok": "ok", "warning": "warning", "error": "ERROR"}
 ACTION_WORDS = {"create": "new", "update": "update", "unchanged": "same"}
 
 
-def _print_report(report):
-    for message in report.file_errors:
-        click.echo(f"Error: {message}")
-    if report.columns:
-        click.echo("Columns: " + ", ".join(f"{header} → {key}" for key, header in report.columns.items()))
-    if report.ignored_columns:
-        click.echo("Ignored columns: " + ", ".join(report.ignored_columns))
-    for row in report.rows:
-        agency = row.agency.name if row.agency else (row.values.get("agency") or "")
-        action = ACTION_WORDS[row.action] if row.status != "error" else ""
-        click.echo(f"line {row.line:>5}  {STATUS_WORDS[row.status]:<7}  {action:<6}  "
-                   f"{row.values.get('reference') or ''}{'  ' if row.values.get('reference') else ''}"
-                   f"{row.values.get('title') or '—'}{'  · ' + agency if agency else ''}")
-        for fieldname, message in row.errors.items():
-            click.echo(f"{'':13}{report.label(fieldname)}: {message}")
-        for fieldname, message in row.warnings:
-            click.echo(f"{'':13}{(report.label(fieldname) + ': ') if fieldname else ''}{message} (warning)")
-    c = report.counts
-    click.echo(f"{c['total']} rows: {c['ok']} ok, {c['warning']} with warnings, {c['error']} with errors.")
+def _describe(row):
+    agency = row.agency.name if row.agency else (row.values.get("agency") or "")
+    action = ACTION_WORDS[row.action] if row.status != "error" else ""
+    reference = row.values.get("reference")
+    return (f"{action:<6}  {reference + '  ' if reference else ''}{row.values.get('title') or '—'}"
+            f"{'  · ' + agency if agency else ''}")
 
 
 @commitments_cli.command("import")
@@ -73,7 +60,7 @@ def import_command(meeting_id, path, dry_run, confirm_direction):
     meeting = meeting_or_exit(meeting_id)
     report = imports.preview(meeting, path.read_bytes(), path.name, current_app.config["MAX_IMPORT_ROWS"],
                              confirm_direction=confirm_direction)
-    _print_report(report)
+    print_report(report, _describe)
     if not report.ok:
         db.session.rollback()
         if imports.needs_direction_confirmation(report):

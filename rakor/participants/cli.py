@@ -6,31 +6,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from rakor.core.tabular.cli import print_report
 from rakor.extensions import db
 from rakor.meetings.cli import meeting_or_exit
 
 participants_cli = AppGroup("participants", help="Participants of meetings: bulk import and export.")
 
-STATUS_WORDS = {"ok": "ok", "warning": "warning", "error": "ERROR"}
 
 
-def _print_report(report):
-    for message in report.file_errors:
-        click.echo(f"Error: {message}")
-    if report.columns:
-        click.echo("Columns: " + ", ".join(f"{header} → {field}" for field, header in report.columns.items()))
-    if report.ignored_columns:
-        click.echo("Ignored columns: " + ", ".join(report.ignored_columns))
-    for row in report.rows:
-        agency = row.agency.name if row.agency else (row.values.get("agency") or row.values.get("region") or "")
-        click.echo(f"line {row.line:>5}  {STATUS_WORDS[row.status]:<7}  {row.values.get('name') or '—'}"
-                   f"{'  · ' + agency if agency else ''}")
-        for fieldname, message in row.errors.items():
-            click.echo(f"{'':13}{report.label(fieldname)}: {message}")
-        for fieldname, message in row.warnings:
-            click.echo(f"{'':13}{(report.label(fieldname) + ': ') if fieldname else ''}{message} (warning)")
-    c = report.counts
-    click.echo(f"{c['total']} rows: {c['ok']} ok, {c['warning']} with warnings, {c['error']} with errors.")
+def _describe(row):
+    agency = row.agency.name if row.agency else (row.values.get("agency") or row.values.get("region") or "")
+    return f"{row.values.get('name') or '—'}{'  · ' + agency if agency else ''}"
 
 
 @participants_cli.command("import")
@@ -46,7 +32,7 @@ def import_command(meeting_id, path, dry_run):
 
     meeting = meeting_or_exit(meeting_id)
     report = imports.preview(meeting, path.read_bytes(), path.name, current_app.config["MAX_IMPORT_ROWS"])
-    _print_report(report)
+    print_report(report, _describe)
     if not report.ok:
         db.session.rollback()
         click.echo("Nothing was imported.", err=True)
