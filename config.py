@@ -68,6 +68,16 @@ class Config:
     # Seconds before an unreachable server counts as a failed send (the request waits for it).
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
+    # Big documents (a 1,000-row attendance sheet, the minutes of a large meeting) are rendered by
+    # `flask --app wsgi documents worker` through Redis (rq) when REDIS_URL is set; without it
+    # (development) every document renders in the request, as small ones always do.
+    DOCUMENT_QUEUE = _env("DOCUMENT_QUEUE", "rakor-documents")
+    # Rows from which a document goes to the worker: WeasyPrint needs about 15-40 ms a row here,
+    # so 200 rows is where a request would start to wait several seconds.
+    DOCUMENT_QUEUE_THRESHOLD = _int("DOCUMENT_QUEUE_THRESHOLD", 200)
+    DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept in Redis
+    DOCUMENT_JOB_TIMEOUT = _int("DOCUMENT_JOB_TIMEOUT", 900)  # seconds before a render is failed
+
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_IMPORT_ROWS = _int("MAX_IMPORT_ROWS", 5000)
@@ -106,6 +116,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # documents render inline; the queue tests point it at their own Redis db
     # Limits stay on (the code path is tested) but high; tests that check a limit lower it.
     LOGIN_RATE_LIMIT = "10000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"

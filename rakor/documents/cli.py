@@ -1,11 +1,13 @@
-"""`flask documents render MEETING_ID KIND -o FILE.pdf`."""
+"""`flask documents render MEETING_ID KIND -o FILE.pdf` and `flask documents worker` (the queue of
+big documents, rakor.documents.jobs)."""
 import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from rakor.documents import registry
+from rakor.documents import jobs, registry
 
 documents_cli = AppGroup("documents", help="PDF documents of meetings.")
 
@@ -41,3 +43,16 @@ def render_command(meeting_id, kind, output):
     content = registry.render_pdf(registry.get(kind), meeting, None)
     output.write_bytes(content)
     click.echo(f"Wrote {output} ({len(content):,} bytes).")
+
+
+@documents_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
+def worker_command(burst):
+    """Render the big documents queued in Redis (REDIS_URL, queue DOCUMENT_QUEUE). Production runs
+    one or more of these beside gunicorn; without REDIS_URL documents render in the request."""
+    if not current_app.config.get("REDIS_URL"):
+        click.echo("Error: REDIS_URL is not set; without it documents render in the request and "
+                   "need no worker.", err=True)
+        sys.exit(2)
+    worker = jobs.make_worker(current_app._get_current_object())
+    worker.work(burst=burst, logging_level="INFO")

@@ -49,6 +49,11 @@ def render_html(template_name, *, for_pdf=True, **context):
 
 def render_pdf(template_name, **context) -> bytes:
     """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
-    html = render_html(template_name, for_pdf=True, **context)
+    return html_to_pdf(render_html(template_name, for_pdf=True, **context))
+
+
+def html_to_pdf(html) -> bytes:
+    """The slow half of `render_pdf` (WeasyPrint), on its own so that a worker can run it on HTML
+    a request built (rakor.documents.jobs). Needs an app context: the static folder."""
     base_url = static_root().resolve().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()

@@ -24,6 +24,9 @@ class DocumentKind:
     context: Callable  # (meeting, user | None) -> the template's context
     permission: str = "meeting.view"
     label: str | None = None  # the link's text on meeting pages (translated); default: title
+    # (context) -> rows the document prints. With a queue (REDIS_URL), from DOCUMENT_QUEUE_THRESHOLD
+    # rows on the worker renders it and the page says "being prepared" (rakor.documents.jobs).
+    size: Callable | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

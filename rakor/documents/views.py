@@ -4,8 +4,7 @@ meeting decides who gets it; what each user sees inside is the kind's `context` 
 from flask import abort
 from flask_login import current_user
 
-from rakor.core.downloads import meeting_filename, send_bytes
-from rakor.documents import bp, registry
+from rakor.documents import bp, jobs, registry
 from rakor.policy import authenticated, require
 
 
@@ -21,8 +20,8 @@ def document(meeting_id, kind, fmt):
     require(current_user, kind.permission, meeting)
     if fmt == "html":
         return registry.render_preview(kind, meeting, current_user)
-    return send_bytes(registry.render_pdf(kind, meeting, current_user),
-                      meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf", inline=True)
+    # Big ones go to the worker (the permission above is checked on every poll).
+    return jobs.pdf_response_or_job(kind, meeting, current_user)
 
 
 def add_kind_endpoints(app, kind):

@@ -79,6 +79,11 @@ def attendance_context(meeting, user=None):
     }
 
 
+def attendance_size(context):
+    """Rows the sheet prints: a big sheet is rendered by the document worker when there is one."""
+    return len(context["rows"])
+
+
 def render_attendance(meeting, user=None) -> bytes:
     return render_pdf(TEMPLATE, **attendance_context(meeting, user))
 
@@ -86,4 +91,5 @@ def render_attendance(meeting, user=None) -> bytes:
 ATTENDANCE = DocumentKind(
     name="attendance", title="Daftar Hadir", filename_prefix="daftar-hadir", template=TEMPLATE,
     context=attendance_context, permission="meeting.view", label=_l("Attendance sheet (PDF)"),
+    size=attendance_size,
 )
