@@ -4,13 +4,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from rakor.admin import bp
-from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, UserForm
+from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, RegionAbbreviationsForm, UserForm
 from rakor.auth import services as account_services
 from rakor.auth.models import User
 from rakor.core.errors import DomainError
 from rakor.core.forms import add_domain_error, choices
+from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.policy import ADMIN, roles
+from rakor.regions import logos
+from rakor.regions import services as regions_services
 from rakor.regions.models import Agency, Region
 
 PER_PAGE = 50
@@ -118,17 +121,18 @@ def agencies():
 
 
 def _save_agency(form, agency):
-    duplicate = db.session.scalar(select(Agency).where(Agency.name == form.name.data))
-    if duplicate is not None and duplicate is not agency:
-        form.name.errors.append(_("An agency with this name already exists."))
-        return False
-    if db.session.get(Region, form.region_id.data) is None:
-        form.region_id.errors.append(_("Choose a region."))
-        return False
-    form.populate_obj(agency)
-    db.session.add(agency)
-    db.session.commit()
-    return True
+    """Save through the service; True when committed. A replaced logo's file goes after the commit."""
+    upload = form.logo.data
+    logo = upload.read() if upload and getattr(upload, "filename", "") else None
+    data = regions_services.AgencyData(
+        name=form.name.data, short_name=form.short_name.data, region_id=form.region_id.data,
+        address=form.address.data, phone=form.phone.data, website=form.website.data)
+    with domain_action(form) as done:
+        _agency, obsolete = regions_services.save_agency(agency, data, logo=logo,
+                                                         remove_logo=form.remove_logo.data)
+    if done.ok and obsolete:
+        logos.remove_logo(obsolete)
+    return done.ok
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -136,7 +140,7 @@ def _save_agency(form, agency):
 def agency_new():
     form = AgencyForm()
     form.region_id.choices = _region_choices()
-    if form.validate_on_submit() and _save_agency(form, Agency()):
+    if form.validate_on_submit() and _save_agency(form, None):
         flash(_("Agency created."), "success")
         return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=None)
@@ -151,10 +155,11 @@ def agency_edit(agency_id):
     if form.validate_on_submit() and _save_agency(form, agency):
         flash(_("Agency saved."), "success")
         return redirect(url_for("admin.agencies"))
-    return render_template("admin/agency_form.html", form=form, agency=agency)
+    return render_template("admin/agency_form.html", form=form, agency=agency,
+                           logo=logos.logo_data_url(agency.logo_stored_name))
 
 
-# --- regions (read-only) ------------------------------------------------------------------
+# --- regions (loaded from data files; the administrator adds abbreviations) ---------------
 
 @bp.route("/regions")
 @roles(ADMIN)
@@ -171,3 +176,18 @@ def regions():
     return render_template("admin/regions.html", page=page, provinces=provinces,
                            province=province)
 
+
+
+@bp.route("/regions/<int:region_id>/abbreviations", methods=["GET", "POST"])
+@roles(ADMIN)
+def region_abbreviations(region_id):
+    """The short forms the import recognises for a region ('HSU', 'Batola')."""
+    region = _get_or_404(Region, region_id)
+    form = RegionAbbreviationsForm(abbreviations=", ".join(region.aliases))
+    if form.validate_on_submit():
+        with domain_action(form) as done:
+            regions_services.set_region_abbreviations(region, form.abbreviations.data)
+        if done.ok:
+            flash(_("Abbreviations saved."), "success")
+            return redirect(url_for("admin.regions", province=region.province_code))
+    return render_template("admin/region_form.html", form=form, region=region)

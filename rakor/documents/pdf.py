@@ -47,8 +47,14 @@ def render_html(template_name, *, for_pdf=True, **context):
     return render_template(template_name, static_base=static_base, for_pdf=for_pdf, **context)
 
 
-def render_pdf(template_name, **context) -> bytes:
-    """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
+def layout(template_name, **context):
+    """The laid-out document (WeasyPrint's Document: its `pages`, each with the `anchors` of the
+    elements with an id), for a kind that measures where its content ends before rendering."""
     html = render_html(template_name, for_pdf=True, **context)
     base_url = static_root().resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).render()
+
+
+def render_pdf(template_name, **context) -> bytes:
+    """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
+    return layout(template_name, **context).write_pdf()

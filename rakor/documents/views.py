@@ -1,7 +1,7 @@
 """One download route for every document kind: /meetings/<id>/documents/<kind>.pdf (inline) and
 .html (the same template as an on-screen print preview). The kind's own `permission` on the
 meeting decides who gets it; what each user sees inside is the kind's `context` business."""
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from rakor.core.downloads import meeting_filename, send_bytes
@@ -19,9 +19,10 @@ def document(meeting_id, kind, fmt):
     if meeting is None:
         abort(404)
     require(current_user, kind.permission, meeting)
+    options = {name: request.args.get(name, "")[:200] for name in kind.options if name in request.args}
     if fmt == "html":
-        return registry.render_preview(kind, meeting, current_user)
-    return send_bytes(registry.render_pdf(kind, meeting, current_user),
+        return registry.render_preview(kind, meeting, current_user, options)
+    return send_bytes(registry.render_pdf(kind, meeting, current_user, options),
                       meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf", inline=True)
 
 
