@@ -17,6 +17,7 @@ paper sheet shows everyone who signs it in the room, and without them the sheet 
 who attends. A delegate is still given a sheet, not refused, because checking its own lines on
 the document the meeting will use is what it needs it for."""
 import math
+import re
 
 from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
@@ -52,7 +53,7 @@ MM_PER_PX = 25.4 / 96
 PAGE_BOTTOM_MARGIN_MM = 16
 ROW_MM = 12.5  # table.attendance tbody tr
 WALK_IN_HEAD_MM = 16  # the section heading and the table's header row
-CLOSING_MM = 62  # .totals and .signature (fixed height)
+CLOSING_MM = 68  # .closing (fixed height 66mm) and 2mm to spare
 MIN_BLANK_ROWS = 3  # fewer would be no help: start a fresh page of them instead
 PAGE_CONTENT_MM = 297 - 14 - PAGE_BOTTOM_MARGIN_MM
 
@@ -96,6 +97,11 @@ def chosen_columns(options) -> tuple:
     return tuple(c for c in OPTIONAL_COLUMNS if c in asked)
 
 
+def signature_place(city) -> str:
+    """'Kabupaten Kotabaru' -> 'Kotabaru': a letter is dated at the town, without its kind."""
+    return re.sub(r"^(kabupaten|kab\.|kota)\s+", "", (city or "").strip(), flags=re.IGNORECASE)
+
+
 def signature_date(meeting) -> str:
     """'1 Februari 2024': the meeting's first day, as a letter is dated."""
     return format_date(local_date(meeting.starts_at, meeting.timezone), "d MMMM y", locale=LOCALE)
@@ -124,7 +130,7 @@ def attendance_context(meeting, user=None, options=None):
         "delegate_count": len(rows),
         "document_title": "Daftar Hadir",
         "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
-        "signature_place": meeting.city or organizer.region.name,
+        "signature_place": signature_place(meeting.city or organizer.region.name),
         "signature_date": signature_date(meeting),
         "chair": {"name": meeting.chair_name, "position": meeting.chair_position,
                   "nip": format_nip(meeting.chair_nip)},
