@@ -46,16 +46,14 @@ SECTIONS = (
     ("panitia", "Pimpinan Rapat, Panitia dan Notulis", "pimpinan/panitia/notulis", ("pimpinan", "panitia", "notulis")),
 )
 
-# Layout figures of static/css/documents.css that the blank rows are counted with. WeasyPrint
-# reports where the sheet ends on the last page (the `sheet-end` anchor); the walk-in section and
-# the closing block below it have these fixed heights.
-MM_PER_PX = 25.4 / 96
-PAGE_BOTTOM_MARGIN_MM = 16
+# Counting the blank rows (see blank_rows_for): the row height of static/css/documents.css and
+# the page's bottom edge; the rest is measured.
+MM_PER_PX = 25.4 / 96  # WeasyPrint's positions are CSS pixels
+PAGE_BOTTOM_MARGIN_MM = 16  # @page margin-bottom
+PAGE_CONTENT_MM = 297 - 14 - PAGE_BOTTOM_MARGIN_MM  # A4 less the top and bottom margins
 ROW_MM = 12.5  # table.attendance tbody tr
-WALK_IN_HEAD_MM = 16  # the section heading and the table's header row
-CLOSING_MM = 68  # .closing (fixed height 66mm) and 2mm to spare
+SPARE_MM = 2  # rounding in the layout
 MIN_BLANK_ROWS = 3  # fewer would be no help: start a fresh page of them instead
-PAGE_CONTENT_MM = 297 - 14 - PAGE_BOTTOM_MARGIN_MM
 
 
 def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
@@ -146,21 +144,31 @@ def attendance_context(meeting, user=None, options=None):
 def blank_rows_for(context) -> tuple[int, bool]:
     """How many blank rows fill the last page under the sheet, leaving room for the closing
     block; or, when fewer than MIN_BLANK_ROWS would fit, a fresh page of them (new_page True).
-    One layout pass of the sheet without them says where it ends."""
-    document = layout(TEMPLATE, **context)
-    end = None
-    for page in reversed(document.pages):
-        if "sheet-end" in page.anchors:
-            end = page.anchors["sheet-end"][1] * MM_PER_PX
-            page_height = page.height * MM_PER_PX
-            break
-    if end is None:
+
+    One layout pass of the sheet with an empty walk-in section says where the sheet ends on its
+    last page (the `sheet-end` anchor) and how tall the walk-in section's head and the closing
+    block are (their anchors' boxes); every blank row is ROW_MM high. A second pass to check
+    would double the time for nothing: the rows have a fixed height."""
+    document = layout(TEMPLATE, **{**context, "blank_rows": 0, "measuring": True})
+    found = {}
+    for number, page in enumerate(document.pages):
+        for name in ("sheet-end", "walk-ins", "closing"):
+            if name in page.anchors:
+                found[name] = (number, page.height, page.anchors[name])
+    if len(found) < 3:
         return 0, False
-    room = page_height - PAGE_BOTTOM_MARGIN_MM - end - WALK_IN_HEAD_MM - CLOSING_MM
+    _page, page_height, (_x, end, _x2, _y2) = found["sheet-end"]
+
+    def height(name):
+        _n, _h, (_x, top, _x2, bottom) = found[name]
+        return (bottom - top) * MM_PER_PX
+
+    overhead = height("walk-ins") + height("closing") + SPARE_MM
+    room = page_height * MM_PER_PX - PAGE_BOTTOM_MARGIN_MM - end * MM_PER_PX - overhead
     fits = math.floor(room / ROW_MM) if room > 0 else 0
     if fits >= MIN_BLANK_ROWS:
         return fits, False
-    return math.floor((PAGE_CONTENT_MM - WALK_IN_HEAD_MM - CLOSING_MM) / ROW_MM), True
+    return math.floor((PAGE_CONTENT_MM - overhead) / ROW_MM), True
 
 
 def render_attendance(meeting, user=None, options=None) -> bytes:
