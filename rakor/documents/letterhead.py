@@ -48,7 +48,7 @@ def agency_line(agency) -> str:
 
 def address_line(address=None, phone=None, website=None) -> str | None:
     """'Jl. Dharma Praja II, Banjarbaru 70732 · Telepon (0511) 6749051 · Laman bappeda.kalselprov.go.id'."""
-    parts = [p.strip() for p in (address or "",) if p.strip()]
+    parts = [address.strip()] if address and address.strip() else []
     if phone and phone.strip():
         parts.append(f"Telepon {phone.strip()}")
     if website and website.strip():

@@ -82,4 +82,7 @@ class ImportConfirmForm(BaseForm):
     # One override for the whole file: rows beyond their agency's quota are imported with this
     # reason recorded on each of those participants.
     override = BooleanField(_l("Import the delegates beyond their agency's quota"))
+    # Sent (hidden) by the override form only: the person was asked. Without it a file that
+    # became over quota after its preview is a conflict, not a missing tick.
+    override_offered = BooleanField()
     override_reason = TextAreaField(_l("Reason for exceeding the quota"), validators=[Length(max=500)])

@@ -59,7 +59,8 @@ def world(db):
     _db.session.commit()
     return {"meeting_id": meeting.id, "item_id": item.id, "participant_id": participant.id,
             "invitation_id": invitation.id, "agency_id": agency.id, "user_id": target.id,
-            "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency}
+            "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency,
+            "region_id": agency.region_id}
 
 
 def _role_for(rule):

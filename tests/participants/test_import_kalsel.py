@@ -141,12 +141,17 @@ def test_the_committee_imports_an_over_quota_file_with_one_reason(client, login_
     token = token_of(html)
     url = f"/meetings/{meeting.id}/participants/import/confirm"
     # Without the tick, or without a reason: refused, nothing imported.
-    response = client.post(url, data={"token": token})
+    response = client.post(url, data={"token": token, "override_offered": "y"})
     assert response.status_code == 400 and "Centang persetujuan" in response.get_data(as_text=True)
-    response = client.post(url, data={"token": token, "override": "y", "override_reason": "  "})
+    response = client.post(url, data={"token": token, "override_offered": "y", "override": "y",
+                                      "override_reason": "  "})
     assert response.status_code == 400 and "Tuliskan alasan" in response.get_data(as_text=True)
     assert db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id)).all() == []
-    response = client.post(url, data={"token": token, "override": "y",
+    # The plain confirmation of a file that became over quota after its preview: a conflict, and
+    # the page now offers the override.
+    response = client.post(url, data={"token": token})
+    assert response.status_code == 409 and 'id="import-over-quota"' in response.get_data(as_text=True)
+    response = client.post(url, data={"token": token, "override_offered": "y", "override": "y",
                                       "override_reason": "Disetujui Kepala Bappeda (nota dinas 12/2024)"})
     assert response.status_code == 302
     reasons = dict(db.session.execute(select(Participant.name, Participant.quota_override_reason)

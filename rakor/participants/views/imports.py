@@ -83,8 +83,13 @@ def import_confirm(meeting):
     report = imports.preview(meeting, content, filename, current_app.config["MAX_IMPORT_ROWS"],
                              override_reason=reason or None)
     if not report.ok and imports.only_over_quota(report):
-        # Only the quota stands in the way: the committee decides, with a reason.
+        # Only the quota stands in the way: the committee decides, with a reason. A file that
+        # was ready at the preview and no longer is (someone took the seats) is a conflict.
         db.session.rollback()
+        if not form.override_offered.data:
+            flash(_("Nothing was imported: the participants or quotas changed since the preview. "
+                    "Correct the rows below and upload the file again."), "danger")
+            return _render_preview(meeting, report, form, 409)
         field = form.override_reason if form.override.data else form.override
         field.errors = [_("Tick the override and give the reason to import delegates beyond the quota.")
                         if not form.override.data else _("Give the reason for exceeding the quota.")]
