@@ -4,15 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rakor.admin import bp, queries
-from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, UserForm
+from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, RegionAbbreviationsForm, UserForm
 from rakor.auth import services as account_services
 from rakor.auth.models import User
 from rakor.core.forms import choices
 from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.policy import ADMIN, roles
-from rakor.regions import services as region_services
-from rakor.regions.models import Agency
+from rakor.regions import logos
+from rakor.regions import services as regions_services
+from rakor.regions.models import Agency, Region
 
 PER_PAGE = 50
 
@@ -98,18 +99,30 @@ def agencies():
     return render_template("admin/agencies.html", page=page)
 
 
+def _save_agency(form, agency):
+    """Save through the service; True when committed. A replaced logo's file goes after the commit."""
+    upload = form.logo.data
+    logo = upload.read() if upload and getattr(upload, "filename", "") else None
+    data = regions_services.AgencyData(
+        name=form.name.data, short_name=form.short_name.data, region_id=form.region_id.data,
+        address=form.address.data, phone=form.phone.data, website=form.website.data)
+    with domain_action(form) as done:
+        _agency, obsolete = regions_services.save_agency(agency, data, logo=logo,
+                                                         remove_logo=form.remove_logo.data)
+    if done.ok and obsolete:
+        logos.remove_logo(obsolete)
+    return done.ok
+
+
 @bp.route("/agencies/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def agency_new():
     """Create an agency."""
     form = AgencyForm()
     form.region_id.choices = _region_choices()
-    if form.validate_on_submit():
-        with domain_action(form) as done:
-            region_services.create_agency(form.name.data, form.short_name.data, form.region_id.data)
-        if done.ok:
-            flash(_("Agency created."), "success")
-            return redirect(url_for("admin.agencies"))
+    if form.validate_on_submit() and _save_agency(form, None):
+        flash(_("Agency created."), "success")
+        return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=None)
 
 
@@ -120,17 +133,14 @@ def agency_edit(agency_id):
     agency = db.get_or_404(Agency, agency_id)
     form = AgencyForm(obj=agency)
     form.region_id.choices = _region_choices()
-    if form.validate_on_submit():
-        with domain_action(form) as done:
-            region_services.update_agency(agency, form.name.data, form.short_name.data,
-                                          form.region_id.data)
-        if done.ok:
-            flash(_("Agency saved."), "success")
-            return redirect(url_for("admin.agencies"))
-    return render_template("admin/agency_form.html", form=form, agency=agency)
+    if form.validate_on_submit() and _save_agency(form, agency):
+        flash(_("Agency saved."), "success")
+        return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_form.html", form=form, agency=agency,
+                           logo=logos.logo_data_url(agency.logo_stored_name))
 
 
-# --- regions (read-only) ------------------------------------------------------------------
+# --- regions (loaded from data files; the administrator adds abbreviations) ---------------
 
 @bp.route("/regions")
 @roles(ADMIN)
@@ -141,3 +151,18 @@ def regions():
     page = db.paginate(queries.regions_statement(province), per_page=100, error_out=False)
     return render_template("admin/regions.html", page=page, provinces=provinces,
                            province=province)
+
+
+@bp.route("/regions/<int:region_id>/abbreviations", methods=["GET", "POST"])
+@roles(ADMIN)
+def region_abbreviations(region_id):
+    """The short forms the import recognises for a region ('HSU', 'Batola')."""
+    region = db.get_or_404(Region, region_id)
+    form = RegionAbbreviationsForm(abbreviations=", ".join(region.aliases))
+    if form.validate_on_submit():
+        with domain_action(form) as done:
+            regions_services.set_region_abbreviations(region, form.abbreviations.data)
+        if done.ok:
+            flash(_("Abbreviations saved."), "success")
+            return redirect(url_for("admin.regions", province=region.province_code))
+    return render_template("admin/region_form.html", form=form, region=region)

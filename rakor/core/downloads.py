@@ -30,7 +30,11 @@ def slugify(text, max_length=60):
     """ASCII words joined by '-', cut at a word boundary within `max_length`."""
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:max_length].rstrip("-") or "rapat"
+    if len(text) > max_length:
+        cut = text[:max_length + 1]  # one more: a word ending exactly at the limit is whole
+        # Back to the last word boundary; one word longer than the limit is cut as it must be.
+        text = cut.rsplit("-", 1)[0] if "-" in cut else text[:max_length]
+    return text.rstrip("-") or "rapat"
 
 
 def meeting_filename(prefix, meeting, extension):

@@ -145,7 +145,16 @@ def format_percent(value, decimals=2, locale=None) -> str:
     return f"{format_number(value, decimals, locale)} %"
 
 
+def format_nip(nip) -> str:
+    """'196805121993031007' -> '19680512 199303 1 007' (birth date, appointment, sex, number),
+    as civil-service documents write it. Anything that is not 18 digits stays as it is."""
+    if not nip or len(nip) != 18 or not nip.isdigit():
+        return nip or ""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+
 FILTERS = {
+    "nip": format_nip,
     "date_long": format_date_long,
     "date_medium": format_date_medium,
     "time_local": format_time,

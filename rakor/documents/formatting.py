@@ -1,14 +1,8 @@
 """How Indonesian documents write dates, times and civil-servant numbers, whoever downloads them."""
-from rakor.core.formatting import format_date_long, format_time, local_date, zone_abbreviation
+from rakor.core.formatting import format_date_long, format_nip, format_time, local_date, zone_abbreviation
 
 LOCALE = "id"  # documents are Indonesian, whoever downloads them
-
-
-def format_nip(nip):
-    """'196805121993031007' -> '19680512 199303 1 007' (birth date, appointment, sex, number)."""
-    if not nip or len(nip) != 18:
-        return nip or ""
-    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+__all__ = ["LOCALE", "format_nip", "meeting_when"]
 
 
 def meeting_when(meeting, locale=LOCALE):

@@ -62,6 +62,7 @@ from rq.serializers import JSONSerializer
 
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
+from rakor.documents.registry import context_of
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,10 @@ def is_big(rows) -> bool:
             and rows >= current_app.config["DOCUMENT_QUEUE_THRESHOLD"])
 
 
-def pdf_response_or_job(kind, meeting, user):
+def pdf_response_or_job(kind, meeting, user, options=None):
     """The PDF of `kind` for `meeting` as `user` reads it (the caller has checked
     `kind.permission`), rendered here or by the worker (see the module's docstring)."""
-    context = kind.context(meeting, user)
+    context = context_of(kind, meeting, user, options)
     filename = meeting_filename(kind.filename_prefix, meeting, "pdf")
     rows = kind.size(context) if kind.size is not None and queue_enabled() else None
     if not is_big(rows):

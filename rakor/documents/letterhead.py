@@ -1,4 +1,5 @@
-"""The letterhead (kop surat) of a document: government level, agency, optional address."""
+"""The letterhead (kop surat) of a document: the organiser's logo, government level, agency, and
+its address line (street, phone, website), as the agency's administrator set them."""
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,8 @@ KIND_WORDS = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 class Letterhead:
     government: str  # 'PEMERINTAH PROVINSI KALIMANTAN SELATAN'
     agency: str  # 'BADAN PERENCANAAN PEMBANGUNAN DAERAH'
-    address: str | None = None
+    address: str | None = None  # 'Jl. Dharma Praja II, Banjarbaru · Telepon (0511) 6749051 · Laman ...'
+    logo: str | None = None  # a data: URL (the PDF fetcher serves no other image from outside static/)
 
 
 def government_line(region) -> str:
@@ -44,5 +46,20 @@ def agency_line(agency) -> str:
     return re.sub(r"\s+", " ", name).upper()
 
 
-def letterhead_for(agency, address=None) -> Letterhead:
-    return Letterhead(government=government_line(agency.region), agency=agency_line(agency), address=address)
+def address_line(address=None, phone=None, website=None) -> str | None:
+    """'Jl. Dharma Praja II, Banjarbaru 70732 · Telepon (0511) 6749051 · Laman bappeda.kalselprov.go.id'."""
+    parts = [address.strip()] if address and address.strip() else []
+    if phone and phone.strip():
+        parts.append(f"Telepon {phone.strip()}")
+    if website and website.strip():
+        parts.append(f"Laman {re.sub(r'^https?://', '', website.strip()).rstrip('/')}")
+    return " · ".join(parts) or None
+
+
+def letterhead_for(agency, address=None, logo=None) -> Letterhead:
+    """`address`: the address line to print; default: the agency's own address, phone and website."""
+    if address is None:
+        address = address_line(getattr(agency, "address", None), getattr(agency, "phone", None),
+                               getattr(agency, "website", None))
+    return Letterhead(government=government_line(agency.region), agency=agency_line(agency),
+                      address=address, logo=logo)

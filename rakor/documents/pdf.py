@@ -47,13 +47,24 @@ def render_html(template_name, *, for_pdf=True, **context):
     return render_template(template_name, static_base=static_base, for_pdf=for_pdf, **context)
 
 
+def layout(template_name, **context):
+    """The laid-out document (WeasyPrint's Document: its `pages`, each with the `anchors` of the
+    elements with an id), for a kind that measures where its content ends before rendering."""
+    return _document(render_html(template_name, for_pdf=True, **context))
+
+
 def render_pdf(template_name, **context) -> bytes:
     """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
-    return html_to_pdf(render_html(template_name, for_pdf=True, **context))
+    return layout(template_name, **context).write_pdf()
 
 
 def html_to_pdf(html) -> bytes:
     """The slow half of `render_pdf` (WeasyPrint), on its own so that a worker can run it on HTML
     a request built (rakor.documents.jobs). Needs an app context: the static folder."""
+    return _document(html).write_pdf()
+
+
+def _document(html):
     base_url = static_root().resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).render()
+

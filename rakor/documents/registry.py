@@ -27,6 +27,9 @@ class DocumentKind:
     # (context) -> rows the document prints. With a queue (REDIS_URL), from DOCUMENT_QUEUE_THRESHOLD
     # rows on the worker renders it and the page says "being prepared" (rakor.documents.jobs).
     size: Callable | None = None
+    # Query arguments of the document URL the kind reads (?columns=gender,phone); when it names
+    # any, `context` is called with `options={name: text}` as well.
+    options: tuple = ()
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -73,10 +76,17 @@ def load_meeting(meeting_id):
     return _meeting_loader(meeting_id)
 
 
-def render_pdf(kind: DocumentKind, meeting, user) -> bytes:
-    return render_template_pdf(kind.template, **kind.context(meeting, user))
+def context_of(kind: DocumentKind, meeting, user, options=None) -> dict:
+    if not kind.options:
+        return kind.context(meeting, user)
+    wanted = {k: v for k, v in (options or {}).items() if k in kind.options}
+    return kind.context(meeting, user, options=wanted)
 
 
-def render_preview(kind: DocumentKind, meeting, user) -> str:
+def render_pdf(kind: DocumentKind, meeting, user, options=None) -> bytes:
+    return render_template_pdf(kind.template, **context_of(kind, meeting, user, options))
+
+
+def render_preview(kind: DocumentKind, meeting, user, options=None) -> str:
     """The same template on screen (print preview), static files served through /static/."""
-    return render_html(kind.template, for_pdf=False, **kind.context(meeting, user))
+    return render_html(kind.template, for_pdf=False, **context_of(kind, meeting, user, options))

@@ -1,7 +1,7 @@
 """One download route for every document kind: /meetings/<id>/documents/<kind>.pdf (inline) and
 .html (the same template as an on-screen print preview). The kind's own `permission` on the
 meeting decides who gets it; what each user sees inside is the kind's `context` business."""
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from rakor.documents import bp, jobs, registry
@@ -18,10 +18,11 @@ def document(meeting_id, kind, fmt):
     if meeting is None:
         abort(404)
     require(current_user, kind.permission, meeting)
+    options = {name: request.args.get(name, "")[:200] for name in kind.options if name in request.args}
     if fmt == "html":
-        return registry.render_preview(kind, meeting, current_user)
+        return registry.render_preview(kind, meeting, current_user, options)
     # Big ones go to the worker (the permission above is checked on every poll).
-    return jobs.pdf_response_or_job(kind, meeting, current_user)
+    return jobs.pdf_response_or_job(kind, meeting, current_user, options)
 
 
 def add_kind_endpoints(app, kind):

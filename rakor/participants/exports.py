@@ -2,6 +2,11 @@
 re-imports cleanly into another meeting (e.g. the follow-up meeting of the same delegations).
 The files are written by `rakor.core.tabular` (formulas neutralised in every cell); NIP, region
 code and phone are text columns, so leading zeros and the '63.10' code survive Excel.
+
+The CSV is for Excel as Indonesian offices run it: with the Indonesian regional settings the
+decimal separator is a comma, so Excel opens a double-clicked CSV by the list separator ';'.
+A comma-separated file would land in one column. The BOM tells Excel it is UTF-8 (names
+with 'é' or '–'). The import reads both separators.
 """
 from sqlalchemy import select
 
@@ -18,7 +23,8 @@ TEXT_COLUMNS = {"nip", "region", "phone"}
 WIDTHS = {"name": 36, "nip": 21, "position": 32, "agency": 38, "region": 13, "phone": 16,
           "email": 32, "gender": 14, "meeting_role": 12}
 COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[f], WIDTHS[f], f in TEXT_COLUMNS) for f in FIELDS)
-FORMATS = ("csv", "xlsx")
+FORMATS = ("xlsx", "csv")  # XLSX first: it keeps NIPs and codes as text whatever Excel's settings
+CSV_DELIMITER = ";"
 CONTENT_TYPES = {"csv": tabular.CSV_CONTENT_TYPE, "xlsx": tabular.XLSX_CONTENT_TYPE}
 
 
@@ -42,7 +48,7 @@ def participant_rows(meeting_id, agency_id=None) -> list[list[str]]:
 
 
 def to_csv(rows) -> bytes:
-    return tabular.to_csv(COLUMNS, rows)
+    return tabular.to_csv(COLUMNS, rows, delimiter=CSV_DELIMITER)
 
 
 def to_xlsx(rows, sheet_title="Peserta", instructions=None) -> bytes:

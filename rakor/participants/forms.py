@@ -22,7 +22,7 @@ ROLE_LABELS = {
     "panitia": _l("Committee"),
     "notulis": _l("Minute-taker"),
 }
-GENDER_LABELS = {"L": _l("Male (L)"), "P": _l("Female (P)")}
+GENDER_LABELS = {"L": _l("Male"), "P": _l("Female")}
 STATUS_LABELS = {"registered": _l("Registered"), "cancelled": _l("Cancelled")}
 
 
@@ -79,6 +79,13 @@ class ImportUploadForm(BaseForm):
 
 class ImportConfirmForm(BaseForm):
     token = HiddenField(validators=[DataRequired()])
+    # One override for the whole file: rows beyond their agency's quota are imported with this
+    # reason recorded on each of those participants.
+    override = BooleanField(_l("Import the delegates beyond their agency's quota"))
+    # Sent (hidden) by the override form only: the person was asked. Without it a file that
+    # became over quota after its preview is a conflict, not a missing tick.
+    override_offered = BooleanField()
+    override_reason = TextAreaField(_l("Reason for exceeding the quota"), validators=[Length(max=500)])
 
 
 class WalkInForm(BaseForm):

@@ -4,6 +4,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rakor.extensions import db
 
 REGION_KINDS = ("provinsi", "kabupaten", "kota")
+ABBREVIATION_SEPARATOR = "|"
+
+
+def split_abbreviations(text) -> list[str]:
+    return [a.strip() for a in (text or "").split(ABBREVIATION_SEPARATOR) if a.strip()]
 
 
 class Region(db.Model):
@@ -19,8 +24,15 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    # Short forms people write for the region ('HSU', 'Batola'), separated by '|': shipped in
+    # the region data file, extended by the administrator, read by the import's matching.
+    abbreviations: Mapped[str | None] = mapped_column(String(300))
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], lazy="joined")
+
+    @property
+    def aliases(self) -> list[str]:
+        return split_abbreviations(self.abbreviations)
 
     @property
     def province_code(self):
@@ -40,6 +52,12 @@ class Agency(db.Model):
     short_name: Mapped[str] = mapped_column(String(60))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     is_planning_agency: Mapped[bool] = mapped_column(default=True)
+    # The letterhead (kop surat) of the documents it organises: logo (a server-made file name
+    # under UPLOAD_DIR/logos), address line, phone and website.
+    logo_stored_name: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(200))
 
     region: Mapped[Region] = relationship(lazy="joined")
 

@@ -1,4 +1,5 @@
-"""Loading regions from the documented CSV format, and planning agencies for them."""
+"""Loading regions from the documented CSV format, their abbreviations, planning agencies for
+them, and the administrator's agency edits (name, region, letterhead)."""
 import csv
 import io
 import re
@@ -8,8 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from rakor.core.errors import DomainError
+from rakor.core.tabular import norm_name, region_key
+from rakor.core.text import clean_text
 from rakor.extensions import db
-from rakor.regions.models import REGION_KINDS, Agency, Region
+from rakor.regions import logos
+from rakor.regions.models import ABBREVIATION_SEPARATOR, REGION_KINDS, Agency, Region, split_abbreviations
 
 CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
 BPS_RE = re.compile(r"^\d{2,10}$")
@@ -61,6 +65,8 @@ def load_regions(rows) -> LoadReport:
             errors.append(f"line {line_no}: name is empty")
         elif len(row["name"]) > 120:
             errors.append(f"line {line_no}: name is longer than 120 characters")
+        for message in _abbreviation_problems(split_abbreviations(row.get("abbreviations"))):
+            errors.append(f"line {line_no}: abbreviations: {message}")
         if kind not in REGION_KINDS:
             errors.append(f"line {line_no}: kind {kind!r} is not one of {', '.join(REGION_KINDS)}")
         elif (kind == "provinsi") != ("." not in code):
@@ -89,6 +95,10 @@ def load_regions(rows) -> LoadReport:
             "parent_id": existing[code.split(".")[0]].id if "." in code else None,
         }
         region = existing.get(code)
+        if "abbreviations" in row:
+            # The file's short forms join those the administrator added; loading never drops one.
+            values["abbreviations"] = join_abbreviations(
+                (region.aliases if region is not None else []) + split_abbreviations(row["abbreviations"]))
         if region is None:
             region = Region(kemendagri_code=code, **values)
             db.session.add(region)
@@ -105,22 +115,15 @@ def load_regions(rows) -> LoadReport:
 
 
 def create_agency(name: str, short_name: str, region_id: int | None) -> Agency:
-    """A new agency; DomainError on a name already taken or an unknown region."""
-    agency = Agency()
-    return update_agency(agency, name, short_name, region_id)
+    """A new agency (no letterhead details); see `save_agency`."""
+    return save_agency(None, AgencyData(name, short_name, region_id))[0]
 
 
 def update_agency(agency: Agency, name: str, short_name: str, region_id: int | None) -> Agency:
-    """Rename or move an agency; DomainError on a name already taken or an unknown region."""
-    duplicate = db.session.scalar(select(Agency).where(Agency.name == name))
-    if duplicate is not None and duplicate is not agency:
-        raise DomainError(_l("An agency with this name already exists."), field="name")
-    if region_id is None or db.session.get(Region, region_id) is None:
-        raise DomainError(_l("Choose a region."), field="region_id")
-    agency.name, agency.short_name, agency.region_id = name, short_name, region_id
-    db.session.add(agency)
-    db.session.flush()
-    return agency
+    """Rename or move an agency, keeping its letterhead details; see `save_agency`."""
+    data = AgencyData(name, short_name, region_id, address=agency.address, phone=agency.phone,
+                      website=agency.website)
+    return save_agency(agency, data)[0]
 
 
 def planning_agency_name(region: Region) -> tuple[str, str]:
@@ -194,3 +197,108 @@ def find_region_by_code(code: str):
     column = Region.kemendagri_code if "." in code else Region.bps_code
     return db.session.scalar(select(Region).where(column == code))
 
+
+
+# --- abbreviations ------------------------------------------------------------------------------
+
+MAX_ABBREVIATION = 40
+MAX_ABBREVIATIONS = 10
+
+
+def join_abbreviations(abbreviations) -> str | None:
+    """Unique (by normalised form), in the order given, joined by '|'; None when there are none."""
+    seen, kept = set(), []
+    for text in abbreviations:
+        key = region_key(text)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(text.strip())
+    return ABBREVIATION_SEPARATOR.join(kept) or None
+
+
+def _abbreviation_problems(abbreviations):
+    if len(abbreviations) > MAX_ABBREVIATIONS:
+        yield f"at most {MAX_ABBREVIATIONS}"
+    for text in abbreviations:
+        if len(text) > MAX_ABBREVIATION:
+            yield f"{text[:20]!r}... is longer than {MAX_ABBREVIATION} characters"
+
+
+def set_region_abbreviations(region: Region, text: str) -> Region:
+    """The administrator's list of a region's short forms, one per line or separated by commas
+    or '|'. Refused when one is too long or already names another region (the import could no
+    longer tell them apart)."""
+    abbreviations = [clean_text(a).strip() for a in re.split(r"[|,;\n]", text or "")]
+    abbreviations = [a for a in abbreviations if a]
+    if len(abbreviations) > MAX_ABBREVIATIONS:
+        raise DomainError(_l("At most %(n)d abbreviations.", n=MAX_ABBREVIATIONS), field="abbreviations")
+    for a in abbreviations:
+        if len(a) > MAX_ABBREVIATION:
+            raise DomainError(_l("\"%(text)s\" is longer than %(n)d characters.", text=a[:20] + "…",
+                                 n=MAX_ABBREVIATION), field="abbreviations")
+    taken = {}
+    for other in db.session.scalars(select(Region).where(Region.id != region.id)):
+        for known in (other.name, *other.aliases):
+            taken.setdefault(region_key(known), other)
+            taken.setdefault(norm_name(known), other)
+    for a in abbreviations:
+        other = taken.get(region_key(a)) or taken.get(norm_name(a))
+        if other is not None:
+            raise DomainError(_l("\"%(text)s\" already names %(region)s.", text=a, region=other.name),
+                              field="abbreviations")
+    region.abbreviations = join_abbreviations(abbreviations)
+    db.session.flush()
+    return region
+
+
+# --- agencies (administrator) ----------------------------------------------------------------
+
+@dataclass
+class AgencyData:
+    name: str
+    short_name: str
+    region_id: int | None
+    address: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+def _clean_agency(data: AgencyData) -> dict:
+    values = {k: (clean_text(v).strip() or None) if isinstance(v, str) else v for k, v in data.__dict__.items()}
+    if not values["name"]:
+        raise DomainError(_l("This field is required."), field="name")
+    if not values["short_name"]:
+        raise DomainError(_l("This field is required."), field="short_name")
+    if values["region_id"] is None or db.session.get(Region, values["region_id"]) is None:
+        raise DomainError(_l("Choose a region."), field="region_id")
+    website = values["website"]
+    if website and not re.fullmatch(r"(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?", website, re.IGNORECASE):
+        raise DomainError(_l("Write the website as an address, e.g. bappeda.kalselprov.go.id."), field="website")
+    return values
+
+
+def save_agency(agency: Agency | None, data: AgencyData, *, logo: bytes | None = None,
+                remove_logo=False) -> tuple[Agency, str | None]:
+    """Create (agency None) or update an agency. A new `logo` replaces the old one. Returns the
+    agency and the stored name of a logo no longer used, to delete after the commit."""
+    values = _clean_agency(data)
+    duplicate = db.session.scalar(select(Agency).where(Agency.name == values["name"]))
+    if duplicate is not None and duplicate is not agency:
+        raise DomainError(_l("An agency with this name already exists."), field="name")
+    if agency is None:
+        agency = Agency()
+        db.session.add(agency)
+    obsolete = None
+    if logo:
+        obsolete, agency.logo_stored_name = agency.logo_stored_name, logos.store_logo(logo)
+    elif remove_logo:
+        obsolete, agency.logo_stored_name = agency.logo_stored_name, None
+    for key, value in values.items():
+        setattr(agency, key, value)
+    try:
+        db.session.flush()
+    except BaseException:
+        if logo:  # the record did not make it: its new file must not stay behind
+            logos.remove_logo(agency.logo_stored_name)
+        raise
+    return agency, obsolete

@@ -38,7 +38,7 @@ def test_committee_creates_meeting_and_sees_it_in_local_time(client, db, login_a
     assert meeting.status == "draft" and meeting.created_by_id == user.id
     page = html_of(client.get(f"/meetings/{meeting.id}"))
     assert "Selasa, 5 Maret 2030 · 08.30–16.00 WITA" in page
-    assert "Aula Bappeda, Banjarbaru" in page and "NIP 198001012005011001" in page
+    assert "Aula Bappeda, Banjarbaru" in page and "NIP 19800101 200501 1 001" in page
     assert "Draf" in page and "Jadwalkan" in page
 
 

@@ -37,10 +37,11 @@ def test_csv_has_bom_the_import_columns_and_excludes_cancelled():
     assert content.startswith(b"\xef\xbb\xbf")
     text = content.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "Nama,NIP,Jabatan,Instansi,Kode Wilayah,No HP,Email,Jenis Kelamin,Peran"
+    # Semicolons: what Excel with Indonesian regional settings splits a CSV by (issue 12).
+    assert lines[0] == "Nama;NIP;Jabatan;Instansi;Kode Wilayah;No HP;Email;Jenis Kelamin;Peran"
     # Ordered by region code: Kotabaru (63.02), Tanah Bumbu (63.10), Banjarmasin (63.71).
-    assert lines[1] == ('"Drs. H. Said Akhmad, MM",196805121993031007,Sekretaris Daerah,'
-                        "Bappeda Kabupaten Kotabaru,63.02,,,L,narasumber")
+    assert lines[1] == ("Drs. H. Said Akhmad, MM;196805121993031007;Sekretaris Daerah;"
+                        "Bappeda Kabupaten Kotabaru;63.02;;;L;narasumber")
     assert "63.10" in lines[2] and "018907142015032002" in lines[2] and "0813-5123-4567" in lines[2]
     assert "Batal" not in text and len(lines) == 4
 
@@ -111,7 +112,8 @@ def hostile_meeting():
 
 def test_csv_export_neutralises_every_cell_that_starts_a_formula():
     meeting = hostile_meeting()
-    rows = list(csv.reader(io.StringIO(exports.export(meeting.id, "csv").decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(exports.export(meeting.id, "csv").decode("utf-8-sig"), newline=""),
+                           delimiter=";"))
     positions = {r[0]: r[2] for r in rows[1:]}
     for i, text in enumerate(FORMULAS):
         assert positions[f"Peserta {i}"] == "'" + text
@@ -155,3 +157,24 @@ def test_xlsx_export_drops_characters_a_workbook_cannot_hold(client, login_as):
     login_as("committee")
     response = client.get(f"/meetings/{meeting.id}/participants/export.xlsx")
     assert response.status_code == 200 and response.data[:2] == b"PK"
+
+
+# --- Indonesian Excel (issue 12) --------------------------------------------------------------
+
+def test_csv_export_and_template_are_semicolon_separated_utf8_with_bom():
+    meeting = filled_meeting()
+    content = exports.export(meeting.id, "csv")
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == [exports.EXPORT_HEADERS[f] for f in exports.FIELDS] and len(rows) == 4
+    assert all(len(r) == 9 for r in rows)
+    template = exports.template("csv")
+    assert template.startswith(b"\xef\xbb\xbf") and template.decode("utf-8-sig").startswith("Nama;NIP;Jabatan;")
+
+
+def test_the_export_buttons_offer_xlsx_first(client, login_as):
+    meeting = filled_meeting()
+    db.session.commit()
+    login_as("committee")
+    html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
+    assert 0 < html.index('id="link-export-xlsx"') < html.index('id="link-export-csv"')

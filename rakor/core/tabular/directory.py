@@ -4,14 +4,18 @@ agency). The feature loads the rows (two queries) and feeds them in; this module
 their attributes:
 
 - agency: `id`, `name`, `short_name`, `region_id`, `is_planning_agency`
-- region: `id`, `name`, `kemendagri_code`, `bps_code`
+- region: `id`, `name`, `kemendagri_code`, `bps_code`, and optionally `aliases` (the short forms
+  people write: 'HSU', 'Batola'), which also name its agencies ('Bappeda HSU')
+
+When a name matches nothing, the message suggests the closest region or agency (difflib on the
+normalised names): a typo should not send the secretary hunting through the region list.
 """
 import re
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 
-from rakor.core.tabular.matching import Lookup, norm_name
+from rakor.core.tabular.matching import Lookup, closest, norm_name
 
 
 def region_key(name):
@@ -34,12 +38,33 @@ def normalize_region_code(text):
     return None
 
 
+def _aliases(region):
+    return list(getattr(region, "aliases", None) or ())
+
+
+def agency_names(agency, region) -> list[str]:
+    """The agency's names, and each again with its region written as one of the region's short
+    forms: 'Bappeda Kabupaten Hulu Sungai Utara' is also 'bappeda hsu' and 'bappeda kabupaten hsu'."""
+    names = [agency.name, agency.short_name]
+    if region is None:
+        return names
+    written = [re.compile(rf"\b{re.escape(part)}\b") for part in {norm_name(region.name), region_key(region.name)} if part]
+    for name in list(names):
+        key = norm_name(name)
+        for alias in _aliases(region):
+            for pattern in written:
+                if pattern.search(key):
+                    names.append(pattern.sub(region_key(alias), key))
+    return names
+
+
 class Directory:
     """Every agency and region, indexed once, so a whole file is matched without a query."""
 
     def __init__(self, agencies, regions):
         agencies, regions = list(agencies), list(regions)
-        self.agencies = Lookup(agencies, names=lambda a: (a.name, a.short_name))
+        regions_by_id = {r.id: r for r in regions}
+        self.agencies = Lookup(agencies, names=lambda a: agency_names(a, regions_by_id.get(a.region_id)))
         self.by_region = defaultdict(list)
         for agency in agencies:
             if agency.is_planning_agency:
@@ -48,8 +73,19 @@ class Directory:
         self.bps = {r.bps_code: r for r in regions if r.bps_code}
         self.region_names = defaultdict(list)
         for region in regions:
-            for key in {norm_name(region.name), region_key(region.name)}:
+            keys = {norm_name(region.name), region_key(region.name)}
+            for alias in _aliases(region):
+                keys |= {norm_name(alias), region_key(alias)}
+            for key in keys - {""}:
                 self.region_names[key].append(region)
+
+    def suggest_region(self, text):
+        """The region whose name or short form is closest to the text, or None."""
+        for key in (region_key(text), norm_name(text)):
+            match = closest(key, self.region_names)
+            if match and len(set(self.region_names[match])) == 1:
+                return self.region_names[match][0]
+        return None
 
     def find_region(self, text):
         """(region, error message)."""
@@ -67,6 +103,10 @@ class Directory:
         if len(found) == 1:
             return found[0], None
         if not found:
+            near = self.suggest_region(text)
+            if near is not None:
+                return None, _l("No region is called %(name)s. Did you mean %(suggestion)s?",
+                                name=text, suggestion=near.name)
             return None, _l("No region is called %(name)s.", name=text)
         return None, _l("%(name)s matches several regions (%(list)s); write the region code.",
                         name=text, list=", ".join(f"{r.kemendagri_code} {r.name}" for r in found[:4]))
@@ -102,12 +142,21 @@ class Directory:
             words = set(norm_name(agency_text).split())
             loose = [a for tokens, a in self.agencies.tokens if words <= tokens]
             if region:
-                loose = [a for a in loose if a.region_id == region.id] or (in_region if len(in_region) == 1 else [])
+                narrowed = [a for a in loose if a.region_id == region.id]
+                if len(narrowed) == 1:
+                    # 'Bappeda' where the row names the region: the region column says which
+                    # Bappeda; nothing was guessed, so nothing to warn about.
+                    return narrowed[0], None, None, None
+                loose = narrowed or (in_region if len(in_region) == 1 else [])
             if len(loose) == 1:
                 return loose[0], None, None, _l("Agency \"%(text)s\" read as %(agency)s.",
                                                 text=agency_text, agency=loose[0].name)
             if len(loose) > 1:
                 return None, "agency", self._ambiguous(agency_text, loose), None
+            near = self.agencies.suggest(agency_text)
+            if near is not None:
+                return None, "agency", _l("No agency is called \"%(text)s\". Did you mean %(suggestion)s?",
+                                          text=agency_text, suggestion=near.name), None
             return None, "agency", _l("No agency is called \"%(text)s\".", text=agency_text), None
         if region:
             if len(in_region) == 1:

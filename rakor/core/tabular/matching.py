@@ -1,6 +1,8 @@
 """Finding a thing named in a cell (an agency, an indicator) by its code, its name or its short
 name, the ways people write them: any case, 'Kab.' for 'Kabupaten', stray punctuation, or only
-some of the words ('Bappeda Kotabaru' for 'Bappeda Kabupaten Kotabaru')."""
+some of the words ('Bappeda Kotabaru' for 'Bappeda Kabupaten Kotabaru'); and, when nothing
+matches, the closest name to suggest (a typo: 'Hulu Sungai Utra')."""
+import difflib
 import re
 import unicodedata
 from collections import defaultdict
@@ -15,6 +17,12 @@ def norm_name(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+def closest(key, candidates, cutoff=0.75):
+    """The candidate key most like `key` (difflib's ratio, at least `cutoff`), or None."""
+    found = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff) if key else []
+    return found[0] if found else None
+
+
 def norm_code(text):
     """'  ind-01 ' -> 'IND-01'."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).upper()
@@ -26,7 +34,8 @@ class Lookup:
     `names(item)` and `codes(item)` give the texts an item is known by. `exact(text)` is every item
     whose code or (normalised) name is the text; `loose(text)` every item whose names hold all of
     the text's words; `find(text)` the exact matches, else the loose ones, with a flag saying which.
-    A feature turns "none" and "several" into its own messages."""
+    `suggest(text)` is the item whose name is closest to the text, for "did you mean". A feature
+    turns "none" and "several" into its own messages."""
 
     def __init__(self, items, *, names, codes=lambda item: ()):
         self.by_code = defaultdict(list)
@@ -59,3 +68,10 @@ class Lookup:
         if found:
             return found, False
         return self.loose(text), True
+
+    def suggest(self, text, cutoff=0.75):
+        """The one item whose normalised name is closest to the text (None when none is close
+        enough, or when the closest name belongs to several items)."""
+        key = closest(norm_name(text), self.by_name, cutoff)
+        items = self.by_name.get(key, []) if key else []
+        return items[0] if len(items) == 1 else None

@@ -1,7 +1,8 @@
 """Writing CSV and XLSX files. Every cell goes through `cells.export_cell` (formulas neutralised,
 characters a workbook cannot hold dropped): exports use these two functions and nothing else.
 
-CSV: UTF-8 with BOM (Excel recognises the encoding), comma separated, CRLF lines.
+CSV: UTF-8 with BOM (Excel recognises the encoding), CRLF lines, comma separated unless the
+caller chooses ';' (what Excel expects where the decimal separator is a comma, as in Indonesia).
 XLSX: a bold header row, frozen, with a filter; `text` columns are text cells (number format
 '@'), so leading zeros and codes like '63.10' survive Excel, also in rows typed later.
 """
@@ -30,9 +31,9 @@ def _safe(values):
     return [export_cell(v) for v in values]
 
 
-def to_csv(columns, rows) -> bytes:
+def to_csv(columns, rows, delimiter=",") -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(_safe(c.header for c in columns))
     writer.writerows(_safe(row) for row in rows)
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

@@ -30,7 +30,7 @@ from rakor.core.tabular import (
 )
 from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
-from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, validate
+from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, only_over_quota, validate
 from rakor.participants.models import Participant
 from rakor.participants.services import register_participant
 
@@ -40,7 +40,7 @@ __all__ = [
     "EXCEL_NIP_MESSAGE", "EXPORT_HEADERS", "FIELDS", "FIELD_LABELS", "HEADER_ALIASES", "SPEC",
     "Directory", "ImportCommitError", "ImportFileError", "ImportReport", "ParticipantRow", "RowResult",
     "Table", "commit", "decode_text", "discard_upload", "import_file", "load_upload", "map_headers",
-    "normalize_region_code", "preview", "purge_stale_uploads", "read_table", "sniff_kind",
+    "normalize_region_code", "only_over_quota", "preview", "purge_stale_uploads", "read_table", "sniff_kind",
     "store_upload", "validate",
 ]
 
@@ -54,15 +54,19 @@ def map_headers(header):
     return SPEC.map_headers(header)
 
 
-def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000) -> ImportReport:
-    """Read and validate; never raises for a bad file (the report says what is wrong)."""
-    return tabular.preview(SPEC, content, lambda table: validate(meeting, table, filename),
+def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000,
+            override_reason=None) -> ImportReport:
+    """Read and validate; never raises for a bad file (the report says what is wrong).
+    `override_reason`: rows beyond their agency's quota become warnings (see `commit`)."""
+    return tabular.preview(SPEC, content, lambda table: validate(meeting, table, filename, override_reason),
                            filename=filename, max_rows=max_rows, meeting_id=meeting.id)
 
 
-def _register(meeting, by_user):
+def _register(meeting, by_user, override_reason):
     def write(row):
-        participant, _warnings = register_participant(meeting, row.data, by_user=by_user, via="import")
+        participant, _warnings = register_participant(
+            meeting, row.data, by_user=by_user, via="import",
+            override_reason=override_reason if row.over_quota else None)
         return participant
     return write
 
@@ -71,17 +75,18 @@ def _report_field(service_field):
     return "agency" if service_field == "agency_id" else (service_field or "name")
 
 
-def commit(meeting: Meeting, report: ImportReport, by_user=None) -> list[Participant]:
+def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None) -> list[Participant]:
     """Register every row of a valid report. Raises ImportCommitError on the first row that is
-    refused now (the caller rolls the whole transaction back)."""
-    return tabular.commit_rows(report, _register(meeting, by_user), _report_field)
+    refused now (the caller rolls the whole transaction back). `override_reason` (the one the
+    report was validated with) is recorded on every participant beyond its agency's quota."""
+    return tabular.commit_rows(report, _register(meeting, by_user, override_reason), _report_field)
 
 
 def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None, max_rows=5000,
-                dry_run=False) -> tuple[ImportReport, list]:
+                dry_run=False, override_reason=None) -> tuple[ImportReport, list]:
     """Preview and, when every row is valid and not `dry_run`, commit. Does not commit the
     transaction; raises ImportCommitError (caller rolls back)."""
-    report = preview(meeting, content, filename, max_rows)
+    report = preview(meeting, content, filename, max_rows, override_reason)
     if not report.ok or dry_run:
         return report, []
-    return report, commit(meeting, report, by_user)
+    return report, commit(meeting, report, by_user, override_reason)

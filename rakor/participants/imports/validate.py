@@ -26,6 +26,15 @@ EXCEL_NIP_MESSAGE = _l("This NIP was stored as a number, so Excel changed its la
 @dataclass
 class ParticipantRow(RowResult):
     agency: Agency | None = None
+    over_quota: bool = False  # a delegate beyond the agency's seats
+
+
+def only_over_quota(report: ImportReport) -> bool:
+    """Every refused row is refused only for being beyond its agency's quota: the committee may
+    import the file with one override and a reason."""
+    refused = report.error_rows
+    return (not report.file_errors and bool(refused)
+            and all(r.over_quota and set(r.errors) == {"agency"} for r in refused))
 
 
 def load_directory() -> Directory:
@@ -64,7 +73,9 @@ class _Taken:
         self.file_nips, self.file_emails, self.file_names = {}, {}, {}
 
 
-def validate(meeting: Meeting, table: Table, filename=None) -> ImportReport:
+def validate(meeting: Meeting, table: Table, filename=None, override_reason=None) -> ImportReport:
+    """`override_reason`: the committee's reason to import delegates beyond their agency's quota;
+    with it, those rows are warnings, not errors."""
     report = tabular.new_report(SPEC, table, filename=filename, meeting_id=meeting.id)
     mapping = report.positions
     if "agency" not in mapping and "region_code" not in mapping and "region_name" not in mapping:
@@ -79,11 +90,11 @@ def validate(meeting: Meeting, table: Table, filename=None) -> ImportReport:
     directory = load_directory()
     taken = _Taken(meeting)
     for row in tabular.data_rows(report, table, ParticipantRow):
-        _validate_row(row, directory, taken)
+        _validate_row(row, directory, taken, override_reason)
     return report
 
 
-def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken):
+def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, override_reason=None):
     values = row.values
     region_text = values.get("region_code") or values.get("region_name") or ""
     values["region"] = region_text
@@ -111,7 +122,7 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken):
     data = row.data = result.data
     _check_duplicates(row, data, taken)
     if data.meeting_role in SEAT_ROLES:
-        _check_seat(row, data, agency, taken)
+        _check_seat(row, data, agency, taken, override_reason)
     if row.errors:
         row.data = None
 
@@ -144,14 +155,20 @@ def _check_duplicates(row, data, taken: _Taken):
     taken.file_names.setdefault(name_key, line)
 
 
-def _check_seat(row, data, agency, taken: _Taken):
+def _check_seat(row, data, agency, taken: _Taken, override_reason=None):
     if data.agency_id in taken.quotas:
         taken.seats[data.agency_id] += 1
-        if taken.seats[data.agency_id] > taken.quotas[data.agency_id]:
+        seats, n = taken.quotas[data.agency_id], taken.seats[data.agency_id]
+        if n > seats:
+            row.over_quota = True
+            if override_reason:
+                row.warnings.append(("agency", _l(
+                    "Beyond the quota (%(agency)s has %(seats)d seats; delegate number %(n)d): "
+                    "imported with the committee's override.", agency=agency.short_name, seats=seats, n=n)))
+                return
             row.errors["agency"] = _l(
                 "The quota is full: %(agency)s has %(seats)d seats and this would be delegate "
-                "number %(n)d.", agency=agency.short_name, seats=taken.quotas[data.agency_id],
-                n=taken.seats[data.agency_id])
+                "number %(n)d.", agency=agency.short_name, seats=seats, n=n)
     else:
         row.warnings.append(("agency", _l("%(agency)s has no seat quota for this meeting.",
                                           agency=agency.short_name)))

@@ -57,7 +57,7 @@ def import_upload(meeting):
         form.file.errors = [*form.file.errors, *report.file_errors]
         return _render_upload(meeting, form, 400)
     confirm = None
-    if report.ok:
+    if report.ok or imports.only_over_quota(report):
         token = imports.store_upload(current_app.config["UPLOAD_DIR"], content, meeting_id=meeting.id,
                                      user_id=current_user.id, filename=filename)
         confirm = ImportConfirmForm(token=token)
@@ -79,7 +79,21 @@ def import_confirm(meeting):
         flash(_("The uploaded file is no longer available. Upload it again."), "warning")
         return redirect(url_for("participants.import_upload", meeting_id=meeting.id))
     content, filename = loaded
-    report = imports.preview(meeting, content, filename, current_app.config["MAX_IMPORT_ROWS"])
+    reason = (form.override_reason.data or "").strip() if form.override.data else None
+    report = imports.preview(meeting, content, filename, current_app.config["MAX_IMPORT_ROWS"],
+                             override_reason=reason or None)
+    if not report.ok and imports.only_over_quota(report):
+        # Only the quota stands in the way: the committee decides, with a reason. A file that
+        # was ready at the preview and no longer is (someone took the seats) is a conflict.
+        db.session.rollback()
+        if not form.override_offered.data:
+            flash(_("Nothing was imported: the participants or quotas changed since the preview. "
+                    "Correct the rows below and upload the file again."), "danger")
+            return _render_preview(meeting, report, form, 409)
+        field = form.override_reason if form.override.data else form.override
+        field.errors = [_("Tick the override and give the reason to import delegates beyond the quota.")
+                        if not form.override.data else _("Give the reason for exceeding the quota.")]
+        return _render_preview(meeting, report, form, 400)
     if not report.ok:
         db.session.rollback()
         flash(_("Nothing was imported: the participants or quotas changed since the preview. "
@@ -87,7 +101,7 @@ def import_confirm(meeting):
         return _render_preview(meeting, report, None, 409)
     with domain_action() as done:
         try:
-            created = imports.commit(meeting, report, by_user=current_user)
+            created = imports.commit(meeting, report, by_user=current_user, override_reason=reason or None)
         except imports.ImportCommitError as e:
             raise DomainError(_("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=e.line,
                                 column=report.label(e.field), message=e.message)) from None
