@@ -94,3 +94,17 @@ class SignatoryForm(BaseForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     nip = StringField(_l("NIP"), validators=[Optional(), Length(max=18)])
+
+
+DIRECTIONS = {"": _l("— no numeric measure —"), "lower": _l("Lower is better"), "higher": _l("Higher is better")}
+
+
+class IndicatorForm(BaseForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name (Indonesian)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    is_indicator = BooleanField(_l("Measured by a number (an indicator)"))
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
+    direction = SelectField(_l("Direction"), choices=choices(DIRECTIONS.items()), validators=[Optional()])
+    decimals = IntegerField(_l("Decimals"), default=2, validators=[Optional(), NumberRange(0, 4)])
+    default_source = StringField(_l("Usual source of official values"), validators=[Optional(), Length(max=200)])

@@ -3,7 +3,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from rakor.commitments.lifecycle import CommitmentStatus
@@ -190,3 +190,11 @@ def proposed_signatories(meeting):
             Participant.meeting_role == "peserta").order_by(Participant.registered_at, Participant.id)):
         proposal.setdefault(p.agency_id, p)
     return proposal
+
+
+def indicator_rows():
+    """[(topic, baselines loaded, latest year)] for the administrator's list (1 query)."""
+    stmt = (select(Topic, func.count(IndicatorBaseline.id), func.max(IndicatorBaseline.year))
+            .outerjoin(IndicatorBaseline, IndicatorBaseline.topic_id == Topic.id)
+            .group_by(Topic.id).order_by(Topic.is_indicator.desc(), Topic.name))
+    return db.session.execute(stmt).all()
