@@ -61,7 +61,7 @@ def world(db):
             "invitation_id": invitation.id, "agency_id": agency.id, "user_id": target.id,
             "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency,
             # Routes of later features: an id that matches nothing is enough (404, never 500).
-            "commitment_id": 1, "action": "submit", "mail_id": 1, "fmt": "csv",
+            "commitment_id": 1, "action": "submit", "mail_id": 1, "fmt": "csv", "topic_id": 1,
             "region_id": agency.region_id}
 
 

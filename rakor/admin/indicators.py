@@ -4,7 +4,8 @@ baselines are loaded for each."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from rakor.commitments import bp, indicators, queries
+from rakor.admin import bp
+from rakor.commitments import indicators, queries
 from rakor.commitments.forms import IndicatorForm
 from rakor.core.web import domain_action
 from rakor.extensions import db
@@ -12,11 +13,11 @@ from rakor.meetings.models import Topic
 from rakor.policy import ADMIN, roles
 
 
-@bp.route("/admin/indicators")
+@bp.route("/indicators")
 @roles(ADMIN)
 def indicator_list():
     """Every topic and indicator with its unit, direction and loaded baselines."""
-    return render_template("commitments/indicators.html", rows=queries.indicator_rows())
+    return render_template("admin/indicators.html", rows=queries.indicator_rows())
 
 
 def _save(form, topic):
@@ -26,18 +27,18 @@ def _save(form, topic):
     return done.ok
 
 
-@bp.route("/admin/indicators/new", methods=["GET", "POST"])
+@bp.route("/indicators/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def indicator_new():
     """Add a topic or indicator."""
     form = IndicatorForm()
     if form.validate_on_submit() and _save(form, None):
         flash(_("Indicator saved."), "success")
-        return redirect(url_for("commitments.indicator_list"))
-    return render_template("commitments/indicator_form.html", form=form, topic=None)
+        return redirect(url_for("admin.indicator_list"))
+    return render_template("admin/indicator_form.html", form=form, topic=None)
 
 
-@bp.route("/admin/indicators/<int:topic_id>/edit", methods=["GET", "POST"])
+@bp.route("/indicators/<int:topic_id>/edit", methods=["GET", "POST"])
 @roles(ADMIN)
 def indicator_edit(topic_id):
     """Change an indicator's names, unit, direction, decimals or source."""
@@ -45,5 +46,5 @@ def indicator_edit(topic_id):
     form = IndicatorForm(obj=topic)
     if form.validate_on_submit() and _save(form, topic):
         flash(_("Indicator saved."), "success")
-        return redirect(url_for("commitments.indicator_list"))
-    return render_template("commitments/indicator_form.html", form=form, topic=topic)
+        return redirect(url_for("admin.indicator_list"))
+    return render_template("admin/indicator_form.html", form=form, topic=topic)
