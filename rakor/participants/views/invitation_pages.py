@@ -13,9 +13,11 @@ the ticket's QR shows at the desk: whoever may show the QR may see the ticket, a
 link, which registers delegates, never has to be passed on to a delegate."""
 from urllib.parse import quote
 
+import segno
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from markupsafe import Markup
 
 from rakor.core.downloads import send_bytes
 from rakor.core.forms import add_domain_error, add_errors
@@ -26,7 +28,7 @@ from rakor.meetings import ics
 from rakor.meetings.models import Meeting
 from rakor.meetings.queries import agenda_of, transition_count
 from rakor.participants import bp, mails, queries
-from rakor.participants.checkin import checkin_url, qr_svg
+from rakor.participants.checkin import checkin_url
 from rakor.participants.forms import ROLE_LABELS, ClaimAccountForm, DelegateForm
 from rakor.participants.invitations import (
     InvitationError,
@@ -251,6 +253,13 @@ def invitation_claim(token):
 
 # --- the delegate's e-ticket -----------------------------------------------------------------------
 
+def _ticket_qr(data):
+    """The badge's QR code (same content as the printed badge) as SVG with a viewBox and no
+    fixed size, so the page's CSS sizes it for the phone showing it."""
+    qr = segno.make_qr(data, error="m")
+    return Markup(qr.svg_inline(scale=1, border=2, dark="#000", light="#fff", omitsize=True))
+
+
 @bp.route("/t/<code>")
 @invitation_limit
 @public
@@ -263,6 +272,6 @@ def ticket(code):
     share = mails.ticket_whatsapp_text(meeting, participant, ticket_url(participant))
     return no_store(render_template(
         "participants/ticket.html", participant=participant, meeting=meeting, agency=participant.agency,
-        qr=qr_svg(checkin_url(participant), scale=6) if participant.status == "registered" else None,
+        qr=_ticket_qr(checkin_url(participant)) if participant.status == "registered" else None,
         role_labels=ROLE_LABELS, share_url=mails.whatsapp_share_url(share),
         agenda=queries.agenda_outline(meeting.id), **meeting_extras(meeting)))
