@@ -224,7 +224,10 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
         timed = db.session.scalars(
             select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at.is_not(None))
             .order_by(AgendaItem.starts_at)).all()
-        outside = next((it for it in timed if not window.fits(it.starts_at, it.ends_at)), None)
+        # An item of the meeting itself does not become a pre-meeting slot by moving the start
+        # past it: that is the meeting shrinking away from its agenda.
+        outside = next((it for it in timed if not window.fits(it.starts_at, it.ends_at)
+                        or meeting.starts_at <= it.starts_at < values["starts_at"]), None)
         if outside is not None:
             raise DomainError(_l("The agenda item \u201c%(title)s\u201d would fall outside the new "
                                  "meeting time; change its time slot first.", title=outside.title),
