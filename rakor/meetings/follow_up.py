@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from rakor.extensions import db
 from rakor.meetings import hooks
-from rakor.meetings.models import AgendaItem, Meeting
+from rakor.meetings.models import AgendaItem, Meeting, agenda_order
 from rakor.policy import can
 
 TEMPLATE = "meetings/_section_follow_up.html"
@@ -26,7 +26,7 @@ def load_section(meeting, user):
     earlier = db.session.get(Meeting, meeting.follow_up_of_id)
     items = db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == earlier.id)
-        .options(joinedload(AgendaItem.topic)).order_by(AgendaItem.position, AgendaItem.id)
+        .options(joinedload(AgendaItem.topic)).order_by(*agenda_order())
     ).all()
     blocks = hooks.follow_up_block_contexts(earlier, meeting, user)
     return {"follow_up": {

@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
@@ -41,6 +49,13 @@ class MeetingForm(BaseForm):
                                                 validators=[Optional()])
     follow_up_of_id = SelectField(_l("Follow-up of"), coerce=coerce_optional_int,
                                   validators=[Optional()])
+    open_end = BooleanField(_l("Open end (until done, \u201cs.d. selesai\u201d)"))
+    contact_name = StringField(_l("Committee contact (name)"), validators=[Optional(), Length(max=200)])
+    contact_phone = StringField(_l("Committee contact (WhatsApp number)"), validators=[Optional(), Length(max=40)])
+    dress_code = StringField(_l("Dress code (pakaian)"), validators=[Optional(), Length(max=200)])
+    letter_number = StringField(_l("Invitation letter number (nomor surat)"),
+                                validators=[Optional(), Length(max=100)])
+    online_url = StringField(_l("Online meeting link (hybrid)"), validators=[Optional(), Length(max=500)])
 
 
 class AgendaItemForm(BaseForm):

@@ -4,13 +4,16 @@ Times are written in the meeting's zone with TZID and a VTIMEZONE component (Out
 Calendar, Thunderbird and Apple Calendar all import that correctly). The UID is stable
 (meeting-<id>@rakor), so importing an updated file updates the event instead of adding one;
 SEQUENCE grows with every status change and LAST-MODIFIED follows the meeting.
+An open-ended meeting ("s.d. selesai") keeps its stored end as DTEND (calendars need one) and
+says "selesai" in the description; the agenda is listed in the agenda's order (time first).
 """
 from datetime import date
 
 import icalendar
 
 from rakor.core.dates import LAST_DAY
-from rakor.core.formatting import format_time, to_zone
+from rakor.core.formatting import format_time, to_zone, zone_abbreviation
+from rakor.core.phones import format_phone
 from rakor.core.types import utcnow
 
 STATUS = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED",
@@ -23,11 +26,23 @@ def uid_for(meeting):
 
 def _description(meeting, agenda_items):
     lines = []
+    if meeting.open_end:
+        lines.append(f"Waktu: {format_time(meeting.starts_at, meeting.timezone, 'id', with_zone=False)} "
+                     f"\u2013 selesai {zone_abbreviation(meeting.timezone, meeting.starts_at)}")
+    if meeting.letter_number:
+        lines.append(f"Nomor surat: {meeting.letter_number}")
     if meeting.field:
         lines.append(f"Bidang: {meeting.field}")
     if meeting.chair_name:
         chair = meeting.chair_name + (f" ({meeting.chair_position})" if meeting.chair_position else "")
         lines.append(f"Pimpinan rapat: {chair}")
+    if meeting.dress_code:
+        lines.append(f"Pakaian: {meeting.dress_code}")
+    if meeting.online_url:
+        lines.append(f"Tautan daring: {meeting.online_url}")
+    if meeting.contact_name or meeting.contact_phone:
+        phone = format_phone(meeting.contact_phone)
+        lines.append("Narahubung: " + " ".join(p for p in (meeting.contact_name, phone and f"({phone})") if p))
     if meeting.description:
         lines += ["", meeting.description]
     if agenda_items:

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
@@ -64,6 +64,17 @@ class Meeting(db.Model):
     minute_taker_name: Mapped[str | None] = mapped_column(String(200))
     minute_taker_nip: Mapped[str | None] = mapped_column(String(18))
     description: Mapped[str | None] = mapped_column(Text)
+    # What the invitation tells the delegates: whom to ask (a WhatsApp number, stored E.164),
+    # the dress code (pakaian), the letter's number (nomor surat) and, for a hybrid meeting,
+    # where to join online (https only).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    dress_code: Mapped[str | None] = mapped_column(String(200))
+    letter_number: Mapped[str | None] = mapped_column(String(100))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    # "s.d. selesai": the meeting runs until it is done; ends_at stays as the nominal end the
+    # calendar file needs.
+    open_end: Mapped[bool] = mapped_column(default=False, server_default=false())
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
@@ -76,7 +87,7 @@ class Meeting(db.Model):
     organizer: Mapped[Agency] = relationship(lazy="raise")
     follow_up_of: Mapped["Meeting | None"] = relationship(remote_side=[id], lazy="raise")
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
-        back_populates="meeting", order_by="AgendaItem.position", lazy="raise",
+        back_populates="meeting", order_by=lambda: agenda_order(), lazy="raise",
         cascade="all, delete-orphan",
     )
     transitions: Mapped[list["MeetingTransition"]] = relationship(
@@ -128,6 +139,12 @@ class AgendaItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items", lazy="raise")
     topic: Mapped[Topic | None] = relationship(lazy="raise")
+
+
+def agenda_order():
+    """The one order of an agenda, wherever it is shown: items with a time slot in time order,
+    then the items without one in the committee's order (their `position`)."""
+    return (AgendaItem.starts_at.asc().nulls_last(), AgendaItem.position, AgendaItem.id)
 
 
 class Material(db.Model):

@@ -13,7 +13,15 @@ from rakor.core.types import utcnow
 from rakor.core.urls import MAX_ID, int_arg  # larger ids are not ours
 from rakor.extensions import db
 from rakor.meetings.lifecycle import CANCELLED, FOLLOWABLE
-from rakor.meetings.models import MEETING_KINDS, AgendaItem, Material, Meeting, MeetingTransition, Topic
+from rakor.meetings.models import (
+    MEETING_KINDS,
+    AgendaItem,
+    Material,
+    Meeting,
+    MeetingTransition,
+    Topic,
+    agenda_order,
+)
 from rakor.meetings.rules import visible_condition
 from rakor.regions.models import Agency
 
@@ -139,7 +147,7 @@ def topic_options():
 def agenda_of(meeting_id):
     return db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
-        .options(joinedload(AgendaItem.topic)).order_by(AgendaItem.position, AgendaItem.id)
+        .options(joinedload(AgendaItem.topic)).order_by(*agenda_order())
     ).all()
 
 

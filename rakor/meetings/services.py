@@ -10,7 +10,8 @@ Concurrent changes of one meeting's agenda or status queue on the meeting row's 
 """
 import re
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -18,13 +19,14 @@ from sqlalchemy import func, select
 
 from rakor.core.dates import check_supported
 from rakor.core.errors import DomainError
-from rakor.core.formatting import format_time, is_valid_timezone
+from rakor.core.formatting import format_time, is_valid_timezone, to_zone
+from rakor.core.phones import normalize_phone
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
-from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic
+from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
 from rakor.regions.models import Agency
 
 MAX_DURATION = timedelta(days=31)
@@ -97,18 +99,44 @@ class MeetingData:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     follow_up_of_id: int | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    dress_code: str | None = None
+    letter_number: str | None = None
+    online_url: str | None = None
+    open_end: bool = False
 
 
 TEXT_LIMITS = {"title": 300, "venue": 300, "field": 200, "city": 100, "chair_name": 200,
-               "chair_position": 200, "minute_taker_name": 200, "description": 5000}
+               "chair_position": 200, "minute_taker_name": 200, "description": 5000,
+               "contact_name": 200, "dress_code": 200, "letter_number": 100, "online_url": 500}
+TEXT_FIELDS = ("title", "venue", "field", "city", "chair_name", "chair_position", "chair_nip",
+               "minute_taker_name", "minute_taker_nip", "description", "timezone", "kind",
+               "contact_name", "contact_phone", "dress_code", "letter_number", "online_url")
+
+
+def clean_online_url(value):
+    """The join link of a hybrid meeting: an https URL with a host, or DomainError. Delegates
+    open it from the invitation page, so nothing but https (no javascript:, no plain http)."""
+    if value is None:
+        return None
+    if any(c.isspace() for c in value):
+        raise DomainError(_l("Enter one https:// link without spaces."), field="online_url")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() != "https" or not parts.hostname or parts.username:
+        raise DomainError(_l("Enter the online meeting link starting with https://."), field="online_url")
+    return value
 
 
 def _validated_values(data: MeetingData, meeting: Meeting | None):
     """MeetingData -> dict of column values (UTC times), or DomainError on the first problem."""
     v = {f.name: getattr(data, f.name) for f in fields(data)}
-    for name in ("title", "venue", "field", "city", "chair_name", "chair_position", "chair_nip",
-                 "minute_taker_name", "minute_taker_nip", "description", "timezone", "kind"):
+    for name in TEXT_FIELDS:
         v[name] = _clean(v[name])
+    v["open_end"] = bool(v["open_end"])
     for name, limit in TEXT_LIMITS.items():
         _check_len(v[name], limit, name)
     if not v["title"]:
@@ -126,6 +154,8 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
             v[name] = v[name].replace(" ", "")
             if not NIP_RE.fullmatch(v[name]):
                 raise DomainError(_l("A NIP has exactly 18 digits."), field=name)
+    v["contact_phone"] = normalize_phone(v["contact_phone"], field="contact_phone")
+    v["online_url"] = clean_online_url(v["online_url"])
     if v["organizer_agency_id"] is None or db.session.get(Agency, v["organizer_agency_id"]) is None:
         raise DomainError(_l("Choose the organizing agency."), field="organizer_agency_id")
 
@@ -188,13 +218,16 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
     if moved and meeting.status in DATE_LOCKED:
         raise DomainError(_l("This meeting has been held; reopen it before moving it to another "
                              "date or time."), field="starts_at")
-    if values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at:
-        outside = db.session.scalars(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at.is_not(None),
-                (AgendaItem.starts_at < values["starts_at"]) | (AgendaItem.ends_at > values["ends_at"]),
-            ).order_by(AgendaItem.position).limit(1)
-        ).first()
+    if (values["starts_at"], values["ends_at"], values["timezone"], values["open_end"]) != (
+            meeting.starts_at, meeting.ends_at, meeting.timezone, meeting.open_end):
+        window = SlotWindow(values["starts_at"], values["ends_at"], values["timezone"], values["open_end"])
+        timed = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at.is_not(None))
+            .order_by(AgendaItem.starts_at)).all()
+        # An item of the meeting itself does not become a pre-meeting slot by moving the start
+        # past it: that is the meeting shrinking away from its agenda.
+        outside = next((it for it in timed if not window.fits(it.starts_at, it.ends_at)
+                        or meeting.starts_at <= it.starts_at < values["starts_at"]), None)
         if outside is not None:
             raise DomainError(_l("The agenda item \u201c%(title)s\u201d would fall outside the new "
                                  "meeting time; change its time slot first.", title=outside.title),
@@ -236,6 +269,39 @@ class AgendaItemData:
     conclusions: str | None = None
 
 
+@dataclass(frozen=True)
+class SlotWindow:
+    """Where an agenda item's time slot may lie: within the meeting, or before its start on the
+    same local day when it ends by the start (registration 08.30–09.00 before a 09.00 start).
+    An open-ended meeting ("s.d. selesai") may run past its nominal end until its last day ends."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    open_end: bool = False
+
+    @classmethod
+    def of(cls, meeting: Meeting):
+        return cls(meeting.starts_at, meeting.ends_at, meeting.timezone, bool(meeting.open_end))
+
+    def _local_midnight(self, value, days=0):
+        day = to_zone(value, self.timezone).date() + timedelta(days=days)
+        return datetime.combine(day, time(0), tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
+
+    @property
+    def earliest(self):
+        return self._local_midnight(self.starts_at)
+
+    @property
+    def latest(self):
+        return self._local_midnight(self.ends_at, days=1) if self.open_end else self.ends_at
+
+    def fits(self, starts, ends) -> bool:
+        if starts < self.earliest or ends > self.latest:
+            return False
+        return starts >= self.starts_at or ends <= self.starts_at  # a pre-meeting slot ends by the start
+
+
 def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | None):
     title = _check_len(_clean(data.title), 300, "title")
     if not title:
@@ -259,12 +325,13 @@ def _agenda_values(meeting: Meeting, data: AgendaItemData, item: AgendaItem | No
     if starts is not None:
         if ends <= starts:
             raise DomainError(_l("The time slot must end after it starts."), field="ends_at")
-        if starts < meeting.starts_at or ends > meeting.ends_at:
+        if not SlotWindow.of(meeting).fits(starts, ends):
             tz = meeting.timezone
             raise DomainError(
-                _l("The time slot must lie within the meeting (%(start)s\u2013%(end)s).",
+                _l("The time slot must lie within the meeting (%(start)s\u2013%(end)s), or end by its "
+                   "start on the same day (such as registration).",
                    start=format_time(meeting.starts_at, tz, with_zone=False),
-                   end=format_time(meeting.ends_at, tz)),
+                   end=_l("until done") if meeting.open_end else format_time(meeting.ends_at, tz)),
                 field="starts_at")
         clash = db.session.scalars(
             select(AgendaItem).where(
@@ -293,6 +360,7 @@ def add_agenda_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
     item = AgendaItem(meeting_id=meeting.id, position=last + 1, **values)
     db.session.add(item)
     db.session.flush()
+    _renumber(meeting.id)
     return item
 
 
@@ -302,6 +370,7 @@ def update_agenda_item(item: AgendaItem, data: AgendaItemData) -> AgendaItem:
     for name, value in _agenda_values(meeting, data, item).items():
         setattr(item, name, value)
     db.session.flush()
+    _renumber(meeting.id)
     return item
 
 
@@ -311,24 +380,36 @@ def _meeting_of(item):
 
 def _ordered_items(meeting_id):
     return db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
-                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+                              .order_by(*agenda_order())).all()
+
+
+def _renumber(meeting_id, items=None):
+    """Positions 1..n in the agenda's order (time slots first, by time), so the number another
+    feature prints for an item is the one the agenda shows. Also repairs gaps and duplicates."""
+    for position, it in enumerate(items if items is not None else _ordered_items(meeting_id), start=1):
+        it.position = position
+    db.session.flush()
 
 
 def move_agenda_item(item: AgendaItem, direction: str) -> bool:
-    """Swap with the previous ("up") or next ("down") item. False when already at that end."""
+    """Swap an item without a time slot with the previous ("up") or next ("down") such item.
+    False when already at that end. An item with a time slot has its place from its time:
+    moving it is refused (change its time instead)."""
     if direction not in ("up", "down"):
         raise DomainError(_l("Unknown direction."))
     meeting = lock_meeting(_meeting_of(item))
     check_open(meeting)
+    if item.starts_at is not None:
+        raise DomainError(_l("An item with a time slot stays in time order; change its time to move it."))
     items = _ordered_items(meeting.id)
-    index = next(i for i, it in enumerate(items) if it.id == item.id)
+    untimed = [i for i, it in enumerate(items) if it.starts_at is None]
+    index = next(n for n, i in enumerate(untimed) if items[i].id == item.id)
     other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(items):
+    if other < 0 or other >= len(untimed):
         return False
-    items[index], items[other] = items[other], items[index]
-    for position, it in enumerate(items, start=1):  # also repairs gaps and duplicates
-        it.position = position
-    db.session.flush()
+    a, b = untimed[index], untimed[other]
+    items[a], items[b] = items[b], items[a]
+    _renumber(meeting.id, items)
     return True
 
 
@@ -345,7 +426,5 @@ def delete_agenda_item(item: AgendaItem) -> list[str]:
         db.session.delete(m)
     db.session.delete(item)
     db.session.flush()
-    for position, it in enumerate(_ordered_items(meeting.id), start=1):
-        it.position = position
-    db.session.flush()
+    _renumber(meeting.id)
     return stored

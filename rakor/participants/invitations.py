@@ -135,16 +135,53 @@ def regenerate_invitation(invitation: Invitation, *, by_user=None) -> tuple[Invi
 
 def create_missing(meeting: Meeting, *, by_user=None) -> list[tuple[Invitation, str, Agency]]:
     """A link for every agency with a quota and no live link: [(invitation, token, agency)]
-    (empty when every such agency has one)."""
+    (empty when every such agency has one). An agency whose earlier link expired or was revoked
+    keeps that link's contact, so the new link can be e-mailed to the same person."""
     latest = queries.latest_invitations(meeting.id)
     created = []
     for agency in queries.quota_agencies(meeting.id):
         inv = latest.get(agency.id)
         if inv is not None and invitation_status(inv) == "active":
             continue
-        new_inv, token = create_invitation(meeting, agency, by_user=by_user)
+        new_inv, token = create_invitation(
+            meeting, agency, by_user=by_user, contact_name=inv.contact_name if inv else None,
+            contact_email=inv.contact_email if inv else None)
         created.append((new_inv, token, agency))
     return created
+
+
+def links_shown(meeting: Meeting, pairs) -> list[tuple[Invitation, str, Agency]]:
+    """The links a links page sends back [(invitation id, token)], checked: each token must be
+    the one whose hash the invitation of this meeting stores, and the link still live. Only the
+    hash is stored, so the page that showed the links is the one place they exist in clear;
+    sending them back is how it e-mails or downloads them later. Pairs that do not check out
+    (a forged or stale token, a link revoked meanwhile) are left out."""
+    wanted = {}
+    for invitation_id, token in pairs:
+        if isinstance(invitation_id, int) and token and len(token) <= MAX_TOKEN_LENGTH:
+            wanted.setdefault(invitation_id, token)
+    if not wanted:
+        return []
+    invitations = db.session.execute(
+        select(Invitation, Agency).join(Agency, Agency.id == Invitation.agency_id)
+        .where(Invitation.meeting_id == meeting.id, Invitation.id.in_(list(wanted)))).all()
+    shown = []
+    for inv, agency in invitations:
+        token = wanted[inv.id]
+        if secrets.compare_digest(inv.token_hash, hash_token(token)) and invitation_status(inv) == "active":
+            shown.append((inv, token, agency))
+    order = list(wanted)
+    return sorted(shown, key=lambda row: order.index(row[0].id))
+
+
+def set_contact_email(invitation: Invitation, email: str):
+    """Give a link its contact's e-mail address (typed on the links page before sending)."""
+    try:
+        invitation.contact_email = normalise_email(email, validate=True)
+    except DomainError as e:
+        e.field = "contact_email"
+        raise
+    db.session.flush()
 
 
 def revoke_invitation(invitation: Invitation):

@@ -7,6 +7,7 @@ after the view's `domain_action` commits. Views call the `queue_*` functions; no
 imports a view.
 """
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -14,9 +15,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from rakor.core.errors import DomainError
-from rakor.core.formatting import format_date_long, format_datetime_local, format_time, to_zone
+from rakor.core.formatting import (
+    format_date_long,
+    format_datetime_local,
+    format_time,
+    to_zone,
+    zone_abbreviation,
+)
+from rakor.core.phones import format_phone as format_contact_phone
 from rakor.extensions import db
 from rakor.mail.message import Attachment, Content, compose
+from rakor.mail.models import OutboundMail
 from rakor.mail.services import queue_mail
 from rakor.meetings.ics import meeting_calendar
 from rakor.meetings.models import Meeting, MeetingTransition
@@ -60,6 +69,13 @@ def _when(meeting: Meeting) -> list[tuple[str, str]]:
     """Date and time in the meeting's zone: 'Kamis, 1 Februari 2024', '08.30–12.00 WITA'."""
     tz = meeting.timezone
     start, end = to_zone(meeting.starts_at, tz), to_zone(meeting.ends_at, tz)
+    if meeting.open_end and start.date() == end.date():
+        return [(_("Date"), format_date_long(start.date(), MAIL_LOCALE)),
+                (_("Time"), f"{format_time(meeting.starts_at, tz, MAIL_LOCALE, with_zone=False)} \u2013 "
+                            f"{_('until done')} {zone_abbreviation(tz, meeting.starts_at, MAIL_LOCALE)}")]
+    if meeting.open_end:
+        return [(_("Starts"), format_datetime_local(meeting.starts_at, tz, MAIL_LOCALE)),
+                (_("Ends"), f"{format_date_long(end.date(), MAIL_LOCALE)}, {_('until done')}")]
     if start.date() == end.date():
         return [(_("Date"), format_date_long(start.date(), MAIL_LOCALE)),
                 (_("Time"), f"{format_time(meeting.starts_at, tz, MAIL_LOCALE, with_zone=False)}"
@@ -69,7 +85,22 @@ def _when(meeting: Meeting) -> list[tuple[str, str]]:
 
 
 def _meeting_details(meeting: Meeting) -> list[tuple[str, str]]:
-    return [(_("Meeting"), meeting.title), *_when(meeting), (_("Place"), _place(meeting))]
+    details = [(_("Meeting"), meeting.title), *_when(meeting), (_("Place"), _place(meeting))]
+    if meeting.online_url:
+        details.append((_("Online link"), meeting.online_url))
+    if meeting.dress_code:
+        details.append((_("Dress code"), meeting.dress_code))
+    if meeting.letter_number:
+        details.append((_("Letter number"), meeting.letter_number))
+    return details
+
+
+def meeting_contact(meeting: Meeting) -> Contact | None:
+    """The committee contact the meeting names (its WhatsApp number), if any."""
+    if not (meeting.contact_name or meeting.contact_phone):
+        return None
+    return Contact(name=meeting.contact_name or format_contact_phone(meeting.contact_phone),
+                   phone=meeting.contact_phone if meeting.contact_name else None)
 
 
 def _signature(meeting: Meeting, organizer: Agency | None) -> list[str]:
@@ -111,8 +142,10 @@ def invitation_link_message(meeting: Meeting, agency: Agency, link: str, *, to: 
 
 
 def registration_confirmation_message(meeting: Meeting, participant: Participant, agency: Agency, *,
-                                      agenda=(), sequence=0, url=None, organizer=None, contact=None):
-    """The delegate's confirmation, with the meeting's .ics attached."""
+                                      agenda=(), sequence=0, url=None, organizer=None, contact=None,
+                                      ticket_url=None):
+    """The delegate's confirmation, with the meeting's .ics attached (and, given `ticket_url`,
+    the link to the delegate's QR e-ticket)."""
     with force_locale(MAIL_LOCALE):
         role = str(ROLE_LABELS.get(participant.meeting_role, participant.meeting_role)).lower()
         content = Content(
@@ -121,8 +154,11 @@ def registration_confirmation_message(meeting: Meeting, participant: Participant
                           role=role, agency=agency.name),
                         _("The attached calendar file (.ics) adds the meeting to your calendar.")],
             details=_meeting_details(meeting),
-            action=(_("Meeting details"), url) if url else None,
-            closing=[_("Please give your name at the re-registration desk when you arrive."),
+            action=((_("Your e-ticket"), ticket_url) if ticket_url
+                    else (_("Meeting details"), url) if url else None),
+            closing=[_("Show the QR code of your e-ticket at the re-registration desk when you arrive.")
+                     if ticket_url else
+                     _("Please give your name at the re-registration desk when you arrive."),
                      *_contact_paragraph(contact)],
             signature=_signature(meeting, organizer),
         )
@@ -157,13 +193,14 @@ def queue_invitation_link(invitation: Invitation, link: str, *, by_user=None, co
         meeting, agency, link, to=invitation.contact_email,
         seats=_seats(meeting.id, agency.id), contact_name=invitation.contact_name,
         expires_at=invitation.expires_at, organizer=db.session.get(Agency, meeting.organizer_agency_id),
-        contact=contact or contact_of(by_user),
+        contact=contact or contact_of(by_user) or meeting_contact(meeting),
     )
     return queue_mail(INVITATION_LINK, message, meeting_id=meeting.id, object_id=invitation.id,
                       created_by=by_user)
 
 
-def queue_registration_confirmation(participant: Participant, *, url=None, by_user=None, contact=None):
+def queue_registration_confirmation(participant: Participant, *, url=None, by_user=None, contact=None,
+                                    ticket_url=None):
     """Queue the delegate's confirmation; None when the delegate gave no e-mail address."""
     if not participant.email:
         return None
@@ -172,7 +209,61 @@ def queue_registration_confirmation(participant: Participant, *, url=None, by_us
         meeting, participant, db.session.get(Agency, participant.agency_id),
         agenda=agenda_of(meeting.id), sequence=_calendar_sequence(meeting.id), url=url,
         organizer=db.session.get(Agency, meeting.organizer_agency_id),
-        contact=contact or contact_of(by_user),
+        contact=contact or contact_of(by_user) or meeting_contact(meeting), ticket_url=ticket_url,
     )
     return queue_mail(REGISTRATION_CONFIRMATION, message, meeting_id=meeting.id,
                       object_id=participant.id, created_by=by_user)
+
+
+def latest_link_mails(invitation_ids) -> dict[int, OutboundMail]:
+    """The newest link e-mail of each invitation (sent, queued or failed), one query: the links
+    page says per link whether it went out."""
+    latest = {}
+    if invitation_ids:
+        for row in db.session.scalars(
+                select(OutboundMail).where(OutboundMail.kind == INVITATION_LINK,
+                                           OutboundMail.object_id.in_(list(invitation_ids)))
+                .order_by(OutboundMail.id.desc())):
+            latest.setdefault(row.object_id, row)
+    return latest
+
+
+# --- WhatsApp -------------------------------------------------------------------------------------
+
+def whatsapp_text(meeting: Meeting, agency: Agency, link: str, *, seats: int, contact_name=None,
+                  expires_at=None) -> str:
+    """The ready message a committee member shares on WhatsApp with an agency's link, in
+    Indonesian like the e-mail: the meeting, date, place, seats and the link."""
+    with force_locale(MAIL_LOCALE):
+        greeting = (_("Dear %(name)s,", name=contact_name) if contact_name
+                    else _("Dear colleagues at %(agency)s,", agency=agency.name))
+        lines = [greeting, "",
+                 _("%(agency)s is invited to the meeting below. Please register your delegates "
+                   "through the link in this message.", agency=agency.name), ""]
+        details = [*_meeting_details(meeting),
+                   (_("Seats for your agency"), ngettext("%(num)d person", "%(num)d people", seats))]
+        if expires_at is not None:
+            details.append((_("Register by"), format_datetime_local(expires_at, meeting.timezone, MAIL_LOCALE)))
+        lines += [f"{label}: {value}" for label, value in details]
+        lines += ["", _("Registration link (for your agency only):"), link]
+        contact = meeting_contact(meeting)
+        if contact is not None:
+            lines += ["", _("Questions about this meeting: %(contact)s.", contact=contact.line())]
+        return "\n".join(lines)
+
+
+def whatsapp_share_url(text: str) -> str:
+    """https://wa.me/?text=…: WhatsApp opens with the text ready and lets the sender pick the chat.
+    A link only: Rakor itself never calls WhatsApp."""
+    return "https://wa.me/?text=" + quote(text, safe="")
+
+
+def ticket_whatsapp_text(meeting: Meeting, participant: Participant, url: str) -> str:
+    """The message that passes a delegate their e-ticket (the agency's link stays with the agency)."""
+    with force_locale(MAIL_LOCALE):
+        lines = [_("Dear %(name)s,", name=participant.name), "",
+                 _("You are registered for the meeting below. Show the QR code of your e-ticket at "
+                   "the re-registration desk."), ""]
+        lines += [f"{label}: {value}" for label, value in _meeting_details(meeting)]
+        lines += ["", _("Your e-ticket:"), url]
+        return "\n".join(lines)

@@ -2,10 +2,10 @@
 addresses go through auth.services.normalise_email, the one spelling accounts use too.)"""
 import re
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from rakor.core.errors import DomainError
+from rakor.core.phones import format_phone, normalize_phone  # noqa: F401  (one copy, in core)
 from rakor.participants.models import GENDERS, MEETING_ROLES
 
 NIP_LENGTH = 18
@@ -32,36 +32,6 @@ def normalize_nip(value: str | None) -> str | None:
     if not (digits.isascii() and digits.isdigit()) or len(digits) != NIP_LENGTH:  # not "²" or "١"
         raise DomainError(_l("A NIP has exactly 18 digits."), field="nip")
     return digits
-
-
-def normalize_phone(value: str | None) -> str | None:
-    """0812…, +62812…, 62812… and '0812-3456-7890' are one number: '+6281234567890'."""
-    if value is None:
-        return None
-    raw = str(value).strip()
-    if not raw:
-        return None
-    candidate = re.sub(r"[\s\-().]", "", raw)
-    if candidate.startswith("62") and not candidate.startswith("+"):
-        candidate = "+" + candidate
-    try:
-        number = phonenumbers.parse(candidate, "ID")
-    except phonenumbers.NumberParseException:
-        raise DomainError(_l("This is not a valid phone number."), field="phone") from None
-    if not phonenumbers.is_valid_number(number):
-        raise DomainError(_l("This is not a valid phone number."), field="phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_phone(value: str | None) -> str:
-    """'+6281234567890' -> '0812-3456-7890' style, as Indonesians write it."""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "ID")
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def normalize_gender(value: str | None) -> str | None:

@@ -7,7 +7,7 @@ from rakor.auth.models import User
 from rakor.core.names import query_words
 from rakor.core.sql import contains
 from rakor.extensions import db
-from rakor.meetings.models import AgendaItem
+from rakor.meetings.models import AgendaItem, agenda_order
 from rakor.participants.checkin import MAX_CODE_LENGTH
 from rakor.participants.models import Invitation, Participant, SeatQuota
 from rakor.policy import DELEGATE
@@ -124,10 +124,10 @@ def own_participant(meeting_id: int, agency_id: int, participant_id: int) -> Par
 
 
 def agenda_outline(meeting_id: int):
-    """(title, starts_at) of the meeting's agenda items, in order."""
+    """(title, starts_at, ends_at) of the meeting's agenda items, in the agenda's order."""
     return db.session.execute(
-        select(AgendaItem.title, AgendaItem.starts_at).where(AgendaItem.meeting_id == meeting_id)
-        .order_by(AgendaItem.position)).all()
+        select(AgendaItem.title, AgendaItem.starts_at, AgendaItem.ends_at).where(AgendaItem.meeting_id == meeting_id)
+        .order_by(*agenda_order())).all()
 
 
 # --- choices for form selects -------------------------------------------------------------------

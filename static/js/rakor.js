@@ -3,7 +3,10 @@
    they live here:
    - <form data-confirm="question">  asks before sending the form;
    - <input data-select-on-click>    selects its whole value on click (links to copy);
-   - <button data-print>             opens the print dialog. */
+   - <button data-print>             opens the print dialog;
+   - <button data-copy="input-id">   copies that input's value (Clipboard API; where it is not
+     available or refused, the input's text is selected and copied the old way), shows the
+     button's data-copied label for a moment and fires "rakor:copied" on the button. */
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -19,5 +22,34 @@
     var input = target.closest("input[data-select-on-click]");
     if (input) { input.select(); }
     if (target.closest("[data-print]")) { window.print(); }
+    var copy = target.closest("button[data-copy]");
+    if (copy) { copyFrom(copy); }
   });
+
+  function copied(button) {
+    var label = button.dataset.copied;
+    if (label) {
+      if (!button.dataset.label) { button.dataset.label = button.textContent; }
+      button.textContent = label;
+      window.setTimeout(function () { button.textContent = button.dataset.label; }, 2000);
+    }
+    button.dispatchEvent(new CustomEvent("rakor:copied", { bubbles: true }));
+  }
+
+  function copyFrom(button) {
+    var input = document.getElementById(button.dataset.copy);
+    if (!input) { return; }
+    var fallback = function () {
+      input.focus();
+      input.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      if (ok) { copied(button); }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { copied(button); }, fallback);
+    } else {
+      fallback();
+    }
+  }
 })();

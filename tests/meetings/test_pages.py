@@ -161,14 +161,15 @@ def test_agenda_builder_add_edit_move_delete(client, db, login_as):
     page = html_of(client.get(f"/meetings/{meeting.id}"))
     assert "08.30–09.00" in page and "Kemiskinan (persentase penduduk miskin)" in page
     assert "Data by name by address" in page
-    # Move the last one up, then the first one down.
+    # Move the last one up, then the first one down: timed items keep their time order (issue 12,
+    # this test asserted the old defect: the untimed "Diskusi" jumped above 08.30).
     assert client.get(f"{base}/{items[2].id}/move").status_code == 405
     client.post(f"{base}/{items[2].id}/move", data={"direction": "up"})
     client.post(f"{base}/{items[0].id}/move", data={"direction": "down"})
     db.session.expire_all()
     order = db.session.scalars(select(AgendaItem.title).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.position)).all()
-    assert order == ["Diskusi", "Pembukaan", "Paparan data kemiskinan"]
+    assert order == ["Pembukaan", "Paparan data kemiskinan", "Diskusi"]
     # Edit keeps its own slot without clashing with itself.
     page = html_of(client.get(f"{base}/{items[1].id}/edit"))
     assert 'value="09:00"' in page and 'value="10:00"' in page
@@ -179,11 +180,12 @@ def test_agenda_builder_add_edit_move_delete(client, db, login_as):
     db.session.expire_all()
     left = db.session.execute(select(AgendaItem.title, AgendaItem.position)
                               .where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)).all()
-    assert [tuple(r) for r in left] == [("Diskusi", 1), ("Paparan BPS", 2)]
+    assert [tuple(r) for r in left] == [("Paparan BPS", 1), ("Diskusi", 2)]
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"start_time": "07:00", "end_time": "08:00"}, "Waktu acara harus berada dalam waktu rapat (08.30–16.00 WITA)."),
+    # 07.00–08.00 before an 08.30 start is now a pre-meeting slot (issue 12); one across the start is not.
+    ({"start_time": "07:00", "end_time": "09:00"}, "Waktu acara harus berada dalam waktu rapat (08.30–16.00 WITA)"),
     ({"start_time": "15:30", "end_time": "16:30"}, "Waktu acara harus berada dalam waktu rapat"),
     ({"start_time": "09:30", "end_time": "10:30"}, "Waktu acara bertumpang tindih dengan “Pembukaan” (09.00–10.00 WITA)."),
     ({"start_time": "11:00", "end_time": "10:00"}, "Jam selesai acara harus sesudah jam mulai."),

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from rakor.core.downloads import content_disposition
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
 from rakor.core.forms import choices
+from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.web import domain_action
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
@@ -45,7 +46,10 @@ def _meeting_data(form):
         minute_taker_nip=form.minute_taker_nip.data, description=form.description.data,
         registration_opens_at=form.registration_opens_at.data,
         registration_closes_at=form.registration_closes_at.data,
-        follow_up_of_id=form.follow_up_of_id.data,
+        follow_up_of_id=form.follow_up_of_id.data, open_end=form.open_end.data,
+        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+        dress_code=form.dress_code.data, letter_number=form.letter_number.data,
+        online_url=form.online_url.data,
     )
 
 
@@ -58,7 +62,8 @@ def _meeting_initial(meeting):
     data = {name: getattr(meeting, name) for name in (
         "kind", "title", "field", "organizer_agency_id", "timezone", "venue", "city", "chair_name",
         "chair_position", "chair_nip", "minute_taker_name", "minute_taker_nip", "description",
-        "follow_up_of_id")}
+        "follow_up_of_id", "open_end", "contact_name", "dress_code", "letter_number", "online_url")}
+    data["contact_phone"] = format_phone(meeting.contact_phone)
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         data[name] = _local_naive(getattr(meeting, name), tz)
     return data
@@ -132,7 +137,8 @@ def view(meeting):
         by_item[m.agenda_item_id].append(m)
     return render_template(
         "meetings/view.html", meeting=meeting, agenda=meeting.agenda_items,
-        materials_by_item=by_item,
+        materials_by_item=by_item, contact_phone=format_phone(meeting.contact_phone),
+        contact_whatsapp=whatsapp_url(meeting.contact_phone),
         transitions=lifecycle.allowed_transitions(meeting), note_required=lifecycle.NOTE_REQUIRED,
         # Each feature's section rendered with its own context (its keys as variables).
         sections_html=[Markup(render_template(template, **context))

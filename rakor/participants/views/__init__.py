@@ -3,11 +3,21 @@ on the `participants` blueprint.
 
 - participants: the list, add / edit / cancel
 - quotas: seat quotas per agency
-- invitations: the committee's links and the public pages behind them
+- invitations: the committee's links (create, hand over by copy, WhatsApp, e-mail, file)
+- invitation_pages: the public pages behind a link, its calendar file, a delegate's e-ticket
 - checkin: the check-in desk, the QR link, badges
 - imports: bulk import, template files, export
 """
 from rakor.participants.sections import meeting_section
-from rakor.participants.views import _common, checkin, imports, invitations, participants, quotas
+from rakor.participants.views import (
+    _common,
+    checkin,
+    imports,
+    invitation_pages,
+    invitations,
+    participants,
+    quotas,
+)
 
-__all__ = ["_common", "checkin", "imports", "invitations", "meeting_section", "participants", "quotas"]
+__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "meeting_section",
+           "participants", "quotas"]

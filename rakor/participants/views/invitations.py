@@ -1,63 +1,70 @@
-"""Delegation invitations: the committee's management page, and the public pages an agency's
-contact opens through the link (no account needed).
+"""Delegation invitations, the committee's side: each agency's link, creating and regenerating
+links, and the links page that hands new links over (copy, WhatsApp, e-mail, download).
 
-Public pages show the meeting and the seats of the link's own agency only. An unknown token
-is a 404, an expired or revoked one a 410, each with a plain explanation; every public endpoint
-shares one rate limit per client address (INVITATION_RATE_LIMIT) so tokens cannot be guessed
-at speed. Responses carry `Cache-Control: no-store` and `Referrer-Policy: no-referrer` because
-the URL is the secret."""
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+Only a hash of each token is stored, so a link exists in clear only on the page that answers
+its creation. That page is one form carrying its links back (`invitation id.token` pairs):
+e-mailing a link or downloading all of them later posts the pairs again, the server checks
+each token against the stored hash (`invitations.links_shown`) and answers with the same page
+or the file. Nothing about the links is kept on the server beyond the hash (and the sent
+e-mail in the outbox, whose text the retry needs)."""
+from dataclasses import dataclass
+
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from rakor.core.forms import add_domain_error, add_errors, choices
+from rakor.core import tabular
+from rakor.core.downloads import meeting_filename, send_bytes
+from rakor.core.formatting import format_datetime_local
+from rakor.core.forms import choices
+from rakor.core.tabular import ExportColumn
 from rakor.core.web import domain_action
-from rakor.extensions import db, limiter
-from rakor.meetings.models import Meeting
+from rakor.extensions import db
+from rakor.mail import queries as mail_queries
+from rakor.mail import services as mail_services
 from rakor.meetings.web import in_meeting, with_meeting
-from rakor.participants import bp, queries
-from rakor.participants.forms import ROLE_LABELS, ClaimAccountForm, DelegateForm, InvitationForm
+from rakor.participants import bp, mails, queries
+from rakor.participants.forms import InvitationForm
 from rakor.participants.invitations import (
-    InvitationError,
-    claim_account,
-    claim_refusal,
     create_invitation,
     create_missing,
     end_of_local_day,
     invitation_status,
+    links_shown,
     regenerate_invitation,
     registration_closes_at,
-    registration_state,
-    resolve_token,
     revoke_invitation,
-    touch,
+    set_contact_email,
 )
 from rakor.participants.models import Invitation
-from rakor.participants.services import (
-    QuotaFullError,
-    cancel_participant,
-    clean_participant,
-    register_participant,
-    update_participant,
-)
 from rakor.participants.stats import meeting_stats
-from rakor.participants.views._common import flash_warnings, raw_from_form
-from rakor.policy import COMMITTEE, public, roles
+from rakor.policy import COMMITTEE, roles
 from rakor.regions.models import Agency
 
+LINK_FORMATS = ("csv", "xlsx")
 
-def _no_store(response):
+
+def no_store(response):
+    """The URL is the secret: never cached, never sent on as a Referer."""
     response = make_response(response)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-# --- committee: managing the links -------------------------------------------------------------
+def invitation_url(token):
+    return url_for("participants.invitation_page", token=token, _external=True)
+
+
+# --- the list of links -------------------------------------------------------------------------
 
 def _agency_select(form, stats):
     form.agency_id.choices = choices([("", "—")] + [(r.agency_id, r.name) for r in stats.quota_rows])
     return form
+
+
+def _failed_link_mails(meeting):
+    return mail_queries.failed_of_meeting(meeting.id, kind=mails.INVITATION_LINK)
 
 
 def _render_invitations(meeting, form=None, status=200):
@@ -66,15 +73,8 @@ def _render_invitations(meeting, form=None, status=200):
     return render_template(
         "participants/invitations.html", meeting=meeting, stats=stats, form=form,
         latest=queries.latest_invitations(meeting.id), status_of=invitation_status,
-        default_expiry=registration_closes_at(meeting),
+        default_expiry=registration_closes_at(meeting), failed_mails=_failed_link_mails(meeting),
     ), status
-
-
-def _render_links(meeting, created):
-    """The new links, shown once (only their hash is stored)."""
-    links = [(agency, url_for("participants.invitation_page", token=token, _external=True), inv)
-             for inv, token, agency in created]
-    return _no_store(render_template("participants/invitation_links.html", meeting=meeting, links=links))
 
 
 def _back_to_invitations(meeting):
@@ -85,25 +85,84 @@ def _back_to_invitations(meeting):
 @roles(COMMITTEE)
 @with_meeting("meeting.view")
 def invitations(meeting):
-    """Each agency's link: status, contact, last use."""
+    """Each agency's link: status, contact, last use; e-mails that failed."""
     return _render_invitations(meeting)
+
+
+# --- the links page: new links, once, with the ways to hand them over ----------------------------
+
+@dataclass
+class LinkRow:
+    invitation: Invitation
+    token: str
+    agency: Agency
+    url: str
+    whatsapp: str
+    mail: object  # the newest OutboundMail of this link, or None
+
+    @property
+    def pair(self):
+        return f"{self.invitation.id}.{self.token}"
+
+
+def _link_rows(meeting, shown):
+    seats = {r.agency_id: r.seats for r in meeting_stats(meeting.id).quota_rows}
+    sent = mails.latest_link_mails([inv.id for inv, _token, _agency in shown])
+    rows = []
+    for inv, token, agency in shown:
+        url = invitation_url(token)
+        text = mails.whatsapp_text(meeting, agency, url, seats=seats.get(agency.id) or 0,
+                                   contact_name=inv.contact_name, expires_at=inv.expires_at)
+        rows.append(LinkRow(inv, token, agency, url, mails.whatsapp_share_url(text), sent.get(inv.id)))
+    return rows
+
+
+def _render_links(meeting, shown, status=200):
+    """The links page (not cacheable: it holds the links in clear)."""
+    return no_store((render_template(
+        "participants/invitation_links.html", meeting=meeting, rows=_link_rows(meeting, shown),
+        failed_mails=_failed_link_mails(meeting), formats=LINK_FORMATS), status))
+
+
+def _queue_link(invitation, token):
+    mails.queue_invitation_link(invitation, invitation_url(token), by_user=current_user)
+
+
+def _report_sending(outcome):
+    """After commit: send now, so the page shows what happened."""
+    results = mail_services.send_committed() if outcome else {}
+    failed = sum(1 for status in results.values() if status != "sent")
+    if results and not failed:
+        flash(_("E-mail sent: %(n)d.", n=len(results)), "success")
+    elif failed:
+        flash(_("%(n)d e-mail(s) could not be sent; they are listed below with a button to try again.",
+                n=failed), "warning")
 
 
 @bp.route("/meetings/<int:meeting_id>/invitations", methods=["POST"])
 @roles(COMMITTEE)
 @with_meeting("meeting.manage_participants")
 def invitation_create(meeting):
-    """A new link for one agency (its earlier link stops working)."""
+    """A new link for one agency (its earlier link stops working); "create and send" also
+    e-mails it to the contact."""
     form = _agency_select(InvitationForm(), meeting_stats(meeting.id))
+    send = bool(request.form.get("send"))
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency_id.data)
         expires_at = end_of_local_day(form.expires_on.data, meeting.timezone) if form.expires_on.data else None
-        with domain_action(form) as done:
-            inv, token = create_invitation(
-                meeting, agency, by_user=current_user, expires_at=expires_at,
-                contact_name=form.contact_name.data, contact_email=form.contact_email.data)
-        if done.ok:
-            return _render_links(meeting, [(inv, token, agency)])
+        if send and not (form.contact_email.data or "").strip():
+            form.contact_email.errors = [*form.contact_email.errors,
+                                         _("Enter the contact's e-mail address to send the link.")]
+        else:
+            with domain_action(form) as done:
+                inv, token = create_invitation(
+                    meeting, agency, by_user=current_user, expires_at=expires_at,
+                    contact_name=form.contact_name.data, contact_email=form.contact_email.data)
+                if send:
+                    _queue_link(inv, token)
+            if done.ok:
+                _report_sending(send)
+                return _render_links(meeting, [(inv, token, agency)])
     return _render_invitations(meeting, form=form, status=422)
 
 
@@ -126,13 +185,74 @@ def invitation_create_all(meeting):
 @roles(COMMITTEE)
 @with_meeting("meeting.manage_participants")
 def invitation_regenerate(meeting, invitation_id):
-    """Replace a link by a new one with the same contact."""
+    """Replace a link by a new one with the same contact ("regenerate and send": and e-mail it;
+    the old link's token is not stored, so a link can only be e-mailed as it is made)."""
     inv = in_meeting(Invitation, invitation_id, meeting)
+    send = bool(request.form.get("send"))
     with domain_action() as done:
         new_inv, token = regenerate_invitation(inv, by_user=current_user)
+        if send:
+            _queue_link(new_inv, token)
     if not done.ok:
         return _back_to_invitations(meeting)
+    _report_sending(send)
     return _render_links(meeting, [(new_inv, token, db.session.get(Agency, new_inv.agency_id))])
+
+
+def _posted_links(meeting):
+    pairs = []
+    for value in request.form.getlist("link"):
+        invitation_id, _dot, token = value.partition(".")
+        if invitation_id.isdigit() and len(invitation_id) < 10:
+            pairs.append((int(invitation_id), token))
+    return links_shown(meeting, pairs)
+
+
+@bp.route("/meetings/<int:meeting_id>/invitations/links/send", methods=["POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.manage_participants")
+def invitation_links_send(meeting):
+    """E-mail one link (`send` = its invitation id, with an address typed on the page when it
+    had none) or every link with an address (`send` = "all"); answers with the same links page."""
+    shown = _posted_links(meeting)
+    target = request.form.get("send", "")
+    chosen = [row for row in shown if target == "all" or str(row[0].id) == target]
+    queued = 0
+    with domain_action() as done:
+        for inv, token, _agency in chosen:
+            typed = (request.form.get(f"email-{inv.id}") or "").strip()
+            if typed:
+                set_contact_email(inv, typed)
+            if inv.contact_email:
+                _queue_link(inv, token)
+                queued += 1
+    if done.ok:
+        if not queued:
+            flash(_("No e-mail was sent: enter the contact's e-mail address first."), "warning")
+        _report_sending(queued)
+    return _render_links(meeting, shown)
+
+
+@bp.route("/meetings/<int:meeting_id>/invitations/links/download", methods=["POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.manage_participants")
+def invitation_links_download(meeting):
+    """The links on the page as a CSV or XLSX file: agency, contact, e-mail, valid until, link."""
+    fmt = request.form.get("format", "xlsx")
+    shown = _posted_links(meeting)
+    if fmt not in LINK_FORMATS or not shown:
+        flash(_("There are no links to download; the page holds them only right after they are made."),
+              "warning")
+        return _back_to_invitations(meeting)
+    columns = (ExportColumn(_("Agency"), 40), ExportColumn(_("Contact person"), 28),
+               ExportColumn(_("Contact email"), 32), ExportColumn(_("Valid until"), 30),
+               ExportColumn(_("Link"), 80))
+    rows = [[agency.name, inv.contact_name or "", inv.contact_email or "",
+             format_datetime_local(inv.expires_at, meeting.timezone), invitation_url(token)]
+            for inv, token, agency in shown]
+    content = tabular.to_xlsx(columns, rows, sheet_title="Tautan") if fmt == "xlsx" else tabular.to_csv(columns, rows)
+    mimetype = tabular.XLSX_CONTENT_TYPE if fmt == "xlsx" else tabular.CSV_CONTENT_TYPE
+    return send_bytes(content, meeting_filename("tautan-undangan", meeting, fmt), mimetype)
 
 
 @bp.route("/meetings/<int:meeting_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
@@ -146,162 +266,3 @@ def invitation_revoke(meeting, invitation_id):
     if done.ok:
         flash(_("The link is revoked; it no longer opens anything."), "success")
     return _back_to_invitations(meeting)
-
-
-# --- public: the agency's contact through the link -----------------------------------------------
-
-def _invitation_limit():
-    return current_app.config["INVITATION_RATE_LIMIT"]
-
-
-# One counter per client address across every invitation page: guessing tokens is slow.
-invitation_limit = limiter.shared_limit(_invitation_limit, scope="invitation")
-
-
-class _Context:
-    def __init__(self, invitation):
-        self.invitation = invitation
-        self.meeting = db.session.get(Meeting, invitation.meeting_id)
-        self.agency = db.session.get(Agency, invitation.agency_id)
-        self.state = registration_state(self.meeting)
-
-
-def _problem_page(kind, status):
-    return _no_store((render_template("participants/invitation_problem.html", kind=kind), status))
-
-
-def _resolve(token):
-    """(_Context, None) or (None, response)."""
-    try:
-        return _Context(resolve_token(token)), None
-    except InvitationError as p:
-        return None, _problem_page(p.kind, p.status_code)
-
-
-def _own_participant(ctx, participant_id):
-    """A registered participant of the link's meeting and agency, or None (-> 404 page)."""
-    return queries.own_participant(ctx.meeting.id, ctx.agency.id, participant_id)
-
-
-def _render_invitation(ctx, token, form, status=200):
-    stats = meeting_stats(ctx.meeting.id, ctx.agency.id)
-    return _no_store((render_template(
-        "participants/invitation.html", ctx=ctx, meeting=ctx.meeting, agency=ctx.agency,
-        token=token, agenda=queries.agenda_outline(ctx.meeting.id), row=stats.rows[0] if stats.rows else None,
-        delegates=queries.own_delegates(ctx.meeting.id, ctx.agency.id), form=form,
-        role_labels=ROLE_LABELS, closes_at=registration_closes_at(ctx.meeting)), status))
-
-
-def _report_on_invitation_form(form):
-    """on_error of the link's delegate form: a full quota says what the agency can do."""
-    def report(error):
-        if isinstance(error, QuotaFullError):
-            form.form_errors.append(_("The quota is full: every seat of your agency is taken. "
-                                      "Cancel a delegate to free a seat, or contact the committee."))
-        else:
-            add_domain_error(form, error)
-    return report
-
-
-@bp.route("/i/<token>", methods=["GET", "POST"])
-@invitation_limit
-@public
-def invitation_page(token):
-    """The link's page: the meeting, the agency's seats and delegates, and the delegate form."""
-    ctx, problem = _resolve(token)
-    if problem:
-        return problem
-    form = DelegateForm()
-    if form.validate_on_submit():
-        result = clean_participant({**raw_from_form(form), "meeting_role": "peserta"}, ctx.agency.id)
-        if result.errors:
-            add_errors(form, result.errors)
-        else:
-            with domain_action(on_error=_report_on_invitation_form(form)) as done:
-                participant, warnings = register_participant(
-                    ctx.meeting, result.data, via="invitation", invitation=ctx.invitation,
-                    self_service=True)
-                touch(ctx.invitation)
-            if done.ok:
-                flash(_("%(name)s is registered.", name=participant.name), "success")
-                flash_warnings(warnings)
-                return redirect(url_for("participants.invitation_page", token=token))
-        return _render_invitation(ctx, token, form, status=422)
-    return _render_invitation(ctx, token, form)
-
-
-@bp.route("/i/<token>/participants/<int:participant_id>/edit", methods=["GET", "POST"])
-@invitation_limit
-@public
-def invitation_edit(token, participant_id):
-    """Correct one of the agency's delegates through the link."""
-    ctx, problem = _resolve(token)
-    if problem:
-        return problem
-    participant = _own_participant(ctx, participant_id)
-    if participant is None:
-        return _problem_page("participant", 404)
-    form = DelegateForm(obj=participant)
-    if form.validate_on_submit():
-        result = clean_participant({**raw_from_form(form), "meeting_role": participant.meeting_role},
-                                   ctx.agency.id)
-        if result.errors:
-            add_errors(form, result.errors)
-        else:
-            with domain_action(form) as done:
-                warnings = update_participant(participant, result.data, self_service=True)
-                touch(ctx.invitation)
-            if done.ok:
-                flash(_("%(name)s is saved.", name=participant.name), "success")
-                flash_warnings(warnings)
-                return redirect(url_for("participants.invitation_page", token=token))
-    return _no_store(render_template("participants/invitation_edit.html", ctx=ctx, meeting=ctx.meeting,
-                                     agency=ctx.agency, token=token, form=form, participant=participant))
-
-
-@bp.route("/i/<token>/participants/<int:participant_id>/cancel", methods=["POST"])
-@invitation_limit
-@public
-def invitation_cancel(token, participant_id):
-    """Cancel one of the agency's delegates through the link."""
-    ctx, problem = _resolve(token)
-    if problem:
-        return problem
-    participant = _own_participant(ctx, participant_id)
-    if participant is None:
-        return _problem_page("participant", 404)
-    with domain_action() as done:
-        cancel_participant(participant, self_service=True)
-        touch(ctx.invitation)
-    if done.ok:
-        flash(_("The registration of %(name)s is cancelled; the seat is free again.",
-                name=participant.name), "success")
-    return redirect(url_for("participants.invitation_page", token=token))
-
-
-@bp.route("/i/<token>/account", methods=["GET", "POST"])
-@invitation_limit
-@public
-def invitation_claim(token):
-    """A delegate account for the link's agency, one per link: later the contact signs in
-    instead of keeping the link (and sees the agency's other meetings)."""
-    ctx, problem = _resolve(token)
-    if problem:
-        return problem
-    form = ClaimAccountForm()
-    refusal = None if current_user.is_authenticated else claim_refusal(ctx.invitation)
-    if current_user.is_authenticated:
-        flash(_("You are signed in already; sign out first to create another account."), "info")
-    elif refusal is not None:
-        form.form_errors.append(refusal)
-    elif form.validate_on_submit():
-        with domain_action(form) as done:
-            user = claim_account(ctx.invitation, email=form.email.data, name=form.name.data,
-                                             password=form.password.data)
-        if done.ok:
-            login_user(user)
-            flash(_("Your account for %(agency)s is ready; you are signed in.", agency=ctx.agency.name),
-                  "success")
-            return redirect(url_for("participants.index", meeting_id=ctx.meeting.id))
-    return _no_store(render_template("participants/invitation_claim.html", ctx=ctx, meeting=ctx.meeting,
-                                     agency=ctx.agency, token=token, form=form))
