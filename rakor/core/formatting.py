@@ -137,6 +137,10 @@ def format_number(value, decimals=None, locale=None) -> str:
     """'2,44' in Indonesian; integers with '.' as thousands separator."""
     if value is None:
         return ""
+    if decimals is None and type(value) is int and 0 <= value < 1000:
+        # No grouping and the same digits in every language we serve: the counts of the
+        # participants table (about 60 per meeting page) need no locale lookup.
+        return str(value)
     return _format_number(type(value), value, decimals, locale or current_locale())
 
 
