@@ -79,7 +79,7 @@ def format_date_long(value, locale=None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, "EEEE, d MMMM y", locale=_babel_locale(locale or current_locale()))
+    return _format_date(value, "EEEE, d MMMM y", locale or current_locale())
 
 
 def format_date_medium(value, locale=None) -> str:
@@ -88,14 +88,26 @@ def format_date_medium(value, locale=None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, "d MMMM y", locale=_babel_locale(locale or current_locale()))
+    return _format_date(value, "d MMMM y", locale or current_locale())
+
+
+@lru_cache(maxsize=1024)
+def _format_date(value, pattern, loc):
+    # Pure; a page repeats the same few dates (the meeting's day in its header, agenda, panels).
+    return babel_dates.format_date(value, pattern, locale=_babel_locale(loc))
 
 
 def format_time(value: datetime, tz_name=None, locale=None, with_zone=True) -> str:
     """'08.30 WITA' in Indonesian, '08:30 WITA' in English."""
     if value is None:
         return ""
-    loc = locale or current_locale()
+    return _format_time(value, tz_name, locale or current_locale(), with_zone)
+
+
+@lru_cache(maxsize=4096)
+def _format_time(value, tz_name, loc, with_zone):
+    # Pure (aware datetimes compare by instant, and the zone is part of the key); the meeting
+    # page formats two times per agenda item and Babel takes ~15 us a time.
     local = to_zone(value, tz_name)
     text = babel_dates.format_time(local, "HH.mm" if loc == "id" else "HH:mm", locale=_babel_locale(loc))
     return f"{text} {zone_abbreviation(tz_name, value, loc)}" if with_zone else text
@@ -125,6 +137,10 @@ def format_number(value, decimals=None, locale=None) -> str:
     """'2,44' in Indonesian; integers with '.' as thousands separator."""
     if value is None:
         return ""
+    if decimals is None and type(value) is int and 0 <= value < 1000:
+        # No grouping and the same digits in every language we serve: the counts of the
+        # participants table (about 60 per meeting page) need no locale lookup.
+        return str(value)
     return _format_number(type(value), value, decimals, locale or current_locale())
 
 

@@ -2,9 +2,10 @@
 queries (relationships are lazy="raise", so whatever a page shows is loaded here)."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
@@ -94,6 +95,8 @@ def upcoming_for(user, limit=5, now=None):
 def get_meeting(meeting_id, *options):
     """The meeting or None. Web ids are bounded by the `int` URL converter, CLI ids by
     `cli.meeting_or_exit`."""
+    if not options:
+        return db.session.scalar(_meeting_statement(), {"meeting_id": meeting_id})
     return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
 
 
@@ -102,21 +105,35 @@ def meeting_for_page(meeting_id):
     queries whatever the agenda length: the meeting with its organizer and earlier meeting
     (1), agenda items with topics (1), transitions with their users (1).
     `with_meeting("meeting.view", load=queries.meeting_for_page)`."""
-    return get_meeting(
-        meeting_id,
-        joinedload(Meeting.organizer),
-        joinedload(Meeting.follow_up_of),
-        selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-        selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
-    )
+    return db.session.scalar(_meeting_statement(page=True), {"meeting_id": meeting_id})
+
+
+@cache
+def _meeting_statement(page=False):
+    # Every meeting-scoped request loads its meeting: built once, with a bind parameter, as
+    # building the statement and its loader options took more CPU than running it. Built on
+    # first use: loader options configure the mappers, which needs every model imported.
+    stmt = select(Meeting).where(Meeting.id == bindparam("meeting_id"))
+    if page:
+        stmt = stmt.options(
+            joinedload(Meeting.organizer),
+            joinedload(Meeting.follow_up_of),
+            selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
+            selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+        )
+    return stmt
 
 
 def materials_of(meeting_id):
     """Every material of the meeting, oldest first (1 query)."""
-    return db.session.scalars(
-        select(Material).where(Material.meeting_id == meeting_id)
-        .order_by(Material.uploaded_at, Material.id)
-    ).all()
+    return db.session.scalars(_materials_statement(), {"meeting_id": meeting_id}).all()
+
+
+@cache
+def _materials_statement():
+    # On every meeting page, like _meeting_statement.
+    return (select(Material).where(Material.meeting_id == bindparam("meeting_id"))
+            .order_by(Material.uploaded_at, Material.id))
 
 
 def transition_count(meeting_id):

@@ -1,8 +1,9 @@
-"""Attendance figures per agency, computed in SQL (GROUP BY agency): a fixed number of queries
-whatever the number of participants or agencies."""
+"""Attendance figures per agency, computed in SQL (GROUP BY agency): one query whatever the
+number of participants or agencies."""
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from rakor.extensions import db
 from rakor.participants.models import Participant, SeatQuota
@@ -60,42 +61,50 @@ class MeetingStats:
 
 
 def meeting_stats(meeting_id: int, agency_id: int | None = None) -> MeetingStats:
-    """Per agency: quota, seats taken, registered, checked in. Two queries: the counts
-    (GROUP BY agency) and the agencies with their quotas. `agency_id` limits to one agency
-    (invitation pages and delegates see their own agency only)."""
+    """Per agency: quota, seats taken, registered, checked in, in one query (GROUP BY agency
+    joined to the agencies and their quotas). `agency_id` limits to one agency (invitation
+    pages and delegates see their own agency only)."""
+    params = {"meeting_id": meeting_id}
+    if agency_id is not None:
+        params["agency_id"] = agency_id
+    rows = [AgencyRow(a_id, name, short, code, seats, int(taken or 0), int(reg or 0), int(checked or 0))
+            for a_id, name, short, code, seats, reg, taken, checked
+            in db.session.execute(_stats_statement(agency_id is not None), params)]
+    return MeetingStats(rows)
+
+
+@cache
+def _stats_statement(one_agency: bool):
+    # Built once with bind parameters: building the statement took more CPU than running it
+    # (the meeting page shows these figures on every view). Lazily, so that the mappers are
+    # configured by the time it is built.
+    meeting_id = bindparam("meeting_id")
     registered = Participant.status == "registered"
-    counts_stmt = (
+    counts = (
         select(
             Participant.agency_id,
-            func.sum(case((registered, 1), else_=0)),
-            func.sum(case((registered & Participant.meeting_role.in_(SEAT_ROLES), 1), else_=0)),
-            func.sum(case((registered & Participant.checked_in_at.is_not(None), 1), else_=0)),
+            func.sum(case((registered, 1), else_=0)).label("registered"),
+            func.sum(case((registered & Participant.meeting_role.in_(SEAT_ROLES), 1), else_=0)).label("taken"),
+            func.sum(case((registered & Participant.checked_in_at.is_not(None), 1), else_=0)).label("checked"),
         )
         .where(Participant.meeting_id == meeting_id)
         .group_by(Participant.agency_id)
     )
-    if agency_id is not None:
-        counts_stmt = counts_stmt.where(Participant.agency_id == agency_id)
-    counts = {a: (int(r or 0), int(s or 0), int(c or 0)) for a, r, s, c in db.session.execute(counts_stmt)}
-
-    quota_sub = (select(SeatQuota.agency_id, SeatQuota.seats)
-                 .where(SeatQuota.meeting_id == meeting_id).subquery())
-    has_participants = (select(Participant.id)
-                        .where(Participant.meeting_id == meeting_id, Participant.agency_id == Agency.id)
-                        .exists())
-    agencies_stmt = (
-        select(Agency.id, Agency.name, Agency.short_name, Region.kemendagri_code, quota_sub.c.seats)
+    quotas = select(SeatQuota.agency_id, SeatQuota.seats).where(SeatQuota.meeting_id == meeting_id)
+    if one_agency:
+        counts = counts.where(Participant.agency_id == bindparam("agency_id"))
+        quotas = quotas.where(SeatQuota.agency_id == bindparam("agency_id"))
+    counts, quotas = counts.subquery(), quotas.subquery()
+    stmt = (
+        select(Agency.id, Agency.name, Agency.short_name, Region.kemendagri_code, quotas.c.seats,
+               counts.c.registered, counts.c.taken, counts.c.checked)
         .join(Region, Region.id == Agency.region_id)
-        .outerjoin(quota_sub, quota_sub.c.agency_id == Agency.id)
-        .where(quota_sub.c.seats.is_not(None) | has_participants)
+        .outerjoin(quotas, quotas.c.agency_id == Agency.id)
+        .outerjoin(counts, counts.c.agency_id == Agency.id)
+        # An agency shows with a quota or with a registered participant (not only cancelled ones).
+        .where(quotas.c.seats.is_not(None) | (counts.c.registered > 0))
         .order_by(Region.kemendagri_code, Agency.name)
     )
-    if agency_id is not None:
-        agencies_stmt = agencies_stmt.where(Agency.id == agency_id)
-    rows = []
-    for a_id, name, short, code, seats in db.session.execute(agencies_stmt):
-        reg, taken, checked = counts.get(a_id, (0, 0, 0))
-        if seats is None and not reg:
-            continue  # only cancelled registrations, no quota
-        rows.append(AgencyRow(a_id, name, short, code, seats, taken, reg, checked))
-    return MeetingStats(rows)
+    if one_agency:
+        stmt = stmt.where(Agency.id == bindparam("agency_id"))
+    return stmt
