@@ -24,6 +24,11 @@ class DocumentKind:
     context: Callable  # (meeting, user | None) -> the template's context
     permission: str = "meeting.view"
     label: str | None = None  # the link's text on meeting pages (translated); default: title
+    # A kind whose PDF is not its template rendered anew (final minutes are served as stored,
+    # and have drafts): `pdf(meeting, user, draft=False) -> bytes`. It, and `context`, raise
+    # LookupError when there is nothing to give (no final version yet).
+    pdf: Callable | None = None
+    has_drafts: bool = False
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -70,7 +75,11 @@ def load_meeting(meeting_id):
     return _meeting_loader(meeting_id)
 
 
-def render_pdf(kind: DocumentKind, meeting, user) -> bytes:
+def render_pdf(kind: DocumentKind, meeting, user, draft=False) -> bytes:
+    if kind.pdf is not None:
+        return kind.pdf(meeting, user, draft=draft)
+    if draft:
+        raise LookupError(f"{kind.name} has no drafts")
     return render_template_pdf(kind.template, **kind.context(meeting, user))
 
 

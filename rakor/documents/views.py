@@ -19,10 +19,14 @@ def document(meeting_id, kind, fmt):
     if meeting is None:
         abort(404)
     require(current_user, kind.permission, meeting)
-    if fmt == "html":
-        return registry.render_preview(kind, meeting, current_user)
-    return send_bytes(registry.render_pdf(kind, meeting, current_user),
-                      meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf", inline=True)
+    try:
+        if fmt == "html":
+            return registry.render_preview(kind, meeting, current_user)
+        content = registry.render_pdf(kind, meeting, current_user)
+    except LookupError:  # the kind has nothing to give yet (minutes with no final version)
+        abort(404)
+    return send_bytes(content, meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf",
+                      inline=True)
 
 
 def add_kind_endpoints(app, kind):

@@ -36,7 +36,7 @@ def attendance_rows(meeting_id, details_of=None):
     `details_of(agency_id) -> bool` says whose NIP and position are printed (default: all)."""
     stmt = (
         select(Participant.name, Participant.nip, Participant.position, Participant.agency_id,
-               Agency.name.label("agency"), Region.kemendagri_code)
+               Participant.checked_in_at, Agency.name.label("agency"), Region.kemendagri_code)
         .join(Agency, Agency.id == Participant.agency_id)
         .join(Region, Region.id == Agency.region_id)
         .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
@@ -47,7 +47,7 @@ def attendance_rows(meeting_id, details_of=None):
         shown = details_of is None or details_of(r.agency_id)
         rows.append({"no": i, "name": r.name, "nip": format_nip(r.nip) if shown else "",
                      "position": (r.position or "") if shown else "", "agency": r.agency,
-                     "withheld": not shown})
+                     "withheld": not shown, "present": r.checked_in_at is not None})
     return rows
 
 
