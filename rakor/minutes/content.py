@@ -23,6 +23,11 @@ ITEM_SECTIONS = ("discussion", "conclusions")
 # with a message instead of producing a 300-page PDF.
 MAX_SECTION_CHARS = 50_000
 
+
+def thousands(n):
+    """50000 -> '50.000' (Indonesian grouping, also fine in English messages)."""
+    return f"{n:,}".replace(",", ".")
+
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "del", "ins", "sup", "sub", "ul", "ol",
                 "li", "blockquote", "code", "pre", "hr", "h3", "h4", "h5", "h6", "table", "thead",
                 "tbody", "tr", "th", "td", "a"}

@@ -65,9 +65,9 @@ def _check_body(meeting, body):
 
 def _check_length(text, field):
     if len(text) > content.MAX_SECTION_CHARS:
+        limit, length = content.thousands(content.MAX_SECTION_CHARS), content.thousands(len(text))
         raise DomainError(_l("At most %(n)s characters per section (this one has %(m)s).",
-                             n=f"{content.MAX_SECTION_CHARS:,}".replace(",", "."),
-                             m=f"{len(text):,}".replace(",", ".")), field=field)
+                             n=limit, m=length), field=field)
 
 
 def save(meeting, body, user, expected_revision_id=None, reason=None, now=None):

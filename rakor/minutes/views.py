@@ -112,10 +112,11 @@ def edit(meeting):
 def too_large(error):
     """A paste far beyond a section's limit is stopped before it reaches the form; the page
     says what happened and that the text is still in the browser."""
+    limit = content.thousands(content.MAX_SECTION_CHARS)
     return render_error(413, _(
         "The minutes you sent are far larger than allowed (at most %(n)s characters per section). "
         "Nothing was saved, and nothing is lost: go back, your text is still in the form in this "
-        "browser; shorten it, then save again.", n=f"{content.MAX_SECTION_CHARS:,}".replace(",", ".")))
+        "browser; shorten it, then save again.", n=limit))
 
 
 def _publish(meeting, revision):
