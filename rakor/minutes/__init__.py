@@ -16,10 +16,11 @@ def init_app(app):
     from rakor.minutes.services import require_final_minutes
 
     hooks.sections.register("minutes", template="minutes/_meeting_section.html", loader=meeting_section,
-                            order=20)
+                            order=40)
     hooks.tabs.register("minutes", label=_l("Minutes"), endpoint="minutes.index", action="minutes.view",
                         order=40)
-    hooks.transition_guards.register("minutes_final", "minutes", require_final_minutes)
+    # After other guards (order 100): it queries, they may refuse without.
+    hooks.transition_guards.register("minutes_final", "minutes", require_final_minutes, order=200)
     dashboard.panels.register("latest_minutes", template="minutes/_dashboard_panel.html",
                               loader=latest_minutes_panel, order=5)
     documents.register(MINUTES)

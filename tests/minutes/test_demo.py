@@ -7,13 +7,12 @@ from sqlalchemy import func, select
 
 from rakor import demo
 from rakor.commitments.models import Commitment
-from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.minutes import queries
 from rakor.participants.models import Participant
 
 
-def test_the_seed_meeting_has_final_minutes_from_the_report(db):
+def test_the_seed_meeting_has_final_minutes_from_the_report(db):  # noqa: F811 (the fixture)
     meeting_id = demo.load().meeting_id
     final = queries.latest_final(meeting_id)
     assert final is not None and final.version == 1 and final.finalised_by.email == "pimpinan@demo.rakor.id"

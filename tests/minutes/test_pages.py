@@ -196,7 +196,7 @@ def test_history_and_compare_show_who_finalised_and_what_changed(client, mm, log
     db.session.commit()
     login_as("leadership")
     page = html_of(client.get(f"/meetings/{mm.meeting.id}/minutes/history"))
-    assert "Koreksi jam" in page and "Angga Priyadi, ST" in page and f"/minutes/v1.pdf" in page
+    assert "Koreksi jam" in page and "Angga Priyadi, ST" in page and "/minutes/v1.pdf" in page
     page = html_of(client.get(f"/meetings/{mm.meeting.id}/minutes/compare?a={v1.id}&b={v2.id}"))
     assert "diff-removed" in page and "Rapat dibuka pukul 08.30 WITA." in page
     assert "Rapat dibuka pukul 09.00 WITA." in page
