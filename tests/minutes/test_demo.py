@@ -12,7 +12,7 @@ from rakor.minutes import queries
 from rakor.participants.models import Participant
 
 
-def test_the_seed_meeting_has_final_minutes_from_the_report(db):  # noqa: F811 (the fixture)
+def test_the_seed_meeting_has_final_minutes_from_the_report(db):
     meeting_id = demo.load().meeting_id
     final = queries.latest_final(meeting_id)
     assert final is not None and final.version == 1 and final.finalised_by.email == "pimpinan@demo.rakor.id"
