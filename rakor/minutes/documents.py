@@ -19,7 +19,6 @@ from sqlalchemy import select
 from rakor.auth.models import User
 from rakor.commitments.documents import agreed_by_region
 from rakor.core.formatting import (
-    format_date_long,
     format_date_medium,
     format_datetime_local,
     format_number,
@@ -121,7 +120,6 @@ def minutes_context(meeting, revision):
         "finalised_by": _name_of(revision.finalised_by_id) if final else "",
         "verification_url": revision.verification_url if final else None,
         "qr": qr_data_uri(revision.verification_url) if final and revision.verification_url else None,
-        "printed_on": format_date_long(local_date(utcnow(), tz), LOCALE),
         "numerals": ROMAN,
     }
 

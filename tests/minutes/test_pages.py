@@ -72,6 +72,9 @@ def test_script_injection_does_not_run_in_the_page_nor_break_the_pdf(client, mm,
     assert "&lt;/textarea&gt;&lt;b&gt;x" in edit  # escaped inside its textarea
     pdf = client.get(f"/meetings/{mm.meeting.id}/minutes/draft.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    screen = html_of(client.get(f"/meetings/{mm.meeting.id}/minutes/document"))  # same template on screen
+    assert "NOTULEN RAPAT" in screen and 'class="watermark"' in screen and "<strong>ok</strong>" in screen
+    assert "<script>alert" not in screen and "onerror" not in screen
 
 
 def test_a_5_mb_paste_is_refused_with_a_clear_page_and_a_long_section_with_a_message(client, mm, login_as):
