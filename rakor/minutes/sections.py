@@ -1,7 +1,5 @@
 """What minutes add to other pages: a section of the meeting page (state, one-click download)
 and the dashboard panel with the latest final minutes (leadership's one job)."""
-from flask_login import current_user
-
 from rakor.meetings.rules import visible_condition
 from rakor.minutes import queries
 from rakor.policy import LEADERSHIP, can
@@ -26,4 +24,4 @@ def latest_minutes_panel(user):
     rows = queries.latest_final_minutes(visible_condition(user), limit=5)
     if not rows and user.role != LEADERSHIP:
         return None
-    return {"latest_minutes": rows, "user": current_user}
+    return {"latest_minutes": rows}
