@@ -56,9 +56,10 @@ def _later_steps():
     """Demo steps that build on the seed meeting, in order: each is `step(meeting)` and must be
     idempotent. Features add theirs here (imports stay inside to avoid import cycles)."""
     from rakor.commitments.demo import load_seed_commitments
+    from rakor.minutes.demo import load_seed_minutes
     from rakor.participants.demo import load_seed_delegates
 
-    steps = [load_seed_delegates, load_seed_commitments]
+    steps = [load_seed_delegates, load_seed_commitments, load_seed_minutes]
     return steps
 
 

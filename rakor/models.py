@@ -3,5 +3,6 @@ from rakor.auth.models import User  # noqa: F401
 from rakor.commitments.models import Commitment, CommitmentEvent, IndicatorBaseline  # noqa: F401
 from rakor.mail.models import OutboundMail, OutboundMailAttachment  # noqa: F401
 from rakor.meetings.models import AgendaItem, Material, Meeting, MeetingTransition, Topic  # noqa: F401
+from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision  # noqa: F401
 from rakor.participants.models import Invitation, Participant, SeatQuota  # noqa: F401
 from rakor.regions.models import Agency, Programme, Region  # noqa: F401

@@ -30,6 +30,11 @@ class DocumentKind:
     # Query arguments of the document URL the kind reads (?columns=gender,phone); when it names
     # any, `context` is called with `options={name: text}` as well.
     options: tuple = ()
+    # A kind whose PDF is not its template rendered anew (final minutes are served as stored,
+    # and have drafts): `pdf(meeting, user, draft=False) -> bytes`. It, and `context`, raise
+    # LookupError when there is nothing to give (no final version yet).
+    pdf: Callable | None = None
+    has_drafts: bool = False
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -83,7 +88,11 @@ def context_of(kind: DocumentKind, meeting, user, options=None) -> dict:
     return kind.context(meeting, user, options=wanted)
 
 
-def render_pdf(kind: DocumentKind, meeting, user, options=None) -> bytes:
+def render_pdf(kind: DocumentKind, meeting, user, options=None, draft=False) -> bytes:
+    if kind.pdf is not None:
+        return kind.pdf(meeting, user, draft=draft)
+    if draft:
+        raise LookupError(f"{kind.name} has no drafts")
     return render_template_pdf(kind.template, **context_of(kind, meeting, user, options))
 
 

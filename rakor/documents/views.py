@@ -4,6 +4,7 @@ meeting decides who gets it; what each user sees inside is the kind's `context` 
 from flask import abort, request
 from flask_login import current_user
 
+from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.documents import bp, jobs, registry
 from rakor.policy import authenticated, require
 
@@ -19,10 +20,17 @@ def document(meeting_id, kind, fmt):
         abort(404)
     require(current_user, kind.permission, meeting)
     options = {name: request.args.get(name, "")[:200] for name in kind.options if name in request.args}
-    if fmt == "html":
-        return registry.render_preview(kind, meeting, current_user, options)
-    # Big ones go to the worker (the permission above is checked on every poll).
-    return jobs.pdf_response_or_job(kind, meeting, current_user, options)
+    try:
+        if fmt == "html":
+            return registry.render_preview(kind, meeting, current_user, options)
+        if kind.pdf is not None:  # stored or versioned (final minutes): the kind gives the bytes
+            return send_bytes(registry.render_pdf(kind, meeting, current_user, options),
+                              meeting_filename(kind.filename_prefix, meeting, "pdf"), "application/pdf",
+                              inline=True)
+        # Big ones go to the worker (the permission above is checked on every poll).
+        return jobs.pdf_response_or_job(kind, meeting, current_user, options)
+    except LookupError:  # the kind has nothing to give yet (minutes with no final version)
+        abort(404)
 
 
 def add_kind_endpoints(app, kind):

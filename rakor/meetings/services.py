@@ -24,7 +24,7 @@ from rakor.core.phones import normalize_phone
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
-from rakor.meetings import lifecycle
+from rakor.meetings import hooks, lifecycle
 from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
 from rakor.regions.models import Agency
@@ -247,12 +247,14 @@ def change_status(meeting: Meeting, to_status: str, user=None, note=None, expect
                   now=None) -> MeetingTransition:
     """Move a meeting along its lifecycle (lifecycle.TRANSITIONS); `expected_from` (the status
     the user saw) guards against acting on a stale page."""
-    def not_before_start(meeting, from_status, to_status):
+    def guard(meeting, from_status, to_status):
         if to_status == HELD and meeting.starts_at > (now or utcnow()):
             raise DomainError(_l("A meeting can only be marked as held once it has started."))
+        # Other features' conditions (minutes: "minutes final" needs a final version).
+        hooks.run_transition_guards(meeting, to_status)
 
     return MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
-                             now=now, guard=not_before_start)
+                             now=now, guard=guard)
 
 
 # --- agenda --------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
     printed (default: all)."""
     stmt = (
         select(Participant.name, Participant.nip, Participant.position, Participant.agency_id,
-               Participant.gender, Participant.phone, Participant.meeting_role,
+               Participant.gender, Participant.phone, Participant.meeting_role, Participant.checked_in_at,
                Agency.name.label("agency"), Region.kemendagri_code)
         .join(Agency, Agency.id == Participant.agency_id)
         .join(Region, Region.id == Agency.region_id)
@@ -80,7 +80,7 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
         rows.append({"no": i, "name": r.name, "nip": format_nip(r.nip) if shown else "",
                      "position": (r.position or "") if shown else "", "agency": r.agency,
                      "gender": r.gender or "", "phone": format_phone(r.phone) if shown else "",
-                     "role": r.meeting_role, "withheld": not shown})
+                     "role": r.meeting_role, "withheld": not shown, "present": r.checked_in_at is not None})
     return rows
 
 

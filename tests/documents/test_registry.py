@@ -21,7 +21,7 @@ def test_unknown_kind_or_format_is_404(client, login_as):
     login_as("committee")
     meeting = make_meeting()
     db.session.commit()
-    for path in ("minutes.pdf", "attendance.docx", "attendance.pdf.pdf", "attendance"):
+    for path in ("no-such-kind.pdf", "attendance.docx", "attendance.pdf.pdf", "attendance"):
         assert client.get(f"/meetings/{meeting.id}/documents/{path}").status_code == 404, path
 
 

@@ -15,13 +15,33 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _seed_meeting_id(live_app):
+    """A held meeting like the seed one, with Kotabaru invited. (The seed meeting itself has final
+    minutes in the demo, which closes it to new commitments.)"""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from sqlalchemy import select
 
     from rakor.extensions import db
     from rakor.meetings.models import Meeting
+    from rakor.participants.quotas import set_seats
+    from rakor.regions.models import Agency, Region
 
     with live_app.app_context():
-        meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.is_demo.is_(True)).order_by(Meeting.id))
+        def agency(code):
+            return db.session.scalar(select(Agency).join(Region, Region.id == Agency.region_id)
+                                     .where(Region.kemendagri_code == code, Agency.is_planning_agency))
+
+        tz = ZoneInfo("Asia/Makassar")
+        meeting = Meeting(title="Rakor Kesepakatan Program (uji perjalanan)", kind="rakor", status="held",
+                          organizer_agency_id=agency("63").id, venue="Kotabaru", city="Kabupaten Kotabaru",
+                          starts_at=datetime(2024, 2, 8, 8, 30, tzinfo=tz),
+                          ends_at=datetime(2024, 2, 8, 16, 0, tzinfo=tz))
+        db.session.add(meeting)
+        db.session.flush()
+        set_seats(meeting, agency("63.02"), 4)
+        db.session.commit()
+        meeting_id = meeting.id
         db.session.remove()
     return meeting_id
 

@@ -157,7 +157,8 @@ def test_demo_load_prints_the_seed_meeting_id_and_is_idempotent(app, db):
     assert int(second.output.strip().splitlines()[-1]) == meeting_id
     assert db.session.scalar(select(func.count(Meeting.id)).where(Meeting.title == meetings_demo.TITLE)) == 1
     meeting = db.session.get(Meeting, meeting_id)
-    assert meeting.is_demo and meeting.status == "held" and meeting.kind == "rakor"
+    # The minutes demo step finalises its minutes, which moves it on from "held".
+    assert meeting.is_demo and meeting.status == "minutes_final" and meeting.kind == "rakor"
     assert meeting.starts_at == datetime(2024, 2, 1, 0, 30, tzinfo=UTC)
     assert meeting.ends_at == datetime(2024, 2, 1, 8, 0, tzinfo=UTC)
     assert meeting.chair_name == "Rahmiyanti Janoezir P., ST., MA"
@@ -171,7 +172,7 @@ def test_demo_load_prints_the_seed_meeting_id_and_is_idempotent(app, db):
     assert [i.code for i in items[2:]] == ["IPM", "KEMISKINAN", "STUNTING", "SPM", "KAWASAN_PERDESAAN"]
     history = db.session.execute(select(MeetingTransition.to_status).where(MeetingTransition.meeting_id == meeting_id)
                                  .order_by(MeetingTransition.at)).scalars().all()
-    assert history == ["draft", "scheduled", "held"]
+    assert history == ["draft", "scheduled", "held", "minutes_final"]
 
 
 def test_seed_meeting_page_renders(client, db, login_as):

@@ -8,7 +8,14 @@ from rakor.core.errors import DomainError
 from rakor.meetings import services
 from rakor.meetings.models import AgendaItem, Meeting, MeetingTransition, Topic
 from rakor.meetings.services import AgendaItemData, MeetingData
-from tests.factories import make_agency, make_agenda_item, make_meeting, make_user, topic_id
+from tests.factories import (
+    make_agency,
+    make_agenda_item,
+    make_final_minutes,
+    make_meeting,
+    make_user,
+    topic_id,
+)
 
 
 def data(organizer, **overrides):
@@ -102,7 +109,9 @@ def test_lifecycle_only_legal_transitions_and_each_is_recorded(db):
     services.change_status(meeting, "held", user)             # the 2024 meeting has started
     with pytest.raises(DomainError):
         services.change_status(meeting, "cancelled", user, note="x")  # it took place
-    services.change_status(meeting, "minutes_final", user)
+    with pytest.raises(DomainError):
+        services.change_status(meeting, "minutes_final", user)  # the minutes are not final yet
+    make_final_minutes(meeting, user)  # finalising them moves the meeting to "minutes final"
     for target in ("draft", "scheduled", "held", "cancelled"):
         with pytest.raises(DomainError):
             services.change_status(meeting, target, user, note="x")

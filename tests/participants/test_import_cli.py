@@ -56,5 +56,5 @@ def test_documents_render_attendance(app, tmp_path):
     result = runner.invoke(args=["documents", "render", str(meeting.id), "attendance", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    result = runner.invoke(args=["documents", "render", str(meeting.id), "minutes", "-o", str(out)])
+    result = runner.invoke(args=["documents", "render", str(meeting.id), "no-such-kind", "-o", str(out)])
     assert result.exit_code == 2 and "attendance" in result.output

@@ -1,0 +1,98 @@
+"""Reads of minutes: the current revision, the latest final one, the history, the verification
+lookup and the dashboard's latest final minutes. Each in one query."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, undefer
+
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Meeting
+from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision, RevisionStatus
+
+
+def minutes_of(meeting_id) -> Minutes | None:
+    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id)
+                             .options(joinedload(Minutes.current_revision)))
+
+
+def current_revision(meeting_id) -> MinutesRevision | None:
+    return db.session.scalar(
+        select(MinutesRevision).join(Minutes, Minutes.current_revision_id == MinutesRevision.id)
+        .where(Minutes.meeting_id == meeting_id)
+        .options(joinedload(MinutesRevision.user), joinedload(MinutesRevision.finalised_by)))
+
+
+def latest_final(meeting_id) -> MinutesRevision | None:
+    return db.session.scalar(
+        select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+        .where(Minutes.meeting_id == meeting_id, MinutesRevision.status == RevisionStatus.FINAL)
+        .options(joinedload(MinutesRevision.finalised_by))
+        .order_by(MinutesRevision.version.desc()).limit(1))
+
+
+def final_version(meeting_id, version) -> MinutesRevision | None:
+    return db.session.scalar(
+        select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+        .where(Minutes.meeting_id == meeting_id, MinutesRevision.version == version,
+               MinutesRevision.status == RevisionStatus.FINAL)
+        .options(joinedload(MinutesRevision.finalised_by)))
+
+
+def revision_of(meeting_id, revision_id) -> MinutesRevision | None:
+    """A revision of *this* meeting's minutes (another meeting's id is None, never a leak)."""
+    return db.session.scalar(
+        select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+        .where(Minutes.meeting_id == meeting_id, MinutesRevision.id == revision_id))
+
+
+def history(meeting_id) -> list[MinutesRevision]:
+    """Every revision, newest first, with who saved and who finalised it."""
+    return db.session.scalars(
+        select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+        .where(Minutes.meeting_id == meeting_id)
+        .options(joinedload(MinutesRevision.user), joinedload(MinutesRevision.finalised_by))
+        .order_by(MinutesRevision.id.desc())).unique().all()
+
+
+def agenda_of(meeting_id) -> list[AgendaItem]:
+    return db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                              .options(joinedload(AgendaItem.topic))
+                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+def stored_pdf(revision_id, with_content=True) -> MinutesPdf | None:
+    stmt = select(MinutesPdf).where(MinutesPdf.revision_id == revision_id)
+    if with_content:
+        stmt = stmt.options(undefer(MinutesPdf.content))
+    return db.session.scalar(stmt)
+
+
+def stored_hash(revision_id) -> str | None:
+    return db.session.scalar(select(MinutesPdf.sha256).where(MinutesPdf.revision_id == revision_id))
+
+
+def verification(code):
+    """(revision, meeting, sha256) of a final revision's verification code, or None."""
+    row = db.session.execute(
+        select(MinutesRevision, Meeting, MinutesPdf.sha256)
+        .join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .outerjoin(MinutesPdf, MinutesPdf.revision_id == MinutesRevision.id)
+        .where(MinutesRevision.verification_code == code,
+               MinutesRevision.status == RevisionStatus.FINAL)
+        .options(joinedload(MinutesRevision.finalised_by))).first()
+    return tuple(row) if row is not None else None
+
+
+def latest_final_minutes(visible, limit=5):
+    """[(meeting, revision)] of the most recently finalised minutes (each meeting's latest final
+    version) among the meetings `visible` (an SQL condition on Meeting) lets the user see."""
+    final = MinutesRevision.status == RevisionStatus.FINAL
+    latest = (select(MinutesRevision.minutes_id, func.max(MinutesRevision.version).label("version"))
+              .where(final).group_by(MinutesRevision.minutes_id).subquery())
+    return [tuple(r) for r in db.session.execute(
+        select(Meeting, MinutesRevision)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .join(latest, latest.c.minutes_id == Minutes.id)
+        .join(MinutesRevision, (MinutesRevision.minutes_id == Minutes.id)
+              & (MinutesRevision.version == latest.c.version) & final)
+        .where(visible)
+        .order_by(MinutesRevision.finalised_at.desc(), MinutesRevision.id.desc()).limit(limit))]

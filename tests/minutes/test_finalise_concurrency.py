@@ -1,0 +1,90 @@
+"""The chair and the committee clicking "finalise" at the same moment: exactly one finalisation
+(one final revision, one move of the meeting to "minutes final", one stored PDF).
+
+PostgreSQL only (row locks); on SQLite it is skipped with a notice (SQLite serialises writers)."""
+import threading
+
+import pytest
+from sqlalchemy import delete, select
+
+from rakor.auth.models import User
+from rakor.core.errors import DomainError
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Meeting, MeetingTransition
+from rakor.minutes import documents, services
+from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
+from rakor.regions.models import Agency, Region
+from tests.conftest import is_postgres
+from tests.factories import make_meeting, make_user
+
+pytestmark = [
+    pytest.mark.committing,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not is_postgres(), reason="concurrency test needs PostgreSQL (TEST_DATABASE_URL)"),
+]
+
+THREADS = 6
+
+
+@pytest.fixture
+def held(app):
+    meeting = make_meeting(title="Uji konkurensi notulen", status="held")
+    users = [make_user("committee"), make_user("leadership")]
+    draft = services.save(meeting, {"opening": "Rapat dibuka."}, users[0], None)
+    db.session.commit()
+    ids = (meeting.id, meeting.organizer_agency_id, draft.id, [u.id for u in users])
+    region_id = db.session.get(Agency, ids[1]).region_id
+    yield ids
+    db.session.rollback()
+    minutes_ids = select(Minutes.id).where(Minutes.meeting_id == ids[0])
+    db.session.execute(Minutes.__table__.update().where(Minutes.meeting_id == ids[0]).values(current_revision_id=None))
+    revision_ids = select(MinutesRevision.id).where(MinutesRevision.minutes_id.in_(minutes_ids))
+    db.session.execute(delete(MinutesPdf).where(MinutesPdf.revision_id.in_(revision_ids)))
+    db.session.execute(delete(MinutesRevision).where(MinutesRevision.minutes_id.in_(minutes_ids)))
+    db.session.execute(delete(Minutes).where(Minutes.meeting_id == ids[0]))
+    for model in (AgendaItem, MeetingTransition):
+        db.session.execute(delete(model).where(model.meeting_id == ids[0]))
+    db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
+    db.session.execute(delete(User).where(User.id.in_(ids[3])))
+    db.session.execute(delete(Agency).where(Agency.id == ids[1]))
+    db.session.execute(delete(Region).where(Region.id == region_id))
+    db.session.commit()
+
+
+def test_concurrent_finalisations_only_one_wins(app, held):
+    meeting_id, _agency, draft_id, user_ids = held
+    barrier = threading.Barrier(THREADS)
+    outcomes, lock = [], threading.Lock()
+
+    def worker(i):
+        with app.app_context(), app.test_request_context():
+            barrier.wait()
+            try:
+                meeting = db.session.get(Meeting, meeting_id)
+                user = db.session.get(User, user_ids[i % 2])
+                revision = services.finalise(meeting, user, draft_id, lambda c: f"http://localhost/v/{c}")
+                documents.publish_final_pdf(meeting, revision)
+                db.session.commit()
+                result = "ok"
+            except DomainError:
+                db.session.rollback()
+                result = "refused"
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == ["ok"] + ["refused"] * (THREADS - 1)
+    finals = db.session.scalars(select(MinutesRevision).where(MinutesRevision.status == "final")
+                                .join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+                                .where(Minutes.meeting_id == meeting_id)).all()
+    assert len(finals) == 1
+    moves = db.session.scalars(select(MeetingTransition.to_status).where(
+        MeetingTransition.meeting_id == meeting_id, MeetingTransition.to_status == "minutes_final")).all()
+    assert moves == ["minutes_final"]
+    assert db.session.scalar(select(MinutesPdf.sha256).where(MinutesPdf.revision_id == draft_id))
