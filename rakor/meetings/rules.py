@@ -75,6 +75,13 @@ def visible_condition(user, now=None):
     return false()
 
 
+@rule("meeting.view_history")
+def _meeting_view_history(user, meeting):
+    """The status history (who moved the meeting when, with the reasons given) is the
+    organisers' record: the committee, leadership and admin see it, a delegate does not."""
+    return user.role in SEE_EVERY_MEETING
+
+
 # --- changing a meeting ---------------------------------------------------------------------
 
 @rule("meeting.create")
