@@ -69,7 +69,7 @@ def _rate_limit_text():
     if seconds <= 90:
         return _l("Too many attempts in a short time. Wait %(n)d seconds, then try again.", n=seconds)
     return _l("Too many attempts in a short time. Wait %(n)d minutes, then try again.",
-              n=math.ceil(seconds / 60))
+              n=max(2, round(seconds / 60)))  # reset_at is whole seconds: 3601 s is 60 minutes
 
 
 def render_error(code, detail=None):
