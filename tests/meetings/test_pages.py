@@ -395,4 +395,4 @@ def test_empty_upcoming_list_points_to_past_meetings(client, db, login_as):
     db.session.commit()
     page = html_of(client.get("/meetings/"))
     assert "Tidak ada rapat" in page and 'href="/meetings/?scope=past"' in page
-    assert "Lihat rapat yang sudah lewat" in page
+    assert "Lihat rapat yang telah berlalu" in page
