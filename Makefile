@@ -11,7 +11,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 run: native-deps install translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load-if-empty
+	$(BIN)/flask demo load-if-empty --base-url http://127.0.0.1:5000
 	@echo "Rakor runs on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

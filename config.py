@@ -94,6 +94,8 @@ class Config:
     WTF_I18N_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # The organisation running this Rakor, shown with its mark on the sign-in page and navbar.
+    ORGANIZER_NAME = _env("ORGANIZER_NAME", "Bappeda Provinsi Kalimantan Selatan")
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap from the Bootstrap-Flask package, never a CDN
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -91,8 +91,11 @@ def demo_load():
 
 
 @demo_cli.command("load-if-empty")
-def demo_load_if_empty():
-    """Load the demo only into an empty database (used by `make run`), then print logins."""
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app will run, for the seed meeting's address.")
+def demo_load_if_empty(base_url):
+    """Load the demo only into an empty database (used by `make run`), then print logins and
+    the seed meeting's address (the page to open first)."""
     from rakor import demo
 
     if demo.database_is_empty():
@@ -100,6 +103,28 @@ def demo_load_if_empty():
         db.session.commit()
         click.echo("Demo data loaded.")
     demo.print_logins(click.echo)
+    url = demo.seed_meeting_url(base_url)
+    if url:
+        click.echo(f"Seed meeting: {url}")
+
+
+@demo_cli.command("reset")
+@click.option("--yes", is_flag=True, help="Required in production: really drop the demo rows there.")
+def demo_reset(yes):
+    """Drop every demo row (users, meetings, participants, commitments marked is_demo) and load
+    the demo again; other rows stay. Prints the seed meeting's id."""
+    from flask import current_app
+
+    from rakor import demo
+
+    if current_app.config.get("ENV_NAME") == "production" and not yes:
+        _fail("Refused: this is a production database. Run `flask demo reset --yes` if you "
+              "really want to drop the demo rows there.")
+    result = demo.reset()
+    db.session.commit()
+    click.echo("Demo data reset.")
+    if result.meeting_id is not None:
+        click.echo(result.meeting_id)
 
 
 # `flask meetings create` composes two features (a meeting and, with --quota-per-agency, its

@@ -5,7 +5,7 @@ Idempotent: every step looks for what it would create first. Demo users carry `i
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from rakor.auth.models import User
 from rakor.auth.services import create_user, find_user_by_email
@@ -73,6 +73,40 @@ def _load_later_features():
         step(meeting)
     db.session.flush()
     return meeting.id
+
+
+def reset() -> DemoResult:
+    """Drop every demo row (`is_demo`: users, meetings with all they hold, participants,
+    commitments, baselines), then load the demo again. Rows that are not demo stay; where one
+    of them points at a demo row through a nullable reference (a real meeting created by the
+    demo committee account, a follow-up of the demo meeting), the reference is cleared first.
+    Tables are found from the metadata, so a later feature's `is_demo` table is covered too."""
+    for table in reversed(db.metadata.sorted_tables):  # dependants before what they point at
+        if "is_demo" not in table.c:
+            continue
+        demo_ids = select(table.c.id).where(table.c.is_demo.is_(True)).scalar_subquery()
+        _clear_references_to(table, demo_ids)
+        db.session.execute(delete(table).where(table.c.is_demo.is_(True)))
+    db.session.expire_all()
+    return load()
+
+
+def _clear_references_to(table, ids):
+    """Nullable references to rows `ids` of `table` become NULL; ON DELETE CASCADE ones are
+    left to the database (a demo meeting's agenda, participants, quotas, ...)."""
+    for other in db.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is not table or (fk.ondelete or "").upper() == "CASCADE":
+                continue
+            if fk.parent.nullable:
+                db.session.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
+
+
+def seed_meeting_url(base_url: str) -> str | None:
+    from rakor.meetings.demo import find_seed_meeting
+
+    meeting = find_seed_meeting()
+    return f"{base_url.rstrip('/')}/meetings/{meeting.id}" if meeting else None
 
 
 def print_logins(echo):

@@ -1,5 +1,7 @@
 """Error pages: every failure a user can cause ends on a page in their language, never a 500."""
 import errno
+import math
+import time
 from urllib.parse import urlsplit
 
 from flask import render_template, request
@@ -8,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from rakor.core.urls import is_safe_next
-from rakor.extensions import db
+from rakor.extensions import db, limiter
 from rakor.policy import public
 
 MESSAGES = {
@@ -46,8 +48,34 @@ def _retry_url():
     return own if rule is not None and "GET" in rule.methods else None
 
 
+def _seconds_until_allowed():
+    """How long the rate limit that refused this request still holds (Flask-Limiter knows it
+    for the request), or None when no limit was hit."""
+    try:
+        current = limiter.current_limit
+    except RuntimeError:
+        return None
+    if current is None or not current.breached:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _rate_limit_text():
+    """"Wait a minute" is wrong for an hourly limit: the retry link would only fail again.
+    The page says how long the limit really holds."""
+    seconds = _seconds_until_allowed()
+    if seconds is None:
+        return None
+    if seconds <= 90:
+        return _l("Too many attempts in a short time. Wait %(n)d seconds, then try again.", n=seconds)
+    return _l("Too many attempts in a short time. Wait %(n)d minutes, then try again.",
+              n=max(2, round(seconds / 60)))  # reset_at is whole seconds: 3601 s is 60 minutes
+
+
 def render_error(code, detail=None):
     title, text = MESSAGES.get(code, MESSAGES[500])
+    if code == 429 and detail is None:
+        detail = _rate_limit_text()
     retry_url = _retry_url() if code in RETRY else None
     return render_template("errors/error.html", code=code, title=title, text=detail or text,
                            retry_url=retry_url), code

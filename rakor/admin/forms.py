@@ -14,10 +14,19 @@ ROLE_LABELS = {
 }
 
 
+# In the role select, least access first. A new account starts as a delegate: it sees only the
+# meetings its agency is invited to and acts for that agency alone, and it cannot be saved
+# without an agency, so an admin who skips the field gets a question, not an account that reads
+# more than it should. Leadership reads every meeting and every agency's delegates, so it is
+# not the least privileged, although it changes nothing.
+ROLES_LEAST_FIRST = (DELEGATE, LEADERSHIP, COMMITTEE, ADMIN)
+
+
 class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254), Email()])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES_LEAST_FIRST),
+                       default=DELEGATE)
     agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
 
 

@@ -1,22 +1,37 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    HiddenField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from rakor.core.datetime_fields import DateTimeTextField, TimeTextField
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
 from rakor.meetings.lifecycle import KIND_LABELS, MeetingStatus
 
 # Time zones offered in the form (any IANA name is accepted).
 COMMON_TIMEZONES = ("Asia/Makassar", "Asia/Jakarta", "Asia/Jayapura", "Asia/Pontianak")
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+# The three zones of Indonesia as people name them; "other" takes any IANA name.
+INDONESIAN_ZONES = (("Asia/Jakarta", _l("WIB (Western Indonesia, UTC+7)")),
+                    ("Asia/Makassar", _l("WITA (Central Indonesia, UTC+8)")),
+                    ("Asia/Jayapura", _l("WIT (Eastern Indonesia, UTC+9)")))
+OTHER_ZONE = "other"
+
+
+class ZoneField(StringField):
+    """The meeting's time zone, chosen as WIB / WITA / WIT in a select, or "other" with an IANA
+    name typed in the `<name>_other` box beside it. A zone name posted directly (scripts, tests,
+    the old free-text form) is taken as it is; the view checks it is a real zone."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data=data, extra_filters=extra_filters)
+        if formdata is not None and self.data == OTHER_ZONE:
+            self.data = (formdata.get(f"{self.name}_other") or "").strip()
+
+    zones = INDONESIAN_ZONES  # for the template's select
+
+    @property
+    def is_listed(self):
+        return self.data in dict(INDONESIAN_ZONES)
 NIP_HELP = _l("18 digits, optional.")
 
 
@@ -31,10 +46,10 @@ class MeetingForm(BaseForm):
     field = StringField(_l("Field (bidang)"), validators=[Optional(), Length(max=200)])
     organizer_agency_id = SelectField(_l("Organizer"), coerce=coerce_optional_int,
                                       validators=[DataRequired()])
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
-                           default="Asia/Makassar")
-    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMATS, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMATS, validators=[DataRequired()])
+    timezone = ZoneField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                         default="Asia/Makassar")
+    starts_at = DateTimeTextField(_l("Starts"), validators=[DataRequired()])
+    ends_at = DateTimeTextField(_l("Ends"), validators=[DataRequired()])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     chair_name = StringField(_l("Chair (name)"), validators=[Optional(), Length(max=200)])
@@ -43,10 +58,8 @@ class MeetingForm(BaseForm):
     minute_taker_name = StringField(_l("Minute-taker (name)"), validators=[Optional(), Length(max=200)])
     minute_taker_nip = _nip(_l("Minute-taker (NIP)"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=LOCAL_FORMATS,
-                                               validators=[Optional()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=LOCAL_FORMATS,
-                                                validators=[Optional()])
+    registration_opens_at = DateTimeTextField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = DateTimeTextField(_l("Registration closes"), validators=[Optional()])
     follow_up_of_id = SelectField(_l("Follow-up of"), coerce=coerce_optional_int,
                                   validators=[Optional()])
     open_end = BooleanField(_l("Open end (until done, \u201cs.d. selesai\u201d)"))
@@ -61,8 +74,8 @@ class MeetingForm(BaseForm):
 class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     day = SelectField(_l("Day"), validators=[Optional()])
-    start_time = TimeField(_l("From"), validators=[Optional()])
-    end_time = TimeField(_l("Until"), validators=[Optional()])
+    start_time = TimeTextField(_l("From"), validators=[Optional()])
+    end_time = TimeTextField(_l("Until"), validators=[Optional()])
     topic_id = SelectField(_l("Topic"), coerce=coerce_optional_int, validators=[Optional()])
     free_topic = StringField(_l("Other topic"), validators=[Optional(), Length(max=200)])
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=300)])

@@ -92,6 +92,17 @@ def upcoming_for(user, limit=5, now=None):
     ).all()
 
 
+def recent_for(user, limit=5, now=None):
+    """The latest meetings that have ended, newest first: what a dashboard or list shows when
+    nothing is coming up, so a new user (or the demo) does not meet an empty page."""
+    now = now or utcnow()
+    return db.session.scalars(
+        visible_meetings(user).where(Meeting.ends_at < now, Meeting.status != CANCELLED)
+        .options(joinedload(Meeting.organizer))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
+    ).all()
+
+
 def get_meeting(meeting_id, *options):
     """The meeting or None. Web ids are bounded by the `int` URL converter, CLI ids by
     `cli.meeting_or_exit`."""

@@ -75,6 +75,14 @@ def visible_condition(user, now=None):
     return false()
 
 
+@rule("meeting.view_internal")
+def _meeting_view_internal(user, meeting):
+    """What the organisers keep for themselves on the meeting page: the status history (who
+    moved the meeting when, with the reasons given) and the links to the meeting's documents.
+    The committee, leadership and admin see them, a delegate does not."""
+    return user.role in SEE_EVERY_MEETING
+
+
 # --- changing a meeting ---------------------------------------------------------------------
 
 @rule("meeting.create")

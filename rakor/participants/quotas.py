@@ -70,6 +70,51 @@ def set_seats(meeting: Meeting, agency: Agency, seats) -> SeatQuota:
     return quota
 
 
+class SeatRowsError(DomainError):
+    """Some rows of a whole-table quota change were refused; nothing was changed.
+    `by_agency` maps each refused agency id to its message, for the row that shows it."""
+
+    def __init__(self, by_agency):
+        super().__init__(_l("Nothing was saved: correct the marked rows and save again."), field="seats")
+        self.by_agency = by_agency
+
+
+def set_all_seats(meeting: Meeting, seats_by_agency: dict) -> list[SeatQuota]:
+    """Every row of the quota table in one go: `{agency_id: seats as typed}`. All or nothing:
+    each row is validated and its quota locked (as `set_seats` does) before any changes, and
+    one refused row refuses the lot with every row's own message (SeatRowsError)."""
+    check_open(meeting, "seats")
+    ids = sorted(seats_by_agency)
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))}
+    errors, checked = {}, []
+    # Locks taken in agency-id order, so two committee members saving at once queue rather
+    # than deadlock.
+    for agency_id in ids:
+        agency = agencies.get(agency_id)
+        if agency is None:
+            errors[agency_id] = _l("Unknown agency.")
+            continue
+        try:
+            seats = _validate_seats(seats_by_agency[agency_id])
+            quota = _lock_and_check_not_below_taken(meeting, agency, seats)
+        except DomainError as error:
+            errors[agency_id] = error.message
+            continue
+        checked.append((agency, seats, quota))
+    if errors:
+        raise SeatRowsError(errors)
+    saved = []
+    for agency, seats, quota in checked:
+        if quota is None:
+            quota = SeatQuota(meeting_id=meeting.id, agency_id=agency.id, seats=seats)
+            db.session.add(quota)
+        else:
+            quota.seats = seats
+        saved.append(quota)
+    db.session.flush()
+    return saved
+
+
 def province_code_of(meeting: Meeting) -> str:
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     return organizer.region.province_code

@@ -26,7 +26,7 @@ def test_login_success_redirects_to_dashboard(client, db):
     assert response.status_code == 302
     assert response.location == "/"
     page = client.get("/").get_data(as_text=True)
-    assert "Dasbor" in page and user.name in page
+    assert "Beranda" in page and user.name in page
 
 
 @pytest.mark.parametrize("email,password", [

@@ -137,7 +137,7 @@ def test_the_429_page_leads_back_to_a_working_sign_in_form(client, db, limits):
     assert "Terlalu banyak percobaan" in html
     retry = re.search(r'id="error-retry" href="([^"]+)"', html).group(1)
     assert retry == "/login?next=/meetings/"
-    assert "Kembali ke dasbor" not in html  # no dashboard for someone who is not signed in
+    assert "Kembali ke beranda" not in html  # no dashboard for someone who is not signed in
     assert client.get(retry).status_code == 200
     assert client.get("/login").status_code == 200
 

@@ -50,4 +50,4 @@ def test_participant_pages_have_a_breadcrumb_back_to_the_meeting(client, login_a
     html = client.get(f"/meetings/{meeting.id}/checkin").get_data(as_text=True)
     crumbs = html[html.index('<ol class="breadcrumb'):html.index("</ol>")]
     assert 'href="/meetings/"' in crumbs and f'href="/meetings/{meeting.id}"' in crumbs
-    assert 'aria-current="page">Registrasi kehadiran</li>' in crumbs
+    assert 'aria-current="page">Presensi</li>' in crumbs

@@ -5,7 +5,7 @@ def test_committee_logs_in_sees_indonesian_dashboard_switches_to_english_and_log
     login(page, live_server, "panitia@demo.rakor.id")
     page.wait_for_url(f"{live_server}/")
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.locator("h1").inner_text() == "Dasbor"
+    assert page.locator("h1").inner_text() == "Beranda"
     assert page.get_by_text("Selamat datang").is_visible()
     page.click("#language-switch button")
     page.wait_for_selector("html[lang=en]")

@@ -97,7 +97,7 @@ def test_tabs_show_what_the_user_may_open(client, login_as):
     assert _tabs(html) == ["participants", "commitments", "quotas", "invitations", "checkin", "minutes"]
     assert re.search(r'class="nav-link active" aria-current="page" id="tab-quotas"', html)
     crumbs = html[html.index('<ol class="breadcrumb'):html.index("</ol>")]
-    assert 'aria-current="page">Kuota kursi</li>' in crumbs
+    assert 'aria-current="page">Kuota peserta</li>' in crumbs
     login_as("leadership")  # reads participants and commitments, manages nothing
     html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
     assert _tabs(html) == ["participants", "commitments", "minutes"] and 'aria-current="page">Peserta</li>' in html

@@ -75,7 +75,7 @@ def test_edit_keeps_local_times_and_follow_up_choice(client, db, login_as):
                            ends_at=datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
     db.session.commit()
     page = html_of(client.get(f"/meetings/{meeting.id}/edit"))
-    assert 'value="2030-03-05T08:30"' in page and 'value="2030-03-05T16:00"' in page
+    assert 'value="05-03-2030 08.30"' in page and 'value="05-03-2030 16.00"' in page  # the app's format (issue 12)
     response = client.post(f"/meetings/{meeting.id}/edit", data=form(
         organizer, title="Rakor Lanjutan", follow_up_of_id=earlier.id, starts_at="2030-03-05T09:00"))
     assert response.status_code == 302
@@ -172,7 +172,7 @@ def test_agenda_builder_add_edit_move_delete(client, db, login_as):
     assert order == ["Pembukaan", "Paparan data kemiskinan", "Diskusi"]
     # Edit keeps its own slot without clashing with itself.
     page = html_of(client.get(f"{base}/{items[1].id}/edit"))
-    assert 'value="09:00"' in page and 'value="10:00"' in page
+    assert 'value="09.00"' in page and 'value="10.00"' in page  # 24-hour, the app's format (issue 12)
     assert client.post(f"{base}/{items[1].id}/edit",
                        data=agenda_form(title="Paparan BPS", end_time="10:30")).status_code == 302
     assert client.get(f"{base}/{items[0].id}/delete").status_code == 405
@@ -397,4 +397,4 @@ def test_empty_upcoming_list_points_to_past_meetings(client, db, login_as):
     db.session.commit()
     page = html_of(client.get("/meetings/"))
     assert "Tidak ada rapat" in page and 'href="/meetings/?scope=past"' in page
-    assert "Lihat rapat yang sudah lewat" in page
+    assert "Lihat rapat yang telah berlalu" in page

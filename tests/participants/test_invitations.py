@@ -110,7 +110,7 @@ def test_public_page_shows_the_meeting_and_only_its_agency(client, invited, db):
     html = client.get(f"/i/{token}").get_data(as_text=True)
     assert "Paparan data kemiskinan 2023" in html
     assert m.title in html and a1.name in html and "Aula Bappeda" in html
-    assert "Kuota kursi: 2, terisi: 0, sisa: 2." in html
+    assert "Kuota peserta: 2, terisi: 0, sisa: 2." in html
     assert a2.name not in html and a2.short_name not in html and "Rahasia Instansi Lain" not in html
     # Indonesian date of the meeting.
     from rakor.core.formatting import format_date_long, to_zone

@@ -141,8 +141,10 @@ def test_section_is_registered_and_shows_quota_registered_present_and_totals(app
     html = _render_section(app, m, make_user(role="committee"))
     assert 'id="participants-section"' in html
     assert "Kuota 8 · Terdaftar 5 · Hadir 3" in " ".join(html.split())
-    assert f'/meetings/{m.id}/quotas' in html and f'/meetings/{m.id}/checkin' in html
-    assert f'/meetings/{m.id}/invitations' in html and f'/meetings/{m.id}/participants' in html
+    # The committee's tools are the meeting page's tabs now, not links below this table
+    # (issue 12; tests/meetings/test_meeting_page_tools.py checks the tabs).
+    assert f'/meetings/{m.id}/quotas' not in html and f'/meetings/{m.id}/checkin' not in html
+    assert f'/meetings/{m.id}/invitations' not in html
     ctx = meeting_section(m, make_user(role="committee"))["participants_section"]
     row1 = next(r for r in ctx["stats"].rows if r.agency_id == a1.id)
     assert (row1.seats, row1.registered, row1.checked_in, row1.percent_present) == (4, 3, 2, 66.7)
@@ -159,9 +161,12 @@ def test_section_for_a_delegate_shows_its_own_agency_only(app, province_meeting)
     assert "/quotas" not in html and "/checkin" not in html
 
 
-def test_other_features_links_appear_only_when_their_endpoints_exist(app, province_meeting):
+def test_other_features_links_appear_only_when_their_endpoints_exist(app, client, login_as, province_meeting):
+    # Import/export and the documents are on the participants page (issue 12 moved them out of
+    # the meeting page's section).
     m = province_meeting.meeting
-    html = _render_section(app, m, make_user(role="committee"))
+    login_as("committee")
+    html = client.get(f"/meetings/{m.id}/participants").get_data(as_text=True)
     for endpoint, link_id in (("participants.import_upload", "link-import"),
                               ("participants.export", "link-export-csv"),
                               ("documents.attendance_pdf", "link-attendance-pdf")):

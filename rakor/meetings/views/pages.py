@@ -33,8 +33,12 @@ def index():
         if not groups or groups[-1][0] != key:
             groups.append((key, babel_format_date(local.date(), "LLLL y", locale=current_locale()), []))
         groups[-1][2].append(meeting)
+    # An empty "upcoming" list with no filter set shows the latest past meetings below it.
+    unfiltered = not (filters.kind or filters.organizer_id or filters.year or filters.q)
+    recent = (queries.recent_for(current_user, limit=5)
+              if filters.scope == "upcoming" and not page.items and unfiltered else [])
     return render_template("meetings/list.html", page=page, groups=groups, filters=filters,
-                           organizers=organizers)
+                           organizers=organizers, recent=recent)
 
 
 def _parse_month(value):

@@ -21,12 +21,12 @@ def _agency_select(form, meeting):
     return form
 
 
-def _render_quotas(meeting, bulk_form=None, quota_form=None, row_error=None, status=200):
+def _render_quotas(meeting, bulk_form=None, quota_form=None, row_error=None, status=200, table_error=None):
     quota_form = _agency_select(quota_form or QuotaForm(formdata=None), meeting)
     stats = meeting_stats(meeting.id)
     return render_template(
         "participants/quotas.html", stats=stats, bulk_form=bulk_form or SeatsForm(formdata=None),
-        quota_form=quota_form, row_error=row_error or {},
+        quota_form=quota_form, row_error=row_error or {}, table_error=table_error,
         can_manage=can(current_user, "meeting.manage_participants", meeting),
         **meeting_context(meeting)), status
 
@@ -84,6 +84,42 @@ def quota_set(meeting):
         return _render_quotas(meeting, row_error={form.agency_id.data: (form.seats.data, message)},
                               status=422)
     return _render_quotas(meeting, quota_form=form, status=422)
+
+
+SEATS_FIELD = "seats-"
+
+
+def _typed_rows(form):
+    """{agency_id: seats as typed} from the table's inputs named "seats-<agency id>"."""
+    rows = {}
+    for name, value in form.items():
+        if name.startswith(SEATS_FIELD) and name[len(SEATS_FIELD):].isdigit():
+            rows[int(name[len(SEATS_FIELD):])] = value.strip()
+    return rows
+
+
+@bp.route("/meetings/<int:meeting_id>/quotas/save", methods=["POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.manage_participants")
+def quotas_save(meeting):
+    """Every row of the quota table in one form and one transaction; a refused row keeps what
+    was typed in every row and shows its own message."""
+    rows = _typed_rows(request.form)
+    failed = {}
+
+    def keep_typed(error):
+        by_agency = getattr(error, "by_agency", None) or {}
+        failed.update({agency_id: (typed, by_agency.get(agency_id)) for agency_id, typed in rows.items()})
+        if not by_agency:
+            failed["table"] = error.message
+
+    with domain_action(on_error=keep_typed) as done:
+        saved = quotas.set_all_seats(meeting, rows)
+    if done.ok:
+        flash(_("Quotas saved for %(n)d agencies.", n=len(saved)), "success")
+        return redirect(url_for("participants.quotas_page", meeting_id=meeting.id))
+    table_error = failed.pop("table", None) or done.error.message
+    return _render_quotas(meeting, row_error=failed, table_error=table_error, status=422)
 
 
 @bp.route("/meetings/<int:meeting_id>/quotas/<int:agency_id>/remove", methods=["POST"])

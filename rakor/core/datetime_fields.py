@@ -1,0 +1,108 @@
+"""Date and time fields written the app's way, "dd-mm-yyyy hh.mm" (24-hour), whatever the
+browser's language.
+
+A browser draws `type=datetime-local`, `date` and `time` inputs in its operating system's
+locale: an English Windows shows "03/05/2030, 08:30 AM" where the committee reads
+"05-03-2030 08.30". These fields are plain text inputs with a placeholder and a pattern hint
+instead (no script, nothing for the Content-Security-Policy to allow). The server reads the
+app's format, with "/" or "-" and "." or ":", and still ISO ("2030-03-05T08:30", what
+`datetime-local` sent) so older pages, scripts and tests keep working.
+"""
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+DATE_PLACEHOLDER = "dd-mm-yyyy"
+DATETIME_PLACEHOLDER = "dd-mm-yyyy hh.mm"
+TIME_PLACEHOLDER = "hh.mm"
+
+_D = r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"
+_ISO_D = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+_T = r"(?P<H>\d{1,2})[.:](?P<M>\d{2})(?:[.:](?P<S>\d{2}))?"
+DATETIME_RES = [re.compile(rf"^{_D}\s+{_T}$"), re.compile(rf"^{_ISO_D}[T\s]{_T}$")]
+TIME_RE = re.compile(rf"^{_T}$")
+# Browser-side hint only (the forms are `novalidate`; the server decides).
+DATETIME_PATTERN = r"\s*\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s+\d{1,2}[.:]\d{2}\s*|\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?\s*"
+TIME_PATTERN = r"\s*\d{1,2}[.:]\d{2}\s*"
+
+
+def parse_datetime(text):
+    """"05-03-2030 08.30", "5/3/2030 8:30" or ISO "2030-03-05T08:30" -> naive datetime;
+    None when it is none of them or not a real date."""
+    text = " ".join((text or "").split())
+    for pattern in DATETIME_RES:
+        match = pattern.match(text)
+        if match:
+            parts = match.groupdict()
+            try:
+                return datetime(int(parts["y"]), int(parts["m"]), int(parts["d"]),
+                                int(parts["H"]), int(parts["M"]), int(parts["S"] or 0))
+            except ValueError:
+                return None
+    return None
+
+
+def format_datetime(value):
+    """The app's way: "05-03-2030 08.30" (zero-padded years, so year 1 reads back too)."""
+    return (f"{value.day:02d}-{value.month:02d}-{value.year:04d} "
+            f"{value.hour:02d}.{value.minute:02d}")
+
+
+class DateTimeTextField(DateTimeField):
+    """A naive local datetime typed as "dd-mm-yyyy hh.mm"; ISO accepted too."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": DATETIME_PLACEHOLDER, "pattern": DATETIME_PATTERN,
+                     "inputmode": "text", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return format_datetime(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        if not text:
+            self.data = None
+            return
+        self.data = parse_datetime(text)
+        if self.data is None:
+            raise ValueError(_l("Write the date and time as dd-mm-yyyy hh.mm, e.g. 05-03-2030 08.30."))
+
+
+class TimeTextField(StringField):
+    """A time of day typed as "hh.mm" (24-hour; "08:30" too) instead of a `type=time` input
+    that shows AM/PM in an English browser. `data` is a `datetime.time` or None."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": TIME_PLACEHOLDER, "pattern": TIME_PATTERN, "inputmode": "decimal",
+                     "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return f"{self.data.hour:02d}.{self.data.minute:02d}" if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or ()).strip()
+        if not text:
+            self.data = None
+            return
+        match = TIME_RE.match(text)
+        try:
+            self.data = datetime(2000, 1, 1, int(match["H"]), int(match["M"])).time() if match else None
+        except ValueError:
+            self.data = None
+        if self.data is None:
+            self.data = text  # what was typed stays in the box
+            raise ValidationError(_l("Write the time as hh.mm (24-hour), e.g. 13.30."))

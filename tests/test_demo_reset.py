@@ -1,0 +1,68 @@
+"""`flask demo reset` rebuilds the demo and leaves everything else; `make run` prints the seed
+meeting's address (issue 12, first impressions)."""
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from rakor import demo
+from rakor.auth.models import User
+from rakor.meetings import demo as meetings_demo
+from rakor.meetings.models import Meeting
+from rakor.participants.models import Participant
+from tests.factories import make_meeting
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def count(model, *where):
+    return demo.db.session.scalar(select(func.count(model.id)).where(*where))
+
+
+def test_reset_rebuilds_the_demo_and_keeps_other_rows(app, db):
+    first = demo.load().meeting_id
+    seed = db.session.get(Meeting, first)
+    demo_participants = count(Participant, Participant.meeting_id == first)
+    committee = db.session.scalar(select(User).where(User.email == "panitia@demo.rakor.id"))
+    # Someone played with the demo, and made one real meeting with the demo committee account.
+    seed.title = "Diubah saat mencoba"
+    db.session.delete(db.session.scalars(select(Participant).where(Participant.meeting_id == first)).first())
+    real = make_meeting(title="Rakor Sungguhan", created_by_id=committee.id, follow_up_of_id=first,
+                        starts_at=datetime(2030, 1, 1, 1, tzinfo=UTC), ends_at=datetime(2030, 1, 1, 8, tzinfo=UTC))
+    db.session.commit()
+
+    result = run(app, "demo", "reset")
+    assert result.exit_code == 0, result.output
+    new_id = int(result.output.strip().splitlines()[-1])
+    db.session.expire_all()
+    assert db.session.get(Meeting, first) is None or new_id == first
+    seed = db.session.get(Meeting, new_id)
+    assert seed.title == meetings_demo.TITLE and seed.is_demo
+    assert count(Participant, Participant.meeting_id == new_id) == demo_participants
+    assert count(Meeting, Meeting.title == meetings_demo.TITLE) == 1
+    kept = db.session.get(Meeting, real.id)
+    assert kept.title == "Rakor Sungguhan" and kept.created_by_id is None and kept.follow_up_of_id is None
+    assert count(User, User.email == "panitia@demo.rakor.id") == 1
+
+
+def test_reset_is_refused_in_production_without_yes(app, db):
+    demo.load()
+    db.session.commit()
+    before = demo.db.session.scalar(select(Meeting.id).where(Meeting.title == meetings_demo.TITLE))
+    app.config["ENV_NAME"] = "production"
+    try:
+        refused = run(app, "demo", "reset")
+        assert refused.exit_code == 1 and "production" in refused.output
+        assert db.session.scalar(select(Meeting.id).where(Meeting.title == meetings_demo.TITLE)) == before
+        allowed = run(app, "demo", "reset", "--yes")
+        assert allowed.exit_code == 0, allowed.output
+    finally:
+        app.config["ENV_NAME"] = "test"
+
+
+def test_load_if_empty_prints_the_seed_meeting_address(app, db):
+    result = run(app, "demo", "load-if-empty", "--base-url", "http://127.0.0.1:5000")
+    assert result.exit_code == 0, result.output
+    meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.title == meetings_demo.TITLE))
+    assert f"Seed meeting: http://127.0.0.1:5000/meetings/{meeting_id}" in result.output
