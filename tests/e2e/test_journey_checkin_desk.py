@@ -47,12 +47,45 @@ def _shot(page, name):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_desk_on_a_phone_search_as_you_type_undo_walk_in(strict_page, live_server, live_app):
-    from rakor.meetings.demo import find_seed_meeting
+def _meeting_of_today(live_app):
+    """A copy of the seed meeting held today, with its delegates and their check-ins: the desk is
+    used on the meeting's day (the seed meeting itself has final minutes in the demo)."""
+    import secrets
+    from datetime import timedelta
 
-    page = strict_page
+    from sqlalchemy import select
+
+    from rakor.core.types import utcnow
+    from rakor.extensions import db
+    from rakor.meetings.demo import find_seed_meeting
+    from rakor.meetings.models import Meeting
+    from rakor.participants.models import Participant, SeatQuota
+
     with live_app.app_context():
-        meeting_id = find_seed_meeting().id
+        seed = find_seed_meeting()
+        start = utcnow().replace(microsecond=0, second=0) - timedelta(hours=1)
+        meeting = Meeting(title=f"{seed.title} (hari ini)", kind=seed.kind, status="held", venue=seed.venue,
+                          city=seed.city, organizer_agency_id=seed.organizer_agency_id, starts_at=start,
+                          ends_at=start + timedelta(hours=7), timezone=seed.timezone)
+        db.session.add(meeting)
+        db.session.flush()
+        for quota in db.session.scalars(select(SeatQuota).where(SeatQuota.meeting_id == seed.id)):
+            db.session.add(SeatQuota(meeting_id=meeting.id, agency_id=quota.agency_id, seats=quota.seats))
+        for p in db.session.scalars(select(Participant).where(Participant.meeting_id == seed.id)):
+            db.session.add(Participant(
+                meeting_id=meeting.id, agency_id=p.agency_id, name=p.name, nip=p.nip, position=p.position,
+                phone=p.phone, email=p.email, gender=p.gender, meeting_role=p.meeting_role, status=p.status,
+                registered_via=p.registered_via, checkin_code=secrets.token_urlsafe(32),
+                checked_in_at=utcnow() if p.checked_in_at else None))
+        db.session.commit()
+        meeting_id = meeting.id
+        db.session.remove()
+    return meeting_id
+
+
+def test_desk_on_a_phone_search_as_you_type_undo_walk_in(strict_page, live_server, live_app):
+    page = strict_page
+    meeting_id = _meeting_of_today(live_app)
     login(page, live_server, "panitia@demo.rakor.id")
     page.wait_for_url(f"{live_server}/")
     page.set_viewport_size(PHONE)
