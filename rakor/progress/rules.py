@@ -53,3 +53,9 @@ def _dashboard(user, _obj=None):
 def _manage(user, _obj=None):
     """Local holidays, imports for any agency."""
     return user.role == COMMITTEE
+
+
+@rule("progress.monitoring")
+def _monitoring(user, meeting):
+    """The meeting's monitoring report (PDF, XLSX): the committee and leadership."""
+    return user.role in READERS

@@ -181,7 +181,8 @@ def current_update(commitment_id, period_key):
         ProgressUpdate.is_current.is_(True)))
 
 
-def _same(update, checked: Checked):
+def same_as(update, checked: Checked):
+    """The update already says what `checked` says."""
     for name in COMPARED:
         new = checked.status.value if name == "status" else getattr(checked, name)
         old = getattr(update, name)
@@ -229,7 +230,7 @@ def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent
     if expected_revision is not None and (previous.revision if previous else 0) != expected_revision:
         raise DomainError(_l("Someone else reported on %(ref)s for this period meanwhile; check the "
                              "figures now shown and save again.", ref=commitment.reference))
-    if previous is not None and not force_revision and _same(previous, checked):
+    if previous is not None and not force_revision and same_as(previous, checked):
         return ReportResult(previous, created=False)
     if previous is not None:
         previous.is_current = False

@@ -1,0 +1,193 @@
+"""The dashboard's numbers as SQL aggregates, in a fixed number of queries whatever the amount
+of data (participants/stats.py's shape): a region x topic matrix of average achievement and
+counts, the status counts, the overdue count and list.
+
+Which update stands for a commitment: its latest (`ProgressUpdate.is_latest`, kept by the
+services), or with a period filter the current revision of that period. Averages are of the
+true percents (a beaten target counts above 100, a worse value below 0); only the bars clamp.
+
+Overdue (PP 39/2006: a quarter is reported within 10 working days after it ends): an agreed
+commitment, not done, whose latest update is older than its last due quarter. The due quarter
+is the same for every commitment (`Calendar.due_quarter(today)`), except that a commitment is
+not due beyond the quarter of its own target date, and one whose meeting came after the due
+quarter owes nothing yet.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, case, extract, func, or_, select
+
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.commitments.models import Commitment
+from rakor.extensions import db
+from rakor.meetings.models import Meeting, Topic
+from rakor.progress import periods
+from rakor.progress.lifecycle import UpdateStatus
+from rakor.progress.models import ProgressUpdate
+from rakor.regions.models import Agency, Region
+
+NO_REPORT = "none"
+
+
+@dataclass
+class Filters:
+    meeting_id: int | None = None
+    period: str | None = None  # a period key: the reports of that period instead of the latest
+    region_id: int | None = None  # a province (its regencies too) or a regency
+    topic_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        period = None
+        try:
+            period = periods.parse_period(args.get("period", "")).key if args.get("period") else None
+        except ValueError:
+            period = None
+        return cls(meeting_id=number("meeting"), period=period, region_id=number("region"), topic_id=number("topic"))
+
+    def args(self, **changes):
+        values = {"meeting": self.meeting_id, "period": self.period, "region": self.region_id, "topic": self.topic_id}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def by_regency(self):
+        """Rows are regencies within a meeting or a region; nationally, provinces."""
+        return bool(self.meeting_id or self.region_id)
+
+
+def _update_join(filters):
+    if filters.period:
+        return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.period == filters.period,
+                    ProgressUpdate.is_current.is_(True))
+    return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest.is_(True))
+
+
+def _region_key(filters):
+    return Region.id if filters.by_regency else func.coalesce(Region.parent_id, Region.id)
+
+
+def _scoped(stmt, filters):
+    """Agreed commitments within the filters, joined to their agency and region."""
+    stmt = (stmt.join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
+            .where(Commitment.status == CommitmentStatus.AGREED))
+    if filters.meeting_id:
+        stmt = stmt.where(Commitment.meeting_id == filters.meeting_id)
+    if filters.region_id:
+        stmt = stmt.where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id))
+    if filters.topic_id:
+        stmt = stmt.where(Commitment.topic_id == filters.topic_id)
+    return stmt
+
+
+@dataclass
+class Cell:
+    count: int = 0  # commitments
+    reported: int = 0  # with an update
+    measured: int = 0  # with a percent
+    percent_sum: Decimal = Decimal(0)
+
+    @property
+    def average(self):
+        return (self.percent_sum / self.measured).quantize(Decimal("0.1")) if self.measured else None
+
+    def add(self, other):
+        self.count += other.count
+        self.reported += other.reported
+        self.measured += other.measured
+        self.percent_sum += other.percent_sum
+
+
+@dataclass
+class Matrix:
+    regions: list = field(default_factory=list)  # [(id, code, name)] in code order
+    topics: list = field(default_factory=list)  # [(id or None, name)] that have commitments
+    cells: dict = field(default_factory=dict)  # (region id, topic id) -> Cell
+    by_region: dict = field(default_factory=dict)
+    by_topic: dict = field(default_factory=dict)
+    total: Cell = field(default_factory=Cell)
+
+
+def matrix(filters: Filters) -> Matrix:
+    """Average achievement and counts per region and topic (3 queries: the aggregate, then the
+    names of the regions and of the topics it found)."""
+    key = _region_key(filters).label("region_key")
+    stmt = _scoped(select(key, Commitment.topic_id, func.count(Commitment.id), func.count(ProgressUpdate.id),
+                          func.count(ProgressUpdate.percent_achieved), func.sum(ProgressUpdate.percent_achieved))
+                   .select_from(Commitment).outerjoin(ProgressUpdate, _update_join(filters)), filters)
+    rows = db.session.execute(stmt.group_by(key, Commitment.topic_id)).all()
+    result = Matrix()
+    for region_id, topic_id, count, reported, measured, total in rows:
+        cell = Cell(count, reported, measured, Decimal(total or 0))
+        result.cells[(region_id, topic_id)] = cell
+        result.by_region.setdefault(region_id, Cell()).add(cell)
+        result.by_topic.setdefault(topic_id, Cell()).add(cell)
+        result.total.add(cell)
+    region_ids = list(result.by_region)
+    topic_ids = [t for t in result.by_topic if t is not None]
+    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
+                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
+    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+                                       .order_by(Topic.name)).all()
+    if None in result.by_topic:
+        result.topics.append((None, None))
+    return result
+
+
+def status_counts(filters: Filters) -> dict:
+    """{status or 'none': commitments} by the status of the update that stands for each (1 query)."""
+    stmt = _scoped(select(ProgressUpdate.status, func.count(Commitment.id)).select_from(Commitment)
+                   .outerjoin(ProgressUpdate, _update_join(filters)), filters).group_by(ProgressUpdate.status)
+    found = {status or NO_REPORT: n for status, n in db.session.execute(stmt)}
+    return {key: found.get(key, 0) for key in [*(s.value for s in UpdateStatus), NO_REPORT]}
+
+
+def _quarter_index_of(column):
+    month = extract("month", column)
+    return extract("year", column) * 4 + case((month <= 3, 0), (month <= 6, 1), (month <= 9, 2), else_=3)
+
+
+def overdue_condition(due: periods.Period):
+    """SQL: the commitment (joined to its latest update and its meeting) is overdue."""
+    target = _quarter_index_of(Commitment.target_date)
+    owed = case((Commitment.target_date.is_(None), due.quarter_index),
+                (target < due.quarter_index, target), else_=due.quarter_index)
+    due_end = datetime.combine(due.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return and_(Meeting.starts_at < due_end,
+                or_(ProgressUpdate.id.is_(None), ProgressUpdate.quarter_index < owed),
+                or_(ProgressUpdate.id.is_(None), ProgressUpdate.status != UpdateStatus.DONE))
+
+
+def _overdue_stmt(columns, filters: Filters, due):
+    latest = Filters(filters.meeting_id, None, filters.region_id, filters.topic_id)
+    return _scoped(select(*columns).select_from(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
+                   .outerjoin(ProgressUpdate, _update_join(latest)), filters).where(overdue_condition(due))
+
+
+def overdue_count(filters: Filters, due) -> int:
+    """(1 query). The period filter does not apply: being overdue is about the latest update."""
+    return db.session.scalar(_overdue_stmt([func.count(Commitment.id)], filters, due))
+
+
+def overdue_rows(filters: Filters, due, limit=None, offset=0):
+    """[(commitment, agency name, region code, region name, meeting title, last period)] (1 query)."""
+    stmt = (_overdue_stmt([Commitment, Agency.name, Region.kemendagri_code, Region.name, Meeting.title,
+                           ProgressUpdate.period], filters, due)
+            .order_by(Region.kemendagri_code, Commitment.reference))
+    if limit:
+        stmt = stmt.limit(limit).offset(offset)
+    return db.session.execute(stmt).all()
+
+
+def owed_period(commitment, due: periods.Period) -> periods.Period:
+    """The quarter the commitment owes a report for (its target's, when that came earlier)."""
+    if commitment.target_date is not None:
+        target = periods.quarter_of(commitment.target_date)
+        if target.quarter_index < due.quarter_index:
+            return target
+    return due
