@@ -57,8 +57,9 @@ def _later_steps():
     idempotent. Features add theirs here (imports stay inside to avoid import cycles)."""
     from rakor.commitments.demo import load_seed_commitments
     from rakor.participants.demo import load_seed_delegates
+    from rakor.progress.demo import load_seed_progress
 
-    steps = [load_seed_delegates, load_seed_commitments]
+    steps = [load_seed_delegates, load_seed_commitments, load_seed_progress]
     return steps
 
 

@@ -60,6 +60,8 @@ def achievement_bars(items, title="", locale="id") -> bytes:
     height = max(120, 34 * len(items) + 60)
     chart = pygal.HorizontalBar(**_config(width=720, height=height, range=(0, 100), title=title or None,
                                           show_y_guides=False, print_values_position="top"))
+    # pygal draws the first label at the bottom; reversed, the chart reads top-down like the table.
+    items = list(reversed(items))
     chart.x_labels = [label for label, _p, _n in items]
     chart.add("", [{
         "value": for_drawing(p),

@@ -1,5 +1,6 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
+from flask import abort
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -103,9 +104,12 @@ def get_update(meeting, update_id):
 
 def get_evidence(meeting, evidence_id):
     """(evidence, its commitment) of `meeting`, or 404."""
-    return db.one_or_404(select(ProgressEvidence, Commitment).join(
+    found = db.session.execute(select(ProgressEvidence, Commitment).join(
         Commitment, Commitment.id == ProgressEvidence.commitment_id)
-        .where(ProgressEvidence.id == evidence_id, Commitment.meeting_id == meeting.id))
+        .where(ProgressEvidence.id == evidence_id, Commitment.meeting_id == meeting.id)).one_or_none()
+    if found is None:
+        abort(404)
+    return found
 
 
 def reportable_periods(meeting, today):
