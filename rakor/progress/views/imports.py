@@ -21,7 +21,7 @@ from rakor.extensions import db
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, roles
 from rakor.progress import bp, exports, imports
 
-CONFIRM_LABEL = _l("Accept stated percents outside 0-100 % (checked and right)")
+CONFIRM_LABEL = _l("Accept stated percents below 0 or above 100 (checked and right)")
 
 
 class UploadForm(BaseForm):
