@@ -19,14 +19,15 @@ import pygal
 from flask_babel import lazy_gettext as _l
 from pygal.style import Style
 
-# pygal appends a legacy import hook for its map plugins to sys.meta_path (find_module, no
-# find_spec): every later import that reaches it warns (ImportWarning, an error in the test
-# suite). Rakor draws no maps, so the hook goes.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 from rakor.core.formatting import format_number
 from rakor.progress.achievement import NO_DATA_COLOUR, band, for_drawing
 from rakor.progress.lifecycle import UpdateStatus
+
+# pygal appends a legacy import hook for its map plugins to sys.meta_path (find_module, no
+# find_spec): every later import that reaches it warns (ImportWarning, an error in the test
+# suite). Rakor draws no maps, so the hook goes.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 STYLE = Style(font_family=FONT, background="#ffffff", plot_background="#ffffff", foreground="#212529",
