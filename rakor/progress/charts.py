@@ -19,7 +19,6 @@ import pygal
 from flask_babel import lazy_gettext as _l
 from pygal.style import Style
 
-
 from rakor.core.formatting import format_number
 from rakor.progress.achievement import NO_DATA_COLOUR, band, for_drawing
 from rakor.progress.lifecycle import UpdateStatus
