@@ -71,7 +71,7 @@ def upgrade():
     sa.UniqueConstraint('commitment_id', 'period', 'revision', name=op.f('uq_progress_update_commitment_id_period_revision'))
     )
     with op.batch_alter_table('progress_update', schema=None) as batch_op:
-        batch_op.create_index('ix_progress_update_latest', ['commitment_id'], unique=True, sqlite_where=sa.text('is_latest'), postgresql_where=sa.text('is_latest'))
+        batch_op.create_index('ix_progress_update_latest', ['commitment_id'], unique=True, sqlite_where=sa.text('is_latest'), postgresql_where=sa.text('is_latest'), postgresql_include=['id', 'status', 'percent_achieved', 'quarter_index'])
         batch_op.create_index('uq_progress_update_current', ['commitment_id', 'period'], unique=True, sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
 
     op.create_table('progress_evidence',

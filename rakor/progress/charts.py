@@ -13,6 +13,7 @@ Bars are clamped to 0-100 for drawing only; their labels show the true value.
 import base64
 import sys
 from decimal import Decimal
+from functools import lru_cache
 from xml.etree import ElementTree
 
 import pygal
@@ -63,6 +64,13 @@ def _config(**options):
 
 def achievement_bars(items, title="", locale="id") -> bytes:
     """Horizontal bars of average achievement: `items` = [(label, percent or None, count)]."""
+    return _achievement_bars(tuple(tuple(i) for i in items), title, locale)
+
+
+# Drawing is a pure function of the figures and takes pygal 30-100 ms: the dashboard asks for
+# the same pictures again and again until a report changes them.
+@lru_cache(maxsize=256)
+def _achievement_bars(items, title, locale) -> bytes:
     height = max(120, 34 * len(items) + 60)
     chart = pygal.HorizontalBar(**_config(width=720, height=height, range=(0, 100), title=title or None,
                                           show_y_guides=False, print_values_position="top"))
@@ -83,6 +91,12 @@ def achievement_text(items, locale="id") -> str:
 
 def status_bars(counts: dict, labels: dict, title="") -> bytes:
     """Commitments by their latest status (and those without a report): {key: n}."""
+    return _status_bars(tuple(counts.items()), tuple((k, str(v)) for k, v in labels.items()), title)
+
+
+@lru_cache(maxsize=256)
+def _status_bars(count_items, label_items, title) -> bytes:
+    counts, labels = dict(count_items), dict(label_items)
     keys = list(counts)
     chart = pygal.Bar(**_config(width=720, height=260, title=title or None, show_x_guides=False))
     chart.x_labels = [str(labels[k]) for k in keys]

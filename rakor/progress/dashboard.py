@@ -25,17 +25,17 @@ def bar_items(matrix, axis):
 
 
 def summary(filters: stats.Filters, today=None, *, locale=None, indonesian=False):
-    """Everything the dashboard shows (6 queries: matrix 3, statuses 1, holidays 1, overdue 1)."""
+    """Everything the dashboard shows (4 queries: the summary's 3, the local holidays)."""
     today = today or workdays.today()
     due = workdays.Calendar().due_quarter(today)
-    matrix = stats.matrix(filters)
-    statuses = stats.status_counts(filters)
+    found = stats.summary(filters, due)
+    matrix, statuses = found.matrix, found.statuses
     labels = status_labels(indonesian)
     regions, topics = bar_items(matrix, "region"), bar_items(matrix, "topic")
     return {
         "filters": filters, "matrix": matrix, "statuses": statuses, "status_labels": labels,
         "due": due,
-        "overdue": stats.overdue_count(filters, due),
+        "overdue": found.overdue,
         "charts": {
             "regions": charts.data_uri(charts.achievement_bars(regions, locale=locale or "id")),
             "topics": charts.data_uri(charts.achievement_bars(topics, locale=locale or "id")),
@@ -50,14 +50,15 @@ def summary(filters: stats.Filters, today=None, *, locale=None, indonesian=False
 
 
 def home_panel(user):
-    """Leadership's and the committee's home: status counts and overdue, with a link (3 queries)."""
+    """Leadership's and the committee's home: status counts and overdue, with a link (4 queries)."""
     if getattr(user, "role", None) not in READERS:
         return None
     filters = stats.Filters()
     due = workdays.Calendar().due_quarter(workdays.today())
-    statuses = stats.status_counts(filters)
+    found = stats.summary(filters, due)
+    statuses = found.statuses
     if not any(statuses.values()):
         return None
     return {"progress_panel": {"statuses": statuses, "labels": status_labels(),
-                               "overdue": stats.overdue_count(filters, due), "due": due,
+                               "overdue": found.overdue, "due": due,
                                "total": sum(statuses.values())}}

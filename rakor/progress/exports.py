@@ -38,7 +38,7 @@ def _updates(meeting_id=None):
     """The current update of every period of every agreed commitment (1 query)."""
     stmt = (select(ProgressUpdate, Commitment).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
-            .where(ProgressUpdate.is_current.is_(True))
+            .where(ProgressUpdate.is_current)
             .options(joinedload(Commitment.agency).joinedload(Agency.region))
             .order_by(Region.kemendagri_code, Commitment.reference, ProgressUpdate.period_end, ProgressUpdate.period))
     if meeting_id:

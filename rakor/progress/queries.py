@@ -20,7 +20,7 @@ _COMMITMENT = (joinedload(Commitment.agency).joinedload(Agency.region), joinedlo
 
 
 def latest_join():
-    return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest.is_(True))
+    return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest)
 
 
 def meeting_progress(meeting, user, agency_id=None):
@@ -58,7 +58,7 @@ def current_updates(commitment_ids, period_key):
         return {}
     return {u.commitment_id: u for u in db.session.scalars(select(ProgressUpdate).where(
         ProgressUpdate.commitment_id.in_(commitment_ids), ProgressUpdate.period == period_key,
-        ProgressUpdate.is_current.is_(True)))}
+        ProgressUpdate.is_current))}
 
 
 def evidence_of(commitment_ids, period_key=None):

@@ -178,7 +178,7 @@ def validate(commitment, meeting, data: UpdateData, *, confirm_percent=False, to
 def current_update(commitment_id, period_key):
     return db.session.scalar(select(ProgressUpdate).where(
         ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.period == period_key,
-        ProgressUpdate.is_current.is_(True)))
+        ProgressUpdate.is_current))
 
 
 def same_as(update, checked: Checked):
@@ -202,7 +202,7 @@ def _lock(commitment):
 def refresh_latest(commitment_id):
     """Mark the current revision of the commitment's latest period as its latest update (1 query)."""
     current = db.session.scalars(select(ProgressUpdate).where(
-        ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.is_current.is_(True))
+        ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.is_current)
         .order_by(ProgressUpdate.period_end.desc(), ProgressUpdate.id.desc())).all()
     # Clear before setting: the partial unique index allows one latest per commitment.
     for update in current[1:]:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy.orm import aliased
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
@@ -61,11 +62,11 @@ class Filters:
         return bool(self.meeting_id or self.region_id)
 
 
-def _update_join(filters):
+def _update_join(filters, update=ProgressUpdate):
     if filters.period:
-        return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.period == filters.period,
-                    ProgressUpdate.is_current.is_(True))
-    return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest.is_(True))
+        return and_(update.commitment_id == Commitment.id, update.period == filters.period,
+                    update.is_current)
+    return and_(update.commitment_id == Commitment.id, update.is_latest)
 
 
 def _region_key(filters):
@@ -113,21 +114,42 @@ class Matrix:
     total: Cell = field(default_factory=Cell)
 
 
-def matrix(filters: Filters) -> Matrix:
-    """Average achievement and counts per region and topic (3 queries: the aggregate, then the
-    names of the regions and of the topics it found)."""
+@dataclass
+class Summary:
+    matrix: Matrix
+    statuses: dict  # {status or 'none': commitments}
+    overdue: int | None  # None when no due quarter was given
+
+
+def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
+    """Matrix, status counts and the overdue count from one pass over the commitments (3
+    queries: the aggregate, then the names of the regions and of the topics it found).
+
+    Grouped by region, topic and the status of the update that stands for each commitment;
+    the overdue count is a conditional sum over the same rows (it follows the latest update
+    even when a period is chosen)."""
+    shown = aliased(ProgressUpdate, name="shown")
+    latest = aliased(ProgressUpdate, name="latest") if filters.period else shown
     key = _region_key(filters).label("region_key")
-    stmt = _scoped(select(key, Commitment.topic_id, func.count(Commitment.id), func.count(ProgressUpdate.id),
-                          func.count(ProgressUpdate.percent_achieved), func.sum(ProgressUpdate.percent_achieved))
-                   .select_from(Commitment).outerjoin(ProgressUpdate, _update_join(filters)), filters)
-    rows = db.session.execute(stmt.group_by(key, Commitment.topic_id)).all()
+    columns = [key, Commitment.topic_id, shown.status, func.count(Commitment.id), func.count(shown.id),
+               func.count(shown.percent_achieved), func.sum(shown.percent_achieved)]
+    stmt = select().select_from(Commitment).outerjoin(shown, _update_join(filters, shown))
+    if due is not None:
+        columns.append(func.sum(case((overdue_condition(due, latest), 1), else_=0)))
+        stmt = stmt.join(Meeting, Meeting.id == Commitment.meeting_id)
+        if filters.period:
+            stmt = stmt.outerjoin(latest, _update_join(Filters(), latest))
+    stmt = _scoped(stmt.add_columns(*columns), filters).group_by(key, Commitment.topic_id, shown.status)
     result = Matrix()
-    for region_id, topic_id, count, reported, measured, total in rows:
+    found, overdue = {}, 0
+    for region_id, topic_id, status, count, reported, measured, total, *late in db.session.execute(stmt):
         cell = Cell(count, reported, measured, Decimal(total or 0))
-        result.cells[(region_id, topic_id)] = cell
+        result.cells.setdefault((region_id, topic_id), Cell()).add(cell)
         result.by_region.setdefault(region_id, Cell()).add(cell)
         result.by_topic.setdefault(topic_id, Cell()).add(cell)
         result.total.add(cell)
+        found[status or NO_REPORT] = found.get(status or NO_REPORT, 0) + count
+        overdue += int(late[0] or 0) if late else 0
     region_ids = list(result.by_region)
     topic_ids = [t for t in result.by_topic if t is not None]
     result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
@@ -136,15 +158,17 @@ def matrix(filters: Filters) -> Matrix:
                                        .order_by(Topic.name)).all()
     if None in result.by_topic:
         result.topics.append((None, None))
-    return result
+    statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
+    return Summary(result, statuses, overdue if due is not None else None)
+
+
+def matrix(filters: Filters) -> Matrix:
+    return summary(filters).matrix
 
 
 def status_counts(filters: Filters) -> dict:
-    """{status or 'none': commitments} by the status of the update that stands for each (1 query)."""
-    stmt = _scoped(select(ProgressUpdate.status, func.count(Commitment.id)).select_from(Commitment)
-                   .outerjoin(ProgressUpdate, _update_join(filters)), filters).group_by(ProgressUpdate.status)
-    found = {status or NO_REPORT: n for status, n in db.session.execute(stmt)}
-    return {key: found.get(key, 0) for key in [*(s.value for s in UpdateStatus), NO_REPORT]}
+    """{status or 'none': commitments} by the status of the update that stands for each."""
+    return summary(filters).statuses
 
 
 def _quarter_index_of(column):
@@ -152,15 +176,17 @@ def _quarter_index_of(column):
     return extract("year", column) * 4 + case((month <= 3, 0), (month <= 6, 1), (month <= 9, 2), else_=3)
 
 
-def overdue_condition(due: periods.Period):
-    """SQL: the commitment (joined to its latest update and its meeting) is overdue."""
-    target = _quarter_index_of(Commitment.target_date)
+def overdue_condition(due: periods.Period, latest=ProgressUpdate):
+    """SQL: the commitment (joined to its latest update `latest` and its meeting) is overdue."""
+    # Most targets lie after the due quarter's start: only the others need their quarter worked
+    # out (CASE stops at the first branch that holds).
     owed = case((Commitment.target_date.is_(None), due.quarter_index),
-                (target < due.quarter_index, target), else_=due.quarter_index)
+                (Commitment.target_date >= due.start, due.quarter_index),
+                else_=_quarter_index_of(Commitment.target_date))
     due_end = datetime.combine(due.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     return and_(Meeting.starts_at < due_end,
-                or_(ProgressUpdate.id.is_(None), ProgressUpdate.quarter_index < owed),
-                or_(ProgressUpdate.id.is_(None), ProgressUpdate.status != UpdateStatus.DONE))
+                or_(latest.id.is_(None), latest.quarter_index < owed),
+                or_(latest.id.is_(None), latest.status != UpdateStatus.DONE))
 
 
 def _overdue_stmt(columns, filters: Filters, due):

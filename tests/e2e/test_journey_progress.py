@@ -37,7 +37,7 @@ def _reports(live_app, reference):
     with live_app.app_context():
         commitment = db.session.scalar(select(Commitment).where(Commitment.reference == reference))
         updates = db.session.scalars(select(ProgressUpdate).where(
-            ProgressUpdate.commitment_id == commitment.id, ProgressUpdate.is_current.is_(True))).all()
+            ProgressUpdate.commitment_id == commitment.id, ProgressUpdate.is_current)).all()
         files = db.session.scalars(select(ProgressEvidence.original_filename).where(
             ProgressEvidence.commitment_id == commitment.id)).all()
         result = (commitment.id, {u.period: (u.status, u.review_status) for u in updates}, files)

@@ -89,11 +89,11 @@ def commitment_data(pg):
 
 
 @pytest.mark.parametrize(("period", "message"), [
-    ("2023-Q4", "before the meeting"),
-    ("2024-01-15", "before the meeting"),
-    ("2025-Q1", "has not begun"),
-    ("2024-11-29", "future"),
-    ("Triwulan V", "quarter"),
+    ("2023-Q4", "sebelum rapat"),
+    ("2024-01-15", "sebelum rapat"),
+    ("2025-Q1", "belum dimulai"),
+    ("2024-11-29", "masa depan"),
+    ("Triwulan V", "triwulan"),
 ])
 def test_periods_before_the_meeting_or_beyond_the_current_quarter_are_refused(pg, period, message):
     with pytest.raises(DomainError) as e:
@@ -120,7 +120,7 @@ def test_a_report_based_on_a_stale_revision_is_refused(pg):
     report(pg, pg.poverty_c, pg.committee, realised_value=Decimal("6.05"), expected_revision=1)
     with pytest.raises(DomainError) as e:
         report(pg, pg.poverty_c, realised_value=Decimal("6.00"), expected_revision=1)
-    assert "meanwhile" in str(e.value.message)
+    assert "sementara itu" in str(e.value.message)
 
 
 def test_the_latest_update_is_the_current_revision_of_the_latest_period(pg):

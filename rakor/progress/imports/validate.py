@@ -68,7 +68,7 @@ def validate(table: Table, by_user, filename=None, *, confirm_percent=False, tod
     if commitments:
         for u in db.session.scalars(select(ProgressUpdate).where(
                 ProgressUpdate.commitment_id.in_([c.id for c in commitments.values()]),
-                ProgressUpdate.is_current.is_(True))):
+                ProgressUpdate.is_current)):
             current[(u.commitment_id, u.period)] = u
     context = _Context(by_user, commitments, meetings, current, confirm_percent, today)
     for row in rows:
