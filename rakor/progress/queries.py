@@ -124,10 +124,10 @@ def local_holidays():
 
 def meetings_for_filter(user):
     """Meetings with agreed commitments the user may see, newest first (1 query)."""
-    return db.session.execute(
-        select(Meeting.id, Meeting.title).where(visible_condition(user), Meeting.id.in_(
-            select(Commitment.meeting_id).where(Commitment.status == S.AGREED)))
-        .order_by(Meeting.starts_at.desc())).all()
+    # EXISTS per meeting probes ix_commitment_meeting_status instead of reading every commitment.
+    agreed = select(Commitment.id).where(Commitment.meeting_id == Meeting.id, Commitment.status == S.AGREED).exists()
+    return db.session.execute(select(Meeting.id, Meeting.title).where(visible_condition(user), agreed)
+                              .order_by(Meeting.starts_at.desc())).all()
 
 
 

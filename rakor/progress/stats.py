@@ -12,20 +12,22 @@ is the same for every commitment (`Calendar.due_quarter(today)`), except that a 
 not due beyond the quarter of its own target date, and one whose meeting came after the due
 quarter owes nothing yet.
 """
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from rakor.commitments.lifecycle import CommitmentStatus
-from rakor.commitments.models import Commitment
+from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
 from rakor.progress import periods
 from rakor.progress.lifecycle import UpdateStatus
-from rakor.progress.models import ProgressUpdate
+from rakor.progress.models import LocalHoliday, ProgressUpdate
 from rakor.regions.models import Agency, Region
 
 NO_REPORT = "none"
@@ -121,7 +123,47 @@ class Summary:
     overdue: int | None  # None when no due quarter was given
 
 
+# Summaries by (filters, due quarter, data version): a pure function of the database's state,
+# so each worker may keep its own without any going stale. The national dashboard aggregates
+# every commitment (100,000 in bench/scale); between two reports it is asked the same
+# question many times.
+_SUMMARIES: OrderedDict = OrderedDict()
+SUMMARY_CACHE_SIZE = 64
+
+
+def data_version():
+    """What changes whenever a figure of the dashboard can (1 query, on primary keys and the
+    small meeting and holiday tables): a new update or revision, a commitment's creation or
+    change (its history event), a meeting deleted, a local holiday added or removed."""
+    return tuple(db.session.execute(select(
+        select(func.max(ProgressUpdate.id)).scalar_subquery(),
+        select(func.max(CommitmentEvent.id)).scalar_subquery(),
+        select(func.max(Commitment.id)).scalar_subquery(),
+        # Commitments are never deleted but with their meeting (withdrawal is recorded instead).
+        select(func.count(Meeting.id)).scalar_subquery(),
+        select(func.max(LocalHoliday.id)).scalar_subquery(),
+        select(func.count(LocalHoliday.id)).scalar_subquery())).one())
+
+
 def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
+    """`compute_summary`, remembered per data version (1 query when nothing changed). Off
+    under TESTING unless PROGRESS_SUMMARY_CACHE says otherwise: tests roll back, and ids
+    used by a rolled-back test come back with other data."""
+    if not current_app.config.get("PROGRESS_SUMMARY_CACHE", not current_app.testing):
+        return compute_summary(filters, due)
+    key = (filters.meeting_id, filters.period, filters.region_id, filters.topic_id, due and due.key,
+           data_version())
+    found = _SUMMARIES.get(key)
+    if found is None:
+        found = _SUMMARIES[key] = compute_summary(filters, due)
+        while len(_SUMMARIES) > SUMMARY_CACHE_SIZE:
+            _SUMMARIES.popitem(last=False)
+    else:
+        _SUMMARIES.move_to_end(key)
+    return found
+
+
+def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
     """Matrix, status counts and the overdue count from one pass over the commitments (3
     queries: the aggregate, then the names of the regions and of the topics it found).
 
