@@ -244,9 +244,11 @@ def overdue_count(filters: Filters, due) -> int:
 
 def overdue_rows(filters: Filters, due, limit=None, offset=0):
     """[(commitment, agency name, region code, region name, meeting title, last period)] (1 query)."""
+    # By reference (RK-<year>-<meeting>-<region>-<n>, unique index): a page of the list stops
+    # after its rows instead of sorting every overdue commitment first.
     stmt = (_overdue_stmt([Commitment, Agency.name, Region.kemendagri_code, Region.name, Meeting.title,
                            ProgressUpdate.period], filters, due)
-            .order_by(Region.kemendagri_code, Commitment.reference))
+            .order_by(Commitment.reference))
     if limit:
         stmt = stmt.limit(limit).offset(offset)
     return db.session.execute(stmt).all()
