@@ -57,7 +57,7 @@ def _percent(value, locale):
 
 def _config(**options):
     base = {"js": [], "disable_xml_declaration": True, "style": STYLE, "show_legend": False,
-            "print_values": True, "explicit_size": False, "margin": 8}
+            "print_values": True, "explicit_size": False, "margin": 8, "margin_right": 28}
     base.update(options)
     return base
 
