@@ -28,7 +28,7 @@ def with_pygal():
     from rakor.progress import charts
 
     charts._achievement_bars.cache_clear()
-    return charts._achievement_bars.__wrapped__(tuple((label, v, 1) for label, v in zip(LABELS, VALUES)), "", "id")
+    return charts._achievement_bars.__wrapped__(tuple((label, v, 1) for label, v in zip(LABELS, VALUES, strict=True)), "", "id")
 
 
 def with_matplotlib():
@@ -52,8 +52,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    from rakor import create_app
     import config
+    from rakor import create_app
 
     with create_app(config.TestConfig).test_request_context():
         for name, module, draw in (("pygal", "pygal", with_pygal), ("matplotlib", "matplotlib.pyplot", with_matplotlib)):
