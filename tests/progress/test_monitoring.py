@@ -142,7 +142,7 @@ def test_the_monitoring_report_pdf_and_xlsx(client, pg):
     login_user(client, pg.leadership)
     response = client.get(f"/meetings/{pg.meeting.id}/documents/monitoring.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())
     for expected in ("LAPORAN MONITORING KESEPAKATAN", "Rakor Kesepakatan Uji", pg.poverty_c.reference, "50,0 %",
                      "Triwulan III 2024", "Rp 625.000.000", "Terlambat Lapor", "Sesuai rencana"):
         assert expected in text, expected

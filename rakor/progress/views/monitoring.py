@@ -82,22 +82,33 @@ def overdue_export(fmt):
     return send_bytes(content, exports.dated_filename("terlambat-lapor", fmt), exports.CONTENT_TYPES[fmt])
 
 
-@bp.route("/progress/holidays", methods=["GET", "POST"])
+@bp.route("/progress/holidays")
 @roles(COMMITTEE, ADMIN, LEADERSHIP)
 def holidays():
     """Local holidays the reporting deadlines skip, beside the national ones."""
+    return _holidays_page(HolidayForm())
+
+
+@bp.route("/progress/holidays", methods=["POST"], endpoint="holiday_add")
+@roles(COMMITTEE)
+def holiday_add():
+    """Add a local holiday (the committee)."""
     form = HolidayForm()
-    may_manage = current_user.role == COMMITTEE
-    if may_manage and form.validate_on_submit():
+    if form.validate_on_submit():
         with domain_action(form) as done:
             services.add_local_holiday(form.day.data, form.name.data, current_user)
         if done.ok:
             flash(_("Local holiday added."), "success")
             return redirect(url_for("progress.holidays"))
+    return _holidays_page(form)
+
+
+def _holidays_page(form):
     year = workdays.today().year
     national = sorted(workdays.national_holidays(year, year + 1).items())
-    return render_template("progress/holidays.html", form=form, delete_form=CsrfForm(), may_manage=may_manage,
-                           local=queries.local_holidays(), national=national)
+    return render_template("progress/holidays.html", form=form, delete_form=CsrfForm(),
+                           may_manage=current_user.role == COMMITTEE, local=queries.local_holidays(),
+                           national=national)
 
 
 @bp.route("/progress/holidays/<int:holiday_id>/delete", methods=["POST"])
