@@ -58,8 +58,9 @@ def _later_steps():
     from rakor.commitments.demo import load_seed_commitments
     from rakor.minutes.demo import load_seed_minutes
     from rakor.participants.demo import load_seed_delegates
+    from rakor.progress.demo import load_seed_progress
 
-    steps = [load_seed_delegates, load_seed_commitments, load_seed_minutes]
+    steps = [load_seed_delegates, load_seed_commitments, load_seed_minutes, load_seed_progress]
     return steps
 
 

@@ -44,17 +44,22 @@ STORED_NAME_RE = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
 CHUNK = 64 * 1024
 
 
-def materials_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "materials"
+def upload_dir(folder="materials") -> Path:
+    """UPLOAD_DIR/<folder>; progress evidence files live in their own folder, stored the same way."""
+    path = Path(current_app.config["UPLOAD_DIR"]) / folder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def stored_path(stored_name: str) -> Path | None:
+def materials_dir() -> Path:
+    return upload_dir()
+
+
+def stored_path(stored_name: str, folder="materials") -> Path | None:
     """The file of a stored name; None for anything that is not one of our names."""
     if not STORED_NAME_RE.match(stored_name or ""):
         return None
-    return materials_dir() / stored_name
+    return upload_dir(folder) / stored_name
 
 
 def display_filename(raw: str | None) -> str:
@@ -91,9 +96,9 @@ def _content_matches(path: Path, ext: str) -> bool:
     return expected in names and "[Content_Types].xml" in names
 
 
-def _receive(stream, max_bytes) -> tuple[Path, int, str]:
+def _receive(stream, max_bytes, folder="materials") -> tuple[Path, int, str]:
     """Copy the upload to a temporary file beside its final place; size and sha256."""
-    tmp = materials_dir() / f".upload-{secrets.token_hex(12)}"
+    tmp = upload_dir(folder) / f".upload-{secrets.token_hex(12)}"
     digest, size = hashlib.sha256(), 0
     try:
         with open(tmp, "wb") as out:
@@ -110,11 +115,8 @@ def _receive(stream, max_bytes) -> tuple[Path, int, str]:
     return tmp, size, digest.hexdigest()
 
 
-def add_material(meeting: Meeting, stream, filename: str | None, title=None, agenda_item_id=None,
-                 user=None) -> Material:
-    """Check and store an uploaded file. On any refusal nothing is stored."""
-    meeting = lock_meeting(meeting)
-    check_open(meeting, for_="materials")
+def checked_name(filename) -> tuple[str, str]:
+    """(display name, extension) of an upload whose extension is allowed, else DomainError."""
     name = display_filename(filename)
     if not name:
         raise DomainError(_l("Choose a file."), field="file")
@@ -122,6 +124,35 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
     if ext not in ALLOWED:
         raise DomainError(_l("Only these file types can be uploaded: %(types)s.",
                              types=allowed_extensions_text()), field="file")
+    return name, ext
+
+
+def store_checked(stream, ext, folder="materials") -> tuple[str, int, str]:
+    """Receive the upload, check its content against `ext` and store it under a new random
+    name in UPLOAD_DIR/<folder>: (stored name, size, sha256). On any refusal nothing stays on
+    disk. Meeting materials and progress evidence files both come through here."""
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    tmp, size, sha256 = _receive(stream, max_bytes, folder)
+    try:
+        if size == 0:
+            raise DomainError(_l("The file is empty."), field="file")
+        if not _content_matches(tmp, ext):
+            raise DomainError(_l("The content of the file is not a %(ext)s file; it was refused.",
+                                 ext=ext.upper()), field="file")
+        stored_name = f"{secrets.token_hex(16)}.{ext}"
+        os.replace(tmp, upload_dir(folder) / stored_name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return stored_name, size, sha256
+
+
+def add_material(meeting: Meeting, stream, filename: str | None, title=None, agenda_item_id=None,
+                 user=None) -> Material:
+    """Check and store an uploaded file. On any refusal nothing is stored."""
+    meeting = lock_meeting(meeting)
+    check_open(meeting, for_="materials")
+    name, ext = checked_name(filename)
     title = (title or "").strip() or None
     if title and len(title) > 300:
         raise DomainError(_l("At most %(n)d characters.", n=300), field="title")
@@ -130,19 +161,7 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
             AgendaItem.id == agenda_item_id, AgendaItem.meeting_id == meeting.id))
         if item is None:
             raise DomainError(_l("Choose an agenda item of this meeting."), field="agenda_item_id")
-    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    tmp, size, sha256 = _receive(stream, max_bytes)
-    try:
-        if size == 0:
-            raise DomainError(_l("The file is empty."), field="file")
-        if not _content_matches(tmp, ext):
-            raise DomainError(_l("The content of the file is not a %(ext)s file; it was refused.",
-                                 ext=ext.upper()), field="file")
-        stored_name = f"{secrets.token_hex(16)}.{ext}"
-        os.replace(tmp, materials_dir() / stored_name)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    stored_name, size, sha256 = store_checked(stream, ext)
     material = Material(
         meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title,
         original_filename=name, stored_name=stored_name, content_type=ALLOWED[ext][0],
@@ -169,20 +188,20 @@ def delete_material(material: Material) -> str:
 
 
 @contextmanager
-def removed_unless_committed():
+def removed_unless_committed(folder="materials"):
     """Stored names the block appends are removed from disk again when the block fails (its
     commit included): no file stays behind without its record."""
     stored = []
     try:
         yield stored
     except BaseException:
-        remove_files(stored)
+        remove_files(stored, folder)
         raise
 
 
-def remove_files(stored_names):
+def remove_files(stored_names, folder="materials"):
     """After a commit: remove files whose records are gone. Missing files are fine."""
     for name in stored_names:
-        path = stored_path(name)
+        path = stored_path(name, folder)
         if path is not None:
             path.unlink(missing_ok=True)

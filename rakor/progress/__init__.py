@@ -1,0 +1,27 @@
+"""Progress monitoring: quarterly updates on agreed commitments with evidence, overdue flags,
+the dashboard with its charts, and the monitoring report (laporan monitoring)."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("progress", __name__)
+
+
+def init_app(app):
+    from rakor.documents import registry as documents
+    from rakor.main import dashboard as home
+    from rakor.meetings import hooks
+    from rakor.progress import rules  # noqa: F401  (policy rules)
+    from rakor.progress.cli import progress_cli
+    from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel
+    from rakor.progress.documents import MONITORING
+    from rakor.progress.sections import earlier_progress_block
+    from rakor.progress.views import imports, monitoring, reporting  # noqa: F401  (routes)
+
+    hooks.tabs.register("progress", label=_l("Progress"), endpoint="progress.meeting", action="meeting.view",
+                        order=20)
+    hooks.follow_up_blocks.register("progress", template="progress/_follow_up_block.html",
+                                    loader=earlier_progress_block, order=20)
+    home.panels.register("progress", template=PANEL_TEMPLATE, loader=home_panel, order=20)
+    documents.register(MONITORING)
+    app.cli.add_command(progress_cli)
+    app.register_blueprint(bp)

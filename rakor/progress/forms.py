@@ -1,0 +1,60 @@
+"""Progress forms: one row per commitment in the quarterly table (the same row serves the
+single-update page), numbers and Rupiah typed the Indonesian way ('6,00' and '6.00' alike),
+and the review and local-holiday forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from rakor.commitments.forms import DecimalTextField, RupiahField
+from rakor.core.forms import BaseForm, choices
+from rakor.progress.lifecycle import UpdateStatus
+
+
+def status_choices():
+    return choices([("", "—"), *((s.value, s.label) for s in UpdateStatus)])
+
+
+class UpdateRowForm(BaseForm):
+    """One commitment's report for the period. Left empty, the row is skipped."""
+
+    realised_value = DecimalTextField(_l("Realised value"), validators=[Optional()])
+    percent = DecimalTextField(_l("Percent achieved"), validators=[Optional()])
+    budget_realised = RupiahField(_l("Budget realised (Rp)"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=status_choices())
+    narrative = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=5000)])
+    obstacles = TextAreaField(_l("Obstacles (kendala)"), validators=[Optional(), Length(max=5000)])
+    next_steps = TextAreaField(_l("Next steps"), validators=[Optional(), Length(max=5000)])
+    evidence = FileField(_l("Evidence file (bukti dukung)"))
+    confirm_percent = BooleanField(_l("Yes, this percent is right"))
+    revision = HiddenField()  # the period's revision the row was based on
+
+    def filled(self):
+        return any(f.data not in (None, "", False) for f in (
+            self.realised_value, self.percent, self.budget_realised, self.status, self.narrative,
+            self.obstacles, self.next_steps)) or bool(self.evidence.data)
+
+    def expected_revision(self):
+        value = self.revision.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class PeriodForm(BaseForm):
+    """The single-update page's period: a quarter, or a date for an ad-hoc update."""
+
+    period = StringField(_l("Period"), validators=[DataRequired(), Length(max=40)],
+                         description=_l("A quarter (Triwulan III 2024) or a date (17/08/2024)."))
+
+
+class CsrfForm(BaseForm):
+    """The CSRF token of a page whose row forms carry none."""
+
+
+class ReviewForm(BaseForm):
+    note = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    expected = HiddenField()
+
+
+class HolidayForm(BaseForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

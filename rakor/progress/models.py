@@ -1,0 +1,141 @@
+"""Progress updates on agreed commitments (one per commitment and reporting period, corrections
+as new revisions), their evidence files, the committee's review of them, and the local holidays
+that move reporting deadlines."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rakor.commitments.models import Commitment
+from rakor.core.types import UTCDateTime, utcnow
+from rakor.extensions import db
+
+UPDATE_STATUSES = ("on_track", "at_risk", "late", "done")
+REVIEW_STATUSES = ("submitted", "verified", "returned")
+PERIOD_KINDS = ("quarter", "date")
+
+
+class ProgressUpdate(db.Model):
+    """One revision of a commitment's report for one period.
+
+    `period` is the period's key: '2024-Q1' for a quarter (Triwulan I 2024) or an ISO date for
+    an ad-hoc update. A correction adds a revision and clears `is_current` on the one before, so
+    history is never overwritten. `is_latest` marks the one update that stands for the
+    commitment now (the current revision of its latest period): dashboards join on it instead
+    of computing "latest per commitment" over every row. `quarter_index` (year * 4 + quarter - 1)
+    orders periods and tells which quarter an ad-hoc date falls in, for the overdue rule."""
+
+    __tablename__ = "progress_update"
+    __table_args__ = (
+        CheckConstraint(f"status IN {UPDATE_STATUSES}", name="status"),
+        CheckConstraint(f"review_status IN {REVIEW_STATUSES}", name="review_status"),
+        CheckConstraint(f"period_kind IN {PERIOD_KINDS}", name="period_kind"),
+        CheckConstraint("budget_realised IS NULL OR budget_realised >= 0", name="budget_not_negative"),
+        UniqueConstraint("commitment_id", "period", "revision"),
+        # One current revision per commitment and period; one latest update per commitment.
+        Index("uq_progress_update_current", "commitment_id", "period", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        # Covering on PostgreSQL: the dashboard's aggregate reads the latest updates from the
+        # index alone (bench/scale: 400,000 updates).
+        Index("ix_progress_update_latest", "commitment_id", unique=True,
+              sqlite_where=text("is_latest"), postgresql_where=text("is_latest"),
+              postgresql_include=["id", "status", "percent_achieved", "quarter_index"]),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    period_kind: Mapped[str] = mapped_column(String(7))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    quarter_index: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    is_latest: Mapped[bool] = mapped_column(default=False)
+    realised_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    # The true value: below 0 (worse than the baseline) and above 100 (exceeded) are kept.
+    percent_achieved: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    percent_stated: Mapped[bool] = mapped_column(default=False)  # typed by the reporter, not computed
+    budget_realised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    status: Mapped[str] = mapped_column(String(10))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    obstacles: Mapped[str | None] = mapped_column(Text)  # kendala
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    review_status: Mapped[str] = mapped_column(String(10), default="submitted")
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    commitment: Mapped[Commitment] = relationship(lazy="raise")
+    reported_by = relationship("User", foreign_keys=[reported_by_id], lazy="raise")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+
+    def __repr__(self):
+        return f"<ProgressUpdate {self.commitment_id} {self.period} r{self.revision}>"
+
+
+class ProgressReview(db.Model):
+    """The committee's decisions on an update (verified, returned with a comment), written by
+    core/workflow.py like every other status history."""
+
+    __tablename__ = "progress_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgressEvidence(db.Model):
+    """An evidence file (bukti dukung) of a commitment's report for a period. It belongs to the
+    period, not to one revision: a correction keeps the files already given, and `update_id`
+    says which revision added it. Stored like meeting materials (meetings/materials.py)."""
+
+    __tablename__ = "progress_evidence"
+    __table_args__ = (Index("ix_progress_evidence_period", "commitment_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"), index=True)
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LocalHoliday(db.Model):
+    """A day off the national calendar does not know (a regional anniversary, a local
+    election): the committee adds it, and reporting deadlines move past it."""
+
+    __tablename__ = "local_holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,155 @@
+"""Reads for the progress pages, each in a fixed number of queries. The aggregates of the
+dashboard and the overdue rule are in stats.py."""
+from flask import abort
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.commitments.models import Commitment
+from rakor.commitments.queries import visible_to
+from rakor.extensions import db
+from rakor.meetings.models import Meeting, Topic
+from rakor.meetings.queries import visible_condition
+from rakor.progress import periods
+from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressReview, ProgressUpdate
+from rakor.regions.models import Agency, Region
+
+S = CommitmentStatus
+_COMMITMENT = (joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.indicator),
+               joinedload(Commitment.topic))
+
+
+def latest_join():
+    return and_(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest)
+
+
+def meeting_progress(meeting, user, agency_id=None):
+    """[(commitment, latest update | None)] of the meeting's agreed commitments the user may
+    see, by region (1 query)."""
+    stmt = (select(Commitment, ProgressUpdate).join(Agency, Agency.id == Commitment.agency_id)
+            .join(Region, Region.id == Agency.region_id).outerjoin(ProgressUpdate, latest_join())
+            .where(Commitment.meeting_id == meeting.id, Commitment.status == S.AGREED, visible_to(user))
+            .options(*_COMMITMENT).order_by(Region.kemendagri_code, Agency.name, Commitment.sequence))
+    if agency_id:
+        stmt = stmt.where(Commitment.agency_id == agency_id)
+    return db.session.execute(stmt).unique().all()
+
+
+def reporting_agencies(meeting):
+    """Agencies with agreed commitments at the meeting, for the committee's choice (1 query)."""
+    return db.session.scalars(
+        select(Agency).join(Region, Region.id == Agency.region_id)
+        .where(Agency.id.in_(select(Commitment.agency_id).where(
+            Commitment.meeting_id == meeting.id, Commitment.status == S.AGREED)))
+        .order_by(Region.kemendagri_code, Agency.name)).all()
+
+
+def agency_commitments(meeting, agency_id):
+    """The agency's agreed commitments at the meeting, in its numbering (1 query)."""
+    return db.session.scalars(
+        select(Commitment).where(Commitment.meeting_id == meeting.id, Commitment.agency_id == agency_id,
+                                 Commitment.status == S.AGREED)
+        .options(*_COMMITMENT).order_by(Commitment.sequence)).unique().all()
+
+
+def current_updates(commitment_ids, period_key):
+    """{commitment id: the current update of the period} (1 query)."""
+    if not commitment_ids:
+        return {}
+    return {u.commitment_id: u for u in db.session.scalars(select(ProgressUpdate).where(
+        ProgressUpdate.commitment_id.in_(commitment_ids), ProgressUpdate.period == period_key,
+        ProgressUpdate.is_current))}
+
+
+def evidence_of(commitment_ids, period_key=None):
+    """{(commitment id, period): [evidence]} (1 query)."""
+    if not commitment_ids:
+        return {}
+    stmt = select(ProgressEvidence).where(ProgressEvidence.commitment_id.in_(commitment_ids))
+    if period_key:
+        stmt = stmt.where(ProgressEvidence.period == period_key)
+    found = {}
+    for e in db.session.scalars(stmt.order_by(ProgressEvidence.id)):
+        found.setdefault((e.commitment_id, e.period), []).append(e)
+    return found
+
+
+def get_commitment(meeting, commitment_id):
+    return db.one_or_404(select(Commitment).where(Commitment.id == commitment_id,
+                                                  Commitment.meeting_id == meeting.id).options(*_COMMITMENT))
+
+
+def timeline(commitment):
+    """Every update of the commitment (all revisions, oldest period first), with its reporter
+    and reviewer, the evidence by period and the review history (3 queries)."""
+    updates = db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment.id)
+        .options(joinedload(ProgressUpdate.reported_by), joinedload(ProgressUpdate.reviewed_by))
+        .order_by(ProgressUpdate.period_end, ProgressUpdate.period, ProgressUpdate.revision)).all()
+    evidence = evidence_of([commitment.id])
+    reviews = {}
+    if updates:
+        for r in db.session.scalars(select(ProgressReview).where(
+                ProgressReview.update_id.in_([u.id for u in updates])).order_by(ProgressReview.at)):
+            reviews.setdefault(r.update_id, []).append(r)
+    return updates, evidence, reviews
+
+
+def get_update(meeting, update_id):
+    """An update of a commitment of `meeting` (404 otherwise), with its commitment."""
+    return db.one_or_404(select(ProgressUpdate).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
+                         .where(ProgressUpdate.id == update_id, Commitment.meeting_id == meeting.id)
+                         .options(joinedload(ProgressUpdate.commitment)))
+
+
+def get_evidence(meeting, evidence_id):
+    """(evidence, its commitment) of `meeting`, or 404."""
+    found = db.session.execute(select(ProgressEvidence, Commitment).join(
+        Commitment, Commitment.id == ProgressEvidence.commitment_id)
+        .where(ProgressEvidence.id == evidence_id, Commitment.meeting_id == meeting.id)).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def reportable_periods(meeting, today):
+    """The quarters from the meeting's to the current one, newest first (no query)."""
+    first = periods.quarter_of(meeting.starts_at.date())
+    return list(reversed(periods.quarters_between(first, periods.quarter_of(today))))
+
+
+def local_holidays():
+    return db.session.scalars(select(LocalHoliday).order_by(LocalHoliday.day.desc())).all()
+
+
+def meetings_for_filter(user):
+    """Meetings with agreed commitments the user may see, newest first (1 query)."""
+    # EXISTS per meeting probes ix_commitment_meeting_status instead of reading every commitment.
+    agreed = select(Commitment.id).where(Commitment.meeting_id == Meeting.id, Commitment.status == S.AGREED).exists()
+    return db.session.execute(select(Meeting.id, Meeting.title).where(visible_condition(user), agreed)
+                              .order_by(Meeting.starts_at.desc())).all()
+
+
+
+def region_choices():
+    """Provinces and regencies for the dashboard's filter, by code (1 query)."""
+    return db.session.execute(select(Region.id, Region.kemendagri_code, Region.name, Region.parent_id)
+                              .order_by(Region.kemendagri_code)).all()
+
+
+def topic_choices():
+    return db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
+
+
+def region_progress(region, limit=200):
+    """([(commitment, latest update, meeting title)], total) of the region's agreed commitments
+    (a province's include its regencies'), newest meeting first (2 queries)."""
+    where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id))
+    base = (select(Commitment, ProgressUpdate, Meeting.title).join(Meeting, Meeting.id == Commitment.meeting_id)
+            .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
+            .outerjoin(ProgressUpdate, latest_join()).where(*where))
+    rows = db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
+                                                                    Commitment.sequence).limit(limit)).unique().all()
+    total = db.session.scalar(select(func.count(Commitment.id)).join(Agency, Agency.id == Commitment.agency_id)
+                              .join(Region, Region.id == Agency.region_id).where(*where))
+    return rows, total

@@ -1,0 +1,61 @@
+"""Who may do what with progress updates.
+
+- A delegate reports on its own agency's agreed commitments only; the committee on any.
+- The committee verifies an update or sends it back with a comment.
+- Leadership (and the administrator) read everything: dashboards, timelines, reports.
+- Others' progress is visible to a delegate where the commitment is (`commitment.view`: the
+  agreed commitments of every agency), evidence files included, as at the meeting itself.
+"""
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
+
+READERS = (ADMIN, COMMITTEE, LEADERSHIP)
+
+
+def own_agency(user, commitment):
+    return user.role == DELEGATE and user.agency_id is not None and commitment.agency_id == user.agency_id
+
+
+@rule("progress.report")
+def _report(user, commitment):
+    """Post or correct an update on `commitment`."""
+    if commitment.status != CommitmentStatus.AGREED:
+        return False
+    return user.role == COMMITTEE or own_agency(user, commitment)
+
+
+@rule("progress.report_meeting")
+def _report_meeting(user, meeting):
+    """Open the quarterly table of a meeting's commitments."""
+    if meeting.status in ("draft", "cancelled"):
+        return False
+    if user.role == COMMITTEE:
+        return True
+    return user.role == DELEGATE and user.agency_id is not None and can(user, "meeting.view", meeting)
+
+
+@rule("progress.view")
+def _view(user, commitment):
+    return can(user, "commitment.view", commitment)
+
+
+@rule("progress.review")
+def _review(user, update):
+    return user.role == COMMITTEE
+
+
+@rule("progress.dashboard")
+def _dashboard(user, _obj=None):
+    return user.role in READERS
+
+
+@rule("progress.manage")
+def _manage(user, _obj=None):
+    """Local holidays, imports for any agency."""
+    return user.role == COMMITTEE
+
+
+@rule("progress.monitoring")
+def _monitoring(user, meeting):
+    """The meeting's monitoring report (PDF, XLSX): the committee and leadership."""
+    return user.role in READERS

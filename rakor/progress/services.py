@@ -1,0 +1,311 @@
+"""Writing progress: report (a new update, or a new revision of the period's update), evidence
+files, the committee's review, local holidays.
+
+Services take plain arguments and the acting user, flush, and raise DomainError naming the
+field it concerns; callers commit. The rules that must never slip are checked here whatever
+the caller: a delegate reports on its own agency's commitments only, only agreed commitments
+are reported on, a period lies neither before the meeting nor beyond the current quarter.
+
+Concurrency: a report locks the commitment row, so two reports on one commitment queue up; the
+bulk form sends the revision each row was based on (`expected_revision`) and a row someone
+else reported meanwhile is refused instead of silently replacing their figures.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.commitments.models import Commitment
+from rakor.core.errors import DomainError
+from rakor.core.formatting import format_date_medium, local_date
+from rakor.core.text import clean_text
+from rakor.core.types import utcnow
+from rakor.extensions import db
+from rakor.meetings import materials
+from rakor.meetings.models import Meeting
+from rakor.policy import COMMITTEE, DELEGATE
+from rakor.progress import periods, workdays
+from rakor.progress.achievement import percent_achieved
+from rakor.progress.lifecycle import REVIEW_FLOW, ReviewStatus, UpdateStatus
+from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressUpdate
+
+EVIDENCE_FOLDER = "evidence"
+MAX_VALUE = Decimal("9999999999.9999")  # Numeric(14, 4)
+MAX_AMOUNT = Decimal("999999999999999.99")  # Numeric(18, 2)
+MAX_PERCENT = Decimal("9999999999.99")  # Numeric(12, 2)
+MAX_STATED = Decimal(100000)
+TEXT_MAX = 5000
+COMPARED = ("realised_value", "percent_achieved", "percent_stated", "budget_realised", "status",
+            "narrative", "obstacles", "next_steps")
+
+
+class UnconfirmedPercentError(DomainError):
+    """A stated percent outside 0-100: possible (a target beaten, things got worse), often a
+    typo (250 for 25,0). Saved once the reporter confirms it."""
+
+
+@dataclass
+class UpdateData:
+    """What a reporter gives for one commitment and period (a form row or an import row)."""
+
+    period: object  # periods.Period or its text
+    status: str | None = None
+    realised_value: Decimal | None = None
+    percent: Decimal | None = None  # stated by hand; only where none can be computed
+    budget_realised: Decimal | None = None
+    narrative: str | None = None
+    obstacles: str | None = None
+    next_steps: str | None = None
+
+
+@dataclass
+class Checked:
+    """`UpdateData` checked against its commitment: ready to write."""
+
+    period: periods.Period
+    status: UpdateStatus
+    realised_value: Decimal | None
+    percent_achieved: Decimal | None
+    percent_stated: bool
+    budget_realised: Decimal | None
+    narrative: str | None
+    obstacles: str | None
+    next_steps: str | None
+
+
+@dataclass
+class ReportResult:
+    update: ProgressUpdate
+    created: bool  # False: the period's current update already said exactly this
+
+
+def measurable(commitment) -> bool:
+    """The percent comes from the indicator: a numeric indicator with baseline and target."""
+    return (commitment.indicator_id is not None and commitment.baseline_value is not None
+            and commitment.target_value is not None and commitment.target_value != commitment.baseline_value)
+
+
+def _text(value, field):
+    if value is None:
+        return None
+    value = clean_text(str(value), multiline=True).strip() or None
+    if value is not None and len(value) > TEXT_MAX:
+        raise DomainError(_l("At most %(n)d characters.", n=TEXT_MAX), field=field)
+    return value
+
+
+def check_period(period, meeting, today=None) -> periods.Period:
+    """The period as a Period, neither before the meeting nor beyond the current quarter."""
+    try:
+        period = periods.parse_period(period)
+    except ValueError:
+        raise DomainError(_l("Give the period as a quarter (Triwulan I 2024) or a date."),
+                          field="period") from None
+    today = today or workdays.today()
+    meeting_day = local_date(meeting.starts_at, meeting.timezone)
+    if period.end < meeting_day:
+        raise DomainError(_l("%(period)s lies before the meeting (%(day)s); report on periods from the "
+                             "meeting on.", period=period.label(), day=format_date_medium(meeting_day)),
+                          field="period")
+    if period.kind == "quarter" and period.start > periods.quarter_of(today).end:
+        raise DomainError(_l("%(period)s has not begun yet; report on the current quarter or an "
+                             "earlier one.", period=period.label()), field="period")
+    if period.kind == "date" and period.start > today:
+        raise DomainError(_l("The date lies in the future."), field="period")
+    return period
+
+
+def check_reporter(commitment, by_user):
+    """A delegate for its own agency's commitments only; the committee for any; nobody else."""
+    role = getattr(by_user, "role", None)
+    if role == DELEGATE:
+        if commitment.agency_id != by_user.agency_id:
+            raise DomainError(_l("A delegate can only report on its own agency's commitments."))
+    elif role != COMMITTEE:
+        raise DomainError(_l("You cannot report progress."))
+    if commitment.status != CommitmentStatus.AGREED:
+        raise DomainError(_l("Only agreed commitments are reported on."))
+
+
+def validate(commitment, meeting, data: UpdateData, *, confirm_percent=False, today=None) -> Checked:
+    period = check_period(data.period, meeting, today)
+    if not data.status:
+        raise DomainError(_l("Choose the status."), field="status")
+    try:
+        status = UpdateStatus(data.status)
+    except ValueError:
+        raise DomainError(_l("Unknown status."), field="status") from None
+    realised, stated = data.realised_value, data.percent
+    if realised is not None and abs(realised) > MAX_VALUE:
+        raise DomainError(_l("This value is too large."), field="realised_value")
+    if measurable(commitment):
+        if realised is None and stated is not None:
+            raise DomainError(_l("Give the realised value of the indicator; the percent is computed "
+                                 "from it."), field="realised_value")
+        percent, is_stated = percent_achieved(commitment.baseline_value, commitment.target_value,
+                                              realised), False
+        if percent is not None and abs(percent) > MAX_PERCENT:
+            raise DomainError(_l("This value is far from the baseline and the target; check it."),
+                              field="realised_value")
+    else:
+        if realised is not None and commitment.indicator_id is None:
+            raise DomainError(_l("This commitment has no numeric indicator; state the percent achieved "
+                                 "instead."), field="realised_value")
+        if stated is None:
+            raise DomainError(_l("State the percent achieved."), field="percent")
+        if abs(stated) > MAX_STATED:
+            raise DomainError(_l("This value is too large."), field="percent")
+        if not Decimal(0) <= stated <= Decimal(100) and not confirm_percent:
+            raise UnconfirmedPercentError(
+                _l("%(percent)s %% is outside 0-100 %%. Check it, or confirm that it is right.",
+                   percent=format(stated.normalize(), "f").replace(".", ",")), field="percent")
+        percent, is_stated = stated.quantize(Decimal("0.01")), True
+    budget = data.budget_realised
+    if budget is not None:
+        if budget < 0:
+            raise DomainError(_l("The budget cannot be negative."), field="budget_realised")
+        if budget > MAX_AMOUNT:
+            raise DomainError(_l("This amount is too large."), field="budget_realised")
+    return Checked(period=period, status=status, realised_value=realised, percent_achieved=percent,
+                   percent_stated=is_stated, budget_realised=budget,
+                   narrative=_text(data.narrative, "narrative"), obstacles=_text(data.obstacles, "obstacles"),
+                   next_steps=_text(data.next_steps, "next_steps"))
+
+
+def current_update(commitment_id, period_key):
+    return db.session.scalar(select(ProgressUpdate).where(
+        ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.period == period_key,
+        ProgressUpdate.is_current))
+
+
+def same_as(update, checked: Checked):
+    """The update already says what `checked` says."""
+    for name in COMPARED:
+        new = checked.status.value if name == "status" else getattr(checked, name)
+        old = getattr(update, name)
+        if isinstance(old, Decimal) and isinstance(new, Decimal):
+            if old.compare(new) != 0:
+                return False
+        elif old != new:
+            return False
+    return True
+
+
+def _lock(commitment):
+    return db.session.scalar(select(Commitment).where(Commitment.id == commitment.id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def refresh_latest(commitment_id):
+    """Mark the current revision of the commitment's latest period as its latest update (1 query)."""
+    current = db.session.scalars(select(ProgressUpdate).where(
+        ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.is_current)
+        .order_by(ProgressUpdate.period_end.desc(), ProgressUpdate.id.desc())).all()
+    # Clear before setting: the partial unique index allows one latest per commitment.
+    for update in current[1:]:
+        if update.is_latest:
+            update.is_latest = False
+    db.session.flush()
+    if current and not current[0].is_latest:
+        current[0].is_latest = True
+        db.session.flush()
+
+
+def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent=False,
+           expected_revision=None, force_revision=False, today=None, now=None, is_demo=False) -> ReportResult:
+    """Post the update of `data.period`, or correct it: the period's current update stays in the
+    history and the new revision takes its place. Unchanged data writes nothing (unless
+    `force_revision`: a new evidence file makes a revision too)."""
+    check_reporter(commitment, by_user)
+    commitment = _lock(commitment)
+    check_reporter(commitment, by_user)  # it may have been withdrawn meanwhile
+    meeting = db.session.get(Meeting, commitment.meeting_id)
+    if meeting.status == "cancelled":
+        raise DomainError(_l("This meeting is cancelled; its commitments are not reported on."))
+    checked = validate(commitment, meeting, data, confirm_percent=confirm_percent, today=today)
+    previous = current_update(commitment.id, checked.period.key)
+    if expected_revision is not None and (previous.revision if previous else 0) != expected_revision:
+        raise DomainError(_l("Someone else reported on %(ref)s for this period meanwhile; check the "
+                             "figures now shown and save again.", ref=commitment.reference))
+    if previous is not None and not force_revision and same_as(previous, checked):
+        return ReportResult(previous, created=False)
+    if previous is not None:
+        previous.is_current = False
+        previous.is_latest = False
+        db.session.flush()
+    period = checked.period
+    update = ProgressUpdate(
+        commitment_id=commitment.id, period=period.key, period_kind=period.kind,
+        period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
+        revision=(previous.revision + 1) if previous else 1, is_current=True, is_latest=False,
+        realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
+        percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
+        status=checked.status.value, narrative=checked.narrative, obstacles=checked.obstacles,
+        next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
+        reported_by_id=getattr(by_user, "id", None), reported_at=now or utcnow(), is_demo=is_demo)
+    db.session.add(update)
+    db.session.flush()
+    refresh_latest(commitment.id)
+    return ReportResult(update, created=True)
+
+
+def add_evidence(update: ProgressUpdate, stream, filename, by_user, stored: list | None = None) -> ProgressEvidence:
+    """Check and store an evidence file for `update`'s period (the checks and storage of
+    meeting materials: extension list, content sniffing, random server-made name). Stored
+    names are appended to `stored` so the caller can remove them if the transaction fails."""
+    name, ext = materials.checked_name(filename)
+    stored_name, size, sha256 = materials.store_checked(stream, ext, EVIDENCE_FOLDER)
+    if stored is not None:
+        stored.append(stored_name)
+    evidence = ProgressEvidence(
+        commitment_id=update.commitment_id, period=update.period, update_id=update.id,
+        original_filename=name, stored_name=stored_name, content_type=materials.ALLOWED[ext][0],
+        size=size, sha256=sha256, uploaded_by_id=getattr(by_user, "id", None))
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
+
+
+def evidence_path(evidence: ProgressEvidence):
+    return materials.stored_path(evidence.stored_name, EVIDENCE_FOLDER)
+
+
+def review(update: ProgressUpdate, to_status, by_user, *, note=None, expected_from=None, now=None):
+    """Verify an update, or send it back with a comment. Only the committee, and only the
+    current revision (a corrected one is reviewed in its new form)."""
+    if getattr(by_user, "role", None) != COMMITTEE:
+        raise DomainError(_l("Only the committee verifies progress updates."))
+    if not update.is_current:
+        raise DomainError(_l("This update was corrected meanwhile; review the current revision."))
+    now = now or utcnow()
+    REVIEW_FLOW.move(update, ReviewStatus(to_status), by_user, note=note,
+                     expected_from=ReviewStatus(expected_from) if expected_from else None, now=now)
+    update.reviewed_by_id, update.reviewed_at = getattr(by_user, "id", None), now
+    update.review_note = (str(note).strip() or None) if note else None
+    db.session.flush()
+    return update
+
+
+def add_local_holiday(day: date, name, by_user) -> LocalHoliday:
+    name = clean_text(name or "").strip()
+    if not name:
+        raise DomainError(_l("Name the holiday."), field="name")
+    if len(name) > 200:
+        raise DomainError(_l("At most %(n)d characters.", n=200), field="name")
+    if day is None:
+        raise DomainError(_l("Give the date."), field="day")
+    if db.session.scalar(select(LocalHoliday.id).where(LocalHoliday.day == day)) is not None:
+        raise DomainError(_l("This day is already a local holiday."), field="day")
+    holiday = LocalHoliday(day=day, name=name, created_by_id=getattr(by_user, "id", None))
+    db.session.add(holiday)
+    db.session.flush()
+    return holiday
+
+
+def delete_local_holiday(holiday: LocalHoliday):
+    db.session.delete(holiday)
+    db.session.flush()
+

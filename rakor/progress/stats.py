@@ -1,0 +1,263 @@
+"""The dashboard's numbers as SQL aggregates, in a fixed number of queries whatever the amount
+of data (participants/stats.py's shape): a region x topic matrix of average achievement and
+counts, the status counts, the overdue count and list.
+
+Which update stands for a commitment: its latest (`ProgressUpdate.is_latest`, kept by the
+services), or with a period filter the current revision of that period. Averages are of the
+true percents (a beaten target counts above 100, a worse value below 0); only the bars clamp.
+
+Overdue (PP 39/2006: a quarter is reported within 10 working days after it ends): an agreed
+commitment, not done, whose latest update is older than its last due quarter. The due quarter
+is the same for every commitment (`Calendar.due_quarter(today)`), except that a commitment is
+not due beyond the quarter of its own target date, and one whose meeting came after the due
+quarter owes nothing yet.
+"""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy.orm import aliased
+
+from rakor.commitments.lifecycle import CommitmentStatus
+from rakor.commitments.models import Commitment, CommitmentEvent
+from rakor.extensions import db
+from rakor.meetings.models import Meeting, Topic
+from rakor.progress import periods
+from rakor.progress.lifecycle import UpdateStatus
+from rakor.progress.models import LocalHoliday, ProgressUpdate
+from rakor.regions.models import Agency, Region
+
+NO_REPORT = "none"
+
+
+@dataclass
+class Filters:
+    meeting_id: int | None = None
+    period: str | None = None  # a period key: the reports of that period instead of the latest
+    region_id: int | None = None  # a province (its regencies too) or a regency
+    topic_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        period = None
+        try:
+            period = periods.parse_period(args.get("period", "")).key if args.get("period") else None
+        except ValueError:
+            period = None
+        return cls(meeting_id=number("meeting"), period=period, region_id=number("region"), topic_id=number("topic"))
+
+    def args(self, **changes):
+        values = {"meeting": self.meeting_id, "period": self.period, "region": self.region_id, "topic": self.topic_id}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def by_regency(self):
+        """Rows are regencies within a meeting or a region; nationally, provinces."""
+        return bool(self.meeting_id or self.region_id)
+
+
+def _update_join(filters, update=ProgressUpdate):
+    if filters.period:
+        return and_(update.commitment_id == Commitment.id, update.period == filters.period,
+                    update.is_current)
+    return and_(update.commitment_id == Commitment.id, update.is_latest)
+
+
+def _region_key(filters):
+    return Region.id if filters.by_regency else func.coalesce(Region.parent_id, Region.id)
+
+
+def _scoped(stmt, filters):
+    """Agreed commitments within the filters, joined to their agency and region."""
+    stmt = (stmt.join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
+            .where(Commitment.status == CommitmentStatus.AGREED))
+    if filters.meeting_id:
+        stmt = stmt.where(Commitment.meeting_id == filters.meeting_id)
+    if filters.region_id:
+        stmt = stmt.where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id))
+    if filters.topic_id:
+        stmt = stmt.where(Commitment.topic_id == filters.topic_id)
+    return stmt
+
+
+@dataclass
+class Cell:
+    count: int = 0  # commitments
+    reported: int = 0  # with an update
+    measured: int = 0  # with a percent
+    percent_sum: Decimal = Decimal(0)
+
+    @property
+    def average(self):
+        return (self.percent_sum / self.measured).quantize(Decimal("0.1")) if self.measured else None
+
+    def add(self, other):
+        self.count += other.count
+        self.reported += other.reported
+        self.measured += other.measured
+        self.percent_sum += other.percent_sum
+
+
+@dataclass
+class Matrix:
+    regions: list = field(default_factory=list)  # [(id, code, name)] in code order
+    topics: list = field(default_factory=list)  # [(id or None, name)] that have commitments
+    cells: dict = field(default_factory=dict)  # (region id, topic id) -> Cell
+    by_region: dict = field(default_factory=dict)
+    by_topic: dict = field(default_factory=dict)
+    total: Cell = field(default_factory=Cell)
+
+
+@dataclass
+class Summary:
+    matrix: Matrix
+    statuses: dict  # {status or 'none': commitments}
+    overdue: int | None  # None when no due quarter was given
+
+
+# Summaries by (filters, due quarter, data version): a pure function of the database's state,
+# so each worker may keep its own without any going stale. The national dashboard aggregates
+# every commitment (100,000 in bench/scale); between two reports it is asked the same
+# question many times.
+_SUMMARIES: OrderedDict = OrderedDict()
+SUMMARY_CACHE_SIZE = 64
+
+
+def data_version():
+    """What changes whenever a figure of the dashboard can (1 query, on primary keys and the
+    small meeting and holiday tables): a new update or revision, a commitment's creation or
+    change (its history event), a meeting deleted, a local holiday added or removed."""
+    return tuple(db.session.execute(select(
+        select(func.max(ProgressUpdate.id)).scalar_subquery(),
+        select(func.max(CommitmentEvent.id)).scalar_subquery(),
+        select(func.max(Commitment.id)).scalar_subquery(),
+        # Commitments are never deleted but with their meeting (withdrawal is recorded instead).
+        select(func.count(Meeting.id)).scalar_subquery(),
+        select(func.max(LocalHoliday.id)).scalar_subquery(),
+        select(func.count(LocalHoliday.id)).scalar_subquery())).one())
+
+
+def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
+    """`compute_summary`, remembered per data version (1 query when nothing changed). Off
+    under TESTING unless PROGRESS_SUMMARY_CACHE says otherwise: tests roll back, and ids
+    used by a rolled-back test come back with other data."""
+    if not current_app.config.get("PROGRESS_SUMMARY_CACHE", not current_app.testing):
+        return compute_summary(filters, due)
+    key = (filters.meeting_id, filters.period, filters.region_id, filters.topic_id, due and due.key,
+           data_version())
+    found = _SUMMARIES.get(key)
+    if found is None:
+        found = _SUMMARIES[key] = compute_summary(filters, due)
+        while len(_SUMMARIES) > SUMMARY_CACHE_SIZE:
+            _SUMMARIES.popitem(last=False)
+    else:
+        _SUMMARIES.move_to_end(key)
+    return found
+
+
+def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
+    """Matrix, status counts and the overdue count from one pass over the commitments (3
+    queries: the aggregate, then the names of the regions and of the topics it found).
+
+    Grouped by region, topic and the status of the update that stands for each commitment;
+    the overdue count is a conditional sum over the same rows (it follows the latest update
+    even when a period is chosen)."""
+    shown = aliased(ProgressUpdate, name="shown")
+    latest = aliased(ProgressUpdate, name="latest") if filters.period else shown
+    key = _region_key(filters).label("region_key")
+    columns = [key, Commitment.topic_id, shown.status, func.count(Commitment.id), func.count(shown.id),
+               func.count(shown.percent_achieved), func.sum(shown.percent_achieved)]
+    stmt = select().select_from(Commitment).outerjoin(shown, _update_join(filters, shown))
+    if due is not None:
+        columns.append(func.sum(case((overdue_condition(due, latest), 1), else_=0)))
+        stmt = stmt.join(Meeting, Meeting.id == Commitment.meeting_id)
+        if filters.period:
+            stmt = stmt.outerjoin(latest, _update_join(Filters(), latest))
+    stmt = _scoped(stmt.add_columns(*columns), filters).group_by(key, Commitment.topic_id, shown.status)
+    result = Matrix()
+    found, overdue = {}, 0
+    for region_id, topic_id, status, count, reported, measured, total, *late in db.session.execute(stmt):
+        cell = Cell(count, reported, measured, Decimal(total or 0))
+        result.cells.setdefault((region_id, topic_id), Cell()).add(cell)
+        result.by_region.setdefault(region_id, Cell()).add(cell)
+        result.by_topic.setdefault(topic_id, Cell()).add(cell)
+        result.total.add(cell)
+        found[status or NO_REPORT] = found.get(status or NO_REPORT, 0) + count
+        overdue += int(late[0] or 0) if late else 0
+    region_ids = list(result.by_region)
+    topic_ids = [t for t in result.by_topic if t is not None]
+    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
+                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
+    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+                                       .order_by(Topic.name)).all()
+    if None in result.by_topic:
+        result.topics.append((None, None))
+    statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
+    return Summary(result, statuses, overdue if due is not None else None)
+
+
+def matrix(filters: Filters) -> Matrix:
+    return summary(filters).matrix
+
+
+def status_counts(filters: Filters) -> dict:
+    """{status or 'none': commitments} by the status of the update that stands for each."""
+    return summary(filters).statuses
+
+
+def _quarter_index_of(column):
+    month = extract("month", column)
+    return extract("year", column) * 4 + case((month <= 3, 0), (month <= 6, 1), (month <= 9, 2), else_=3)
+
+
+def overdue_condition(due: periods.Period, latest=ProgressUpdate):
+    """SQL: the commitment (joined to its latest update `latest` and its meeting) is overdue."""
+    # Most targets lie after the due quarter's start: only the others need their quarter worked
+    # out (CASE stops at the first branch that holds).
+    owed = case((Commitment.target_date.is_(None), due.quarter_index),
+                (Commitment.target_date >= due.start, due.quarter_index),
+                else_=_quarter_index_of(Commitment.target_date))
+    due_end = datetime.combine(due.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return and_(Meeting.starts_at < due_end,
+                or_(latest.id.is_(None), latest.quarter_index < owed),
+                or_(latest.id.is_(None), latest.status != UpdateStatus.DONE))
+
+
+def _overdue_stmt(columns, filters: Filters, due):
+    latest = Filters(filters.meeting_id, None, filters.region_id, filters.topic_id)
+    return _scoped(select(*columns).select_from(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
+                   .outerjoin(ProgressUpdate, _update_join(latest)), filters).where(overdue_condition(due))
+
+
+def overdue_count(filters: Filters, due) -> int:
+    """(1 query). The period filter does not apply: being overdue is about the latest update."""
+    return db.session.scalar(_overdue_stmt([func.count(Commitment.id)], filters, due))
+
+
+def overdue_rows(filters: Filters, due, limit=None, offset=0):
+    """[(commitment, agency name, region code, region name, meeting title, last period)] (1 query)."""
+    # By reference (RK-<year>-<meeting>-<region>-<n>, unique index): a page of the list stops
+    # after its rows instead of sorting every overdue commitment first.
+    stmt = (_overdue_stmt([Commitment, Agency.name, Region.kemendagri_code, Region.name, Meeting.title,
+                           ProgressUpdate.period], filters, due)
+            .order_by(Commitment.reference))
+    if limit:
+        stmt = stmt.limit(limit).offset(offset)
+    return db.session.execute(stmt).all()
+
+
+def owed_period(commitment, due: periods.Period) -> periods.Period:
+    """The quarter the commitment owes a report for (its target's, when that came earlier)."""
+    if commitment.target_date is not None:
+        target = periods.quarter_of(commitment.target_date)
+        if target.quarter_index < due.quarter_index:
+            return target
+    return due

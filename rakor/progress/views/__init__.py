@@ -1,0 +1,3 @@
+"""Progress pages, by job: `reporting` (the meeting's progress, the quarterly table, a
+commitment's timeline, review, evidence), `monitoring` (dashboard, charts, a region's page,
+overdue list, local holidays), `imports` (bulk import and export of updates)."""

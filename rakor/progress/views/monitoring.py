@@ -1,0 +1,134 @@
+"""Monitoring pages for the committee and leadership: the dashboard (region x topic matrix,
+bars, statuses, overdue, filters), a region's progress, the overdue list and its export, and
+the committee's local holidays."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rakor.core.downloads import meeting_filename, send_bytes
+from rakor.core.formatting import current_locale
+from rakor.core.web import domain_action
+from rakor.extensions import db
+from rakor.meetings.web import with_meeting
+from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, roles
+from rakor.progress import bp, charts, exports, periods, queries, services, stats, workdays
+from rakor.progress import dashboard as board
+from rakor.progress import documents as monitoring_documents
+from rakor.progress.achievement import BANDS, band_range_text
+from rakor.progress.forms import CsrfForm, HolidayForm
+from rakor.progress.models import LocalHoliday
+from rakor.progress.views.reporting import labels
+from rakor.regions.models import Region
+
+READERS = (ADMIN, COMMITTEE, LEADERSHIP)
+OVERDUE_PAGE = 200
+
+
+def _filter_choices(today):
+    current = periods.quarter_of(today)
+    quarters = [periods.from_index(i) for i in range(current.quarter_index, current.quarter_index - 12, -1)]
+    return {"meetings": queries.meetings_for_filter(current_user), "regions": queries.region_choices(),
+            "topics": queries.topic_choices(), "quarters": quarters}
+
+
+@bp.route("/progress")
+@roles(*READERS)
+def dashboard():
+    """Where each region stands: achievement by region and topic, statuses, overdue reports."""
+    today = workdays.today()
+    filters = stats.Filters.from_args(request.args)
+    return render_template("progress/dashboard.html", **board.summary(filters, today, locale=current_locale()),
+                           bands=BANDS, band_range=band_range_text, **_filter_choices(today), **labels())
+
+
+@bp.route("/progress/regions/<int:region_id>")
+@roles(*READERS)
+def region(region_id):
+    """A region's commitments across meetings with their latest progress, and its topics."""
+    region = db.get_or_404(Region, region_id)
+    filters = stats.Filters(region_id=region.id)
+    matrix = stats.matrix(filters)
+    rows, total = queries.region_progress(region, limit=OVERDUE_PAGE)
+    items = board.bar_items(matrix, "topic")
+    return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
+                           chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
+                           chart_text=charts.achievement_text(items, current_locale()), limit=OVERDUE_PAGE,
+                           **labels())
+
+
+@bp.route("/progress/overdue")
+@roles(*READERS)
+def overdue():
+    """Commitments whose report is overdue, with the quarter they owe."""
+    today = workdays.today()
+    filters = stats.Filters.from_args(request.args)
+    due = workdays.Calendar().due_quarter(today)
+    page = max(request.args.get("page", "1").isdigit() and int(request.args.get("page", "1")) or 1, 1)
+    total = stats.summary(filters, due).overdue
+    rows = stats.overdue_rows(filters, due, limit=OVERDUE_PAGE, offset=(page - 1) * OVERDUE_PAGE)
+    return render_template("progress/overdue.html", rows=rows, total=total, due=due, filters=filters, page=page,
+                           pages=max((total + OVERDUE_PAGE - 1) // OVERDUE_PAGE, 1), owed=stats.owed_period,
+                           deadline=workdays.Calendar().deadline, **_filter_choices(today), **labels())
+
+
+@bp.route("/progress/overdue.<fmt>")
+@roles(*READERS)
+def overdue_export(fmt):
+    """The overdue list as CSV or XLSX (every row, Indonesian headers)."""
+    if fmt not in exports.FORMATS:
+        abort(404)
+    filters = stats.Filters.from_args(request.args)
+    content = exports.overdue_file(filters, workdays.today(), fmt)
+    return send_bytes(content, exports.dated_filename("terlambat-lapor", fmt), exports.CONTENT_TYPES[fmt])
+
+
+@bp.route("/progress/holidays")
+@roles(COMMITTEE, ADMIN, LEADERSHIP)
+def holidays():
+    """Local holidays the reporting deadlines skip, beside the national ones."""
+    return _holidays_page(HolidayForm())
+
+
+@bp.route("/progress/holidays", methods=["POST"], endpoint="holiday_add")
+@roles(COMMITTEE)
+def holiday_add():
+    """Add a local holiday (the committee)."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        with domain_action(form) as done:
+            services.add_local_holiday(form.day.data, form.name.data, current_user)
+        if done.ok:
+            flash(_("Local holiday added."), "success")
+            return redirect(url_for("progress.holidays"))
+    return _holidays_page(form)
+
+
+def _holidays_page(form):
+    year = workdays.today().year
+    national = sorted(workdays.national_holidays(year, year + 1).items())
+    return render_template("progress/holidays.html", form=form, delete_form=CsrfForm(),
+                           may_manage=current_user.role == COMMITTEE, local=queries.local_holidays(),
+                           national=national)
+
+
+@bp.route("/progress/holidays/<int:holiday_id>/delete", methods=["POST"])
+@roles(COMMITTEE)
+def holiday_delete(holiday_id):
+    holiday = db.get_or_404(LocalHoliday, holiday_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    with domain_action() as done:
+        services.delete_local_holiday(holiday)
+    if done.ok:
+        flash(_("Local holiday removed."), "success")
+    return redirect(url_for("progress.holidays"))
+
+
+
+@bp.route("/meetings/<int:meeting_id>/progress/monitoring.xlsx")
+@roles(*READERS)
+@with_meeting("progress.monitoring")
+def monitoring_xlsx(meeting):
+    """The monitoring report's table as a workbook: one row per agreed commitment."""
+    return send_bytes(monitoring_documents.monitoring_xlsx(meeting),
+                      meeting_filename("laporan-monitoring", meeting, "xlsx"), exports.CONTENT_TYPES["xlsx"])
