@@ -22,10 +22,10 @@ def _snapshot():
 def test_features_register_in_init_app_and_a_second_app_adds_nothing(app, tmp_path):
     before = _snapshot()
     assert before[0] == ["follow_up", "participants", "commitments"]
-    assert before[1] == ["commitments"]
-    assert before[2] == ["participants", "commitments", "quotas", "invitations", "checkin"]
-    assert before[3] == ["upcoming_meetings", "reference_data"]
-    assert before[4] == ["agreement", "attendance"]
+    assert before[1] == ["commitments", "progress"]
+    assert before[2] == ["participants", "commitments", "progress", "quotas", "invitations", "checkin"]
+    assert before[3] == ["upcoming_meetings", "progress", "reference_data"]
+    assert before[4] == ["agreement", "attendance", "monitoring"]
 
     class Again(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/again.db"
@@ -94,13 +94,13 @@ def test_tabs_show_what_the_user_may_open(client, login_as):
     db.session.commit()
     login_as("committee")
     html = client.get(f"/meetings/{meeting.id}/quotas").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments", "quotas", "invitations", "checkin"]
+    assert _tabs(html) == ["participants", "commitments", "progress", "quotas", "invitations", "checkin"]
     assert re.search(r'class="nav-link active" aria-current="page" id="tab-quotas"', html)
     crumbs = html[html.index('<ol class="breadcrumb'):html.index("</ol>")]
     assert 'aria-current="page">Kuota kursi</li>' in crumbs
-    login_as("leadership")  # reads participants and commitments, manages nothing
+    login_as("leadership")  # reads participants, commitments and progress, manages nothing
     html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments"] and 'aria-current="page">Peserta</li>' in html
+    assert _tabs(html) == ["participants", "commitments", "progress"] and 'aria-current="page">Peserta</li>' in html
 
 
 def test_a_delegate_gets_only_the_tabs_of_its_own_work(client, login_as):
@@ -110,7 +110,7 @@ def test_a_delegate_gets_only_the_tabs_of_its_own_work(client, login_as):
     db.session.commit()
     login_as("delegate", agency=agency)
     html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments"] and f'href="/meetings/{meeting.id}"' in html
+    assert _tabs(html) == ["participants", "commitments", "progress"] and f'href="/meetings/{meeting.id}"' in html
 
 
 def test_dashboard_panels_render_with_their_own_context(client, login_as):
