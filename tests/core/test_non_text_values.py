@@ -61,7 +61,8 @@ def world(db):
             "invitation_id": invitation.id, "agency_id": agency.id, "user_id": target.id,
             "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency,
             # Routes of later features: an id that matches nothing is enough (404, never 500).
-            "commitment_id": 1, "action": "submit", "mail_id": 1, "fmt": "csv", "topic_id": 1,
+            "commitment_id": 1, "action": "submit", "mail_id": 1, "fmt": "csv", "topic_id": 1, "update_id": 1,
+            "evidence_id": 1, "holiday_id": 1, "version": 1,
             "region_id": agency.region_id}
 
 

@@ -18,15 +18,11 @@ def test_a_csp_violation_is_noticed(page, live_server, csp_violations):
 
 
 def seed_meeting_id(live_app):
-    from sqlalchemy import func, select
-
-    from rakor.extensions import db
-    from rakor.participants.models import Participant
+    from rakor.meetings.demo import find_seed_meeting
 
     with live_app.app_context():
-        # The demo meeting with the most delegates: the seed Rakor (agenda, 52 delegates).
-        return db.session.scalar(select(Participant.meeting_id).group_by(Participant.meeting_id)
-                                 .order_by(func.count().desc()).limit(1))
+        # The seed Rakor (agenda, 52 delegates); other journeys add meetings of their own.
+        return find_seed_meeting().id
 
 
 def test_pages_that_had_inline_styles_and_handlers_work_under_the_policy(page, live_server, live_app):
