@@ -38,3 +38,36 @@ def xlsx_bytes(rows):
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def race(app, threads, attempt, refused, *, timeout=90):
+    """Run `attempt(i, at_once)` in `threads` threads, each in its own app context and session;
+    `at_once()` is the barrier all of them pass together (call it right before the contested
+    step). A thread that commits counts "ok"; one whose attempt raises an exception of the
+    `refused` {exception class: label} mapping rolls back and counts that label. Returns the
+    sorted outcomes (the PostgreSQL concurrency tests of quotas, claims and finalisation)."""
+    import threading
+
+    barrier = threading.Barrier(threads, timeout=timeout)
+    outcomes, lock = [], threading.Lock()
+
+    def run(i):
+        with app.app_context():
+            try:
+                attempt(i, barrier.wait)
+                db.session.commit()
+                result = "ok"
+            except tuple(refused) as e:
+                db.session.rollback()
+                result = next(label for kind, label in refused.items() if isinstance(e, kind))
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(result)
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=timeout)
+    return sorted(outcomes)

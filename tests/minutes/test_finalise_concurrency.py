@@ -2,7 +2,6 @@
 (one final revision, one move of the meeting to "minutes final", one stored PDF).
 
 PostgreSQL only (row locks); on SQLite it is skipped with a notice (SQLite serialises writers)."""
-import threading
 
 import pytest
 from sqlalchemy import delete, select
@@ -16,6 +15,7 @@ from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
 from rakor.regions.models import Agency, Region
 from tests.conftest import is_postgres
 from tests.factories import make_meeting, make_user
+from tests.helpers import race
 
 pytestmark = [
     pytest.mark.committing,
@@ -53,33 +53,16 @@ def held(app):
 
 def test_concurrent_finalisations_only_one_wins(app, held):
     meeting_id, _agency, draft_id, user_ids = held
-    barrier = threading.Barrier(THREADS)
-    outcomes, lock = [], threading.Lock()
+    def finalise(i, at_once):
+        with app.test_request_context():
+            at_once()
+            meeting = db.session.get(Meeting, meeting_id)
+            user = db.session.get(User, user_ids[i % 2])
+            revision = services.finalise(meeting, user, draft_id, lambda c: f"http://localhost/v/{c}")
+            documents.publish_final_pdf(meeting, revision)
 
-    def worker(i):
-        with app.app_context(), app.test_request_context():
-            barrier.wait()
-            try:
-                meeting = db.session.get(Meeting, meeting_id)
-                user = db.session.get(User, user_ids[i % 2])
-                revision = services.finalise(meeting, user, draft_id, lambda c: f"http://localhost/v/{c}")
-                documents.publish_final_pdf(meeting, revision)
-                db.session.commit()
-                result = "ok"
-            except DomainError:
-                db.session.rollback()
-                result = "refused"
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(result)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert sorted(outcomes) == ["ok"] + ["refused"] * (THREADS - 1)
+    outcomes = race(app, THREADS, finalise, {DomainError: "refused"}, timeout=120)
+    assert outcomes == ["ok"] + ["refused"] * (THREADS - 1)
     finals = db.session.scalars(select(MinutesRevision).where(MinutesRevision.status == "final")
                                 .join(Minutes, Minutes.id == MinutesRevision.minutes_id)
                                 .where(Minutes.meeting_id == meeting_id)).all()

@@ -3,7 +3,6 @@ one delegate account is created, the others are told the link's account exists.
 
 Runs against PostgreSQL (the invitation row lock); on SQLite it is skipped with a notice,
 because SQLite serialises writers itself and has no SELECT ... FOR UPDATE."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from rakor.participants.models import Invitation, SeatQuota
 from rakor.regions.models import Agency, Region
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_quota
+from tests.helpers import race
 
 pytestmark = [
     pytest.mark.committing,
@@ -55,34 +55,13 @@ def one_link(app):
 
 def test_simultaneous_claims_through_one_link_create_one_account(app, one_link):
     agency_id, invitation_id = one_link[1], one_link[4]
-    barrier = threading.Barrier(THREADS, timeout=60)
-    outcomes = []
-    lock = threading.Lock()
+    def claim(i, at_once):
+        invitation = db.session.get(Invitation, invitation_id)
+        at_once()  # everyone presses "Create account" at the same moment
+        claim_account(invitation, email=f"delegasi{i}@uji.go.id", name=f"Delegasi {i}", password=PASSWORD)
 
-    def claim(i):
-        with app.app_context():
-            invitation = db.session.get(Invitation, invitation_id)
-            barrier.wait()  # everyone presses "Create account" at the same moment
-            try:
-                claim_account(invitation, email=f"delegasi{i}@uji.go.id", name=f"Delegasi {i}",
-                              password=PASSWORD)
-                db.session.commit()
-                result = "ok"
-            except DomainError:
-                db.session.rollback()
-                result = "refused"
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(result)
-
-    threads = [threading.Thread(target=claim, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
-
-    assert sorted(outcomes) == ["ok"] + ["refused"] * (THREADS - 1)
+    outcomes = race(app, THREADS, claim, {DomainError: "refused"})
+    assert outcomes == ["ok"] + ["refused"] * (THREADS - 1)
     accounts = db.session.scalars(select(User.id).where(User.agency_id == agency_id)).all()
     assert len(accounts) == 1
     claimed = db.session.scalar(select(Invitation.claimed_user_id).where(Invitation.id == invitation_id))

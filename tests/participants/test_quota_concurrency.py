@@ -2,7 +2,6 @@
 
 Runs against PostgreSQL (row locks); on SQLite it is skipped with a notice, because SQLite
 serialises writers itself and has no SELECT ... FOR UPDATE."""
-import threading
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -14,6 +13,7 @@ from rakor.participants.services import QuotaFullError, clean_participant, regis
 from rakor.regions.models import Agency, Region
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_quota
+from tests.helpers import race
 
 pytestmark = [
     pytest.mark.committing,
@@ -45,34 +45,14 @@ def full_setup(app):
 
 def test_concurrent_last_seat_registrations_never_overbook(app, full_setup):
     meeting_id, agency_id = full_setup[0], full_setup[1]
-    barrier = threading.Barrier(THREADS)
-    outcomes = []
-    lock = threading.Lock()
+    def register(i, at_once):
+        meeting = db.session.get(Meeting, meeting_id)
+        data = clean_participant({"name": f"Delegasi {i}"}, agency_id).data
+        at_once()  # everyone asks at the same moment
+        register_participant(meeting, data, via="invitation", require_quota=True)
 
-    def register(i):
-        with app.app_context():
-            meeting = db.session.get(Meeting, meeting_id)
-            data = clean_participant({"name": f"Delegasi {i}"}, agency_id).data
-            barrier.wait()  # everyone asks at the same moment
-            try:
-                register_participant(meeting, data, via="invitation", require_quota=True)
-                db.session.commit()
-                result = "ok"
-            except QuotaFullError:
-                db.session.rollback()
-                result = "full"
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(result)
-
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
-    assert sorted(outcomes) == ["full"] * (THREADS - SEATS) + ["ok"] * SEATS
+    outcomes = race(app, THREADS, register, {QuotaFullError: "full"}, timeout=60)
+    assert outcomes == ["full"] * (THREADS - SEATS) + ["ok"] * SEATS
     registered = db.session.scalar(select(func.count(Participant.id)).where(
         Participant.meeting_id == meeting_id, Participant.status == "registered"))
     assert registered == SEATS
