@@ -43,6 +43,32 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {SKIP_REASON}"))
 
 
+def _buffered(app):
+    """The app with every response body read and its iterable closed before the first byte goes
+    out. werkzeug's dev server leaves a static file's handle open when the browser drops the
+    connection mid-response (it raises before reaching `close()`), which pytest reports as an
+    unraisable ResourceWarning in whatever journey is running; buffering takes the file out of
+    the socket's path, so a dropped connection has nothing left to close."""
+
+    def wsgi(environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["args"] = (status, headers, exc_info)
+            return lambda data: captured.setdefault("written", []).append(data)
+
+        iterable = app(environ, capture)
+        try:
+            body = b"".join(iterable)
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+        start_response(*captured["args"])
+        return [b"".join(captured.get("written", [])) + body]
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def _live():
     """(base URL, app) of the server in a thread; `live_server` and `live_app` expose them."""
@@ -64,7 +90,7 @@ def _live():
         demo.load()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", app
