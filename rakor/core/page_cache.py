@@ -94,10 +94,13 @@ def _pending(session):
 
 def _after_flush(session, _flush_context):
     pending = _pending(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
-            continue
+    if GLOBAL in pending:
+        return  # everything moves anyway
+    changed_rows = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in (*session.new, *changed_rows, *session.deleted):
         pending |= scopes_of(obj)
+        if GLOBAL in pending:
+            return
 
 
 def _on_execute(orm_execute_state):
