@@ -226,6 +226,9 @@ def test_two_workers_share_versions_through_redis(app, redis_db, monkeypatch):
             _db.session.commit()
         assert "Rakor Diubah" in client2.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     finally:
+        with worker2.app_context():
+            _db.session.remove()
+            _db.engine.dispose()  # the second worker's connections, closed before it is collected
         with app.app_context():
             _db.session.delete(_db.session.get(type(meeting), meeting_id))
             _db.session.delete(_db.session.get(User, user_id))
