@@ -1,5 +1,6 @@
 """What the admin pages list: users, agencies and regions."""
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from rakor.auth.models import User
 from rakor.core.sql import contains, escape_like
@@ -9,7 +10,7 @@ from rakor.regions.models import Agency, Region
 
 def users_statement(q=None):
     """Users by name; `q` matches name or email literally (a typed % or _ is itself)."""
-    stmt = select(User).order_by(User.name)
+    stmt = select(User).options(joinedload(User.agency)).order_by(User.name)
     if q:
         stmt = stmt.where(contains(User.name, q) | contains(User.email, q))
     return stmt

@@ -37,7 +37,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    agency: Mapped[Agency | None] = relationship(lazy="joined")
+    # Loaded when asked for (three pages name the delegate's agency): every request loads the
+    # signed-in user, and joining agency, region and province into that query was a fifth of a
+    # cached meeting page's CPU. Lists of users join it themselves (admin.queries).
+    agency: Mapped[Agency | None] = relationship(lazy="select")
 
     @property
     def is_active(self):
