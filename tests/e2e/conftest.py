@@ -151,24 +151,40 @@ def is_csp_violation(text):
 @pytest.fixture
 def csp_violations():
     """Every CSP refusal the journey's pages met; any left at the end fails the journey."""
-    return []
+    found = []
+    yield found
+    if found:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture
-def page(browser, request, csp_violations):
-    context = browser.new_context(locale="id-ID", accept_downloads=True)
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    context.on("console", lambda message: is_csp_violation(message.text)
-               and csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}"))
-    page = context.new_page()
+def new_context(browser, csp_violations):
+    """`new_context(**options)`: a browser context (a person's browser) whose pages report every
+    CSP refusal to `csp_violations`; journeys with several people open one each. Closed at the end."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("locale", "id-ID")
+        context = browser.new_context(**options)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", lambda message: is_csp_violation(message.text) and csp_violations.append(
+            f"{message.page.url if message.page else '?'}: {message.text}"))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context, request):
+    page = new_context(accept_downloads=True).new_page()
     page.set_default_timeout(10000)
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    if csp_violations:
-        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False)
 
 
 def login(page, base_url, email, password="Rakor-Demo-2024"):

@@ -64,9 +64,9 @@ def _submit(page, base, meeting_id, title, budget):
     return page.inner_text("#reference")
 
 
-def test_delegate_submits_committee_decides_delegate_fixes_leadership_downloads(browser, live_server, live_app):
+def test_delegate_submits_committee_decides_delegate_fixes_leadership_downloads(new_context, live_server, live_app):
     meeting_id = _seed_meeting_id(live_app)
-    phone = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+    phone = new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
     delegate = phone.new_page()
     login(delegate, live_server, "delegasi.kotabaru@demo.rakor.id")
     delegate.wait_for_url(f"{live_server}/")
@@ -76,7 +76,7 @@ def test_delegate_submits_committee_decides_delegate_fixes_leadership_downloads(
     # Nothing on the phone page is wider than the screen.
     assert delegate.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    committee_ctx = browser.new_context(locale="id-ID")
+    committee_ctx = new_context(locale="id-ID")
     committee = committee_ctx.new_page()
     login(committee, live_server, "panitia@demo.rakor.id")
     committee.wait_for_url(f"{live_server}/")
@@ -102,7 +102,7 @@ def test_delegate_submits_committee_decides_delegate_fixes_leadership_downloads(
     phone.close()
 
     committee_ctx.close()
-    leadership_ctx = browser.new_context(locale="id-ID", accept_downloads=True)
+    leadership_ctx = new_context(locale="id-ID", accept_downloads=True)
     leadership = leadership_ctx.new_page()
     login(leadership, live_server, "pimpinan@demo.rakor.id")
     leadership.wait_for_url(f"{live_server}/")

@@ -66,7 +66,7 @@ def shoot(page, name):
 
 
 def test_committee_hands_links_over_and_the_agency_registers_with_an_e_ticket(
-        page, browser, live_server, live_app, hybrid_meeting):
+        page, new_context, live_server, live_app, hybrid_meeting):
     meeting_id, agency_ids = hybrid_meeting
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     login(page, live_server, "panitia@demo.rakor.id")
@@ -138,7 +138,7 @@ def test_committee_hands_links_over_and_the_agency_registers_with_an_e_ticket(
     assert page.locator("#links-pending").inner_text() == "0"
 
     # The agency's contact opens the link in another browser, on a phone.
-    contact_context = browser.new_context(locale="id-ID")
+    contact_context = new_context(locale="id-ID")
     contact = contact_context.new_page()
     contact.set_default_timeout(10000)
     try:

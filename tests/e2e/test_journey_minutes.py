@@ -63,12 +63,12 @@ def held_meeting(live_app):
     return ids
 
 
-def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(browser, live_server, held_meeting):
+def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(new_context, live_server, held_meeting):
     meeting_id, (first, second) = held_meeting
     edit_url = f"{live_server}/meetings/{meeting_id}/minutes/edit"
 
     # The minute-taker writes notes for two agenda items.
-    taker_ctx = browser.new_context(locale="id-ID")
+    taker_ctx = new_context(locale="id-ID")
     taker = taker_ctx.new_page()
     login(taker, live_server, "panitia@demo.rakor.id")
     taker.wait_for_url(f"{live_server}/")
@@ -101,7 +101,7 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(b
     assert taker.locator("#minutes-restored").is_hidden()  # saved: nothing left to restore
 
     # The chair finalises.
-    chair_ctx = browser.new_context(locale="id-ID", accept_downloads=True)
+    chair_ctx = new_context(locale="id-ID", accept_downloads=True)
     chair = chair_ctx.new_page()
     login(chair, live_server, "pimpinan@demo.rakor.id")
     chair.wait_for_url(f"{live_server}/")
@@ -127,7 +127,7 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(b
 
     # The verification page opened from the PDF's URL shows the same hash.
     url = re.search(r"(http://127\.0\.0\.1:\d+/v/[A-Za-z0-9_-]+)", text).group(1)
-    anonymous = browser.new_context(locale="id-ID").new_page()
+    anonymous = new_context(locale="id-ID").new_page()
     anonymous.goto(url)
     assert anonymous.inner_text("#verified-hash") == hashlib.sha256(pdf).hexdigest()
     assert TITLE in anonymous.inner_text("#verified-meeting")

@@ -45,7 +45,7 @@ def open_meeting(live_app):
 
 
 def test_agency_contact_registers_its_delegation_through_the_invitation_link_until_full(
-        page, browser, live_server, open_meeting):
+        page, new_context, live_server, open_meeting):
     meeting_id, agency_id, agency_name = open_meeting
     # The committee makes the link.
     login(page, live_server, "panitia@demo.rakor.id")
@@ -58,7 +58,7 @@ def test_agency_contact_registers_its_delegation_through_the_invitation_link_unt
     assert "/i/" in link
 
     # The agency's contact opens it without an account, in another browser.
-    contact_context = browser.new_context(locale="id-ID")
+    contact_context = new_context(locale="id-ID")
     contact = contact_context.new_page()
     contact.set_default_timeout(10000)
     try:

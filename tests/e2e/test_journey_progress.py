@@ -45,9 +45,9 @@ def _reports(live_app, reference):
     return result
 
 
-def test_delegate_reports_committee_verifies_leadership_downloads(browser, live_server, live_app):
+def test_delegate_reports_committee_verifies_leadership_downloads(new_context, live_server, live_app):
     meeting_id = _seed(live_app)
-    phone = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+    phone = new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
     delegate = phone.new_page()
     login(delegate, live_server, "delegasi.kotabaru@demo.rakor.id")
     delegate.goto(f"{live_server}/meetings/{meeting_id}/progress")
@@ -68,7 +68,7 @@ def test_delegate_reports_committee_verifies_leadership_downloads(browser, live_
     assert reports[period] == ("on_track", "submitted") and "bukti-dukung.pdf" in files
     phone.close()
 
-    committee_ctx = browser.new_context(locale="id-ID")
+    committee_ctx = new_context(locale="id-ID")
     committee = committee_ctx.new_page()
     login(committee, live_server, "panitia@demo.rakor.id")
     committee.wait_for_url(f"{live_server}/")
@@ -79,7 +79,7 @@ def test_delegate_reports_committee_verifies_leadership_downloads(browser, live_
     assert _reports(live_app, reference)[1][period] == ("on_track", "verified")
     committee_ctx.close()
 
-    leadership_ctx = browser.new_context(locale="id-ID", accept_downloads=True)
+    leadership_ctx = new_context(locale="id-ID", accept_downloads=True)
     leadership_ctx.add_init_script(REPORT_CSP_VIOLATIONS)
     violations = []
     leadership_ctx.on("console", lambda m: is_csp_violation(m.text) and violations.append(m.text))
