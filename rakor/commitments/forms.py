@@ -4,7 +4,6 @@ reason for amending an agreed commitment)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from rakor.commitments.lifecycle import FUNDING_SOURCES
+from rakor.core.datetime_fields import DateTextField
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
 from rakor.core.numbers import NumberFormatError, parse_decimal, parse_rupiah
 
@@ -71,7 +71,7 @@ class CommitmentForm(BaseForm):
     baseline_value = DecimalTextField(_l("Baseline"), validators=[Optional()])
     baseline_year = IntegerField(_l("Baseline year"), validators=[Optional(), NumberRange(2000, 2100)])
     target_value = DecimalTextField(_l("Target"), validators=[Optional()])
-    target_date = DateField(_l("Target date"), validators=[Optional()])
+    target_date = DateTextField(_l("Target date"), validators=[Optional()])
     responsible_office = StringField(_l("Responsible office (OPD)"), validators=[Optional(), Length(max=200)])
     contact_person = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     budget = RupiahField(_l("Budget (Rp)"), validators=[Optional()])

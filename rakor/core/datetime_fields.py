@@ -9,10 +9,10 @@ app's format, with "/" or "-" and "." or ":", and still ISO ("2030-03-05T08:30",
 `datetime-local` sent) so older pages, scripts and tests keep working.
 """
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeField, StringField
+from wtforms import DateField, DateTimeField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -24,10 +24,12 @@ _D = r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"
 _ISO_D = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _T = r"(?P<H>\d{1,2})[.:](?P<M>\d{2})(?:[.:](?P<S>\d{2}))?"
 DATETIME_RES = [re.compile(rf"^{_D}\s+{_T}$"), re.compile(rf"^{_ISO_D}[T\s]{_T}$")]
+DATE_RES = [re.compile(rf"^{_D}$"), re.compile(rf"^{_ISO_D}$")]
 TIME_RE = re.compile(rf"^{_T}$")
 # Browser-side hint only (the forms are `novalidate`; the server decides).
 DATETIME_PATTERN = r"\s*\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s+\d{1,2}[.:]\d{2}\s*|\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?\s*"
 TIME_PATTERN = r"\s*\d{1,2}[.:]\d{2}\s*"
+DATE_PATTERN = r"\s*\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*"
 
 
 def parse_datetime(text):
@@ -44,6 +46,23 @@ def parse_datetime(text):
             except ValueError:
                 return None
     return None
+
+
+def parse_date(text):
+    """"05-03-2030", "5/3/2030" or ISO "2030-03-05" -> date; None when it is none of them."""
+    text = (text or "").strip()
+    for pattern in DATE_RES:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def format_date(value):
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
 
 def format_datetime(value):
@@ -77,6 +96,34 @@ class DateTimeTextField(DateTimeField):
         self.data = parse_datetime(text)
         if self.data is None:
             raise ValueError(_l("Write the date and time as dd-mm-yyyy hh.mm, e.g. 05-03-2030 08.30."))
+
+
+class DateTextField(DateField):
+    """A date typed as "dd-mm-yyyy" instead of a `type=date` input drawn in the browser's
+    locale; ISO "2030-03-05" (what `type=date` sent) is read too."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": DATE_PLACEHOLDER, "pattern": DATE_PATTERN, "inputmode": "numeric",
+                     "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return format_date(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        if not text:
+            self.data = None
+            return
+        self.data = parse_date(text)
+        if self.data is None:
+            raise ValueError(_l("Write the date as dd-mm-yyyy, e.g. 05-03-2030."))
 
 
 class TimeTextField(StringField):

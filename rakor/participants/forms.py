@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from rakor.auth.passwords import MAX_LENGTH as PASSWORD_MAX
+from rakor.core.datetime_fields import DateTextField
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
 
 ROLE_LABELS = {
@@ -60,7 +60,7 @@ class InvitationForm(BaseForm):
     agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[DataRequired()])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = StringField(_l("Contact email"), validators=[Length(max=254)])
-    expires_on = DateField(_l("Link valid until (date)"), validators=[Optional()])
+    expires_on = DateTextField(_l("Link valid until (date)"), validators=[Optional()])
 
 
 class ClaimAccountForm(BaseForm):

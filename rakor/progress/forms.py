@@ -3,10 +3,11 @@ single-update page), numbers and Rupiah typed the Indonesian way ('6,00' and '6.
 and the review and local-holiday forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from rakor.commitments.forms import DecimalTextField, RupiahField
+from rakor.core.datetime_fields import DateTextField
 from rakor.core.forms import BaseForm, choices
 from rakor.progress.lifecycle import UpdateStatus
 
@@ -56,5 +57,5 @@ class ReviewForm(BaseForm):
 
 
 class HolidayForm(BaseForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = DateTextField(_l("Date"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

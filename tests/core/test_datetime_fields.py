@@ -1,12 +1,18 @@
 """Dates and times typed the app's way, "dd-mm-yyyy hh.mm" (24-hour), whatever the browser's
 language; ISO still accepted (issue 12)."""
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import Optional
 
-from rakor.core.datetime_fields import DateTimeTextField, TimeTextField, format_datetime, parse_datetime
+from rakor.core.datetime_fields import (
+    DateTextField,
+    DateTimeTextField,
+    TimeTextField,
+    format_datetime,
+    parse_datetime,
+)
 from rakor.core.forms import BaseForm
 
 
@@ -68,3 +74,33 @@ def test_bad_input_keeps_what_was_typed_and_says_the_format_in_indonesian(app):
         assert 'value="5 Maret 2030"' in form.at() and 'value="1.30 PM"' in form.start()
         assert "hh-bb-tttt jj.mm" in form.errors["at"][0]
         assert "24 jam" in form.errors["start"][0]
+
+
+class _DateForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    day = DateTextField("Day", validators=[Optional()])
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("05-03-2030", date(2030, 3, 5)), ("5/3/2030", date(2030, 3, 5)), ("2030-03-05", date(2030, 3, 5)),
+    ("", None),
+])
+def test_date_field_reads_the_apps_format_and_iso(app, typed, expected):
+    with app.test_request_context(method="POST"):
+        form = _DateForm(formdata=MultiDict({"day": typed}))
+        assert form.validate(), form.errors
+        assert form.day.data == expected
+
+
+def test_date_field_renders_dd_mm_yyyy_and_refuses_other_text_keeping_it(app):
+    with app.test_request_context():
+        rendered = _DateForm(data={"day": date(2030, 3, 5)}).day()
+    assert 'type="text"' in rendered and 'placeholder="dd-mm-yyyy"' in rendered and 'value="05-03-2030"' in rendered
+    with app.test_request_context(method="POST"):
+        for typed in ("31-02-2030", "kemarin", "03/2030"):
+            form = _DateForm(formdata=MultiDict({"day": typed}))
+            assert not form.validate()
+            assert f'value="{typed}"' in form.day()
+            assert "hh-bb-tttt" in form.errors["day"][0]

@@ -96,7 +96,8 @@ def test_no_invitation_without_a_quota_and_bad_inputs(client, login_as, province
     html = client.post(url, data={"agency_id": a.id, "expires_on": "2020-01-01"}).get_data(as_text=True)
     assert "Batas berlaku harus di masa mendatang." in html
     html = client.post(url, data={"agency_id": a.id, "expires_on": "kemarin"}).get_data(as_text=True)
-    assert "tanggal tidak valid" in html.lower()
+    assert "Tulis tanggal sebagai hh-bb-tttt, mis. 05-03-2030." in html  # says how, keeps what was typed
+    assert 'value="kemarin"' in html
     assert _db.session.scalar(select(func.count(Invitation.id))) == 0
 
 
