@@ -9,11 +9,12 @@ a confirmation button: GET never changes anything. The desk's scanner posts the 
 Every desk action answers JSON to the desk's script (with the participant's row re-rendered,
 so the script never builds markup) and redirects back to the desk otherwise: the desk works
 without JavaScript as plain forms."""
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from rakor.core.downloads import send_bytes
 from rakor.core.formatting import format_time
 from rakor.core.forms import add_errors, choices
 from rakor.core.urls import int_arg
@@ -28,7 +29,9 @@ from rakor.participants.models import Participant
 from rakor.participants.services import check_in, clean_participant, register_walk_in, undo_check_in
 from rakor.participants.stats import meeting_stats
 from rakor.participants.views._common import flash_warnings
-from rakor.policy import COMMITTEE, DELEGATE, require, roles
+from rakor.policy import COMMITTEE, DELEGATE, authenticated, require, roles
+from rakor.regions import logos
+from rakor.regions.models import Agency
 
 PER_PAGE = 30
 
@@ -240,3 +243,16 @@ def badges(meeting):
                            badges=[(p, qr_svg(checkin_url(p), scale=3)) for p in participants],
                            single=False)
 
+
+@bp.route("/agencies/<int:agency_id>/logo")
+@authenticated
+def agency_logo(agency_id):
+    """An agency's letterhead logo for pages that show it many times (a sheet of badges), by URL
+    rather than as a data: URL per badge. Stored names are random, so a long cache is safe."""
+    agency = db.get_or_404(Agency, agency_id)
+    path = logos.stored_path(agency.logo_stored_name)
+    if path is None or not path.is_file():
+        abort(404)
+    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
+    return send_bytes(path.read_bytes(), f"logo{path.suffix}", mime, inline=True,
+                      cache="private, max-age=86400")
