@@ -2,9 +2,12 @@
 file contents, file makers, lookups. Tests import from here, never from another test module."""
 import csv
 import io
+from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from rakor.extensions import db
 from rakor.regions.models import Agency, Region
@@ -71,3 +74,19 @@ def race(app, threads, attempt, refused, *, timeout=90):
     for t in workers:
         t.join(timeout=timeout)
     return sorted(outcomes)
+
+
+def upload(client, meeting, content, filename, **fields):
+    # The body is encoded here (in memory) rather than by the test client, whose spooled
+    # temporary file for large bodies is never closed (a ResourceWarning, an error here).
+    values = {"title": "", "agenda_item_id": "", **fields,
+              "file": FileStorage(io.BytesIO(content), filename=filename, content_type="application/octet-stream")}
+    boundary, body = encode_multipart({k: str(v) if not isinstance(v, FileStorage) else v
+                                       for k, v in values.items()})
+    return client.post(f"/meetings/{meeting.id}/materials/new", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def stored_files(app):
+    folder = Path(app.config["UPLOAD_DIR"]) / "materials"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()

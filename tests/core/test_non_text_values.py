@@ -19,7 +19,7 @@ from tests.factories import (
     make_quota,
     make_user,
 )
-from tests.test_policy import all_rules
+from tests.helpers import all_rules
 
 
 def _form_classes(cls=BaseForm):

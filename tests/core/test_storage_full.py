@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from rakor.meetings import materials
 from rakor.meetings.models import Material
 from tests.factories import make_meeting
-from tests.meetings.test_materials import PDF, stored_files, upload
+from tests.helpers import PDF, stored_files, upload
 
 
 def test_upload_on_a_full_disk_is_a_clear_page_and_stores_nothing(app, client, db, login_as, monkeypatch):

@@ -6,13 +6,11 @@ from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from rakor.meetings import materials
 from rakor.meetings.models import Material
 from tests.factories import make_agency, make_agenda_item, make_meeting, make_quota
-from tests.helpers import PDF
+from tests.helpers import PDF, stored_files, upload
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -28,22 +26,6 @@ def ooxml(inner):
 
 
 DOCX, PPTX, XLSX = ooxml("word/document.xml"), ooxml("ppt/presentation.xml"), ooxml("xl/workbook.xml")
-
-
-def upload(client, meeting, content, filename, **fields):
-    # The body is encoded here (in memory) rather than by the test client, whose spooled
-    # temporary file for large bodies is never closed (a ResourceWarning, an error here).
-    values = {"title": "", "agenda_item_id": "", **fields,
-              "file": FileStorage(io.BytesIO(content), filename=filename, content_type="application/octet-stream")}
-    boundary, body = encode_multipart({k: str(v) if not isinstance(v, FileStorage) else v
-                                       for k, v in values.items()})
-    return client.post(f"/meetings/{meeting.id}/materials/new", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def stored_files(app):
-    folder = Path(app.config["UPLOAD_DIR"]) / "materials"
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
 @pytest.mark.parametrize("content,filename,mime", [
