@@ -183,22 +183,36 @@ def compare(meeting):
 
 # --- documents -----------------------------------------------------------------------------------
 
-def _send_final(meeting, revision):
-    """The stored PDF of final `revision`, byte for byte; 304 when the browser has it."""
-    etag = queries.stored_hash(revision.id)
-    if etag is None:
-        stored = _publish(meeting, revision)
+def _not_modified(etag):
+    response = make_response("", 304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = PDF_CACHE
+    return response
+
+
+def _send_final(meeting, version=None):
+    """The stored PDF of the latest final version (or of final `version`), byte for byte, with its
+    SHA-256 as ETag; 304 when the browser has it. The common case costs one query after the
+    meeting and its permission: a revalidation (If-None-Match) reads the hash only, a first
+    download the hash and the bytes together; neither loads the revision's text. Returns None
+    when there is no such final version."""
+    revalidating = bool(request.headers.get("If-None-Match"))
+    found = queries.final_pdf(meeting.id, version, with_content=not revalidating)
+    if found is None:
+        return None
+    revision_id, number, etag, content = found
+    if etag is None:  # final, but its PDF is not stored (yet): render and store it now
+        revision = queries.final_version(meeting.id, number)
+        stored = _publish(meeting, revision) if revision is not None else None
         if stored is None:
             abort(404)
         etag = stored.sha256
     if request.if_none_match.contains(etag):
-        response = make_response("", 304)
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = PDF_CACHE
-        return response
-    stored = queries.stored_pdf(revision.id)
-    name = meeting_filename(f"notulen-v{revision.version}", meeting, "pdf")
-    response = send_bytes(stored.content, name, "application/pdf", cache=PDF_CACHE)
+        return _not_modified(etag)
+    if content is None:
+        content = queries.stored_content(revision_id)
+    name = meeting_filename(f"notulen-v{number}", meeting, "pdf")
+    response = send_bytes(content, name, "application/pdf", cache=PDF_CACHE)
     response.set_etag(etag)
     return response
 
@@ -208,21 +222,21 @@ def _send_final(meeting, revision):
 @with_meeting("minutes.view")
 def download(meeting):
     """The latest final version (one click from the meeting page and the dashboard)."""
-    final = queries.latest_final(meeting.id)
-    if final is None:
+    response = _send_final(meeting)
+    if response is None:
         flash(_("The minutes of this meeting are not final yet."), "warning")
         return redirect(url_for("minutes.index", meeting_id=meeting.id))
-    return _send_final(meeting, final)
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/v<int:version>.pdf")
 @authenticated
 @with_meeting("minutes.view")
 def download_version(meeting, version):
-    revision = queries.final_version(meeting.id, version)
-    if revision is None:
+    response = _send_final(meeting, version)
+    if response is None:
         abort(404)
-    return _send_final(meeting, revision)
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/draft.pdf")
