@@ -16,7 +16,6 @@ from flask import current_app, render_template
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
-
 # While WeasyPrint lays out a document it allocates millions of small objects (boxes, styles,
 # lines) and keeps most of them until the end. With CPython's default gen-0 threshold (700) the
 # collector runs thousands of times per render and each older-generation pass walks the whole

@@ -124,6 +124,18 @@ def minutes_context(meeting, revision):
     }
 
 
+def minutes_size(context) -> int:
+    """The table rows the minutes print (attendance annex, commitments, agencies): what makes a
+    notulen long. From DOCUMENT_QUEUE_THRESHOLD rows a draft goes to the document worker."""
+    return len(context["attendance"]) + context["commitment_count"] + len(context["agency_rows"])
+
+
+def minutes_pdf_html(meeting, revision) -> tuple[str, int]:
+    """(the HTML `render_minutes_pdf` renders, its rows): for a draft rendered by the worker."""
+    context = minutes_context(meeting, revision)
+    return render_html(TEMPLATE, for_pdf=True, **context), minutes_size(context)
+
+
 def render_minutes_pdf(meeting, revision) -> bytes:
     """PDF bytes of `revision` (a draft carries the watermark). The one renderer of minutes."""
     return render_pdf(TEMPLATE, **minutes_context(meeting, revision))

@@ -11,6 +11,7 @@ from rakor.auth.models import User
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.forms import add_domain_error
 from rakor.core.web import domain_action
+from rakor.documents import jobs
 from rakor.errors import render_error
 from rakor.extensions import db, limiter
 from rakor.meetings.web import with_meeting
@@ -249,9 +250,11 @@ def draft_pdf(meeting):
         abort(404)
     if current.is_final:
         return redirect(url_for("minutes.download", meeting_id=meeting.id))
-    return send_bytes(documents.render_minutes_pdf(meeting, current),
-                      meeting_filename(f"notulen-v{current.version}-draft", meeting, "pdf"),
-                      "application/pdf", inline=True)
+    # A draft of a big meeting (1,000 participants: tens of seconds) is rendered by the document
+    # worker when there is a queue; the page says "being prepared" and then offers the file.
+    html, rows = documents.minutes_pdf_html(meeting, current)
+    return jobs.html_pdf_response(html, meeting_filename(f"notulen-v{current.version}-draft", meeting, "pdf"),
+                                  rows=rows, name="minutes-draft", title=f"Notulen Rapat versi {current.version} (draft)")
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/document")
