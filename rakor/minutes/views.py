@@ -17,7 +17,7 @@ from rakor.extensions import db, limiter
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
-from rakor.minutes.models import RevisionStatus
+from rakor.minutes.models import MinutesPdf, RevisionStatus
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, public, roles
 
 PDF_CACHE = "private, no-cache"  # the browser may keep it, but asks (ETag) before reusing it
@@ -120,11 +120,12 @@ def too_large(error):
         "browser; shorten it, then save again.", n=limit))
 
 
-def _publish(meeting, revision):
-    """Render and store a final version's PDF. The one call site of the publication: a job queue
-    takes over here when rendering leaves the request."""
+def _publish(meeting, revision, retry=False):
+    """Render and store a final version's PDF, in the request or, for a big meeting with a queue,
+    by the document worker: the stored `MinutesPdf`, `(jobs.Prepared, rows)` while the worker
+    has not made it, or None when it failed with a DomainError."""
     with domain_action() as done:
-        stored = documents.publish_final_pdf(meeting, revision)
+        stored = documents.prepare_final_pdf(meeting, revision, retry=retry)
     return stored if done.ok else None
 
 
@@ -147,9 +148,12 @@ def finalise(meeting):
     with domain_action() as done:
         revision = services.finalise(meeting, current_user, expected, verification_url)
     if done.ok:
-        _publish(meeting, revision)
-        flash(_("Version %(n)d of the minutes is final. Its PDF is ready to download.", n=revision.version),
-              "success")
+        if isinstance(_publish(meeting, revision), MinutesPdf):
+            flash(_("Version %(n)d of the minutes is final. Its PDF is ready to download.", n=revision.version),
+                  "success")
+        else:
+            flash(_("Version %(n)d of the minutes is final. Its PDF is being prepared; the download "
+                    "offers it as soon as it is ready.", n=revision.version), "success")
     return redirect(url_for("minutes.index", meeting_id=meeting.id))
 
 
@@ -204,10 +208,14 @@ def _send_final(meeting, version=None):
     revision_id, number, etag, content = found
     if etag is None:  # final, but its PDF is not stored (yet): render and store it now
         revision = queries.final_version(meeting.id, number)
-        stored = _publish(meeting, revision) if revision is not None else None
+        stored = (_publish(meeting, revision, retry=request.args.get("retry") == "1")
+                  if revision is not None else None)
         if stored is None:
             abort(404)
-        etag = stored.sha256
+        if not isinstance(stored, MinutesPdf):  # the worker is preparing it (or failed)
+            prepared, rows = stored
+            return jobs.status_response(prepared, f"Notulen Rapat versi {number}", rows)
+        etag, content = stored.sha256, stored.content
     if request.if_none_match.contains(etag):
         return _not_modified(etag)
     if content is None:

@@ -1,9 +1,12 @@
-"""A draft of a big meeting's minutes goes to the document worker (rakor.documents.jobs), a small
-one, or any without a queue, renders in the request. The threshold is lowered to 3 rows (the mm
+"""A big meeting's minutes go to the document worker (rakor.documents.jobs): a draft on each
+download, a final version once (then stored and served as stored). A small one, or any without a
+queue, renders in the request. The threshold is lowered to 3 rows (the mm
 meeting prints 3 participants, 1 commitment and its agencies) so that nothing big is rendered."""
+import hashlib
+
 from rakor.documents import jobs
 from rakor.extensions import db
-from rakor.minutes import documents, services
+from rakor.minutes import documents, queries, services
 from tests.documents.test_jobs import UNREACHABLE, pdf_text, run_worker_process, sign_in
 from tests.minutes.conftest import body
 
@@ -78,3 +81,49 @@ def test_a_delegate_gets_no_draft_even_with_a_queue(client, mm, login_as, queue_
     _draft(mm)
     sign_in(client, mm.delegate)
     assert client.get(url(mm)).status_code == 403
+
+
+def _finalise(client, mm, draft):
+    return client.post(f"/meetings/{mm.meeting.id}/minutes/finalise", data={"expected_revision_id": draft.id},
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_big_final_version_is_rendered_by_the_worker_then_stored_and_served_as_stored(
+        client, mm, login_as, redis_queue):
+    connection, queue_name = redis_queue
+    draft = _draft(mm)
+    login_as("committee")
+    page = _finalise(client, mm, draft)
+    assert "Notulen versi 1 sudah final. PDF-nya sedang disiapkan" in page
+    assert queries.stored_hash(draft.id) is None
+    download = f"/meetings/{mm.meeting.id}/minutes.pdf"
+    waiting = client.get(download)
+    assert waiting.status_code == 200 and waiting.mimetype == "text/html"
+    assert "Notulen Rapat versi 1 berisi" in waiting.get_data(as_text=True)
+    assert waiting.headers["Refresh"] == f"3; url={download}"
+
+    log = run_worker_process(queue_name)
+    assert log.count("Job OK") == 1, log[-2000:]
+
+    ready = client.get(download)
+    assert ready.status_code == 200 and ready.mimetype == "application/pdf"
+    etag = ready.headers["ETag"].strip('"')
+    assert etag == hashlib.sha256(ready.data).hexdigest() == queries.stored_hash(draft.id)
+    text = pdf_text(ready.data)
+    db.session.expire_all()
+    code = queries.latest_final(mm.meeting.id).verification_code
+    assert "NOTULEN RAPAT" in text and "(final)" in text and "DRAFT" not in text and f"/v/{code}" in text
+    # Stored: served from the database, byte for byte, when Redis has long forgotten the file.
+    for key in connection.scan_iter(f"*{queue_name}*"):
+        connection.delete(key)
+    assert client.get(download).data == ready.data
+    assert client.get(download, headers={"If-None-Match": f'"{etag}"'}).status_code == 304
+
+
+def test_when_redis_does_not_answer_a_big_final_version_is_rendered_in_the_request(
+        client, mm, login_as, queue_config):
+    queue_config(UNREACHABLE, threshold=1)
+    draft = _draft(mm)
+    login_as("committee")
+    assert "PDF-nya siap diunduh" in _finalise(client, mm, draft)
+    assert queries.stored_hash(draft.id) is not None
