@@ -9,7 +9,6 @@ import pytest
 from rakor.commitments import services as commitments
 from rakor.commitments.services import CommitmentData
 from rakor.regions.programmes import load_shipped_programmes
-from tests.documents.test_jobs import queue_config, redis_queue  # noqa: F401 (the queue tests' fixtures)
 from tests.factories import (
     make_agency,
     make_agenda_item,

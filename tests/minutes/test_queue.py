@@ -7,7 +7,7 @@ import hashlib
 from rakor.documents import jobs
 from rakor.extensions import db
 from rakor.minutes import documents, queries, services
-from tests.documents.test_jobs import UNREACHABLE, pdf_text, run_worker_process, sign_in
+from tests.helpers import UNREACHABLE, pdf_text, run_worker_process, sign_in
 from tests.minutes.conftest import body
 
 
