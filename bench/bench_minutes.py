@@ -2,9 +2,14 @@
 [--downloads 200] [--http gunicorn|client] [--skip render,download,sizes] [--keep DIR]`.
 
 1. render: the seed meeting's minutes (demo data, 52 participants, 65 commitments, 7 agenda
-   items): the first render in the process (cold: fonts, templates), the median of the following
-   ones, and WeasyPrint alone on the same HTML (the median of `HTML(...).write_pdf()`), with the
-   ratio full render / WeasyPrint alone.
+   items). Cold: `--runs` fresh processes (this script with --cold-child on the same database),
+   each timing its first render (context + Jinja + WeasyPrint, including Jinja's compilation of
+   the template and WeasyPrint's first use of fontconfig, Pango, HarfBuzz and the font files; the
+   font files are in the OS page cache, as on a server that has run before) and a second one.
+   Warm: in this process, which has already rendered the same minutes (demo.load publishes the
+   final PDF), the full render interleaved with WeasyPrint alone on the same HTML
+   (`HTML(...).write_pdf()` with CPython's default GC settings), medians of wall and CPU time and
+   the ratio full render / WeasyPrint alone.
 2. download: the stored final PDF over HTTP, signed in as leadership: latency p50/p90/max of
    `GET /meetings/<id>/minutes.pdf` (the bytes are checked identical every time) and of the
    same request with If-None-Match (304). `--http gunicorn` (default) serves the app with
@@ -33,40 +38,104 @@ def _median(timings):
     return statistics.median(timings)
 
 
+def _timed(fn):
+    """(result, wall seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def cold_child(database_uri, meeting_id):
+    """Runs in a fresh interpreter (`--cold-child`): the first render of the minutes in a process
+    that has rendered nothing yet, then a second one. Prints one line of JSON."""
+    import json
+
+    started = time.perf_counter()
+    import config
+    from rakor import create_app
+
+    class ChildConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_uri
+
+    app = create_app(ChildConfig)
+    ready = time.perf_counter() - started
+    with app.app_context():
+        from rakor.extensions import db
+        from rakor.meetings.models import Meeting
+        from rakor.minutes import documents, queries
+
+        meeting = db.session.get(Meeting, meeting_id)
+        revision = queries.latest_final(meeting_id)
+        with app.test_request_context():
+            pdf, first, first_cpu = _timed(lambda: documents.render_minutes_pdf(meeting, revision))
+            _pdf, second, second_cpu = _timed(lambda: documents.render_minutes_pdf(meeting, revision))
+    print(json.dumps({"ready": ready, "first": first, "first_cpu": first_cpu, "second": second,
+                      "second_cpu": second_cpu, "size": len(pdf)}))
+
+
+def _cold_runs(app, meeting_id, runs):
+    import json
+    import subprocess
+
+    from rakor.extensions import db
+
+    uri = str(db.engine.url)
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--cold-child", uri, str(meeting_id)], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
 def bench_render(app, runs, keep):
     from weasyprint import HTML
 
     from rakor import demo
-    from rakor.documents.pdf import StaticOnlyFetcher, render_html, static_root
+    from rakor.documents.pdf import StaticOnlyFetcher, html_to_pdf, render_html, static_root
     from rakor.extensions import db
     from rakor.meetings.models import Meeting
     from rakor.minutes import documents, queries
 
-    meeting_id = demo.load().meeting_id
+    meeting_id = demo.load().meeting_id  # renders and stores the final PDF: this process is warm
     db.session.commit()
+    cold = _cold_runs(app, meeting_id, runs)
     meeting = db.session.get(Meeting, meeting_id)
     revision = queries.latest_final(meeting_id)
     with app.test_request_context():
-        start = time.perf_counter()
-        pdf = documents.render_minutes_pdf(meeting, revision)
-        cold = time.perf_counter() - start
-        full = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            pdf = documents.render_minutes_pdf(meeting, revision)
-            full.append(time.perf_counter() - start)
         html = render_html(documents.TEMPLATE, for_pdf=True, **documents.minutes_context(meeting, revision))
         base_url = static_root().resolve().as_uri() + "/"
-        alone = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
-            alone.append(time.perf_counter() - start)
+
+        def alone():  # WeasyPrint as it comes, on the same HTML (CPython's default GC settings)
+            return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
+
+        full, full_cpu, bare, bare_cpu, ours, ours_cpu = [], [], [], [], [], []
+        for _ in range(runs):  # interleaved, so that the machine's load hits all alike
+            pdf, wall, cpu = _timed(lambda: documents.render_minutes_pdf(meeting, revision))
+            full.append(wall)
+            full_cpu.append(cpu)
+            _pdf, wall, cpu = _timed(alone)
+            bare.append(wall)
+            bare_cpu.append(cpu)
+            _pdf, wall, cpu = _timed(lambda: html_to_pdf(html))
+            ours.append(wall)
+            ours_cpu.append(cpu)
     if keep:
         (keep / "notulen-seed.pdf").write_bytes(pdf)
-    print(f"render, seed meeting: cold {cold:.2f} s; then median {_median(full):.2f} s over {runs} runs "
-          f"(min {min(full):.2f}); WeasyPrint alone on the same HTML: median {_median(alone):.2f} s; "
-          f"ratio {_median(full) / _median(alone):.2f}x; {len(pdf) // 1024} KiB")
+    m = _median
+    print(f"render, seed meeting ({len(pdf) // 1024} KiB):\n"
+          f"  cold (a fresh process, its first render: includes Jinja compiling the template and WeasyPrint's "
+          f"first use of fontconfig/Pango/HarfBuzz and the fonts; not the imports, {m([c['ready'] for c in cold]):.1f} s "
+          f"to create the app): median {m([c['first'] for c in cold]):.2f} s wall, "
+          f"{m([c['first_cpu'] for c in cold]):.2f} s CPU over {len(cold)} processes "
+          f"(max {max(c['first'] for c in cold):.2f} s); the same process's second render "
+          f"{m([c['second'] for c in cold]):.2f} s wall, {m([c['second_cpu'] for c in cold]):.2f} s CPU\n"
+          f"  warm (this process rendered it before): median {m(full):.2f} s wall, {m(full_cpu):.2f} s CPU "
+          f"over {runs} runs; WeasyPrint alone on the same HTML: {m(bare):.2f} s wall, {m(bare_cpu):.2f} s CPU; "
+          f"ratio {m(full) / m(bare):.2f}x wall, {m(full_cpu) / m(bare_cpu):.2f}x CPU\n"
+          f"  the same HTML through rakor.documents.pdf.html_to_pdf (WeasyPrint with fewer GC passes): "
+          f"{m(ours):.2f} s wall, {m(ours_cpu):.2f} s CPU; full render / that: {m(full) / m(ours):.2f}x wall, "
+          f"{m(full_cpu) / m(ours_cpu):.2f}x CPU (what context + Jinja add)")
 
 
 def _percentiles(timings):
@@ -217,6 +286,14 @@ def _synthetic_meeting(size, seed=2024):
     return meeting, revision
 
 
+def _pages(pdf):
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def bench_sizes(app, sizes, keep):
     from rakor.minutes import documents
 
@@ -224,18 +301,17 @@ def bench_sizes(app, sizes, keep):
     for size in sizes:
         meeting, revision = _synthetic_meeting(size)
         with app.test_request_context():
-            start = time.perf_counter()
-            pdf = documents.render_minutes_pdf(meeting, revision)
-            took = time.perf_counter() - start
+            pdf, took, cpu = _timed(lambda m=meeting, r=revision: documents.render_minutes_pdf(m, r))
         rows = size + 2 * size
-        results.append((size, took, rows))
+        results.append((size, took, cpu))
         if keep:
             (keep / f"notulen-{size}.pdf").write_bytes(pdf)
-        print(f"render, {size:>5} participants + {2 * size:>5} commitments: {took:.1f} s, "
-              f"{took / rows * 1000:.1f} s per 1,000 table rows, {len(pdf) // 1024} KiB", flush=True)
+        pages = _pages(pdf)
+        print(f"render, {size:>5} participants + {2 * size:>5} commitments: {took:.1f} s wall, {cpu:.1f} s CPU, "
+              f"{cpu / rows * 1000:.1f} s CPU per 1,000 table rows, {len(pdf) // 1024} KiB, {pages} pages", flush=True)
     if len(results) > 1:
-        (s0, t0, _rows0), (s1, t1, _rows1) = results[0], results[-1]
-        print(f"growth from {s0} to {s1} participants: size x{s1 / s0:.1f}, time x{t1 / t0:.1f}")
+        (s0, t0, c0), (s1, t1, c1) = results[0], results[-1]
+        print(f"growth from {s0} to {s1} participants: size x{s1 / s0:.1f}, time x{t1 / t0:.1f} wall, x{c1 / c0:.1f} CPU")
 
 
 def main():
@@ -246,7 +322,11 @@ def main():
     parser.add_argument("--http", choices=("gunicorn", "client"), default="gunicorn")
     parser.add_argument("--skip", default="", help="comma-separated parts to leave out: render,download,sizes")
     parser.add_argument("--keep", type=Path, help="write the rendered PDFs into this folder")
+    parser.add_argument("--cold-child", nargs=2, metavar=("DATABASE_URI", "MEETING_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold_child:
+        cold_child(args.cold_child[0], int(args.cold_child[1]))
+        return
     skip = set(filter(None, args.skip.split(",")))
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)

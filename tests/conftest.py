@@ -9,6 +9,7 @@ import contextvars
 import os
 import socket
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import event
 
 import config
@@ -24,6 +27,7 @@ from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
 from tests.factories import make_user
+from tests.helpers import REDIS_URL
 
 _TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
 
@@ -185,6 +189,38 @@ def kalsel(db):
     ensure_planning_agencies(PROVINCE)
     db.session.flush()
     return PROVINCE
+
+
+@pytest.fixture
+def queue_config(app, monkeypatch):
+    """Sets the document queue settings on the suite's app for one test; returns a setter."""
+    def configure(redis_url, threshold=3, queue_name=None):
+        monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+        monkeypatch.setitem(app.config, "DOCUMENT_QUEUE_THRESHOLD", threshold)
+        monkeypatch.setitem(app.config, "DOCUMENT_QUEUE", queue_name or f"rakor-test-{uuid.uuid4().hex}")
+        return app.config["DOCUMENT_QUEUE"]
+
+    yield configure
+    app.extensions.pop("rakor.documents.redis", None)
+
+
+@pytest.fixture
+def redis_queue(queue_config):
+    """A real document queue on Redis db 14 (or REDIS_TEST_URL), emptied of this test's keys
+    afterwards; skipped with a notice when Redis does not answer."""
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"QUEUE TESTS SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
+                    "set REDIS_TEST_URL or start Redis to run them (the inline path is tested anyway)")
+    name = queue_config(REDIS_URL)
+    yield connection, name
+    keys = list(connection.scan_iter(f"*{name}*"))
+    if keys:
+        connection.delete(*keys)
+    connection.srem("rq:queues", f"rq:queue:{name}")  # rq's list of queues (its workers' keys expire)
+    connection.close()
 
 
 def pytest_report_header(config):

@@ -2,6 +2,9 @@
 file contents, file makers, lookups. Tests import from here, never from another test module."""
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -90,3 +93,34 @@ def upload(client, meeting, content, filename, **fields):
 def stored_files(app):
     folder = Path(app.config["UPLOAD_DIR"]) / "materials"
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+# --- the document queue (rakor.documents.jobs); fixtures `queue_config`, `redis_queue` in conftest.py
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/14"
+UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
+
+
+def pdf_text(content):
+    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                                   check=True).stdout.decode().split())
+
+
+def sign_in(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def run_worker_process(queue_name):
+    """`flask --app wsgi documents worker --burst` as production runs it (without --burst), in
+    its own process with its own app: renders what is queued, then exits."""
+    env = {**os.environ, "RAKOR_ENV": "development", "REDIS_URL": REDIS_URL, "DOCUMENT_QUEUE": queue_name,
+           "DATABASE_URL": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://",
+           "UPLOAD_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"{queue_name}-uploads")}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "documents", "worker", "--burst"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    log = result.stdout + result.stderr  # rq logs INFO to stdout, errors to stderr
+    assert result.returncode == 0, log[-3000:]
+    return log

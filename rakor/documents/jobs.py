@@ -185,6 +185,12 @@ def _fetch(job_id, connection):
         return None
 
 
+def status_response(prepared, title, rows):
+    """The "being prepared" page (PREPARING, 200, reloading itself) or the "could not be
+    prepared" page (FAILED, 500) of `prepared`, for a caller of `prepare`."""
+    return _status_page(prepared, title, rows)
+
+
 def _status_page(prepared, title, rows):
     clean = request.path  # without ?retry=1, so that a reload does not retry again
     body = render_template("documents/preparing.html", state=prepared.state, title=title, rows=rows,

@@ -4,7 +4,10 @@ A document template may link `css/documents.css` (relative to `static_base`) or 
 `data:` URLs. Every other URL (http, https, file:// outside static/, ftp...) is refused, so a
 name typed into a participant field can never make the server fetch something (compare Indico's
 indico/modules/receipts/util.py, which does the same for receipts)."""
+import gc
 import mimetypes
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -12,6 +15,35 @@ from urllib.request import url2pathname
 from flask import current_app, render_template
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
+
+# While WeasyPrint lays out a document it allocates millions of small objects (boxes, styles,
+# lines) and keeps most of them until the end. With CPython's default gen-0 threshold (700) the
+# collector runs thousands of times per render and each older-generation pass walks the whole
+# growing box tree: 25-35 % of a render's CPU time (bench/bench_minutes.py), more the larger the
+# document. During a render gen-0 collections run every RENDER_GC_THRESHOLD allocations instead;
+# cycles are still collected, the previous thresholds come back when the last render in the
+# process ends.
+RENDER_GC_THRESHOLD = 100_000
+_gc_lock = threading.Lock()
+_gc_renders = 0
+_gc_saved = None
+
+
+@contextmanager
+def fewer_gc_pauses():
+    global _gc_renders, _gc_saved
+    with _gc_lock:
+        if _gc_renders == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(RENDER_GC_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
+        _gc_renders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_renders -= 1
+            if _gc_renders == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -55,16 +87,18 @@ def layout(template_name, **context):
 
 def render_pdf(template_name, **context) -> bytes:
     """Render `templates/<template_name>` with `context` to PDF bytes. Needs an app context."""
-    return layout(template_name, **context).write_pdf()
+    return html_to_pdf(render_html(template_name, for_pdf=True, **context))
 
 
 def html_to_pdf(html) -> bytes:
     """The slow half of `render_pdf` (WeasyPrint), on its own so that a worker can run it on HTML
     a request built (rakor.documents.jobs). Needs an app context: the static folder."""
-    return _document(html).write_pdf()
+    with fewer_gc_pauses():
+        return _document(html).write_pdf()
 
 
 def _document(html):
     base_url = static_root().resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).render()
+    with fewer_gc_pauses():
+        return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).render()
 

@@ -11,9 +11,11 @@ of the same template.
 (finalisation, the download of a version whose PDF is missing, the demo): a job queue takes
 over there when rendering must leave the request."""
 import hashlib
+import logging
 
 import segno
 from flask_babel import lazy_gettext as _l
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from rakor.auth.models import User
@@ -27,9 +29,10 @@ from rakor.core.formatting import (
     local_date,
 )
 from rakor.core.types import utcnow
+from rakor.documents import jobs
 from rakor.documents.formatting import LOCALE, format_nip, meeting_when
 from rakor.documents.letterhead import letterhead_for
-from rakor.documents.pdf import render_html, render_pdf
+from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
 from rakor.minutes import content, queries
@@ -38,6 +41,8 @@ from rakor.participants.documents import attendance_rows
 from rakor.participants.stats import meeting_stats
 from rakor.policy import can
 from rakor.regions.models import Agency
+
+log = logging.getLogger(__name__)
 
 TEMPLATE = "documents/minutes.html"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -124,6 +129,18 @@ def minutes_context(meeting, revision):
     }
 
 
+def minutes_size(context) -> int:
+    """The table rows the minutes print (attendance annex, commitments, agencies): what makes a
+    notulen long. From DOCUMENT_QUEUE_THRESHOLD rows a draft goes to the document worker."""
+    return len(context["attendance"]) + context["commitment_count"] + len(context["agency_rows"])
+
+
+def minutes_pdf_html(meeting, revision) -> tuple[str, int]:
+    """(the HTML `render_minutes_pdf` renders, its rows): for a draft rendered by the worker."""
+    context = minutes_context(meeting, revision)
+    return render_html(TEMPLATE, for_pdf=True, **context), minutes_size(context)
+
+
 def render_minutes_pdf(meeting, revision) -> bytes:
     """PDF bytes of `revision` (a draft carries the watermark). The one renderer of minutes."""
     return render_pdf(TEMPLATE, **minutes_context(meeting, revision))
@@ -134,10 +151,11 @@ def render_minutes_html(meeting, revision) -> str:
     return render_html(TEMPLATE, for_pdf=False, **minutes_context(meeting, revision))
 
 
-def publish_final_pdf(meeting, revision) -> MinutesPdf:
+def publish_final_pdf(meeting, revision, pdf=None) -> MinutesPdf:
     """Render final `revision` once and store the bytes with their SHA-256 (idempotent: a PDF
     already stored is returned as it is). The revision row is locked while it renders, so two
-    requests never store two different files."""
+    requests never store two different files. `pdf`: the bytes, already rendered by the document
+    worker (`prepare_final_pdf`)."""
     locked = db.session.scalar(select(MinutesRevision).where(MinutesRevision.id == revision.id)
                                .with_for_update().execution_options(populate_existing=True))
     if locked is None or not locked.is_final:
@@ -145,12 +163,36 @@ def publish_final_pdf(meeting, revision) -> MinutesPdf:
     stored = queries.stored_pdf(locked.id)
     if stored is not None:
         return stored
-    pdf = render_minutes_pdf(meeting, locked)
+    if pdf is None:
+        pdf = render_minutes_pdf(meeting, locked)
     stored = MinutesPdf(revision_id=locked.id, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
                         content=pdf, rendered_at=utcnow())
     db.session.add(stored)
     db.session.flush()
     return stored
+
+
+def prepare_final_pdf(meeting, revision, retry=False):
+    """The stored PDF of final `revision`, rendering and storing it when it is missing: in this
+    request for a meeting below DOCUMENT_QUEUE_THRESHOLD rows or without a queue (as
+    `publish_final_pdf`), else by the document worker. Returns the `MinutesPdf`, or, while the
+    worker has not made it, `(jobs.Prepared, rows)`: PREPARING or FAILED (then `retry` starts it
+    again). The worker's bytes are stored like any other (SHA-256, served as stored from then on);
+    Redis only carries them from the worker to the first request that asks after it is done."""
+    stored = queries.stored_pdf(revision.id)
+    if stored is not None:
+        return stored
+    html, rows = minutes_pdf_html(meeting, revision)
+    if not jobs.is_big(rows):
+        return publish_final_pdf(meeting, revision, pdf=html_to_pdf(html))
+    try:
+        prepared = jobs.prepare(html, name="minutes-final", retry=retry)
+    except RedisError:
+        log.warning("Redis does not answer: rendering final minutes %s in the request", revision.id, exc_info=True)
+        return publish_final_pdf(meeting, revision, pdf=html_to_pdf(html))
+    if prepared.state == jobs.READY:
+        return publish_final_pdf(meeting, revision, pdf=prepared.pdf)
+    return prepared, rows
 
 
 # --- the document kind: /meetings/<id>/documents/minutes.pdf|html and `flask documents render` --

@@ -1,6 +1,6 @@
 """Reads of minutes: the current revision, the latest final one, the history, the verification
 lookup and the dashboard's latest final minutes. Each in one query."""
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import joinedload, undefer
 
 from rakor.extensions import db
@@ -63,6 +63,26 @@ def stored_pdf(revision_id, with_content=True) -> MinutesPdf | None:
     if with_content:
         stmt = stmt.options(undefer(MinutesPdf.content))
     return db.session.scalar(stmt)
+
+
+def final_pdf(meeting_id, version=None, with_content=False):
+    """What a download of the final minutes needs, in one query and without the revision's body:
+    `(revision_id, version, sha256, content)` of the latest final version (or of final `version`),
+    `sha256` and `content` None while its PDF is not stored, `content` None too unless
+    `with_content`. None when there is no such final version."""
+    columns = [MinutesRevision.id, MinutesRevision.version, MinutesPdf.sha256]
+    columns.append(MinutesPdf.content if with_content else null())
+    stmt = (select(*columns).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+            .outerjoin(MinutesPdf, MinutesPdf.revision_id == MinutesRevision.id)
+            .where(Minutes.meeting_id == meeting_id, MinutesRevision.status == RevisionStatus.FINAL))
+    if version is not None:
+        stmt = stmt.where(MinutesRevision.version == version)
+    row = db.session.execute(stmt.order_by(MinutesRevision.version.desc()).limit(1)).first()
+    return tuple(row) if row is not None else None
+
+
+def stored_content(revision_id) -> bytes | None:
+    return db.session.scalar(select(MinutesPdf.content).where(MinutesPdf.revision_id == revision_id))
 
 
 def stored_hash(revision_id) -> str | None:

@@ -11,12 +11,13 @@ from rakor.auth.models import User
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.forms import add_domain_error
 from rakor.core.web import domain_action
+from rakor.documents import jobs
 from rakor.errors import render_error
 from rakor.extensions import db, limiter
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
-from rakor.minutes.models import RevisionStatus
+from rakor.minutes.models import MinutesPdf, RevisionStatus
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, public, roles
 
 PDF_CACHE = "private, no-cache"  # the browser may keep it, but asks (ETag) before reusing it
@@ -119,11 +120,12 @@ def too_large(error):
         "browser; shorten it, then save again.", n=limit))
 
 
-def _publish(meeting, revision):
-    """Render and store a final version's PDF. The one call site of the publication: a job queue
-    takes over here when rendering leaves the request."""
+def _publish(meeting, revision, retry=False):
+    """Render and store a final version's PDF, in the request or, for a big meeting with a queue,
+    by the document worker: the stored `MinutesPdf`, `(jobs.Prepared, rows)` while the worker
+    has not made it, or None when it failed with a DomainError."""
     with domain_action() as done:
-        stored = documents.publish_final_pdf(meeting, revision)
+        stored = documents.prepare_final_pdf(meeting, revision, retry=retry)
     return stored if done.ok else None
 
 
@@ -146,9 +148,12 @@ def finalise(meeting):
     with domain_action() as done:
         revision = services.finalise(meeting, current_user, expected, verification_url)
     if done.ok:
-        _publish(meeting, revision)
-        flash(_("Version %(n)d of the minutes is final. Its PDF is ready to download.", n=revision.version),
-              "success")
+        if isinstance(_publish(meeting, revision), MinutesPdf):
+            flash(_("Version %(n)d of the minutes is final. Its PDF is ready to download.", n=revision.version),
+                  "success")
+        else:
+            flash(_("Version %(n)d of the minutes is final. Its PDF is being prepared; the download "
+                    "offers it as soon as it is ready.", n=revision.version), "success")
     return redirect(url_for("minutes.index", meeting_id=meeting.id))
 
 
@@ -183,22 +188,40 @@ def compare(meeting):
 
 # --- documents -----------------------------------------------------------------------------------
 
-def _send_final(meeting, revision):
-    """The stored PDF of final `revision`, byte for byte; 304 when the browser has it."""
-    etag = queries.stored_hash(revision.id)
-    if etag is None:
-        stored = _publish(meeting, revision)
+def _not_modified(etag):
+    response = make_response("", 304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = PDF_CACHE
+    return response
+
+
+def _send_final(meeting, version=None):
+    """The stored PDF of the latest final version (or of final `version`), byte for byte, with its
+    SHA-256 as ETag; 304 when the browser has it. The common case costs one query after the
+    meeting and its permission: a revalidation (If-None-Match) reads the hash only, a first
+    download the hash and the bytes together; neither loads the revision's text. Returns None
+    when there is no such final version."""
+    revalidating = bool(request.headers.get("If-None-Match"))
+    found = queries.final_pdf(meeting.id, version, with_content=not revalidating)
+    if found is None:
+        return None
+    revision_id, number, etag, content = found
+    if etag is None:  # final, but its PDF is not stored (yet): render and store it now
+        revision = queries.final_version(meeting.id, number)
+        stored = (_publish(meeting, revision, retry=request.args.get("retry") == "1")
+                  if revision is not None else None)
         if stored is None:
             abort(404)
-        etag = stored.sha256
+        if not isinstance(stored, MinutesPdf):  # the worker is preparing it (or failed)
+            prepared, rows = stored
+            return jobs.status_response(prepared, f"Notulen Rapat versi {number}", rows)
+        etag, content = stored.sha256, stored.content
     if request.if_none_match.contains(etag):
-        response = make_response("", 304)
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = PDF_CACHE
-        return response
-    stored = queries.stored_pdf(revision.id)
-    name = meeting_filename(f"notulen-v{revision.version}", meeting, "pdf")
-    response = send_bytes(stored.content, name, "application/pdf", cache=PDF_CACHE)
+        return _not_modified(etag)
+    if content is None:
+        content = queries.stored_content(revision_id)
+    name = meeting_filename(f"notulen-v{number}", meeting, "pdf")
+    response = send_bytes(content, name, "application/pdf", cache=PDF_CACHE)
     response.set_etag(etag)
     return response
 
@@ -208,21 +231,21 @@ def _send_final(meeting, revision):
 @with_meeting("minutes.view")
 def download(meeting):
     """The latest final version (one click from the meeting page and the dashboard)."""
-    final = queries.latest_final(meeting.id)
-    if final is None:
+    response = _send_final(meeting)
+    if response is None:
         flash(_("The minutes of this meeting are not final yet."), "warning")
         return redirect(url_for("minutes.index", meeting_id=meeting.id))
-    return _send_final(meeting, final)
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/v<int:version>.pdf")
 @authenticated
 @with_meeting("minutes.view")
 def download_version(meeting, version):
-    revision = queries.final_version(meeting.id, version)
-    if revision is None:
+    response = _send_final(meeting, version)
+    if response is None:
         abort(404)
-    return _send_final(meeting, revision)
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/draft.pdf")
@@ -235,9 +258,11 @@ def draft_pdf(meeting):
         abort(404)
     if current.is_final:
         return redirect(url_for("minutes.download", meeting_id=meeting.id))
-    return send_bytes(documents.render_minutes_pdf(meeting, current),
-                      meeting_filename(f"notulen-v{current.version}-draft", meeting, "pdf"),
-                      "application/pdf", inline=True)
+    # A draft of a big meeting (1,000 participants: tens of seconds) is rendered by the document
+    # worker when there is a queue; the page says "being prepared" and then offers the file.
+    html, rows = documents.minutes_pdf_html(meeting, current)
+    return jobs.html_pdf_response(html, meeting_filename(f"notulen-v{current.version}-draft", meeting, "pdf"),
+                                  rows=rows, name="minutes-draft", title=f"Notulen Rapat versi {current.version} (draft)")
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/document")

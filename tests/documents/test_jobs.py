@@ -4,34 +4,18 @@ The queue tests need Redis (REDIS_TEST_URL, default redis://127.0.0.1:6379/14) a
 with a notice when it does not answer. Each uses a queue name of its own and deletes every key
 carrying it afterwards, so parallel runs on one Redis do not meet. A threshold of 3 rows stands
 in for the production 200, so nothing big is really rendered."""
-import os
 import signal
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 
 from rakor.documents import jobs, registry
 from rakor.documents.pdf import render_html
 from rakor.extensions import db
 from rakor.participants.documents import ATTENDANCE
 from tests.factories import make_meeting, make_participant, make_quota
-from tests.helpers import agency_of
+from tests.helpers import UNREACHABLE, agency_of, pdf_text, run_worker_process, sign_in
 
 pytestmark = pytest.mark.usefixtures("kalsel")
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/14"
-UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
-
-
-def pdf_text(content):
-    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
-                                   check=True).stdout.decode().split())
 
 
 def sheet(rows_per_agency=2):
@@ -49,56 +33,6 @@ def sheet(rows_per_agency=2):
 
 def url(meeting):
     return f"/meetings/{meeting.id}/documents/attendance.pdf"
-
-
-@pytest.fixture
-def queue_config(app, monkeypatch):
-    """Sets the queue settings on the suite's app for one test; returns a setter."""
-    def configure(redis_url, threshold=3, queue_name=None):
-        monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
-        monkeypatch.setitem(app.config, "DOCUMENT_QUEUE_THRESHOLD", threshold)
-        monkeypatch.setitem(app.config, "DOCUMENT_QUEUE", queue_name or f"rakor-test-{uuid.uuid4().hex}")
-        return app.config["DOCUMENT_QUEUE"]
-
-    yield configure
-    app.extensions.pop("rakor.documents.redis", None)
-
-
-@pytest.fixture
-def redis_queue(queue_config):
-    """A real queue on Redis db 14 (or REDIS_TEST_URL), emptied of this test's keys afterwards."""
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(f"QUEUE TESTS SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
-                    "set REDIS_TEST_URL or start Redis to run them (the inline path is tested anyway)")
-    name = queue_config(REDIS_URL)
-    yield connection, name
-    keys = list(connection.scan_iter(f"*{name}*"))
-    if keys:
-        connection.delete(*keys)
-    connection.srem("rq:queues", f"rq:queue:{name}")  # rq's list of queues (its workers' keys expire)
-    connection.close()
-
-
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def run_worker_process(queue_name):
-    """`flask --app wsgi documents worker --burst` as production runs it (without --burst), in
-    its own process with its own app: renders what is queued, then exits."""
-    env = {**os.environ, "RAKOR_ENV": "development", "REDIS_URL": REDIS_URL, "DOCUMENT_QUEUE": queue_name,
-           "DATABASE_URL": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://",
-           "UPLOAD_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"{queue_name}-uploads")}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "documents", "worker", "--burst"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    log = result.stdout + result.stderr  # rq logs INFO to stdout, errors to stderr
-    assert result.returncode == 0, log[-3000:]
-    return log
 
 
 def run_worker_here(app):

@@ -149,6 +149,25 @@ def test_the_final_pdf_is_served_byte_identical_with_etag_and_304(client, mm, lo
     assert client.get(f"/meetings/{mm.meeting.id}/documents/minutes.pdf").data == first.data
 
 
+def test_the_final_download_reads_the_hash_and_bytes_in_one_query_without_the_text(client, mm, login_as,
+                                                                                      count_queries):
+    _final(mm)
+    login_as("leadership")
+    url = f"/meetings/{mm.meeting.id}/minutes.pdf"
+    etag = client.get(url).headers["ETag"]
+    with count_queries() as full:
+        assert client.get(url).status_code == 200
+    with count_queries() as revalidation:
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    for log in (full, revalidation):
+        minutes = [s for s in log.selects if "minutes_revision" in s or "minutes_pdf" in s]
+        assert len(minutes) == 1, minutes  # the hash (and the bytes) in one statement
+        assert not any("minutes_revision.body" in s for s in log.selects)
+    assert "minutes_pdf.content" in " ".join(full.selects)
+    assert "minutes_pdf.content" not in " ".join(revalidation.selects)
+    assert full() == revalidation()
+
+
 def test_delegates_of_the_meeting_download_the_final_pdf_others_may_not(client, mm, login_as):
     _final(mm)
     login_as("delegate", agency=mm.agencies[0])
@@ -223,3 +242,15 @@ def test_the_meeting_page_has_a_minutes_section_and_tab(client, mm, login_as):
     assert 'id="minutes-section"' in page and f'href="/meetings/{mm.meeting.id}/minutes"' in page
     page = html_of(client.get(f"/meetings/{mm.meeting.id}/commitments"))
     assert 'id="tab-minutes"' in page
+
+
+def test_a_final_version_whose_pdf_is_missing_is_rendered_and_stored_on_first_download(client, mm, login_as):
+    draft = services.save(mm.meeting, body(), mm.committee, None)
+    final = services.finalise(mm.meeting, mm.committee, draft.id, lambda code: f"http://localhost/v/{code}")
+    db.session.commit()
+    assert queries.stored_hash(final.id) is None
+    login_as("leadership")
+    first = client.get(f"/meetings/{mm.meeting.id}/minutes.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert first.headers["ETag"].strip('"') == queries.stored_hash(final.id) == hashlib.sha256(first.data).hexdigest()
+    assert client.get(f"/meetings/{mm.meeting.id}/minutes/v1.pdf").data == first.data
