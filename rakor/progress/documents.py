@@ -121,9 +121,16 @@ def monitoring_context(meeting, user=None):
     }
 
 
+def monitoring_size(context):
+    """Rows the report prints (each commitment's line, the overdue list, the matrix): a national
+    meeting's report is rendered by the document worker when there is one."""
+    return (sum(len(r["rows"]) for r in context["regions"]) + len(context["overdue"])
+            + len(context["matrix_regions"]))
+
+
 MONITORING = DocumentKind(
     "monitoring", "Laporan Monitoring", "laporan-monitoring", TEMPLATE, monitoring_context,
-    permission="progress.monitoring", label=_l("Monitoring report (PDF)"))
+    permission="progress.monitoring", label=_l("Monitoring report (PDF)"), size=monitoring_size)
 
 XLSX_COLUMNS = tuple(ExportColumn(h, w, True) for h, w in (
     ("Referensi", 26), ("Kode Wilayah", 12), ("Wilayah", 26), ("Topik", 22), ("Program/Kegiatan", 44),
