@@ -1,7 +1,7 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
 from flask import abort
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from rakor.commitments.lifecycle import CommitmentStatus
@@ -142,14 +142,12 @@ def topic_choices():
 
 
 def region_progress(region, limit=200):
-    """([(commitment, latest update, meeting title)], total) of the region's agreed commitments
-    (a province's include its regencies'), newest meeting first (2 queries)."""
+    """[(commitment, latest update, meeting title)] of the region's agreed commitments (a
+    province's include its regencies'), newest meeting first, at most `limit` (1 query; the
+    total is in the tallies: stats.matrix)."""
     where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id))
     base = (select(Commitment, ProgressUpdate, Meeting.title).join(Meeting, Meeting.id == Commitment.meeting_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .outerjoin(ProgressUpdate, latest_join()).where(*where))
-    rows = db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
-                                                                    Commitment.sequence).limit(limit)).unique().all()
-    total = db.session.scalar(select(func.count(Commitment.id)).join(Agency, Agency.id == Commitment.agency_id)
-                              .join(Region, Region.id == Agency.region_id).where(*where))
-    return rows, total
+    return db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
+                                                                  Commitment.sequence).limit(limit)).unique().all()

@@ -158,21 +158,3 @@ def test_the_overdue_list_exports(client, pg):
     assert pg.other_c.reference in page
     csv = client.get("/progress/overdue.csv").get_data(as_text=True)
     assert "Periode Wajib Lapor" in csv and pg.other_c.reference in csv and "Triwulan III 2024" in csv
-
-
-
-def test_the_summary_is_remembered_until_the_data_changes(app, pg, count_queries, monkeypatch):
-    monkeypatch.setitem(app.config, "PROGRESS_SUMMARY_CACHE", True)
-    monkeypatch.setattr(stats, "_SUMMARIES", type(stats._SUMMARIES)())
-    filters, due = stats.Filters(meeting_id=pg.meeting.id), periods.quarter(2024, 3)
-    with count_queries() as cold:
-        first = stats.summary(filters, due)
-    with count_queries() as warm:
-        assert stats.summary(filters, due) is first
-    assert (cold(), warm()) == (4, 1)  # version, aggregate, region names, topic names; then the version
-    report(pg, pg.poverty_c, realised_value=Decimal("6.00"))
-    assert stats.summary(filters, due).statuses["on_track"] == 1
-    services.add_local_holiday(date(2024, 10, 2), "Hari jadi", pg.committee)
-    assert stats.summary(filters, due) is not stats.summary(stats.Filters(meeting_id=pg.meeting.id), periods.quarter(2024, 2))
-    commitment_services.change_status(pg.ipm_c, "withdrawn", pg.committee, note="Dibatalkan")
-    assert stats.summary(filters, due).matrix.total.count == 3

@@ -48,7 +48,7 @@ def region(region_id):
     region = db.get_or_404(Region, region_id)
     filters = stats.Filters(region_id=region.id)
     matrix = stats.matrix(filters)
-    rows, total = queries.region_progress(region, limit=OVERDUE_PAGE)
+    rows, total = queries.region_progress(region, limit=OVERDUE_PAGE), matrix.total.count
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
