@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('commitments', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('region_id', 'topic_id', 'overdue_from', name=op.f('pk_progress_overdue_tally'))
     )
-    # The same SQL as `flask progress tally --rebuild` (rakor/progress/tally.py: backfill).
+    # The same SQL as `flask progress rebuild-tallies` (rakor/progress/tally.py: backfill).
     from rakor.progress.tally import backfill
 
     backfill(op.get_bind())

@@ -194,3 +194,11 @@ def test_the_dashboard_reads_the_tallies_in_a_fixed_number_of_queries(pg, client
     with count_queries() as second:
         assert client.get("/progress").status_code == 200
     assert first() == second()
+
+
+def test_rebuild_tallies_mends_rows_changed_past_the_application(app, pg):
+    services.report(pg.poverty_c, update(period="2024-Q2"), pg.committee, today=TODAY)
+    db.session.execute(ProgressTally.__table__.update().values(commitments=99))  # by hand, in SQL
+    result = app.test_cli_runner().invoke(args=["progress", "rebuild-tallies"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert_in_step()
