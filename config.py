@@ -71,6 +71,12 @@ class Config:
     # Big documents (a 1,000-row attendance sheet, the minutes of a large meeting) are rendered by
     # `flask --app wsgi documents worker` through Redis (rq) when REDIS_URL is set; without it
     # (development) every document renders in the request, as small ones always do.
+    # Rendered page fragments (the meeting page) kept while their data is unchanged
+    # (rakor/core/page_cache.py): "redis" shares them between workers; "memory" is for one
+    # process; "off" renders every time. TTL bounds what depends on the clock.
+    PAGE_CACHE = _env("PAGE_CACHE", "redis" if REDIS_URL else "off")
+    PAGE_CACHE_TTL = _int("PAGE_CACHE_TTL", 120)
+
     DOCUMENT_QUEUE = _env("DOCUMENT_QUEUE", "rakor-documents")
     # Rows from which a document goes to the worker: WeasyPrint needs about 15-40 ms a row here,
     # so 200 rows is where a request would start to wait several seconds.
@@ -119,6 +125,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # documents render inline; the queue tests point it at their own Redis db
+    PAGE_CACHE = "off"  # the suite (tests/conftest.py) and the journeys turn it on
     # Limits stay on (the code path is tested) but high; tests that check a limit lower it.
     LOGIN_RATE_LIMIT = "10000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"

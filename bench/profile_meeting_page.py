@@ -1,6 +1,6 @@
 """Where the meeting page's time goes, per request: SQL vs template rendering vs the rest.
 
-    python bench/profile_meeting_page.py [--requests 300] [--cprofile 25]
+    python bench/profile_meeting_page.py [--requests 300] [--cprofile 25] [--page-cache off]
 
 Creates its own PostgreSQL database (--database, default rakor_bench_profile) with the demo,
 builds the app in production mode in this process, signs the demo committee user in and fetches
@@ -68,7 +68,11 @@ def main():
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
     parser.add_argument("--dump", metavar="FILE", help="also write the cProfile stats to FILE (pstats)")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative (default), tottime, ncalls")
+    parser.add_argument("--page-cache", choices=("redis", "off"), default="redis",
+                        help="redis (production's default): requests after the first are served from the "
+                             "kept fragment; off: every request renders the whole page")
     args = parser.parse_args()
+    os.environ["PAGE_CACHE"] = args.page_cache  # read by config.py when the app is created
 
     deployment = Deployment(args.database)
     log(f"database {args.database}: create, migrate, load the demo")

@@ -41,6 +41,9 @@ def create_app(config=None):
 
     _init_extensions(app)
     security.init_app(app)
+    from rakor.core import page_cache
+
+    page_cache.init_app(app)
     _init_features(app)
     _register_template_helpers(app)
     from rakor import mail

@@ -40,6 +40,9 @@ def is_postgres():
 class SuiteConfig(config.TestConfig):
     SQLALCHEMY_DATABASE_URI = config._database_url(database_url())
     UPLOAD_DIR = str(_TMP / "uploads")
+    # The meeting page is cached as in production, so every test that views, acts and views
+    # again checks that the change reached the page (per-test store: see the `db` fixture).
+    PAGE_CACHE = os.environ.get("RAKOR_TEST_PAGE_CACHE", "memory")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,6 +96,9 @@ class _ConnectionSession(Session):
 def db(request, app):
     """Each test runs inside one outer transaction that is rolled back afterwards; the app's
     commits only release SAVEPOINTs inside it. Tests marked `committing` opt out."""
+    store = app.extensions.get("rakor.page_cache")
+    if store is not None:
+        store.__init__()  # rolled-back rows leave no fragments behind for the next test
     if request.node.get_closest_marker("committing"):
         with app.app_context():
             yield _db

@@ -5,6 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rakor.core import page_cache
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 from rakor.policy import ROLES
@@ -41,6 +42,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    def page_cache_scopes(self):
+        """Pages show users by name and act on their role and agency; a sign-in (its timestamp,
+        its session token) changes no page (rakor/core/page_cache.py)."""
+        if page_cache.changed(self, "name", "email", "role", "agency_id", "active"):
+            return {page_cache.GLOBAL}
+        return set()
 
     def get_id(self):
         return f"{self.id}:{self.session_token}"

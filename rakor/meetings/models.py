@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rakor.core import page_cache
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 from rakor.meetings.lifecycle import MeetingStatus
@@ -94,6 +95,11 @@ class Meeting(db.Model):
         back_populates="meeting", order_by="MeetingTransition.at", lazy="raise",
         cascade="all, delete-orphan",
     )
+
+    def page_cache_scopes(self):
+        """Its own page, and the page of the meeting it follows up (rakor/core/page_cache.py)."""
+        return {page_cache.meeting_scope(self.id),
+                *(page_cache.meeting_scope(i) for i in page_cache.column_values(self, "follow_up_of_id"))}
 
     def __repr__(self):
         return f"<Meeting {self.id} {self.title[:30]!r} {self.status}>"

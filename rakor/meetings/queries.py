@@ -115,7 +115,7 @@ def meeting_for_page(meeting_id):
     """The meeting with what its page shows besides the materials, in a fixed number of
     queries whatever the agenda length: the meeting with its organizer and earlier meeting
     (1), agenda items with topics (1), transitions with their users (1).
-    `with_meeting("meeting.view", load=queries.meeting_for_page)`."""
+    The meeting page loads it inside its cached fragment (views/meeting.py)."""
     return db.session.scalar(_meeting_statement(page=True), {"meeting_id": meeting_id})
 
 

@@ -78,6 +78,7 @@ def _live():
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'e2e.db'}"
         UPLOAD_DIR = str(tmp / "uploads")
         WTF_CSRF_ENABLED = True  # the browser goes through the real forms
+        PAGE_CACHE = "memory"  # one process: the meeting page is cached as in production
 
     app = create_app(E2EConfig)
     with app.app_context():

@@ -2,10 +2,12 @@
 from collections import defaultdict
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from rakor.core import page_cache
 from rakor.core.downloads import content_disposition
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
 from rakor.core.forms import choices
@@ -129,14 +131,28 @@ def edit(meeting):
 
 @bp.route("/<int:meeting_id>")
 @authenticated
-@with_meeting("meeting.view", load=queries.meeting_for_page)
+@with_meeting("meeting.view")
 def view(meeting):
-    """The meeting page: details, agenda, materials, status, history and other features' sections."""
+    """The meeting page: details, agenda, materials, status, history and other features' sections.
+    Its content is kept per data version and viewer class (rakor/core/page_cache.py): what it
+    shows depends on the meeting (and the earlier meeting it follows up), the viewer's role and
+    agency (the policy rules look at nothing else), the locale and the query string."""
+    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
+    key = f"meeting-page:{meeting.id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    scopes = [page_cache.meeting_scope(meeting.id)]
+    if meeting.follow_up_of_id:
+        scopes.append(page_cache.meeting_scope(meeting.follow_up_of_id))
+    body = page_cache.fragment(key, scopes, lambda: _render_view_body(meeting.id))
+    return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
+
+
+def _render_view_body(meeting_id):
+    meeting = queries.meeting_for_page(meeting_id)  # the same row, now with what the page shows
     by_item = defaultdict(list)
     for m in queries.materials_of(meeting.id):
         by_item[m.agenda_item_id].append(m)
     return render_template(
-        "meetings/view.html", meeting=meeting, agenda=meeting.agenda_items,
+        "meetings/_view_body.html", meeting=meeting, agenda=meeting.agenda_items,
         materials_by_item=by_item, contact_phone=format_phone(meeting.contact_phone),
         contact_whatsapp=whatsapp_url(meeting.contact_phone),
         transitions=lifecycle.allowed_transitions(meeting), note_required=lifecycle.NOTE_REQUIRED,

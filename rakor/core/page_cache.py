@@ -1,0 +1,236 @@
+"""Rendered page fragments kept in Redis, valid while the data they show has not changed.
+
+A page declares the *scopes* its fragment shows (`"meeting:7"`: anything of meeting 7) and a
+key for what else it depends on (the viewer's role and agency, the locale, the query string).
+Every scope has a version counter in Redis; a fragment is stored with the versions it was
+rendered at and served only while they are all unchanged.
+
+Versions move on their own: a session listener collects the scopes of every row a transaction
+inserts, changes or deletes, and increments their counters *after* the commit, so no worker can
+serve the old fragment once the change is visible. The order matters: a reader that fetched the
+old versions before the increment may render the new data and store it under the old versions,
+which nobody asks for again; it can never store old data under the new ones.
+
+Which scopes a row touches:
+- a model's own `page_cache_scopes()` (Meeting, User) says so;
+- a row with a `meeting_id` touches `meeting:<id>` (the old one too, if it moved);
+- otherwise the scopes of the rows it points to that are already loaded (a progress update
+  through its commitment), without running SQL inside the flush;
+- anything else touches `global`, which every fragment depends on: an unknown change costs
+  a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`.
+
+Fragments also expire after PAGE_CACHE_TTL seconds, for what depends on the clock (a
+registration window that closes, "today"). CSRF tokens are per session: a fragment is stored with
+a placeholder in their place and gets the reader's token when served.
+
+Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
+tests and development). A Redis that does not answer costs one render, never an error page.
+"""
+import hashlib
+import json
+import logging
+import threading
+import time
+
+from flask import current_app, has_app_context
+from flask_wtf.csrf import generate_csrf
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import NO_VALUE
+
+log = logging.getLogger(__name__)
+
+GLOBAL = "global"
+CSRF_PLACEHOLDER = "\x00rakor-csrf\x00"
+_SESSION_KEY = "rakor.page_cache.scopes"
+_PREFIX = "rakor:page:"
+
+
+# --- which scopes a change touches -------------------------------------------------------------
+
+def meeting_scope(meeting_id):
+    return f"meeting:{meeting_id}"
+
+
+def column_values(obj, name):
+    """The values column `name` of `obj` had and has in this flush (old and new when it changed)."""
+    history = inspect(obj).attrs[name].history
+    return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
+
+
+def changed(obj, *names):
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def scopes_of(obj, depth=0):
+    """The scopes a change of `obj` touches (see the module's docstring)."""
+    own = getattr(obj, "page_cache_scopes", None)
+    if own is not None:
+        return set(own())
+    state = inspect(obj)
+    if "meeting_id" in state.mapper.column_attrs:
+        ids = column_values(obj, "meeting_id")
+        if ids:
+            return {meeting_scope(i) for i in ids}
+    if depth < 2:
+        found = set()
+        for rel in state.mapper.relationships:
+            if rel.direction.name != "MANYTOONE":
+                continue
+            target = state.dict.get(rel.key, NO_VALUE)  # loaded only: no SQL inside a flush
+            if target is not NO_VALUE and target is not None:
+                found |= scopes_of(target, depth + 1) - {GLOBAL}
+        if found:
+            return found
+    return {GLOBAL}
+
+
+def _pending(session):
+    return session.info.setdefault(_SESSION_KEY, set())
+
+
+def _after_flush(session, _flush_context):
+    pending = _pending(session)
+    if GLOBAL in pending:
+        return  # everything moves anyway
+    changed_rows = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in (*session.new, *changed_rows, *session.deleted):
+        pending |= scopes_of(obj)
+        if GLOBAL in pending:
+            return
+
+
+def _on_execute(orm_execute_state):
+    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
+        _pending(orm_execute_state.session).add(GLOBAL)
+
+
+def _after_commit(session):
+    scopes = session.info.pop(_SESSION_KEY, None)
+    if scopes and has_app_context():
+        store = _store()
+        if store is not None:
+            try:
+                store.bump(scopes)
+            except RedisError as error:
+                # The data is committed; a fragment kept from before lives at most PAGE_CACHE_TTL.
+                log.warning("page cache: versions of %s not moved: %s", sorted(scopes), error)
+
+
+def _after_transaction_end(session, transaction):
+    # Only when the outermost transaction ends (a rollback): a savepoint rolled back inside a
+    # transaction that then commits must keep what the earlier flushes collected.
+    if transaction.parent is None:
+        session.info.pop(_SESSION_KEY, None)
+
+
+_listening = False
+
+
+def listen():
+    """Install the session listeners once per process (every app shares SQLAlchemy's Session)."""
+    global _listening
+    if _listening:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _on_execute)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
+    _listening = True
+
+
+# --- where fragments and versions live ---------------------------------------------------------
+
+class RedisStore:
+    def __init__(self, url, namespace=""):
+        # Short timeouts: a Redis that hangs must cost a request a moment, not a worker.
+        self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        # Per database: two deployments (or a database re-created) sharing one Redis must not
+        # meet each other's versions and fragments.
+        self.prefix = f"{_PREFIX}{namespace}:"
+
+    def read(self, scopes, key):
+        """([version per scope], stored value or None) in one round trip."""
+        values = self.redis.mget([self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + key])
+        return [int(v or 0) for v in values[:-1]], values[-1]
+
+    def write(self, key, value, ttl):
+        self.redis.set(self.prefix + "f:" + key, value, ex=ttl)
+
+    def bump(self, scopes):
+        pipe = self.redis.pipeline(transaction=False)
+        for scope in scopes:
+            pipe.incr(self.prefix + "v:" + scope)
+        pipe.execute()
+
+
+class MemoryStore:
+    """One process only (tests, development): versions held here are not shared by workers."""
+
+    def __init__(self):
+        self.versions, self.values = {}, {}
+        self.lock = threading.Lock()
+
+    def read(self, scopes, key):
+        with self.lock:
+            value, expires = self.values.get(key, (None, 0))
+            return [self.versions.get(s, 0) for s in scopes], value if expires > time.monotonic() else None
+
+    def write(self, key, value, ttl):
+        with self.lock:
+            self.values[key] = (value, time.monotonic() + ttl)
+
+    def bump(self, scopes):
+        with self.lock:
+            for scope in scopes:
+                self.versions[scope] = self.versions.get(scope, 0) + 1
+
+
+def init_app(app):
+    kind = app.config.get("PAGE_CACHE") or "off"
+    if kind == "redis":
+        url = app.config.get("PAGE_CACHE_URL") or app.config.get("REDIS_URL")
+        if not url:
+            raise RuntimeError("PAGE_CACHE=redis needs REDIS_URL (or PAGE_CACHE_URL)")
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
+        app.extensions["rakor.page_cache"] = RedisStore(url, hashlib.sha256(database.encode()).hexdigest()[:12])
+    elif kind == "memory":
+        app.extensions["rakor.page_cache"] = MemoryStore()
+    elif kind != "off":
+        raise RuntimeError(f"PAGE_CACHE is {kind!r}: use redis, memory or off")
+    listen()
+
+
+def _store():
+    return current_app.extensions.get("rakor.page_cache")
+
+
+# --- serving a fragment ------------------------------------------------------------------------
+
+def fragment(key, scopes, render):
+    """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
+    `key` must name everything else the fragment depends on."""
+    store = _store()
+    if store is None:
+        return render()
+    scopes = sorted(set(scopes) | {GLOBAL})
+    try:
+        versions, stored = store.read(scopes, key)
+    except RedisError as error:
+        log.warning("page cache unavailable, rendering: %s", error)
+        return render()
+    if stored is not None:
+        stored = json.loads(stored)
+        if stored["v"] == versions:
+            return stored["html"].replace(CSRF_PLACEHOLDER, generate_csrf())
+    html = render()
+    token = generate_csrf()
+    try:
+        store.write(key, json.dumps({"v": versions, "html": html.replace(token, CSRF_PLACEHOLDER)}),
+                    current_app.config.get("PAGE_CACHE_TTL", 120))
+    except RedisError as error:
+        log.warning("page cache unavailable, not storing: %s", error)
+    return html

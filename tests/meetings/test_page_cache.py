@@ -1,0 +1,244 @@
+"""The meeting page's kept fragment (rakor/core/page_cache.py): served while the data is
+unchanged, re-rendered after any committed change, never across viewer classes, with the
+reader's own CSRF token, and shared between workers through Redis."""
+import os
+import re
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import func, select, update
+
+from rakor import create_app
+from rakor.auth.models import User
+from rakor.core import page_cache
+from rakor.extensions import db as _db
+from rakor.regions.models import Agency, Region
+from tests.factories import (
+    make_agency,
+    make_agenda_item,
+    make_meeting,
+    make_participant,
+    make_quota,
+    make_user,
+)
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/14"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["rakor.page_cache"]
+
+
+def page(client, meeting, query=""):
+    response = client.get(f"/meetings/{meeting.id}{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def sign_in(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def test_a_second_view_is_served_from_the_fragment_with_two_queries(client, db, login_as, count_queries):
+    meeting = make_meeting()
+    make_agenda_item(meeting, title="Paparan IPM")
+    login_as("committee")
+    db.session.commit()
+    with count_queries() as first:
+        html_first = page(client, meeting)
+    with count_queries() as second:
+        html_second = page(client, meeting)
+    assert "Paparan IPM" in html_second
+    # The signed-in user and the meeting (with its access check): the rest is the fragment.
+    assert len(second.selects) == 2 < len(first.selects)
+    assert CSRF.sub("", html_first) == CSRF.sub("", html_second)
+
+
+def test_every_reader_gets_its_own_csrf_token_and_never_the_placeholder(app, db):
+    meeting = make_meeting()
+    first_user, second_user = make_user(role="committee"), make_user(role="committee")
+    db.session.commit()
+    tokens = []
+    for user in (first_user, second_user):
+        client = app.test_client()
+        sign_in(client, user)
+        html = page(client, meeting)
+        assert page_cache.CSRF_PLACEHOLDER not in html
+        found = set(CSRF.findall(html))
+        assert len(found) == 1  # every form of the page carries this session's token
+        tokens.append(found.pop())
+    assert tokens[0] != tokens[1]
+
+
+def test_viewer_classes_never_share_a_fragment(app, db):
+    meeting = make_meeting()
+    agency, other = make_agency(), make_agency()
+    make_quota(meeting, agency), make_quota(meeting, other)
+    make_participant(meeting, agency, name="Rahmadi Delegasi")
+    committee = make_user(role="committee")
+    delegate = make_user(role="delegate", agency=agency)
+    other_delegate = make_user(role="delegate", agency=other)
+    db.session.commit()
+    pages = {}
+    for name, user in (("committee", committee), ("delegate", delegate), ("other", other_delegate)):
+        client = app.test_client()
+        sign_in(client, user)
+        pages[name] = page(client, meeting)
+    assert 'id="edit-meeting"' in pages["committee"]
+    assert 'id="edit-meeting"' not in pages["delegate"]
+    assert pages["delegate"] != pages["other"]  # each agency its own registration section
+
+
+def test_locale_and_query_string_are_part_of_the_key(client, db, login_as):
+    meeting = make_meeting(status="held")
+    make_agenda_item(meeting)
+    login_as("committee")
+    db.session.commit()
+    plain = CSRF.sub("", page(client, meeting))
+    editing = CSRF.sub("", page(client, meeting, "?agenda=edit"))
+    assert plain != editing
+    client.post("/language", data={"lang": "en"})
+    english = CSRF.sub("", page(client, meeting))
+    assert "Add to calendar" in english and "Add to calendar" not in plain
+    client.post("/language", data={"lang": "id"})
+    assert CSRF.sub("", page(client, meeting)) == plain
+
+
+def test_a_committed_change_reaches_the_page_and_a_rolled_back_one_does_not(client, db, login_as, store):
+    meeting = make_meeting(title="Rakor Lama")
+    login_as("committee")
+    db.session.commit()
+    assert "Rakor Lama" in page(client, meeting)
+    meeting.title = "Rakor Baru"
+    db.session.commit()
+    assert "Rakor Baru" in page(client, meeting)
+    versions_before = dict(store.versions)
+    meeting.title = "Rakor Batal"
+    db.session.flush()
+    db.session.rollback()
+    assert store.versions == versions_before
+    assert "Rakor Baru" in page(client, meeting)
+
+
+def test_a_change_to_the_earlier_meeting_reaches_its_follow_up_page(client, db, login_as):
+    earlier = make_meeting(status="held")
+    item = make_agenda_item(earlier, title="Evaluasi Stunting", conclusions="Kesimpulan lama")
+    meeting = make_meeting(follow_up_of_id=earlier.id)
+    login_as("committee")
+    db.session.commit()
+    assert "Kesimpulan lama" in page(client, meeting)
+    item.conclusions = "Kesimpulan baru"
+    db.session.commit()
+    assert "Kesimpulan baru" in page(client, meeting)
+
+
+def test_an_agency_renamed_reaches_every_page(client, db, login_as):
+    organizer = make_agency(name="Bappeda Lama")
+    meeting = make_meeting(organizer=organizer)
+    login_as("committee")
+    db.session.commit()
+    assert "Bappeda Lama" in page(client, meeting)
+    organizer.name = "Bappeda Baru"
+    db.session.commit()
+    assert "Bappeda Baru" in page(client, meeting)
+
+
+def test_a_bulk_statement_counts_as_a_change_of_everything(client, db, login_as):
+    organizer = make_agency(name="Bappeda Sebelum")
+    meeting = make_meeting(organizer=organizer)
+    login_as("committee")
+    db.session.commit()
+    assert "Bappeda Sebelum" in page(client, meeting)
+    db.session.execute(update(Agency).where(Agency.id == organizer.id).values(name="Bappeda Sesudah"))
+    db.session.commit()
+    assert "Bappeda Sesudah" in page(client, meeting)
+
+
+def test_scopes_of_rows(db):
+    earlier = make_meeting()
+    meeting = make_meeting(follow_up_of_id=earlier.id)
+    agency = make_agency()
+    participant = make_participant(meeting, agency)
+    user = make_user(role="delegate", agency=agency)
+    db.session.flush()  # as the listener sees rows: flushed, not yet committed (and expired)
+    assert page_cache.scopes_of(meeting) == {f"meeting:{meeting.id}", f"meeting:{earlier.id}"}
+    assert page_cache.scopes_of(participant) == {f"meeting:{meeting.id}"}
+    assert page_cache.scopes_of(agency) == {page_cache.GLOBAL}
+    user.last_login_at = meeting.starts_at
+    user.rotate_session_token()
+    assert page_cache.scopes_of(user) == set()  # signing in changes no page
+    user.name = "Nama Baru"
+    assert page_cache.scopes_of(user) == {page_cache.GLOBAL}
+    db.session.rollback()
+
+
+def test_a_redis_that_does_not_answer_costs_a_render_not_an_error(app, client, db, login_as, monkeypatch):
+    monkeypatch.setitem(app.extensions, "rakor.page_cache", page_cache.RedisStore("redis://127.0.0.1:1/0"))
+    meeting = make_meeting(title="Rakor Tanpa Redis")
+    login_as("committee")
+    db.session.commit()
+    assert "Rakor Tanpa Redis" in page(client, meeting)
+
+
+@pytest.fixture
+def redis_db():
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"REDIS TESTS SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
+                    "set REDIS_TEST_URL or start Redis (the memory store is tested anyway)")
+    yield connection
+    keys = list(connection.scan_iter("rakor:page:*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.mark.committing
+def test_two_workers_share_versions_through_redis(app, redis_db, monkeypatch):
+    """Two apps (two gunicorn workers) on one Redis: a change committed through one is seen by
+    the other's next view, although the other had kept the page."""
+    monkeypatch.setitem(app.extensions, "rakor.page_cache", page_cache.RedisStore(REDIS_URL))
+    worker2 = create_app(_same_config(app))
+    worker2.extensions["rakor.page_cache"] = page_cache.RedisStore(REDIS_URL)
+    with app.app_context():
+        regions_before = _db.session.scalar(select(func.coalesce(func.max(Region.id), 0)))
+        meeting = make_meeting(title="Rakor Pekerja Satu")
+        user = make_user(role="committee")
+        _db.session.commit()
+        meeting_id, user_id, organizer_id = meeting.id, user.id, meeting.organizer_agency_id
+        login_id = user.get_id()
+    try:
+        client1, client2 = app.test_client(), worker2.test_client()
+        for client in (client1, client2):
+            with client.session_transaction() as session:
+                session["_user_id"] = login_id
+        assert "Rakor Pekerja Satu" in client2.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+        assert "Rakor Pekerja Satu" in client1.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+        with app.app_context():
+            _db.session.get(type(meeting), meeting_id).title = "Rakor Diubah"
+            _db.session.commit()
+        assert "Rakor Diubah" in client2.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            _db.session.delete(_db.session.get(type(meeting), meeting_id))
+            _db.session.delete(_db.session.get(User, user_id))
+            _db.session.flush()
+            _db.session.delete(_db.session.get(Agency, organizer_id))
+            _db.session.flush()
+            for region in _db.session.scalars(select(Region).where(Region.id > regions_before)
+                                              .order_by(Region.id.desc())):
+                _db.session.delete(region)
+                _db.session.flush()
+            _db.session.commit()
+
+
+def _same_config(app):
+    """A config object with the running app's settings: a second worker of the same deployment."""
+    return type("SameConfig", (), {k: v for k, v in app.config.items() if k.isupper()})
