@@ -1,7 +1,7 @@
 """Dashboard aggregates (fixed query count), overdue, follow-up block, home panel, monitoring
 report (PDF content, XLSX)."""
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -158,3 +158,32 @@ def test_the_overdue_list_exports(client, pg):
     assert pg.other_c.reference in page
     csv = client.get("/progress/overdue.csv").get_data(as_text=True)
     assert "Periode Wajib Lapor" in csv and pg.other_c.reference in csv and "Triwulan III 2024" in csv
+
+
+def test_a_regions_commitments_come_a_page_at_a_time(client, pg, monkeypatch):
+    from rakor.progress.views import monitoring
+
+    monkeypatch.setattr(monitoring, "REGION_PAGE", 2)
+    db.session.commit()
+    login_user(client, pg.leadership)
+    province = pg.regions[0].parent_id
+    first = client.get(f"/progress/regions/{province}").get_data(as_text=True)
+    second = client.get(f"/progress/regions/{province}?page=2").get_data(as_text=True)
+    shown = [c.reference for c in (pg.poverty_c, pg.ipm_c, pg.rural_c, pg.other_c)]
+    on_first = {r for r in shown if r in first}
+    on_second = {r for r in shown if r in second}
+    assert len(on_first) == len(on_second) == 2 and not on_first & on_second
+    assert "4 kesepakatan disepakati" in first  # the total, from the tallies
+    assert f'href="/progress/regions/{province}?page=2"' in first
+
+
+def test_the_meeting_choice_keeps_the_chosen_meeting_beyond_the_newest(pg):
+    from rakor.progress import queries
+
+    newer = make_meeting(title="Rakor Lebih Baru", starts_at=datetime(2024, 5, 2, 0, 30, tzinfo=UTC),
+                         ends_at=datetime(2024, 5, 2, 8, 0, tzinfo=UTC))
+    make_quota(newer, pg.agencies[0])
+    commitment_services.create_commitment(newer, data(pg, title="Baru"), pg.committee, status="agreed",
+                                          confirm_direction=True)
+    assert [m.id for m in queries.meetings_for_filter(pg.leadership, limit=1)] == [newer.id]
+    assert [m.id for m in queries.meetings_for_filter(pg.leadership, pg.meeting.id, limit=1)] == [pg.meeting.id]
