@@ -1,6 +1,7 @@
 """progress tallies kept on write: per commitment what it adds (progress_standing), and the
-dashboard's counts by period, region, topic and status (progress_tally) and by the quarter
-from which commitments are overdue (progress_overdue_tally); filled from the existing rows
+dashboard's counts by period, region (the agency's, and its province's), topic and status
+(progress_tally) and by the quarter from which commitments are overdue
+(progress_overdue_tally); filled from the existing rows
 
 Revision ID: 0013_progress_tally
 Revises: 0011_progress
@@ -23,6 +24,7 @@ def upgrade():
     sa.Column('commitment_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('period', sa.String(length=10), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.Column('province_id', sa.Integer(), nullable=False),
     sa.Column('topic_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('percent_achieved', sa.Numeric(precision=12, scale=2), nullable=True),
@@ -31,20 +33,22 @@ def upgrade():
     )
     op.create_table('progress_tally',
     sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('scope', sa.String(length=1), nullable=False),
     sa.Column('region_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('topic_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('commitments', sa.Integer(), nullable=False),
     sa.Column('measured', sa.Integer(), nullable=False),
     sa.Column('percent_sum', sa.Numeric(precision=20, scale=2), nullable=False),
-    sa.PrimaryKeyConstraint('period', 'region_id', 'topic_id', 'status', name=op.f('pk_progress_tally'))
+    sa.PrimaryKeyConstraint('period', 'scope', 'region_id', 'topic_id', 'status', name=op.f('pk_progress_tally'))
     )
     op.create_table('progress_overdue_tally',
+    sa.Column('scope', sa.String(length=1), nullable=False),
     sa.Column('region_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('topic_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('overdue_from', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('commitments', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('region_id', 'topic_id', 'overdue_from', name=op.f('pk_progress_overdue_tally'))
+    sa.PrimaryKeyConstraint('scope', 'region_id', 'topic_id', 'overdue_from', name=op.f('pk_progress_overdue_tally'))
     )
     # The same SQL as `flask progress rebuild-tallies` (rakor/progress/tally.py: backfill).
     from rakor.progress.tally import backfill

@@ -154,6 +154,7 @@ class ProgressStanding(db.Model):
     commitment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)  # '' = the latest update
     region_id: Mapped[int] = mapped_column(Integer)  # the agency's region
+    province_id: Mapped[int] = mapped_column(Integer)  # its province (itself for a province)
     topic_id: Mapped[int] = mapped_column(Integer)  # 0: no topic
     status: Mapped[str] = mapped_column(String(10))  # an update status, or 'none'
     percent_achieved: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
@@ -162,14 +163,17 @@ class ProgressStanding(db.Model):
 
 
 class ProgressTally(db.Model):
-    """Agreed commitments by period ('' = their latest update), agency region, topic (0: none)
-    and status ('none': no report): how many, how many with a percent, the sum of the percents.
+    """Agreed commitments by period ('' = their latest update), region, topic (0: none) and
+    status ('none': no report): how many, how many with a percent, the sum of the percents.
+    Twice over: by the agency's region (scope 'a', for a province's or a regency's page) and by
+    its province (scope 'p', for the national dashboard: at most 38 x topics x statuses rows).
     The dashboard, the home panel and the region pages read these rows, whose number does not
-    grow with the number of commitments or updates (regions x topics x statuses)."""
+    grow with the number of commitments or updates."""
 
     __tablename__ = "progress_tally"
 
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(1), primary_key=True)  # 'a' agency's region, 'p' province
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -179,11 +183,13 @@ class ProgressTally(db.Model):
 
 
 class ProgressOverdueTally(db.Model):
-    """Agreed commitments by agency region, topic and the quarter from which they are overdue:
-    the overdue count for a due quarter D is the sum over `overdue_from <= D`."""
+    """Agreed commitments by region (scopes as in ProgressTally), topic and the quarter from
+    which they are overdue: the overdue count for a due quarter D is the sum over
+    `overdue_from <= D`."""
 
     __tablename__ = "progress_overdue_tally"
 
+    scope: Mapped[str] = mapped_column(String(1), primary_key=True)
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     overdue_from: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -133,9 +133,12 @@ def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
 
 
 def _tally_scope(stmt, filters, table):
-    stmt = stmt.join(Region, Region.id == table.region_id)
+    """Nationally the rows by province; within a region those by the agencies' regions."""
     if filters.region_id:
-        stmt = stmt.where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id))
+        stmt = (stmt.join(Region, Region.id == table.region_id).where(table.scope == tally.AGENCY_REGION)
+                .where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id)))
+    else:
+        stmt = stmt.where(table.scope == tally.PROVINCE)
     if filters.topic_id:
         stmt = stmt.where(table.topic_id == filters.topic_id)
     return stmt
@@ -144,9 +147,10 @@ def _tally_scope(stmt, filters, table):
 def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
     """`compute_summary` from the tallies (4 queries: the tally rows of the latest updates and
     of the chosen period, the overdue sum, the names of the regions and of the topics found);
-    the rows read are at most regions x topics x statuses (x 2 with a period)."""
-    key = _region_key(filters).label("region_key")
+    the rows read are at most provinces (or a province's regions) x topics x statuses, x 2 with
+    a period."""
     t = ProgressTally
+    key = t.region_id.label("region_key")
     wanted = [tally.LATEST] + ([filters.period] if filters.period else [])
     stmt = _tally_scope(select(t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
                                func.sum(t.percent_sum)).select_from(t), filters, t)

@@ -15,6 +15,7 @@ from rakor.meetings.models import Meeting
 from rakor.progress import services, stats, tally, workdays
 from rakor.progress.models import ProgressOverdueTally, ProgressStanding, ProgressTally
 from tests.commitments.conftest import data
+from tests.factories import make_province
 from tests.progress.conftest import TODAY, update
 
 PERIODS = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-05-17")
@@ -32,12 +33,12 @@ def _q(value):
 
 def kept():
     """(standings, tally, overdue) as the tables hold them, zero rows left out."""
-    standings = {(s.commitment_id, s.period): (s.region_id, s.topic_id, s.status, _q(s.percent_achieved),
-                                               s.overdue_from)
+    standings = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.status,
+                                               _q(s.percent_achieved), s.overdue_from)
                  for s in db.session.scalars(select(ProgressStanding))}
-    counts = {(t.period, t.region_id, t.topic_id, t.status): (t.commitments, t.measured, _q(t.percent_sum))
+    counts = {(t.period, t.scope, t.region_id, t.topic_id, t.status): (t.commitments, t.measured, _q(t.percent_sum))
               for t in db.session.scalars(select(ProgressTally)) if t.commitments or t.measured or t.percent_sum}
-    overdue = {(o.region_id, o.topic_id, o.overdue_from): o.commitments
+    overdue = {(o.scope, o.region_id, o.topic_id, o.overdue_from): o.commitments
                for o in db.session.scalars(select(ProgressOverdueTally)) if o.commitments}
     return standings, counts, overdue
 
@@ -47,15 +48,16 @@ def from_scratch():
     connection = db.session.connection()
     standings = {}
     for stmt in tally.standing_rows(connection):
-        for cid, period, region, topic, status, percent, late in connection.execute(stmt):
-            standings[(cid, period)] = (region, topic, status, _q(percent), late)
+        for cid, period, region, province, topic, status, percent, late in connection.execute(stmt):
+            standings[(cid, period)] = (region, province, topic, status, _q(percent), late)
     counts, overdue = {}, {}
-    for (_cid, period), (region, topic, status, percent, late) in standings.items():
-        n, measured, total = counts.get((period, region, topic, status), (0, 0, Decimal(0)))
-        counts[(period, region, topic, status)] = (n + 1, measured + (percent is not None),
-                                                   _q(total + (percent or 0)))
-        if period == tally.LATEST and late is not None:
-            overdue[(region, topic, late)] = overdue.get((region, topic, late), 0) + 1
+    for (_cid, period), (region, province, topic, status, percent, late) in standings.items():
+        for key in ((tally.AGENCY_REGION, region), (tally.PROVINCE, province)):
+            n, measured, total = counts.get((period, *key, topic, status), (0, 0, Decimal(0)))
+            counts[(period, *key, topic, status)] = (n + 1, measured + (percent is not None),
+                                                     _q(total + (percent or 0)))
+            if period == tally.LATEST and late is not None:
+                overdue[(*key, topic, late)] = overdue.get((*key, topic, late), 0) + 1
     return standings, counts, overdue
 
 
@@ -126,7 +128,14 @@ def test_the_tallies_equal_a_recomputation_after_random_writes(pg, seed):
         agency = rnd.choice(pg.agencies)
         agency.region_id = rnd.choice(pg.regions).id
 
-    actions = [report] * 8 + [review] * 3 + [withdraw, create, create, agree, amend, move_meeting, move_agency]
+    def move_region(_c):  # a regency handed to another province (or back)
+        region = rnd.choice(pg.regions)
+        region.parent_id = rnd.choice([other_province.id, province_id])
+
+    province_id = pg.regions[0].parent_id
+    other_province = make_province("97")
+    actions = [report] * 8 + [review] * 3 + [withdraw, create, create, agree, amend, move_meeting, move_agency,
+                                             move_region]
     for _step in range(40):
         action, c = rnd.choice(actions), rnd.choice(commitments)
         try:
