@@ -1,6 +1,7 @@
 """Times the progress dashboard and a region's progress page on a database made by
 bench/scale/generate.py: median and 90th percentile of the whole request (test client, no
-network), and the number of SQL statements each request runs.
+network), the median CPU time of this process (the app's own work, without PostgreSQL's; steadier
+than wall time on a busy machine), and the number of SQL statements each request runs.
 
     .venv/bin/python bench/scale/timing.py --db rk_scale_full --requests 15
     .venv/bin/python bench/scale/timing.py --db rk_scale_tenth --requests 15
@@ -85,18 +86,19 @@ def main():
     print(f"{args.db}: {args.requests} requests per page")
     for name, url in targets(app).items():
         assert client.get(url).status_code == 200, url  # warm-up
-        times, counts = [], set()
+        times, cpu, counts = [], [], set()
         for _ in range(args.requests):
             statements.clear()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             counts.add(len(statements))
             assert response.status_code == 200
         times.sort()
         p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
         print(f"  {name:<26} median {statistics.median(times):7.1f} ms  p90 {p90:7.1f} ms  "
-              f"queries {sorted(counts)}  {url}")
+              f"cpu {statistics.median(cpu):6.1f} ms  queries {sorted(counts)}  {url}")
 
 
 if __name__ == "__main__":
