@@ -3,11 +3,12 @@ of data (participants/stats.py's shape): a region x topic matrix of average achi
 counts, the status counts, the overdue count and list.
 
 Which update stands for a commitment: its latest (`ProgressUpdate.is_latest`, kept by the
-services), or with a period filter the current revision of that period. Without a meeting
-filter the numbers come from the tallies kept on write (tally.py: rows by region, topic and
-status, whose number does not grow with the data); a meeting's dashboard aggregates its own
-commitments. Averages are of the
+services), or with a period filter the current revision of that period. Averages are of the
 true percents (a beaten target counts above 100, a worse value below 0); only the bars clamp.
+
+Without a meeting filter the numbers come from the tallies kept on write (tally.py: rows by
+province or region, topic and status, whose number does not grow with the data); a meeting's
+dashboard aggregates its own commitments (bounded by the meeting, not by the country).
 
 Overdue (PP 39/2006: a quarter is reported within 10 working days after it ends): an agreed
 commitment, not done, whose latest update is older than its last due quarter. The due quarter
