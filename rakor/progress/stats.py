@@ -185,15 +185,22 @@ def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summ
             result.by_topic.setdefault(topic_id, Cell()).add(cell)
             result.total.add(cell)
             found[status] = found.get(status, 0) + count
-    overdue = None
-    if due is not None:
-        o = ProgressOverdueTally
-        overdue = int(db.session.scalar(_tally_scope(
-            select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
-            .where(o.overdue_from <= due.quarter_index)) or 0)
+    overdue = _tallied_overdue(filters, due) if due is not None else None
     _names(result)
     statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
     return Summary(result, statuses, overdue)
+
+
+def _tallied_overdue(filters, due):
+    o = ProgressOverdueTally
+    return int(db.session.scalar(_tally_scope(
+        select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
+        .where(o.overdue_from <= due.quarter_index)) or 0)
+
+
+def overdue_total(filters: Filters, due: periods.Period) -> int:
+    """How many commitments are overdue (1 query: the tallies, or a meeting's commitments)."""
+    return overdue_count(filters, due) if filters.meeting_id else _tallied_overdue(filters, due)
 
 
 def _names(result):

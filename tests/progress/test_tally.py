@@ -187,6 +187,8 @@ def test_the_dashboard_reads_the_tallies_in_a_fixed_number_of_queries(pg, client
     due = workdays.Calendar().due_quarter(TODAY)
     direct = stats.compute_summary(stats.Filters(), due)
     assert (large.statuses, large.overdue, large.matrix.total) == (direct.statuses, direct.overdue, direct.matrix.total)
+    for filters in (stats.Filters(), stats.Filters(meeting_id=pg.meeting.id), stats.Filters(region_id=pg.regions[0].id)):
+        assert stats.overdue_total(filters, due) == stats.overdue_count(filters, due)
     filtered = stats.Filters(period="2024-Q3", topic_id=pg.poverty)
     assert stats.summary(filtered, due).statuses == stats.compute_summary(filtered, due).statuses
     db.session.commit()

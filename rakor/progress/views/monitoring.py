@@ -73,7 +73,7 @@ def overdue():
     filters = stats.Filters.from_args(request.args)
     due = workdays.Calendar().due_quarter(today)
     page = max(request.args.get("page", "1").isdigit() and int(request.args.get("page", "1")) or 1, 1)
-    total = stats.summary(filters, due).overdue
+    total = stats.overdue_total(filters, due)
     rows = stats.overdue_rows(filters, due, limit=OVERDUE_PAGE, offset=(page - 1) * OVERDUE_PAGE)
     return render_template("progress/overdue.html", rows=rows, total=total, due=due, filters=filters, page=page,
                            pages=max((total + OVERDUE_PAGE - 1) // OVERDUE_PAGE, 1), owed=stats.owed_period,
