@@ -7,7 +7,8 @@
 planning agency each; meetings organised by a province with commitments of its regencies
 (about 90 % agreed); each agreed commitment has quarterly updates from its meeting's quarter
 on, about one in twenty periods with a correction (revision 2), flags `is_current` and
-`is_latest` as the services keep them. The schema comes from the migrations (`flask db
+`is_latest` as the services keep them, and the dashboard's tallies built from them
+(rakor/progress/tally.py: backfill, as migration 0013 does). The schema comes from the migrations (`flask db
 upgrade`); the rows go in with COPY. The database is dropped and created again (--keep to
 reuse it). Deterministic (seeded)."""
 import argparse
@@ -52,6 +53,18 @@ def migrate(url):
         from rakor.extensions import db
 
         db.engine.dispose()
+
+
+def backfill(url):
+    """The dashboard's tallies from the rows just loaded (what migration 0013 does)."""
+    from sqlalchemy import create_engine
+
+    from rakor.progress.tally import backfill as build
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        build(connection)
+    engine.dispose()
 
 
 def quarter_of(day):
@@ -177,6 +190,9 @@ def main():
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{args.db}") as conn:
         counts = generate(conn, args.scale, random.Random(args.seed))
         conn.commit()
+    tallies = time.perf_counter()
+    backfill(PG.format(db=args.db))
+    print(f"tallies built in {time.perf_counter() - tallies:.1f} s")
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{args.db}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     print(f"{args.db}: {counts} in {time.perf_counter() - started:.1f} s")

@@ -1,12 +1,13 @@
 """Times the progress dashboard and a region's progress page on a database made by
 bench/scale/generate.py: median and 90th percentile of the whole request (test client, no
-network), and the number of SQL statements each request runs.
+network), the median CPU time of this process (the app's own work, without PostgreSQL's; steadier
+than wall time on a busy machine), and the number of SQL statements each request runs.
 
     .venv/bin/python bench/scale/timing.py --db rk_scale_full --requests 15
     .venv/bin/python bench/scale/timing.py --db rk_scale_tenth --requests 15
 
-With --cold every request aggregates anew (as the first one after a report does); by default
-the dashboard's summaries are remembered per data version (rakor/progress/stats.py).
+The dashboard, the home panel, the region pages and the overdue count read the tallies kept
+on write (rakor/progress/tally.py); nothing is remembered between requests.
 
 Pages: the national dashboard (provinces x topics), a meeting's dashboard, a province's and a
 regency's progress page, and the overdue list. Signed in as a leadership user it creates."""
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, select  # noqa: E402
 
 
-def make_app(db, cache=True):
+def make_app(db):
     import config
     from rakor import create_app
 
@@ -30,7 +31,6 @@ def make_app(db, cache=True):
         SQLALCHEMY_DATABASE_URI = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
         SECRET_KEY = "bench-scale"
         RATELIMIT_ENABLED = False
-        PROGRESS_SUMMARY_CACHE = cache
 
     return create_app(ScaleConfig)
 
@@ -70,11 +70,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="rk_scale_full")
     parser.add_argument("--requests", type=int, default=15)
-    parser.add_argument("--cold", action="store_true",
-                        help="without the summaries remembered per data version: every request aggregates "
-                             "(what the first request after a new report costs)")
     args = parser.parse_args()
-    app = make_app(args.db, cache=not args.cold)
+    app = make_app(args.db)
     user_id = reader(app)
     client = app.test_client()
     with client.session_transaction() as sess:
@@ -86,21 +83,22 @@ def main():
         engine = db.engine
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    print(f"{args.db}: {args.requests} requests per page{' (cold: no remembered summaries)' if args.cold else ''}")
+    print(f"{args.db}: {args.requests} requests per page")
     for name, url in targets(app).items():
         assert client.get(url).status_code == 200, url  # warm-up
-        times, counts = [], set()
+        times, cpu, counts = [], [], set()
         for _ in range(args.requests):
             statements.clear()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             counts.add(len(statements))
             assert response.status_code == 200
         times.sort()
         p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
         print(f"  {name:<26} median {statistics.median(times):7.1f} ms  p90 {p90:7.1f} ms  "
-              f"queries {sorted(counts)}  {url}")
+              f"cpu {statistics.median(cpu):6.1f} ms  queries {sorted(counts)}  {url}")
 
 
 if __name__ == "__main__":

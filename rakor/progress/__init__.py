@@ -2,6 +2,7 @@
 the dashboard with its charts, and the monitoring report (laporan monitoring)."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.session import Session
 
 bp = Blueprint("progress", __name__)
 
@@ -10,12 +11,17 @@ def init_app(app):
     from rakor.documents import registry as documents
     from rakor.main import dashboard as home
     from rakor.meetings import hooks
-    from rakor.progress import rules  # noqa: F401  (policy rules)
+    from rakor.progress import (
+        rules,  # noqa: F401  (policy rules)
+        tally,
+    )
     from rakor.progress.cli import progress_cli
     from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel
     from rakor.progress.documents import MONITORING
     from rakor.progress.sections import earlier_progress_block
     from rakor.progress.views import imports, monitoring, reporting  # noqa: F401  (routes)
+
+    tally.install(Session)  # the dashboard's tallies follow every write, in its transaction
 
     hooks.tabs.register("progress", label=_l("Progress"), endpoint="progress.meeting", action="meeting.view",
                         order=20)

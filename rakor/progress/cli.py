@@ -86,3 +86,14 @@ def export_command(meeting_id, output):
     rows = exports.update_rows(meeting_id)
     output.write_bytes(exports.write(rows, fmt))
     click.echo(f"Wrote {output} ({len(rows)} updates).")
+
+
+@progress_cli.command("rebuild-tallies")
+def rebuild_tallies():
+    """Build the dashboard's tallies anew from the updates and commitments (after rows were
+    changed by hand in SQL, past the application)."""
+    from rakor.progress import tally
+
+    tally.backfill(db.session.connection())
+    db.session.commit()
+    click.echo("Progress tallies rebuilt.")

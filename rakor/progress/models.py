@@ -139,3 +139,58 @@ class LocalHoliday(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProgressStanding(db.Model):
+    """What one agreed commitment adds to the dashboard's tallies, as last counted: the row of
+    period '' is its latest update (status 'none' without one) with the quarter from which it
+    is overdue; one row per period it has a current update for. Kept by progress/tally.py in
+    the transaction of every write that changes it, so the difference between what a
+    commitment adds now and what it added before is all the tallies need. No foreign key: a
+    deleted commitment's rows are what its tallies must lose."""
+
+    __tablename__ = "progress_standing"
+
+    commitment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # '' = the latest update
+    region_id: Mapped[int] = mapped_column(Integer)  # the agency's region
+    province_id: Mapped[int] = mapped_column(Integer)  # its province (itself for a province)
+    topic_id: Mapped[int] = mapped_column(Integer)  # 0: no topic
+    status: Mapped[str] = mapped_column(String(10))  # an update status, or 'none'
+    percent_achieved: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # Quarter index from which the commitment is overdue (NULL: never, as things stand).
+    overdue_from: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProgressTally(db.Model):
+    """Agreed commitments by period ('' = their latest update), region, topic (0: none) and
+    status ('none': no report): how many, how many with a percent, the sum of the percents.
+    Twice over: by the agency's region (scope 'a', for a province's or a regency's page) and by
+    its province (scope 'p', for the national dashboard: at most 38 x topics x statuses rows).
+    The dashboard, the home panel and the region pages read these rows, whose number does not
+    grow with the number of commitments or updates."""
+
+    __tablename__ = "progress_tally"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(1), primary_key=True)  # 'a' agency's region, 'p' province
+    region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    commitments: Mapped[int] = mapped_column(Integer, default=0)
+    measured: Mapped[int] = mapped_column(Integer, default=0)
+    percent_sum: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=0)
+
+
+class ProgressOverdueTally(db.Model):
+    """Agreed commitments by region (scopes as in ProgressTally), topic and the quarter from
+    which they are overdue: the overdue count for a due quarter D is the sum over
+    `overdue_from <= D`."""
+
+    __tablename__ = "progress_overdue_tally"
+
+    scope: Mapped[str] = mapped_column(String(1), primary_key=True)
+    region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    overdue_from: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    commitments: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,7 +1,7 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
 from flask import abort
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from rakor.commitments.lifecycle import CommitmentStatus
@@ -122,13 +122,17 @@ def local_holidays():
     return db.session.scalars(select(LocalHoliday).order_by(LocalHoliday.day.desc())).all()
 
 
-def meetings_for_filter(user):
-    """Meetings with agreed commitments the user may see, newest first (1 query)."""
+def meetings_for_filter(user, chosen=None, limit=100):
+    """The newest `limit` meetings with agreed commitments the user may see, and the chosen one
+    wherever it falls, newest first (1 query). A choice list of every meeting would grow with
+    the years (2,000 at national scale); an older meeting's dashboard is linked from its own
+    progress page."""
     # EXISTS per meeting probes ix_commitment_meeting_status instead of reading every commitment.
     agreed = select(Commitment.id).where(Commitment.meeting_id == Meeting.id, Commitment.status == S.AGREED).exists()
-    return db.session.execute(select(Meeting.id, Meeting.title).where(visible_condition(user), agreed)
-                              .order_by(Meeting.starts_at.desc())).all()
-
+    first = case((Meeting.id == chosen, 0), else_=1) if chosen else literal(1)
+    rows = db.session.execute(select(Meeting.id, Meeting.title, Meeting.starts_at).where(visible_condition(user), agreed)
+                              .order_by(first, Meeting.starts_at.desc()).limit(limit)).all()
+    return sorted(rows, key=lambda m: m.starts_at, reverse=True)
 
 
 def region_choices():
@@ -141,15 +145,14 @@ def topic_choices():
     return db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
 
 
-def region_progress(region, limit=200):
-    """([(commitment, latest update, meeting title)], total) of the region's agreed commitments
-    (a province's include its regencies'), newest meeting first (2 queries)."""
+def region_progress(region, limit=50, offset=0):
+    """[(commitment, latest update, meeting title)] of the region's agreed commitments (a
+    province's include its regencies'), newest meeting first, a page of `limit` (1 query; the
+    total is in the tallies: stats.matrix)."""
     where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id))
     base = (select(Commitment, ProgressUpdate, Meeting.title).join(Meeting, Meeting.id == Commitment.meeting_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .outerjoin(ProgressUpdate, latest_join()).where(*where))
-    rows = db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
-                                                                    Commitment.sequence).limit(limit)).unique().all()
-    total = db.session.scalar(select(func.count(Commitment.id)).join(Agency, Agency.id == Commitment.agency_id)
-                              .join(Region, Region.id == Agency.region_id).where(*where))
-    return rows, total
+    return db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
+                                                                  Commitment.sequence, Commitment.id)
+                                   .limit(limit).offset(offset)).unique().all()

@@ -269,6 +269,28 @@ def add_evidence(update: ProgressUpdate, stream, filename, by_user, stored: list
     return evidence
 
 
+def remove_evidence(evidence: ProgressEvidence, by_user) -> str:
+    """Delete a wrong evidence file's record while its period's report is not verified (the
+    reporter of the commitment: its agency's delegate or the committee). Returns the stored
+    name, to remove from disk once the deletion is committed (materials.remove_files)."""
+    commitment = db.session.get(Commitment, evidence.commitment_id)
+    check_reporter(commitment, by_user)
+    commitment = _lock(commitment)  # queues behind a report on the commitment
+    check_reporter(commitment, by_user)
+    # Locked too: a verification arriving meanwhile waits, then sees the file gone (or this
+    # waits for the verification and refuses).
+    current = db.session.scalar(select(ProgressUpdate).where(
+        ProgressUpdate.commitment_id == evidence.commitment_id, ProgressUpdate.period == evidence.period,
+        ProgressUpdate.is_current).with_for_update().execution_options(populate_existing=True))
+    if current is not None and current.review_status == ReviewStatus.VERIFIED:
+        raise DomainError(_l("This report is verified; its evidence stays. Ask the committee to send it "
+                             "back if a file is wrong."))
+    stored = evidence.stored_name
+    db.session.delete(evidence)
+    db.session.flush()
+    return stored
+
+
 def evidence_path(evidence: ProgressEvidence):
     return materials.stored_path(evidence.stored_name, EVIDENCE_FOLDER)
 

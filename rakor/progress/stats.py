@@ -6,28 +6,30 @@ Which update stands for a commitment: its latest (`ProgressUpdate.is_latest`, ke
 services), or with a period filter the current revision of that period. Averages are of the
 true percents (a beaten target counts above 100, a worse value below 0); only the bars clamp.
 
+Without a meeting filter the numbers come from the tallies kept on write (tally.py: rows by
+province or region, topic and status, whose number does not grow with the data); a meeting's
+dashboard aggregates its own commitments (bounded by the meeting, not by the country).
+
 Overdue (PP 39/2006: a quarter is reported within 10 working days after it ends): an agreed
 commitment, not done, whose latest update is older than its last due quarter. The due quarter
 is the same for every commitment (`Calendar.due_quarter(today)`), except that a commitment is
 not due beyond the quarter of its own target date, and one whose meeting came after the due
 quarter owes nothing yet.
 """
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from rakor.commitments.lifecycle import CommitmentStatus
-from rakor.commitments.models import Commitment, CommitmentEvent
+from rakor.commitments.models import Commitment
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
-from rakor.progress import periods
+from rakor.progress import periods, tally
 from rakor.progress.lifecycle import UpdateStatus
-from rakor.progress.models import LocalHoliday, ProgressUpdate
+from rakor.progress.models import ProgressOverdueTally, ProgressTally, ProgressUpdate
 from rakor.regions.models import Agency, Region
 
 NO_REPORT = "none"
@@ -123,44 +125,94 @@ class Summary:
     overdue: int | None  # None when no due quarter was given
 
 
-# Summaries by (filters, due quarter, data version): a pure function of the database's state,
-# so each worker may keep its own without any going stale. The national dashboard aggregates
-# every commitment (100,000 in bench/scale); between two reports it is asked the same
-# question many times.
-_SUMMARIES: OrderedDict = OrderedDict()
-SUMMARY_CACHE_SIZE = 64
-
-
-def data_version():
-    """What changes whenever a figure of the dashboard can (1 query, on primary keys and the
-    small meeting and holiday tables): a new update or revision, a commitment's creation or
-    change (its history event), a meeting deleted, a local holiday added or removed."""
-    return tuple(db.session.execute(select(
-        select(func.max(ProgressUpdate.id)).scalar_subquery(),
-        select(func.max(CommitmentEvent.id)).scalar_subquery(),
-        select(func.max(Commitment.id)).scalar_subquery(),
-        # Commitments are never deleted but with their meeting (withdrawal is recorded instead).
-        select(func.count(Meeting.id)).scalar_subquery(),
-        select(func.max(LocalHoliday.id)).scalar_subquery(),
-        select(func.count(LocalHoliday.id)).scalar_subquery())).one())
-
-
 def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """`compute_summary`, remembered per data version (1 query when nothing changed). Off
-    under TESTING unless PROGRESS_SUMMARY_CACHE says otherwise: tests roll back, and ids
-    used by a rolled-back test come back with other data."""
-    if not current_app.config.get("PROGRESS_SUMMARY_CACHE", not current_app.testing):
+    """Matrix, status counts and overdue count: from the tallies kept on write (tally.py) when
+    no meeting is chosen, whatever the amount of data; a meeting's from its own commitments."""
+    if filters.meeting_id:
         return compute_summary(filters, due)
-    key = (filters.meeting_id, filters.period, filters.region_id, filters.topic_id, due and due.key,
-           data_version())
-    found = _SUMMARIES.get(key)
-    if found is None:
-        found = _SUMMARIES[key] = compute_summary(filters, due)
-        while len(_SUMMARIES) > SUMMARY_CACHE_SIZE:
-            _SUMMARIES.popitem(last=False)
+    return tallied_summary(filters, due)
+
+
+def _tally_scope(stmt, filters, table):
+    """Nationally the rows by province; within a region those by the agencies' regions."""
+    if filters.region_id:
+        stmt = (stmt.join(Region, Region.id == table.region_id).where(table.scope == tally.AGENCY_REGION)
+                .where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id)))
     else:
-        _SUMMARIES.move_to_end(key)
-    return found
+        stmt = stmt.where(table.scope == tally.PROVINCE)
+    if filters.topic_id:
+        stmt = stmt.where(table.topic_id == filters.topic_id)
+    return stmt
+
+
+def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
+    """`compute_summary` from the tallies (4 queries: the tally rows of the latest updates and
+    of the chosen period, the overdue sum, the names of the regions and of the topics found);
+    the rows read are at most provinces (or a province's regions) x topics x statuses, x 2 with
+    a period."""
+    t = ProgressTally
+    key = t.region_id.label("region_key")
+    wanted = [tally.LATEST] + ([filters.period] if filters.period else [])
+    stmt = _tally_scope(select(t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
+                               func.sum(t.percent_sum)).select_from(t), filters, t)
+    stmt = stmt.where(t.period.in_(wanted)).group_by(t.period, key, t.topic_id, t.status)
+    latest, chosen = {}, {}
+    for period, region_id, topic_id, status, count, measured, total in db.session.execute(stmt):
+        if not count:
+            continue
+        topic_id = topic_id or None
+        found = chosen if filters.period and period == filters.period else latest
+        found.setdefault((region_id, topic_id), []).append((status, int(count), int(measured or 0),
+                                                            Decimal(total or 0)))
+    if filters.period:
+        # Every agreed commitment counts; those without a report of the period count as 'none'.
+        rows = {}
+        for cell, items in latest.items():
+            count = sum(c for _s, c, _m, _t in items)
+            reported = chosen.get(cell, [])
+            rows[cell] = [*reported, (NO_REPORT, count - sum(c for _s, c, _m, _t in reported), 0, Decimal(0))]
+    else:
+        rows = latest
+    result = Matrix()
+    found = {}
+    for (region_id, topic_id), items in rows.items():
+        for status, count, measured, total in items:
+            if not count:
+                continue
+            cell = Cell(count, 0 if status == NO_REPORT else count, measured, total)
+            result.cells.setdefault((region_id, topic_id), Cell()).add(cell)
+            result.by_region.setdefault(region_id, Cell()).add(cell)
+            result.by_topic.setdefault(topic_id, Cell()).add(cell)
+            result.total.add(cell)
+            found[status] = found.get(status, 0) + count
+    overdue = _tallied_overdue(filters, due) if due is not None else None
+    _names(result)
+    statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
+    return Summary(result, statuses, overdue)
+
+
+def _tallied_overdue(filters, due):
+    o = ProgressOverdueTally
+    return int(db.session.scalar(_tally_scope(
+        select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
+        .where(o.overdue_from <= due.quarter_index)) or 0)
+
+
+def overdue_total(filters: Filters, due: periods.Period) -> int:
+    """How many commitments are overdue (1 query: the tallies, or a meeting's commitments)."""
+    return overdue_count(filters, due) if filters.meeting_id else _tallied_overdue(filters, due)
+
+
+def _names(result):
+    """The regions' codes and names and the topics' names of the matrix (2 queries)."""
+    region_ids = list(result.by_region)
+    topic_ids = [t for t in result.by_topic if t is not None]
+    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
+                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
+    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+                                       .order_by(Topic.name)).all()
+    if None in result.by_topic:
+        result.topics.append((None, None))
 
 
 def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
@@ -192,14 +244,7 @@ def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summ
         result.total.add(cell)
         found[status or NO_REPORT] = found.get(status or NO_REPORT, 0) + count
         overdue += int(late[0] or 0) if late else 0
-    region_ids = list(result.by_region)
-    topic_ids = [t for t in result.by_topic if t is not None]
-    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
-                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
-    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
-                                       .order_by(Topic.name)).all()
-    if None in result.by_topic:
-        result.topics.append((None, None))
+    _names(result)
     statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
     return Summary(result, statuses, overdue if due is not None else None)
 

@@ -1,7 +1,7 @@
 """Dashboard aggregates (fixed query count), overdue, follow-up block, home panel, monitoring
 report (PDF content, XLSX)."""
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -160,19 +160,30 @@ def test_the_overdue_list_exports(client, pg):
     assert "Periode Wajib Lapor" in csv and pg.other_c.reference in csv and "Triwulan III 2024" in csv
 
 
+def test_a_regions_commitments_come_a_page_at_a_time(client, pg, monkeypatch):
+    from rakor.progress.views import monitoring
 
-def test_the_summary_is_remembered_until_the_data_changes(app, pg, count_queries, monkeypatch):
-    monkeypatch.setitem(app.config, "PROGRESS_SUMMARY_CACHE", True)
-    monkeypatch.setattr(stats, "_SUMMARIES", type(stats._SUMMARIES)())
-    filters, due = stats.Filters(meeting_id=pg.meeting.id), periods.quarter(2024, 3)
-    with count_queries() as cold:
-        first = stats.summary(filters, due)
-    with count_queries() as warm:
-        assert stats.summary(filters, due) is first
-    assert (cold(), warm()) == (4, 1)  # version, aggregate, region names, topic names; then the version
-    report(pg, pg.poverty_c, realised_value=Decimal("6.00"))
-    assert stats.summary(filters, due).statuses["on_track"] == 1
-    services.add_local_holiday(date(2024, 10, 2), "Hari jadi", pg.committee)
-    assert stats.summary(filters, due) is not stats.summary(stats.Filters(meeting_id=pg.meeting.id), periods.quarter(2024, 2))
-    commitment_services.change_status(pg.ipm_c, "withdrawn", pg.committee, note="Dibatalkan")
-    assert stats.summary(filters, due).matrix.total.count == 3
+    monkeypatch.setattr(monitoring, "REGION_PAGE", 2)
+    db.session.commit()
+    login_user(client, pg.leadership)
+    province = pg.regions[0].parent_id
+    first = client.get(f"/progress/regions/{province}").get_data(as_text=True)
+    second = client.get(f"/progress/regions/{province}?page=2").get_data(as_text=True)
+    shown = [c.reference for c in (pg.poverty_c, pg.ipm_c, pg.rural_c, pg.other_c)]
+    on_first = {r for r in shown if r in first}
+    on_second = {r for r in shown if r in second}
+    assert len(on_first) == len(on_second) == 2 and not on_first & on_second
+    assert "4 kesepakatan disepakati" in first  # the total, from the tallies
+    assert f'href="/progress/regions/{province}?page=2"' in first
+
+
+def test_the_meeting_choice_keeps_the_chosen_meeting_beyond_the_newest(pg):
+    from rakor.progress import queries
+
+    newer = make_meeting(title="Rakor Lebih Baru", starts_at=datetime(2024, 5, 2, 0, 30, tzinfo=UTC),
+                         ends_at=datetime(2024, 5, 2, 8, 0, tzinfo=UTC))
+    make_quota(newer, pg.agencies[0])
+    commitment_services.create_commitment(newer, data(pg, title="Baru"), pg.committee, status="agreed",
+                                          confirm_direction=True)
+    assert [m.id for m in queries.meetings_for_filter(pg.leadership, limit=1)] == [newer.id]
+    assert [m.id for m in queries.meetings_for_filter(pg.leadership, pg.meeting.id, limit=1)] == [pg.meeting.id]

@@ -171,3 +171,36 @@ def test_local_holidays_page(client, pg):
     assert "Hari jadi kabupaten" in page and "Kemerdekaan" in page
     again = client.post("/progress/holidays", data={"day": "2024-07-10", "name": "Lagi"})
     assert again.status_code == 200 and "is-invalid" in again.get_data(as_text=True)
+
+
+def test_a_reporter_removes_a_wrong_evidence_file_until_the_report_is_verified(client, pg):
+    u = services.report(pg.poverty_c, update(realised_value=Decimal("6")), pg.delegate, today=TODAY).update
+    wrong = services.add_evidence(u, io.BytesIO(PDF), "salah.pdf", pg.delegate)
+    kept = services.add_evidence(u, io.BytesIO(PDF), "bukti.pdf", pg.delegate)
+    wrong_path, kept_path = services.evidence_path(wrong), services.evidence_path(kept)
+    wrong_id, kept_id = wrong.id, kept.id
+    db.session.commit()
+    timeline = f"/meetings/{pg.meeting.id}/commitments/{pg.poverty_c.id}/progress"
+    remove = f"/meetings/{pg.meeting.id}/progress/evidence/{wrong_id}/delete"
+    # Neither another agency's delegate nor leadership may remove it; the file stays.
+    for user, expected in ((pg.other_delegate, 403), (pg.leadership, 403)):
+        login_user(client, user)
+        assert f'id="remove-evidence-{wrong_id}"' not in client.get(timeline).get_data(as_text=True)
+        assert client.post(remove).status_code == expected
+    assert db.session.get(ProgressEvidence, wrong_id) is not None and wrong_path.is_file()
+    login_user(client, pg.delegate)
+    assert f'id="remove-evidence-{wrong_id}"' in client.get(timeline).get_data(as_text=True)
+    response = client.post(remove)
+    assert response.status_code == 302 and response.headers["Location"].endswith(timeline)
+    db.session.expire_all()
+    assert db.session.get(ProgressEvidence, wrong_id) is None and not wrong_path.exists()
+    assert db.session.get(ProgressEvidence, kept_id) is not None and kept_path.is_file()
+    # Once verified, the evidence stays (the committee included), with a message.
+    services.review(db.session.get(ProgressUpdate, u.id), "verified", pg.committee)
+    db.session.commit()
+    login_user(client, pg.committee)
+    assert f'id="remove-evidence-{kept_id}"' not in client.get(timeline).get_data(as_text=True)
+    page = client.post(f"/meetings/{pg.meeting.id}/progress/evidence/{kept_id}/delete", follow_redirects=True)
+    assert "terverifikasi" in page.get_data(as_text=True).lower() or "verified" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ProgressEvidence, kept_id) is not None and kept_path.is_file()

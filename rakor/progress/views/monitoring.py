@@ -22,12 +22,15 @@ from rakor.regions.models import Region
 
 READERS = (ADMIN, COMMITTEE, LEADERSHIP)
 OVERDUE_PAGE = 200
+# A region's commitments, newest meeting first, a page at a time: what a page shows and costs
+# does not grow with the region's commitments (a province has thousands at national scale).
+REGION_PAGE = 50
 
 
-def _filter_choices(today):
+def _filter_choices(today, filters):
     current = periods.quarter_of(today)
     quarters = [periods.from_index(i) for i in range(current.quarter_index, current.quarter_index - 12, -1)]
-    return {"meetings": queries.meetings_for_filter(current_user), "regions": queries.region_choices(),
+    return {"meetings": queries.meetings_for_filter(current_user, filters.meeting_id), "regions": queries.region_choices(),
             "topics": queries.topic_choices(), "quarters": quarters}
 
 
@@ -38,7 +41,7 @@ def dashboard():
     today = workdays.today()
     filters = stats.Filters.from_args(request.args)
     return render_template("progress/dashboard.html", **board.summary(filters, today, locale=current_locale()),
-                           bands=BANDS, band_range=band_range_text, **_filter_choices(today), **labels())
+                           bands=BANDS, band_range=band_range_text, **_filter_choices(today, filters), **labels())
 
 
 @bp.route("/progress/regions/<int:region_id>")
@@ -48,12 +51,18 @@ def region(region_id):
     region = db.get_or_404(Region, region_id)
     filters = stats.Filters(region_id=region.id)
     matrix = stats.matrix(filters)
-    rows, total = queries.region_progress(region, limit=OVERDUE_PAGE)
+    total, page = matrix.total.count, _page()
+    rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE)
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
-                           chart_text=charts.achievement_text(items, current_locale()), limit=OVERDUE_PAGE,
-                           **labels())
+                           chart_text=charts.achievement_text(items, current_locale()), page=page,
+                           pages=max((total + REGION_PAGE - 1) // REGION_PAGE, 1), **labels())
+
+
+def _page():
+    value = request.args.get("page", "1")
+    return max(int(value), 1) if value.isdigit() and len(value) < 7 else 1
 
 
 @bp.route("/progress/overdue")
@@ -64,11 +73,11 @@ def overdue():
     filters = stats.Filters.from_args(request.args)
     due = workdays.Calendar().due_quarter(today)
     page = max(request.args.get("page", "1").isdigit() and int(request.args.get("page", "1")) or 1, 1)
-    total = stats.summary(filters, due).overdue
+    total = stats.overdue_total(filters, due)
     rows = stats.overdue_rows(filters, due, limit=OVERDUE_PAGE, offset=(page - 1) * OVERDUE_PAGE)
     return render_template("progress/overdue.html", rows=rows, total=total, due=due, filters=filters, page=page,
                            pages=max((total + OVERDUE_PAGE - 1) // OVERDUE_PAGE, 1), owed=stats.owed_period,
-                           deadline=workdays.Calendar().deadline, **_filter_choices(today), **labels())
+                           deadline=workdays.Calendar().deadline, **_filter_choices(today, filters), **labels())
 
 
 @bp.route("/progress/overdue.<fmt>")

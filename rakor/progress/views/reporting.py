@@ -152,6 +152,7 @@ def timeline(meeting, commitment_id):
     current = [u for u in updates if u.is_current]
     return render_template("progress/timeline.html", meeting=meeting, c=commitment, updates=updates,
                            current=current, evidence=evidence, reviews=reviews, review_form=ReviewForm(),
+                           delete_form=CsrfForm(), may_report=can(current_user, "progress.report", commitment),
                            chart=charts.data_uri(charts.timeline_chart(commitment, current)),
                            chart_text=charts.timeline_text(commitment, current), **labels())
 
@@ -218,6 +219,25 @@ def review(meeting, update_id, action):
         flash(_("%(period)s: %(status)s.", period=periods.parse_period(update.period).label(),
                 status=REVIEW_ACTIONS[action].label), "success")
     return redirect(url_for("progress.timeline", meeting_id=meeting.id, commitment_id=update.commitment_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/progress/evidence/<int:evidence_id>/delete", methods=["POST"])
+@roles(COMMITTEE, DELEGATE)
+@with_meeting("meeting.view")
+def evidence_delete(meeting, evidence_id):
+    """Remove a wrong evidence file while the report is not verified (record and file; the file
+    goes once the deletion is committed)."""
+    item, commitment = queries.get_evidence(meeting, evidence_id)
+    require(current_user, "progress.report", commitment)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    name = item.original_filename
+    with domain_action() as done:
+        stored = services.remove_evidence(item, current_user)
+    if done.ok:
+        materials.remove_files([stored], services.EVIDENCE_FOLDER)
+        flash(_("Evidence file %(name)s removed.", name=name), "success")
+    return redirect(url_for("progress.timeline", meeting_id=meeting.id, commitment_id=commitment.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/progress/evidence/<int:evidence_id>")
