@@ -1,11 +1,13 @@
 """The notulen PDF: what it says (checked in its text), drafts and the final file, the CLI."""
 import hashlib
 import io
+import re
 
 from pypdf import PdfReader
 
 from rakor.extensions import db
 from rakor.minutes import documents, queries, services
+from tests.factories import make_participant
 from tests.minutes.conftest import body
 
 NOTES = "**Dibahas** data BPS 2023: kemiskinan 2,44–6,25 %.\n\n- intervensi *by name by address*\n- data terpadu"
@@ -99,3 +101,20 @@ def test_publishing_twice_keeps_the_first_file(mm):
     first = documents.publish_final_pdf(mm.meeting, final)
     again = documents.publish_final_pdf(mm.meeting, final)
     assert again.sha256 == first.sha256 and queries.stored_pdf(final.id).content == first.content
+
+
+def test_the_attendance_annex_repeats_its_header_on_every_page_and_splits_no_row(mm):
+    for i in range(90):  # three pages of annex
+        make_participant(mm.meeting, mm.agencies[i % 2], name=f"Peserta Lampiran {i:02d}")
+    draft = services.save(mm.meeting, body(), mm.committee, None)
+    reader = PdfReader(io.BytesIO(documents.render_minutes_pdf(mm.meeting, draft)))
+    pages = [p.extract_text() for p in reader.pages]
+    annex = [i for i, text in enumerate(pages) if "Peserta Lampiran" in text]
+    assert len(annex) >= 2
+    for i in annex:
+        names = re.findall(r"Peserta Lampiran (\d\d)", pages[i])
+        assert re.search(r"No\s*Nama\s*Instansi\s*Keterangan", pages[i]), f"page {i + 1} has no header row"
+        # A row is whole on its page: each name comes with its agency and presence.
+        assert len(names) == len(set(names))
+    seen = [n for i in annex for n in re.findall(r"Peserta Lampiran (\d\d)", pages[i])]
+    assert sorted(seen) == [f"{i:02d}" for i in range(90)]  # every row once, none split in two
