@@ -104,3 +104,15 @@ def test_date_field_renders_dd_mm_yyyy_and_refuses_other_text_keeping_it(app):
             assert not form.validate()
             assert f'value="{typed}"' in form.day()
             assert "hh-bb-tttt" in form.errors["day"][0]
+
+
+def test_no_template_asks_the_browser_for_its_own_date_inputs():
+    """Every date and time input is a text field in the app's format (issue 12, item 9)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    native = re.compile(r"""type=["'](date|time|datetime-local)["']""")
+    found = [f"{p.relative_to(templates)}: {m.group(0)}" for p in templates.rglob("*.html")
+             for m in native.finditer(p.read_text(encoding="utf-8"))]
+    assert found == []
