@@ -19,6 +19,9 @@ Which scopes a row touches:
 - anything else touches `global`, which every fragment depends on: an unknown change costs
   a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`.
 
+`reader_page` keeps a whole page per reader the same way (the navbar names the reader), unless
+a flashed message waits to be shown.
+
 Fragments also expire after PAGE_CACHE_TTL seconds, for what depends on the clock (a
 registration window that closes, "today"). CSRF tokens are per session: a fragment is stored with
 a placeholder in their place and gets the reader's token when served.
@@ -27,12 +30,11 @@ Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one pr
 tests and development). A Redis that does not answer costs one render, never an error page.
 """
 import hashlib
-import json
 import logging
 import threading
 import time
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, session
 from flask_wtf.csrf import generate_csrf
 from redis import Redis
 from redis.exceptions import RedisError
@@ -222,15 +224,25 @@ def fragment(key, scopes, render):
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return render()
+    # Stored as "<versions>\n<html>": no JSON to parse on the path every reader takes.
+    stamp = ",".join(map(str, versions))
     if stored is not None:
-        stored = json.loads(stored)
-        if stored["v"] == versions:
-            return stored["html"].replace(CSRF_PLACEHOLDER, generate_csrf())
+        stored_stamp, _sep, html = (stored.decode() if isinstance(stored, bytes) else stored).partition("\n")
+        if stored_stamp == stamp:
+            return html.replace(CSRF_PLACEHOLDER, generate_csrf())
     html = render()
     token = generate_csrf()
     try:
-        store.write(key, json.dumps({"v": versions, "html": html.replace(token, CSRF_PLACEHOLDER)}),
+        store.write(key, f"{stamp}\n{html.replace(token, CSRF_PLACEHOLDER)}",
                     current_app.config.get("PAGE_CACHE_TTL", 120))
     except RedisError as error:
         log.warning("page cache unavailable, not storing: %s", error)
     return html
+
+
+def reader_page(key, scopes, render):
+    """A whole page for one reader (its navbar names them), kept like a fragment, except when a
+    flashed message waits: those are shown once, so that page is rendered for this request only."""
+    if session.get("_flashes"):
+        return render()
+    return fragment(key, scopes, render)

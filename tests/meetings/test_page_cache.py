@@ -245,3 +245,25 @@ def test_two_workers_share_versions_through_redis(app, redis_db, monkeypatch):
 def _same_config(app):
     """A config object with the running app's settings: a second worker of the same deployment."""
     return type("SameConfig", (), {k: v for k, v in app.config.items() if k.isupper()})
+
+
+def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_once(app, db):
+    meeting = make_meeting(status="scheduled")
+    first, second = make_user(role="committee", name="Panitia Pertama"), make_user(role="committee", name="Panitia Kedua")
+    db.session.commit()
+    clients = {}
+    for user in (first, second):
+        clients[user.name] = client = app.test_client()
+        sign_in(client, user)
+        page(client, meeting)
+    assert "Panitia Kedua" in page(clients["Panitia Kedua"], meeting)
+    assert "Panitia Pertama" not in page(clients["Panitia Kedua"], meeting)
+    client = clients["Panitia Pertama"]
+    moved = client.post(f"/meetings/{meeting.id}/status", data={"to_status": "held", "expected": "scheduled"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert 'role="alert"' in moved and 'id="meeting-status"' in moved  # the message, on the fresh page
+    again = page(client, meeting)
+    assert 'role="alert"' not in again  # shown once, never kept with the page
+    first.name = "Panitia Berganti Nama"
+    db.session.commit()
+    assert "Panitia Berganti Nama" in page(client, meeting)

@@ -142,8 +142,13 @@ def view(meeting):
     scopes = [page_cache.meeting_scope(meeting.id)]
     if meeting.follow_up_of_id:
         scopes.append(page_cache.meeting_scope(meeting.follow_up_of_id))
-    body = page_cache.fragment(key, scopes, lambda: _render_view_body(meeting.id))
-    return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
+
+    def page():
+        body = page_cache.fragment(key, scopes, lambda: _render_view_body(meeting.id))
+        return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
+
+    # The whole page too, per reader: a reader's second view skips even the navbar.
+    return page_cache.reader_page(f"{key}:reader:{current_user.id}", scopes, page)
 
 
 def _render_view_body(meeting_id):
