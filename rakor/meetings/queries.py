@@ -6,7 +6,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.core.sql import contains
@@ -109,6 +109,19 @@ def get_meeting(meeting_id, *options):
     if not options:
         return db.session.scalar(_meeting_statement(), {"meeting_id": meeting_id})
     return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
+
+
+def meeting_head(meeting_id):
+    """The meeting with only what its page needs before the kept content is found: the access
+    rule (status), the cache's scopes (follow-up) and the title. A miss loads the rest with
+    `meeting_for_page` (views/meeting.py); a hit reads a fifth of the columns."""
+    return db.session.scalar(_head_statement(), {"meeting_id": meeting_id})
+
+
+@cache
+def _head_statement():
+    return select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(
+        load_only(Meeting.title, Meeting.status, Meeting.follow_up_of_id))
 
 
 def meeting_for_page(meeting_id):

@@ -131,7 +131,7 @@ def edit(meeting):
 
 @bp.route("/<int:meeting_id>")
 @authenticated
-@with_meeting("meeting.view")
+@with_meeting("meeting.view", load=queries.meeting_head)
 def view(meeting):
     """The meeting page: details, agenda, materials, status, history and other features' sections.
     Its content is kept per data version and viewer class (rakor/core/page_cache.py): what it
