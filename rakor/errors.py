@@ -4,13 +4,14 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from rakor.core.urls import is_safe_next
-from rakor.extensions import db, limiter
+from rakor.extensions import db, limiter, login_manager
 from rakor.policy import public
 
 MESSAGES = {
@@ -21,6 +22,8 @@ MESSAGES = {
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("The database cannot be reached for a moment. Nothing was "
+                                             "changed; please try again in a few seconds.")),
     507: (_l("Storage full"), _l("The server has no room left to store files. Nothing was saved; "
                                  "please tell the administrator and try again later.")),
 }
@@ -30,7 +33,7 @@ STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 # Errors the user gets past by sending the form again: the page offers the way back to it.
-RETRY = {400, 413, 429}
+RETRY = {400, 413, 429, 503}
 
 
 def _retry_url():
@@ -72,13 +75,30 @@ def _rate_limit_text():
               n=max(2, round(seconds / 60)))  # reset_at is whole seconds: 3601 s is 60 minutes
 
 
+def _rollback_quietly():
+    """Roll the session back; with the database gone, the rollback itself may fail."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
 def render_error(code, detail=None):
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 429 and detail is None:
         detail = _rate_limit_text()
     retry_url = _retry_url() if code in RETRY else None
-    return render_template("errors/error.html", code=code, title=title, text=detail or text,
-                           retry_url=retry_url), code
+    context = {"code": code, "title": title, "text": detail or text, "retry_url": retry_url}
+    try:
+        page = render_template("errors/error.html", **context)
+    except SQLAlchemyError:
+        # The layout names the signed-in user, and loading them is what failed (the database
+        # is down): show the page as to a visitor rather than fail inside the error page.
+        _rollback_quietly()
+        g._login_user = login_manager.anonymous_user()
+        page = render_template("errors/error.html", **context)
+    headers = {"Retry-After": "5"} if code == 503 else {}
+    return page, code, headers
 
 
 def register(app):
@@ -100,6 +120,16 @@ def register(app):
         app.logger.error("storage full on %s %s: %s", request.method, request.path, e)
         return render_error(507)
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(e):
+        """PostgreSQL restarting or unreachable: an operating condition with its own page (503,
+        Retry-After), not a bug's 500. Any other database error is a bug and stays a 500."""
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise e
+        _rollback_quietly()
+        app.logger.error("database unavailable on %s %s: %s", request.method, request.path, e.orig or e)
+        return render_error(503)
+
     @app.errorhandler(Exception)
     def unexpected(e):
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
@@ -112,4 +142,5 @@ def register(app):
     public(csrf_error)
     public(http_error)
     public(storage_full)
+    public(database_unavailable)
     public(unexpected)
