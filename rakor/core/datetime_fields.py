@@ -71,48 +71,22 @@ def format_datetime(value):
             f"{value.hour:02d}.{value.minute:02d}")
 
 
-class DateTimeTextField(DateTimeField):
-    """A naive local datetime typed as "dd-mm-yyyy hh.mm"; ISO accepted too."""
+class _TypedInAppFormat:
+    """A text input read and written the app's way (`parse`, `show`), whatever the browser's
+    language; empty is None, anything unreadable is `message` and stays in the box."""
 
     widget = TextInput()
+    placeholder = pattern = inputmode = message = None
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": DATETIME_PLACEHOLDER, "pattern": DATETIME_PATTERN,
-                     "inputmode": "text", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return format_datetime(self.data) if self.data else ""
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = " ".join(valuelist).strip()
-        if not text:
-            self.data = None
-            return
-        self.data = parse_datetime(text)
-        if self.data is None:
-            raise ValueError(_l("Write the date and time as dd-mm-yyyy hh.mm, e.g. 05-03-2030 08.30."))
-
-
-class DateTextField(DateField):
-    """A date typed as "dd-mm-yyyy" instead of a `type=date` input drawn in the browser's
-    locale; ISO "2030-03-05" (what `type=date` sent) is read too."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": DATE_PLACEHOLDER, "pattern": DATE_PATTERN, "inputmode": "numeric",
+        render_kw = {"placeholder": self.placeholder, "pattern": self.pattern, "inputmode": self.inputmode,
                      "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
-        return format_date(self.data) if self.data else ""
+        return self.show(self.data) if self.data else ""
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -121,9 +95,26 @@ class DateTextField(DateField):
         if not text:
             self.data = None
             return
-        self.data = parse_date(text)
+        self.data = self.parse(text)
         if self.data is None:
-            raise ValueError(_l("Write the date as dd-mm-yyyy, e.g. 05-03-2030."))
+            raise ValueError(self.message)
+
+
+class DateTimeTextField(_TypedInAppFormat, DateTimeField):
+    """A naive local datetime typed as "dd-mm-yyyy hh.mm"; ISO accepted too."""
+
+    placeholder, pattern, inputmode = DATETIME_PLACEHOLDER, DATETIME_PATTERN, "text"
+    message = _l("Write the date and time as dd-mm-yyyy hh.mm, e.g. 05-03-2030 08.30.")
+    parse, show = staticmethod(parse_datetime), staticmethod(format_datetime)
+
+
+class DateTextField(_TypedInAppFormat, DateField):
+    """A date typed as "dd-mm-yyyy" instead of a `type=date` input drawn in the browser's
+    locale; ISO "2030-03-05" (what `type=date` sent) is read too."""
+
+    placeholder, pattern, inputmode = DATE_PLACEHOLDER, DATE_PATTERN, "numeric"
+    message = _l("Write the date as dd-mm-yyyy, e.g. 05-03-2030.")
+    parse, show = staticmethod(parse_date), staticmethod(format_date)
 
 
 class TimeTextField(StringField):
