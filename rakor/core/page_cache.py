@@ -20,7 +20,9 @@ Which scopes a row touches:
   a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`.
 
 `reader_page` keeps a whole page per reader the same way (the navbar names the reader), unless
-a flashed message waits to be shown.
+a flashed message waits to be shown. `kept_page` finds it again before the route has loaded
+anything: an entry names the scopes it was stored with, so a caller that knows only some of
+them (the meeting in the URL, not the earlier meeting it follows up) still checks them all.
 
 Fragments also expire after PAGE_CACHE_TTL seconds, for what depends on the clock (a
 registration window that closes, "today"). CSRF tokens are per session: a fragment is stored with
@@ -159,6 +161,9 @@ class RedisStore:
         values = self.redis.mget([self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + key])
         return [int(v or 0) for v in values[:-1]], values[-1]
 
+    def versions(self, scopes):
+        return [int(v or 0) for v in self.redis.mget([self.prefix + "v:" + s for s in scopes])]
+
     def write(self, key, value, ttl):
         self.redis.set(self.prefix + "f:" + key, value, ex=ttl)
 
@@ -173,13 +178,17 @@ class MemoryStore:
     """One process only (tests, development): versions held here are not shared by workers."""
 
     def __init__(self):
-        self.versions, self.values = {}, {}
+        self.counters, self.values = {}, {}
         self.lock = threading.Lock()
 
     def read(self, scopes, key):
         with self.lock:
             value, expires = self.values.get(key, (None, 0))
-            return [self.versions.get(s, 0) for s in scopes], value if expires > time.monotonic() else None
+            return [self.counters.get(s, 0) for s in scopes], value if expires > time.monotonic() else None
+
+    def versions(self, scopes):
+        with self.lock:
+            return [self.counters.get(s, 0) for s in scopes]
 
     def write(self, key, value, ttl):
         with self.lock:
@@ -188,7 +197,7 @@ class MemoryStore:
     def bump(self, scopes):
         with self.lock:
             for scope in scopes:
-                self.versions[scope] = self.versions.get(scope, 0) + 1
+                self.counters[scope] = self.counters.get(scope, 0) + 1
 
 
 def init_app(app):
@@ -212,9 +221,18 @@ def _store():
 
 # --- serving a fragment ------------------------------------------------------------------------
 
-def fragment(key, scopes, render):
+def _stamp(scopes, versions):
+    return ",".join(f"{scope}={version}" for scope, version in zip(scopes, versions, strict=True))
+
+
+def _text(stored):
+    return stored.decode() if isinstance(stored, bytes) else stored
+
+
+def fragment(key, scopes, render, ttl=None):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
-    `key` must name everything else the fragment depends on."""
+    `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
+    below PAGE_CACHE_TTL, and 0 or less keeps nothing."""
     store = _store()
     if store is None:
         return render()
@@ -224,25 +242,55 @@ def fragment(key, scopes, render):
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return render()
-    # Stored as "<versions>\n<html>": no JSON to parse on the path every reader takes.
-    stamp = ",".join(map(str, versions))
+    # Stored as "<scope=version,...>\n<html>": no JSON to parse on the path every reader takes.
+    stamp = _stamp(scopes, versions)
     if stored is not None:
-        stored_stamp, _sep, html = (stored.decode() if isinstance(stored, bytes) else stored).partition("\n")
+        stored_stamp, _sep, html = _text(stored).partition("\n")
         if stored_stamp == stamp:
             return html.replace(CSRF_PLACEHOLDER, generate_csrf())
     html = render()
+    lifetime = current_app.config.get("PAGE_CACHE_TTL", 120)
+    if ttl is not None:
+        lifetime = min(lifetime, int(ttl))
+    if lifetime <= 0:
+        return html
     token = generate_csrf()
     try:
-        store.write(key, f"{stamp}\n{html.replace(token, CSRF_PLACEHOLDER)}",
-                    current_app.config.get("PAGE_CACHE_TTL", 120))
+        store.write(key, f"{stamp}\n{html.replace(token, CSRF_PLACEHOLDER)}", lifetime)
     except RedisError as error:
         log.warning("page cache unavailable, not storing: %s", error)
     return html
 
 
-def reader_page(key, scopes, render):
+def reader_page(key, scopes, render, ttl=None):
     """A whole page for one reader (its navbar names them), kept like a fragment, except when a
     flashed message waits: those are shown once, so that page is rendered for this request only."""
     if session.get("_flashes"):
         return render()
-    return fragment(key, scopes, render)
+    return fragment(key, scopes, render, ttl)
+
+
+def kept_page(key, scopes):
+    """The page `reader_page` stored under `key` if every scope it was stored with is still at
+    its version, else None. `scopes` are read with the page in one round trip; the scopes the
+    entry names beyond them (and `global`) cost a second one."""
+    store = _store()
+    if store is None or session.get("_flashes"):
+        return None
+    known = sorted(set(scopes) | {GLOBAL})
+    try:
+        versions, stored = store.read(known, key)
+        if stored is None:
+            return None
+        stamp, _sep, html = _text(stored).partition("\n")
+        entry = dict(item.split("=", 1) for item in stamp.split(","))
+        current = {scope: str(version) for scope, version in zip(known, versions, strict=True)}
+        others = sorted(set(entry) - set(current))
+        if others:
+            current.update(zip(others, map(str, store.versions(others)), strict=True))
+    except RedisError as error:
+        log.warning("page cache unavailable, rendering: %s", error)
+        return None
+    if entry != current:
+        return None
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())

@@ -18,7 +18,7 @@ guest) without inviting that agency's delegates to see the meeting.
 Python rule evaluates it for one meeting (one query), `visible_condition` embeds it in a list
 query. tests/meetings/test_visibility.py checks both against each other over every case.
 """
-from sqlalchemy import exists, false, or_, select, true
+from sqlalchemy import exists, false, func, or_, select, true
 
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -63,6 +63,25 @@ def _meeting_view(user, meeting):
             and meeting.status not in lifecycle.HIDDEN_FROM_DELEGATES:
         return bool(db.session.scalar(select(agency_invited(meeting.id, user.agency_id))))
     return False
+
+
+def view_lapses_at(user, meeting, now=None):
+    """When `user` could lose `meeting.view` of `meeting` by the clock alone: the latest expiry
+    of its agency's live invitations when no seat quota lets it in, else None (never). Every
+    other input of the rule is the user's role and agency or the meeting's own data (its status,
+    quotas, invitations), which a kept page is keyed or versioned by (rakor/core/page_cache.py);
+    the meeting page keeps a delegate's page no longer than this."""
+    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
+
+    if user.role in SEE_EVERY_MEETING or user.agency_id is None:
+        return None
+    has_quota = db.session.scalar(select(exists().where(
+        SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == user.agency_id)))
+    if has_quota:
+        return None
+    return db.session.scalar(select(func.max(Invitation.expires_at)).where(
+        Invitation.meeting_id == meeting.id, Invitation.agency_id == user.agency_id,
+        live_invitation(now or utcnow())))
 
 
 def visible_condition(user, now=None):

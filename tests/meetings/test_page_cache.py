@@ -3,6 +3,9 @@ unchanged, re-rendered after any committed change, never across viewer classes, 
 reader's own CSRF token, and shared between workers through Redis."""
 import os
 import re
+import secrets
+import time
+from datetime import timedelta
 
 import pytest
 from redis import Redis
@@ -12,7 +15,9 @@ from sqlalchemy import func, select, update
 from rakor import create_app
 from rakor.auth.models import User
 from rakor.core import page_cache
+from rakor.core.types import utcnow
 from rakor.extensions import db as _db
+from rakor.participants.models import Invitation
 from rakor.regions.models import Agency, Region
 from tests.factories import (
     make_agency,
@@ -44,19 +49,102 @@ def sign_in(client, user):
         session["_fresh"] = True
 
 
-def test_a_second_view_is_served_from_the_fragment_with_two_queries(client, db, login_as, count_queries):
+@pytest.mark.parametrize("role", ["committee", "delegate"])
+def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db, count_queries, role):
     meeting = make_meeting()
     make_agenda_item(meeting, title="Paparan IPM")
-    login_as("committee")
+    agency = make_agency()
+    make_quota(meeting, agency)
+    user = make_user(role=role, agency=agency if role == "delegate" else None)
     db.session.commit()
+    client = app.test_client()
+    sign_in(client, user)
     with count_queries() as first:
         html_first = page(client, meeting)
     with count_queries() as second:
         html_second = page(client, meeting)
     assert "Paparan IPM" in html_second
-    # The signed-in user and the meeting (with its access check): the rest is the fragment.
-    assert len(second.selects) == 2 < len(first.selects)
+    # The kept page stands for the meeting and its access check (see meetings.views.view).
+    assert len(second.selects) == 1 < len(first.selects)
+    assert "user_account" in second.selects[0]
     assert CSRF.sub("", html_first) == CSRF.sub("", html_second)
+
+
+def _invite(meeting, agency, expires_at):
+    invitation = Invitation(meeting_id=meeting.id, agency_id=agency.id, token_hash=secrets.token_hex(32),
+                            expires_at=expires_at)
+    _db.session.add(invitation)
+    _db.session.flush()
+    return invitation
+
+
+def test_a_kept_page_never_outlives_the_readers_access(app, db):
+    """Each change that ends a delegate's `meeting.view` also ends their kept page: a revoked
+    link, a meeting back to draft, a seat quota removed; a link's expiry bounds how long the page
+    is kept."""
+    meeting = make_meeting(title="Rakor Rahasia")
+    invited_by_link, with_quota, with_both = make_agency(), make_agency(), make_agency()
+    link = _invite(meeting, invited_by_link, utcnow() + timedelta(seconds=90))
+    quota = make_quota(meeting, with_quota)
+    make_quota(meeting, with_both)
+    _invite(meeting, with_both, utcnow() + timedelta(seconds=30))
+    readers = {agency: make_user(role="delegate", agency=agency)
+               for agency in (invited_by_link, with_quota, with_both)}
+    db.session.commit()
+    clients = {}
+    for agency, user in readers.items():
+        clients[agency] = app.test_client()
+        sign_in(clients[agency], user)
+        assert "Rakor Rahasia" in page(clients[agency], meeting)
+    store = app.extensions["rakor.page_cache"]
+    lifetimes = {key.rsplit(":", 1)[1]: expires - time.monotonic()
+                 for key, (_value, expires) in store.values.items() if ":reader:" in key}
+    # Kept no longer than the link that lets the reader in; a quota does not expire.
+    assert 80 < lifetimes[str(readers[invited_by_link].id)] <= 90
+    assert lifetimes[str(readers[with_quota].id)] > 110
+    assert lifetimes[str(readers[with_both].id)] > 110
+
+    link.revoked_at = utcnow()
+    db.session.commit()
+    assert clients[invited_by_link].get(f"/meetings/{meeting.id}").status_code == 403
+
+    db.session.delete(quota)
+    db.session.commit()
+    assert clients[with_quota].get(f"/meetings/{meeting.id}").status_code == 403
+
+    assert "Rakor Rahasia" in page(clients[with_both], meeting)
+    meeting.status = "draft"
+    db.session.commit()
+    assert clients[with_both].get(f"/meetings/{meeting.id}").status_code == 403
+
+
+def test_a_kept_page_of_a_follow_up_checks_the_earlier_meetings_version_too(app, db, count_queries):
+    earlier = make_meeting(status="held")
+    item = make_agenda_item(earlier, title="Evaluasi Stunting", conclusions="Kesimpulan lama")
+    meeting = make_meeting(follow_up_of_id=earlier.id)
+    user = make_user(role="committee")
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, user)
+    assert "Kesimpulan lama" in page(client, meeting)
+    with count_queries() as kept:
+        assert "Kesimpulan lama" in page(client, meeting)
+    assert len(kept.selects) == 1
+    item.conclusions = "Kesimpulan baru"
+    db.session.commit()
+    assert "Kesimpulan baru" in page(client, meeting)
+
+
+def test_no_kept_page_for_a_meeting_that_is_gone(app, db):
+    meeting = make_meeting()
+    user = make_user(role="committee")
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, user)
+    page(client, meeting)
+    db.session.delete(meeting)
+    db.session.commit()
+    assert client.get(f"/meetings/{meeting.id}").status_code == 404
 
 
 def test_every_reader_gets_its_own_csrf_token_and_never_the_placeholder(app, db):
@@ -117,11 +205,11 @@ def test_a_committed_change_reaches_the_page_and_a_rolled_back_one_does_not(clie
     meeting.title = "Rakor Baru"
     db.session.commit()
     assert "Rakor Baru" in page(client, meeting)
-    versions_before = dict(store.versions)
+    versions_before = dict(store.counters)
     meeting.title = "Rakor Batal"
     db.session.flush()
     db.session.rollback()
-    assert store.versions == versions_before
+    assert store.counters == versions_before
     assert "Rakor Baru" in page(client, meeting)
 
 

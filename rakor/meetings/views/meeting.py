@@ -12,8 +12,9 @@ from rakor.core.downloads import content_disposition
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
+from rakor.core.types import utcnow
 from rakor.core.web import domain_action
-from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
+from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
 from rakor.meetings.web import with_meeting
@@ -129,16 +130,39 @@ def edit(meeting):
     return render_template("meetings/form.html", form=form, meeting=meeting, timezones=COMMON_TIMEZONES)
 
 
+def _page_key(meeting_id):
+    """What the meeting page's content depends on besides its data: the viewer's role and agency
+    (the policy rules look at nothing else), the locale and the query string."""
+    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
+    return f"meeting-page:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+
+
+def _reader_key(meeting_id):
+    return f"{_page_key(meeting_id)}:reader:{current_user.id}"
+
+
 @bp.route("/<int:meeting_id>")
 @authenticated
+def view(meeting_id):
+    """The meeting page: details, agenda, materials, status, history and other features' sections,
+    kept per data version (rakor/core/page_cache.py).
+
+    A page this reader was served before comes back before the meeting is even loaded. It was
+    stored only after `meeting.view` let this reader in, and it is served only while that still
+    holds: the rule reads the reader's role and agency (in the key) and the meeting's status,
+    seat quotas and invitations (whose changes move the meeting's version); the clock, the one
+    other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`)."""
+    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id)])
+    if kept is not None:
+        return kept
+    return _render_view(meeting_id)
+
+
 @with_meeting("meeting.view", load=queries.meeting_head)
-def view(meeting):
-    """The meeting page: details, agenda, materials, status, history and other features' sections.
-    Its content is kept per data version and viewer class (rakor/core/page_cache.py): what it
-    shows depends on the meeting (and the earlier meeting it follows up), the viewer's role and
-    agency (the policy rules look at nothing else), the locale and the query string."""
-    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
-    key = f"meeting-page:{meeting.id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+def _render_view(meeting):
+    """The page when this reader has none kept: its content is a fragment shared by every
+    viewer of the same class, inside the reader's own layout (the navbar names them)."""
+    key = _page_key(meeting.id)
     scopes = [page_cache.meeting_scope(meeting.id)]
     if meeting.follow_up_of_id:
         scopes.append(page_cache.meeting_scope(meeting.follow_up_of_id))
@@ -147,8 +171,9 @@ def view(meeting):
         body = page_cache.fragment(key, scopes, lambda: _render_view_body(meeting.id))
         return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
 
-    # The whole page too, per reader: a reader's second view skips even the navbar.
-    return page_cache.reader_page(f"{key}:reader:{current_user.id}", scopes, page)
+    lapses_at = rules.view_lapses_at(current_user, meeting)
+    ttl = None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
+    return page_cache.reader_page(_reader_key(meeting.id), scopes, page, ttl)
 
 
 def _render_view_body(meeting_id):
