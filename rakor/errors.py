@@ -130,6 +130,23 @@ def register(app):
         app.logger.error("database unavailable on %s %s: %s", request.method, request.path, e.orig or e)
         return render_error(503)
 
+    @app.teardown_appcontext
+    def end_the_session_even_without_a_database(_exc):
+        """Flask-SQLAlchemy ends every request's session with a ROLLBACK. When PostgreSQL stops
+        after the response was made, that ROLLBACK fails outside every error handler and gunicorn
+        sends a bare 500 instead of the finished page. Registered after Flask-SQLAlchemy's own
+        teardown, this one runs before it (Flask runs them in reverse) and leaves it nothing to do."""
+        try:
+            db.session.remove()
+        except OperationalError as error:
+            # The request context is gone by now: the request is named in gunicorn's access log.
+            app.logger.warning("database unavailable while ending a request's session: %s",
+                               error.orig or error)
+            try:
+                db.session().invalidate()  # drop the dead connection from the pool, without SQL
+            finally:
+                db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def unexpected(e):
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
