@@ -17,8 +17,6 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import event
 
 import config
@@ -27,7 +25,7 @@ from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
 from tests.factories import make_user
-from tests.helpers import REDIS_URL
+from tests.helpers import REDIS_URL, redis_or_skip
 
 _TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
 
@@ -208,12 +206,7 @@ def queue_config(app, monkeypatch):
 def redis_queue(queue_config):
     """A real document queue on Redis db 14 (or REDIS_TEST_URL), emptied of this test's keys
     afterwards; skipped with a notice when Redis does not answer."""
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(f"QUEUE TESTS SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
-                    "set REDIS_TEST_URL or start Redis to run them (the inline path is tested anyway)")
+    connection = redis_or_skip("QUEUE TESTS", "the inline path is tested anyway")
     name = queue_config(REDIS_URL)
     yield connection, name
     keys = list(connection.scan_iter(f"*{name}*"))

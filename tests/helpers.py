@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -111,6 +114,25 @@ def sign_in(client, user):
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def client_of(app, user):
+    """A test client of its own (its own cookies), signed in as `user`."""
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def redis_or_skip(what, meanwhile):
+    """A connection to the test Redis (REDIS_TEST_URL, else db 14), or the test is skipped with a
+    notice: `what` is skipped, `meanwhile` says what is tested anyway."""
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"{what} SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
+                    f"set REDIS_TEST_URL or start Redis to run them ({meanwhile})")
+    return connection
 
 
 def run_worker_process(queue_name):

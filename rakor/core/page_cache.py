@@ -229,6 +229,10 @@ def _text(stored):
     return stored.decode() if isinstance(stored, bytes) else stored
 
 
+def _with_readers_token(html):
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
 def fragment(key, scopes, render, ttl=None):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
     `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
@@ -247,7 +251,7 @@ def fragment(key, scopes, render, ttl=None):
     if stored is not None:
         stored_stamp, _sep, html = _text(stored).partition("\n")
         if stored_stamp == stamp:
-            return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+            return _with_readers_token(html)
     html = render()
     lifetime = current_app.config.get("PAGE_CACHE_TTL", 120)
     if ttl is not None:
@@ -293,4 +297,4 @@ def kept_page(key, scopes):
         return None
     if entry != current:
         return None
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return _with_readers_token(html)

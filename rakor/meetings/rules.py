@@ -75,13 +75,13 @@ def view_lapses_at(user, meeting, now=None):
 
     if user.role in SEE_EVERY_MEETING or user.agency_id is None:
         return None
-    has_quota = db.session.scalar(select(exists().where(
-        SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == user.agency_id)))
-    if has_quota:
-        return None
-    return db.session.scalar(select(func.max(Invitation.expires_at)).where(
-        Invitation.meeting_id == meeting.id, Invitation.agency_id == user.agency_id,
-        live_invitation(now or utcnow())))
+    has_quota, latest_expiry = db.session.execute(select(
+        exists().where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == user.agency_id),
+        select(func.max(Invitation.expires_at)).where(
+            Invitation.meeting_id == meeting.id, Invitation.agency_id == user.agency_id,
+            live_invitation(now or utcnow())).scalar_subquery(),
+    )).one()
+    return None if has_quota else latest_expiry
 
 
 def visible_condition(user, now=None):

@@ -1,15 +1,12 @@
 """The meeting page's kept fragment (rakor/core/page_cache.py): served while the data is
 unchanged, re-rendered after any committed change, never across viewer classes, with the
 reader's own CSRF token, and shared between workers through Redis."""
-import os
 import re
 import secrets
 import time
 from datetime import timedelta
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import func, select, update
 
 from rakor import create_app
@@ -27,8 +24,8 @@ from tests.factories import (
     make_quota,
     make_user,
 )
+from tests.helpers import REDIS_URL, client_of, redis_or_skip
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/14"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -43,12 +40,6 @@ def page(client, meeting, query=""):
     return response.get_data(as_text=True)
 
 
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
 @pytest.mark.parametrize("role", ["committee", "delegate"])
 def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db, count_queries, role):
     meeting = make_meeting()
@@ -57,8 +48,7 @@ def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db,
     make_quota(meeting, agency)
     user = make_user(role=role, agency=agency if role == "delegate" else None)
     db.session.commit()
-    client = app.test_client()
-    sign_in(client, user)
+    client = client_of(app, user)
     with count_queries() as first:
         html_first = page(client, meeting)
     with count_queries() as second:
@@ -93,8 +83,7 @@ def test_a_kept_page_never_outlives_the_readers_access(app, db):
     db.session.commit()
     clients = {}
     for agency, user in readers.items():
-        clients[agency] = app.test_client()
-        sign_in(clients[agency], user)
+        clients[agency] = client_of(app, user)
         assert "Rakor Rahasia" in page(clients[agency], meeting)
     store = app.extensions["rakor.page_cache"]
     lifetimes = {key.rsplit(":", 1)[1]: expires - time.monotonic()
@@ -124,8 +113,7 @@ def test_a_kept_page_of_a_follow_up_checks_the_earlier_meetings_version_too(app,
     meeting = make_meeting(follow_up_of_id=earlier.id)
     user = make_user(role="committee")
     db.session.commit()
-    client = app.test_client()
-    sign_in(client, user)
+    client = client_of(app, user)
     assert "Kesimpulan lama" in page(client, meeting)
     with count_queries() as kept:
         assert "Kesimpulan lama" in page(client, meeting)
@@ -139,8 +127,7 @@ def test_no_kept_page_for_a_meeting_that_is_gone(app, db):
     meeting = make_meeting()
     user = make_user(role="committee")
     db.session.commit()
-    client = app.test_client()
-    sign_in(client, user)
+    client = client_of(app, user)
     page(client, meeting)
     db.session.delete(meeting)
     db.session.commit()
@@ -153,8 +140,7 @@ def test_every_reader_gets_its_own_csrf_token_and_never_the_placeholder(app, db)
     db.session.commit()
     tokens = []
     for user in (first_user, second_user):
-        client = app.test_client()
-        sign_in(client, user)
+        client = client_of(app, user)
         html = page(client, meeting)
         assert page_cache.CSRF_PLACEHOLDER not in html
         found = set(CSRF.findall(html))
@@ -174,8 +160,7 @@ def test_viewer_classes_never_share_a_fragment(app, db):
     db.session.commit()
     pages = {}
     for name, user in (("committee", committee), ("delegate", delegate), ("other", other_delegate)):
-        client = app.test_client()
-        sign_in(client, user)
+        client = client_of(app, user)
         pages[name] = page(client, meeting)
     assert 'id="edit-meeting"' in pages["committee"]
     assert 'id="edit-meeting"' not in pages["delegate"]
@@ -275,12 +260,7 @@ def test_a_redis_that_does_not_answer_costs_a_render_not_an_error(app, client, d
 
 @pytest.fixture
 def redis_db():
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(f"REDIS TESTS SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
-                    "set REDIS_TEST_URL or start Redis (the memory store is tested anyway)")
+    connection = redis_or_skip("REDIS TESTS", "the memory store is tested anyway")
     yield connection
     keys = list(connection.scan_iter("rakor:page:*"))
     if keys:
@@ -341,8 +321,7 @@ def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_
     db.session.commit()
     clients = {}
     for user in (first, second):
-        clients[user.name] = client = app.test_client()
-        sign_in(client, user)
+        clients[user.name] = client = client_of(app, user)
         page(client, meeting)
     assert "Panitia Kedua" in page(clients["Panitia Kedua"], meeting)
     assert "Panitia Pertama" not in page(clients["Panitia Kedua"], meeting)
