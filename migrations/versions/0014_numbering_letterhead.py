@@ -1,5 +1,6 @@
 """numbering of official documents (scheme, yearly sequence, register = buku agenda surat
-keluar); the agency's e-mail and head (jabatan, name, pangkat/golongan, NIP) for the kop and
+keluar); what the invitation letter says beyond the meeting (sifat, place, tembusan); the
+agency's e-mail and head (jabatan, name, pangkat/golongan, NIP) for the kop and
 the signature of its letters
 
 Revision ID: 0014_numbering_letterhead
@@ -14,6 +15,7 @@ branch_labels = None
 depends_on = None
 
 KINDS = ("invitation", "agreement", "minutes", "monitoring")
+NATURES = ("Biasa", "Penting", "Segera", "Sangat Segera", "Rahasia")
 
 
 def upgrade():
@@ -76,9 +78,21 @@ def upgrade():
     )
     op.create_index("ix_registered_number_agency_year", "registered_number", ["agency_id", "year"])
     op.create_index(op.f("ix_registered_number_meeting_id"), "registered_number", ["meeting_id"])
+    op.create_table(
+        "invitation_letter",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("nature", sa.String(length=20), nullable=False),
+        sa.Column("place", sa.String(length=100), nullable=True),
+        sa.Column("copies", sa.Text(), nullable=True),
+        sa.CheckConstraint(f"nature IN {NATURES}", name=op.f("ck_invitation_letter_nature")),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], name=op.f("fk_invitation_letter_meeting_id_meeting"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("meeting_id", name=op.f("pk_invitation_letter")),
+    )
 
 
 def downgrade():
+    op.drop_table("invitation_letter")
     op.drop_table("registered_number")
     op.drop_table("number_sequence")
     op.drop_table("numbering_scheme")
