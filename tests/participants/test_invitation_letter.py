@@ -1,6 +1,7 @@
 """The surat undangan: what it says (pdftotext), when it gets its number, how it travels (the
 invitation e-mail, the invitations page, the CLI), and the committee's typed number."""
 import io
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,8 +19,16 @@ from rakor.participants import letters
 from rakor.participants.invitations import create_invitation
 from rakor.participants.mails import queue_invitation_link
 from rakor.regions import logos
-from tests.factories import make_agency, make_agenda_item, make_meeting, make_province, make_quota, make_region, make_user
-import subprocess
+from tests.factories import (
+    make_agency,
+    make_agenda_item,
+    make_meeting,
+    make_province,
+    make_quota,
+    make_region,
+    make_user,
+)
+from tests.regions.test_agency_letterhead import image
 
 
 def pdf_text(content):
@@ -28,7 +37,6 @@ def pdf_text(content):
     return " ".join(out.stdout.decode().split())
 
 
-from tests.regions.test_agency_letterhead import image
 
 def is_draft(content):
     """The rotated DRAF watermark, read in content order (the layout splits rotated letters)."""
