@@ -20,7 +20,6 @@ from rakor.core.formatting import format_date_medium, format_number, format_rupi
 from rakor.core.tabular import ExportColumn
 from rakor.core.types import utcnow
 from rakor.documents.formatting import meeting_when
-from rakor.documents.letterhead import letterhead_for
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
 from rakor.progress import dashboard as board
@@ -29,6 +28,7 @@ from rakor.progress.achievement import BANDS, absorption, band, band_range_text
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressUpdate
 from rakor.progress.queries import latest_join
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
 LOCALE = "id"
