@@ -19,6 +19,7 @@ from rakor.meetings.models import (
     AgendaItem,
     Material,
     Meeting,
+    MeetingDateChange,
     MeetingTransition,
     Topic,
     agenda_order,
@@ -127,7 +128,8 @@ def _head_statement():
 def meeting_for_page(meeting_id):
     """The meeting with what its page shows besides the materials, in a fixed number of
     queries whatever the agenda length: the meeting with its organizer and earlier meeting
-    (1), agenda items with topics (1), transitions with their users (1).
+    (1), agenda items with topics (1), transitions with their users (1), moves of its date with
+    their users (1).
     The meeting page loads it inside its cached fragment (views/meeting.py)."""
     return db.session.scalar(_meeting_statement(page=True), {"meeting_id": meeting_id})
 
@@ -144,6 +146,7 @@ def _meeting_statement(page=False):
             joinedload(Meeting.follow_up_of),
             selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
             selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+            selectinload(Meeting.date_changes).joinedload(MeetingDateChange.user),
         )
     return stmt
 
@@ -160,10 +163,22 @@ def _materials_statement():
             .order_by(Material.uploaded_at, Material.id))
 
 
-def transition_count(meeting_id):
-    """How often the meeting changed status: the .ics SEQUENCE, so calendars take updates."""
-    return db.session.scalar(select(func.count(MeetingTransition.id))
-                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
+def calendar_sequence(meeting_id):
+    """The .ics SEQUENCE, so calendars take updates: one more for every status change and every
+    move of the meeting's date or time."""
+    transitions = select(func.count(MeetingTransition.id)).where(
+        MeetingTransition.meeting_id == meeting_id).scalar_subquery()
+    moves = select(func.count(MeetingDateChange.id)).where(
+        MeetingDateChange.meeting_id == meeting_id).scalar_subquery()
+    return db.session.scalar(select(transitions + moves)) or 0
+
+
+def date_changes_of(meeting_id):
+    """The meeting's history of dates, newest first."""
+    return db.session.scalars(
+        select(MeetingDateChange).where(MeetingDateChange.meeting_id == meeting_id)
+        .options(joinedload(MeetingDateChange.user))
+        .order_by(MeetingDateChange.at.desc(), MeetingDateChange.id.desc())).all()
 
 
 def organizers_of_visible(user):

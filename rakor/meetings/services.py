@@ -209,7 +209,7 @@ def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meet
     return meeting
 
 
-def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
+def update_meeting(meeting: Meeting, data: MeetingData, user=None) -> Meeting:
     meeting = lock_meeting(meeting)
     check_open(meeting)
     values = _validated_values(data, meeting)
@@ -230,16 +230,22 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
                         or meeting.starts_at <= it.starts_at < values["starts_at"]), None)
         if outside is not None:
             raise DomainError(_l("The agenda item \u201c%(title)s\u201d would fall outside the new "
-                                 "meeting time; change its time slot first.", title=outside.title),
+                                 "meeting time; change its time slot first, or use \u201cMove the "
+                                 "meeting\u201d, which moves the agenda with it.", title=outside.title),
                               field="starts_at")
     follow_ups_before = db.session.scalar(
         select(func.min(Meeting.starts_at)).where(Meeting.follow_up_of_id == meeting.id))
     if follow_ups_before is not None and follow_ups_before <= values["starts_at"]:
         raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
                              "before its follow-ups."), field="starts_at")
+    from_starts, from_ends = meeting.starts_at, meeting.ends_at
     for name, value in values.items():
         setattr(meeting, name, value)
     db.session.flush()
+    if (from_starts, from_ends) != (meeting.starts_at, meeting.ends_at):
+        from rakor.meetings.reschedule import record_date_change  # it builds on this module
+
+        record_date_change(meeting, from_starts, from_ends, user=user)
     return meeting
 
 

@@ -123,7 +123,7 @@ def edit(meeting):
     _fill_meeting_choices(form, meeting)
     if _submitted(form):
         with domain_action(form) as done:
-            services.update_meeting(meeting, _meeting_data(form))
+            services.update_meeting(meeting, _meeting_data(form), current_user)
         if done.ok:
             flash(_("Meeting saved."), "success")
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
@@ -217,7 +217,7 @@ def change_status(meeting):
 def ics_file(meeting):
     """The meeting as an iCalendar file; SEQUENCE grows with each status change."""
     body = ics.meeting_calendar(meeting, queries.agenda_of(meeting.id),
-                                sequence=queries.transition_count(meeting.id),
+                                sequence=queries.calendar_sequence(meeting.id),
                                 url=url_for("meetings.view", meeting_id=meeting.id, _external=True))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

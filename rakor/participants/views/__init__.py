@@ -7,11 +7,13 @@ on the `participants` blueprint.
 - invitation_pages: the public pages behind a link, its calendar file, a delegate's e-ticket
 - checkin: the check-in desk, the QR link, badges
 - imports: bulk import, template files, export
+- date_change: telling the invited agencies that the meeting moved
 """
 from rakor.participants.sections import meeting_section
 from rakor.participants.views import (
     _common,
     checkin,
+    date_change,
     imports,
     invitation_pages,
     invitations,
@@ -19,5 +21,5 @@ from rakor.participants.views import (
     quotas,
 )
 
-__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "meeting_section",
+__all__ = ["_common", "checkin", "date_change", "imports", "invitation_pages", "invitations", "meeting_section",
            "participants", "quotas"]
