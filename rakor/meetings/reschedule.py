@@ -22,7 +22,7 @@ from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.lifecycle import DATE_LOCKED, check_open
 from rakor.meetings.models import AgendaItem, Meeting, MeetingDateChange
-from rakor.meetings.services import MAX_DURATION, SlotWindow, lock_meeting, to_utc
+from rakor.meetings.services import MAX_DURATION, SlotWindow, lock_meeting, record_date_change, to_utc
 
 
 @dataclass(frozen=True)
@@ -131,19 +131,6 @@ def plan_reschedule(meeting: Meeting, starts_at, ends_at, *, shift_registration=
 
     return ReschedulePlan(meeting.id, tz, meeting.starts_at, meeting.ends_at, starts, ends,
                           tuple(moves), (opens, new_opens), (closes, new_closes))
-
-
-def record_date_change(meeting: Meeting, from_starts, from_ends, *, user=None, reason=None,
-                       items_moved=0, now=None) -> MeetingDateChange:
-    """The meeting's history of dates: called by every change of its start or end."""
-    change = MeetingDateChange(
-        meeting_id=meeting.id, from_starts_at=from_starts, from_ends_at=from_ends,
-        to_starts_at=meeting.starts_at, to_ends_at=meeting.ends_at, timezone=meeting.timezone,
-        agenda_items_moved=items_moved, reason=reason, user_id=getattr(user, "id", None),
-        at=now or utcnow())
-    db.session.add(change)
-    db.session.flush()
-    return change
 
 
 def reschedule(meeting: Meeting, starts_at, ends_at, *, user=None, reason=None,

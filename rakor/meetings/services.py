@@ -26,7 +26,15 @@ from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
 from rakor.meetings import hooks, lifecycle
 from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
-from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
+from rakor.meetings.models import (
+    MEETING_KINDS,
+    AgendaItem,
+    Meeting,
+    MeetingDateChange,
+    MeetingTransition,
+    Topic,
+    agenda_order,
+)
 from rakor.regions.models import Agency
 
 MAX_DURATION = timedelta(days=31)
@@ -243,10 +251,21 @@ def update_meeting(meeting: Meeting, data: MeetingData, user=None) -> Meeting:
         setattr(meeting, name, value)
     db.session.flush()
     if (from_starts, from_ends) != (meeting.starts_at, meeting.ends_at):
-        from rakor.meetings.reschedule import record_date_change  # it builds on this module
-
         record_date_change(meeting, from_starts, from_ends, user=user)
     return meeting
+
+
+def record_date_change(meeting: Meeting, from_starts, from_ends, *, user=None, reason=None,
+                       items_moved=0, now=None) -> MeetingDateChange:
+    """The meeting's history of dates: called by every change of its start or end."""
+    change = MeetingDateChange(
+        meeting_id=meeting.id, from_starts_at=from_starts, from_ends_at=from_ends,
+        to_starts_at=meeting.starts_at, to_ends_at=meeting.ends_at, timezone=meeting.timezone,
+        agenda_items_moved=items_moved, reason=reason, user_id=getattr(user, "id", None),
+        at=now or utcnow())
+    db.session.add(change)
+    db.session.flush()
+    return change
 
 
 def change_status(meeting: Meeting, to_status: str, user=None, note=None, expected_from=None,

@@ -8,13 +8,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from rakor.core.formatting import to_zone
 from rakor.extensions import db as _db
 from rakor.mail.models import OutboundMail
 from rakor.meetings import reschedule
 from rakor.meetings.models import MeetingDateChange
 from rakor.participants import invitations
 from rakor.participants.date_change import DATE_CHANGE
-from rakor.core.formatting import to_zone
 from tests.factories import make_participant, make_quota
 
 
