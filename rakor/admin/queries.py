@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 from rakor.auth.models import User
 from rakor.core.sql import contains, escape_like
 from rakor.extensions import db
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency, AgencyContact, Region
 
 
 def users_statement(q=None):
@@ -40,3 +40,13 @@ def regions_statement(province=None):
         stmt = stmt.where((Region.kemendagri_code == province)
                           | Region.kemendagri_code.like(f"{escape_like(province)}.%", escape="\\"))
     return stmt
+
+
+def address_book():
+    """(agencies by region code, {agency id: [contacts, primary first]}) in two queries."""
+    agencies = db.session.scalars(agencies_statement()).all()
+    by_agency = {}
+    for contact in db.session.scalars(select(AgencyContact).order_by(
+            AgencyContact.agency_id, AgencyContact.is_primary.desc(), AgencyContact.name, AgencyContact.id)):
+        by_agency.setdefault(contact.agency_id, []).append(contact)
+    return agencies, by_agency

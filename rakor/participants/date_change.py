@@ -18,7 +18,8 @@ from rakor.mail.services import queue_mail
 from rakor.meetings.models import Meeting, MeetingDateChange
 from rakor.meetings.queries import agenda_of, calendar_sequence
 from rakor.participants import mails
-from rakor.participants.models import Invitation, Participant
+from rakor.participants.contacts import primary_contacts
+from rakor.participants.models import Invitation, Participant, SeatQuota
 from rakor.regions.models import Agency, Region
 
 DATE_CHANGE = "meeting_date_change"
@@ -56,7 +57,35 @@ def recipients(meeting: Meeting) -> list[Recipient]:
         .order_by(Region.kemendagri_code, Agency.name, Invitation.id)).all()
     for email, name, agency_name in contacts:
         found.setdefault(email.lower(), Recipient(email, name, agency_name, None))
+    # An invited agency nobody above reaches: its primary contact in the address book.
+    reached = {r.agency_name for r in found.values()}
+    agencies = invited_agencies(meeting)
+    book = primary_contacts(a.id for a in agencies)
+    for agency in agencies:
+        contact = book.get(agency.id)
+        if agency.name not in reached and contact is not None and contact.email:
+            found.setdefault(contact.email.lower(), Recipient(contact.email, contact.name, agency.name, None))
     return list(found.values())
+
+
+def invited_agencies(meeting: Meeting) -> list[Agency]:
+    """Agencies with a seat quota or a link that was not revoked, by region code."""
+    quota = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id)
+    linked = select(Invitation.agency_id).where(Invitation.meeting_id == meeting.id,
+                                                 Invitation.revoked_at.is_(None))
+    return db.session.scalars(
+        select(Agency).join(Region, Region.id == Agency.region_id)
+        .where(Agency.id.in_(quota.union(linked).scalar_subquery()))
+        .order_by(Region.kemendagri_code, Agency.name)).all()
+
+
+def whatsapp_chats(meeting: Meeting, text: str) -> list[tuple[str, str, str]]:
+    """[(agency name, contact name, wa.me chat link with `text`)] for invited agencies whose
+    primary contact has a WhatsApp number."""
+    agencies = invited_agencies(meeting)
+    book = primary_contacts(a.id for a in agencies)
+    return [(a.name, book[a.id].name, mails.whatsapp_share_url(text, book[a.id].whatsapp))
+            for a in agencies if a.id in book and book[a.id].whatsapp]
 
 
 def notify_date_change(change: MeetingDateChange, *, by_user=None, url=None, now=None) -> int:

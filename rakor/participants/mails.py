@@ -294,10 +294,12 @@ def whatsapp_text(meeting: Meeting, agency: Agency, link: str, *, seats: int, co
         return "\n".join(lines)
 
 
-def whatsapp_share_url(text: str) -> str:
-    """https://wa.me/?text=…: WhatsApp opens with the text ready and lets the sender pick the chat.
-    A link only: Rakor itself never calls WhatsApp."""
-    return "https://wa.me/?text=" + quote(text, safe="")
+def whatsapp_share_url(text: str, number: str | None = None) -> str:
+    """https://wa.me/?text=…: WhatsApp opens with the text ready and lets the sender pick the chat;
+    with a stored E.164 `number` (the address book), https://wa.me/<digits>?text=… opens the chat
+    with that person. A link only: Rakor itself never calls WhatsApp."""
+    digits = "".join(c for c in number or "" if c.isdigit())
+    return f"https://wa.me/{digits}?text=" + quote(text, safe="")
 
 
 def ticket_whatsapp_text(meeting: Meeting, participant: Participant, url: str) -> str:

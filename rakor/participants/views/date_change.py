@@ -21,7 +21,8 @@ def date_change_notice(meeting, change_id):
     text = mails.date_change_whatsapp_text(meeting, change)
     return render_template("participants/date_change_notice.html", meeting=meeting, change=change,
                            recipients=date_change.recipients(meeting), whatsapp_text=text,
-                           whatsapp_url=mails.whatsapp_share_url(text))
+                           whatsapp_url=mails.whatsapp_share_url(text),
+                           chats=date_change.whatsapp_chats(meeting, text))
 
 
 @bp.route("/meetings/<int:meeting_id>/moved/<int:change_id>/notify", methods=["POST"])
