@@ -108,3 +108,12 @@ class IndicatorForm(BaseForm):
     direction = SelectField(_l("Direction"), choices=choices(DIRECTIONS.items()), validators=[Optional()])
     decimals = IntegerField(_l("Decimals"), default=2, validators=[Optional(), NumberRange(0, 4)])
     default_source = StringField(_l("Usual source of official values"), validators=[Optional(), Length(max=200)])
+
+
+class BulkDecisionForm(BaseForm):
+    """Agree or return the ticked commitments (`item` = "<id>:<version>", read by the view)."""
+
+    action = SelectField(choices=choices([("agree", "agree"), ("return", "return")]),
+                         validators=[DataRequired()])
+    note = TextAreaField(_l("Reason for returning (sent to each delegate)"),
+                         validators=[Optional(), Length(max=1000)])

@@ -245,6 +245,15 @@ def _lock(commitment, expected_version=None):
     return fresh
 
 
+def lock_version(commitment, expected_version):
+    """The commitment locked, or DomainError when it is no longer the version the user's page
+    showed (a decision on many at once names it and goes on with the others)."""
+    fresh = _lock(commitment)
+    if fresh.version != expected_version:
+        raise DomainError(_l("It was changed after your page was shown; open it and decide again."))
+    return fresh
+
+
 def _flush():
     try:
         db.session.flush()

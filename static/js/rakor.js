@@ -4,6 +4,7 @@
    - <form data-confirm="question">  asks before sending the form;
    - <input data-select-on-click>    selects its whole value on click (links to copy);
    - <button data-print>             opens the print dialog;
+   - <button data-pick-all="selector"> ticks every checkbox the selector matches;
    - <button data-copy="input-id">   copies that input's value (Clipboard API; where it is not
      available or refused, the input's text is selected and copied the old way), shows the
      button's data-copied label for a moment and fires "rakor:copied" on the button. */
@@ -22,6 +23,10 @@
     var input = target.closest("input[data-select-on-click]");
     if (input) { input.select(); }
     if (target.closest("[data-print]")) { window.print(); }
+    var pickAll = target.closest("button[data-pick-all]");
+    if (pickAll) {
+      document.querySelectorAll(pickAll.dataset.pickAll).forEach(function (box) { box.checked = true; });
+    }
     var copy = target.closest("button[data-copy]");
     if (copy) { copyFrom(copy); }
   });
