@@ -299,7 +299,12 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
         **{f.name: getattr(data, f.name) for f in fields(CommitmentData)})
     db.session.add(commitment)
     db.session.flush()
-    _event(commitment, "created", by_user, to_status=status, now=now)
+    if status == S.SUBMITTED:
+        # "Save and submit": the history shows both steps, as for a draft submitted later.
+        _event(commitment, "created", by_user, to_status=S.DRAFT, now=now)
+        _event(commitment, "submitted", by_user, from_status=S.DRAFT, to_status=S.SUBMITTED, now=now)
+    else:
+        _event(commitment, "created", by_user, to_status=status, now=now)
     db.session.flush()
     return commitment
 
