@@ -66,7 +66,7 @@ class CommitmentForm(BaseForm):
     title = StringField(_l("Programme or activity"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     programme_code = StringField(_l("Programme code (national nomenclature)"),
-                                 validators=[Optional(), Length(max=12)])
+                                 validators=[Optional(), Length(max=200)])
     indicator_id = SelectField(_l("Indicator"), coerce=coerce_optional_int, validators=[Optional()])
     baseline_value = DecimalTextField(_l("Baseline"), validators=[Optional()])
     baseline_year = IntegerField(_l("Baseline year"), validators=[Optional(), NumberRange(2000, 2100)])

@@ -36,6 +36,7 @@ from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import COMMITTEE, DELEGATE
+from rakor.regions import programmes
 from rakor.regions.models import Agency, Programme, Region
 
 S = CommitmentStatus
@@ -124,6 +125,27 @@ def _year(value, field):
         raise DomainError(_l("Give a year between %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR), field=field)
 
 
+PROGRAMMES_LISTED = 8
+
+
+def _programme_code(typed: str) -> str:
+    """The code typed, or the one programme a word names ("kemiskinan", "gizi", "sanitasi");
+    several matches are listed for the user to choose."""
+    code = typed.strip().upper()
+    if programmes.CODE_RE.match(code) or not any(c.isalpha() for c in code if c != "X"):
+        return code
+    found = programmes.find_programmes(typed)
+    if len(found) == 1:
+        return found[0].code
+    if found:
+        shown = "; ".join(f"{p.code} {p.name.title()}" for p in found[:PROGRAMMES_LISTED])
+        raise DomainError(_l("\u201c%(text)s\u201d matches several programmes: %(list)s. Type the code of "
+                             "the one you mean.", text=typed.strip(), list=shown), field="programme_code")
+    raise DomainError(_l("No programme matches \u201c%(text)s\u201d; type a code of the national "
+                         "nomenclature (Kepmendagri 050-5889/2021), e.g. 1.02.02, or a word of its name.",
+                         text=typed.strip()), field="programme_code")
+
+
 def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     """Check `data` against the domain's rules; fills the baseline from the official values
     when an indicator is chosen and none is typed. Returns the cleaned data."""
@@ -150,7 +172,7 @@ def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     if data.topic_id is not None and db.session.get(Topic, data.topic_id) is None:
         raise DomainError(_l("Unknown topic."), field="topic_id")
     if data.programme_code is not None:
-        data.programme_code = data.programme_code.upper()
+        data.programme_code = _programme_code(data.programme_code)
         if db.session.get(Programme, data.programme_code) is None:
             raise DomainError(_l("Unknown programme code %(code)s; use a code of the national "
                                  "nomenclature (Kepmendagri 050-5889/2021), e.g. 1.02.02.",

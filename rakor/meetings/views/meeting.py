@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from rakor.core import page_cache
 from rakor.core.downloads import content_disposition
-from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
+from rakor.core.formatting import DEFAULT_TZ, format_date_medium, is_valid_timezone, local_date, to_zone
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.types import utcnow
@@ -28,7 +28,7 @@ def _fill_meeting_choices(form, meeting=None):
     earlier = queries.follow_up_candidates(exclude_id=meeting.id if meeting else None)
     form.follow_up_of_id.choices = choices(
         [("", _("— none —"))]
-        + [(m.id, f"{local_date(m.starts_at, m.timezone).isoformat()} · {m.title}") for m in earlier])
+        + [(m.id, f"{format_date_medium(local_date(m.starts_at, m.timezone))} · {m.title}") for m in earlier])
 
 
 def _default_organizer_id():
