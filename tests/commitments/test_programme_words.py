@@ -34,8 +34,8 @@ def test_a_word_matching_nothing_is_refused_on_the_field(cm):
 
 
 def test_the_form_suggests_programmes_with_their_topic_words(client, cm):
-    from tests.helpers import sign_in
     from rakor.extensions import db
+    from tests.helpers import sign_in
     db.session.commit()
     sign_in(client, cm.delegate)
     html = client.get(f"/meetings/{cm.meeting.id}/commitments/new").get_data(as_text=True)

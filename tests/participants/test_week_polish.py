@@ -1,7 +1,6 @@
 """Small things of the secretariat's week (issue 18, item 8) that each cost a user time."""
 from datetime import UTC, datetime
 
-from rakor.extensions import db
 from tests.factories import make_meeting, make_participant, make_quota
 
 
