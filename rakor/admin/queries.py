@@ -17,7 +17,8 @@ def users_statement(q=None):
 
 
 def agency_options():
-    return db.session.scalars(select(Agency).order_by(Agency.name)).all()
+    """Every agency in region-code order, as every list of agencies is (province first)."""
+    return db.session.scalars(select(Agency).join(Agency.region).order_by(Region.kemendagri_code, Agency.name)).all()
 
 
 def agencies_statement():

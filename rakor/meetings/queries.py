@@ -25,7 +25,7 @@ from rakor.meetings.models import (
     agenda_order,
 )
 from rakor.meetings.rules import visible_condition
-from rakor.regions.models import Agency
+from rakor.regions.models import Agency, Region
 
 
 def visible_meetings(user):
@@ -184,15 +184,16 @@ def date_changes_of(meeting_id):
 def organizers_of_visible(user):
     """(id, name) of the agencies organising a meeting `user` sees: the list's filter."""
     return db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.id.in_(
+        select(Agency.id, Agency.name).join(Region, Region.id == Agency.region_id).where(Agency.id.in_(
             select(Meeting.organizer_agency_id).where(visible_condition(user))
-        )).order_by(Agency.name)
+        )).order_by(Region.kemendagri_code, Agency.name)
     ).all()
 
 
 def agency_options():
-    """(id, name) of every agency, for the organizer select."""
-    return db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+    """(id, name) of every agency, for the organizer select, in region-code order."""
+    return db.session.execute(select(Agency.id, Agency.name).join(Region, Region.id == Agency.region_id)
+                              .order_by(Region.kemendagri_code, Agency.name)).all()
 
 
 def topic_options():

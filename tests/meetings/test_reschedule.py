@@ -147,3 +147,23 @@ def test_only_the_committee_moves_a_meeting(client, login_as, meeting):
     for role in ("leadership", "admin"):
         login_as(role)
         assert client.get(f"/meetings/{meeting.id}/reschedule").status_code == 403
+
+
+def test_a_move_onto_a_holiday_or_a_sunday_is_pointed_out(client, login_as, meeting):
+    login_as("committee")
+    html = client.post(f"/meetings/{meeting.id}/reschedule",
+                       data={"starts_at": "25-12-2030 08.30", "ends_at": "25-12-2030 16.00",
+                             "shift_registration": "y"}).get_data(as_text=True)
+    assert 'id="day-note"' in html and "libur" in html and "Natal" in html
+
+
+def test_saving_a_meeting_on_a_sunday_warns_but_saves(client, login_as, db):
+    from tests.factories import make_agency
+    organizer = make_agency()
+    _db.session.commit()
+    login_as("committee")
+    response = client.post("/meetings/new", data={
+        "kind": "rakor", "title": "FGD Minggu", "organizer_agency_id": organizer.id, "timezone": "Asia/Makassar",
+        "starts_at": "03-03-2030 08.30", "ends_at": "03-03-2030 12.00", "venue": "Aula"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "FGD Minggu" in html and "hari Minggu" in html

@@ -8,8 +8,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from rakor.core import page_cache
+from rakor.core.dates import day_off_note
 from rakor.core.downloads import content_disposition
-from rakor.core.formatting import DEFAULT_TZ, format_date_medium, is_valid_timezone, local_date, to_zone
+from rakor.core.formatting import (
+    DEFAULT_TZ,
+    format_date_long,
+    format_date_medium,
+    is_valid_timezone,
+    local_date,
+    to_zone,
+)
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.types import utcnow
@@ -101,8 +109,17 @@ def create():
             meeting = services.create_meeting(_meeting_data(form), current_user)
         if done.ok:
             flash(_("Meeting created as a draft. Add its agenda, then schedule it."), "success")
+            _warn_day_off(meeting)
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, timezones=COMMON_TIMEZONES)
+
+
+def _warn_day_off(meeting):
+    """A meeting on a Sunday or a holiday is allowed (a Saturday FGD happens), but said."""
+    day = local_date(meeting.starts_at, meeting.timezone)
+    note = day_off_note(day)
+    if note:
+        flash(_("Note: %(date)s is %(what)s.", date=format_date_long(day), what=note), "warning")
 
 
 def _explain_final_minutes(meeting):
@@ -126,6 +143,7 @@ def edit(meeting):
             services.update_meeting(meeting, _meeting_data(form), current_user)
         if done.ok:
             flash(_("Meeting saved."), "success")
+            _warn_day_off(meeting)
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, timezones=COMMON_TIMEZONES)
 

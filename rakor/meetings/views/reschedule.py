@@ -9,7 +9,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from rakor.core.dates import day_off_note
 from rakor.core.errors import DomainError
+from rakor.core.formatting import local_date
 from rakor.core.forms import add_domain_error
 from rakor.core.web import domain_action
 from rakor.meetings import bp, hooks, queries, reschedule
@@ -64,5 +66,6 @@ def reschedule_meeting(meeting):
                 add_domain_error(form, error)
             else:
                 form.expected.data = meeting.starts_at.isoformat()
+    day_note = day_off_note(local_date(plan.to_starts_at, meeting.timezone)) if plan else None
     return render_template("meetings/reschedule.html", meeting=meeting, form=form, plan=plan,
-                           history=queries.date_changes_of(meeting.id))
+                           day_note=day_note, history=queries.date_changes_of(meeting.id))
