@@ -19,8 +19,8 @@ DEMO_PASSWORD = "Rakor-Demo-2024"
 # (email, name, role, agency region code or None)
 DEMO_USERS = (
     ("admin@demo.rakor.id", "Admin Rakor", "admin", None),
-    ("panitia@demo.rakor.id", "Angga Priyadi, ST, M. Ec., Dev", "committee", "63"),
-    ("pimpinan@demo.rakor.id", "Rahmiyanti Janoezir P., ST., MA", "leadership", "63"),
+    ("panitia@demo.rakor.id", "Angga Priyadi, S.T., M.Ec.Dev.", "committee", "63"),
+    ("pimpinan@demo.rakor.id", "Rahmiyanti Janoezir P., S.T., M.A.", "leadership", "63"),
     ("delegasi.kotabaru@demo.rakor.id", "Delegasi Bappeda Kotabaru", "delegate", "63.02"),
 )
 

@@ -52,3 +52,13 @@ class AgencyForm(BaseForm):
 
 class RegionAbbreviationsForm(BaseForm):
     abbreviations = TextAreaField(_l("Abbreviations"), validators=[Length(max=600)])
+
+
+class ContactForm(BaseForm):
+    """A person in an agency's address book."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Position (jabatan)"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    whatsapp = StringField(_l("WhatsApp number"), validators=[Optional(), Length(max=40)])
+    is_primary = BooleanField(_l("Primary contact (invitations go to this person)"))

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 from rakor.auth.models import User
 from rakor.core.sql import contains, escape_like
 from rakor.extensions import db
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency, AgencyContact, Region
 
 
 def users_statement(q=None):
@@ -17,7 +17,8 @@ def users_statement(q=None):
 
 
 def agency_options():
-    return db.session.scalars(select(Agency).order_by(Agency.name)).all()
+    """Every agency in region-code order, as every list of agencies is (province first)."""
+    return db.session.scalars(select(Agency).join(Agency.region).order_by(Region.kemendagri_code, Agency.name)).all()
 
 
 def agencies_statement():
@@ -40,3 +41,13 @@ def regions_statement(province=None):
         stmt = stmt.where((Region.kemendagri_code == province)
                           | Region.kemendagri_code.like(f"{escape_like(province)}.%", escape="\\"))
     return stmt
+
+
+def address_book():
+    """(agencies by region code, {agency id: [contacts, primary first]}) in two queries."""
+    agencies = db.session.scalars(agencies_statement()).all()
+    by_agency = {}
+    for contact in db.session.scalars(select(AgencyContact).order_by(
+            AgencyContact.agency_id, AgencyContact.is_primary.desc(), AgencyContact.name, AgencyContact.id)):
+        by_agency.setdefault(contact.agency_id, []).append(contact)
+    return agencies, by_agency

@@ -66,7 +66,7 @@ class CommitmentForm(BaseForm):
     title = StringField(_l("Programme or activity"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     programme_code = StringField(_l("Programme code (national nomenclature)"),
-                                 validators=[Optional(), Length(max=12)])
+                                 validators=[Optional(), Length(max=200)])
     indicator_id = SelectField(_l("Indicator"), coerce=coerce_optional_int, validators=[Optional()])
     baseline_value = DecimalTextField(_l("Baseline"), validators=[Optional()])
     baseline_year = IntegerField(_l("Baseline year"), validators=[Optional(), NumberRange(2000, 2100)])
@@ -108,3 +108,12 @@ class IndicatorForm(BaseForm):
     direction = SelectField(_l("Direction"), choices=choices(DIRECTIONS.items()), validators=[Optional()])
     decimals = IntegerField(_l("Decimals"), default=2, validators=[Optional(), NumberRange(0, 4)])
     default_source = StringField(_l("Usual source of official values"), validators=[Optional(), Length(max=200)])
+
+
+class BulkDecisionForm(BaseForm):
+    """Agree or return the ticked commitments (`item` = "<id>:<version>", read by the view)."""
+
+    action = SelectField(choices=choices([("agree", "agree"), ("return", "return")]),
+                         validators=[DataRequired()])
+    note = TextAreaField(_l("Reason for returning (sent to each delegate)"),
+                         validators=[Optional(), Length(max=1000)])

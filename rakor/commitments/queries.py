@@ -2,6 +2,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +15,7 @@ from rakor.meetings.queries import visible_condition
 from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency, Programme, Region
+from rakor.regions.programmes import topic_words_of
 
 S = CommitmentStatus
 _FULL = (joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.topic),
@@ -148,7 +150,8 @@ def form_choices(meeting):
     items = db.session.execute(select(AgendaItem.id, AgendaItem.title).where(
         AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)).all()
     topics = db.session.scalars(select(Topic).order_by(Topic.name)).all()
-    programmes = db.session.execute(select(Programme.code, Programme.name).order_by(Programme.code)).all()
+    programmes = [SimpleNamespace(code=code, name=name, words=topic_words_of(code)) for code, name in
+                  db.session.execute(select(Programme.code, Programme.name).order_by(Programme.code))]
     return items, topics, [t for t in topics if t.is_indicator], programmes
 
 

@@ -36,6 +36,7 @@ from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import COMMITTEE, DELEGATE
+from rakor.regions import programmes
 from rakor.regions.models import Agency, Programme, Region
 
 S = CommitmentStatus
@@ -124,6 +125,27 @@ def _year(value, field):
         raise DomainError(_l("Give a year between %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR), field=field)
 
 
+PROGRAMMES_LISTED = 8
+
+
+def _programme_code(typed: str) -> str:
+    """The code typed, or the one programme a word names ("kemiskinan", "gizi", "sanitasi");
+    several matches are listed for the user to choose."""
+    code = typed.strip().upper()
+    if programmes.CODE_RE.match(code) or not any(c.isalpha() for c in code if c != "X"):
+        return code
+    found = programmes.find_programmes(typed)
+    if len(found) == 1:
+        return found[0].code
+    if found:
+        shown = "; ".join(f"{p.code} {p.name.title()}" for p in found[:PROGRAMMES_LISTED])
+        raise DomainError(_l("\u201c%(text)s\u201d matches several programmes: %(list)s. Type the code of "
+                             "the one you mean.", text=typed.strip(), list=shown), field="programme_code")
+    raise DomainError(_l("No programme matches \u201c%(text)s\u201d; type a code of the national "
+                         "nomenclature (Kepmendagri 050-5889/2021), e.g. 1.02.02, or a word of its name.",
+                         text=typed.strip()), field="programme_code")
+
+
 def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     """Check `data` against the domain's rules; fills the baseline from the official values
     when an indicator is chosen and none is typed. Returns the cleaned data."""
@@ -150,7 +172,7 @@ def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     if data.topic_id is not None and db.session.get(Topic, data.topic_id) is None:
         raise DomainError(_l("Unknown topic."), field="topic_id")
     if data.programme_code is not None:
-        data.programme_code = data.programme_code.upper()
+        data.programme_code = _programme_code(data.programme_code)
         if db.session.get(Programme, data.programme_code) is None:
             raise DomainError(_l("Unknown programme code %(code)s; use a code of the national "
                                  "nomenclature (Kepmendagri 050-5889/2021), e.g. 1.02.02.",
@@ -245,6 +267,15 @@ def _lock(commitment, expected_version=None):
     return fresh
 
 
+def lock_version(commitment, expected_version):
+    """The commitment locked, or DomainError when it is no longer the version the user's page
+    showed (a decision on many at once names it and goes on with the others)."""
+    fresh = _lock(commitment)
+    if fresh.version != expected_version:
+        raise DomainError(_l("It was changed after your page was shown; open it and decide again."))
+    return fresh
+
+
 def _flush():
     try:
         db.session.flush()
@@ -290,7 +321,12 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
         **{f.name: getattr(data, f.name) for f in fields(CommitmentData)})
     db.session.add(commitment)
     db.session.flush()
-    _event(commitment, "created", by_user, to_status=status, now=now)
+    if status == S.SUBMITTED:
+        # "Save and submit": the history shows both steps, as for a draft submitted later.
+        _event(commitment, "created", by_user, to_status=S.DRAFT, now=now)
+        _event(commitment, "submitted", by_user, from_status=S.DRAFT, to_status=S.SUBMITTED, now=now)
+    else:
+        _event(commitment, "created", by_user, to_status=status, now=now)
     db.session.flush()
     return commitment
 

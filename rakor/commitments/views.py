@@ -145,12 +145,16 @@ def edit(meeting, commitment_id):
     state = {"confirm": False}
     if form.validate_on_submit():
         expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        submit = "submit_now" in request.form and can(current_user, "commitment.submit", commitment)
         with domain_action(on_error=_on_error(form, state)) as done:
             services.update_commitment(commitment, _data(form, commitment.agency_id), current_user,
                                        expected_version=expected, reason=form.reason.data,
                                        confirm_direction=form.confirm_direction.data)
+            if submit:  # "Save and submit" on a draft or a returned commitment
+                services.change_status(commitment, S.SUBMITTED, current_user)
         if done.ok:
-            flash(_("Commitment %(ref)s saved.", ref=commitment.reference), "success")
+            flash(_("Commitment %(ref)s saved and submitted to the committee.", ref=commitment.reference)
+                  if submit else _("Commitment %(ref)s saved.", ref=commitment.reference), "success")
             return redirect(url_for("commitments.view", meeting_id=meeting.id, commitment_id=commitment.id))
     return render_template("commitments/form.html", meeting=meeting, form=form, commitment=commitment,
                            needs_confirmation=state["confirm"] or form.confirm_direction.data,

@@ -6,7 +6,9 @@ coordination meeting, and near the ends of Python's calendar (year 1, year 9999)
 local time to UTC, adding a day or writing a calendar file overflows.
 """
 from datetime import date, datetime
+from functools import lru_cache
 
+import holidays
 from flask_babel import lazy_gettext as _l
 
 from rakor.core.errors import DomainError
@@ -33,3 +35,28 @@ def check_supported(value, field=None):
     """For services: DomainError on `field` when `value` lies outside the range."""
     if not is_supported(value):
         raise DomainError(out_of_range_message(), field=field)
+
+
+@lru_cache(maxsize=32)
+def national_days_off(year) -> dict:
+    """Indonesia's national holidays and cuti bersama of `year` (the `holidays` package: public
+    and government categories), named in Indonesian. Pure function of the year: cached."""
+    return dict(holidays.country_holidays("ID", years=year, categories=("public", "government"),
+                                          language="id"))
+
+
+def day_off_note(day) -> str | None:
+    """Why `day` (a date or datetime) is no working day: the holiday's name, or Saturday/Sunday;
+    None on a working day. For hints beside a date a committee picks."""
+    if isinstance(day, datetime):
+        day = day.date()
+    if not isinstance(day, date) or not is_supported(day):
+        return None
+    name = national_days_off(day.year).get(day)
+    if name:
+        return str(_l("a holiday: %(name)s", name=name))
+    if day.weekday() == 6:
+        return str(_l("a Sunday"))
+    if day.weekday() == 5:
+        return str(_l("a Saturday"))
+    return None

@@ -16,9 +16,10 @@ from wtforms import DateField, DateTimeField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-DATE_PLACEHOLDER = "dd-mm-yyyy"
-DATETIME_PLACEHOLDER = "dd-mm-yyyy hh.mm"
-TIME_PLACEHOLDER = "hh.mm"
+# In the reader's language: Indonesian forms say "hh-bb-tttt" (hari-bulan-tahun), "jj.mm" (jam).
+DATE_PLACEHOLDER = _l("dd-mm-yyyy")
+DATETIME_PLACEHOLDER = _l("dd-mm-yyyy hh.mm")
+TIME_PLACEHOLDER = _l("hh.mm")
 
 _D = r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"
 _ISO_D = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -30,6 +31,32 @@ TIME_RE = re.compile(rf"^{_T}$")
 DATETIME_PATTERN = r"\s*\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s+\d{1,2}[.:]\d{2}\s*|\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?\s*"
 TIME_PATTERN = r"\s*\d{1,2}[.:]\d{2}\s*"
 DATE_PATTERN = r"\s*\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*"
+
+
+# The app's own long format, as pages and documents write dates ("Jumat, 31 Desember 2027",
+# "31 Des 2027"), in Indonesian or English, so a date copied from a page reads back.
+MONTHS = {name: number for number, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "february", "feb", "pebruari"), ("maret", "march", "mar"),
+    ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+    ("agustus", "august", "agu", "agt", "ags", "aug"), ("september", "sep", "sept"),
+    ("oktober", "october", "okt", "oct"), ("november", "nopember", "nov"),
+    ("desember", "december", "des", "dec")), start=1) for name in names}
+_LONG_D = r"(?:[^\W\d_]+,?\s+)?(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})"
+LONG_DATE_RE = re.compile(rf"^{_LONG_D}$")
+LONG_DATETIME_RE = re.compile(rf"^{_LONG_D},?\s+(?:(?:pukul|jam|at)\s+)?{_T}(?:\s+(?:WIB|WITA|WIT))?$", re.IGNORECASE)
+
+
+def _long(match, with_time=False):
+    month = MONTHS.get(match["mon"].lower())
+    if month is None:
+        return None
+    try:
+        if with_time:
+            return datetime(int(match["y"]), month, int(match["d"]), int(match["H"]), int(match["M"]),
+                            int(match["S"] or 0))
+        return date(int(match["y"]), month, int(match["d"]))
+    except ValueError:
+        return None
 
 
 def parse_datetime(text):
@@ -45,7 +72,8 @@ def parse_datetime(text):
                                 int(parts["H"]), int(parts["M"]), int(parts["S"] or 0))
             except ValueError:
                 return None
-    return None
+    match = LONG_DATETIME_RE.match(text)
+    return _long(match, with_time=True) if match else None
 
 
 def parse_date(text):
@@ -58,7 +86,8 @@ def parse_date(text):
                 return date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 return None
-    return None
+    match = LONG_DATE_RE.match(" ".join(text.split()))
+    return _long(match) if match else None
 
 
 def format_date(value):

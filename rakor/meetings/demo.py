@@ -53,7 +53,7 @@ AGENDA = (
      "Program penanggulangan kemiskinan harus disepakati bersama; tanpa perencanaan, daerah tidak "
      "akan keluar dari status kasus stunting dan kemiskinan."),
     ("Paparan data kemiskinan kabupaten/kota tahun 2023", _t(9, 0), _t(10, 0), "KEMISKINAN", None,
-     "Angga Priyadi, ST, M. Ec., Dev (Ahli Pratama Perencanaan, Bappeda Provinsi Kalimantan "
+     "Angga Priyadi, S.T., M.Ec.Dev. (Ahli Pratama Perencanaan, Bappeda Provinsi Kalimantan "
      "Selatan; panitia)",
      "Tingkat kemiskinan kabupaten/kota 2023 menurut BPS berkisar 2,44 sampai 6,25 persen; "
      "Kalimantan Selatan peringkat 2 persentase penduduk miskin terendah secara nasional.",
@@ -124,7 +124,7 @@ def load_seed_meeting():
         title=TITLE, kind="rakor", field="Pemerintahan dan Pembangunan Manusia (PPM)",
         organizer_agency_id=organizer.id, starts_at=STARTS, ends_at=ENDS, timezone=TZ,
         venue="Kotabaru", city="Kabupaten Kotabaru",
-        chair_name="Rahmiyanti Janoezir P., ST., MA",
+        chair_name="Rahmiyanti Janoezir P., S.T., M.A.",
         chair_position="Kepala Bidang Pemerintahan dan Pembangunan Manusia, Bappeda Provinsi "
                        "Kalimantan Selatan",
         description=DESCRIPTION, contact_name="Angga Priyadi (panitia)", contact_phone="+6281234567001",

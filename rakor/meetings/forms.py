@@ -94,3 +94,18 @@ class TransitionForm(BaseForm):
                             choices=choices((s.value, s.value) for s in MeetingStatus), validators=[DataRequired()])
     expected = HiddenField()
     note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class RescheduleForm(BaseForm):
+    """Moving the meeting: the new start and end (local, in the meeting's zone), whether the
+    registration window moves too, and why (kept in the history and told to the agencies)."""
+
+    starts_at = DateTimeTextField(_l("New start"), validators=[DataRequired()])
+    ends_at = DateTimeTextField(_l("New end"), validators=[DataRequired()])
+    shift_registration = BooleanField(_l("Move the registration window by the same amount"),
+                                      default=True)
+    reason = TextAreaField(_l("Reason (told to the invited agencies)"),
+                           validators=[Optional(), Length(max=1000)])
+    # The start the plan was shown for: a move by someone else meanwhile makes the plan stale.
+    expected = HiddenField()
+    confirm = HiddenField()

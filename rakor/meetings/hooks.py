@@ -1,6 +1,6 @@
 """What other features add to meetings, without meetings importing them.
 
-Four registries, one shape: an entry has a `key` (registering the same key again replaces it,
+Five registries, one shape: an entry has a `key` (registering the same key again replaces it,
 so a second `create_app` changes nothing), an `order` (lower first, then key), and where it
 applies a `template` and a `loader`. Features fill them from their `init_app(app)` only; the
 registries themselves hold no app, so every app of a test run sees the same entries.
@@ -12,6 +12,7 @@ registries themselves hold no app, so every app of a test run sees the same entr
 - `tabs`: the meeting's sub-pages (participants, quotas, ...): `label`, `endpoint`, and
   `action`, the policy rule on the meeting a user must pass to see the tab. Rendered by
   templates/meetings/_header.html with the breadcrumb.
+- `after_move`: the page to show after a meeting moved (`endpoint`), the first entry in order.
 - `transition_guards[to_status]`: `guard(meeting)` may raise DomainError to refuse a meeting's
   move to `to_status` (e.g. minutes refusing `minutes_final` before a final revision exists).
 """
@@ -23,6 +24,9 @@ from rakor.policy import ACCESS_ATTR, can
 sections = Registry("meeting sections")
 follow_up_blocks = Registry("follow-up blocks")
 tabs = Registry("meeting tabs")
+# Where the committee goes after moving a meeting: a feature that tells people about the move
+# (participants: the invited agencies) registers its page's `endpoint` (meeting_id, change_id).
+after_move = Registry("after a meeting moves")
 
 
 class TransitionGuards:

@@ -95,6 +95,10 @@ class Meeting(db.Model):
         back_populates="meeting", order_by="MeetingTransition.at", lazy="raise",
         cascade="all, delete-orphan",
     )
+    date_changes: Mapped[list["MeetingDateChange"]] = relationship(
+        order_by="MeetingDateChange.at", lazy="raise", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def page_cache_scopes(self):
         """Its own page, and the page of the meeting it follows up (rakor/core/page_cache.py)."""
@@ -119,6 +123,29 @@ class MeetingTransition(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(back_populates="transitions", lazy="raise")
+    user = relationship("User", lazy="raise")
+
+
+class MeetingDateChange(db.Model):
+    """One move of a meeting's date or time ("rapat diundur"): from when to when, why, by whom,
+    and when the invited agencies were told. The meeting keeps the history of its dates, and
+    each move raises the .ics SEQUENCE so calendars replace the old entry."""
+
+    __tablename__ = "meeting_date_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    from_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    from_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    to_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    to_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    agenda_items_moved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reason: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     user = relationship("User", lazy="raise")
 
 

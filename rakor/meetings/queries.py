@@ -19,12 +19,13 @@ from rakor.meetings.models import (
     AgendaItem,
     Material,
     Meeting,
+    MeetingDateChange,
     MeetingTransition,
     Topic,
     agenda_order,
 )
 from rakor.meetings.rules import visible_condition
-from rakor.regions.models import Agency
+from rakor.regions.models import Agency, Region
 
 
 def visible_meetings(user):
@@ -127,7 +128,8 @@ def _head_statement():
 def meeting_for_page(meeting_id):
     """The meeting with what its page shows besides the materials, in a fixed number of
     queries whatever the agenda length: the meeting with its organizer and earlier meeting
-    (1), agenda items with topics (1), transitions with their users (1).
+    (1), agenda items with topics (1), transitions with their users (1), moves of its date with
+    their users (1).
     The meeting page loads it inside its cached fragment (views/meeting.py)."""
     return db.session.scalar(_meeting_statement(page=True), {"meeting_id": meeting_id})
 
@@ -144,6 +146,7 @@ def _meeting_statement(page=False):
             joinedload(Meeting.follow_up_of),
             selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
             selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+            selectinload(Meeting.date_changes).joinedload(MeetingDateChange.user),
         )
     return stmt
 
@@ -160,24 +163,37 @@ def _materials_statement():
             .order_by(Material.uploaded_at, Material.id))
 
 
-def transition_count(meeting_id):
-    """How often the meeting changed status: the .ics SEQUENCE, so calendars take updates."""
-    return db.session.scalar(select(func.count(MeetingTransition.id))
-                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
+def calendar_sequence(meeting_id):
+    """The .ics SEQUENCE, so calendars take updates: one more for every status change and every
+    move of the meeting's date or time."""
+    transitions = select(func.count(MeetingTransition.id)).where(
+        MeetingTransition.meeting_id == meeting_id).scalar_subquery()
+    moves = select(func.count(MeetingDateChange.id)).where(
+        MeetingDateChange.meeting_id == meeting_id).scalar_subquery()
+    return db.session.scalar(select(transitions + moves)) or 0
+
+
+def date_changes_of(meeting_id):
+    """The meeting's history of dates, newest first."""
+    return db.session.scalars(
+        select(MeetingDateChange).where(MeetingDateChange.meeting_id == meeting_id)
+        .options(joinedload(MeetingDateChange.user))
+        .order_by(MeetingDateChange.at.desc(), MeetingDateChange.id.desc())).all()
 
 
 def organizers_of_visible(user):
     """(id, name) of the agencies organising a meeting `user` sees: the list's filter."""
     return db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.id.in_(
+        select(Agency.id, Agency.name).join(Region, Region.id == Agency.region_id).where(Agency.id.in_(
             select(Meeting.organizer_agency_id).where(visible_condition(user))
-        )).order_by(Agency.name)
+        )).order_by(Region.kemendagri_code, Agency.name)
     ).all()
 
 
 def agency_options():
-    """(id, name) of every agency, for the organizer select."""
-    return db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+    """(id, name) of every agency, for the organizer select, in region-code order."""
+    return db.session.execute(select(Agency.id, Agency.name).join(Region, Region.id == Agency.region_id)
+                              .order_by(Region.kemendagri_code, Agency.name)).all()
 
 
 def topic_options():

@@ -26,7 +26,15 @@ from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
 from rakor.meetings import hooks, lifecycle
 from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
-from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
+from rakor.meetings.models import (
+    MEETING_KINDS,
+    AgendaItem,
+    Meeting,
+    MeetingDateChange,
+    MeetingTransition,
+    Topic,
+    agenda_order,
+)
 from rakor.numbering.queries import number_for
 from rakor.numbering.services import document_key
 from rakor.regions.models import Agency
@@ -211,7 +219,7 @@ def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meet
     return meeting
 
 
-def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
+def update_meeting(meeting: Meeting, data: MeetingData, user=None) -> Meeting:
     meeting = lock_meeting(meeting)
     check_open(meeting)
     values = _validated_values(data, meeting)
@@ -232,7 +240,8 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
                         or meeting.starts_at <= it.starts_at < values["starts_at"]), None)
         if outside is not None:
             raise DomainError(_l("The agenda item \u201c%(title)s\u201d would fall outside the new "
-                                 "meeting time; change its time slot first.", title=outside.title),
+                                 "meeting time; change its time slot first, or use \u201cMove the "
+                                 "meeting\u201d, which moves the agenda with it.", title=outside.title),
                               field="starts_at")
     follow_ups_before = db.session.scalar(
         select(func.min(Meeting.starts_at)).where(Meeting.follow_up_of_id == meeting.id))
@@ -240,9 +249,12 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
         raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
                              "before its follow-ups."), field="starts_at")
     _check_registered_letter_number(meeting, values)
+    from_starts, from_ends = meeting.starts_at, meeting.ends_at
     for name, value in values.items():
         setattr(meeting, name, value)
     db.session.flush()
+    if (from_starts, from_ends) != (meeting.starts_at, meeting.ends_at):
+        record_date_change(meeting, from_starts, from_ends, user=user)
     return meeting
 
 
@@ -258,6 +270,19 @@ def _check_registered_letter_number(meeting, values):
     if values["organizer_agency_id"] != meeting.organizer_agency_id:
         raise DomainError(_l("The invitation letter has been numbered and sent by this organizer; the "
                              "organizer cannot change."), field="organizer_agency_id")
+
+
+def record_date_change(meeting: Meeting, from_starts, from_ends, *, user=None, reason=None,
+                       items_moved=0, now=None) -> MeetingDateChange:
+    """The meeting's history of dates: called by every change of its start or end."""
+    change = MeetingDateChange(
+        meeting_id=meeting.id, from_starts_at=from_starts, from_ends_at=from_ends,
+        to_starts_at=meeting.starts_at, to_ends_at=meeting.ends_at, timezone=meeting.timezone,
+        agenda_items_moved=items_moved, reason=reason, user_id=getattr(user, "id", None),
+        at=now or utcnow())
+    db.session.add(change)
+    db.session.flush()
+    return change
 
 
 def change_status(meeting: Meeting, to_status: str, user=None, note=None, expected_from=None,

@@ -32,7 +32,7 @@ DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 OPENING = """\
 Rapat dibuka pukul 08.30 WITA oleh Kepala Bidang Pemerintahan dan Pembangunan Manusia (PPM) Bappeda \
-Provinsi Kalimantan Selatan, Rahmiyanti Janoezir P., ST., MA, selaku pimpinan rapat, yang menyampaikan \
+Provinsi Kalimantan Selatan, Rahmiyanti Janoezir P., S.T., M.A., selaku pimpinan rapat, yang menyampaikan \
 maksud rapat: memperkuat sinergitas dan harmonisasi perencanaan pembangunan daerah bidang PPM serta \
 meningkatkan kualitas perencanaan pembangunan daerah di Pemerintah Kabupaten/Kota.
 
@@ -57,7 +57,7 @@ OPENING_ITEM = (
     "kemiskinan.",
 )
 DATA_ITEM = (
-    "Kepala Bidang PPM membuka sesi paparan; panitia pelaksana, Angga Priyadi, ST, M. Ec., Dev "
+    "Kepala Bidang PPM membuka sesi paparan; panitia pelaksana, Angga Priyadi, S.T., M.Ec.Dev. "
     "(Ahli Pratama Perencanaan Bappeda Provinsi Kalimantan Selatan), memaparkan:\n\n"
     "1. Tingkat kemiskinan kabupaten/kota tahun 2023 menurut data BPS berkisar antara **2,44 sampai "
     "6,25 persen**.\n"

@@ -25,6 +25,7 @@ def init_app(app):
         ("checkin", _l("Check-in"), "participants.checkin", "meeting.check_in"),
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
+    hooks.after_move.register("notify_agencies", endpoint="participants.date_change_notice")
     documents.register(ATTENDANCE)
     documents.register(INVITATION)
     app.add_template_filter(phone_filter, "phone")

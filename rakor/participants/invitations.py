@@ -20,6 +20,7 @@ from rakor.extensions import db
 from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
 from rakor.participants import queries
+from rakor.participants.contacts import primary_contacts
 from rakor.participants.models import Invitation, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency
@@ -109,6 +110,11 @@ def create_invitation(meeting: Meeting, agency: Agency, *, by_user=None, expires
         except DomainError as e:
             e.field = "contact_email"
             raise
+    if not (contact_name or "").strip() and not contact_email:
+        # Nobody named: the agency's primary contact from the address book.
+        primary = primary_contacts([agency.id]).get(agency.id)
+        if primary is not None:
+            contact_name, contact_email = primary.name, primary.email
     _revoke_live(meeting.id, agency.id, now)
     token = new_token()
     invitation = Invitation(
@@ -136,7 +142,8 @@ def regenerate_invitation(invitation: Invitation, *, by_user=None) -> tuple[Invi
 def create_missing(meeting: Meeting, *, by_user=None) -> list[tuple[Invitation, str, Agency]]:
     """A link for every agency with a quota and no live link: [(invitation, token, agency)]
     (empty when every such agency has one). An agency whose earlier link expired or was revoked
-    keeps that link's contact, so the new link can be e-mailed to the same person."""
+    keeps that link's contact, so the new link can be e-mailed to the same person; any other
+    gets its primary contact from the address book (`create_invitation`)."""
     latest = queries.latest_invitations(meeting.id)
     created = []
     for agency in queries.quota_agencies(meeting.id):

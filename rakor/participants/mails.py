@@ -12,7 +12,7 @@ from urllib.parse import quote
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.formatting import (
@@ -28,8 +28,8 @@ from rakor.mail.message import Attachment, Content, compose
 from rakor.mail.models import OutboundMail
 from rakor.mail.services import queue_mail
 from rakor.meetings.ics import meeting_calendar
-from rakor.meetings.models import Meeting, MeetingTransition
-from rakor.meetings.queries import agenda_of
+from rakor.meetings.models import Meeting
+from rakor.meetings.queries import agenda_of, calendar_sequence
 from rakor.participants import letters
 from rakor.participants.forms import ROLE_LABELS
 from rakor.participants.models import Invitation, Participant, SeatQuota
@@ -173,17 +173,59 @@ def registration_confirmation_message(meeting: Meeting, participant: Participant
                        reply_to=contact.email if contact else None, attachments=[calendar])
 
 
+def date_change_message(meeting: Meeting, change, *, to: str, name=None, agency_name: str,
+                        as_participant: bool, agenda=(), sequence=0, url=None, organizer=None,
+                        contact=None):
+    """The meeting moved: from when to when, why, the new details and the new .ics (same UID,
+    higher SEQUENCE: the calendar entry moves). It says why the reader gets it."""
+    tz = change.timezone
+    with force_locale(MAIL_LOCALE):
+        greeting = _("Dear %(name)s,", name=name) if name else _("Dear colleagues at %(agency)s,",
+                                                                    agency=agency_name)
+        paragraphs = [_("The meeting below has been moved from %(before)s to %(after)s.",
+                        before=format_datetime_local(change.from_starts_at, tz, MAIL_LOCALE),
+                        after=format_datetime_local(change.to_starts_at, tz, MAIL_LOCALE))]
+        if change.reason:
+            paragraphs.append(_("Reason: %(reason)s", reason=change.reason))
+        paragraphs.append(_("The attached calendar file (.ics) moves the meeting in your calendar."))
+        why = (_("You receive this e-mail because you are registered for this meeting for "
+                 "%(agency)s.", agency=agency_name) if as_participant else
+               _("You receive this e-mail because you are the contact of %(agency)s for this "
+                 "meeting's invitation.", agency=agency_name))
+        content = Content(
+            greeting=greeting, paragraphs=paragraphs, details=_meeting_details(meeting),
+            action=(_("Meeting details"), url) if url else None,
+            closing=[why, *_contact_paragraph(contact)], signature=_signature(meeting, organizer))
+        subject = _("Schedule changed: %(title)s", title=meeting.title)
+        calendar = Attachment(f"rapat-{meeting.id}.ics", "text/calendar",
+                              meeting_calendar(meeting, agenda, url=url, sequence=sequence))
+        return compose(to, subject, content, reply_to=contact.email if contact else None,
+                       attachments=[calendar])
+
+
+def date_change_whatsapp_text(meeting: Meeting, change) -> str:
+    """The ready WhatsApp message about the move, for the agencies' groups."""
+    tz = change.timezone
+    with force_locale(MAIL_LOCALE):
+        lines = [_("Schedule change: %(title)s", title=meeting.title), "",
+                 _("The meeting has been moved from %(before)s to %(after)s.",
+                   before=format_datetime_local(change.from_starts_at, tz, MAIL_LOCALE),
+                   after=format_datetime_local(change.to_starts_at, tz, MAIL_LOCALE))]
+        if change.reason:
+            lines.append(_("Reason: %(reason)s", reason=change.reason))
+        lines.append("")
+        lines += [f"{label}: {value}" for label, value in _meeting_details(meeting)]
+        contact = meeting_contact(meeting)
+        if contact is not None:
+            lines += ["", _("Questions about this meeting: %(contact)s.", contact=contact.line())]
+        return "\n".join(lines)
+
+
 # --- queueing (inside the caller's transaction) -------------------------------------------------
 
 def _seats(meeting_id: int, agency_id: int) -> int:
     return db.session.scalar(select(SeatQuota.seats).where(
         SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id)) or 0
-
-
-def _calendar_sequence(meeting_id: int) -> int:
-    # The same SEQUENCE as the meeting's .ics download: one more per status change.
-    return db.session.scalar(select(func.count(MeetingTransition.id))
-                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
 
 
 def queue_invitation_link(invitation: Invitation, link: str, *, by_user=None, contact=None):
@@ -214,7 +256,7 @@ def queue_registration_confirmation(participant: Participant, *, url=None, by_us
     meeting = db.session.get(Meeting, participant.meeting_id)
     message = registration_confirmation_message(
         meeting, participant, db.session.get(Agency, participant.agency_id),
-        agenda=agenda_of(meeting.id), sequence=_calendar_sequence(meeting.id), url=url,
+        agenda=agenda_of(meeting.id), sequence=calendar_sequence(meeting.id), url=url,
         organizer=db.session.get(Agency, meeting.organizer_agency_id),
         contact=contact or contact_of(by_user) or meeting_contact(meeting), ticket_url=ticket_url,
     )
@@ -259,10 +301,12 @@ def whatsapp_text(meeting: Meeting, agency: Agency, link: str, *, seats: int, co
         return "\n".join(lines)
 
 
-def whatsapp_share_url(text: str) -> str:
-    """https://wa.me/?text=…: WhatsApp opens with the text ready and lets the sender pick the chat.
-    A link only: Rakor itself never calls WhatsApp."""
-    return "https://wa.me/?text=" + quote(text, safe="")
+def whatsapp_share_url(text: str, number: str | None = None) -> str:
+    """https://wa.me/?text=…: WhatsApp opens with the text ready and lets the sender pick the chat;
+    with a stored E.164 `number` (the address book), https://wa.me/<digits>?text=… opens the chat
+    with that person. A link only: Rakor itself never calls WhatsApp."""
+    digits = "".join(c for c in number or "" if c.isdigit())
+    return f"https://wa.me/{digits}?text=" + quote(text, safe="")
 
 
 def ticket_whatsapp_text(meeting: Meeting, participant: Participant, url: str) -> str:

@@ -59,3 +59,12 @@ class ReviewForm(BaseForm):
 class HolidayForm(BaseForm):
     day = DateTextField(_l("Date"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+
+
+class BulkReviewForm(BaseForm):
+    """Verify or send back the ticked updates (`update` = their ids, read by the view)."""
+
+    action = SelectField(choices=choices([("verify", "verify"), ("return", "return")]),
+                         validators=[DataRequired()])
+    note = TextAreaField(_l("Reason for sending back (sent to each reporter)"),
+                         validators=[Optional(), Length(max=1000)])

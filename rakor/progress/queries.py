@@ -135,6 +135,20 @@ def meetings_for_filter(user, chosen=None, limit=100):
     return sorted(rows, key=lambda m: m.starts_at, reverse=True)
 
 
+def home_province_id(user):
+    """The province whose regencies the dashboard shows first: that of the user's agency, else
+    the only province that has a planning agency (a provincial instance); None otherwise."""
+    if getattr(user, "agency_id", None):
+        region = db.session.execute(select(Region.id, Region.parent_id).join(Agency, Agency.region_id == Region.id)
+                                    .where(Agency.id == user.agency_id)).first()
+        if region is not None:
+            return region.parent_id or region.id
+    provinces = db.session.scalars(
+        select(Region.id).join(Agency, Agency.region_id == Region.id)
+        .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True)).distinct().limit(2)).all()
+    return provinces[0] if len(provinces) == 1 else None
+
+
 def region_choices():
     """Provinces and regencies for the dashboard's filter, by code (1 query)."""
     return db.session.execute(select(Region.id, Region.kemendagri_code, Region.name, Region.parent_id)

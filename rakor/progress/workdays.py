@@ -6,11 +6,10 @@ local holidays the committee adds (LocalHoliday).
 A quarter is *due* once its deadline has passed: `due_quarter(today)` is the latest such
 quarter, the same for every commitment, which lets the overdue rule run as one SQL query."""
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
 from sqlalchemy import select
 
+from rakor.core.dates import national_days_off
 from rakor.core.formatting import local_date
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -21,11 +20,7 @@ REPORTING_WORKING_DAYS = 10
 REPORTING_ZONE = "Asia/Makassar"
 
 
-@lru_cache(maxsize=32)
-def _national(year) -> dict:
-    # Pure function of the year and the package's data: cached per process.
-    return dict(holidays.country_holidays("ID", years=year, categories=("public", "government"),
-                                          language="id"))
+_national = national_days_off  # one holiday calendar for the app (core/dates.py)
 
 
 def national_holidays(first_year, last_year) -> dict[date, str]:

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 
 REGION_KINDS = ("provinsi", "kabupaten", "kota")
@@ -70,6 +73,25 @@ class Agency(db.Model):
 
     def __repr__(self):
         return f"<Agency {self.short_name}>"
+
+
+class AgencyContact(db.Model):
+    """A person the committee reaches at an agency (the address book), kept between meetings:
+    invitations take their e-mail, the WhatsApp buttons their number (E.164)."""
+
+    __tablename__ = "agency_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))  # jabatan
+    email: Mapped[str | None] = mapped_column(String(254))
+    whatsapp: Mapped[str | None] = mapped_column(String(20))
+    # The one invitations are addressed to; the others are listed beside it.
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    agency: Mapped[Agency] = relationship(lazy="raise")
 
 
 class Programme(db.Model):

@@ -60,3 +60,39 @@ def load_programmes(rows) -> LoadReport:
 
 def load_shipped_programmes() -> LoadReport:
     return load_programmes(read_programme_csv(DATA_FILE.read_bytes()))
+
+
+# What people type for the five topics of Rakor, and the bidang (U.BB) whose programmes serve
+# them: "kemiskinan" finds the social programmes (1.06) and village empowerment (2.13).
+TOPIC_WORDS = {
+    "KEMISKINAN": ("1.06", "2.13"),
+    "MISKIN": ("1.06", "2.13"),
+    "STUNTING": ("1.02", "2.14", "2.09"),
+    "GIZI": ("1.02", "2.09"),
+    "IPM": ("1.01", "1.02"),
+    "SPM": ("1.01", "1.02", "1.03", "1.04", "1.05", "1.06"),
+    "PERDESAAN": ("2.13",),
+    "DESA": ("2.13",),
+}
+
+
+def find_programmes(text: str, limit: int = 8) -> list[Programme]:
+    """Programmes matching what was typed in place of a code: every word in the name or the
+    bidang, or a topic word of TOPIC_WORDS (its bidang's programmes); by code, at most `limit`."""
+    words = [w for w in re.split(r"[^0-9A-Z]+", (text or "").upper()) if len(w) >= 3]
+    if not words:
+        return []
+    prefixes = [p for w in words for p in TOPIC_WORDS.get(w, ())]
+    found = []
+    for programme in db.session.scalars(select(Programme).order_by(Programme.code)):
+        haystack = f"{programme.name} {programme.bidang}"
+        if all(w in haystack for w in words) or any(programme.code.startswith(p + ".") for p in prefixes):
+            found.append(programme)
+            if len(found) >= limit + 1:
+                break
+    return found
+
+
+def topic_words_of(code: str) -> list[str]:
+    """The topic words that lead to programme `code` (for the form's suggestions)."""
+    return [w.lower() for w, prefixes in TOPIC_WORDS.items() if any(code.startswith(p + ".") for p in prefixes)]

@@ -4,6 +4,9 @@
    - <form data-confirm="question">  asks before sending the form;
    - <input data-select-on-click>    selects its whole value on click (links to copy);
    - <button data-print>             opens the print dialog;
+   - <button data-pick-all="selector"> ticks every checkbox the selector matches;
+   - <div data-show-when="select-id=value"> is shown only while that select has that value
+     (without script it always shows, so the form still works);
    - <button data-copy="input-id">   copies that input's value (Clipboard API; where it is not
      available or refused, the input's text is selected and copied the old way), shows the
      button's data-copied label for a moment and fires "rakor:copied" on the button. */
@@ -22,6 +25,10 @@
     var input = target.closest("input[data-select-on-click]");
     if (input) { input.select(); }
     if (target.closest("[data-print]")) { window.print(); }
+    var pickAll = target.closest("button[data-pick-all]");
+    if (pickAll) {
+      document.querySelectorAll(pickAll.dataset.pickAll).forEach(function (box) { box.checked = true; });
+    }
     var copy = target.closest("button[data-copy]");
     if (copy) { copyFrom(copy); }
   });
@@ -51,5 +58,20 @@
     } else {
       fallback();
     }
+  }
+  function showWhen() {
+    document.querySelectorAll("[data-show-when]").forEach(function (block) {
+      var rule = block.dataset.showWhen.split("=");
+      var select = document.getElementById(rule[0]);
+      if (!select) { return; }
+      var update = function () { block.hidden = select.value !== rule[1]; };
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showWhen);
+  } else {
+    showWhen();
   }
 })();

@@ -17,8 +17,14 @@
       return (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.name === "reason")) && el.name;
     });
   }
+  // What the server removes from every text (rakor/core/text.py: control, bidi and zero-width
+  // characters, often pasted from Word or a web page) and how it spaces it are no difference: a
+  // saved text must not come back as "not saved yet" beside "Minutes saved".
+  var SERVER_REMOVES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]/g;
   function same(a, b) {
-    function norm(s) { return String(s || "").replace(/\r\n?/g, "\n").normalize("NFC").trim(); }
+    function norm(s) {
+      return String(s || "").normalize("NFC").replace(SERVER_REMOVES, "").replace(/\s+/g, " ").trim();
+    }
     return norm(a) === norm(b);
   }
   function read() {
@@ -37,8 +43,10 @@
 
   var kept = read();
   if (kept && kept.values) {
+    // Only the minutes' text decides: the correction's reason is emptied by every save.
     var differs = fields().some(function (el) {
-      return Object.prototype.hasOwnProperty.call(kept.values, el.name) && !same(kept.values[el.name], el.value);
+      return el.tagName === "TEXTAREA" && Object.prototype.hasOwnProperty.call(kept.values, el.name) &&
+        !same(kept.values[el.name], el.value);
     });
     if (differs) {
       fields().forEach(function (el) {

@@ -55,8 +55,8 @@ def test_fields_render_text_inputs_with_the_format_as_placeholder(app):
     with app.test_request_context():
         form = _Form(data={"at": datetime(2030, 3, 5, 8, 30), "start": time(13, 30)})
         at, start = form.at(), form.start()
-    assert 'type="text"' in at and 'placeholder="dd-mm-yyyy hh.mm"' in at and 'value="05-03-2030 08.30"' in at
-    assert 'type="text"' in start and 'placeholder="hh.mm"' in start and 'value="13.30"' in start
+    assert 'type="text"' in at and 'placeholder="hh-bb-tttt jj.mm"' in at and 'value="05-03-2030 08.30"' in at
+    assert 'type="text"' in start and 'placeholder="jj.mm"' in start and 'value="13.30"' in start
 
 
 @pytest.mark.parametrize("typed,expected", [("13.30", time(13, 30)), ("8:05", time(8, 5)), ("", None)])
@@ -97,7 +97,7 @@ def test_date_field_reads_the_apps_format_and_iso(app, typed, expected):
 def test_date_field_renders_dd_mm_yyyy_and_refuses_other_text_keeping_it(app):
     with app.test_request_context():
         rendered = _DateForm(data={"day": date(2030, 3, 5)}).day()
-    assert 'type="text"' in rendered and 'placeholder="dd-mm-yyyy"' in rendered and 'value="05-03-2030"' in rendered
+    assert 'type="text"' in rendered and 'placeholder="hh-bb-tttt"' in rendered and 'value="05-03-2030"' in rendered
     with app.test_request_context(method="POST"):
         for typed in ("31-02-2030", "kemarin", "03/2030"):
             form = _DateForm(formdata=MultiDict({"day": typed}))
@@ -116,3 +116,32 @@ def test_no_template_asks_the_browser_for_its_own_date_inputs():
     found = [f"{p.relative_to(templates)}: {m.group(0)}" for p in templates.rglob("*.html")
              for m in native.finditer(p.read_text(encoding="utf-8"))]
     assert found == []
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("31 Desember 2027", date(2027, 12, 31)),            # as pages write dates
+    ("Jumat, 31 Desember 2027", date(2027, 12, 31)),     # with the day's name
+    ("31 Des 2027", date(2027, 12, 31)),
+    ("1 february 2028", date(2028, 2, 1)),
+])
+def test_date_field_reads_the_apps_own_long_format(app, typed, expected):
+    with app.test_request_context(method="POST"):
+        form = _DateForm(formdata=MultiDict({"day": typed}))
+        assert form.validate(), form.errors
+        assert form.day.data == expected
+
+
+def test_datetime_field_reads_the_long_format_with_a_time(app):
+    with app.test_request_context(method="POST"):
+        form = _Form(formdata=MultiDict({"at": "Jumat, 31 Desember 2027 pukul 09.00 WITA"}))
+        assert form.validate(), form.errors
+        assert form.at.data == datetime(2027, 12, 31, 9, 0)
+        for typed in ("30 Februari 2027 09.00", "31 Brumaire 2027"):
+            assert not _Form(formdata=MultiDict({"at": typed})).validate()
+
+
+def test_placeholders_speak_the_users_language(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        from flask_babel import force_locale
+        with force_locale("en"):
+            assert 'placeholder="dd-mm-yyyy"' in _DateForm().day()

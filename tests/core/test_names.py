@@ -10,7 +10,7 @@ from rakor.core.names import name_key, query_words
     ("Dr. Hj. Maya Anggraini, S.E., M.Si.", "maya anggraini"),
     ("Drs. H. Bambang Sutrisno, M.Si.", "bambang sutrisno"),
     ("Darmawan, A.Md.Kom.", "darmawan"),
-    ("Rahmiyanti Janoezir P., ST., MA", "rahmiyanti janoezir p"),   # an initial is not a title
+    ("Rahmiyanti Janoezir P., S.T., M.A.", "rahmiyanti janoezir p"),   # an initial is not a title
     ("Rahmadi MT", "rahmadi"),                                       # a degree without a comma
     ("dr. Ratna Sari", "ratna sari"),
     ("  Émile   Zola ", "emile zola"),

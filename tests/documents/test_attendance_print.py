@@ -54,7 +54,7 @@ def seed_meeting(per_agency=4, **fields):
     fields = {"organizer": agency_of("63"), "title": "Rapat Koordinasi Bidang PPM se-Kalimantan Selatan",
               "venue": "Aula Bappeda", "city": "Kabupaten Kotabaru",
               "starts_at": datetime(2024, 2, 1, 0, 30, tzinfo=UTC), "ends_at": datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
-              "chair_name": "Rahmiyanti Janoezir P., ST., MA", "chair_nip": "197501012000032001",
+              "chair_name": "Rahmiyanti Janoezir P., S.T., M.A.", "chair_nip": "197501012000032001",
               "chair_position": "Kepala Bidang Pemerintahan dan Pembangunan Manusia", **fields}
     meeting = make_meeting(**fields)
     for n, agency in enumerate(planning_agencies_of_province("63")):
@@ -86,7 +86,7 @@ def test_signature_block_of_the_chair():
     text = pdf_text(render_attendance(seed_meeting(per_agency=1)))
     closing = text[text.index("Jumlah peserta terdaftar"):]
     assert ("Kotabaru, 1 Februari 2024 Mengetahui, Kepala Bidang Pemerintahan dan Pembangunan Manusia "
-            "Rahmiyanti Janoezir P., ST., MA NIP 19750101 200003 2 001") in closing
+            "Rahmiyanti Janoezir P., S.T., M.A. NIP 19750101 200003 2 001") in closing
     # No chair recorded: blanks to fill in by hand.
     text = pdf_text(render_attendance(seed_meeting(per_agency=1, chair_name=None, chair_nip=None,
                                                    chair_position=None, city="Banjarbaru")))

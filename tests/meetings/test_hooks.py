@@ -94,13 +94,14 @@ def test_tabs_show_what_the_user_may_open(client, login_as):
     db.session.commit()
     login_as("committee")
     html = client.get(f"/meetings/{meeting.id}/quotas").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments", "progress", "quotas", "invitations", "checkin", "minutes"]
+    assert _tabs(html) == ["overview", "participants", "commitments", "progress", "quotas", "invitations", "checkin",
+                          "minutes"]  # "Ringkasan" leads back to the meeting page (issue 18)
     assert re.search(r'class="nav-link active" aria-current="page" id="tab-quotas"', html)
     crumbs = html[html.index('<ol class="breadcrumb'):html.index("</ol>")]
     assert 'aria-current="page">Kuota peserta</li>' in crumbs
     login_as("leadership")  # reads participants, commitments, progress and minutes, manages nothing
     html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments", "progress", "minutes"] and 'aria-current="page">Peserta</li>' in html
+    assert _tabs(html) == ["overview", "participants", "commitments", "progress", "minutes"] and 'aria-current="page">Peserta</li>' in html
 
 
 def test_a_delegate_gets_only_the_tabs_of_its_own_work(client, login_as):
@@ -110,7 +111,7 @@ def test_a_delegate_gets_only_the_tabs_of_its_own_work(client, login_as):
     db.session.commit()
     login_as("delegate", agency=agency)
     html = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
-    assert _tabs(html) == ["participants", "commitments", "progress", "minutes"] and f'href="/meetings/{meeting.id}"' in html
+    assert _tabs(html) == ["overview", "participants", "commitments", "progress", "minutes"] and f'href="/meetings/{meeting.id}"' in html
 
 
 def test_dashboard_panels_render_with_their_own_context(client, login_as):

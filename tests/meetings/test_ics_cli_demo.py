@@ -161,7 +161,7 @@ def test_demo_load_prints_the_seed_meeting_id_and_is_idempotent(app, db):
     assert meeting.is_demo and meeting.status == "minutes_final" and meeting.kind == "rakor"
     assert meeting.starts_at == datetime(2024, 2, 1, 0, 30, tzinfo=UTC)
     assert meeting.ends_at == datetime(2024, 2, 1, 8, 0, tzinfo=UTC)
-    assert meeting.chair_name == "Rahmiyanti Janoezir P., ST., MA"
+    assert meeting.chair_name == "Rahmiyanti Janoezir P., S.T., M.A."
     assert db.session.get(Agency, meeting.organizer_agency_id).name == "Bappeda Provinsi Kalimantan Selatan"
     items = db.session.execute(select(AgendaItem.title, AgendaItem.presenter, Topic.code)
                                .outerjoin(Topic, AgendaItem.topic_id == Topic.id)

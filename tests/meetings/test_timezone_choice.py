@@ -24,7 +24,7 @@ def test_the_form_offers_wib_wita_wit_and_other(client, db, login_as):
         assert f'value="{value}"' in select_html and label in select_html
     assert '<option value="Asia/Makassar" selected>' in select_html
     assert 'name="timezone_other"' in html
-    assert 'placeholder="dd-mm-yyyy hh.mm"' in html and 'type="datetime-local"' not in html
+    assert 'placeholder="hh-bb-tttt jj.mm"' in html and 'type="datetime-local"' not in html
 
 
 def test_wit_from_the_select_and_times_in_the_apps_format(client, db, login_as):

@@ -33,7 +33,7 @@ def mm(db):
         organizer=make_agency(region=province, name="Bappeda Provinsi Notula", short_name="Bappeda Notula"),
         title="Rakor Notulen Uji", status="held", venue="Aula Bappeda", city="Kotabaru",
         starts_at=datetime(2024, 2, 1, 0, 30, tzinfo=UTC), ends_at=datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
-        chair_name="Rahmiyanti Janoezir P., ST., MA", chair_position="Kepala Bidang PPM",
+        chair_name="Rahmiyanti Janoezir P., S.T., M.A.", chair_position="Kepala Bidang PPM",
         chair_nip="197501012000032001", minute_taker_name="Nur Aisyah, S.E.",
         minute_taker_nip="199204152019032011")
     items = [make_agenda_item(meeting, title="Paparan data kemiskinan", presenter="Angga Priyadi, ST",

@@ -32,7 +32,7 @@ def test_the_minutes_read_like_an_indonesian_notulen(mm):
     assert "NOTULEN RAPAT" in text and "PEMERINTAH PROVINSI" in text
     assert "Hari/Tanggal : Kamis, 1 Februari 2024" in text
     assert "Waktu : 08.30 – 16.00 WITA" in text and "Tempat : Aula Bappeda, Kotabaru" in text
-    assert "Pimpinan Rapat : Rahmiyanti Janoezir P., ST., MA" in text and "Notulis : Nur Aisyah, S.E." in text
+    assert "Pimpinan Rapat : Rahmiyanti Janoezir P., S.T., M.A." in text and "Notulis : Nur Aisyah, S.E." in text
     # Participants: total registered and present, and per agency.
     assert "3 orang terdaftar, 2 orang hadir, dari 2 instansi" in text
     assert "Bappeda Kabupaten Notula 1 2 1" in text and "Bappeda Kabupaten Notula 2 1 1" in text

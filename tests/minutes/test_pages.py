@@ -36,6 +36,7 @@ def test_the_minute_taker_writes_notes_per_agenda_item_previews_and_saves(client
     data = _fields(mm, **{first: "**Dibahas** data BPS 2023.", "preview": "1"})
     page = html_of(client.post(url, data=data))
     assert "<strong>Dibahas</strong> data BPS 2023." in page and 'id="minutes-preview"' in page
+    assert page.index('id="minutes-preview"') < page.index('id="minutes-form"')  # not below a long form
     assert queries.minutes_of(mm.meeting.id) is None  # a preview saves nothing
     data.pop("preview")
     response = client.post(url, data=data)

@@ -3,7 +3,8 @@
 - `pages`: the list and the calendar;
 - `meeting`: create and edit, the meeting page, status changes, the .ics download;
 - `agenda`: the agenda builder;
-- `materials`: uploading, downloading and deleting materials.
+- `materials`: uploading, downloading and deleting materials;
+- `reschedule`: moving the meeting with its agenda.
 
 Meeting-scoped routes load and authorise through `with_meeting(action)` (rakor/meetings/web.py),
 read through `queries`, write through `services` inside `domain_action` (rakor/core/web.py).
@@ -22,4 +23,4 @@ def _labels():
     return {"meeting_labels": MEETING_LABELS}
 
 
-from rakor.meetings.views import agenda, materials, meeting, pages  # noqa: E402,F401
+from rakor.meetings.views import agenda, materials, meeting, pages, reschedule  # noqa: E402,F401

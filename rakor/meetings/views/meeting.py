@@ -8,8 +8,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from rakor.core import page_cache
+from rakor.core.dates import day_off_note
 from rakor.core.downloads import content_disposition
-from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone, local_date, to_zone
+from rakor.core.formatting import (
+    DEFAULT_TZ,
+    format_date_long,
+    format_date_medium,
+    is_valid_timezone,
+    local_date,
+    to_zone,
+)
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.types import utcnow
@@ -28,7 +36,7 @@ def _fill_meeting_choices(form, meeting=None):
     earlier = queries.follow_up_candidates(exclude_id=meeting.id if meeting else None)
     form.follow_up_of_id.choices = choices(
         [("", _("— none —"))]
-        + [(m.id, f"{local_date(m.starts_at, m.timezone).isoformat()} · {m.title}") for m in earlier])
+        + [(m.id, f"{format_date_medium(local_date(m.starts_at, m.timezone))} · {m.title}") for m in earlier])
 
 
 def _default_organizer_id():
@@ -101,8 +109,17 @@ def create():
             meeting = services.create_meeting(_meeting_data(form), current_user)
         if done.ok:
             flash(_("Meeting created as a draft. Add its agenda, then schedule it."), "success")
+            _warn_day_off(meeting)
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, timezones=COMMON_TIMEZONES)
+
+
+def _warn_day_off(meeting):
+    """A meeting on a Sunday or a holiday is allowed (a Saturday FGD happens), but said."""
+    day = local_date(meeting.starts_at, meeting.timezone)
+    note = day_off_note(day)
+    if note:
+        flash(_("Note: %(date)s is %(what)s.", date=format_date_long(day), what=note), "warning")
 
 
 def _explain_final_minutes(meeting):
@@ -123,9 +140,10 @@ def edit(meeting):
     _fill_meeting_choices(form, meeting)
     if _submitted(form):
         with domain_action(form) as done:
-            services.update_meeting(meeting, _meeting_data(form))
+            services.update_meeting(meeting, _meeting_data(form), current_user)
         if done.ok:
             flash(_("Meeting saved."), "success")
+            _warn_day_off(meeting)
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, timezones=COMMON_TIMEZONES)
 
@@ -217,7 +235,7 @@ def change_status(meeting):
 def ics_file(meeting):
     """The meeting as an iCalendar file; SEQUENCE grows with each status change."""
     body = ics.meeting_calendar(meeting, queries.agenda_of(meeting.id),
-                                sequence=queries.transition_count(meeting.id),
+                                sequence=queries.calendar_sequence(meeting.id),
                                 url=url_for("meetings.view", meeting_id=meeting.id, _external=True))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -8,11 +8,13 @@ on the `participants` blueprint.
 - checkin: the check-in desk, the QR link, badges
 - imports: bulk import, template files, export
 - letters: the invitation letter (sifat, place, tembusan, number)
+- date_change: telling the invited agencies that the meeting moved
 """
 from rakor.participants.sections import meeting_section
 from rakor.participants.views import (
     _common,
     checkin,
+    date_change,
     imports,
     invitation_pages,
     invitations,
@@ -21,5 +23,6 @@ from rakor.participants.views import (
     quotas,
 )
 
-__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "letters", "meeting_section",
+__all__ = ["_common", "checkin", "date_change", "imports", "invitation_pages", "invitations", "letters",
+           "meeting_section",
            "participants", "quotas"]

@@ -24,6 +24,7 @@ from rakor.mail import queries as mail_queries
 from rakor.mail import services as mail_services
 from rakor.meetings.web import in_meeting, with_meeting
 from rakor.participants import bp, letters, mails, queries
+from rakor.participants.contacts import primary_contacts
 from rakor.participants.forms import InvitationForm, InvitationLetterForm, LetterNumberForm
 from rakor.participants.invitations import (
     create_invitation,
@@ -104,6 +105,9 @@ class LinkRow:
     url: str
     whatsapp: str
     mail: object  # the newest OutboundMail of this link, or None
+    # A chat with the agency's primary contact (address book), the same text ready; or None.
+    whatsapp_contact: str | None = None
+    contact_label: str | None = None
 
     @property
     def pair(self):
@@ -113,12 +117,17 @@ class LinkRow:
 def _link_rows(meeting, shown):
     seats = {r.agency_id: r.seats for r in meeting_stats(meeting.id).quota_rows}
     sent = mails.latest_link_mails([inv.id for inv, _token, _agency in shown])
+    book = primary_contacts(agency.id for _inv, _token, agency in shown)
     rows = []
     for inv, token, agency in shown:
         url = invitation_url(token)
         text = mails.whatsapp_text(meeting, agency, url, seats=seats.get(agency.id) or 0,
                                    contact_name=inv.contact_name, expires_at=inv.expires_at)
-        rows.append(LinkRow(inv, token, agency, url, mails.whatsapp_share_url(text), sent.get(inv.id)))
+        contact = book.get(agency.id)
+        direct = (mails.whatsapp_share_url(text, contact.whatsapp)
+                  if contact is not None and contact.whatsapp else None)
+        rows.append(LinkRow(inv, token, agency, url, mails.whatsapp_share_url(text), sent.get(inv.id),
+                            direct, contact.name if direct else None))
     return rows
 
 

@@ -34,14 +34,27 @@ def _filter_choices(today, filters):
             "topics": queries.topic_choices(), "quarters": quarters}
 
 
+ALL_REGIONS = "all"
+
+
 @bp.route("/progress")
 @roles(*READERS)
 def dashboard():
-    """Where each region stands: achievement by region and topic, statuses, overdue reports."""
+    """Where each region stands: achievement by region and topic, statuses, overdue reports.
+
+    Without a meeting or a region chosen the rows are the regencies and cities of the reader's
+    province (its own agency's, else the only province with a planning agency), under the
+    province's own row: that is what a Bappeda's leadership reads. "All regions" (region=all)
+    gives one row per province, for an instance serving several."""
     today = workdays.today()
     filters = stats.Filters.from_args(request.args)
+    if filters.region_id is None and not filters.meeting_id and request.args.get("region") != ALL_REGIONS:
+        filters.region_id = queries.home_province_id(current_user)
+    scope = db.session.get(Region, filters.region_id) if filters.region_id else None
     return render_template("progress/dashboard.html", **board.summary(filters, today, locale=current_locale()),
-                           bands=BANDS, band_range=band_range_text, **_filter_choices(today, filters), **labels())
+                           bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
+                           national=request.args.get("region") == ALL_REGIONS,
+                           **_filter_choices(today, filters), **labels())
 
 
 @bp.route("/progress/regions/<int:region_id>")

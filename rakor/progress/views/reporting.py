@@ -14,6 +14,7 @@ from rakor.meetings.web import with_meeting
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, require, roles
 from rakor.progress import bp, charts, periods, queries, services, workdays
 from rakor.progress.achievement import absorption, band
+from rakor.progress.expected import expected_share
 from rakor.progress.forms import CsrfForm, PeriodForm, ReviewForm, UpdateRowForm
 from rakor.progress.lifecycle import ReviewStatus, UpdateStatus
 from rakor.progress.services import UnconfirmedPercentError, UpdateData
@@ -24,6 +25,7 @@ REVIEW_ACTIONS = {"verify": ReviewStatus.VERIFIED, "return": ReviewStatus.RETURN
 
 def labels():
     return {"update_status": UpdateStatus, "review_status": ReviewStatus, "band_of": band,
+            "expected_share": expected_share,
             "absorption": absorption, "period_of": periods.parse_period, "measurable": services.measurable}
 
 
