@@ -22,6 +22,8 @@ class UpdateRowForm(BaseForm):
     realised_value = DecimalTextField(_l("Realised value"), validators=[Optional()])
     percent = DecimalTextField(_l("Percent achieved"), validators=[Optional()])
     budget_realised = RupiahField(_l("Budget realised (Rp)"), validators=[Optional()])
+    physical_percent = DecimalTextField(_l("Physical realisation (%)"), validators=[Optional()],
+                                        description=_l("How much of the work is done (realisasi fisik), 0-100."))
     status = SelectField(_l("Status"), validators=[Optional()], choices=status_choices())
     narrative = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=5000)])
     obstacles = TextAreaField(_l("Obstacles (kendala)"), validators=[Optional(), Length(max=5000)])
@@ -32,7 +34,7 @@ class UpdateRowForm(BaseForm):
 
     def filled(self):
         return any(f.data not in (None, "", False) for f in (
-            self.realised_value, self.percent, self.budget_realised, self.status, self.narrative,
+            self.realised_value, self.percent, self.budget_realised, self.physical_percent, self.status, self.narrative,
             self.obstacles, self.next_steps)) or bool(self.evidence.data)
 
     def expected_revision(self):
