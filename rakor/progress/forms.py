@@ -4,7 +4,7 @@ and the review and local-holiday forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from rakor.commitments.forms import DecimalTextField, RupiahField
 from rakor.core.datetime_fields import DateTextField
@@ -61,3 +61,28 @@ class ReviewForm(BaseForm):
 class HolidayForm(BaseForm):
     day = DateTextField(_l("Date"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+
+
+class MonitoringLetterForm(BaseForm):
+    """The monitoring report's letter elements. Everything may stay empty while the report is a
+    draft; issuing it asks for the addressee, the place and the whole signature block."""
+
+    addressee = StringField(_l("Addressee (Yth.)"), validators=[Optional(), Length(max=300)],
+                            description=_l("Whom the report goes to, e.g. Gubernur Kalimantan Selatan or Sekretaris "
+                                           "Daerah Provinsi Kalimantan Selatan."))
+    addressee_place = StringField(_l("Addressee's town (di ...)"), validators=[Optional(), Length(max=100)])
+    place = StringField(_l("Place of signing"), validators=[Optional(), Length(max=100)],
+                        description=_l("The town written before the date, e.g. Banjarbaru."))
+    signer_position = StringField(_l("Signing officer's position (jabatan)"), validators=[Optional(), Length(max=200)],
+                                  description=_l("The head of the organising agency, e.g. Kepala Bappeda Provinsi "
+                                                 "Kalimantan Selatan."))
+    signer_name = StringField(_l("Signing officer's name"), validators=[Optional(), Length(max=200)])
+    signer_rank = StringField(_l("Rank and grade (pangkat/golongan)"), validators=[Optional(), Length(max=100)],
+                              description=_l("E.g. Pembina Utama Muda (IV/c)."))
+    signer_nip = StringField(_l("Signing officer's NIP"), validators=[
+        Optional(), Regexp(r"^\s*[0-9]{8}\s?[0-9]{6}\s?[0-9]\s?[0-9]{3}\s*$", message=_l("A NIP has exactly 18 digits."))])
+    copies = TextAreaField(_l("Copies to (tembusan)"), validators=[Optional(), Length(max=3000)],
+                           description=_l("One addressee a line, e.g. Sekretaris Daerah Provinsi Kalimantan Selatan."))
+    conclusions = TextAreaField(_l("Conclusions and general recommendations"), validators=[Optional(), Length(max=5000)],
+                                description=_l("Printed after the obstacles and recommendations of each region; "
+                                               "optional."))

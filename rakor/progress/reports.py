@@ -26,6 +26,7 @@ from rakor.extensions import db
 from rakor.policy import COMMITTEE
 from rakor.progress import workdays
 from rakor.progress.models import MonitoringLetter, MonitoringReport
+from rakor.regions.models import Agency
 
 LETTER_FIELDS = ("addressee", "addressee_place", "place", "signer_position", "signer_name", "signer_rank",
                  "signer_nip", "copies", "conclusions")
@@ -88,11 +89,11 @@ def default_letter(meeting, organizer) -> LetterData:
     return LetterData(addressee=head_of_region_title(organizer.region))
 
 
-def letter_data(meeting, organizer) -> LetterData:
+def letter_data(meeting, organizer=None) -> LetterData:
     """The meeting's letter as it stands, or its defaults."""
     letter = letter_of(meeting)
     if letter is None:
-        return default_letter(meeting, organizer)
+        return default_letter(meeting, organizer or db.session.get(Agency, meeting.organizer_agency_id))
     return LetterData(**{name: getattr(letter, name) for name in LETTER_FIELDS})
 
 
