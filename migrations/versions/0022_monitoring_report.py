@@ -3,7 +3,7 @@ letter elements per meeting (monitoring_letter) and the issued, numbered reports
 (monitoring_report)
 
 Revision ID: 0022_monitoring_report
-Revises: 0013
+Revises: 0014_numbering_letterhead (merged from h17a; written against 0013_progress_tally)
 Create Date: 2026-12-06 15:20:00
 
 """
@@ -15,7 +15,7 @@ import rakor.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0022_monitoring_report'
-down_revision = '0013_progress_tally'
+down_revision = '0014_numbering_letterhead'
 branch_labels = None
 depends_on = None
 
@@ -59,7 +59,8 @@ def upgrade():
     sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_monitoring_report_issued_by_id_user_account')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_monitoring_report_meeting_id_meeting'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_report'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_report')),
+    sa.UniqueConstraint('meeting_id', 'number', name=op.f('uq_monitoring_report_meeting_id_number'))
     )
     with op.batch_alter_table('monitoring_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_monitoring_report_meeting_id'), ['meeting_id'], unique=False)

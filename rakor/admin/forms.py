@@ -41,6 +41,11 @@ class AgencyForm(BaseForm):
     address = StringField(_l("Address (for the letterhead)"), validators=[Length(max=300)])
     phone = StringField(_l("Office phone"), validators=[Length(max=40)])
     website = StringField(_l("Website"), validators=[Length(max=200)])
+    email = StringField(_l("Office e-mail"), validators=[Length(max=254)])
+    head_position = StringField(_l("Position (jabatan)"), validators=[Length(max=200)])
+    head_name = StringField(_l("Name of the head of the agency"), validators=[Length(max=200)])
+    head_rank = StringField(_l("Rank (pangkat/golongan)"), validators=[Length(max=100)])
+    head_nip = StringField(_l("NIP"), validators=[Length(max=24)])
     logo = FileField(_l("Logo (PNG or JPEG, for the letterhead)"))
     remove_logo = BooleanField(_l("Remove the logo"))
 

@@ -105,7 +105,9 @@ def _save_agency(form, agency):
     logo = upload.read() if upload and getattr(upload, "filename", "") else None
     data = regions_services.AgencyData(
         name=form.name.data, short_name=form.short_name.data, region_id=form.region_id.data,
-        address=form.address.data, phone=form.phone.data, website=form.website.data)
+        address=form.address.data, phone=form.phone.data, website=form.website.data, email=form.email.data,
+        head_position=form.head_position.data, head_name=form.head_name.data, head_rank=form.head_rank.data,
+        head_nip=form.head_nip.data)
     with domain_action(form) as done:
         _agency, obsolete = regions_services.save_agency(agency, data, logo=logo,
                                                          remove_logo=form.remove_logo.data)

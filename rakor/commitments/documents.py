@@ -13,10 +13,10 @@ from rakor.commitments.models import Commitment
 from rakor.core.formatting import format_date_medium, format_number, format_rupiah, local_date
 from rakor.core.types import utcnow
 from rakor.documents.formatting import format_nip, meeting_when
-from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
 LOCALE = "id"

@@ -27,6 +27,8 @@ from rakor.extensions import db
 from rakor.meetings import hooks, lifecycle
 from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
+from rakor.numbering.queries import number_for
+from rakor.numbering.services import document_key
 from rakor.regions.models import Agency
 
 MAX_DURATION = timedelta(days=31)
@@ -237,10 +239,25 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
     if follow_ups_before is not None and follow_ups_before <= values["starts_at"]:
         raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
                              "before its follow-ups."), field="starts_at")
+    _check_registered_letter_number(meeting, values)
     for name, value in values.items():
         setattr(meeting, name, value)
     db.session.flush()
     return meeting
+
+
+def _check_registered_letter_number(meeting, values):
+    """Once the invitation letter is numbered (sent), its number is in the register and the
+    meeting's letter number stays that one; so does the organizer whose register holds it."""
+    registered = number_for(meeting.organizer_agency_id, document_key("invitation", meeting.id))
+    if registered is None:
+        return
+    if values["letter_number"] != registered.number:
+        raise DomainError(_l("The invitation letter was sent with the number %(number)s, which is in the "
+                             "register; it cannot change.", number=registered.number), field="letter_number")
+    if values["organizer_agency_id"] != meeting.organizer_agency_id:
+        raise DomainError(_l("The invitation letter has been numbered and sent by this organizer; the "
+                             "organizer cannot change."), field="organizer_agency_id")
 
 
 def change_status(meeting: Meeting, to_status: str, user=None, note=None, expected_from=None,

@@ -31,15 +31,16 @@ from rakor.core.formatting import (
 from rakor.core.types import utcnow
 from rakor.documents import jobs
 from rakor.documents.formatting import LOCALE, format_nip, meeting_when
-from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
 from rakor.minutes import content, queries
 from rakor.minutes.models import MinutesPdf, MinutesRevision
+from rakor.numbering.queries import number_for
 from rakor.participants.documents import attendance_rows
 from rakor.participants.stats import meeting_stats
 from rakor.policy import can
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ def _name_of(user_id):
     return user.name if user is not None else ""
 
 
+def _number_of(meeting, revision):
+    entry = number_for(meeting.organizer_agency_id, queries.minutes_key(meeting, revision.version))
+    return entry.number if entry else None
+
+
 def minutes_context(meeting, revision):
     """The template's context for `revision` of `meeting`'s minutes (final or draft)."""
     tz = meeting.timezone
@@ -107,6 +113,7 @@ def minutes_context(meeting, revision):
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Notulen Rapat", "day": day, "time_range": time_range, "place": place,
         "revision": revision, "final": final, "version": revision.version,
+        "number": _number_of(meeting, revision) if final else None,
         "opening": content.to_html(body["opening"]), "closing": content.to_html(body["closing"]),
         "conclusions": content.to_html(body["conclusions"]), "items": items, "regions": regions,
         "commitment_count": sum(len(r["rows"]) for r in regions),

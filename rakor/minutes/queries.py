@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, undefer
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting
 from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision, RevisionStatus
+from rakor.numbering.services import document_key
 
 
 def minutes_of(meeting_id) -> Minutes | None:
@@ -116,3 +117,8 @@ def latest_final_minutes(visible, limit=5):
               & (MinutesRevision.version == latest.c.version) & final)
         .where(visible)
         .order_by(MinutesRevision.finalised_at.desc(), MinutesRevision.id.desc()).limit(limit))]
+
+
+def minutes_key(meeting, version) -> str:
+    """The register's name of one final version: each version is its own numbered document."""
+    return document_key("minutes", meeting.id, f"v{version}")

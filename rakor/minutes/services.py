@@ -22,8 +22,9 @@ from rakor.meetings.models import AgendaItem
 from rakor.meetings.services import change_status, lock_meeting
 from rakor.minutes import content
 from rakor.minutes.models import Minutes, MinutesRevision, RevisionStatus
-from rakor.minutes.queries import latest_final
+from rakor.minutes.queries import latest_final, minutes_key
 from rakor.minutes.rules import FINALISABLE, WRITABLE
+from rakor.numbering import services as numbering
 
 REASON_MAX = 1000
 
@@ -135,11 +136,23 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
     current.verification_code = code
     current.verification_url = verification_url(code)
     db.session.flush()
+    number_minutes(meeting, current, user, now)
     _copy_to_agenda(meeting, current.body)
     if meeting.status == lifecycle.HELD:
         change_status(meeting, lifecycle.MINUTES_FINAL, user, expected_from=lifecycle.HELD, now=now)
     db.session.flush()
     return current
+
+
+def number_minutes(meeting, revision, user=None, now=None):
+    """The final version's number from the organizer's register (issue 17: a notulen is numbered
+    at finalisation; a correction, being a new final document, gets a number of its own)."""
+    subject = f"Notulen {meeting.title}"
+    if revision.version > 1:
+        subject += f" (versi {revision.version}, perbaikan)"
+    return numbering.reserve_number(meeting.organizer_agency_id, "minutes",
+                                    key=minutes_key(meeting, revision.version), subject=subject,
+                                    meeting_id=meeting.id, by_user=user, at=now)
 
 
 def new_verification_code():

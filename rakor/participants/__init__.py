@@ -12,6 +12,7 @@ def init_app(app):
     from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
+    from rakor.participants.letters import INVITATION
     from rakor.participants.sections import meeting_section
     from rakor.participants.views._common import phone_filter
 
@@ -25,6 +26,7 @@ def init_app(app):
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
     documents.register(ATTENDANCE)
+    documents.register(INVITATION)
     app.add_template_filter(phone_filter, "phone")
     app.cli.add_command(participants_cli)
     app.register_blueprint(bp)

@@ -26,7 +26,6 @@ from sqlalchemy import select
 from rakor.core.formatting import format_date_medium, format_number, local_date
 from rakor.core.types import utcnow
 from rakor.documents.formatting import LOCALE, format_nip, meeting_when
-from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import layout
 from rakor.documents.pdf import render_pdf as render_document
 from rakor.documents.registry import DocumentKind
@@ -34,7 +33,7 @@ from rakor.extensions import db
 from rakor.participants.models import Participant
 from rakor.participants.normalize import format_phone
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP
-from rakor.regions.logos import logo_data_url
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
 TEMPLATE = "documents/attendance.html"
@@ -123,7 +122,7 @@ def attendance_context(meeting, user=None, options=None):
     place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
     context = {
         "meeting": meeting, "organizer": organizer,
-        "letterhead": letterhead_for(organizer, logo=logo_data_url(organizer.logo_stored_name)),
+        "letterhead": letterhead_for(organizer),
         "rows": rows, "sections": sections, "columns": chosen_columns(options),
         "day": day, "time_range": time_range, "place": place,
         "total": format_number(len(everyone), locale=LOCALE),  # '1.000'

@@ -95,3 +95,14 @@ class WalkInForm(BaseForm):
     agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
     position = StringField(_l("Position"), validators=[Length(max=200)])
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=40)])
+
+
+class InvitationLetterForm(BaseForm):
+    nature = SelectField(_l("Nature (sifat)"), choices=[(n, n) for n in ("Biasa", "Penting", "Segera",
+                                                                          "Sangat Segera", "Rahasia")])
+    place = StringField(_l("Place of the letter"), validators=[Length(max=100)])
+    copies = TextAreaField(_l("Copies to (tembusan), one per line"), validators=[Length(max=3000)])
+
+
+class LetterNumberForm(BaseForm):
+    number = StringField(_l("Number from the central mail office"), validators=[Length(max=100)])

@@ -30,6 +30,7 @@ from rakor.mail.services import queue_mail
 from rakor.meetings.ics import meeting_calendar
 from rakor.meetings.models import Meeting, MeetingTransition
 from rakor.meetings.queries import agenda_of
+from rakor.participants import letters
 from rakor.participants.forms import ROLE_LABELS
 from rakor.participants.models import Invitation, Participant, SeatQuota
 from rakor.participants.normalize import format_phone
@@ -117,8 +118,9 @@ def _contact_paragraph(contact: Contact | None) -> list[str]:
 # --- builders -----------------------------------------------------------------------------------
 
 def invitation_link_message(meeting: Meeting, agency: Agency, link: str, *, to: str, seats: int,
-                            contact_name=None, expires_at=None, organizer=None, contact=None):
-    """The registration link for an agency's contact person."""
+                            contact_name=None, expires_at=None, organizer=None, contact=None, attachments=()):
+    """The registration link for an agency's contact person (with the invitation letter as
+    `attachments`, when it is given)."""
     with force_locale(MAIL_LOCALE):
         greeting = (_("Dear %(name)s,", name=contact_name) if contact_name
                     else _("Dear colleagues at %(agency)s,", agency=agency.name))
@@ -129,7 +131,8 @@ def invitation_link_message(meeting: Meeting, agency: Agency, link: str, *, to: 
         content = Content(
             greeting=greeting,
             paragraphs=[_("%(agency)s is invited to the meeting below. Please register your "
-                          "delegates through the link in this e-mail.", agency=agency.name)],
+                          "delegates through the link in this e-mail.", agency=agency.name),
+                        *([_("The invitation letter is attached (PDF).")] if attachments else [])],
             details=details,
             action=(_("Register delegates"), link),
             closing=[_("The link is for your agency only: whoever has it can register delegates "
@@ -138,7 +141,8 @@ def invitation_link_message(meeting: Meeting, agency: Agency, link: str, *, to: 
             signature=_signature(meeting, organizer),
         )
         subject = _("Registration link: %(title)s", title=meeting.title)
-        return compose(to, subject, content, reply_to=contact.email if contact else None)
+        return compose(to, subject, content, reply_to=contact.email if contact else None,
+                       attachments=attachments)
 
 
 def registration_confirmation_message(meeting: Meeting, participant: Participant, agency: Agency, *,
@@ -189,11 +193,14 @@ def queue_invitation_link(invitation: Invitation, link: str, *, by_user=None, co
         raise DomainError(_l("This invitation has no contact e-mail address."), field="contact_email")
     meeting = db.session.get(Meeting, invitation.meeting_id)
     agency = db.session.get(Agency, invitation.agency_id)
+    # Sending is what makes the invitation letter final: it gets its number now, and goes along.
+    letters.number_letter(meeting, by_user=by_user)
+    letter = Attachment(f"surat-undangan-{meeting.id}.pdf", "application/pdf", letters.invitation_pdf(meeting))
     message = invitation_link_message(
         meeting, agency, link, to=invitation.contact_email,
         seats=_seats(meeting.id, agency.id), contact_name=invitation.contact_name,
         expires_at=invitation.expires_at, organizer=db.session.get(Agency, meeting.organizer_agency_id),
-        contact=contact or contact_of(by_user) or meeting_contact(meeting),
+        contact=contact or contact_of(by_user) or meeting_contact(meeting), attachments=[letter],
     )
     return queue_mail(INVITATION_LINK, message, meeting_id=meeting.id, object_id=invitation.id,
                       created_by=by_user)

@@ -119,3 +119,24 @@ class Participant(db.Model):
     def _keep_sort_name(self, _key, name):
         self.sort_name = name_key(name)
         return name
+
+
+LETTER_NATURES = ("Biasa", "Penting", "Segera", "Sangat Segera", "Rahasia")
+
+
+class InvitationLetter(db.Model):
+    """What the surat undangan says beyond the meeting itself: its sifat, the place it is dated
+    at (the agency's seat) and the tembusan (one per line). Absent: Biasa, the organizer's
+    region, no tembusan."""
+
+    __tablename__ = "invitation_letter"
+    __table_args__ = (CheckConstraint(f"nature IN {LETTER_NATURES}", name="nature"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    nature: Mapped[str] = mapped_column(String(20), default="Biasa")
+    place: Mapped[str | None] = mapped_column(String(100))
+    copies: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def copy_lines(self) -> list[str]:
+        return [line.strip() for line in (self.copies or "").splitlines() if line.strip()]

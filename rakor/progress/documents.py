@@ -28,7 +28,6 @@ from rakor.core.formatting import format_date_medium, format_nip, format_number,
 from rakor.core.tabular import ExportColumn
 from rakor.core.types import utcnow
 from rakor.documents.formatting import meeting_when
-from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
@@ -38,6 +37,7 @@ from rakor.progress.achievement import BANDS, HUNDRED, absorption, band, band_ra
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressUpdate
 from rakor.progress.queries import latest_join
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
 LOCALE = "id"

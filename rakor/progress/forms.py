@@ -86,3 +86,12 @@ class MonitoringLetterForm(BaseForm):
     conclusions = TextAreaField(_l("Conclusions and general recommendations"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Printed after the obstacles and recommendations of each region; "
                                                "optional."))
+
+
+class IssueForm(BaseForm):
+    """Terbitkan laporan: the next number of the agency's register, or one typed from the
+    agency's central mail office (never one given before)."""
+
+    number = StringField(_l("Number from the central mail office (optional)"),
+                         validators=[Optional(), Length(max=100)],
+                         description=_l("Leave empty to take the next number of the agency's register."))

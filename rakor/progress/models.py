@@ -230,6 +230,7 @@ class MonitoringReport(db.Model):
     served byte for byte ever after. Drafts (every other download) carry no number."""
 
     __tablename__ = "monitoring_report"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)

@@ -23,6 +23,8 @@ from rakor.core.errors import DomainError
 from rakor.core.text import clean_text
 from rakor.core.types import utcnow
 from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.numbering import services as numbering
 from rakor.policy import COMMITTEE
 from rakor.progress import workdays
 from rakor.progress.models import MonitoringLetter, MonitoringReport
@@ -79,14 +81,17 @@ def letter_of(meeting) -> MonitoringLetter | None:
 
 
 def default_letter(meeting, organizer) -> LetterData:
-    """What a meeting without its own letter starts from: its organiser's latest letter, or the
-    head of the organiser's region as addressee."""
+    """What a meeting without its own letter starts from: its organiser's latest letter, else the
+    head of the organiser's region as addressee and the head of the agency (as the administrator
+    set it on the agency) as the signing officer."""
     latest = db.session.scalar(select(MonitoringLetter).where(
         MonitoringLetter.organizer_agency_id == organizer.id, MonitoringLetter.meeting_id != meeting.id)
         .order_by(MonitoringLetter.updated_at.desc()).limit(1))
     if latest is not None:
         return LetterData(**{name: getattr(latest, name) for name in CARRIED_OVER})
-    return LetterData(addressee=head_of_region_title(organizer.region))
+    return LetterData(addressee=head_of_region_title(organizer.region),
+                      signer_position=organizer.head_position, signer_name=organizer.head_name,
+                      signer_rank=organizer.head_rank, signer_nip=organizer.head_nip)
 
 
 def letter_data(meeting, organizer=None) -> LetterData:
@@ -139,18 +144,30 @@ def copies_of(data: LetterData) -> list[str]:
     return [line for line in lines if line]
 
 
-def reserve_number(meeting, by_user) -> str:
-    """THE hook to the organiser's numbering scheme (penomoran naskah dinas, issue 17 item 1):
-    reserves the next number of the monitoring report for the organiser and the year."""
-    raise DomainError(_l("The organiser has no numbering scheme yet; the report cannot be numbered."))
+def reserve_number(meeting, letter, by_user, typed=None) -> str:
+    """The report's number from the organiser's register (rakor/numbering): the next of the
+    agency's yearly sequence, or the number the committee typed from the agency's central mail
+    office. Each issue of a meeting's report is its own document in the register."""
+    issue_no = 1 + len(db.session.scalars(select(MonitoringReport.id).where(
+        MonitoringReport.meeting_id == meeting.id)).all())
+    key = numbering.document_key("monitoring", meeting.id, issue_no)
+    subject = f"Laporan Monitoring Kesepakatan {meeting.title}"
+    options = {"key": key, "subject": subject, "addressee": letter.addressee, "meeting_id": meeting.id,
+               "by_user": by_user}
+    if typed and typed.strip():
+        return numbering.record_number(meeting.organizer_agency_id, "monitoring", typed, **options).number
+    return numbering.reserve_number(meeting.organizer_agency_id, "monitoring", **options).number
 
 
-def issue(meeting, by_user, render, today=None) -> MonitoringReport:
+def issue(meeting, by_user, render, today=None, typed_number=None) -> MonitoringReport:
     """Number, render and store the report. `render(number, issued_on) -> PDF bytes` is the
     document's own renderer (progress.documents), given by the caller so this module stays
-    below the documents it serves."""
+    below the documents it serves. `typed_number`: a number from the central mail office."""
     if getattr(by_user, "role", None) != COMMITTEE:
         raise DomainError(_l("Only the committee issues the monitoring report."))
+    # Two committee members issuing at once: the second waits here, then counts the first's
+    # report and gets the next document key (and number).
+    db.session.scalar(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     letter = letter_of(meeting)
     if letter is None:
         raise DomainError(_l("Fill in the report's addressee, place and signing officer first."))
@@ -158,7 +175,7 @@ def issue(meeting, by_user, render, today=None) -> MonitoringReport:
     if lacking:
         raise DomainError(_l("The report cannot be issued without %(what)s.", what=", ".join(str(x) for x in lacking)))
     today = today or workdays.today()
-    number = reserve_number(meeting, by_user)
+    number = reserve_number(meeting, letter, by_user, typed_number)
     content = render(number, today)
     report = MonitoringReport(meeting_id=meeting.id, number=number, as_of=today,
                               issued_by_id=getattr(by_user, "id", None), issued_at=utcnow(),

@@ -53,11 +53,18 @@ class Agency(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     is_planning_agency: Mapped[bool] = mapped_column(default=True)
     # The letterhead (kop surat) of the documents it organises: logo (a server-made file name
-    # under UPLOAD_DIR/logos), address line, phone and website.
+    # under UPLOAD_DIR/logos), address line, phone, e-mail and website.
     logo_stored_name: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
     website: Mapped[str | None] = mapped_column(String(200))
+    # The head of the agency (Kepala Badan), who signs its letters: jabatan, name, pangkat/golongan
+    # ('Pembina Utama Muda (IV/c)') and NIP.
+    head_position: Mapped[str | None] = mapped_column(String(200))
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    head_rank: Mapped[str | None] = mapped_column(String(100))
+    head_nip: Mapped[str | None] = mapped_column(String(18))
 
     region: Mapped[Region] = relationship(lazy="joined")
 

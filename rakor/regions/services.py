@@ -261,6 +261,16 @@ class AgencyData:
     address: str | None = None
     phone: str | None = None
     website: str | None = None
+    email: str | None = None
+    # The head of the agency, who signs its letters (surat undangan).
+    head_position: str | None = None
+    head_name: str | None = None
+    head_rank: str | None = None  # pangkat/golongan: 'Pembina Utama Muda (IV/c)'
+    head_nip: str | None = None
+
+
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+NIP_RE = re.compile(r"[0-9]{18}")  # ASCII digits only
 
 
 def _clean_agency(data: AgencyData) -> dict:
@@ -274,6 +284,16 @@ def _clean_agency(data: AgencyData) -> dict:
     website = values["website"]
     if website and not re.fullmatch(r"(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?", website, re.IGNORECASE):
         raise DomainError(_l("Write the website as an address, e.g. bappeda.kalselprov.go.id."), field="website")
+    if values["email"] and not EMAIL_RE.fullmatch(values["email"]):
+        raise DomainError(_l("Write the e-mail address as name@domain, e.g. bappeda@kalselprov.go.id."),
+                          field="email")
+    if values["head_nip"]:
+        values["head_nip"] = re.sub(r"[\s.\-]", "", values["head_nip"])
+        if not NIP_RE.fullmatch(values["head_nip"]):
+            raise DomainError(_l("A NIP has exactly 18 digits."), field="head_nip")
+    if values["head_name"] and not values["head_position"]:
+        raise DomainError(_l("Enter the position of the head of the agency, e.g. Kepala Bappeda."),
+                          field="head_position")
     return values
 
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from rakor.documents.formatting import format_nip
-from rakor.documents.letterhead import letterhead_for
+from rakor.regions.letterhead import letterhead_for
 from rakor.documents.pdf import StaticOnlyFetcher
 from rakor.extensions import db
 from rakor.participants.documents import attendance_context, render_attendance

@@ -7,6 +7,7 @@ on the `participants` blueprint.
 - invitation_pages: the public pages behind a link, its calendar file, a delegate's e-ticket
 - checkin: the check-in desk, the QR link, badges
 - imports: bulk import, template files, export
+- letters: the invitation letter (sifat, place, tembusan, number)
 """
 from rakor.participants.sections import meeting_section
 from rakor.participants.views import (
@@ -15,9 +16,10 @@ from rakor.participants.views import (
     imports,
     invitation_pages,
     invitations,
+    letters,
     participants,
     quotas,
 )
 
-__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "meeting_section",
+__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "letters", "meeting_section",
            "participants", "quotas"]

@@ -23,8 +23,8 @@ from rakor.extensions import db
 from rakor.mail import queries as mail_queries
 from rakor.mail import services as mail_services
 from rakor.meetings.web import in_meeting, with_meeting
-from rakor.participants import bp, mails, queries
-from rakor.participants.forms import InvitationForm
+from rakor.participants import bp, letters, mails, queries
+from rakor.participants.forms import InvitationForm, InvitationLetterForm, LetterNumberForm
 from rakor.participants.invitations import (
     create_invitation,
     create_missing,
@@ -67,13 +67,18 @@ def _failed_link_mails(meeting):
     return mail_queries.failed_of_meeting(meeting.id, kind=mails.INVITATION_LINK)
 
 
-def _render_invitations(meeting, form=None, status=200):
+def _render_invitations(meeting, form=None, status=200, letter_form=None, number_form=None):
     stats = meeting_stats(meeting.id)
     form = _agency_select(form or InvitationForm(formdata=None), stats)
+    letter = letters.letter_of(meeting)
+    organizer = db.session.get(Agency, meeting.organizer_agency_id)
     return render_template(
         "participants/invitations.html", meeting=meeting, stats=stats, form=form,
         latest=queries.latest_invitations(meeting.id), status_of=invitation_status,
         default_expiry=registration_closes_at(meeting), failed_mails=_failed_link_mails(meeting),
+        letter_form=letter_form or InvitationLetterForm(formdata=None, obj=letter),
+        number_form=number_form or LetterNumberForm(formdata=None),
+        letter_number=letters.registered_number(meeting), organizer=organizer,
     ), status
 
 

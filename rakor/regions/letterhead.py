@@ -1,7 +1,12 @@
 """The letterhead (kop surat) of a document: the organiser's logo, government level, agency, and
-its address line (street, phone, website), as the agency's administrator set them."""
+its address line (street, phone, e-mail, website), as the agency's administrator set them.
+
+`letterhead_for(agency)` reads the logo itself, so no document can print a kop without it (the
+notulen, berita acara and laporan monitoring once did: issue 17)."""
 import re
 from dataclasses import dataclass
+
+from rakor.regions.logos import logo_data_url
 
 # What the usual short names of planning agencies stand for, as a kop spells them out.
 ACRONYMS = {
@@ -46,20 +51,23 @@ def agency_line(agency) -> str:
     return re.sub(r"\s+", " ", name).upper()
 
 
-def address_line(address=None, phone=None, website=None) -> str | None:
-    """'Jl. Dharma Praja II, Banjarbaru 70732 · Telepon (0511) 6749051 · Laman bappeda.kalselprov.go.id'."""
+def address_line(address=None, phone=None, website=None, email=None) -> str | None:
+    """'Jl. Dharma Praja II, Banjarbaru 70732 · Telepon (0511) 6749051 · Pos-el bappeda@kalselprov.go.id
+    · Laman bappeda.kalselprov.go.id' (Permendagri 1/2023 names e-mail "pos-el" and a website "laman")."""
     parts = [address.strip()] if address and address.strip() else []
     if phone and phone.strip():
         parts.append(f"Telepon {phone.strip()}")
+    if email and email.strip():
+        parts.append(f"Pos-el {email.strip()}")
     if website and website.strip():
         parts.append(f"Laman {re.sub(r'^https?://', '', website.strip()).rstrip('/')}")
     return " · ".join(parts) or None
 
 
-def letterhead_for(agency, address=None, logo=None) -> Letterhead:
-    """`address`: the address line to print; default: the agency's own address, phone and website."""
+def letterhead_for(agency, address=None) -> Letterhead:
+    """The agency's kop: its logo, lines and `address` (default: the agency's own address, phone,
+    e-mail and website)."""
     if address is None:
-        address = address_line(getattr(agency, "address", None), getattr(agency, "phone", None),
-                               getattr(agency, "website", None))
+        address = address_line(agency.address, agency.phone, agency.website, agency.email)
     return Letterhead(government=government_line(agency.region), agency=agency_line(agency),
-                      address=address, logo=logo)
+                      address=address, logo=logo_data_url(agency.logo_stored_name))
