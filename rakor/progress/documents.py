@@ -162,7 +162,7 @@ def _officer_line(value, width=32):
 def letter_context(meeting, organizer, number=None, issued_on=None):
     """The document's letter elements: nomor, Yth., place and date, the signing officer, tembusan."""
     data = reports.letter_data(meeting, organizer)
-    on = issued_on or local_date(utcnow(), meeting.timezone)
+    on = issued_on or workdays.today()
     return {
         "number": number, "draft": number is None,
         "addressee": data.addressee, "addressee_place": data.addressee_place,
@@ -203,7 +203,7 @@ def monitoring_context(meeting, user=None, number=None, issued_on=None):
     return {
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Laporan Monitoring", "day": day,
-        **letter_context(meeting, organizer, number, issued_on),
+        **letter_context(meeting, organizer, number, today),
         "as_of": format_date_medium(today, LOCALE), "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
         "due": due.label_id(), "due_deadline": format_date_medium(calendar.deadline(due), LOCALE),
         "statuses": [(summary["status_labels"][k], format_number(n, locale=LOCALE),
