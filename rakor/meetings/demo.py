@@ -7,6 +7,7 @@ the venue is given as the town and the item slots are illustrative (marked in th
 description). Conclusions paraphrase what the speakers said in the report.
 """
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from rakor.meetings.services import (
     change_status,
     create_meeting,
 )
+from rakor.regions import logos
 from rakor.regions.models import Agency, Region
 
 TZ = "Asia/Makassar"
@@ -81,14 +83,42 @@ def _organizer():
         .order_by(Agency.id).limit(1))
 
 
+# The organizer's kop and head as production will have them, so that every demo document looks
+# as it will there. The person is invented; the logo is a drawn placeholder that says so.
+DEMO_LOGO = Path(__file__).resolve().parents[2] / "static" / "img" / "demo-logo.png"
+ORGANIZER_DETAILS = {
+    "address": "Jl. Dharma Praja II, Kawasan Perkantoran Pemerintah Provinsi Kalimantan Selatan, Banjarbaru 70732",
+    "phone": "(0511) 6749051",
+    "email": "bappeda@demo.rakor.id",
+    "website": "bappeda.demo.rakor.id",
+    "head_position": "Kepala Badan Perencanaan Pembangunan Daerah Provinsi Kalimantan Selatan",
+    "head_name": "Dr. Ir. H. Ahmad Rizani Demo, M.T.",
+    "head_rank": "Pembina Utama Muda (IV/c)",
+    "head_nip": "197003151996031004",
+}
+
+
+def dress_demo_organizer(organizer):
+    """Fill the organizer's kop (logo, address, phone, e-mail, website) and head where they are
+    empty; what an administrator set stays."""
+    for name, value in ORGANIZER_DETAILS.items():
+        if not getattr(organizer, name):
+            setattr(organizer, name, value)
+    stored = logos.stored_path(organizer.logo_stored_name)
+    if stored is None or not stored.is_file():
+        organizer.logo_stored_name = logos.store_logo(DEMO_LOGO.read_bytes())
+    db.session.flush()
+
+
 def load_seed_meeting():
     """The seed meeting, created with its agenda and history when missing. Idempotent."""
-    meeting = find_seed_meeting()
-    if meeting is not None:
-        return meeting
     organizer = _organizer()
     if organizer is None:
         raise RuntimeError("load the regions of province 63 and their planning agencies first")
+    dress_demo_organizer(organizer)
+    meeting = find_seed_meeting()
+    if meeting is not None:
+        return meeting
     committee = db.session.scalar(select(User).where(User.email == COMMITTEE_EMAIL))
     meeting = create_meeting(MeetingData(
         title=TITLE, kind="rakor", field="Pemerintahan dan Pembangunan Manusia (PPM)",
@@ -97,7 +127,8 @@ def load_seed_meeting():
         chair_name="Rahmiyanti Janoezir P., ST., MA",
         chair_position="Kepala Bidang Pemerintahan dan Pembangunan Manusia, Bappeda Provinsi "
                        "Kalimantan Selatan",
-        description=DESCRIPTION,
+        description=DESCRIPTION, contact_name="Angga Priyadi (panitia)", contact_phone="+6281234567001",
+        dress_code="PDH (Pakaian Dinas Harian)",
     ), user=committee, now=datetime(2024, 1, 10, 9, 0, tzinfo=ZoneInfo(TZ)))
     meeting.is_demo = True
     topics = {t.code: t.id for t in db.session.scalars(select(Topic))}

@@ -6,13 +6,14 @@ agency's position in Kemendagri-code order) and idempotent (a delegate whose nam
 registered for the meeting is not added again). Only the check-in codes are random: they are
 secrets even in a demo. The people are invented; only the numbers come from the report.
 """
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from rakor.auth.models import User
 from rakor.extensions import db
+from rakor.participants import letters
 from rakor.participants.models import Participant
 from rakor.participants.quotas import province_code_of, set_seats_for_province
 from rakor.participants.services import clean_participant, register_participant
@@ -121,4 +122,18 @@ def load_seed_delegates(meeting) -> int:
             participant.checked_in_by_id = getattr(committee, "id", None)
         added += 1
     db.session.flush()
+    _send_demo_letter(meeting, committee)
     return added
+
+
+LETTER_SENT_AT = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # 17.00 WITA, after scheduling
+LETTER_COPIES = ("Gubernur Kalimantan Selatan (sebagai laporan)",
+                 "Sekretaris Daerah Provinsi Kalimantan Selatan")
+
+
+def _send_demo_letter(meeting, committee):
+    """The invitation letter as the committee would have sent it: dated at Banjarbaru, with
+    tembusan, numbered on the day the links went out."""
+    if letters.registered_number(meeting) is None:
+        letters.save_letter(meeting, nature="Biasa", place="Banjarbaru", copies="\n".join(LETTER_COPIES))
+        letters.number_letter(meeting, by_user=committee, at=LETTER_SENT_AT)

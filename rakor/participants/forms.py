@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from rakor.auth.passwords import MAX_LENGTH as PASSWORD_MAX
 from rakor.core.datetime_fields import DateTextField
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
+from rakor.participants.models import LETTER_NATURES
 
 ROLE_LABELS = {
     "peserta": _l("Participant"),
@@ -98,8 +99,7 @@ class WalkInForm(BaseForm):
 
 
 class InvitationLetterForm(BaseForm):
-    nature = SelectField(_l("Nature (sifat)"), choices=[(n, n) for n in ("Biasa", "Penting", "Segera",
-                                                                          "Sangat Segera", "Rahasia")])
+    nature = SelectField(_l("Nature (sifat)"), choices=choices((n, n) for n in LETTER_NATURES))
     place = StringField(_l("Place of the letter"), validators=[Length(max=100)])
     copies = TextAreaField(_l("Copies to (tembusan), one per line"), validators=[Length(max=3000)])
 

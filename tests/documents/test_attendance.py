@@ -8,11 +8,11 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from rakor.documents.formatting import format_nip
-from rakor.regions.letterhead import letterhead_for
 from rakor.documents.pdf import StaticOnlyFetcher
 from rakor.extensions import db
 from rakor.participants.documents import attendance_context, render_attendance
 from rakor.participants.services import cancel_participant, clean_participant, register_participant
+from rakor.regions.letterhead import letterhead_for
 from rakor.regions.services import planning_agencies_of_province
 from tests.factories import make_meeting, make_user
 from tests.helpers import agency_of
