@@ -37,13 +37,10 @@ OBSTACLES = ("Refocusing anggaran pada APBD Perubahan.", "Keterlambatan pengadaa
 NEXT_STEPS = ("Percepatan pelaksanaan pada triwulan berikutnya.",
               "Pemadanan data sasaran bersama Dinas Sosial dan BPS kabupaten.",
               "Rapat koordinasi dengan OPD penanggung jawab untuk mengejar realisasi fisik.")
-# The monitoring report's letter for the seed meeting: a demo head of the provincial Bappeda
-# (name and NIP invented for the demo), to whom it goes, and its copies.
+# The monitoring report's letter for the seed meeting: to whom it goes, where it is signed, its
+# copies and conclusions. The demo organizer's head of agency (meetings/demo.py) signs it.
 LETTER = {
     "addressee": "Gubernur Kalimantan Selatan", "addressee_place": "Banjarbaru", "place": "Banjarbaru",
-    "signer_position": "Kepala Badan Perencanaan Pembangunan Daerah Provinsi Kalimantan Selatan",
-    "signer_name": "Dr. Ir. H. Muhammad Ridwan Hakim, M.T.", "signer_rank": "Pembina Utama Muda (IV/c)",
-    "signer_nip": "197003121995031004",
     "copies": "Sekretaris Daerah Provinsi Kalimantan Selatan\nInspektur Provinsi Kalimantan Selatan\n"
               "Kepala Bappeda/Bappelitbang Kabupaten/Kota se-Kalimantan Selatan\nArsip",
     "conclusions": "Rata-rata capaian kinerja kesepakatan masih pada kategori sedang dan rendah. Kabupaten/kota "
@@ -100,8 +97,5 @@ def load_seed_progress(meeting):
                 services.review(result.update, "verified", committee, now=reported + timedelta(days=3))
     db.session.flush()
     if reports.letter_of(meeting) is None:
-        # The agency's own head of agency (when the demo agency has one) signs; the demo values
-        # fill what it lacks.
-        defaults = reports.letter_data(meeting)
-        letter = {name: getattr(defaults, name) or value for name, value in LETTER.items()}
-        reports.save_letter(meeting, reports.LetterData(**letter), committee)
+        letter = vars(reports.letter_data(meeting))  # the organizer's head of agency signs
+        reports.save_letter(meeting, reports.LetterData(**{**letter, **LETTER}), committee)
