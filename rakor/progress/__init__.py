@@ -19,7 +19,7 @@ def init_app(app):
     from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel
     from rakor.progress.documents import MONITORING
     from rakor.progress.sections import earlier_progress_block
-    from rakor.progress.views import imports, monitoring, reporting, review_many  # noqa: F401  (routes)
+    from rakor.progress.views import imports, monitoring, reporting, reports, review_many  # noqa: F401  (routes)
 
     tally.install(Session)  # the dashboard's tallies follow every write, in its transaction
 

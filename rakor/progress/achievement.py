@@ -50,19 +50,26 @@ class Band:
     floor: Decimal  # lowest percent in the band
     colour: str  # fill for charts and matrix cells
     text_colour: str
+    pattern: str | None = None  # 'diagonal' or 'cross': hatching, so print in black and white tells it apart
 
 
 # Permendagri 86/2017: sangat tinggi 91-100, tinggi 76-90, sedang 66-75, rendah 51-65,
 # sangat rendah <= 50. The regulation counts whole percents; a value between two bands
-# (90,5) belongs to the lower one, and above 100 stays "very high".
+# (90,5) belongs to the lower one. The top band is open upwards (110 % is a beaten target:
+# "sangat tinggi") and the bottom one downwards (below 0 %: worse than the baseline).
+#
+# Government offices print in black and white: the fills have five clearly different grey
+# values (luminance about 61, 189, 225, 141 and 96 of 255, so no two bands print alike), the two
+# low bands are hatched as well, and every cell and bar also says its band in words.
 BANDS = (
-    Band("very_high", _l("Very high"), "Sangat tinggi", Decimal(91), "#1a7f37", "#ffffff"),
-    Band("high", _l("High"), "Tinggi", Decimal(76), "#7cc47f", "#0b2e13"),
-    Band("medium", _l("Medium"), "Sedang", Decimal(66), "#f2d15c", "#3d3000"),
-    Band("low", _l("Low"), "Rendah", Decimal(51), "#f09a4a", "#3b1d00"),
-    Band("very_low", _l("Very low"), "Sangat rendah", Decimal("-Infinity"), "#d1432f", "#ffffff"),
+    Band("very_high", _l("Very high"), "Sangat tinggi", Decimal(91), "#0e5a26", "#ffffff"),
+    Band("high", _l("High"), "Tinggi", Decimal(76), "#9ed39f", "#0b2e13"),
+    Band("medium", _l("Medium"), "Sedang", Decimal(66), "#fbe58b", "#3d3000"),
+    Band("low", _l("Low"), "Rendah", Decimal(51), "#d97a2b", "#000000", "diagonal"),
+    Band("very_low", _l("Very low"), "Sangat rendah", Decimal("-Infinity"), "#c0392b", "#ffffff", "cross"),
 )
 NO_DATA_COLOUR = "#e9ecef"
+BY_KEY = {b.key: b for b in BANDS}
 
 
 def band(percent) -> Band | None:
@@ -72,8 +79,10 @@ def band(percent) -> Band | None:
     return next(b for b in BANDS if value >= b.floor)
 
 
+RANGES = {"very_high": "≥ 91 %", "high": "76–90 %", "medium": "66–75 %", "low": "51–65 %", "very_low": "≤ 50 %"}
+
+
 def band_range_text(b: Band) -> str:
-    """'91–100 %' ... '≤ 50 %' (the regulation's wording of the ranges)."""
-    ranges = {"very_high": "91–100 %", "high": "76–90 %", "medium": "66–75 %", "low": "51–65 %",
-              "very_low": "≤ 50 %"}
-    return ranges[b.key]
+    """'≥ 91 %' ... '≤ 50 %': the regulation's ranges, the top one open upwards (a beaten target,
+    110 %, is very high) and the bottom one downwards (below 0 %)."""
+    return RANGES[b.key]

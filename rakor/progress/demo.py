@@ -14,7 +14,7 @@ from rakor.auth.models import User
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.extensions import db
-from rakor.progress import periods, services
+from rakor.progress import periods, reports, services
 from rakor.progress.models import ProgressUpdate
 from rakor.progress.services import UpdateData
 
@@ -34,6 +34,19 @@ NARRATIVES = ("Kegiatan berjalan sesuai jadwal; data capaian dari OPD penanggung
               "Verifikasi data sasaran bersama BPS kabupaten.")
 OBSTACLES = ("Refocusing anggaran pada APBD Perubahan.", "Keterlambatan pengadaan barang dan jasa.",
              "Data sasaran belum padan dengan DTKS.")
+NEXT_STEPS = ("Percepatan pelaksanaan pada triwulan berikutnya.",
+              "Pemadanan data sasaran bersama Dinas Sosial dan BPS kabupaten.",
+              "Rapat koordinasi dengan OPD penanggung jawab untuk mengejar realisasi fisik.")
+# The monitoring report's letter for the seed meeting: to whom it goes, where it is signed, its
+# copies and conclusions. The demo organizer's head of agency (meetings/demo.py) signs it.
+LETTER = {
+    "addressee": "Gubernur Kalimantan Selatan", "addressee_place": "Banjarbaru", "place": "Banjarbaru",
+    "copies": "Sekretaris Daerah Provinsi Kalimantan Selatan\nInspektur Provinsi Kalimantan Selatan\n"
+              "Kepala Bappeda/Bappelitbang Kabupaten/Kota se-Kalimantan Selatan\nArsip",
+    "conclusions": "Rata-rata capaian kinerja kesepakatan masih pada kategori sedang dan rendah. Kabupaten/kota "
+                   "dengan capaian rendah diminta menyampaikan rencana percepatan pada rapat koordinasi "
+                   "berikutnya, dan seluruh pelapor diminta melengkapi bukti dukung serta realisasi fisik.",
+}
 
 
 def _status(share, expected, last):
@@ -66,7 +79,9 @@ def load_seed_progress(meeting):
             data = UpdateData(period=period, status=_status(share, Decimal(q) / 4, q == 4),
                               narrative=NARRATIVES[(n + q) % len(NARRATIVES)],
                               obstacles=OBSTACLES[(n + q) % len(OBSTACLES)] if share < Decimal(q) / 4 else None,
-                              next_steps="Percepatan pelaksanaan pada triwulan berikutnya." if q < 4 else None)
+                              next_steps=NEXT_STEPS[(n + q) % len(NEXT_STEPS)] if share < 1 else None,
+                              physical_percent=min(max((share + Decimal("0.05")) * 100, Decimal(0)),
+                                                   Decimal(100)).quantize(Decimal("1")))
             if services.measurable(c):
                 data.realised_value = (c.baseline_value + (c.target_value - c.baseline_value) * share).quantize(
                     Decimal("0.01"))
@@ -81,3 +96,6 @@ def load_seed_progress(meeting):
             if q <= 2:
                 services.review(result.update, "verified", committee, now=reported + timedelta(days=3))
     db.session.flush()
+    if reports.letter_of(meeting) is None:
+        letter = vars(reports.letter_data(meeting))  # the organizer's head of agency signs
+        reports.save_letter(meeting, reports.LetterData(**{**letter, **LETTER}), committee)

@@ -20,7 +20,7 @@ from rakor.regions.models import Agency, Region
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {"csv": tabular.CSV_CONTENT_TYPE, "xlsx": tabular.XLSX_CONTENT_TYPE}
 WIDTHS = {"reference": 26, "region_code": 12, "agency": 30, "title": 44, "period": 18, "realised_value": 12,
-          "percent": 10, "budget_realised": 18, "status": 16, "narrative": 48, "obstacles": 36, "next_steps": 36,
+          "percent": 10, "physical_percent": 12, "budget_realised": 18, "status": 16, "narrative": 48, "obstacles": 36, "next_steps": 36,
           "revision": 9, "reported_at": 18}
 NUMBER_COLUMNS = {"budget_realised", "revision"}
 COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[k], WIDTHS[k], k not in NUMBER_COLUMNS) for k in EXPORT_KEYS)
@@ -30,6 +30,7 @@ INSTRUCTIONS = (
     "Realisasi: nilai indikator dengan koma desimal, mis. 6,00. Persen: hanya untuk kesepakatan tanpa "
     "indikator angka.",
     "Status: Sesuai rencana, Berisiko, Terlambat atau Selesai. Realisasi anggaran: Rupiah, mis. 625000000.",
+    "Realisasi fisik: persen pekerjaan yang selesai, 0-100, mis. 62,5.",
     "Baris yang sama dengan laporan yang ada tidak mengubah apa pun; baris yang berubah menjadi revisi baru.",
 )
 
@@ -55,6 +56,7 @@ def update_rows(meeting_id=None) -> list[list]:
             "realised_value": format_decimal(u.realised_value) if u.realised_value is not None else "",
             "percent": format_decimal(u.percent_achieved) if u.percent_stated and u.percent_achieved is not None else "",
             "budget_realised": format_rupiah(u.budget_realised) if u.budget_realised is not None else "",
+            "physical_percent": format_decimal(u.physical_percent) if u.physical_percent is not None else "",
             "status": UpdateStatus(u.status).label_id, "narrative": u.narrative or "",
             "obstacles": u.obstacles or "", "next_steps": u.next_steps or "", "revision": u.revision,
             "reported_at": u.reported_at.date().isoformat(),

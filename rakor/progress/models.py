@@ -10,13 +10,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from rakor.commitments.models import Commitment
 from rakor.core.types import UTCDateTime, utcnow
@@ -43,6 +44,7 @@ class ProgressUpdate(db.Model):
         CheckConstraint(f"review_status IN {REVIEW_STATUSES}", name="review_status"),
         CheckConstraint(f"period_kind IN {PERIOD_KINDS}", name="period_kind"),
         CheckConstraint("budget_realised IS NULL OR budget_realised >= 0", name="budget_not_negative"),
+        CheckConstraint("physical_percent IS NULL OR physical_percent >= 0", name="physical_not_negative"),
         UniqueConstraint("commitment_id", "period", "revision"),
         # One current revision per commitment and period; one latest update per commitment.
         Index("uq_progress_update_current", "commitment_id", "period", unique=True,
@@ -69,6 +71,9 @@ class ProgressUpdate(db.Model):
     percent_achieved: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     percent_stated: Mapped[bool] = mapped_column(default=False)  # typed by the reporter, not computed
     budget_realised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # Realisasi fisik: how much of the work is done, in percent (Permendagri 86/2017 reports it
+    # beside realisasi keuangan). Outside 0-100 only when the reporter confirmed it; never below 0.
+    physical_percent: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     status: Mapped[str] = mapped_column(String(10))
     narrative: Mapped[str | None] = mapped_column(Text)
     obstacles: Mapped[str | None] = mapped_column(Text)  # kendala
@@ -194,3 +199,48 @@ class ProgressOverdueTally(db.Model):
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     overdue_from: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     commitments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MonitoringLetter(db.Model):
+    """What a meeting's monitoring report says as an official document (Permendagri 1/2023): to
+    whom it goes (Yth.), where it is signed, who signs it (the head of the organising agency:
+    jabatan, name, pangkat/golongan, NIP), who gets copies (tembusan), and the committee's own
+    conclusions. One per meeting; a meeting without one starts from its organiser's latest, so
+    an agency types these once (progress/letters.py)."""
+
+    __tablename__ = "monitoring_letter"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    organizer_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    addressee: Mapped[str | None] = mapped_column(String(300))  # 'Gubernur Kalimantan Selatan'
+    addressee_place: Mapped[str | None] = mapped_column(String(100))  # 'Banjarbaru' (di ...)
+    place: Mapped[str | None] = mapped_column(String(100))  # where it is signed
+    signer_position: Mapped[str | None] = mapped_column(String(200))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_rank: Mapped[str | None] = mapped_column(String(100))  # pangkat/golongan
+    signer_nip: Mapped[str | None] = mapped_column(String(18))
+    copies: Mapped[str | None] = mapped_column(Text)  # tembusan, one addressee a line
+    conclusions: Mapped[str | None] = mapped_column(Text)  # the committee's simpulan dan rekomendasi
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MonitoringReport(db.Model):
+    """An issued monitoring report: numbered when the committee issues it, rendered once and
+    served byte for byte ever after. Drafts (every other download) carry no number."""
+
+    __tablename__ = "monitoring_report"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    as_of: Mapped[date] = mapped_column(Date)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+
+    issued_by = relationship("User", lazy="raise")

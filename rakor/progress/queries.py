@@ -2,7 +2,7 @@
 dashboard and the overdue rule are in stats.py."""
 from flask import abort
 from sqlalchemy import and_, case, literal, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
@@ -11,7 +11,13 @@ from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
 from rakor.meetings.queries import visible_condition
 from rakor.progress import periods
-from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressReview, ProgressUpdate
+from rakor.progress.models import (
+    LocalHoliday,
+    MonitoringReport,
+    ProgressEvidence,
+    ProgressReview,
+    ProgressUpdate,
+)
 from rakor.regions.models import Agency, Region
 
 S = CommitmentStatus
@@ -170,3 +176,19 @@ def region_progress(region, limit=50, offset=0):
     return db.session.execute(base.options(*_COMMITMENT).order_by(Meeting.starts_at.desc(), Region.kemendagri_code,
                                                                   Commitment.sequence, Commitment.id)
                                    .limit(limit).offset(offset)).unique().all()
+
+
+def issued_reports(meeting) -> list:
+    """The meeting's issued monitoring reports, newest first (their PDFs are not loaded)."""
+    return db.session.scalars(select(MonitoringReport).where(MonitoringReport.meeting_id == meeting.id)
+                              .order_by(MonitoringReport.issued_at.desc(), MonitoringReport.id.desc())).all()
+
+
+def get_issued(meeting, report_id):
+    """An issued report of this meeting, or 404."""
+    report = db.session.scalar(select(MonitoringReport).where(MonitoringReport.meeting_id == meeting.id,
+                                                             MonitoringReport.id == report_id)
+                               .options(undefer(MonitoringReport.content)))
+    if report is None:
+        abort(404)
+    return report

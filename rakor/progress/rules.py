@@ -57,5 +57,13 @@ def _manage(user, _obj=None):
 
 @rule("progress.monitoring")
 def _monitoring(user, meeting):
-    """The meeting's monitoring report (PDF, XLSX): the committee and leadership."""
+    """The meeting's monitoring report (PDF, XLSX), drafts and issued ones: the committee and
+    leadership."""
     return user.role in READERS
+
+
+@rule("progress.issue_monitoring")
+def _issue_monitoring(user, meeting):
+    """Fill in the report's letter elements and issue it (numbered, stored): the committee, for
+    a meeting that took place or is about to."""
+    return user.role == COMMITTEE and meeting.status not in ("draft", "cancelled")

@@ -38,8 +38,8 @@ MAX_AMOUNT = Decimal("999999999999999.99")  # Numeric(18, 2)
 MAX_PERCENT = Decimal("9999999999.99")  # Numeric(12, 2)
 MAX_STATED = Decimal(100000)
 TEXT_MAX = 5000
-COMPARED = ("realised_value", "percent_achieved", "percent_stated", "budget_realised", "status",
-            "narrative", "obstacles", "next_steps")
+COMPARED = ("realised_value", "percent_achieved", "percent_stated", "budget_realised", "physical_percent",
+            "status", "narrative", "obstacles", "next_steps")
 
 
 class UnconfirmedPercentError(DomainError):
@@ -56,6 +56,7 @@ class UpdateData:
     realised_value: Decimal | None = None
     percent: Decimal | None = None  # stated by hand; only where none can be computed
     budget_realised: Decimal | None = None
+    physical_percent: Decimal | None = None  # realisasi fisik
     narrative: str | None = None
     obstacles: str | None = None
     next_steps: str | None = None
@@ -71,6 +72,7 @@ class Checked:
     percent_achieved: Decimal | None
     percent_stated: bool
     budget_realised: Decimal | None
+    physical_percent: Decimal | None
     narrative: str | None
     obstacles: str | None
     next_steps: str | None
@@ -158,11 +160,26 @@ def validate(commitment, meeting, data: UpdateData, *, confirm_percent=False, to
             raise DomainError(_l("State the percent achieved."), field="percent")
         if abs(stated) > MAX_STATED:
             raise DomainError(_l("This value is too large."), field="percent")
-        if not Decimal(0) <= stated <= Decimal(100) and not confirm_percent:
-            raise UnconfirmedPercentError(
-                _l("%(percent)s %% is outside 0-100 %%. Check it, or confirm that it is right.",
-                   percent=format(stated.normalize(), "f").replace(".", ",")), field="percent")
         percent, is_stated = stated.quantize(Decimal("0.01")), True
+    physical = _physical(data.physical_percent)
+    unconfirmed = [(field, value) for field, value in (("percent", stated if is_stated else None),
+                                                        ("physical_percent", physical))
+                   if value is not None and not Decimal(0) <= value <= Decimal(100)]
+    if unconfirmed and not confirm_percent:
+        # One message for every percent outside 0-100: the one confirmation covers them all, so
+        # the reporter must have seen them all.
+        field = unconfirmed[0][0]
+        if len(unconfirmed) == 1 and field == "percent":
+            message = _l("%(percent)s %% is outside 0-100 %%. Check it, or confirm that it is right.",
+                         percent=_plain(stated))
+        elif len(unconfirmed) == 1:
+            message = _l("Physical realisation of %(percent)s %% is above 100 %%. Check it, or confirm that it "
+                         "is right.", percent=_plain(physical))
+        else:
+            message = _l("%(percent)s %% achieved and %(physical)s %% physical realisation are outside 0-100 %%. "
+                         "Check them, or confirm that they are right.", percent=_plain(stated),
+                         physical=_plain(physical))
+        raise UnconfirmedPercentError(message, field=field)
     budget = data.budget_realised
     if budget is not None:
         if budget < 0:
@@ -170,9 +187,25 @@ def validate(commitment, meeting, data: UpdateData, *, confirm_percent=False, to
         if budget > MAX_AMOUNT:
             raise DomainError(_l("This amount is too large."), field="budget_realised")
     return Checked(period=period, status=status, realised_value=realised, percent_achieved=percent,
-                   percent_stated=is_stated, budget_realised=budget,
+                   percent_stated=is_stated, budget_realised=budget, physical_percent=physical,
                    narrative=_text(data.narrative, "narrative"), obstacles=_text(data.obstacles, "obstacles"),
                    next_steps=_text(data.next_steps, "next_steps"))
+
+
+def _plain(value):
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _physical(value):
+    """Realisasi fisik: a share of the work done, so never below 0; above 100 asks for a
+    confirmation like any percent outside 0-100 (validate)."""
+    if value is None:
+        return None
+    if value < 0:
+        raise DomainError(_l("Physical realisation cannot be below 0 %."), field="physical_percent")
+    if value > MAX_STATED:
+        raise DomainError(_l("This value is too large."), field="physical_percent")
+    return value.quantize(Decimal("0.01"))
 
 
 def current_update(commitment_id, period_key):
@@ -243,8 +276,8 @@ def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent
         revision=(previous.revision + 1) if previous else 1, is_current=True, is_latest=False,
         realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
         percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
-        status=checked.status.value, narrative=checked.narrative, obstacles=checked.obstacles,
-        next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
+        physical_percent=checked.physical_percent, status=checked.status.value, narrative=checked.narrative,
+        obstacles=checked.obstacles, next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
         reported_by_id=getattr(by_user, "id", None), reported_at=now or utcnow(), is_demo=is_demo)
     db.session.add(update)
     db.session.flush()

@@ -1,10 +1,11 @@
 """Browser journey of progress monitoring: a delegate on a phone fills the quarterly table for
-its agency with one evidence file; the committee verifies the report; leadership opens the
-dashboard from its home page and downloads the monitoring report (laporan monitoring).
+its agency with one evidence file and its physical realisation; the committee verifies the
+report and issues the numbered monitoring report; leadership opens the dashboard from its home
+page, downloads the draft monitoring report (laporan monitoring) and finds the issued one.
 
 Stable selectors: #report-quarter, #report-table, #save-report, #verify-<period>,
 [data-review], #panel-progress, #open-progress-dashboard, #dashboard-filters, #progress-matrix,
-#download-monitoring."""
+#download-monitoring, #monitoring-report, #issue-report, #issued-reports."""
 import io
 
 from pypdf import PdfReader
@@ -59,6 +60,7 @@ def test_delegate_reports_committee_verifies_leadership_downloads(new_context, l
     first.locator("[name$=realised_value]").fill("5,9")
     first.locator("[name$=status]").select_option("on_track")
     first.locator("[name$=budget_realised]").fill("Rp 250.000.000")
+    first.locator("[name$=physical_percent]").fill("62,5")
     first.locator("[name$=narrative]").fill("Penyaluran bantuan tahap III selesai.")
     first.locator("[name$=evidence]").set_input_files(
         files=[{"name": "bukti-dukung.pdf", "mimeType": "application/pdf", "buffer": PDF}])
@@ -77,6 +79,15 @@ def test_delegate_reports_committee_verifies_leadership_downloads(new_context, l
     committee.click(f"#verify-{period}")
     committee.wait_for_selector(f"#period-{period} [data-review=verified]")
     assert _reports(live_app, reference)[1][period] == ("on_track", "verified")
+    committee.goto(f"{live_server}/meetings/{meeting_id}/progress")
+    committee.click("#monitoring-report")
+    committee.wait_for_selector("#letter-form")
+    assert committee.input_value("#signer_nip")  # the demo's signing officer
+    committee.on("dialog", lambda dialog: dialog.accept())  # "Terbitkan laporan monitoring sekarang?"
+    committee.click("#issue-report")
+    committee.wait_for_selector("#issued-reports")
+    number = committee.get_attribute("#issued-reports tbody tr", "data-number")
+    assert number and number in committee.inner_text(".alert-success")
     committee_ctx.close()
 
     leadership_ctx = new_context(locale="id-ID", accept_downloads=True)
@@ -99,5 +110,8 @@ def test_delegate_reports_committee_verifies_leadership_downloads(new_context, l
         leadership.click("#download-monitoring")
     pdf = download.value.path().read_bytes()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "LAPORAN MONITORING KESEPAKATAN" in text and reference in text and "Terlambat Lapor" in text
+    assert "LAPORAN MONITORING KESEPAKATAN" in text and reference in text and "TERLAMBAT LAPOR" in text
+    assert "DRAF" in text and "62,5%" in text
+    leadership.goto(f"{live_server}/meetings/{meeting_id}/progress/monitoring")
+    assert number in leadership.inner_text("#issued-reports")
     leadership_ctx.close()

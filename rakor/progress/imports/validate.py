@@ -24,7 +24,8 @@ from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressUpdate
 from rakor.progress.services import UnconfirmedPercentError, UpdateData
 
-REPORT_FIELDS = {None: "row", "realised_value": "realised_value", "percent": "percent"}
+REPORT_FIELDS = {None: "row", "realised_value": "realised_value", "percent": "percent",
+                 "physical_percent": "physical_percent"}
 STATUS_WORDS = {
     UpdateStatus.ON_TRACK: {"on track", "on_track", "sesuai rencana", "sesuai jadwal", "lancar", "on schedule"},
     UpdateStatus.AT_RISK: {"at risk", "at_risk", "berisiko", "beresiko", "risiko"},
@@ -123,6 +124,8 @@ def _validate_row(row: UpdateRow, context: _Context):
     number = _l("Write a number, e.g. 6,25.")
     data.realised_value = _parsed(row, "realised_value", parse_decimal, number)
     data.percent = _parsed(row, "percent", lambda t: parse_decimal(t.replace("%", "").strip()), number)
+    data.physical_percent = _parsed(row, "physical_percent", lambda t: parse_decimal(t.replace("%", "").strip()),
+                                    number)
     if "budget_realised" in row.inexact:
         row.errors["budget_realised"] = _l("This amount is too large.")
     else:

@@ -58,12 +58,14 @@ def _agency_id(meeting):
 def _data(form, period):
     return UpdateData(period=period, status=form.status.data or None, realised_value=form.realised_value.data,
                       percent=form.percent.data, budget_realised=form.budget_realised.data,
+                      physical_percent=form.physical_percent.data,
                       narrative=form.narrative.data, obstacles=form.obstacles.data,
                       next_steps=form.next_steps.data)
 
 
 def _prefill(form, update):
-    for name in ("realised_value", "budget_realised", "status", "narrative", "obstacles", "next_steps"):
+    for name in ("realised_value", "budget_realised", "physical_percent", "status", "narrative", "obstacles",
+                 "next_steps"):
         getattr(form, name).data = getattr(update, name)
     if update.percent_stated:
         form.percent.data = update.percent_achieved
