@@ -28,6 +28,9 @@ from rakor.progress.lifecycle import UpdateStatus
 # find_spec): every later import that reaches it warns (ImportWarning, an error in the test
 # suite). Rakor draws no maps, so the hook goes.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+# pygal builds its tree with lxml whenever lxml is importable (another package may bring it in),
+# and lxml's comment nodes cannot be serialised by `render` below: always the standard library's.
+pygal.etree.etree.to_etree()
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 STYLE = Style(font_family=FONT, background="#ffffff", plot_background="#ffffff", foreground="#212529",
