@@ -91,6 +91,9 @@ class Config:
     DOCUMENT_QUEUE_THRESHOLD = _int("DOCUMENT_QUEUE_THRESHOLD", 200)
     DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept in Redis
     DOCUMENT_JOB_TIMEOUT = _int("DOCUMENT_JOB_TIMEOUT", 900)  # seconds before a render is failed
+    # Seconds between two runs of the reporting reminders in `flask documents worker` (0: never;
+    # then run `flask reminders send` from cron). Sending is idempotent, so any interval is safe.
+    REMINDER_INTERVAL = _int("REMINDER_INTERVAL", 3600)
 
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)

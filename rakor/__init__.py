@@ -6,13 +6,24 @@ from flask import Flask, request, session
 from flask_login import current_user
 from sqlalchemy import event
 
-from rakor import admin, auth, commitments, documents, main, meetings, minutes, participants, progress
+from rakor import (
+    admin,
+    auth,
+    commitments,
+    documents,
+    main,
+    meetings,
+    minutes,
+    notices,
+    participants,
+    progress,
+)
 from rakor.core import security
 from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 # In init order: features lower in the layers first; the documents host last (see _init_features).
-FEATURES = (auth, main, admin, meetings, participants, commitments, minutes, progress, documents)
+FEATURES = (auth, main, notices, admin, meetings, participants, commitments, minutes, progress, documents)
 
 
 def create_app(config=None):

@@ -25,7 +25,8 @@ from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
 from rakor.meetings import hooks, lifecycle
-from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
+from rakor.meetings import notices as meeting_notices
+from rakor.meetings.lifecycle import CANCELLED, DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
 from rakor.meetings.models import MEETING_KINDS, AgendaItem, Meeting, MeetingTransition, Topic, agenda_order
 from rakor.regions.models import Agency
 
@@ -209,7 +210,7 @@ def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meet
     return meeting
 
 
-def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
+def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting:
     meeting = lock_meeting(meeting)
     check_open(meeting)
     values = _validated_values(data, meeting)
@@ -237,9 +238,12 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> Meeting:
     if follow_ups_before is not None and follow_ups_before <= values["starts_at"]:
         raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
                              "before its follow-ups."), field="starts_at")
+    old_starts_at = meeting.starts_at
     for name, value in values.items():
         setattr(meeting, name, value)
     db.session.flush()
+    if moved and meeting.status != DRAFT:  # a draft has told nobody its date yet
+        meeting_notices.notify_rescheduled(meeting, old_starts_at, by_user=by_user)
     return meeting
 
 
@@ -253,8 +257,11 @@ def change_status(meeting: Meeting, to_status: str, user=None, note=None, expect
         # Other features' conditions (minutes: "minutes final" needs a final version).
         hooks.run_transition_guards(meeting, to_status)
 
-    return MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
-                             now=now, guard=guard)
+    transition = MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
+                                   now=now, guard=guard)
+    if to_status == CANCELLED:
+        meeting_notices.notify_cancelled(meeting, note, by_user=user)
+    return transition
 
 
 # --- agenda --------------------------------------------------------------------------------

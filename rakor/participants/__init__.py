@@ -9,9 +9,11 @@ bp = Blueprint("participants", __name__)
 def init_app(app):
     from rakor.documents import registry as documents
     from rakor.meetings import hooks
+    from rakor.notices import kinds as notice_kinds
     from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
+    from rakor.participants.queries import invited_agency_ids
     from rakor.participants.sections import meeting_section
     from rakor.participants.views._common import phone_filter
 
@@ -25,6 +27,7 @@ def init_app(app):
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
     documents.register(ATTENDANCE)
+    notice_kinds.audiences.register("invited_agencies", loader=invited_agency_ids)
     app.add_template_filter(phone_filter, "phone")
     app.cli.add_command(participants_cli)
     app.register_blueprint(bp)

@@ -21,3 +21,4 @@ def meeting_section(meeting, user):
             "registration_state": registration_state(meeting),
         }
     }
+

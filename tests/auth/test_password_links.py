@@ -2,10 +2,9 @@
 gets a link to set their password (single use, expiring); "Forgot password" sends a reset link,
 answers the same whether or not the address has an account, and is rate limited."""
 import re
-
-import pytest
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from rakor.auth import links, services
@@ -83,7 +82,8 @@ def test_forgot_password_answers_the_same_for_unknown_addresses(app, client, db)
     for email in ("ada@example.id", "tidak.ada@example.id", "mati@example.id"):
         response = client.post("/password/forgot", data={"email": email}, follow_redirects=True)
         assert response.status_code == 200
-        answers.append(response.get_data(as_text=True).replace(email, "EMAIL"))
+        page = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", response.get_data(as_text=True))
+        answers.append(page.replace(email, "EMAIL"))
     assert answers[0] == answers[1] == answers[2]
     assert "Jika ada akun dengan alamat EMAIL" in answers[0]
     [mail] = _mails("password_reset")

@@ -123,7 +123,7 @@ def edit(meeting):
     _fill_meeting_choices(form, meeting)
     if _submitted(form):
         with domain_action(form) as done:
-            services.update_meeting(meeting, _meeting_data(form))
+            services.update_meeting(meeting, _meeting_data(form), by_user=current_user)
         if done.ok:
             flash(_("Meeting saved."), "success")
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
