@@ -14,11 +14,13 @@ def init_app(app):
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
     from rakor.participants.queries import invited_agency_ids
-    from rakor.participants.sections import meeting_section
+    from rakor.participants.sections import failed_mail_section, meeting_section
     from rakor.participants.views._common import phone_filter
 
     hooks.sections.register("participants", template="participants/_meeting_section.html",
                             loader=meeting_section, order=20)
+    hooks.sections.register("failed_mail", template="participants/_meeting_failed_mails.html",
+                            loader=failed_mail_section, order=5)
     for order, (key, label, endpoint, action) in enumerate((
         ("participants", _l("Participants"), "participants.index", "meeting.view"),
         ("quotas", _l("Seat quotas"), "participants.quotas_page", "meeting.view"),
