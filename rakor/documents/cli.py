@@ -69,11 +69,10 @@ def worker_command(burst):
         sys.exit(2)
     app = current_app._get_current_object()
     worker = jobs.make_worker(app)
-    # The scheduled tasks (reminders) run beside the jobs; with --burst once, before them.
+    # The scheduled tasks (reminders) run beside the jobs in a thread; --burst (drain the queue
+    # and exit) leaves them out.
     stop = threading.Event()
-    if burst:
-        periodic.run_all(app)
-    else:
+    if not burst:
         periodic.start(app, stop)
     try:
         worker.work(burst=burst, logging_level="INFO")
