@@ -3,6 +3,9 @@
 `notify` adds one Notice per recipient and queues its e-mail in the same transaction (sent after
 the commit, like every Rakor e-mail); the e-mail says what happened, where to act and why the
 reader gets it."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,11 +20,26 @@ from rakor.notices import kinds, queries
 from rakor.notices.models import Notice
 
 MAIL_LOCALE = "id"
+# Set while something replays history rather than living it (the demo data): no notice, no mail.
+_muted: ContextVar[bool] = ContextVar("rakor.notices.muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Within the block `notify` records nothing and sends nothing (demo loading: its reviews
+    and agreements happened "in 2024", and must not mail anyone today)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def notify(users, kind, params, *, meeting_id=None, by_user=None) -> list[Notice]:
     """A notice (in-app and by e-mail) to each of `users` (duplicates and the acting user
     left out: nobody is told what they just did)."""
+    if _muted.get():
+        return []
     seen, notices = set(), []
     acting = getattr(by_user, "id", None)
     for user in users:

@@ -136,3 +136,13 @@ def test_home_panel_queries_are_fixed(app, cm, count_queries):  # noqa: F811
     with count_queries() as n:
         panel = home_panel(cm.delegate)
     assert len(panel["notices"]) == 3 and n() == 1
+
+
+def test_loading_the_demo_notices_nobody(kalsel):
+    """The demo's history (agreements, verified reports, final minutes) is not news: before this,
+    `demo load` queued a dozen notice e-mails to the demo accounts."""
+    from rakor import demo
+
+    demo.load()
+    assert _db.session.scalar(select(Notice.id).limit(1)) is None
+    assert _db.session.scalar(select(OutboundMail.id).where(OutboundMail.kind.like("notice_%")).limit(1)) is None
