@@ -54,6 +54,14 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "120 per minute;600 per hour")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per minute")
+    # "Forgot password": requests per client address, and links sent per e-mail address typed
+    # (beyond it the page answers the same and sends nothing, so it cannot flood a mailbox).
+    PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "10 per minute;60 per hour")
+    PASSWORD_RESET_ACCOUNT_LIMIT = _env("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour")
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)  # a reset link's lifetime
+    ACCOUNT_LINK_DAYS = _int("ACCOUNT_LINK_DAYS", 7)  # a new account's set-password link
+    # The address links in e-mail start with when no request gives one (scheduled reminders, CLI).
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
 
     # Development prints every message on the console (`make run` needs no mail server);
     # production sends over SMTP. "smtp", "console", "locmem", "file" or "dummy" (Flask-Mailman).
@@ -83,6 +91,9 @@ class Config:
     DOCUMENT_QUEUE_THRESHOLD = _int("DOCUMENT_QUEUE_THRESHOLD", 200)
     DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept in Redis
     DOCUMENT_JOB_TIMEOUT = _int("DOCUMENT_JOB_TIMEOUT", 900)  # seconds before a render is failed
+    # Seconds between two runs of the reporting reminders in `flask documents worker` (0: never;
+    # then run `flask reminders send` from cron). Sending is idempotent, so any interval is safe.
+    REMINDER_INTERVAL = _int("REMINDER_INTERVAL", 3600)
 
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
@@ -130,6 +141,8 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "10000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "10000 per minute"
     INVITATION_RATE_LIMIT = "10000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "10000 per minute"
+    PASSWORD_RESET_ACCOUNT_LIMIT = "10000 per minute"
     WTF_CSRF_ENABLED = False
     UPLOAD_DIR = None  # set per test run by the fixtures
     MAX_UPLOAD_MB = 2

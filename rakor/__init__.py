@@ -14,6 +14,7 @@ from rakor import (
     main,
     meetings,
     minutes,
+    notices,
     numbering,
     participants,
     progress,
@@ -23,7 +24,7 @@ from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager,
 
 ROOT = Path(__file__).resolve().parent.parent
 # In init order: features lower in the layers first; the documents host last (see _init_features).
-FEATURES = (auth, main, admin, numbering, meetings, participants, commitments, minutes, progress, documents)
+FEATURES = (auth, main, notices, admin, numbering, meetings, participants, commitments, minutes, progress, documents)
 
 
 def create_app(config=None):

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from rakor.auth.models import User
 from rakor.auth.services import create_user, find_user_by_email
 from rakor.extensions import db
+from rakor.notices import services as notices
 from rakor.regions.models import Agency, Region
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
 
@@ -35,6 +36,11 @@ def database_is_empty() -> bool:
 
 
 def load() -> DemoResult:
+    with notices.muted():  # the demo's history (agreements, reviews, final minutes) mails nobody
+        return _load()
+
+
+def _load() -> DemoResult:
     load_regions(read_region_csv(REGIONS_FILE.read_bytes()))
     ensure_planning_agencies(PROVINCE)
     for email, name, role, region_code in DEMO_USERS:

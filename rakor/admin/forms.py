@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
@@ -28,10 +28,6 @@ class UserForm(BaseForm):
     role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES_LEAST_FIRST),
                        default=DELEGATE)
     agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
-
-
-class NewUserForm(UserForm):
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=128)])
 
 
 class AgencyForm(BaseForm):

@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rakor.admin import bp, queries
-from rakor.admin.forms import ROLE_LABELS, AgencyForm, NewUserForm, RegionAbbreviationsForm, UserForm
+from rakor.admin.forms import ROLE_LABELS, AgencyForm, RegionAbbreviationsForm, UserForm
 from rakor.auth import services as account_services
 from rakor.auth.models import User
 from rakor.core.forms import choices
 from rakor.core.web import domain_action
 from rakor.extensions import db
+from rakor.mail.outcome import deliver_now, flash_delivery
 from rakor.policy import ADMIN, roles
 from rakor.regions import logos
 from rakor.regions import services as regions_services
@@ -41,19 +42,38 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_new():
-    """Create an account with an initial password."""
-    form = NewUserForm()
+    """Create an account; its owner gets an e-mail link to set their own password (nobody
+    types a password for someone else)."""
+    form = UserForm()
     form.agency_id.choices = _agency_choices()
     if form.validate_on_submit():
         with domain_action(form) as done:
-            account_services.create_user(
+            user, mail = account_services.invite_user(
                 email=form.email.data, name=form.name.data, role=form.role.data,
-                agency_id=form.agency_id.data, password=form.password.data,
+                agency_id=form.agency_id.data, by_user=current_user,
             )
         if done.ok:
             flash(_("User created."), "success")
+            _report_link(user, mail)
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _report_link(user, mail):
+    flash_delivery(deliver_now(mail.id), what=_("The link to set the password"), email=user.email,
+                   if_failed=_("Send it again with \"Send password link\" in the list of users."))
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@roles(ADMIN)
+def user_password_link(user_id):
+    """E-mail a user a link to set their password (a new account's again, or a reset)."""
+    user = db.get_or_404(User, user_id)
+    with domain_action() as done:
+        mail = account_services.send_password_link(user, by_user=current_user)
+    if done.ok:
+        _report_link(user, mail)
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])

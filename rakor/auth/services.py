@@ -3,6 +3,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from rakor.auth import links
 from rakor.auth.models import User
 from rakor.auth.passwords import hash_password, password_problems, verify_password
 from rakor.core.errors import DomainError
@@ -67,7 +68,9 @@ def set_password(user: User, password: str):
     user.rotate_session_token()
 
 
-def create_user(*, email, name, role, password, agency_id=None, is_demo=False) -> User:
+def create_user(*, email, name, role, password=None, agency_id=None, is_demo=False) -> User:
+    """A new account; without `password` it cannot sign in until its owner sets one through
+    the link `invite_user` sends."""
     email = normalise_email(email)
     if find_user_by_email(email):
         raise DomainError(_l("A user with this email already exists."), field="email")
@@ -75,11 +78,12 @@ def create_user(*, email, name, role, password, agency_id=None, is_demo=False) -
     user = User(email=email, name=name.strip(), role=role,
                 agency_id=agency_id or None,
                 is_demo=is_demo, password_hash="")
-    try:
-        set_password(user, password)
-    except DomainError as e:
-        e.field = "password"
-        raise
+    if password is not None:
+        try:
+            set_password(user, password)
+        except DomainError as e:
+            e.field = "password"
+            raise
     db.session.add(user)
     db.session.flush()
     return user
@@ -112,3 +116,41 @@ def change_own_password(user: User, current: str, new: str):
         raise DomainError(_l("The current password is not correct."), field="current_password")
     set_password(user, new)
     db.session.flush()
+
+
+# --- password links (rakor/auth/links.py) ---------------------------------------------------------
+
+def invite_user(*, email, name, role, agency_id=None, by_user=None) -> tuple[User, object]:
+    """The administrator creates an account without typing anyone's password: its owner gets
+    an e-mail link to set it. Returns (user, the outbox row of that e-mail)."""
+    try:
+        email = normalise_email(email, validate=True)
+    except DomainError:
+        raise DomainError(_l("This is not a valid email address."), field="email") from None
+    if not email:
+        raise DomainError(_l("Give the email address."), field="email")
+    user = create_user(email=email, name=name, role=role, agency_id=agency_id)
+    return user, links.send_link(user, links.WELCOME, by_user=by_user)
+
+
+def send_password_link(user: User, by_user=None):
+    """The administrator sends a user a link again (a new account's, or a reset)."""
+    if not user.active:
+        raise DomainError(_l("This account is disabled; enable it first."))
+    return links.send_link(user, links.WELCOME if not user.password_hash else links.RESET, by_user=by_user)
+
+
+def request_password_reset(email: str):
+    """"Forgot password": a reset link to the active account with this address; None (and no
+    mail) when there is none. The page says the same either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    return links.send_link(user, links.RESET)
+
+
+def set_password_from_link(token: str, password: str) -> User:
+    user, _purpose = links.user_of_token(token)
+    set_password(user, password)
+    db.session.flush()
+    return user

@@ -24,10 +24,10 @@ def _limits():
     return parse_many(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
 
 
-def _key(email):
+def _key(email, scope=SCOPE):
     digest = hashlib.sha256(services.normalise_email(email).encode()).hexdigest()
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    return [part for part in (prefix, SCOPE, digest) if part]
+    return [part for part in (prefix, scope, digest) if part]
 
 
 def _on():
@@ -57,3 +57,12 @@ def forget(email):
         key = _key(email)
         for item in _limits():
             limiter.limiter.clear(item, *key)
+
+
+def reset_link_allowed(email) -> bool:
+    """Counts a "forgot password" request for the address typed (PASSWORD_RESET_ACCOUNT_LIMIT);
+    False once over the limit: the page answers as always and sends nothing more."""
+    if not _on():
+        return True
+    key = _key(email, "password-reset")
+    return all([limiter.limiter.hit(item, *key) for item in parse_many(current_app.config["PASSWORD_RESET_ACCOUNT_LIMIT"])])

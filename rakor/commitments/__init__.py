@@ -7,6 +7,7 @@ bp = Blueprint("commitments", __name__)
 
 def init_app(app):
     from rakor.commitments import bulk_views, import_views, rules, views  # noqa: F401  (policy rules, routes)
+    from rakor.commitments import notices as commitment_notices
     from rakor.commitments.cli import commitments_cli, indicators_cli
     from rakor.commitments.documents import AGREEMENT
     from rakor.commitments.sections import earlier_commitments_block, meeting_section
@@ -20,6 +21,7 @@ def init_app(app):
     hooks.tabs.register("commitments", label=_l("Commitments"), endpoint="commitments.index",
                         action="meeting.view", order=15)
     documents.register(AGREEMENT)
+    commitment_notices.register()
     app.cli.add_command(indicators_cli)
     app.cli.add_command(commitments_cli)
     app.register_blueprint(bp)

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from rakor.commitments import notices as commitment_notices
 from rakor.commitments.lifecycle import (
     EDITABLE_BY_COMMITTEE,
     EDITABLE_BY_DELEGATE,
@@ -417,6 +418,7 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
         raise DomainError(_l("Someone else changed this commitment while you were editing it. "
                              "Your text is still in the form: compare it with the current version "
                              "(open it in a new tab) and save again.")) from e
+    commitment_notices.notify_decision(commitment, to_status, note, by_user)
     return commitment
 
 

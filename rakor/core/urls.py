@@ -46,3 +46,14 @@ def refuse_nul_characters():
     if "\x00" in request.path or has_nul(request.args) or (
             request.method in ("POST", "PUT", "PATCH") and has_nul(request.form)):
         abort(400)
+
+
+def external_url(endpoint, **values):
+    """An absolute link for a message: from the request's own address when there is one, else
+    from PUBLIC_URL (the scheduled reminders, commands and the worker have no request)."""
+    from flask import current_app, has_request_context, url_for
+
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)

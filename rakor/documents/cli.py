@@ -1,13 +1,14 @@
 """`flask documents render MEETING_ID KIND -o FILE.pdf` and `flask documents worker` (the queue of
 big documents, rakor.documents.jobs)."""
 import sys
+import threading
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from rakor.documents import jobs, registry
+from rakor.documents import jobs, periodic, registry
 
 documents_cli = AppGroup("documents", help="PDF documents of meetings.")
 
@@ -59,11 +60,21 @@ def render_command(meeting_id, kind, output, draft):
 @documents_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
 def worker_command(burst):
-    """Render the big documents queued in Redis (REDIS_URL, queue DOCUMENT_QUEUE). Production runs
-    one or more of these beside gunicorn; without REDIS_URL documents render in the request."""
+    """Render the big documents queued in Redis (REDIS_URL, queue DOCUMENT_QUEUE) and run the
+    scheduled tasks (reporting reminders every REMINDER_INTERVAL seconds). Production runs one
+    or more of these beside gunicorn; without REDIS_URL documents render in the request."""
     if not current_app.config.get("REDIS_URL"):
         click.echo("Error: REDIS_URL is not set; without it documents render in the request and "
                    "need no worker.", err=True)
         sys.exit(2)
-    worker = jobs.make_worker(current_app._get_current_object())
-    worker.work(burst=burst, logging_level="INFO")
+    app = current_app._get_current_object()
+    worker = jobs.make_worker(app)
+    # The scheduled tasks (reminders) run beside the jobs in a thread; --burst (drain the queue
+    # and exit) leaves them out.
+    stop = threading.Event()
+    if not burst:
+        periodic.start(app, stop)
+    try:
+        worker.work(burst=burst, logging_level="INFO")
+    finally:
+        stop.set()

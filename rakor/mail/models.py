@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rakor.core import page_cache
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 
@@ -50,6 +51,13 @@ class OutboundMail(db.Model):
         back_populates="mail", order_by="OutboundMailAttachment.id", lazy="raise",
         cascade="all, delete-orphan",
     )
+
+    def page_cache_scopes(self):
+        """A meeting's mail shows on its page (the failed ones, with "send again"); a mail of no
+        meeting (an account link, a notice) shows on no kept page and must not move `global`."""
+        if self.meeting_id is None:
+            return set()
+        return {page_cache.meeting_scope(self.meeting_id)}
 
 
 class OutboundMailAttachment(db.Model):

@@ -23,3 +23,21 @@ def retry(mail_id):
             flash(_("The e-mail could not be sent again; the reason is shown in the list."), "warning")
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.index"))
+
+
+@bp.route("/meetings/<int:meeting_id>/retry", methods=["POST"])
+@roles(COMMITTEE)
+def retry_meeting(meeting_id):
+    """Send every failed e-mail of a meeting again (the button on its page)."""
+    with domain_action() as done:
+        ids = services.retry_failed(meeting_id)
+    if done.ok:
+        outcome = services.send_committed()
+        failed = sum(1 for i in ids if outcome.get(i) != SENT)
+        if failed:
+            flash(_("%(sent)d e-mails sent; %(failed)d still could not be sent.", sent=len(ids) - failed,
+                    failed=failed), "warning")
+        else:
+            flash(_("%(n)d e-mails sent.", n=len(ids)), "success")
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.index"))

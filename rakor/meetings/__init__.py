@@ -10,6 +10,7 @@ def init_app(app):
     from rakor.main import dashboard
     from rakor.meetings import dashboard as meetings_dashboard
     from rakor.meetings import follow_up, hooks, queries, rules, views  # noqa: F401  (rules: policy)
+    from rakor.meetings import notices as meeting_notices
     from rakor.meetings.cli import meetings_cli
 
     hooks.sections.register("follow_up", template=follow_up.TEMPLATE, loader=follow_up.load_section,
@@ -18,6 +19,7 @@ def init_app(app):
                               loader=meetings_dashboard.upcoming_meetings_panel, order=10)
     # Document kinds are per meeting; the documents host finds the meeting through this.
     documents.provide_meeting_loader(queries.get_meeting)
+    meeting_notices.register()
     # App-wide: the dashboard panel and other features' meeting sections use the labels too.
     app.context_processor(views._labels)
     app.add_template_global(hooks.visible_tabs, "meeting_tabs")

@@ -25,7 +25,8 @@ from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
 from rakor.meetings import hooks, lifecycle
-from rakor.meetings.lifecycle import DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
+from rakor.meetings import notices as meeting_notices
+from rakor.meetings.lifecycle import CANCELLED, DATE_LOCKED, DRAFT, FOLLOWABLE, HELD, SCHEDULED, check_open
 from rakor.meetings.models import (
     MEETING_KINDS,
     AgendaItem,
@@ -219,7 +220,7 @@ def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meet
     return meeting
 
 
-def update_meeting(meeting: Meeting, data: MeetingData, user=None) -> Meeting:
+def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting:
     meeting = lock_meeting(meeting)
     check_open(meeting)
     values = _validated_values(data, meeting)
@@ -254,7 +255,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, user=None) -> Meeting:
         setattr(meeting, name, value)
     db.session.flush()
     if (from_starts, from_ends) != (meeting.starts_at, meeting.ends_at):
-        record_date_change(meeting, from_starts, from_ends, user=user)
+        record_date_change(meeting, from_starts, from_ends, user=by_user)
     return meeting
 
 
@@ -274,7 +275,8 @@ def _check_registered_letter_number(meeting, values):
 
 def record_date_change(meeting: Meeting, from_starts, from_ends, *, user=None, reason=None,
                        items_moved=0, now=None) -> MeetingDateChange:
-    """The meeting's history of dates: called by every change of its start or end."""
+    """The meeting's history of dates: called by every change of its start or end (an edit or a
+    move with the agenda); the delegates of the invited agencies get their notice here, once."""
     change = MeetingDateChange(
         meeting_id=meeting.id, from_starts_at=from_starts, from_ends_at=from_ends,
         to_starts_at=meeting.starts_at, to_ends_at=meeting.ends_at, timezone=meeting.timezone,
@@ -282,6 +284,8 @@ def record_date_change(meeting: Meeting, from_starts, from_ends, *, user=None, r
         at=now or utcnow())
     db.session.add(change)
     db.session.flush()
+    if meeting.status != DRAFT:  # a draft has told nobody its date yet
+        meeting_notices.notify_rescheduled(meeting, from_starts, by_user=user)
     return change
 
 
@@ -295,8 +299,11 @@ def change_status(meeting: Meeting, to_status: str, user=None, note=None, expect
         # Other features' conditions (minutes: "minutes final" needs a final version).
         hooks.run_transition_guards(meeting, to_status)
 
-    return MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
-                             now=now, guard=guard)
+    transition = MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
+                                   now=now, guard=guard)
+    if to_status == CANCELLED:
+        meeting_notices.notify_cancelled(meeting, note, by_user=user)
+    return transition
 
 
 # --- agenda --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ def init_app(app):
     from rakor.documents import registry as documents
     from rakor.main import dashboard
     from rakor.meetings import hooks
+    from rakor.minutes import notices as minutes_notices
     from rakor.minutes import rules, views  # noqa: F401  (policy rules, routes)
     from rakor.minutes.documents import MINUTES
     from rakor.minutes.sections import latest_minutes_panel, meeting_section
@@ -24,4 +25,5 @@ def init_app(app):
     dashboard.panels.register("latest_minutes", template="minutes/_dashboard_panel.html",
                               loader=latest_minutes_panel, order=5)
     documents.register(MINUTES)
+    minutes_notices.register()
     app.register_blueprint(bp)

@@ -21,6 +21,7 @@ from rakor.meetings import lifecycle
 from rakor.meetings.models import AgendaItem
 from rakor.meetings.services import change_status, lock_meeting
 from rakor.minutes import content
+from rakor.minutes import notices as minutes_notices
 from rakor.minutes.models import Minutes, MinutesRevision, RevisionStatus
 from rakor.minutes.queries import latest_final, minutes_key
 from rakor.minutes.rules import FINALISABLE, WRITABLE
@@ -141,6 +142,7 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
     if meeting.status == lifecycle.HELD:
         change_status(meeting, lifecycle.MINUTES_FINAL, user, expected_from=lifecycle.HELD, now=now)
     db.session.flush()
+    minutes_notices.notify_final(meeting, current, by_user=user)
     return current
 
 

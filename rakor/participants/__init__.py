@@ -9,15 +9,19 @@ bp = Blueprint("participants", __name__)
 def init_app(app):
     from rakor.documents import registry as documents
     from rakor.meetings import hooks
+    from rakor.notices import kinds as notice_kinds
     from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
     from rakor.participants.letters import INVITATION
-    from rakor.participants.sections import meeting_section
+    from rakor.participants.queries import invited_agency_ids
+    from rakor.participants.sections import failed_mail_section, meeting_section
     from rakor.participants.views._common import phone_filter
 
     hooks.sections.register("participants", template="participants/_meeting_section.html",
                             loader=meeting_section, order=20)
+    hooks.sections.register("failed_mail", template="participants/_meeting_failed_mails.html",
+                            loader=failed_mail_section, order=5)
     for order, (key, label, endpoint, action) in enumerate((
         ("participants", _l("Participants"), "participants.index", "meeting.view"),
         ("quotas", _l("Seat quotas"), "participants.quotas_page", "meeting.view"),
@@ -28,6 +32,7 @@ def init_app(app):
     hooks.after_move.register("notify_agencies", endpoint="participants.date_change_notice")
     documents.register(ATTENDANCE)
     documents.register(INVITATION)
+    notice_kinds.audiences.register("invited_agencies", loader=invited_agency_ids)
     app.add_template_filter(phone_filter, "phone")
     app.cli.add_command(participants_cli)
     app.register_blueprint(bp)

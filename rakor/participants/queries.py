@@ -1,6 +1,6 @@
 """Reads of the participant pages: statements for lists and searches, and the small look-ups
 the views and services need. Views read through here and never build a `select()`."""
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from rakor.auth.models import User
@@ -167,3 +167,12 @@ def delegate_account_since(agency_id: int, since) -> bool:
     link, or by an administrator)."""
     return db.session.scalar(select(User.id).where(
         User.agency_id == agency_id, User.role == DELEGATE, User.created_at >= since).limit(1)) is not None
+
+
+def invited_agency_ids(meeting_id) -> set[int]:
+    """The notices' meeting audience (registered in init_app): agencies with seats or an
+    invitation link in the meeting, whose delegates hear of a move, a cancellation, final
+    minutes (1 query)."""
+    return set(db.session.scalars(union(
+        select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting_id),
+        select(Invitation.agency_id).where(Invitation.meeting_id == meeting_id))))

@@ -1,4 +1,7 @@
 """The participants section of the meeting page (templates/participants/_meeting_section.html)."""
+from flask import url_for
+
+from rakor.mail import queries as mail_queries
 from rakor.participants.invitations import registration_state
 from rakor.participants.stats import meeting_stats
 from rakor.policy import COMMITTEE, DELEGATE, can
@@ -21,3 +24,16 @@ def meeting_section(meeting, user):
             "registration_state": registration_state(meeting),
         }
     }
+
+
+
+def failed_mail_section(meeting, user):
+    """The committee's list of the meeting's e-mails that the server refused (invitations,
+    confirmations, notices), each with "send again" (templates/participants/_meeting_failed_mails.html)."""
+    if getattr(user, "role", None) != COMMITTEE:
+        return None
+    failed = mail_queries.failed_of_meeting(meeting.id)
+    if not failed:
+        return None
+    return {"meeting": meeting, "failed_mails": failed,
+            "failed_next": url_for("meetings.view", meeting_id=meeting.id)}

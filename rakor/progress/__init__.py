@@ -8,14 +8,17 @@ bp = Blueprint("progress", __name__)
 
 
 def init_app(app):
+    from rakor.documents import periodic
     from rakor.documents import registry as documents
     from rakor.main import dashboard as home
     from rakor.meetings import hooks
+    from rakor.progress import notices as progress_notices
     from rakor.progress import (
+        reminders,
         rules,  # noqa: F401  (policy rules)
         tally,
     )
-    from rakor.progress.cli import progress_cli
+    from rakor.progress.cli import progress_cli, reminders_cli
     from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel
     from rakor.progress.documents import MONITORING
     from rakor.progress.sections import earlier_progress_block
@@ -29,5 +32,9 @@ def init_app(app):
                                     loader=earlier_progress_block, order=20)
     home.panels.register("progress", template=PANEL_TEMPLATE, loader=home_panel, order=20)
     documents.register(MONITORING)
+    progress_notices.register()
+    reminders.register()
+    periodic.tasks.register("reminders", loader=reminders.send_due, interval_key="REMINDER_INTERVAL")
     app.cli.add_command(progress_cli)
+    app.cli.add_command(reminders_cli)
     app.register_blueprint(bp)

@@ -97,3 +97,33 @@ def rebuild_tallies():
     tally.backfill(db.session.connection())
     db.session.commit()
     click.echo("Progress tallies rebuilt.")
+
+
+reminders_cli = AppGroup("reminders", help="Reporting reminders (PP 39/2006 deadlines).")
+
+
+@reminders_cli.command("send")
+@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as on this local date (WITA, YYYY-MM-DD) instead of today: to catch up or to try.")
+def send_reminders(on_date):
+    """Send the reminders due today (before the deadline, on it, the digest after it) that were
+    not sent yet; idempotent, for a cron line such as `0 7 * * 1-5`. Prints what was sent."""
+    from datetime import UTC, datetime, time
+
+    from rakor.progress import reminders
+
+    now = None
+    if on_date is not None:  # noon WITA of that day
+        now = datetime.combine(on_date.date(), time(4, 0), tzinfo=UTC)
+    result = reminders.send_due(now=now)
+    if not result:
+        click.echo("Nothing is due today.")
+    for step, n in result.items():
+        click.echo(f"{step}: {n} sent")
+    from rakor.mail import services as mail_services
+
+    outcome = mail_services.send_committed()
+    failed = sum(1 for status in outcome.values() if status != "sent")
+    if failed:
+        click.echo(f"{failed} e-mail(s) failed; `flask --app wsgi mail retry-failed` sends them again.")
+        sys.exit(1)

@@ -244,3 +244,31 @@ class MonitoringReport(db.Model):
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     issued_by = relationship("User", lazy="raise")
+
+
+REMINDER_KINDS = ("before", "due", "digest")
+
+
+class ProgressReminder(db.Model):
+    """A reporting reminder sent (rakor/progress/reminders.py): one per recipient, reporting
+    period and kind. The unique constraint is what makes sending idempotent, even with two
+    schedulers running at once: the second one's insert fails and it sends nothing."""
+
+    __tablename__ = "progress_reminder"
+    __table_args__ = (
+        UniqueConstraint("user_id", "period", "kind"),
+        CheckConstraint(f"kind IN {REMINDER_KINDS}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    deadline: Mapped[date] = mapped_column(Date)
+    mail_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def page_cache_scopes(self):
+        """Shown on no kept page."""
+        return set()

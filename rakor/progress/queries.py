@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, undefer
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
+from rakor.core.formatting import local_date
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
 from rakor.meetings.queries import visible_condition
@@ -118,10 +119,24 @@ def get_evidence(meeting, evidence_id):
     return found
 
 
+def first_reportable_period(meeting):
+    """The quarter of the meeting's own (local) day: the first one reports are filed on."""
+    return periods.quarter_of(local_date(meeting.starts_at, meeting.timezone))
+
+
 def reportable_periods(meeting, today):
-    """The quarters from the meeting's to the current one, newest first (no query)."""
-    first = periods.quarter_of(meeting.starts_at.date())
+    """The quarters from the meeting's to the current one, newest first (no query); empty while
+    the meeting's quarter has not begun (a meeting in a later quarter)."""
+    first = first_reportable_period(meeting)
+    if first.start > today:
+        return []
     return list(reversed(periods.quarters_between(first, periods.quarter_of(today))))
+
+
+def reporting_opens(meeting, today):
+    """The quarter reports can be filed from, while that lies in the future; else None."""
+    first = first_reportable_period(meeting)
+    return first if first.start > today else None
 
 
 def local_holidays():

@@ -27,6 +27,7 @@ from rakor.extensions import db
 from rakor.meetings import materials
 from rakor.meetings.models import Meeting
 from rakor.policy import COMMITTEE, DELEGATE
+from rakor.progress import notices as progress_notices
 from rakor.progress import periods, workdays
 from rakor.progress.achievement import percent_achieved
 from rakor.progress.lifecycle import REVIEW_FLOW, ReviewStatus, UpdateStatus
@@ -341,6 +342,7 @@ def review(update: ProgressUpdate, to_status, by_user, *, note=None, expected_fr
     update.reviewed_by_id, update.reviewed_at = getattr(by_user, "id", None), now
     update.review_note = (str(note).strip() or None) if note else None
     db.session.flush()
+    progress_notices.notify_review(update, to_status, note, by_user)
     return update
 
 

@@ -52,6 +52,14 @@ class Calendar:
                 n -= 1
         return day
 
+    def working_days_before(self, day: date, n: int) -> date:
+        """The n-th working day before `day`."""
+        while n > 0:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
     def deadline(self, period: periods.Period) -> date:
         """The last day to report on a quarter: its 10th working day after the end."""
         return self.add_working_days(period.end, REPORTING_WORKING_DAYS)

@@ -140,7 +140,7 @@ def edit(meeting):
     _fill_meeting_choices(form, meeting)
     if _submitted(form):
         with domain_action(form) as done:
-            services.update_meeting(meeting, _meeting_data(form), current_user)
+            services.update_meeting(meeting, _meeting_data(form), by_user=current_user)
         if done.ok:
             flash(_("Meeting saved."), "success")
             _warn_day_off(meeting)

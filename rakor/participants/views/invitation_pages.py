@@ -24,6 +24,7 @@ from rakor.core.forms import add_domain_error, add_errors
 from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.web import domain_action
 from rakor.extensions import db, limiter
+from rakor.mail.outcome import deliver_now, flash_delivery
 from rakor.meetings import ics
 from rakor.meetings.models import Meeting
 from rakor.meetings.queries import agenda_of, calendar_sequence
@@ -144,13 +145,16 @@ def invitation_page(token):
                     ctx.meeting, result.data, via="invitation", invitation=ctx.invitation,
                     self_service=True)
                 touch(ctx.invitation)
-                mails.queue_registration_confirmation(participant, ticket_url=ticket_url(participant))
+                confirmation = mails.queue_registration_confirmation(participant, ticket_url=ticket_url(participant))
             if done.ok:
                 flash(_("%(name)s is registered. Their e-ticket with the QR code for the desk is in "
                         "the list below.", name=participant.name), "success")
-                if participant.email:
-                    flash(_("A confirmation with the calendar file goes to %(email)s.",
-                            email=participant.email), "info")
+                if confirmation is not None:
+                    # What the outbox says happened, not what was hoped for (the server may refuse).
+                    flash_delivery(deliver_now(confirmation.id), what=_("The confirmation with the calendar file"),
+                                   email=participant.email,
+                                   if_failed=_("The registration is saved; the committee sees the failed e-mail "
+                                               "and can send it again."))
                 flash_warnings(warnings)
                 return redirect(url_for("participants.invitation_page", token=token))
         return _render_invitation(ctx, token, form, status=422)

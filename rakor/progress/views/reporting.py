@@ -35,14 +35,24 @@ def labels():
 def meeting(meeting):
     """The meeting's agreed commitments with their latest progress."""
     rows = queries.meeting_progress(meeting, current_user)
-    return render_template("progress/meeting.html", meeting=meeting, rows=rows,
-                           may_report=can(current_user, "progress.report_meeting", meeting), **labels())
+    opens = queries.reporting_opens(meeting, workdays.today())
+    return render_template("progress/meeting.html", meeting=meeting, rows=rows, opens=opens,
+                           may_report=not opens and can(current_user, "progress.report_meeting", meeting),
+                           **labels())
 
 
-def _default_period(meeting, today):
+def _default_period(options):
     """The quarter to report on now: the one just ended, or the meeting's own."""
-    options = queries.reportable_periods(meeting, today)
     return options[1] if len(options) > 1 else options[0]
+
+
+def _not_open_yet(meeting, today, back):
+    """A meeting in a later quarter has no period to report on yet: say from when, no form."""
+    opens = queries.reporting_opens(meeting, today)
+    if opens is None:
+        return None
+    flash(_("Reports can be filed from %(period)s.", period=opens.label()), "info")
+    return redirect(back)
 
 
 def _agency_id(meeting):
@@ -106,9 +116,12 @@ def table(meeting):
     once. Rows left empty are skipped; a row whose figures did not change writes nothing; a
     changed row becomes a new revision of the period's update."""
     today = workdays.today()
+    closed = _not_open_yet(meeting, today, url_for("progress.meeting", meeting_id=meeting.id))
+    if closed:
+        return closed
     options = queries.reportable_periods(meeting, today)
     wanted = request.args.get("period", "")
-    period = next((p for p in options if p.key == wanted), None) or _default_period(meeting, today)
+    period = next((p for p in options if p.key == wanted), None) or _default_period(options)
     agency_id, agencies = _agency_id(meeting)
     commitments = queries.agency_commitments(meeting, agency_id) if agency_id else []
     current = queries.current_updates([c.id for c in commitments], period.key)
@@ -154,9 +167,11 @@ def timeline(meeting, commitment_id):
     require(current_user, "progress.view", commitment)
     updates, evidence, reviews = queries.timeline(commitment)
     current = [u for u in updates if u.is_current]
+    opens = queries.reporting_opens(meeting, workdays.today())
     return render_template("progress/timeline.html", meeting=meeting, c=commitment, updates=updates,
                            current=current, evidence=evidence, reviews=reviews, review_form=ReviewForm(),
-                           delete_form=CsrfForm(), may_report=can(current_user, "progress.report", commitment),
+                           delete_form=CsrfForm(), opens=opens,
+                           may_report=not opens and can(current_user, "progress.report", commitment),
                            chart=charts.data_uri(charts.timeline_chart(commitment, current)),
                            chart_text=charts.timeline_text(commitment, current), **labels())
 
@@ -168,11 +183,17 @@ def new_update(meeting, commitment_id):
     """Report on one commitment for any period: a quarter, or a date for an ad-hoc update."""
     commitment = queries.get_commitment(meeting, commitment_id)
     require(current_user, "progress.report", commitment)
+    today = workdays.today()
+    closed = _not_open_yet(meeting, today, url_for("progress.timeline", meeting_id=meeting.id,
+                                                   commitment_id=commitment.id))
+    if closed:
+        return closed
     period_form = PeriodForm(prefix="p")
     form = UpdateRowForm(prefix="u", meta={"csrf": False})
     state = {}
     if request.method == "GET":
-        period_form.period.data = request.args.get("period") or _default_period(meeting, workdays.today()).label()
+        period_form.period.data = request.args.get("period") or _default_period(
+            queries.reportable_periods(meeting, today)).label()
         try:
             period = periods.parse_period(period_form.period.data)
             existing = queries.current_updates([commitment.id], period.key).get(commitment.id)

@@ -1,0 +1,19 @@
+"""Notices: what happened that concerns a user (a commitment returned, a report verified, a
+meeting moved...), in-app on the home page ("Perlu tindakan") and by e-mail through the outbox.
+
+The machinery sits below the features (above auth and mail, beside the dashboard host): a
+feature registers how each of its kinds reads (`kinds.register`) and who a meeting's audience is
+(`kinds.audiences`), and its service calls `services.notify(...)` where the event happens.
+"""
+from flask import Blueprint
+
+bp = Blueprint("notices", __name__)
+
+
+def init_app(app):
+    from rakor.main import dashboard
+    from rakor.notices import queries, views  # noqa: F401  (routes)
+
+    dashboard.panels.register("notices", template="notices/_dashboard_panel.html",
+                              loader=queries.home_panel, order=1)
+    app.register_blueprint(bp)

@@ -1,0 +1,46 @@
+"""Reads of notices: the home panel's unread ones and the notices page, each in fixed queries."""
+from sqlalchemy import func, select
+
+from rakor.auth.models import User
+from rakor.extensions import db
+from rakor.notices import kinds
+from rakor.notices.models import Notice
+from rakor.policy import DELEGATE
+
+HOME_LIMIT = 5
+
+
+def unread(user, limit=HOME_LIMIT):
+    """(the newest `limit` unread notices, how many are unread) in 2 queries."""
+    rows = db.session.scalars(select(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None))
+                              .order_by(Notice.id.desc()).limit(limit)).all()
+    count = len(rows) if len(rows) < limit else db.session.scalar(
+        select(func.count(Notice.id)).where(Notice.user_id == user.id, Notice.read_at.is_(None)))
+    return rows, count
+
+
+def home_panel(user):
+    """The home page's "Needs action" panel: unread notices, the newest first."""
+    rows, count = unread(user)
+    return {"notices": [(n, kinds.render(n.kind, n.params)) for n in rows], "unread_count": count}
+
+
+def page_statement(user):
+    return select(Notice).where(Notice.user_id == user.id).order_by(Notice.id.desc())
+
+
+def own_notice(user, notice_id):
+    return db.session.scalar(select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id))
+
+
+def delegates_of(agency_ids) -> list[User]:
+    """The active delegate accounts of these agencies (1 query)."""
+    if not agency_ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.agency_id.in_(list(agency_ids)), User.role == DELEGATE,
+                                                      User.active.is_(True)).order_by(User.id)))
+
+
+def users_with_roles(*roles) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(roles), User.active.is_(True))
+                                   .order_by(User.id)))
