@@ -49,7 +49,8 @@ def _prepare(cm, state):  # noqa: F811
     return {"meeting_id": meeting.id, "item_id": item.id, "participant_id": participant.id,
             "invitation_id": invitation.id, "commitment_id": commitment.id, "agency_id": cm.agencies[0].id,
             "update_id": update_id or 1, "material_id": 1, "evidence_id": 1, "version": 1,
-            "fmt": "xlsx", "kind": "attendance", "action": "agree"}
+            "fmt": "xlsx", "kind": "attendance", "action": "agree", "change_id": 1,
+            "report_id": 1}
 
 
 def _urls(app, values):
