@@ -28,6 +28,10 @@ from rakor.progress.lifecycle import UpdateStatus
 # find_spec): every later import that reaches it warns (ImportWarning, an error in the test
 # suite). Rakor draws no maps, so the hook goes.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+# pygal builds lxml trees whenever lxml is importable (another package may bring it in), and
+# `render` serialises with the standard library's ElementTree, which cannot write lxml's
+# comments: pygal is told to build standard trees.
+pygal.etree.etree.to_etree()
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 STYLE = Style(font_family=FONT, background="#ffffff", plot_background="#ffffff", foreground="#212529",
