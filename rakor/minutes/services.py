@@ -21,7 +21,8 @@ from rakor.meetings import lifecycle
 from rakor.meetings.models import AgendaItem
 from rakor.meetings.services import change_status, lock_meeting
 from rakor.minutes import content
-from rakor.minutes.models import Minutes, MinutesRevision, RevisionStatus
+from rakor.minutes.lifecycle import RevisionStatus
+from rakor.minutes.models import Minutes, MinutesRevision
 from rakor.minutes.queries import latest_final
 from rakor.minutes.rules import FINALISABLE, WRITABLE
 
