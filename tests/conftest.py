@@ -24,7 +24,7 @@ from rakor import create_app, demo
 from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
-from tests.factories import make_user
+from tests.factories import commitments_meeting, make_user
 from tests.helpers import REDIS_URL, redis_or_skip
 
 _TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
@@ -253,6 +253,12 @@ def kalsel(db):
     ensure_planning_agencies(PROVINCE)
     db.session.flush()
     return PROVINCE
+
+
+@pytest.fixture
+def cm(db):
+    """The commitments' setting (commitments and progress tests): `commitments_meeting`."""
+    return commitments_meeting()
 
 
 @pytest.fixture

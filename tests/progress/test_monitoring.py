@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from rakor.commitments import services as commitment_services
 from rakor.extensions import db
 from rakor.progress import periods, services, stats, workdays
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_meeting, make_quota
 from tests.progress.conftest import TODAY, update
 
