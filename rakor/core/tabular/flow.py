@@ -28,6 +28,9 @@ baselines of the admin pages (sketch):
 
     BaselineImport().register(bp, "/admin/indicators/import", roles(ADMIN))
 
+Its templates build on the macros of templates/imports/_macros.html (the upload form, the
+preview's counts, file errors, refusal, ignored columns and a row's messages).
+
 Endpoints (on the feature's blueprint): `import_upload` (GET and POST on the rule),
 `import_confirm` (POST rule/confirm) and, with `recheck_route`, `import_preview` (POST
 rule/preview: check the staged file again, e.g. with an option ticked). A meeting's import puts
@@ -82,7 +85,9 @@ class ImportFlow:
     # The button that imports, when the confirmation form is also the one that checks again
     # (without it in the request the file is only checked again); None: every post imports.
     import_button = None
-    conflict_message = None  # flashed when the staged file is no longer importable (see `refused`)
+    # Flashed when the staged file is no longer importable at the confirmation (see `refused`).
+    conflict_message = _l("Nothing was imported: the data changed since the preview. Correct the rows "
+                          "below and upload the file again.")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
