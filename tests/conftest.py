@@ -102,30 +102,42 @@ def app(request, suite_app):
 DEMO_NOTICE = []
 
 
-def _demo_database_url():
-    """A database of its own for the demo: a SQLite file beside the suite's, or on PostgreSQL a
-    database named after the suite's with `_demo` (made anew; None when the server refuses)."""
-    url = database_url()
+def _postgres_server(target):
+    from sqlalchemy import create_engine
+
+    return create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _make_demo_database():
+    """(URL, drop) of a database of its own for the demo: a SQLite file beside the suite's, or on
+    PostgreSQL a database named after the suite's with `_demo`, made anew and dropped by `drop`
+    at the end; None when the server refuses to make one."""
     if not is_postgres():
-        return f"sqlite:///{_TMP / 'demo.db'}"
-    from sqlalchemy import create_engine, text
+        return f"sqlite:///{_TMP / 'demo.db'}", lambda: None
+    from sqlalchemy import text
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    target = make_url(config._database_url(url))
+    target = make_url(config._database_url(database_url()))
     name = f"{target.database}_demo"
-    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def run(*statements):
+        server = _postgres_server(target)
+        try:
+            with server.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+        finally:
+            server.dispose()
+
     try:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        run(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
     except SQLAlchemyError as error:
         DEMO_NOTICE.append(f"no database of its own for the demo ({error.__class__.__name__}): "
                            "each demo test loaded the demo itself")
         return None
-    finally:
-        server.dispose()
-    return target.set(database=name).render_as_string(hide_password=False)
+    return target.set(database=name).render_as_string(hide_password=False), \
+        lambda: run(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture(scope="session")
@@ -134,10 +146,11 @@ def demo_app(suite_app):
     marked `demo` share it, each inside a transaction rolled back at its end (the `db` fixture),
     so the demo stays as loaded. Where no such database can be made, the suite's app: those
     tests' own `demo.load()` then loads it (the slow way)."""
-    url = _demo_database_url()
-    if url is None:
+    made = _make_demo_database()
+    if made is None:
         yield suite_app
         return
+    url, drop = made
 
     class DemoConfig(SuiteConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -150,6 +163,7 @@ def demo_app(suite_app):
     yield app
     with app.app_context():
         _db.engine.dispose()
+    drop()
 
 
 class _ConnectionSession(Session):
