@@ -20,11 +20,11 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
 import config
-from rakor import create_app
+from rakor import create_app, demo
 from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
-from tests.factories import make_user
+from tests.factories import commitments_meeting, make_user
 from tests.helpers import REDIS_URL, redis_or_skip
 
 _TMP = Path(tempfile.mkdtemp(prefix="rakor-tests-"))
@@ -75,15 +75,95 @@ class RequestIsolatedClient(FlaskClient):
         return contextvars.copy_context().run(run)
 
 
-@pytest.fixture(scope="session")
-def app():
-    app = create_app(SuiteConfig)
+def _migrated_app(config_class):
+    app = create_app(config_class)
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def suite_app():
+    app = _migrated_app(SuiteConfig)
     yield app
     with app.app_context():
         _db.engine.dispose()  # close pooled connections before the interpreter collects them
+
+
+@pytest.fixture
+def app(request, suite_app):
+    """The suite's app; for a test marked `demo`, the app whose database holds the demo."""
+    if request.node.get_closest_marker("demo"):
+        return request.getfixturevalue("demo_app")
+    return suite_app
+
+
+DEMO_NOTICE = []
+
+
+def _postgres_server(target):
+    from sqlalchemy import create_engine
+
+    return create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _make_demo_database():
+    """(URL, drop) of a database of its own for the demo: a SQLite file beside the suite's, or on
+    PostgreSQL a database named after the suite's with `_demo`, made anew and dropped by `drop`
+    at the end; None when the server refuses to make one."""
+    if not is_postgres():
+        return f"sqlite:///{_TMP / 'demo.db'}", lambda: None
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    target = make_url(config._database_url(database_url()))
+    name = f"{target.database}_demo"
+
+    def run(*statements):
+        server = _postgres_server(target)
+        try:
+            with server.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+        finally:
+            server.dispose()
+
+    try:
+        run(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    except SQLAlchemyError as error:
+        DEMO_NOTICE.append(f"no database of its own for the demo ({error.__class__.__name__}): "
+                           "each demo test loaded the demo itself")
+        return None
+    return target.set(database=name).render_as_string(hide_password=False), \
+        lambda: run(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def demo_app(suite_app):
+    """An app on a database of its own, migrated and loaded with the demo once per run; the tests
+    marked `demo` share it, each inside a transaction rolled back at its end (the `db` fixture),
+    so the demo stays as loaded. Where no such database can be made, the suite's app: those
+    tests' own `demo.load()` then loads it (the slow way)."""
+    made = _make_demo_database()
+    if made is None:
+        yield suite_app
+        return
+    url, drop = made
+
+    class DemoConfig(SuiteConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = _migrated_app(DemoConfig)
+    with app.app_context():
+        demo.load()
+        _db.session.commit()
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+    drop()
 
 
 class _ConnectionSession(Session):
@@ -190,6 +270,12 @@ def kalsel(db):
 
 
 @pytest.fixture
+def cm(db):
+    """The commitments' setting (commitments and progress tests): `commitments_meeting`."""
+    return commitments_meeting()
+
+
+@pytest.fixture
 def queue_config(app, monkeypatch):
     """Sets the document queue settings on the suite's app for one test; returns a setter."""
     def configure(redis_url, threshold=3, queue_name=None):
@@ -221,6 +307,8 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
+    for notice in DEMO_NOTICE:
+        terminalreporter.write_line(f"NOTICE: {notice}", yellow=True)
     skipped = [r for r in terminalreporter.stats.get("skipped", [])
                if "BROWSER TESTS SKIPPED" in str(r.longrepr)]
     if skipped:

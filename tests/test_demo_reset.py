@@ -2,6 +2,7 @@
 meeting's address (issue 12, first impressions)."""
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from rakor import demo
@@ -20,6 +21,7 @@ def count(model, *where):
     return demo.db.session.scalar(select(func.count(model.id)).where(*where))
 
 
+@pytest.mark.demo
 def test_reset_rebuilds_the_demo_and_keeps_other_rows(app, db):
     first = demo.load().meeting_id
     seed = db.session.get(Meeting, first)
@@ -46,6 +48,7 @@ def test_reset_rebuilds_the_demo_and_keeps_other_rows(app, db):
     assert count(User, User.email == "panitia@demo.rakor.id") == 1
 
 
+@pytest.mark.demo
 def test_reset_is_refused_in_production_without_yes(app, db):
     demo.load()
     db.session.commit()

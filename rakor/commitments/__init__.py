@@ -6,8 +6,8 @@ bp = Blueprint("commitments", __name__)
 
 
 def init_app(app):
-    from rakor.commitments import bulk_views, import_views, rules, views  # noqa: F401  (policy rules, routes)
     from rakor.commitments import notices as commitment_notices
+    from rakor.commitments import rules, views  # noqa: F401  (policy rules, routes)
     from rakor.commitments.cli import commitments_cli, indicators_cli
     from rakor.commitments.documents import AGREEMENT
     from rakor.commitments.sections import earlier_commitments_block, meeting_section

@@ -98,9 +98,12 @@ def to_xlsx(rows) -> bytes:
     return tabular.to_xlsx(COLUMNS, rows, sheet_title="Kesepakatan", instructions=INSTRUCTIONS)
 
 
-def export(meeting, fmt) -> bytes:
-    rows = commitment_rows(meeting.id)
+def write(rows, fmt) -> bytes:
     return to_xlsx(rows) if fmt == "xlsx" else to_csv(rows)
+
+
+def export(meeting, fmt) -> bytes:
+    return write(commitment_rows(meeting.id), fmt)
 
 
 def filename(meeting, fmt):

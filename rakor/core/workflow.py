@@ -1,5 +1,10 @@
-"""A status workflow with history, for any entity that has one (meetings now; commitments and
-minutes next).
+"""A status workflow with history, shared by every entity that moves through statuses:
+meetings (`meetings/services.MEETING_FLOW`), commitments (`commitments/services.FLOW`, whose
+history rows are its events, with `history_values` giving each its kind) and the review of
+progress updates (`progress/lifecycle.REVIEW_FLOW`, on `review_status`). The statuses, the table
+of allowed moves and the moves that need a note live in each feature's `lifecycle.py`; minutes
+have no transition table (a version's draft revisions end in one final revision, see
+`minutes/lifecycle.py`), so they do not use it.
 
     MEETING_FLOW = Workflow(transitions=lifecycle.TRANSITIONS, note_required=lifecycle.NOTE_REQUIRED,
                             history=MeetingTransition, owner_key="meeting_id", messages=...)

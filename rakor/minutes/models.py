@@ -11,9 +11,7 @@ rakor/minutes/content.py), so a version is complete on its own; the agenda items
 and `conclusions` columns are a copy of the latest final version (of the draft while there is
 none) for the pages that show an agenda with what it concluded."""
 from datetime import datetime
-from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -29,22 +27,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
-
-
-class RevisionStatus(StrEnum):
-    DRAFT = "draft"
-    FINAL = "final"
-
-    @property
-    def label(self):
-        return {RevisionStatus.DRAFT: _l("Draft"), RevisionStatus.FINAL: _l("Final")}[self]
-
-    @property
-    def badge(self):
-        return {RevisionStatus.DRAFT: "warning", RevisionStatus.FINAL: "success"}[self]
-
-
-REVISION_STATUSES = tuple(s.value for s in RevisionStatus)
+from rakor.minutes.lifecycle import REVISION_STATUSES, RevisionStatus
 
 
 class Minutes(db.Model):

@@ -5,7 +5,8 @@ from sqlalchemy.orm import joinedload, undefer
 
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting
-from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision, RevisionStatus
+from rakor.minutes.lifecycle import RevisionStatus
+from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
 from rakor.numbering.services import document_key
 
 

@@ -22,7 +22,8 @@ from rakor.meetings.models import AgendaItem
 from rakor.meetings.services import change_status, lock_meeting
 from rakor.minutes import content
 from rakor.minutes import notices as minutes_notices
-from rakor.minutes.models import Minutes, MinutesRevision, RevisionStatus
+from rakor.minutes.lifecycle import RevisionStatus
+from rakor.minutes.models import Minutes, MinutesRevision
 from rakor.minutes.queries import latest_final, minutes_key
 from rakor.minutes.rules import FINALISABLE, WRITABLE
 from rakor.numbering import services as numbering

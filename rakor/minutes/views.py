@@ -17,7 +17,8 @@ from rakor.extensions import db, limiter
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
-from rakor.minutes.models import MinutesPdf, RevisionStatus
+from rakor.minutes.lifecycle import RevisionStatus
+from rakor.minutes.models import MinutesPdf
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, public, roles
 
 PDF_CACHE = "private, no-cache"  # the browser may keep it, but asks (ETag) before reusing it

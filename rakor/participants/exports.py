@@ -55,9 +55,12 @@ def to_xlsx(rows, sheet_title="Peserta", instructions=None) -> bytes:
     return tabular.to_xlsx(COLUMNS, rows, sheet_title=sheet_title, instructions=instructions)
 
 
-def export(meeting_id, fmt, agency_id=None) -> bytes:
-    rows = participant_rows(meeting_id, agency_id)
+def write(rows, fmt) -> bytes:
     return to_xlsx(rows) if fmt == "xlsx" else to_csv(rows)
+
+
+def export(meeting_id, fmt, agency_id=None) -> bytes:
+    return write(participant_rows(meeting_id, agency_id), fmt)
 
 
 TEMPLATE_INSTRUCTIONS = (

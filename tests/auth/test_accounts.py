@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from rakor.auth.models import User
@@ -47,6 +48,7 @@ def test_cli_create_admin_reads_password_from_stdin(app, db):
     assert result.exit_code != 0 and "Error" in result.output
 
 
+@pytest.mark.demo
 def test_demo_load_is_idempotent(app, db):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo", "load"]).exit_code == 0

@@ -149,6 +149,7 @@ def test_cli_list_and_ics(app, db):
 
 # --- demo ---------------------------------------------------------------------------------
 
+@pytest.mark.demo
 def test_demo_load_prints_the_seed_meeting_id_and_is_idempotent(app, db):
     first = run(app, "demo", "load")
     assert first.exit_code == 0, first.output
@@ -175,6 +176,7 @@ def test_demo_load_prints_the_seed_meeting_id_and_is_idempotent(app, db):
     assert history == ["draft", "scheduled", "held", "minutes_final"]
 
 
+@pytest.mark.demo
 def test_seed_meeting_page_renders(client, db, login_as):
     demo.load()
     login_as("leadership")

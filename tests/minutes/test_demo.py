@@ -2,6 +2,7 @@
 demo commitments, and so "minutes final"; the earlier demo steps still did their work."""
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -12,6 +13,7 @@ from rakor.minutes import queries
 from rakor.participants.models import Participant
 
 
+@pytest.mark.demo
 def test_the_seed_meeting_has_final_minutes_from_the_report(db):
     meeting_id = demo.load().meeting_id
     final = queries.latest_final(meeting_id)

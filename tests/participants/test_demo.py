@@ -1,4 +1,5 @@
 """The seed meeting's 52 delegates."""
+import pytest
 from sqlalchemy import func, select
 
 from rakor import demo
@@ -16,6 +17,7 @@ def _snapshot(meeting_id):
         .where(Participant.meeting_id == meeting_id).order_by(Participant.name)).all()
 
 
+@pytest.mark.demo
 def test_demo_loads_52_delegates_4_per_agency_about_40_present_idempotent(db):
     meeting_id = demo.load().meeting_id
     stats = meeting_stats(meeting_id)

@@ -1,6 +1,6 @@
 """Seat quotas page and the participants section of the meeting page."""
 import pytest
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy import select
 
 from rakor.extensions import db as _db
@@ -189,17 +189,12 @@ def test_section_query_count_is_fixed(app, province_meeting, count_queries):
     assert big() == small() <= 3
 
 
-def test_meeting_page_shows_the_section_when_the_meeting_page_exists(app, client, login_as, province_meeting):
-    endpoint = next((e for e in ("meetings.detail", "meetings.view") if e in app.view_functions), None)
-    if endpoint is None:
-        pytest.skip("the meetings feature has no meeting page yet")
+def test_meeting_page_shows_the_participants_section(app, client, login_as, province_meeting):
     m, a = province_meeting.meeting, province_meeting.agencies[0]
     make_quota(m, a)
     make_participant(m, a)
     login_as("committee")
     with app.test_request_context():
-        from flask import url_for
-
-        url = url_for(endpoint, meeting_id=m.id)
+        url = url_for("meetings.view", meeting_id=m.id)  # a renamed meeting page fails here (BuildError)
     html = client.get(url).get_data(as_text=True)
     assert 'id="participants-section"' in html and a.name in html

@@ -2,7 +2,7 @@ import pytest
 
 from rakor.core.errors import DomainError
 from rakor.participants import normalize
-from rakor.participants.quotas import set_seats, set_seats_for_province
+from rakor.participants.quotas import seats_taken, set_seats, set_seats_for_province
 from rakor.participants.services import (
     QuotaFullError,
     cancel_participant,
@@ -87,8 +87,17 @@ def test_cancel_frees_the_seat_and_the_nip(db):
     meeting, agency = make_meeting(), make_agency()
     make_quota(meeting, agency, seats=1)
     p, _ = register_participant(meeting, data(agency, nip="198001012005011001"))
+    assert seats_taken(meeting.id, agency.id) == 1
     cancel_participant(p)
-    register_participant(meeting, data(agency, name="Pengganti", nip="198001012005011001"))
+    assert p.status == "cancelled" and p.cancelled_at is not None
+    assert seats_taken(meeting.id, agency.id) == 0
+    # The one seat and the NIP are free again: the replacement takes both, the cancelled row stays.
+    replacement, _ = register_participant(meeting, data(agency, name="Pengganti", nip="198001012005011001"))
+    assert replacement.id != p.id and replacement.status == "registered"
+    assert replacement.nip == p.nip == "198001012005011001"
+    assert seats_taken(meeting.id, agency.id) == 1
+    db.session.refresh(p)
+    assert p.status == "cancelled"
 
 
 def test_moving_to_a_full_agency_is_refused(db):

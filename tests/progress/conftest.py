@@ -6,18 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from rakor.commitments import services as commitment_services
-from rakor.progress.services import UpdateData
-from tests.commitments.conftest import cm, data  # noqa: F401  (the cm fixture)
+from tests.factories import first_agency_commitment, make_commitment, update_data
 
 TODAY = date(2024, 11, 28)
 
 
 @pytest.fixture
-def pg(cm):  # noqa: F811
+def pg(cm):
     def agreed(**overrides):
-        return commitment_services.create_commitment(cm.meeting, data(cm, **overrides), cm.committee,
-                                                     status="agreed", confirm_direction=True)
+        return make_commitment(cm.meeting, cm.committee, first_agency_commitment(cm, **overrides))
 
     cm.poverty_c = agreed()
     cm.ipm_c = agreed(title="Peningkatan IPM", indicator_id=cm.ipm, baseline_value=Decimal("70"),
@@ -30,5 +27,4 @@ def pg(cm):  # noqa: F811
     return cm
 
 
-def update(period="2024-Q1", status="on_track", **fields):
-    return UpdateData(period=period, status=status, **fields)
+update = update_data  # update(period, status, **fields): what a reporter gives

@@ -3,6 +3,7 @@ agreed commitments, with a mix of statuses and some overdue; and its monitoring 
 the CLI."""
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from rakor.progress import periods, stats, workdays
 from rakor.progress.models import ProgressUpdate
 
 
+@pytest.mark.demo
 def test_the_seed_meeting_reports_every_quarter_of_2024_with_a_mix_of_statuses(db):
     meeting_id = demo.load().meeting_id
     updates = db.session.execute(
@@ -25,6 +27,7 @@ def test_the_seed_meeting_reports_every_quarter_of_2024_with_a_mix_of_statuses(d
     assert stats.overdue_total(filters, due) > 0  # some stopped reporting
 
 
+@pytest.mark.demo
 def test_the_cli_renders_the_seed_meetings_monitoring_report(app, db, tmp_path, monkeypatch):
     monkeypatch.setattr(workdays, "today", lambda: date(2025, 2, 15))
     meeting_id = demo.load().meeting_id

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from rakor.commitments import services as commitment_services
 from rakor.extensions import db
-from rakor.progress import periods, services, stats, workdays
-from tests.commitments.conftest import data
-from tests.factories import make_meeting, make_quota
-from tests.progress.conftest import TODAY, update
+from rakor.progress import periods, stats, workdays
+from tests.factories import first_agency_commitment as data
+from tests.factories import make_meeting, make_quota, make_update
+from tests.progress.conftest import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def login_user(client, user):
 
 
 def report(pg, c, period="2024-Q3", user=None, **fields):
-    return services.report(c, update(period=period, **fields), user or pg.committee, today=TODAY).update
+    return make_update(c, user or pg.committee, period, today=TODAY, **fields)
 
 
 def test_the_matrix_averages_true_percents_per_region_and_topic(pg):

@@ -83,7 +83,7 @@ def test_only_agreed_commitments_are_reported_on(pg):
 
 
 def commitment_data(pg):
-    from tests.commitments.conftest import data
+    from tests.factories import first_agency_commitment as data
 
     return data(pg, title="Masih draf")
 

@@ -14,7 +14,7 @@ from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.progress import services, stats, tally, workdays
 from rakor.progress.models import ProgressOverdueTally, ProgressStanding, ProgressTally
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_province
 from tests.progress.conftest import TODAY, update
 

@@ -44,9 +44,11 @@ Progress reports match each row to its commitment by the stable reference alone:
     commitments = Lookup(meeting_commitments, names=lambda c: (), codes=lambda c: [c.reference])
     found, _loose = commitments.find(row.values["reference"])     # 'rk-2024-0001-63.02-03 ' works
 
-The web page stages the upload between preview and confirmation with `store_upload` /
-`load_upload` (pass `kind="commitments"`), and an export writes with `to_csv` / `to_xlsx`, which
-neutralise formulas in every cell; the import reverses that, so what was typed comes back.
+The pages around it are `flow.ImportFlow` (upload, preview, confirm; the staged file between the
+steps through `store_upload` / `load_upload`), the commands `cli.add_import_command` and
+`cli.add_export_command`: a feature gives them its reading, writing and access rule, nothing
+more. An export writes with `to_csv` / `to_xlsx`, which neutralise formulas in every cell; the
+import reverses that, so what was typed comes back.
 """
 from rakor.core.tabular.cells import cell_text, export_cell, imported_text, unescape_cell
 from rakor.core.tabular.columns import HEADER_SEARCH_ROWS, Column, ColumnSpec, norm_header

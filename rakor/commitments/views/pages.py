@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from rakor.commitments import bp, import_views, queries, services
+from rakor.commitments import bp, queries, services
 from rakor.commitments.forms import CommitmentForm, DecisionForm, SignatoryForm
 from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
+from rakor.commitments.views import imports
 from rakor.core.forms import add_domain_error, choices
 from rakor.core.web import domain_action
 from rakor.extensions import db
@@ -52,7 +53,7 @@ def index(meeting):
         "commitments/index.html", meeting=meeting, filters=filters, commitments=commitments,
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
-        commitment_links=import_views.links(meeting, current_user),
+        commitment_links=imports.links(meeting, current_user),
         total_budget=sum(g.budget for g in queries.grouped(commitments)), **_labels())
 
 
