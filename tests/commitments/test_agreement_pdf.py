@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from rakor.commitments import services
 from rakor.commitments.documents import agreement_context, render_agreement
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_participant
 
 

@@ -14,7 +14,7 @@ from rakor.commitments import exports, imports, services
 from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.commitments.services import CommitmentData
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_agenda_item, make_meeting, make_quota
 
 FORMULAS = ['=HYPERLINK("http://contoh.invalid","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)"]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from rakor.commitments import imports, services
 from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_meeting, make_quota
 from tests.helpers import csv_bytes, xlsx_bytes
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from rakor.commitments import services
 from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.helpers import csv_bytes
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import event, select, update
 from rakor.commitments import services
 from rakor.commitments.models import Commitment
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_agency, make_meeting, make_quota
 
 

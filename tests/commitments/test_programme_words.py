@@ -5,7 +5,7 @@ import pytest
 from rakor.commitments import services
 from rakor.core.errors import DomainError
 from rakor.regions.programmes import find_programmes
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 
 
 def test_a_code_is_taken_as_typed(cm):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from rakor.commitments import services
 from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.helpers import sign_in
 
 FORM = {"title": "Intervensi gizi spesifik di 20 desa lokus", "target_value": "5,75",

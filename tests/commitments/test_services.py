@@ -10,7 +10,7 @@ from rakor.commitments.models import Commitment, CommitmentEvent
 from rakor.commitments.services import UnconfirmedDirectionError
 from rakor.core.errors import DomainError
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 
 
 def test_a_new_commitment_gets_a_stable_reference_per_region(cm):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from rakor.commitments import services
 from rakor.commitments.models import AgreementSignatory
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_meeting, make_participant, make_quota, make_user
 
 

@@ -13,7 +13,7 @@ from rakor.meetings.models import Meeting
 from rakor.participants import invitations
 from rakor.progress import services as progress_services
 from rakor.progress.services import UpdateData
-from tests.commitments.conftest import cm, data  # noqa: F401  (the cm fixture)
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_agenda_item, make_final_minutes, make_participant, make_user
 from tests.helpers import all_rules, client_of
 

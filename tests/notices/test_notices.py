@@ -12,7 +12,7 @@ from rakor.meetings import services as meeting_services
 from rakor.notices.models import Notice
 from rakor.progress import services as progress_services
 from rakor.progress.services import UpdateData
-from tests.commitments.conftest import cm, data  # noqa: F401  (the cm fixture)
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_final_minutes, make_user
 from tests.helpers import client_of
 
