@@ -8,10 +8,12 @@ bp = Blueprint("commitments", __name__)
 def init_app(app):
     from rakor.commitments import import_views, rules, views  # noqa: F401  (policy rules, routes)
     from rakor.commitments.cli import commitments_cli, indicators_cli
-    from rakor.commitments.documents import AGREEMENT
+    from rakor.commitments.documents import AGREEMENT, finalise_agreement, verified_agreement
     from rakor.commitments.sections import earlier_commitments_block, meeting_section
     from rakor.documents import registry as documents
+    from rakor.documents import verification
     from rakor.meetings import hooks
+    from rakor.meetings.lifecycle import MINUTES_FINAL
 
     hooks.sections.register("commitments", template="commitments/_meeting_section.html",
                             loader=meeting_section, order=30)
@@ -20,6 +22,9 @@ def init_app(app):
     hooks.tabs.register("commitments", label=_l("Commitments"), endpoint="commitments.index",
                         action="meeting.view", order=15)
     documents.register(AGREEMENT)
+    verification.register("agreement", verified_agreement, order=20)
+    # The meeting's commitments close with "minutes final": the berita acara becomes final then.
+    hooks.transition_effects.register(MINUTES_FINAL, "agreement", finalise_agreement)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(commitments_cli)
     app.register_blueprint(bp)

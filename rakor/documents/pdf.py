@@ -7,6 +7,7 @@ indico/modules/receipts/util.py, which does the same for receipts)."""
 import gc
 import mimetypes
 import threading
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -121,7 +122,11 @@ def html_to_pdf(html) -> bytes:
 
 def write_archival_pdf(document) -> bytes:
     """A laid-out WeasyPrint document as PDF/A-3b, tagged: the one place that writes PDFs."""
-    with fewer_gc_pauses():
+    with fewer_gc_pauses(), warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes the
+        # file (weasyprint/pdf/__init__.py, `ColorProfile((...).open('rb'), ...)`): CPython closes
+        # it as soon as it is dropped, but warns (ResourceWarning) while doing so.
+        warnings.simplefilter("ignore", ResourceWarning)
         return document.write_pdf(finisher=_producer_in_xmp_only, **ARCHIVAL_PDF_OPTIONS)
 
 

@@ -89,23 +89,32 @@ def signature_slot():
 def identity_for(agency, *, demo=False) -> SigningIdentity | None:
     """The certificate that signs `agency`'s final documents, or None (unsigned). A certificate
     that is configured but cannot be read raises SigningSetupError."""
+    source = _certificate_source(agency, demo)
+    return _load(*source) if source is not None else None
+
+
+def will_sign(agency, *, demo=False) -> bool:
+    """Whether `agency`'s final documents get signed (a certificate is set up), without reading
+    it: for the templates that reserve the stamp's place and the pages that say "unsigned"."""
+    return _certificate_source(agency, demo) is not None
+
+
+def _certificate_source(agency, demo):
+    """(PKCS#12 path, passphrase bytes or None, is demo) as the module docstring orders them."""
     config = current_app.config
     if demo:
         found = demo_certificates.demo_identity(demo_signing_dir())
-        if found is None:
-            return None
-        return _load(found.pkcs12_path, found.passphrase, demo=True)
+        return (found.pkcs12_path, found.passphrase, True) if found is not None else None
     directory = config.get("SIGNING_PKCS12_DIR")
     if directory and agency is not None:
         path = Path(directory) / f"{agency.id}.p12"
         if path.is_file():
             secret = path.with_suffix(".passphrase")
-            passphrase = secret.read_bytes().strip() if secret.is_file() else None
-            return _load(path, passphrase)
+            return path, (secret.read_bytes().strip() if secret.is_file() else None), False
     path = config.get("SIGNING_PKCS12")
     if path:
         passphrase = config.get("SIGNING_PKCS12_PASSPHRASE")
-        return _load(Path(path), passphrase.encode() if isinstance(passphrase, str) else passphrase)
+        return Path(path), passphrase.encode() if isinstance(passphrase, str) else passphrase, False
     return None
 
 
@@ -129,6 +138,14 @@ def _load(path, passphrase, demo=False) -> SigningIdentity:
 
 
 # --- rendering and signing ---------------------------------------------------------------------
+
+def sign_final_pdf(pdf, agency, *, demo=False, verification_url=None, timezone=None, reason=None,
+                   location=None) -> FinalPdf:
+    """A final document of `agency` as it is stored: signed with its certificate when one is set
+    up (`identity_for`), else as it is; with its page count."""
+    return finish_final_pdf(pdf, identity_for(agency, demo=demo), verification_url=verification_url,
+                            timezone=timezone, reason=reason, location=location)
+
 
 def finish_final_pdf(pdf, identity: SigningIdentity | None, *, verification_url=None, timezone=None,
                      reason=None, location=None) -> FinalPdf:

@@ -253,8 +253,10 @@ def change_status(meeting: Meeting, to_status: str, user=None, note=None, expect
         # Other features' conditions (minutes: "minutes final" needs a final version).
         hooks.run_transition_guards(meeting, to_status)
 
-    return MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
-                             now=now, guard=guard)
+    transition = MEETING_FLOW.move(meeting, to_status, user, note=note, expected_from=expected_from,
+                                   now=now, guard=guard)
+    hooks.run_transition_effects(meeting, to_status, user, now or utcnow())
+    return transition
 
 
 # --- agenda --------------------------------------------------------------------------------

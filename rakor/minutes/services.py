@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
+from rakor.documents import signing
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.models import AgendaItem
@@ -24,6 +25,7 @@ from rakor.minutes import content
 from rakor.minutes.models import Minutes, MinutesRevision, RevisionStatus
 from rakor.minutes.queries import latest_final
 from rakor.minutes.rules import FINALISABLE, WRITABLE
+from rakor.regions.models import Agency
 
 REASON_MAX = 1000
 
@@ -127,6 +129,8 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
         raise DomainError(_l("Version %(n)d of these minutes is already final.", n=current.version))
     if current.id != expected_revision_id:
         raise MinutesConflictError(current)
+    # A certificate that is set up but unusable refuses finalisation here, before anything is final.
+    signing.identity_for(db.session.get(Agency, meeting.organizer_agency_id), demo=meeting.is_demo)
     now = now or utcnow()
     code = new_verification_code()
     current.status = RevisionStatus.FINAL
