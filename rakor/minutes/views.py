@@ -52,7 +52,7 @@ def index(meeting):
         may_finalise=can(current_user, "minutes.finalise", meeting) and current is not None
         and not current.is_final,
         finalise_form=FinaliseForm(data={"expected_revision_id": current.id if current else ""}),
-        final_hash=queries.stored_hash(final.id) if final is not None else None,
+        final_pdf=queries.stored_pdf(final.id, with_content=False) if final is not None else None,
         statuses=RevisionStatus)
 
 
