@@ -4,6 +4,7 @@
 Pick one with RAKOR_ENV=development|production (tests pass TestConfig explicitly).
 """
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -147,7 +148,7 @@ class TestConfig(Config):
     SIGNING_PKCS12 = None
     SIGNING_PKCS12_PASSPHRASE = None
     SIGNING_PKCS12_DIR = None
-    DEMO_SIGNING_DIR = None
+    DEMO_SIGNING_DIR = str(Path(tempfile.gettempdir()) / "rakor-test-demo-signing")
     MAX_UPLOAD_MB = 2
     MAX_IMPORT_ROWS = 2000
     MAIL_BACKEND = "locmem"  # tests that need a real server point MAIL_* at their own aiosmtpd

@@ -16,10 +16,12 @@ signature widget there with an appearance that WeasyPrint drew: "Ditandatangani 
 elektronik", the signer, the time, the QR code of the verification page and its address. Fonts are
 embedded (Liberation Sans), as PDF/A wants; pyHanko's own text stamps would use an unembedded
 standard font."""
+import asyncio
 import io
 import logging
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -189,6 +191,18 @@ def render_stamp(identity, signed_at, verification_url, timezone) -> bytes:
     return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).write_pdf()
 
 
+def _outside_any_event_loop(work):
+    """pyHanko's synchronous API runs its async one with asyncio.run(), which refuses to start in
+    a thread whose event loop is running (an async server, or Playwright's sync API in the
+    browser journeys): there it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign_pdf(pdf, identity, page_index, box, stamp_pdf, *, reason=None, location=None) -> bytes:
     """PAdES baseline B-B signature of `pdf` by `identity`, visible at `box` on page
     `page_index` with `stamp_pdf` as its appearance, appended as an incremental update.
@@ -211,7 +225,7 @@ def sign_pdf(pdf, identity, page_index, box, stamp_pdf, *, reason=None, location
             new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page_index, box=box))
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         try:
-            return pdf_signer.sign_pdf(writer).getvalue()
+            return _outside_any_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
         except SigningError as e:
             log.error("signing failed: %s", e)
             raise SigningSetupError(_l("The document could not be signed with the agency's certificate "

@@ -206,3 +206,15 @@ def test_stored_pdfs_of_final_versions_are_found_by_their_hash(mm):
     final, stored = _finalise(mm)
     revision, _meeting, found = queries.verification(final.verification_code)
     assert revision.id == final.id and found.sha256 == stored.sha256
+
+
+def test_signing_works_where_an_event_loop_is_running(mm, with_certificate):
+    """pyHanko's sync API calls asyncio.run(), refused inside a running loop (Playwright's sync
+    API, an async server): the signature is then made in a thread of its own."""
+    import asyncio
+
+    async def finalise_inside_a_loop():
+        return _finalise(mm)
+
+    _final, stored = asyncio.run(finalise_inside_a_loop())
+    assert stored.signer == "DEMO Bappeda Provinsi Notula"
