@@ -51,6 +51,8 @@ from rakor.documents.pdf import StaticOnlyFetcher, static_root
 log = logging.getLogger(__name__)
 
 SLOT_ID = "e-signature"
+# The stamp's size; the same numbers are in static/css/documents.css (.e-signature-slot) and
+# static/css/signature_stamp.css (a test holds them together).
 SLOT_WIDTH_MM = 95
 SLOT_HEIGHT_MM = 30
 FIELD_NAME = "TandaTanganElektronik"
@@ -83,7 +85,7 @@ class FinalPdf:
 
 def signature_slot():
     """What a template needs to reserve the stamp's box (`{% include "documents/_signature_slot.html" %}`)."""
-    return {"id": SLOT_ID, "width_mm": SLOT_WIDTH_MM, "height_mm": SLOT_HEIGHT_MM}
+    return {"id": SLOT_ID}
 
 
 # --- whose certificate ------------------------------------------------------------------------
@@ -182,7 +184,7 @@ def slot_position(reader):
 def render_stamp(identity, signed_at, verification_url, timezone) -> bytes:
     """The stamp's picture, a one-page PDF of the slot's size (WeasyPrint, fonts embedded)."""
     html = render_template(
-        STAMP_TEMPLATE, width_mm=SLOT_WIDTH_MM, height_mm=SLOT_HEIGHT_MM, identity=identity,
+        STAMP_TEMPLATE, identity=identity,
         signed_on=format_datetime_local(signed_at, timezone or current_app.config["TZ"], "id"),
         verification_url=verification_url,
         qr=segno.make(verification_url, error="m").svg_data_uri(border=0, dark="#000")

@@ -218,3 +218,20 @@ def test_signing_works_where_an_event_loop_is_running(mm, with_certificate):
 
     _final, stored = asyncio.run(finalise_inside_a_loop())
     assert stored.signer == "DEMO Bappeda Provinsi Notula"
+
+
+def test_the_slot_and_the_stamp_have_the_size_signing_places(app, agency_certificate):
+    """The slot's CSS, the stamp's page and signing.SLOT_* agree, so the stamp fills its box."""
+    from pathlib import Path
+
+    css = Path(app.static_folder, "css")
+    size = f"width: {signing.SLOT_WIDTH_MM}mm; height: {signing.SLOT_HEIGHT_MM}mm"
+    assert size in (css / "documents.css").read_text().split(".e-signature-slot {", 1)[1].split("}")[0]
+    assert f"size: {signing.SLOT_WIDTH_MM}mm {signing.SLOT_HEIGHT_MM}mm" in (css / "signature_stamp.css").read_text()
+    identity = signing._load(agency_certificate.pkcs12_path, agency_certificate.passphrase)
+    with app.test_request_context():
+        stamp = PdfReader(io.BytesIO(signing.render_stamp(identity, signing.utcnow(), "https://r.example/v/x", None)))
+    (page,) = stamp.pages
+    assert round(float(page.mediabox.width) / signing.MM_TO_PT) == signing.SLOT_WIDTH_MM
+    assert round(float(page.mediabox.height) / signing.MM_TO_PT) == signing.SLOT_HEIGHT_MM
+    assert "Ditandatangani secara elektronik" in page.extract_text()
