@@ -8,7 +8,6 @@ when one is set up (rakor/documents/signing.py) and stored (`AgreementRecord`); 
 every download and `flask documents render ID agreement` serve those bytes, and its verification
 page (/v/<code>) shows their SHA-256."""
 import hashlib
-import secrets
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -33,7 +32,7 @@ from rakor.documents.formatting import format_nip, meeting_when
 from rakor.documents.letterhead import letterhead_for
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
-from rakor.documents.verification import VerifiedDocument, verification_url
+from rakor.documents.verification import VerifiedDocument, new_code, verification_url
 from rakor.extensions import db
 from rakor.regions.models import Agency, Region
 
@@ -130,7 +129,7 @@ def finalise_agreement(meeting, user=None, now=None) -> AgreementRecord | None:
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     demo = meeting.is_demo
     identity = signing.identity_for(organizer, demo=demo)  # an unusable certificate refuses here
-    code = new_verification_code()
+    code = new_code()
     record = AgreementRecord(meeting_id=meeting.id, verification_code=code,
                              verification_url=verification_url(code), finalised_at=now or utcnow(),
                              finalised_by_id=getattr(user, "id", None))
@@ -153,11 +152,6 @@ def agreement_number(meeting, organizer, when) -> str | None:
     reserves the organising agency's next number when the commitments close; until it is
     merged, the berita acara carries none."""
     return None
-
-
-def new_verification_code():
-    """12 URL-safe characters (72 random bits), like the minutes' codes."""
-    return secrets.token_urlsafe(9)
 
 
 def qr_data_uri(url):

@@ -8,6 +8,7 @@ computer; only its SHA-256 comes back in the query string (`?sha256=`), which al
 hand, without JavaScript. The page then says in plain words whether the copy is the final version
 as stored ("asli"), who signed it and when, its nomor and its page count."""
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +40,17 @@ class VerifiedDocument:
     signer: str | None = None  # the certificate's name; None: not signed electronically
     signer_issuer: str | None = None
     signed_at: datetime | None = None
+
+
+def new_code() -> str:
+    """12 URL-safe characters (72 random bits): short enough to type from paper. Never ending (or
+    starting) with '-' or '_': a hyphen at the end of a printed line reads as a line-break hyphen,
+    to people and to text extraction (pdftotext drops it and joins the next line), so the
+    address typed or copied from the page would be wrong."""
+    while True:
+        code = secrets.token_urlsafe(9)
+        if code[0] not in "-_" and code[-1] not in "-_":
+            return code
 
 
 def register(key, lookup, order=100):

@@ -9,14 +9,12 @@ meeting's minutes queue up; the second one then sees what the first did:
 - a second finalisation finds the version already final and is refused; a partial unique index
   (one final revision per version) backs this up in the database.
 """
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
-from rakor.documents import signing
+from rakor.documents import signing, verification
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.models import AgendaItem
@@ -147,8 +145,7 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
 
 
 def new_verification_code():
-    """12 URL-safe characters (72 random bits): short enough to type from paper."""
-    return secrets.token_urlsafe(9)
+    return verification.new_code()
 
 
 def require_final_minutes(meeting):
