@@ -9,11 +9,17 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test test-pg native-deps install translations lint imports dbcheck clean
 
+# Where `make run` serves the app; the demo's printed verification links and the seed meeting's
+# address use the same URL (`make run HOST=0.0.0.0 BASE_URL=http://192.168.1.10:5000` on a LAN).
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BASE_URL ?= http://$(HOST):$(PORT)
+
 run: native-deps install translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load-if-empty --base-url http://127.0.0.1:5000
-	@echo "Rakor runs on http://127.0.0.1:5000 (Ctrl-C stops it)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask demo load-if-empty --base-url $(BASE_URL)
+	@echo "Rakor runs on $(BASE_URL) (Ctrl-C stops it)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: native-deps install translations lint imports dbcheck
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -4,6 +4,7 @@
 Pick one with RAKOR_ENV=development|production (tests pass TestConfig explicitly).
 """
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,16 @@ class Config:
     # then run `flask reminders send` from cron). Sending is idempotent, so any interval is safe.
     REMINDER_INTERVAL = _int("REMINDER_INTERVAL", 3600)
 
+    # The organising agency's certificate that signs final notulen and berita acara (PAdES,
+    # rakor/documents/signing.py): a PKCS#12 file as BSrE issues it. SIGNING_PKCS12_DIR holds one
+    # per organising agency (<agency id>.p12 with <agency id>.passphrase); SIGNING_PKCS12 is the
+    # instance's own. Without either, final documents are stored unsigned (and say so).
+    SIGNING_PKCS12 = _env("SIGNING_PKCS12")
+    SIGNING_PKCS12_PASSPHRASE = _env("SIGNING_PKCS12_PASSPHRASE")
+    SIGNING_PKCS12_DIR = _env("SIGNING_PKCS12_DIR")
+    # Where `flask demo load` keeps the demo's own CA and signing certificate (demo meetings only).
+    DEMO_SIGNING_DIR = _env("DEMO_SIGNING_DIR", str(BASE_DIR / "instance" / "demo-signing"))
+
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_IMPORT_ROWS = _int("MAX_IMPORT_ROWS", 5000)
@@ -145,6 +156,12 @@ class TestConfig(Config):
     PASSWORD_RESET_ACCOUNT_LIMIT = "10000 per minute"
     WTF_CSRF_ENABLED = False
     UPLOAD_DIR = None  # set per test run by the fixtures
+    # No certificate unless a test sets one up (tests/documents/test_signing.py); the demo's
+    # certificates go to a folder per test run (tests/conftest.py).
+    SIGNING_PKCS12 = None
+    SIGNING_PKCS12_PASSPHRASE = None
+    SIGNING_PKCS12_DIR = None
+    DEMO_SIGNING_DIR = str(Path(tempfile.gettempdir()) / "rakor-test-demo-signing")
     MAX_UPLOAD_MB = 2
     MAX_IMPORT_ROWS = 2000
     MAIL_BACKEND = "locmem"  # tests that need a real server point MAIL_* at their own aiosmtpd

@@ -77,12 +77,26 @@ def load_regions_command(path, with_agencies):
                f"programme codes: {programmes.created} created, {programmes.updated} updated.")
 
 
+BASE_URL_HELP = ("Where the app is served (e.g. https://rakor.example.go.id): the verification "
+                 "links printed on the demo's final documents and the seed meeting's address start with it.")
+
+
+def _served_at(base_url):
+    """A request context for `base_url`, so that every address the demo builds (url_for with
+    _external, documents.verification.verification_url) points where the app is served."""
+    from flask import current_app
+
+    return current_app.test_request_context("/", base_url=base_url.rstrip("/") + "/")
+
+
 @demo_cli.command("load")
-def demo_load():
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
+def demo_load(base_url):
     """Load the demo data (idempotent). Prints the seed meeting's id when there is one."""
     from rakor import demo
 
-    result = demo.load()
+    with _served_at(base_url):
+        result = demo.load()
     db.session.commit()
     if result.meeting_id is not None:
         click.echo(result.meeting_id)
@@ -91,15 +105,15 @@ def demo_load():
 
 
 @demo_cli.command("load-if-empty")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the app will run, for the seed meeting's address.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
 def demo_load_if_empty(base_url):
     """Load the demo only into an empty database (used by `make run`), then print logins and
     the seed meeting's address (the page to open first)."""
     from rakor import demo
 
     if demo.database_is_empty():
-        demo.load()
+        with _served_at(base_url):
+            demo.load()
         db.session.commit()
         click.echo("Demo data loaded.")
     demo.print_logins(click.echo)
@@ -110,7 +124,8 @@ def demo_load_if_empty(base_url):
 
 @demo_cli.command("reset")
 @click.option("--yes", is_flag=True, help="Required in production: really drop the demo rows there.")
-def demo_reset(yes):
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
+def demo_reset(yes, base_url):
     """Drop every demo row (users, meetings, participants, commitments marked is_demo) and load
     the demo again; other rows stay. Prints the seed meeting's id."""
     from flask import current_app
@@ -120,7 +135,8 @@ def demo_reset(yes):
     if current_app.config.get("ENV_NAME") == "production" and not yes:
         _fail("Refused: this is a production database. Run `flask demo reset --yes` if you "
               "really want to drop the demo rows there.")
-    result = demo.reset()
+    with _served_at(base_url):
+        result = demo.reset()
     db.session.commit()
     click.echo("Demo data reset.")
     if result.meeting_id is not None:

@@ -66,8 +66,18 @@ def _later_steps():
     from rakor.participants.demo import load_seed_delegates
     from rakor.progress.demo import load_seed_progress
 
-    steps = [load_seed_delegates, load_seed_commitments, load_seed_minutes, load_seed_progress]
+    steps = [load_seed_delegates, load_seed_commitments, load_demo_certificate, load_seed_minutes,
+             load_seed_progress]
     return steps
+
+
+def load_demo_certificate(meeting):
+    """The demo's own CA and the organiser's demo signing certificate (made once, kept in
+    DEMO_SIGNING_DIR), before the minutes and the berita acara are finalised and signed."""
+    from rakor.documents.demo_certificates import ensure_demo_identity
+    from rakor.documents.signing import demo_signing_dir
+
+    ensure_demo_identity(demo_signing_dir(), db.session.get(Agency, meeting.organizer_agency_id).name)
 
 
 def _load_later_features():

@@ -42,6 +42,7 @@ def is_postgres():
 class SuiteConfig(config.TestConfig):
     SQLALCHEMY_DATABASE_URI = config._database_url(database_url())
     UPLOAD_DIR = str(_TMP / "uploads")
+    DEMO_SIGNING_DIR = str(_TMP / "demo-signing")
     # The meeting page is cached as in production, so every test that views, acts and views
     # again checks that the change reached the page (per-test store: see the `db` fixture).
     PAGE_CACHE = os.environ.get("RAKOR_TEST_PAGE_CACHE", "memory")

@@ -69,3 +69,21 @@ def test_load_if_empty_prints_the_seed_meeting_address(app, db):
     assert result.exit_code == 0, result.output
     meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.title == meetings_demo.TITLE))
     assert f"Seed meeting: http://127.0.0.1:5000/meetings/{meeting_id}" in result.output
+
+
+def test_the_demo_verification_links_follow_the_base_url(app, db):
+    """#17: the demo's final documents print the verification address where the demo is served
+    (was http://127.0.0.1:5000, hard-coded in minutes/demo.py), and are signed with the demo CA."""
+    from rakor.commitments.queries import agreement_record
+    from rakor.minutes import queries as minutes_queries
+
+    result = run(app, "demo", "load", "--base-url", "https://rakor.bappeda.example/")
+    assert result.exit_code == 0, result.output
+    meeting_id = int(result.output.strip().splitlines()[-1])
+    final = minutes_queries.latest_final(meeting_id)
+    assert final.verification_url == f"https://rakor.bappeda.example/v/{final.verification_code}"
+    record = agreement_record(meeting_id)
+    assert record.verification_url == f"https://rakor.bappeda.example/v/{record.verification_code}"
+    stored = minutes_queries.stored_pdf(final.id, with_content=False)
+    assert stored.signer.startswith("DEMO ") and "bukan sertifikat resmi" in stored.signer_issuer
+    assert record.signer == stored.signer

@@ -9,10 +9,12 @@ def init_app(app):
     from rakor.commitments import notices as commitment_notices
     from rakor.commitments import rules, views  # noqa: F401  (policy rules, routes)
     from rakor.commitments.cli import commitments_cli, indicators_cli
-    from rakor.commitments.documents import AGREEMENT
+    from rakor.commitments.documents import AGREEMENT, finalise_agreement, verified_agreement
     from rakor.commitments.sections import earlier_commitments_block, meeting_section
     from rakor.documents import registry as documents
+    from rakor.documents import verification
     from rakor.meetings import hooks
+    from rakor.meetings.lifecycle import MINUTES_FINAL
 
     hooks.sections.register("commitments", template="commitments/_meeting_section.html",
                             loader=meeting_section, order=30)
@@ -22,6 +24,9 @@ def init_app(app):
                         action="meeting.view", order=15)
     documents.register(AGREEMENT)
     commitment_notices.register()
+    verification.register("agreement", verified_agreement, order=20)
+    # The meeting's commitments close with "minutes final": the berita acara becomes final then.
+    hooks.transition_effects.register(MINUTES_FINAL, "agreement", finalise_agreement)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(commitments_cli)
     app.register_blueprint(bp)

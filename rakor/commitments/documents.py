@@ -1,21 +1,40 @@
 """Berita acara kesepakatan (agreement record): the agreed commitments of a meeting grouped by
-region, with budget totals per region and overall, and a signature line per region."""
+region, with budget totals per region and overall, and a signature line per region.
+
+Until the meeting's commitments close it is rendered on demand from what is agreed so far. When
+they close (the meeting becomes "minutes final", rakor/meetings/lifecycle.py), `finalise_agreement`
+makes it final once: numbered, rendered as PDF/A, signed with the organising agency's certificate
+when one is set up (rakor/documents/signing.py) and stored (`AgreementRecord`); from then on
+every download and `flask documents render ID agreement` serve those bytes, and its verification
+page (/v/<code>) shows their SHA-256."""
+import hashlib
 from collections import OrderedDict
 from decimal import Decimal
 
+import segno
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from rakor.commitments import queries
 from rakor.commitments.lifecycle import CommitmentStatus
-from rakor.commitments.models import Commitment
-from rakor.core.formatting import format_date_medium, format_number, format_rupiah, local_date
+from rakor.commitments.models import AgreementRecord, Commitment
+from rakor.core.formatting import (
+    format_date_medium,
+    format_datetime_local,
+    format_number,
+    format_rupiah,
+    local_date,
+)
 from rakor.core.types import utcnow
+from rakor.documents import signing
 from rakor.documents.formatting import format_nip, meeting_when
-from rakor.documents.pdf import render_pdf
+from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
+from rakor.documents.verification import VerifiedDocument, new_code, verification_url
 from rakor.extensions import db
+from rakor.numbering import services as numbering
+from rakor.numbering.services import document_key
 from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
@@ -61,7 +80,9 @@ def _row(c):
     }
 
 
-def agreement_context(meeting, user=None):
+def agreement_context(meeting, user=None, record=None, signed=False):
+    """The template's context; `record`: the final one being made (nomor, verification address),
+    `signed`: the stamp's place is reserved."""
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     day, time_range = meeting_when(meeting, LOCALE)
     saved, proposed = queries.signatories(meeting), queries.proposed_signatories(meeting)
@@ -82,15 +103,89 @@ def agreement_context(meeting, user=None):
         "place": ", ".join(p for p in (meeting.venue, meeting.city) if p),
         "regions": regions, "total": format_rupiah(total, LOCALE),
         "count": format_number(sum(r["count"] for r in regions), locale=LOCALE),
-        "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
+        "printed_on": format_date_medium(local_date(record.finalised_at if record is not None else utcnow(),
+                                                    meeting.timezone), LOCALE),
         "city": meeting.city or "",
         "meeting_day": format_date_medium(local_date(meeting.starts_at, meeting.timezone), LOCALE),
+        "final": record is not None, "nomor": record.nomor if record is not None else None,
+        "verification_url": record.verification_url if record is not None else None,
+        "qr": qr_data_uri(record.verification_url) if record is not None else None,
+        "final_note": (f"Berita acara final, ditetapkan pada "
+                       f"{format_datetime_local(record.finalised_at, meeting.timezone, LOCALE)}.")
+        if record is not None else None,
+        "signature_slot": signing.signature_slot() if record is not None and signed else None,
     }
+
+
+# --- the final berita acara -------------------------------------------------------------------
+
+def finalise_agreement(meeting, user=None, now=None) -> AgreementRecord | None:
+    """Make the meeting's berita acara final, once: numbered, signed, stored. Runs when the
+    meeting's commitments close (its move to "minutes final"); a meeting with no agreed
+    commitment has no berita acara. Returns the record (the one already made, if any)."""
+    existing = queries.agreement_record(meeting.id)
+    if existing is not None:
+        return existing
+    if not agreed_by_region(meeting.id):
+        return None
+    organizer = db.session.get(Agency, meeting.organizer_agency_id)
+    demo = meeting.is_demo
+    identity = signing.identity_for(organizer, demo=demo)  # an unusable certificate refuses here
+    code = new_code()
+    record = AgreementRecord(meeting_id=meeting.id, verification_code=code,
+                             verification_url=verification_url(code), finalised_at=now or utcnow(),
+                             finalised_by_id=getattr(user, "id", None))
+    record.nomor = agreement_number(meeting, organizer, record.finalised_at)
+    context = agreement_context(meeting, record=record, signed=identity is not None)
+    pdf = html_to_pdf(render_html(TEMPLATE, for_pdf=True, **context))
+    final = signing.finish_final_pdf(pdf, identity, verification_url=record.verification_url,
+                                     timezone=meeting.timezone, reason="Berita acara kesepakatan final",
+                                     location=meeting.city)
+    record.content, record.size = final.content, len(final.content)
+    record.sha256 = hashlib.sha256(final.content).hexdigest()
+    record.record_final(final)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def agreement_number(meeting, organizer, when) -> str | None:
+    """The berita acara's nomor: the organising agency's next number, reserved when the meeting's
+    commitments close (the number it already has when asked again)."""
+    return numbering.reserve_number(
+        organizer.id, "agreement", key=document_key("agreement", meeting.id),
+        subject=f"Berita Acara Kesepakatan {meeting.title}", meeting_id=meeting.id, at=when).number
+
+
+def qr_data_uri(url):
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=0, dark="#000")
+
+
+def verified_agreement(code) -> VerifiedDocument | None:
+    found = queries.agreement_by_code(code)
+    if found is None:
+        return None
+    record, meeting, finaliser = found
+    return VerifiedDocument(
+        kind="Berita Acara Kesepakatan", meeting_title=meeting.title, meeting_starts_at=meeting.starts_at,
+        timezone=meeting.timezone, sha256=record.sha256, finalised_at=record.finalised_at,
+        finalised_by=finaliser, nomor=record.nomor, page_count=record.page_count, signer=record.signer,
+        signer_issuer=record.signer_issuer, signed_at=record.signed_at)
+
+
+def _kind_pdf(meeting, user, draft=False):
+    """The stored final berita acara byte for byte; before the commitments close (or with
+    --draft), the record as it stands, rendered now."""
+    if not draft:
+        stored = queries.agreement_content(meeting.id)
+        if stored is not None:
+            return stored
+    return render_agreement(meeting)
 
 
 AGREEMENT = DocumentKind(
     "agreement", "Berita Acara Kesepakatan", "berita-acara-kesepakatan", TEMPLATE, agreement_context,
-    permission="meeting.view", label=_l("Agreement record (PDF)"))
+    permission="meeting.view", label=_l("Agreement record (PDF)"), pdf=_kind_pdf)
 
 
 def render_agreement(meeting) -> bytes:

@@ -10,14 +10,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
+from rakor.documents.models import SignedFileColumns
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.regions.models import Agency, Programme, Region
@@ -143,3 +145,24 @@ class AgreementSignatory(db.Model):
     name: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     nip: Mapped[str | None] = mapped_column(String(18))
+
+
+class AgreementRecord(SignedFileColumns, db.Model):
+    """The final berita acara kesepakatan of a meeting: made once, when the meeting's commitments
+    close (the meeting becomes "minutes final"), numbered, signed with the organising agency's
+    certificate when one is set up, and then served byte for byte as stored. Amendments made
+    afterwards stay in each commitment's history; the record keeps what was agreed."""
+
+    __tablename__ = "agreement_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    nomor: Mapped[str | None] = mapped_column(String(100))
+    # The public verification page printed on the document (/v/<code>) and its full address.
+    verification_code: Mapped[str] = mapped_column(String(24), unique=True)
+    verification_url: Mapped[str] = mapped_column(String(300))
+    finalised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

@@ -7,8 +7,15 @@ from types import SimpleNamespace
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
+from rakor.auth.models import User
 from rakor.commitments.lifecycle import CommitmentStatus
-from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentEvent, IndicatorBaseline
+from rakor.commitments.models import (
+    AgreementRecord,
+    AgreementSignatory,
+    Commitment,
+    CommitmentEvent,
+    IndicatorBaseline,
+)
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.meetings.queries import visible_condition
@@ -201,3 +208,21 @@ def indicator_rows():
             .outerjoin(IndicatorBaseline, IndicatorBaseline.topic_id == Topic.id)
             .group_by(Topic.id).order_by(Topic.is_indicator.desc(), Topic.name))
     return db.session.execute(stmt).all()
+
+
+def agreement_record(meeting_id) -> AgreementRecord | None:
+    """The meeting's final berita acara (without its bytes), or None before it is made."""
+    return db.session.scalar(select(AgreementRecord).where(AgreementRecord.meeting_id == meeting_id))
+
+
+def agreement_content(meeting_id) -> bytes | None:
+    return db.session.scalar(select(AgreementRecord.content).where(AgreementRecord.meeting_id == meeting_id))
+
+
+def agreement_by_code(code):
+    """(record, meeting, name of who finalised it or None) of a verification code, or None."""
+    row = db.session.execute(
+        select(AgreementRecord, Meeting, User.name).join(Meeting, Meeting.id == AgreementRecord.meeting_id)
+        .outerjoin(User, User.id == AgreementRecord.finalised_by_id)
+        .where(AgreementRecord.verification_code == code)).first()
+    return tuple(row) if row is not None else None

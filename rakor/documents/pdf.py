@@ -7,6 +7,7 @@ indico/modules/receipts/util.py, which does the same for receipts)."""
 import gc
 import mimetypes
 import threading
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,13 +71,35 @@ def static_root():
     return Path(current_app.static_folder)
 
 
+# Every PDF Rakor writes is an archival one: PDF/A-3b (fonts embedded, sRGB output intent, XMP
+# metadata with pdfaid:part=3, conformance B) and tagged (a structure tree and /MarkInfo, so that
+# screen readers and text extraction follow the reading order). PDF/A-3 rather than 2 because
+# the final notulen and berita acara are then signed by pyHanko in an incremental update, which
+# PDF/A-3 allows and keeps. "pdf/ua" is not claimed: WeasyPrint writes one variant at a time, and
+# the tags alone are what a reader needs. /Title comes from the template's <title>, /Author from
+# <meta name="author"> (the organising agency, `document_author`), /Lang from <html lang="id-ID">
+# (templates/documents/base.html).
+ARCHIVAL_PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
+DOCUMENT_LANG = "id-ID"
+
+
+def document_author(context) -> str:
+    """Who issues the document, for the PDF's Author: the organising agency when the context has
+    one, else the organisation running this Rakor."""
+    organizer = context.get("organizer")
+    return (context.get("document_author") or getattr(organizer, "name", None)
+            or current_app.config.get("ORGANIZER_NAME") or "Rakor")
+
+
 def render_html(template_name, *, for_pdf=True, **context):
     """The document's HTML. For the PDF, static files are addressed relative to the static
     folder; for the on-screen preview, through /static/."""
     from flask import url_for
 
     static_base = "" if for_pdf else url_for("static", filename="")
-    return render_template(template_name, static_base=static_base, for_pdf=for_pdf, **context)
+    context["document_author"] = document_author(context)
+    return render_template(template_name, static_base=static_base, for_pdf=for_pdf,
+                           document_lang=DOCUMENT_LANG, **context)
 
 
 def layout(template_name, **context):
@@ -94,7 +117,25 @@ def html_to_pdf(html) -> bytes:
     """The slow half of `render_pdf` (WeasyPrint), on its own so that a worker can run it on HTML
     a request built (rakor.documents.jobs). Needs an app context: the static folder."""
     with fewer_gc_pauses():
-        return _document(html).write_pdf()
+        return write_archival_pdf(_document(html))
+
+
+def write_archival_pdf(document) -> bytes:
+    """A laid-out WeasyPrint document as PDF/A-3b, tagged: the one place that writes PDFs."""
+    with fewer_gc_pauses(), warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes the
+        # file (weasyprint/pdf/__init__.py, `ColorProfile((...).open('rb'), ...)`): CPython closes
+        # it as soon as it is dropped, but warns (ResourceWarning) while doing so.
+        warnings.simplefilter("ignore", ResourceWarning)
+        return document.write_pdf(finisher=_producer_in_xmp_only, **ARCHIVAL_PDF_OPTIONS)
+
+
+def _producer_in_xmp_only(_document, pdf):
+    """PDF/A wants the Info dictionary and the XMP metadata to agree. pyHanko, signing in an
+    incremental update, appends itself to Info's /Producer ("WeasyPrint 70.0; pyHanko ...") but
+    writes only itself into the XMP: they would differ. Without an Info /Producer, pyHanko writes
+    the same name into both; an unsigned file names its producer in the XMP alone."""
+    pdf.info.pop("Producer", None)
 
 
 def _document(html):

@@ -15,6 +15,9 @@ registries themselves hold no app, so every app of a test run sees the same entr
 - `after_move`: the page to show after a meeting moved (`endpoint`), the first entry in order.
 - `transition_guards[to_status]`: `guard(meeting)` may raise DomainError to refuse a meeting's
   move to `to_status` (e.g. minutes refusing `minutes_final` before a final revision exists).
+- `transition_effects[to_status]`: `effect(meeting, user, now)` runs after the move, in the same
+  transaction (e.g. commitments making the final berita acara when the meeting's commitments
+  close with "minutes final"); a DomainError it raises undoes the move.
 """
 from flask import current_app
 
@@ -49,12 +52,19 @@ class TransitionGuards:
 
 
 transition_guards = TransitionGuards()
+transition_effects = TransitionGuards()
 
 
 def run_transition_guards(meeting, to_status):
     """Let every guard of `to_status` refuse the move (DomainError) before it happens."""
     for entry in transition_guards[to_status]:
         entry.loader(meeting)
+
+
+def run_transition_effects(meeting, to_status, user, now):
+    """What other features do once a meeting has moved to `to_status`."""
+    for entry in transition_effects[to_status]:
+        entry.loader(meeting, user, now)
 
 
 def render_sections(meeting, user):

@@ -303,6 +303,7 @@ def change_status(meeting: Meeting, to_status: str, user=None, note=None, expect
                                    now=now, guard=guard)
     if to_status == CANCELLED:
         meeting_notices.notify_cancelled(meeting, note, by_user=user)
+    hooks.run_transition_effects(meeting, to_status, user, now or utcnow())
     return transition
 
 

@@ -8,11 +8,12 @@ bp = Blueprint("minutes", __name__)
 
 def init_app(app):
     from rakor.documents import registry as documents
+    from rakor.documents import verification
     from rakor.main import dashboard
     from rakor.meetings import hooks
     from rakor.minutes import notices as minutes_notices
     from rakor.minutes import rules, views  # noqa: F401  (policy rules, routes)
-    from rakor.minutes.documents import MINUTES
+    from rakor.minutes.documents import MINUTES, verified_minutes
     from rakor.minutes.sections import latest_minutes_panel, meeting_section
     from rakor.minutes.services import require_final_minutes
 
@@ -26,4 +27,5 @@ def init_app(app):
                               loader=latest_minutes_panel, order=5)
     documents.register(MINUTES)
     minutes_notices.register()
+    verification.register("minutes", verified_minutes, order=10)
     app.register_blueprint(bp)

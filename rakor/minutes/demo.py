@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from rakor.auth.models import User
+from rakor.documents.verification import verification_url
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Topic
 from rakor.minutes import documents, queries, services
@@ -27,8 +28,6 @@ LEADERSHIP_EMAIL = "pimpinan@demo.rakor.id"
 MINUTE_TAKER = ("Nur Aisyah Rahmawati, S.E.", "199204152019032011")
 WRITTEN_AT = datetime(2024, 2, 2, 10, 0, tzinfo=TZ)
 FINALISED_AT = datetime(2024, 2, 5, 9, 0, tzinfo=TZ)
-# Printed on the demo's PDF; `make run` serves the app here.
-DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 OPENING = """\
 Rapat dibuka pukul 08.30 WITA oleh Kepala Bidang Pemerintahan dan Pembangunan Manusia (PPM) Bappeda \
@@ -143,6 +142,8 @@ def load_seed_minutes(meeting):
     body = {"opening": OPENING, "items": _notes_for(meeting.id), "conclusions": CONCLUSIONS,
             "closing": CLOSING}
     draft = services.save(meeting, body, committee, expected_revision_id=None, now=WRITTEN_AT)
-    final = services.finalise(meeting, chair, draft.id, lambda code: f"{DEMO_BASE_URL}/v/{code}",
-                              now=FINALISED_AT)
+    # The verification address printed on the PDF is built like every other one
+    # (documents.verification.verification_url): from the request context `flask demo load
+    # --base-url` sets up, so the demo's link works wherever the demo is served.
+    final = services.finalise(meeting, chair, draft.id, verification_url, now=FINALISED_AT)
     documents.publish_final_pdf(meeting, final)

@@ -29,10 +29,11 @@ from rakor.core.formatting import (
     local_date,
 )
 from rakor.core.types import utcnow
-from rakor.documents import jobs
+from rakor.documents import jobs, signing
 from rakor.documents.formatting import LOCALE, format_nip, meeting_when
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
+from rakor.documents.verification import VerifiedDocument
 from rakor.extensions import db
 from rakor.minutes import content, queries
 from rakor.minutes.models import MinutesPdf, MinutesRevision
@@ -131,6 +132,10 @@ def minutes_context(meeting, revision):
         "finalised_on": format_datetime_local(revision.finalised_at, tz, LOCALE) if final else "",
         "finalised_by": _name_of(revision.finalised_by_id) if final else "",
         "verification_url": revision.verification_url if final else None,
+        "final_note": (f"Notulen versi {revision.version} (final), difinalkan oleh {_name_of(revision.finalised_by_id) or '–'} "
+                       f"pada {format_datetime_local(revision.finalised_at, tz, LOCALE)}.") if final else None,
+        "signature_slot": signing.signature_slot() if final and signing.will_sign(organizer, demo=meeting.is_demo)
+        else None,
         "qr": qr_data_uri(revision.verification_url) if final and revision.verification_url else None,
         "numerals": ROMAN,
     }
@@ -172,8 +177,12 @@ def publish_final_pdf(meeting, revision, pdf=None) -> MinutesPdf:
         return stored
     if pdf is None:
         pdf = render_minutes_pdf(meeting, locked)
-    stored = MinutesPdf(revision_id=locked.id, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
-                        content=pdf, rendered_at=utcnow())
+    final = signing.sign_final_pdf(pdf, db.session.get(Agency, meeting.organizer_agency_id), demo=meeting.is_demo,
+                                   verification_url=locked.verification_url, timezone=meeting.timezone,
+                                   reason="Notulen rapat final", location=meeting.city)
+    stored = MinutesPdf(revision_id=locked.id, sha256=hashlib.sha256(final.content).hexdigest(),
+                        size=len(final.content), content=final.content, rendered_at=utcnow())
+    stored.record_final(final)
     db.session.add(stored)
     db.session.flush()
     return stored
@@ -200,6 +209,23 @@ def prepare_final_pdf(meeting, revision, retry=False):
     if prepared.state == jobs.READY:
         return publish_final_pdf(meeting, revision, pdf=prepared.pdf)
     return prepared, rows
+
+
+# --- the public verification page (rakor/documents/verification.py) ----------------------------
+
+def verified_minutes(code) -> VerifiedDocument | None:
+    found = queries.verification(code)
+    if found is None:
+        return None
+    revision, meeting, stored = found
+    return VerifiedDocument(
+        kind="Notulen Rapat", meeting_title=meeting.title, meeting_starts_at=meeting.starts_at,
+        timezone=meeting.timezone, sha256=stored.sha256 if stored else None, version=revision.version,
+        finalised_at=revision.finalised_at,
+        finalised_by=revision.finalised_by.name if revision.finalised_by else None,
+        nomor=_number_of(meeting, revision), page_count=stored.page_count if stored else None,
+        signer=stored.signer if stored else None, signer_issuer=stored.signer_issuer if stored else None,
+        signed_at=stored.signed_at if stored else None)
 
 
 # --- the document kind: /meetings/<id>/documents/minutes.pdf|html and `flask documents render` --

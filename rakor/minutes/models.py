@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
+from rakor.documents.models import SignedFileColumns
 from rakor.extensions import db
 from rakor.minutes.lifecycle import REVISION_STATUSES, RevisionStatus
 
@@ -78,8 +79,9 @@ class MinutesRevision(db.Model):
         return self.status == RevisionStatus.FINAL
 
 
-class MinutesPdf(db.Model):
-    """The PDF of a final revision, rendered once and served as stored."""
+class MinutesPdf(SignedFileColumns, db.Model):
+    """The PDF of a final revision, rendered (and signed, with a certificate) once and served as
+    stored; `sha256` is the hash of exactly these bytes."""
 
     __tablename__ = "minutes_pdf"
 

@@ -92,9 +92,10 @@ def stored_hash(revision_id) -> str | None:
 
 
 def verification(code):
-    """(revision, meeting, sha256) of a final revision's verification code, or None."""
+    """(revision, meeting, stored PDF or None, without its bytes) of a final revision's
+    verification code, or None."""
     row = db.session.execute(
-        select(MinutesRevision, Meeting, MinutesPdf.sha256)
+        select(MinutesRevision, Meeting, MinutesPdf)
         .join(Minutes, Minutes.id == MinutesRevision.minutes_id)
         .join(Meeting, Meeting.id == Minutes.meeting_id)
         .outerjoin(MinutesPdf, MinutesPdf.revision_id == MinutesRevision.id)

@@ -9,13 +9,12 @@ meeting's minutes queue up; the second one then sees what the first did:
 - a second finalisation finds the version already final and is refused; a partial unique index
   (one final revision per version) backs this up in the database.
 """
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
+from rakor.documents import signing, verification
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.models import AgendaItem
@@ -27,6 +26,7 @@ from rakor.minutes.models import Minutes, MinutesRevision
 from rakor.minutes.queries import latest_final, minutes_key
 from rakor.minutes.rules import FINALISABLE, WRITABLE
 from rakor.numbering import services as numbering
+from rakor.regions.models import Agency
 
 REASON_MAX = 1000
 
@@ -130,6 +130,8 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
         raise DomainError(_l("Version %(n)d of these minutes is already final.", n=current.version))
     if current.id != expected_revision_id:
         raise MinutesConflictError(current)
+    # A certificate that is set up but unusable refuses finalisation here, before anything is final.
+    signing.identity_for(db.session.get(Agency, meeting.organizer_agency_id), demo=meeting.is_demo)
     now = now or utcnow()
     code = new_verification_code()
     current.status = RevisionStatus.FINAL
@@ -159,8 +161,7 @@ def number_minutes(meeting, revision, user=None, now=None):
 
 
 def new_verification_code():
-    """12 URL-safe characters (72 random bits): short enough to type from paper."""
-    return secrets.token_urlsafe(9)
+    return verification.new_code()
 
 
 def require_final_minutes(meeting):

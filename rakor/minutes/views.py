@@ -1,9 +1,7 @@
 """Minutes pages: read, write (with a preview), finalise, history and comparison, the PDF
-downloads (a final version byte for byte, with ETag and 304; a draft on demand) and the public
-verification page that the QR code on a final PDF opens."""
-import re
-
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+downloads (a final version byte for byte, with ETag and 304; a draft on demand). The public
+verification page that the QR code on a final PDF opens is rakor/documents/verification.py."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,18 +10,17 @@ from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.forms import add_domain_error
 from rakor.core.web import domain_action
 from rakor.documents import jobs
+from rakor.documents.verification import verification_url
 from rakor.errors import render_error
-from rakor.extensions import db, limiter
+from rakor.extensions import db
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
 from rakor.minutes.lifecycle import RevisionStatus
 from rakor.minutes.models import MinutesPdf
-from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, public, roles
+from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, roles
 
 PDF_CACHE = "private, no-cache"  # the browser may keep it, but asks (ETag) before reusing it
-CODE_RE = re.compile(r"[A-Za-z0-9_-]{8,24}")
-SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 def _sections(body, agenda):
@@ -56,7 +53,7 @@ def index(meeting):
         may_finalise=can(current_user, "minutes.finalise", meeting) and current is not None
         and not current.is_final,
         finalise_form=FinaliseForm(data={"expected_revision_id": current.id if current else ""}),
-        final_hash=queries.stored_hash(final.id) if final is not None else None,
+        final_pdf=queries.stored_pdf(final.id, with_content=False) if final is not None else None,
         statuses=RevisionStatus)
 
 
@@ -128,10 +125,6 @@ def _publish(meeting, revision, retry=False):
     with domain_action() as done:
         stored = documents.prepare_final_pdf(meeting, revision, retry=retry)
     return stored if done.ok else None
-
-
-def verification_url(code):
-    return url_for("minutes.verify", code=code, _external=True)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/finalise", methods=["POST"])
@@ -277,37 +270,3 @@ def document_html(meeting):
     if revision is None:
         abort(404)
     return documents.render_minutes_html(meeting, revision)
-
-
-# --- public verification -------------------------------------------------------------------------
-
-def _verification_limit():
-    return current_app.config.get("VERIFICATION_RATE_LIMIT") or current_app.config["INVITATION_RATE_LIMIT"]
-
-
-# One counter per client address across verification pages: codes cannot be guessed at speed.
-verification_limit = limiter.shared_limit(_verification_limit, scope="minutes-verification")
-
-
-@bp.route("/v/<code>")
-@public
-@verification_limit
-def verify(code):
-    """Is this printed minutes genuine? The meeting, the version, who finalised it and when, and
-    the SHA-256 of the original PDF; nothing else. `?sha256=` checks a copy's hash."""
-    found = queries.verification(code) if CODE_RE.fullmatch(code) else None
-    if found is None:
-        response = make_response(render_template("minutes/verify.html", valid=False), 404)
-    else:
-        revision, meeting, sha256 = found
-        checked = (request.args.get("sha256") or "").strip().lower()
-        matches = None
-        if checked:
-            matches = bool(SHA256_RE.fullmatch(checked)) and checked == sha256
-        finaliser = db.session.get(User, revision.finalised_by_id) if revision.finalised_by_id else None
-        response = make_response(render_template(
-            "minutes/verify.html", valid=True, revision=revision, meeting=meeting, sha256=sha256,
-            finaliser=finaliser, checked=checked, matches=matches))
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response

@@ -77,6 +77,7 @@ def _live():
     class E2EConfig(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'e2e.db'}"
         UPLOAD_DIR = str(tmp / "uploads")
+        DEMO_SIGNING_DIR = str(tmp / "demo-signing")
         WTF_CSRF_ENABLED = True  # the browser goes through the real forms
         PAGE_CACHE = "memory"  # one process: the meeting page is cached as in production
 

@@ -2,10 +2,13 @@
 loses her session before saving and gets her text back after signing in again; the chair
 (leadership) finalises; leadership downloads the PDF from the dashboard in one click and the
 test reads it (dates, names, totals); the verification page opened from the URL printed in the
-PDF shows the same SHA-256 as the downloaded file.
+PDF shows the same SHA-256 as the downloaded file; the downloaded file, chosen on that page, is
+hashed in the browser and declared "Asli", signed by the organiser's certificate (the agency's
+certificate is set up for this journey); a changed copy is not.
 
 Stable selectors: #minutes-form, #save-minutes, #minutes-restored, #finalise-minutes,
-#panel-latest-minutes .download-minutes, #verified-hash, #verification-invalid."""
+#panel-latest-minutes .download-minutes, #verified-hash, #verification-invalid, #verify-file,
+#hash-match, #hash-mismatch, #verified-signer."""
 import hashlib
 import io
 import re
@@ -23,7 +26,20 @@ TITLE = "Rakor Evaluasi Percepatan Penurunan Stunting (uji notulen)"
 
 
 @pytest.fixture(scope="module")
-def held_meeting(live_app):
+def agency_certificate(live_app, tmp_path_factory):
+    """The organising agency's certificate set up for this journey only (the demo's generator)."""
+    from rakor.documents.demo_certificates import ensure_demo_identity
+
+    identity = ensure_demo_identity(tmp_path_factory.mktemp("pki"), "Bappeda Provinsi Kalimantan Selatan")
+    saved = {k: live_app.config.get(k) for k in ("SIGNING_PKCS12", "SIGNING_PKCS12_PASSPHRASE")}
+    live_app.config.update(SIGNING_PKCS12=str(identity.pkcs12_path),
+                           SIGNING_PKCS12_PASSPHRASE=identity.passphrase.decode())
+    yield identity
+    live_app.config.update(saved)
+
+
+@pytest.fixture(scope="module")
+def held_meeting(live_app, agency_certificate):
     """A held meeting of the provincial Bappeda on Thursday 14 March 2024 with two agenda items
     and three delegates of two regencies, two of them present."""
     from sqlalchemy import select
@@ -131,7 +147,23 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(n
     anonymous.goto(url)
     assert anonymous.inner_text("#verified-hash") == hashlib.sha256(pdf).hexdigest()
     assert TITLE in anonymous.inner_text("#verified-meeting")
-    assert "Rahmiyanti" in anonymous.inner_text("#verified-by")
+    assert "Rahmiyanti" in anonymous.inner_text("#verified-at")
+    assert "DEMO Bappeda Provinsi Kalimantan Selatan" in anonymous.inner_text("#verified-signer")
+
+    # Anyone checks the downloaded file itself: chosen on the page, hashed in the browser.
+    anonymous.set_input_files("#verify-file", str(info.value.path()))
+    anonymous.locator("#hash-match").wait_for()
+    assert "Asli." in anonymous.inner_text("#hash-match")
+    assert f"sha256={hashlib.sha256(pdf).hexdigest()}" in anonymous.url  # only the fingerprint went out
+    # A copy with one changed byte is not the final version.
+    forged = Path(info.value.path()).with_name("notulen-diubah.pdf")
+    data = bytearray(pdf)
+    data[len(data) // 3] ^= 0x01
+    forged.write_bytes(bytes(data))
+    anonymous.set_input_files("#verify-file", str(forged))
+    anonymous.locator("#hash-mismatch").wait_for()
+    assert "BUKAN versi final" in anonymous.inner_text("#hash-mismatch")
+
     anonymous.goto(url[:-3] + "xyz")
     assert anonymous.locator("#verification-invalid").is_visible()
     for ctx in (taker_ctx, chair_ctx, anonymous.context):

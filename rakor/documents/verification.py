@@ -1,0 +1,109 @@
+"""The public verification page of final documents, /v/<code>: the address printed under a final
+notulen or berita acara and in the QR code of its signature stamp.
+
+Features register a lookup (`register(key, lookup)`, `lookup(code) -> VerifiedDocument | None`);
+documents imports none of them. Anyone may check a copy: the page takes the PDF itself and hashes
+it in the browser (static/documents/verify.js, Web Crypto), so the file never leaves the reader's
+computer; only its SHA-256 comes back in the query string (`?sha256=`), which also works typed by
+hand, without JavaScript. The page then says in plain words whether the copy is the final version
+as stored ("asli"), who signed it and when, its nomor and its page count."""
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_request_context, make_response, render_template, request, url_for
+
+from rakor.core.registry import Registry
+from rakor.documents import bp
+from rakor.extensions import limiter
+from rakor.policy import public
+
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{8,24}")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+lookups = Registry("document verification")
+
+
+@dataclass(frozen=True)
+class VerifiedDocument:
+    kind: str  # 'Notulen Rapat', 'Berita Acara Kesepakatan'
+    meeting_title: str
+    meeting_starts_at: datetime
+    timezone: str
+    sha256: str | None  # None while the PDF is being prepared
+    finalised_at: datetime | None = None
+    finalised_by: str | None = None
+    version: int | None = None
+    nomor: str | None = None
+    page_count: int | None = None
+    signer: str | None = None  # the certificate's name; None: not signed electronically
+    signer_issuer: str | None = None
+    signed_at: datetime | None = None
+
+
+def new_code() -> str:
+    """12 URL-safe characters (72 random bits): short enough to type from paper. Never ending (or
+    starting) with '-' or '_': a hyphen at the end of a printed line reads as a line-break hyphen,
+    to people and to text extraction (pdftotext drops it and joins the next line), so the
+    address typed or copied from the page would be wrong."""
+    while True:
+        code = secrets.token_urlsafe(9)
+        if code[0] not in "-_" and code[-1] not in "-_":
+            return code
+
+
+def register(key, lookup, order=100):
+    lookups.register(key, loader=lookup, order=order)
+
+
+def find(code) -> VerifiedDocument | None:
+    if not CODE_RE.fullmatch(code):
+        return None
+    for entry in lookups:
+        found = entry.loader(code)
+        if found is not None:
+            return found
+    return None
+
+
+def verification_url(code) -> str:
+    """The full address of a verification page, as printed on the document and in its QR code.
+    The one place that builds it: from the request's host (behind a proxy, PROXY_HOPS makes that
+    the public one), or, outside a request, from the request context the command line sets up
+    (`flask demo load --base-url`). Outside any request (a service called from a test or a
+    script) the address starts with BASE_URL when configured, else http://localhost."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("documents.verify", code=code, _external=True)
+    base = current_app.config.get("BASE_URL") or "http://localhost"
+    return f"{base.rstrip('/')}/v/{code}"
+
+
+def _verification_limit():
+    return current_app.config.get("VERIFICATION_RATE_LIMIT") or current_app.config["INVITATION_RATE_LIMIT"]
+
+
+# One counter per client address across verification pages: codes cannot be guessed at speed.
+verification_limit = limiter.shared_limit(_verification_limit, scope="document-verification")
+
+
+@bp.route("/v/<code>")
+@public
+@verification_limit
+def verify(code):
+    """Is this copy genuine? What the final document is, who signed it, and whether the SHA-256
+    of the reader's copy (`?sha256=`) is the stored file's."""
+    found = find(code)
+    if found is None:
+        response = make_response(render_template("documents/verify.html", valid=False), 404)
+    else:
+        checked = (request.args.get("sha256") or "").strip().lower()
+        matches = None
+        if checked:
+            matches = bool(SHA256_RE.fullmatch(checked)) and checked == found.sha256
+        response = make_response(render_template(
+            "documents/verify.html", valid=True, doc=found, checked=checked, matches=matches,
+            file_name=(request.args.get("file") or "")[:200]))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
