@@ -1,5 +1,8 @@
-"""Berita acara kesepakatan (agreement record): the agreed commitments of a meeting grouped by
-region, with budget totals per region and overall, and a signature line per region."""
+"""Berita acara kesepakatan (agreement record), in the order of a berita acara of tata naskah
+dinas (Permendagri 1/2023): the opening formula with the date in words and the place, the
+parties (the province, through the meeting's chair, and each region's representative), the
+agreed commitments grouped by region with budget totals, the closing formula, and the signature
+page, its heading kept with the closing text."""
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -10,10 +13,10 @@ from sqlalchemy.orm import joinedload
 from rakor.commitments import queries
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
-from rakor.core.formatting import format_date_medium, format_number, format_rupiah, local_date
+from rakor.core.formatting import format_date_medium, format_number, format_rupiah, local_date, with_unit
 from rakor.core.types import utcnow
-from rakor.documents.formatting import format_nip, meeting_when
-from rakor.documents.letterhead import letterhead_for
+from rakor.documents.formatting import Signatory, date_in_words, meeting_when, place_date_line
+from rakor.documents.letterhead import government_line, letterhead_for
 from rakor.documents.pdf import render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
@@ -43,11 +46,9 @@ def _row(c):
     if indicator is not None and c.target_value is not None:
         d = indicator.decimals
         baseline = format_number(c.baseline_value, d, LOCALE) if c.baseline_value is not None else "–"
-        values = f"{baseline} → {format_number(c.target_value, d, LOCALE)}"
-        if indicator.unit:
-            values += f" {indicator.unit}"
+        values = with_unit(f"{baseline} → {format_number(c.target_value, d, LOCALE)}", indicator.unit)
         if c.baseline_year:
-            values += f" (baseline {c.baseline_year})"
+            values += f" (nilai dasar {c.baseline_year})"
         indicator_name = indicator.name
     else:
         indicator_name, values = "–", "–"
@@ -61,6 +62,20 @@ def _row(c):
     }
 
 
+def government_of(region) -> str:
+    """'Pemerintah Kabupaten Tanah Laut': on whose behalf a party signs."""
+    return government_line(region).title().replace(" Dan ", " dan ")
+
+
+def province_party(meeting, organizer) -> Signatory:
+    """The province's signatory: the meeting's chair, on behalf of the organizer's government.
+    The chair led the meeting in which the commitments were agreed and is there to sign on the
+    day, as the regions' representatives are; the head of the agency often is not. Finalising
+    the minutes requires the chair's NIP and jabatan, so they are on file."""
+    return Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip,
+                        on_behalf=government_of(organizer.region))
+
+
 def agreement_context(meeting, user=None):
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     day, time_range = meeting_when(meeting, LOCALE)
@@ -72,19 +87,24 @@ def agreement_context(meeting, user=None):
             "name": region.name, "code": region.kemendagri_code, "agency": agency.name,
             "rows": [_row(c) for c in items], "count": len(items),
             "subtotal": format_rupiah(subtotal, LOCALE),
-            "signer": {"name": getattr(signer, "name", None) or "", "position": getattr(signer, "position", None) or "",
-                       "nip": format_nip(getattr(signer, "nip", None))},
+            "signer": Signatory.of(*(getattr(signer, k, None) for k in ("name", "position", "rank", "nip")),
+                                   on_behalf=government_of(region)),
         })
         total += subtotal
+    # The agreement is made, and signed, on the meeting's last day.
+    signed_day = local_date(meeting.ends_at, meeting.timezone)
     return {
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Berita Acara Kesepakatan", "day": day, "time_range": time_range,
         "place": ", ".join(p for p in (meeting.venue, meeting.city) if p),
+        # h17a (numbering) fills this with the reserved nomor; the template prints it when set.
+        "document_number": None,
+        "in_words": date_in_words(signed_day),
+        "province": province_party(meeting, organizer),
         "regions": regions, "total": format_rupiah(total, LOCALE),
         "count": format_number(sum(r["count"] for r in regions), locale=LOCALE),
         "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
-        "city": meeting.city or "",
-        "meeting_day": format_date_medium(local_date(meeting.starts_at, meeting.timezone), LOCALE),
+        "place_date": place_date_line(meeting, organizer, signed_day),
     }
 
 

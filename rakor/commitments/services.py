@@ -29,6 +29,7 @@ from rakor.commitments.lifecycle import (
 from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentEvent, IndicatorBaseline
 from rakor.core.errors import DomainError
 from rakor.core.formatting import local_date
+from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
@@ -171,6 +172,19 @@ def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     return data
 
 
+def check_agreeable(values):
+    """An agreed commitment states what it will change and by how much: the berita acara
+    kesepakatan prints its indicator and target, and quarterly progress is measured against
+    them. `values`: a Commitment or CommitmentData. Raises DomainError naming what is missing."""
+    if values.indicator_id is None:
+        raise DomainError(_l("Choose the indicator and give the target value before the commitment is "
+                             "agreed: the agreement record prints both (e.g. Indeks Desa Membangun "
+                             "(IDM) for rural areas)."), field="indicator_id")
+    if values.target_value is None:
+        raise DomainError(_l("Give the target value before the commitment is agreed: the agreement "
+                             "record prints it."), field="target_value")
+
+
 def _check_indicator(agency, data, confirm_direction):
     if data.indicator_id is None:
         if data.baseline_value is not None or data.target_value is not None:
@@ -281,6 +295,8 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
         Commitment.meeting_id == meeting.id, Commitment.agency_id == agency.id)) or 0) + 1
     now = now or utcnow()
     status = S(status or (S.SUBMITTED if submit else S.DRAFT))
+    if status == S.AGREED:
+        check_agreeable(data)
     commitment = Commitment(
         meeting_id=meeting.id, sequence=sequence, reference=_reference(meeting, agency, sequence),
         status=status, created_by_id=getattr(by_user, "id", None), created_at=now, is_demo=is_demo,
@@ -325,6 +341,8 @@ def update_commitment(commitment: Commitment, data: CommitmentData, by_user, *, 
     _length(reason, 1000, "reason")
     before = CommitmentData.of(commitment)
     data = validate(meeting, data, confirm_direction=confirm_direction)
+    if amendment:
+        check_agreeable(data)
     if data.agency_id != commitment.agency_id:
         raise DomainError(_l("A commitment stays with its agency; withdraw it and add a new one for "
                              "the other agency."), field="agency_id")
@@ -370,6 +388,7 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
         if to_status == S.SUBMITTED:
             locked.submitted_at = now_
         if to_status == S.AGREED:
+            check_agreeable(locked)
             locked.agreed_at, locked.agreed_by_id = now_, getattr(by_user, "id", None)
         if to_status == S.RETURNED:
             locked.review_note = _clean(note)
@@ -385,14 +404,18 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
 
 
 def save_signatories(meeting, values):
-    """{agency id: (name, position, nip)}: the agreement record's signature lines."""
+    """{agency id: (name, position, nip, rank)}: the agreement record's signature lines."""
     existing = {s.agency_id: s for s in db.session.scalars(
         select(AgreementSignatory).where(AgreementSignatory.meeting_id == meeting.id))}
-    for agency_id, (name, position, nip) in values.items():
+    for agency_id, (name, position, nip, *rank) in values.items():
         nip = _clean(nip)
         if nip is not None and not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
             raise DomainError(_l("A NIP has exactly 18 digits."), field=f"a{agency_id}-nip")
         row = existing.get(agency_id) or AgreementSignatory(meeting_id=meeting.id, agency_id=agency_id)
-        row.name, row.position, row.nip = _clean(name), _clean(position), nip
+        try:
+            rank = normalize_rank(rank[0] if rank else None)
+        except DomainError as e:
+            raise DomainError(e.message, field=f"a{agency_id}-rank") from e
+        row.name, row.position, row.nip, row.rank = _clean(name), _clean(position), nip, rank
         db.session.add(row)
     db.session.flush()

@@ -43,7 +43,9 @@ def held_meeting(live_app):
             starts_at=datetime(2024, 3, 14, 9, 0, tzinfo=TZ), ends_at=datetime(2024, 3, 14, 12, 0, tzinfo=TZ),
             venue="Aula Bappeda Provinsi", city="Banjarbaru", timezone="Asia/Makassar",
             chair_name="Rahmiyanti Janoezir P., ST., MA", chair_nip="197501012000032001",
-            minute_taker_name="Angga Priyadi, ST, M. Ec., Dev")
+            chair_position="Kepala Bidang PPM", chair_rank="Pembina (IV/a)",
+            minute_taker_name="Angga Priyadi, ST, M. Ec., Dev", minute_taker_position="Ahli Pratama Perencanaan",
+            minute_taker_nip="198703152010011004", minute_taker_rank="Penata (III/c)")
         db.session.add(meeting)
         db.session.flush()
         for position, (title, presenter) in enumerate((

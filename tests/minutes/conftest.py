@@ -20,6 +20,7 @@ from tests.factories import (
     make_user,
     topic_id,
 )
+from tests.factories.meetings import SIGNING_OFFICERS
 
 
 @pytest.fixture
@@ -33,9 +34,7 @@ def mm(db):
         organizer=make_agency(region=province, name="Bappeda Provinsi Notula", short_name="Bappeda Notula"),
         title="Rakor Notulen Uji", status="held", venue="Aula Bappeda", city="Kotabaru",
         starts_at=datetime(2024, 2, 1, 0, 30, tzinfo=UTC), ends_at=datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
-        chair_name="Rahmiyanti Janoezir P., ST., MA", chair_position="Kepala Bidang PPM",
-        chair_nip="197501012000032001", minute_taker_name="Nur Aisyah, S.E.",
-        minute_taker_nip="199204152019032011")
+        **SIGNING_OFFICERS)
     items = [make_agenda_item(meeting, title="Paparan data kemiskinan", presenter="Angga Priyadi, ST",
                               starts_at=datetime(2024, 2, 1, 1, 0, tzinfo=UTC),
                               ends_at=datetime(2024, 2, 1, 2, 0, tzinfo=UTC)),
