@@ -71,8 +71,8 @@ def signing_place(meeting, organizer) -> str:
 
 def place_date_line(meeting, organizer, day) -> str:
     """'Banjarbaru, 5 Februari 2024': the one place line of the berita acara, the notulen and
-    the daftar hadir."""
-    date_text = format_date(day, "d MMMM y", locale=LOCALE)
+    the daftar hadir. `day` None: a date to fill in by hand ('Banjarbaru, ....................')."""
+    date_text = format_date(day, "d MMMM y", locale=LOCALE) if day is not None else "." * 24
     place = signing_place(meeting, organizer)
     return f"{place}, {date_text}" if place else date_text
 

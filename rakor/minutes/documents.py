@@ -101,9 +101,12 @@ def minutes_context(meeting, revision):
                for region, agency, rows, subtotal in agreed_by_region(meeting.id)]
     final = revision.is_final
     place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
-    # Signed when finalised; a draft shows the day it would be signed today (not the meeting's
-    # day, which a finalisation days later would contradict).
-    signed_day = local_date(revision.finalised_at if final else utcnow(), tz)
+    # Signed on the day it is finalised. A draft is not signed: its place line leaves the date
+    # to be filled in (neither the meeting's day, which a finalisation days later contradicts,
+    # nor today's, which would make the same draft another document every day: the document
+    # queue keys a rendering by its HTML).
+    signed_line = (place_date_line(meeting, organizer, local_date(revision.finalised_at, tz)) if final
+                   else place_date_line(meeting, organizer, None))
     agency_rows = invited_agency_rows(meeting.id)
     return {
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
@@ -124,7 +127,7 @@ def minutes_context(meeting, revision):
         "chair": Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip),
         "minute_taker": Signatory.of(meeting.minute_taker_name, meeting.minute_taker_position,
                                      meeting.minute_taker_rank, meeting.minute_taker_nip),
-        "signed_place_date": place_date_line(meeting, organizer, signed_day),
+        "signed_place_date": signed_line,
         # h17a (numbering) fills this with the nomor reserved at finalisation.
         "document_number": None,
         "finalised_on": format_datetime_local(revision.finalised_at, tz, LOCALE) if final else "",

@@ -176,8 +176,8 @@ def check_signatories(meeting):
     """Raise DomainError naming every missing detail of the chair and the minute-taker."""
     missing = missing_signatory_fields(meeting)
     if missing:
-        listed = ", ".join(str(m) for m in missing[:-1])
-        listed = f"{listed} {_l('and')} {missing[-1]}" if listed else str(missing[-1])
+        listed = (_l("%(first)s and %(last)s", first=", ".join(str(m) for m in missing[:-1]), last=missing[-1])
+                  if len(missing) > 1 else missing[0])
         raise DomainError(_l("The minutes cannot be finalised yet: their signature blocks need %(missing)s. "
                              "Fill them in on the meeting's edit page (Chair and minute-taker), then "
                              "finalise again.", missing=listed))

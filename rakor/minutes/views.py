@@ -252,7 +252,7 @@ def download_version(meeting, version):
 @roles(ADMIN, COMMITTEE, LEADERSHIP)
 @with_meeting("minutes.view_draft")
 def draft_pdf(meeting):
-    """The current draft, rendered now, with the DRAFT watermark."""
+    """The current draft, rendered now, with the DRAF watermark."""
     current = queries.current_revision(meeting.id)
     if current is None:
         abort(404)

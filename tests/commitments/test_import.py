@@ -147,14 +147,22 @@ def test_bad_values_are_errors_on_their_columns(cm):
 
 
 def test_status_words_decide_a_new_rows_status(cm):
-    report, _outcome = run(cm, [["Instansi", "Program/Kegiatan", "Status"], ["Bappeda U1", "A", "Disepakati"],
-                                ["Bappeda U1", "B", "diajukan"], ["Bappeda U1", "C", ""],
-                                ["Bappeda U1", "D", "Dikembalikan"]])
+    report, _outcome = run(cm, [["Instansi", "Program/Kegiatan", "Indikator", "Target", "Status"],
+                                ["Bappeda U1", "A", "KEMISKINAN", "5,75", "Disepakati"],
+                                ["Bappeda U1", "B", "", "", "diajukan"], ["Bappeda U1", "C", "", "", ""],
+                                ["Bappeda U1", "D", "", "", "Dikembalikan"]])
     assert report.ok, report.problems()
     assert [c.status for c in commitments(cm.meeting)] == ["agreed", "submitted", "submitted", "submitted"]
     assert report.rows[3].status == "warning"  # returned is not taken over
     report, _outcome = run(cm, [["Instansi", "Program/Kegiatan", "Status"], ["Bappeda U1", "E", "Ditarik"]])
     assert (2, "status") in errors(report)
+
+
+def test_a_row_agreed_without_indicator_and_target_is_refused(cm):
+    """Issue 17: an agreed commitment prints its indicator and target in the berita acara."""
+    report, outcome = run(cm, [["Instansi", "Program/Kegiatan", "Status"], ["Bappeda U1", "Penataan desa", "Disepakati"]])
+    assert outcome is None and count(cm.meeting) == 0
+    assert "before the commitment is agreed" in errors(report)[(2, "indicator")]
 
 
 def test_a_target_in_the_worse_direction_needs_the_confirmation(cm):

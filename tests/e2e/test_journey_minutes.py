@@ -125,7 +125,7 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(n
     assert "Rahmiyanti Janoezir P., ST., MA" in text and "Angga Priyadi, ST, M. Ec., Dev" in text
     assert "3 orang terdaftar, 2 orang hadir, dari 2 instansi" in text
     assert "Prevalensi stunting Kalimantan Selatan menurut SSGI 2023" in text
-    assert "Desa lokus ditetapkan paling lambat April 2024." in text and "DRAFT" not in text
+    assert "Desa lokus ditetapkan paling lambat April 2024." in text and "DRAF" not in text
 
     # The verification page opened from the PDF's URL shows the same hash.
     url = re.search(r"(http://127\.0\.0\.1:\d+/v/[A-Za-z0-9_-]+)", text).group(1)
