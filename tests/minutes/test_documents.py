@@ -52,7 +52,7 @@ def test_the_minutes_read_like_an_indonesian_notulen(mm):
     assert "Ir. H. Hadir Satu, M.T. Bappeda Kabupaten Notula 1 Hadir" in text
     assert "Absen Dua, S.E. Bappeda Kabupaten Notula 1 Tidak hadir" in text
     assert "196805121993031007" not in text and "19680512 199303" not in text  # no NIPs of delegates
-    assert "Halaman 1 dari" in text and "DRAF" not in text
+    assert "Halaman 1 dari" in text and "DRAF, bukan dokumen resmi" not in text
 
 
 def test_a_draft_carries_the_watermark_and_no_verification(mm):

@@ -143,3 +143,14 @@ def test_the_signature_block_never_stands_without_the_closing_text(mm, paragraph
     with_signatures = next(p for p in pages if "Pimpinan Rapat," in p and "Notulis," in p)
     assert "Penutup baris kedua diucapkan." in with_signatures
     assert "Kotabaru, ...." in with_signatures
+
+
+def test_verification_codes_are_letters_and_digits_only():
+    """The minutes-queue test's flake: token_urlsafe codes hold '-' and '_'; one ending in '-' at
+    the end of the printed line is read (by pdftotext, and by a person) as a hyphenated break,
+    so the code on paper was not the code of the page (about one final PDF in 64)."""
+    import re
+
+    codes = {services.new_verification_code() for _ in range(2000)}
+    assert len(codes) == 2000 and all(re.fullmatch(r"[A-Za-z0-9]{12}", c) for c in codes)
+
