@@ -14,6 +14,7 @@ from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.errors import render_error
 from rakor.extensions import db, limiter
+from rakor.meetings import lifecycle
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
@@ -48,12 +49,16 @@ def index(meeting):
     final = queries.latest_final(meeting.id)
     shown = current if may_draft else final
     agenda = queries.agenda_of(meeting.id)
+    may_finalise = can(current_user, "minutes.finalise", meeting) and current is not None and not current.is_final
     return render_template(
         "minutes/index.html", meeting=meeting, current=current, final=final, shown=shown,
         sections=_sections(shown.body, agenda) if shown is not None else None,
         may_draft=may_draft, may_edit=can(current_user, "minutes.edit", meeting),
-        may_finalise=can(current_user, "minutes.finalise", meeting) and current is not None
-        and not current.is_final,
+        may_finalise=may_finalise,
+        # Said before the click, not only after it: what the signature blocks still need.
+        missing_signatories=(services.missing_signatory_fields(meeting)
+                             if may_finalise and meeting.status == lifecycle.HELD else []),
+        may_edit_meeting=can(current_user, "meeting.edit", meeting),
         finalise_form=FinaliseForm(data={"expected_revision_id": current.id if current else ""}),
         final_hash=queries.stored_hash(final.id) if final is not None else None,
         statuses=RevisionStatus)

@@ -154,3 +154,16 @@ def test_verification_codes_are_letters_and_digits_only():
     codes = {services.new_verification_code() for _ in range(2000)}
     assert len(codes) == 2000 and all(re.fullmatch(r"[A-Za-z0-9]{12}", c) for c in codes)
 
+
+
+def test_the_minutes_page_says_what_the_signature_blocks_still_need_before_the_click(client, mm, login_as):
+    mm.meeting.minute_taker_rank = None
+    services.save(mm.meeting, body(), mm.committee, None)
+    db.session.commit()
+    login_as("committee")
+    page = client.get(f"/meetings/{mm.meeting.id}/minutes").get_data(as_text=True)
+    assert 'id="signatories-missing"' in page and "pangkat/golongan notulis" in page
+    assert f"/meetings/{mm.meeting.id}/edit#chair_name" in page
+    mm.meeting.minute_taker_rank = "Penata Muda (III/a)"
+    db.session.commit()
+    assert 'id="signatories-missing"' not in client.get(f"/meetings/{mm.meeting.id}/minutes").get_data(as_text=True)
