@@ -24,6 +24,8 @@ from rakor.regions.models import Agency, Region
 
 LOCALE = "id"
 TEMPLATE = "documents/agreement.html"
+NO_INDICATOR = "Tanpa indikator angka"
+NO_TARGET = "Capaian dinyatakan dalam persen pada laporan triwulanan"
 
 
 def agreed_by_region(meeting_id):
@@ -51,7 +53,9 @@ def _row(c):
             values += f" (nilai dasar {c.baseline_year})"
         indicator_name = indicator.name
     else:
-        indicator_name, values = "–", "–"
+        # A commitment measured by no number (progress reports a stated percent): said in
+        # words, never a dash that reads as a value left out.
+        indicator_name, values = NO_INDICATOR, NO_TARGET
     return {
         "reference": c.reference, "title": c.title, "programme_code": c.programme_code or "",
         "programme_name": c.programme.name if c.programme else "", "indicator": indicator_name,

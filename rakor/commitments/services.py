@@ -172,19 +172,6 @@ def validate(meeting, data: CommitmentData, *, confirm_direction=False):
     return data
 
 
-def check_agreeable(values):
-    """An agreed commitment states what it will change and by how much: the berita acara
-    kesepakatan prints its indicator and target, and quarterly progress is measured against
-    them. `values`: a Commitment or CommitmentData. Raises DomainError naming what is missing."""
-    if values.indicator_id is None:
-        raise DomainError(_l("Choose the indicator and give the target value before the commitment is "
-                             "agreed: the agreement record prints both (e.g. Indeks Desa Membangun "
-                             "(IDM) for rural areas)."), field="indicator_id")
-    if values.target_value is None:
-        raise DomainError(_l("Give the target value before the commitment is agreed: the agreement "
-                             "record prints it."), field="target_value")
-
-
 def _check_indicator(agency, data, confirm_direction):
     if data.indicator_id is None:
         if data.baseline_value is not None or data.target_value is not None:
@@ -295,8 +282,6 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
         Commitment.meeting_id == meeting.id, Commitment.agency_id == agency.id)) or 0) + 1
     now = now or utcnow()
     status = S(status or (S.SUBMITTED if submit else S.DRAFT))
-    if status == S.AGREED:
-        check_agreeable(data)
     commitment = Commitment(
         meeting_id=meeting.id, sequence=sequence, reference=_reference(meeting, agency, sequence),
         status=status, created_by_id=getattr(by_user, "id", None), created_at=now, is_demo=is_demo,
@@ -341,8 +326,6 @@ def update_commitment(commitment: Commitment, data: CommitmentData, by_user, *, 
     _length(reason, 1000, "reason")
     before = CommitmentData.of(commitment)
     data = validate(meeting, data, confirm_direction=confirm_direction)
-    if amendment:
-        check_agreeable(data)
     if data.agency_id != commitment.agency_id:
         raise DomainError(_l("A commitment stays with its agency; withdraw it and add a new one for "
                              "the other agency."), field="agency_id")
@@ -388,7 +371,6 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
         if to_status == S.SUBMITTED:
             locked.submitted_at = now_
         if to_status == S.AGREED:
-            check_agreeable(locked)
             locked.agreed_at, locked.agreed_by_id = now_, getattr(by_user, "id", None)
         if to_status == S.RETURNED:
             locked.review_note = _clean(note)

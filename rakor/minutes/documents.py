@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from rakor.auth.models import User
-from rakor.commitments.documents import agreed_by_region
+from rakor.commitments.documents import NO_INDICATOR, NO_TARGET, agreed_by_region
 from rakor.core.formatting import (
     format_date_medium,
     format_datetime_local,
@@ -60,7 +60,7 @@ def _slot(item, tz):
 
 def _commitment_row(c):
     indicator = c.indicator
-    target = ""
+    target = f"{NO_INDICATOR}; {NO_TARGET[0].lower()}{NO_TARGET[1:]}"
     if indicator is not None and c.target_value is not None:
         target = with_unit(format_number(c.target_value, indicator.decimals, LOCALE), indicator.unit)
         target = f"{indicator.name}: {target}"

@@ -1,7 +1,7 @@
 """The berita acara kesepakatan as an official record (issue 17): the opening formula with the
 date in words, the parties with the province, the closing formula, the signature page with its
-heading kept with the closing text, pangkat and NIP in every block; and no commitment agreed
-without the indicator and target it is printed with."""
+heading kept with the closing text, pangkat and NIP in every block; no "–" where a commitment
+has no numeric indicator."""
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -9,15 +9,14 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from rakor.commitments import imports, services
+from rakor.commitments import services
 from rakor.commitments.documents import render_agreement
 from rakor.commitments.services import CommitmentData
-from rakor.core.errors import DomainError
 from rakor.extensions import db
 from rakor.regions.services import planning_agencies_of_province
 from tests.commitments.conftest import data
 from tests.factories import make_meeting, make_participant, make_quota, topic_id
-from tests.helpers import agency_of, csv_bytes, pdf_text
+from tests.helpers import agency_of, pdf_text
 
 
 def _pages(pdf):
@@ -102,39 +101,19 @@ def test_missing_signatory_details_print_lines_to_fill_in(cm):
     assert "Pangkat/Gol. ....." in signing and "NIP. ....." in signing
 
 
-# --- an agreed commitment has its indicator and target ----------------------------------------
+# --- an agreed commitment without a numeric indicator ------------------------------------------
 
-def test_a_commitment_without_indicator_or_target_is_not_agreed(cm):
-    """Before: 11 Kawasan Perdesaan commitments were agreed and printed "–" as indicator and target."""
-    rural = services.create_commitment(cm.meeting, data(cm, topic_id=cm.rural, indicator_id=None, target_value=None),
-                                       cm.delegate, submit=True)
-    with pytest.raises(DomainError) as refused:
-        services.change_status(rural, "agreed", cm.committee)
-    assert refused.value.field == "indicator_id" and rural.status == "submitted"
-    # With the village development index and a target it is agreed.
-    services.update_commitment(rural, data(cm, topic_id=cm.rural, indicator_id=topic_id("IDM"),
-                                           baseline_value=Decimal("0.6512"), target_value=Decimal("0.6800")),
-                               cm.committee)
+def test_a_commitment_without_a_numeric_indicator_says_so_instead_of_a_dash(cm):
+    """Before: 11 Kawasan Perdesaan commitments printed "–" as indicator and target. Progress
+    reports such a commitment by a stated percent, so it may be agreed; the record says how it
+    is measured. (The demo's rural commitments now use the village development index.)"""
+    rural = services.create_commitment(cm.meeting, data(cm, topic_id=cm.rural, indicator_id=None, target_value=None,
+                                                        title="Penyusunan Perbup desa wisata"), cm.delegate, submit=True)
     services.change_status(rural, "agreed", cm.committee)
-    assert rural.status == "agreed" and rural.indicator_id == topic_id("IDM")
-
-
-def test_an_agreed_commitment_keeps_its_indicator_and_target_when_amended(cm):
-    agreed = _agree(cm.meeting, cm.agencies[0], cm.committee)
-    with pytest.raises(DomainError) as refused:
-        services.update_commitment(agreed, data(cm, indicator_id=None, target_value=None), cm.committee,
-                                   reason="Indikator dihapus")
-    assert refused.value.field == "indicator_id"
-
-
-def test_an_import_does_not_agree_a_commitment_without_target(cm):
-    header = ["Instansi", "Program/Kegiatan", "Indikator", "Target", "Status"]
-    rows = [header, [cm.agencies[0].name, "Penataan desa", "", "", "Disepakati"],
-            [cm.agencies[0].name, "Penurunan kemiskinan", "KEMISKINAN", "5,75", "Disepakati"]]
-    report, outcome = imports.import_file(cm.meeting, csv_bytes(rows), cm.committee, filename="k.csv")
-    assert outcome is None and not report.ok
-    refused = [r for r in report.rows if r.errors]
-    assert [r.line for r in refused] == [2] and list(refused[0].errors) == ["indicator"]
+    text = pdf_text(render_agreement(cm.meeting))
+    row = text[text.index("Penyusunan Perbup desa wisata"):]
+    assert "Tanpa indikator angka" in row and "Capaian dinyatakan dalam persen pada laporan triwulanan" in row
+    assert " – – " not in text
 
 
 def test_the_idm_indicator_is_seeded(db):

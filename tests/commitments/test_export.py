@@ -41,9 +41,8 @@ def demo_like(cm):
     draft = services.create_commitment(cm.meeting, data(cm, title="Masih draf"), delegate)
     withdrawn = services.create_commitment(cm.meeting, data(cm, title="Ditarik"), delegate)
     services.change_status(withdrawn, "withdrawn", delegate)
-    # Agreed, so measured (issue 17: no commitment is agreed without indicator and target).
-    tricky = [services.create_commitment(cm.meeting, data(cm, title=title), committee, status="agreed")
-              for title in FORMULAS]
+    tricky = [services.create_commitment(cm.meeting, data(cm, title=title, indicator_id=None, target_value=None),
+                                         committee, status="agreed") for title in FORMULAS]
     return [agreed, ipm, returned, draft, *tricky], withdrawn
 
 

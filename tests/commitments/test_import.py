@@ -158,13 +158,6 @@ def test_status_words_decide_a_new_rows_status(cm):
     assert (2, "status") in errors(report)
 
 
-def test_a_row_agreed_without_indicator_and_target_is_refused(cm):
-    """Issue 17: an agreed commitment prints its indicator and target in the berita acara."""
-    report, outcome = run(cm, [["Instansi", "Program/Kegiatan", "Status"], ["Bappeda U1", "Penataan desa", "Disepakati"]])
-    assert outcome is None and count(cm.meeting) == 0
-    assert "before the commitment is agreed" in errors(report)[(2, "indicator")]
-
-
 def test_a_target_in_the_worse_direction_needs_the_confirmation(cm):
     rows = [["Instansi", "Program/Kegiatan", "Indikator", "Target"], ["Bappeda U1", "Naik", "KEMISKINAN", "7"]]
     report, outcome = run(cm, rows)

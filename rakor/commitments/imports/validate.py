@@ -143,12 +143,6 @@ def _validate_row(row: CommitmentRow, present: set, context: _Context):
         _check_new(row, data, wanted, context)
     else:
         _check_update(row, data, wanted, existing, context)
-    if not row.errors and (row.new_status == S.AGREED or row.agree
-                           or (existing is not None and existing.status == S.AGREED and row.changes)):
-        try:
-            services.check_agreeable(data)
-        except DomainError as e:
-            row.errors[report_field(e.field)] = e.message
     if not row.errors:
         row.data = data
 
