@@ -123,7 +123,7 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(n
     assert "NOTULEN RAPAT" in text and TITLE in text
     assert "Kamis, 14 Maret 2024" in text and "09.00 – 12.00 WITA" in text
     assert "Rahmiyanti Janoezir P., ST., MA" in text and "Angga Priyadi, ST, M. Ec., Dev" in text
-    assert "3 orang terdaftar, 2 orang hadir, dari 2 instansi" in text
+    assert "3 orang terdaftar, 2 orang hadir; 2 dari 2 instansi yang diundang hadir" in text
     assert "Prevalensi stunting Kalimantan Selatan menurut SSGI 2023" in text
     assert "Desa lokus ditetapkan paling lambat April 2024." in text and "DRAF" not in text
 
