@@ -159,8 +159,19 @@ def demo_reset(yes, base_url):
 @click.option("--quota-per-agency", "quota", type=int, default=None,
               help="seats for every regency/city planning agency of the organizer's province")
 @click.option("--draft", is_flag=True, help="leave the meeting as a draft (default: scheduled)")
-def create_command(title, start, end, venue, kind, tz, city, organizer, quota, draft):
-    """Create a meeting (scheduled unless --draft); prints its id only."""
+@click.option("--chair-name", default=None)
+@click.option("--chair-position", default=None, help="jabatan")
+@click.option("--chair-nip", default=None, help="18 digits")
+@click.option("--chair-rank", default=None, help='pangkat/golongan, e.g. "Pembina (IV/a)" or "IV/a"')
+@click.option("--minute-taker-name", default=None)
+@click.option("--minute-taker-position", default=None, help="jabatan")
+@click.option("--minute-taker-nip", default=None, help="18 digits")
+@click.option("--minute-taker-rank", default=None, help='pangkat/golongan, e.g. "III/a"')
+@click.option("--signing-place", default=None,
+              help="town of the documents' place-and-date line; default: the organizer's town")
+def create_command(title, start, end, venue, kind, tz, city, organizer, quota, draft, **officers):
+    """Create a meeting (scheduled unless --draft); prints its id only. The chair and the
+    minute-taker sign the minutes (finalising needs their position and NIP)."""
     if not is_valid_timezone(tz):
         fail(f"Error: unknown time zone {tz!r} (e.g. Asia/Makassar, Asia/Jakarta, Asia/Jayapura)")
     agency, error = resolve_organizer(organizer)
@@ -168,7 +179,7 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
         fail(f"Error: {error}")
     data = MeetingData(title=title, starts_at=parse_local_option("start", start),
                        ends_at=parse_local_option("end", end), venue=venue, city=city, kind=kind,
-                       timezone=tz, organizer_agency_id=agency.id)
+                       timezone=tz, organizer_agency_id=agency.id, **officers)
     try:
         meeting = create_meeting(data, user=None, status="draft" if draft else "scheduled")
         if quota is not None:

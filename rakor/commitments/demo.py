@@ -24,6 +24,8 @@ COMMITTEE_EMAIL = "panitia@demo.rakor.id"
 DEMO_SOURCE = "Nilai demo (bukan data resmi)"
 
 # topic code -> (programme code, title, OPD, baseline low, baseline high, step towards target)
+# Every plan is measured by an indicator (the topic itself, or INDICATOR_OF), so that every
+# agreed commitment prints an indicator and a target.
 PLANS = {
     "KEMISKINAN": ("1.06.05", "Perluasan perlindungan dan jaminan sosial bagi keluarga miskin ekstrem "
                    "(data by name by address)", "Dinas Sosial", Decimal("2.44"), Decimal("6.25"), Decimal("-0.50")),
@@ -33,9 +35,13 @@ PLANS = {
             "Dinas Pendidikan", Decimal("66.80"), Decimal("78.20"), Decimal("0.60")),
     "SPM": ("5.01.02", "Percepatan penerapan dan pelaporan Standar Pelayanan Minimal",
             "Bappeda", Decimal("78.00"), Decimal("94.00"), Decimal("3.00")),
+    # IDM 0,6012-0,7385: villages on average "berkembang" to "maju" (Kemendes PDTT status bands).
     "KAWASAN_PERDESAAN": ("2.13.02", "Penataan desa dan pengembangan kawasan perdesaan prioritas",
-                          "Dinas Pemberdayaan Masyarakat dan Desa", None, None, None),
+                          "Dinas Pemberdayaan Masyarakat dan Desa", Decimal("0.6012"), Decimal("0.7385"),
+                          Decimal("0.0150")),
 }
+# A topic that is not itself an indicator -> the indicator that measures it.
+INDICATOR_OF = {"KAWASAN_PERDESAAN": "IDM"}
 # (region index, topic) of commitments still in play at the end of the demo meeting.
 NOT_YET_AGREED = {
     (1, "SPM"): "submitted", (4, "IPM"): "submitted", (6, "KAWASAN_PERDESAAN"): "submitted",
@@ -46,7 +52,8 @@ RETURN_NOTE = "Lengkapi kode program dan OPD penanggung jawab sesuai RKPD."
 
 
 def _baseline(low, high, index, count=13):
-    return (low + (high - low) * Decimal(index) / Decimal(count - 1)).quantize(Decimal("0.01"))
+    """Spread between low and high, with the decimals `low` is written with."""
+    return (low + (high - low) * Decimal(index) / Decimal(count - 1)).quantize(low)
 
 
 def load_seed_commitments(meeting):
@@ -59,7 +66,8 @@ def load_seed_commitments(meeting):
     for index, agency in enumerate(agencies):
         for code, (_p, _t, _o, low, high, _s) in PLANS.items():
             if low is not None:
-                rows.append((index, {"region": agency.region.kemendagri_code, "indicator": code,
+                rows.append((index, {"region": agency.region.kemendagri_code,
+                                     "indicator": INDICATOR_OF.get(code, code),
                                      "year": "2023", "value": str(_baseline(low, high, index)),
                                      "source": DEMO_SOURCE}))
     load_baselines(rows, is_demo=True)
@@ -68,13 +76,13 @@ def load_seed_commitments(meeting):
         if agency.id in done:
             continue
         for code, (programme, title, office, low, _high, step) in PLANS.items():
-            topic = topics[code]
+            topic, indicator = topics[code], topics[INDICATOR_OF.get(code, code)]
             item = items.get(topic.id)
             numeric = low is not None
             budget = Decimal(250_000_000 + 125_000_000 * ((index * 7 + len(code)) % 17))
             data = CommitmentData(
                 agency_id=agency.id, agenda_item_id=item.id if item else None, topic_id=topic.id,
-                title=title, programme_code=programme, indicator_id=topic.id if numeric else None,
+                title=title, programme_code=programme, indicator_id=indicator.id if numeric else None,
                 target_value=(_baseline(low, _high, index) + step) if numeric else None,
                 target_date=date(2024, 12, 31), responsible_office=f"{office} {agency.region.name}",
                 contact_person=f"Kepala {office}", budget=budget, funding_source="apbd", budget_year=2024,

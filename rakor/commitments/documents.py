@@ -1,5 +1,8 @@
-"""Berita acara kesepakatan (agreement record): the agreed commitments of a meeting grouped by
-region, with budget totals per region and overall, and a signature line per region.
+"""Berita acara kesepakatan (agreement record), in the order of a berita acara of tata naskah
+dinas (Permendagri 1/2023): the opening formula with the date in words and the place, the
+parties (the province, through the meeting's chair, and each region's representative), the
+agreed commitments grouped by region with budget totals, the closing formula, and the signature
+page, its heading kept with the closing text.
 
 Until the meeting's commitments close it is rendered on demand from what is agreed so far. When
 they close (the meeting becomes "minutes final", rakor/meetings/lifecycle.py), `finalise_agreement`
@@ -25,21 +28,24 @@ from rakor.core.formatting import (
     format_number,
     format_rupiah,
     local_date,
+    with_unit,
 )
 from rakor.core.types import utcnow
 from rakor.documents import signing
-from rakor.documents.formatting import format_nip, meeting_when
+from rakor.documents.formatting import Signatory, date_in_words, meeting_when, place_date_line
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.documents.verification import VerifiedDocument, new_code, verification_url
 from rakor.extensions import db
 from rakor.numbering import services as numbering
 from rakor.numbering.services import document_key
-from rakor.regions.letterhead import letterhead_for
+from rakor.regions.letterhead import government_line, letterhead_for
 from rakor.regions.models import Agency, Region
 
 LOCALE = "id"
 TEMPLATE = "documents/agreement.html"
+NO_INDICATOR = "Tanpa indikator angka"
+NO_TARGET = "Capaian dinyatakan dalam persen pada laporan triwulanan"
 
 
 def agreed_by_region(meeting_id):
@@ -62,14 +68,14 @@ def _row(c):
     if indicator is not None and c.target_value is not None:
         d = indicator.decimals
         baseline = format_number(c.baseline_value, d, LOCALE) if c.baseline_value is not None else "–"
-        values = f"{baseline} → {format_number(c.target_value, d, LOCALE)}"
-        if indicator.unit:
-            values += f" {indicator.unit}"
+        values = with_unit(f"{baseline} → {format_number(c.target_value, d, LOCALE)}", indicator.unit)
         if c.baseline_year:
-            values += f" (baseline {c.baseline_year})"
+            values += f" (nilai dasar {c.baseline_year})"
         indicator_name = indicator.name
     else:
-        indicator_name, values = "–", "–"
+        # A commitment measured by no number (progress reports a stated percent): said in
+        # words, never a dash that reads as a value left out.
+        indicator_name, values = NO_INDICATOR, NO_TARGET
     return {
         "reference": c.reference, "title": c.title, "programme_code": c.programme_code or "",
         "programme_name": c.programme.name if c.programme else "", "indicator": indicator_name,
@@ -78,6 +84,20 @@ def _row(c):
         "budget": format_rupiah(c.budget, LOCALE) if c.budget is not None else "–",
         "office": c.responsible_office or "",
     }
+
+
+def government_of(region) -> str:
+    """'Pemerintah Kabupaten Tanah Laut': on whose behalf a party signs."""
+    return government_line(region).title().replace(" Dan ", " dan ")
+
+
+def province_party(meeting, organizer) -> Signatory:
+    """The province's signatory: the meeting's chair, on behalf of the organizer's government.
+    The chair led the meeting in which the commitments were agreed and is there to sign on the
+    day, as the regions' representatives are; the head of the agency often is not. Finalising
+    the minutes requires the chair's NIP and jabatan, so they are on file."""
+    return Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip,
+                        on_behalf=government_of(organizer.region))
 
 
 def agreement_context(meeting, user=None, record=None, signed=False):
@@ -93,14 +113,20 @@ def agreement_context(meeting, user=None, record=None, signed=False):
             "name": region.name, "code": region.kemendagri_code, "agency": agency.name,
             "rows": [_row(c) for c in items], "count": len(items),
             "subtotal": format_rupiah(subtotal, LOCALE),
-            "signer": {"name": getattr(signer, "name", None) or "", "position": getattr(signer, "position", None) or "",
-                       "nip": format_nip(getattr(signer, "nip", None))},
+            "signer": Signatory.of(*(getattr(signer, k, None) for k in ("name", "position", "rank", "nip")),
+                                   on_behalf=government_of(region)),
         })
         total += subtotal
+    # The agreement is made, and signed, on the meeting's last day.
+    signed_day = local_date(meeting.ends_at, meeting.timezone)
     return {
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Berita Acara Kesepakatan", "day": day, "time_range": time_range,
         "place": ", ".join(p for p in (meeting.venue, meeting.city) if p),
+        # The nomor from the register, once the commitments closed (finalise_agreement).
+        "document_number": record.nomor if record is not None else None,
+        "in_words": date_in_words(signed_day),
+        "province": province_party(meeting, organizer),
         "regions": regions, "total": format_rupiah(total, LOCALE),
         "count": format_number(sum(r["count"] for r in regions), locale=LOCALE),
         "printed_on": format_date_medium(local_date(record.finalised_at if record is not None else utcnow(),
@@ -114,6 +140,7 @@ def agreement_context(meeting, user=None, record=None, signed=False):
                        f"{format_datetime_local(record.finalised_at, meeting.timezone, LOCALE)}.")
         if record is not None else None,
         "signature_slot": signing.signature_slot() if record is not None and signed else None,
+        "place_date": place_date_line(meeting, organizer, signed_day),
     }
 
 

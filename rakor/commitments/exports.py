@@ -37,7 +37,7 @@ INSTRUCTIONS = (
     "Referensi: baris dengan referensi rapat ini mengubah kesepakatan tersebut; kosongkan Referensi "
     "untuk menambah kesepakatan baru.",
     "Instansi: nama atau singkatan instansi, atau Kode Wilayah (63.02 atau 6302).",
-    "Baseline dan Target: angka dengan koma desimal, mis. 6,25. Anggaran: Rupiah, mis. 1250000000, "
+    "Nilai Dasar dan Target: angka dengan koma desimal, mis. 6,25. Anggaran: Rupiah, mis. 1250000000, "
     "Rp 1.250.000.000 atau 1,25 M.",
     "Sumber Dana: APBD, APBN/DAK, APBDes, CSR atau Lainnya. Status: Disepakati atau Diajukan.",
     "Jangan memakai rumus dan jangan menggabungkan (merge) sel judul kolom.",

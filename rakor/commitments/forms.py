@@ -94,6 +94,7 @@ class SignatoryForm(BaseForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     nip = StringField(_l("NIP"), validators=[Optional(), Length(max=18)])
+    rank = StringField(_l("Rank/grade (pangkat/golongan)"), validators=[Optional(), Length(max=100)])
 
 
 DIRECTIONS = {"": _l("— no numeric measure —"), "lower": _l("Lower is better"), "higher": _l("Higher is better")}

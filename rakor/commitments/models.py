@@ -145,6 +145,7 @@ class AgreementSignatory(db.Model):
     name: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     nip: Mapped[str | None] = mapped_column(String(18))
+    rank: Mapped[str | None] = mapped_column(String(100))  # pangkat/golongan
 
 
 class AgreementRecord(SignedFileColumns, db.Model):

@@ -30,6 +30,7 @@ from rakor.commitments.lifecycle import (
 from rakor.commitments.models import AgreementSignatory, Commitment, CommitmentEvent, IndicatorBaseline
 from rakor.core.errors import DomainError
 from rakor.core.formatting import local_date
+from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
@@ -423,14 +424,18 @@ def change_status(commitment: Commitment, to_status, by_user, *, note=None, expe
 
 
 def save_signatories(meeting, values):
-    """{agency id: (name, position, nip)}: the agreement record's signature lines."""
+    """{agency id: (name, position, nip, rank)}: the agreement record's signature lines."""
     existing = {s.agency_id: s for s in db.session.scalars(
         select(AgreementSignatory).where(AgreementSignatory.meeting_id == meeting.id))}
-    for agency_id, (name, position, nip) in values.items():
+    for agency_id, (name, position, nip, *rank) in values.items():
         nip = _clean(nip)
         if nip is not None and not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
             raise DomainError(_l("A NIP has exactly 18 digits."), field=f"a{agency_id}-nip")
         row = existing.get(agency_id) or AgreementSignatory(meeting_id=meeting.id, agency_id=agency_id)
-        row.name, row.position, row.nip = _clean(name), _clean(position), nip
+        try:
+            rank = normalize_rank(rank[0] if rank else None)
+        except DomainError as e:
+            raise DomainError(e.message, field=f"a{agency_id}-rank") from e
+        row.name, row.position, row.nip, row.rank = _clean(name), _clean(position), nip, rank
         db.session.add(row)
     db.session.flush()

@@ -155,10 +155,18 @@ def _format_number(_type, value, decimals, loc):
 
 
 def format_percent(value, decimals=2, locale=None) -> str:
-    """'2,44 %' for a value already in percent."""
+    """'2,44%' for a value already in percent: the sign follows the number without a space, as
+    Indonesian official writing (and English) has it."""
     if value is None:
         return ""
-    return f"{format_number(value, decimals, locale)} %"
+    return with_unit(format_number(value, decimals, locale), "%")
+
+
+def with_unit(number_text, unit) -> str:
+    """'6,25' and '%' -> '6,25%'; '67,40' and 'poin' -> '67,40 poin'; no unit: the number."""
+    if not unit:
+        return number_text
+    return f"{number_text}{unit}" if unit == "%" else f"{number_text} {unit}"
 
 
 def format_nip(nip) -> str:

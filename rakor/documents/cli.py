@@ -35,7 +35,7 @@ class KindChoice(click.Choice):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF file to write.")
 @click.option("--draft", is_flag=True,
-              help="The current draft, with its DRAFT watermark (kinds that have drafts: minutes); "
+              help="The current draft, with its DRAF watermark (kinds that have drafts: minutes); "
                    "without it, minutes are the latest final version, byte for byte as stored.")
 def render_command(meeting_id, kind, output, draft):
     """Render document KIND of MEETING_ID to a PDF file (the full document: the operator of the

@@ -127,6 +127,10 @@ def load_seed_meeting():
         chair_name="Rahmiyanti Janoezir P., S.T., M.A.",
         chair_position="Kepala Bidang Pemerintahan dan Pembangunan Manusia, Bappeda Provinsi "
                        "Kalimantan Selatan",
+        # Demo values (the NIP and rank are invented), so that every signature block is complete.
+        chair_nip="197501012000032001", chair_rank="Pembina (IV/a)",
+        # The organizer's office is in Banjarbaru; the meeting was held in Kotabaru.
+        signing_place="Banjarbaru",
         description=DESCRIPTION, contact_name="Angga Priyadi (panitia)", contact_phone="+6281234567001",
         dress_code="PDH (Pakaian Dinas Harian)",
     ), user=committee, now=datetime(2024, 1, 10, 9, 0, tzinfo=ZoneInfo(TZ)))

@@ -62,8 +62,14 @@ class Meeting(db.Model):
     chair_name: Mapped[str | None] = mapped_column(String(200))
     chair_position: Mapped[str | None] = mapped_column(String(200))
     chair_nip: Mapped[str | None] = mapped_column(String(18))
+    chair_rank: Mapped[str | None] = mapped_column(String(100))  # pangkat/golongan
     minute_taker_name: Mapped[str | None] = mapped_column(String(200))
+    minute_taker_position: Mapped[str | None] = mapped_column(String(200))
     minute_taker_nip: Mapped[str | None] = mapped_column(String(18))
+    minute_taker_rank: Mapped[str | None] = mapped_column(String(100))
+    # Where the documents are signed ("Banjarbaru"); empty: the organizer's city
+    # (rakor.documents.formatting.place_line).
+    signing_place: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
     # What the invitation tells the delegates: whom to ask (a WhatsApp number, stored E.164),
     # the dress code (pakaian), the letter's number (nomor surat) and, for a hybrid meeting,

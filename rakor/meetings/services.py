@@ -21,6 +21,7 @@ from rakor.core.dates import check_supported
 from rakor.core.errors import DomainError
 from rakor.core.formatting import format_time, is_valid_timezone, to_zone
 from rakor.core.phones import normalize_phone
+from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
 from rakor.extensions import db
@@ -104,8 +105,12 @@ class MeetingData:
     chair_name: str | None = None
     chair_position: str | None = None
     chair_nip: str | None = None
+    chair_rank: str | None = None
     minute_taker_name: str | None = None
+    minute_taker_position: str | None = None
     minute_taker_nip: str | None = None
+    minute_taker_rank: str | None = None
+    signing_place: str | None = None
     description: str | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
@@ -119,10 +124,12 @@ class MeetingData:
 
 
 TEXT_LIMITS = {"title": 300, "venue": 300, "field": 200, "city": 100, "chair_name": 200,
-               "chair_position": 200, "minute_taker_name": 200, "description": 5000,
+               "chair_position": 200, "minute_taker_name": 200, "minute_taker_position": 200,
+               "signing_place": 100, "description": 5000,
                "contact_name": 200, "dress_code": 200, "letter_number": 100, "online_url": 500}
-TEXT_FIELDS = ("title", "venue", "field", "city", "chair_name", "chair_position", "chair_nip",
-               "minute_taker_name", "minute_taker_nip", "description", "timezone", "kind",
+TEXT_FIELDS = ("title", "venue", "field", "city", "chair_name", "chair_position", "chair_nip", "chair_rank",
+               "minute_taker_name", "minute_taker_position", "minute_taker_nip", "minute_taker_rank",
+               "signing_place", "description", "timezone", "kind",
                "contact_name", "contact_phone", "dress_code", "letter_number", "online_url")
 
 
@@ -165,6 +172,11 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
             v[name] = v[name].replace(" ", "")
             if not NIP_RE.fullmatch(v[name]):
                 raise DomainError(_l("A NIP has exactly 18 digits."), field=name)
+    for name in ("chair_rank", "minute_taker_rank"):
+        try:
+            v[name] = normalize_rank(v[name])
+        except DomainError as e:
+            raise DomainError(e.message, field=name) from e
     v["contact_phone"] = normalize_phone(v["contact_phone"], field="contact_phone")
     v["online_url"] = clean_online_url(v["online_url"])
     if v["organizer_agency_id"] is None or db.session.get(Agency, v["organizer_agency_id"]) is None:

@@ -25,7 +25,9 @@ from rakor.minutes import documents, queries, services
 TZ = ZoneInfo("Asia/Makassar")
 COMMITTEE_EMAIL = "panitia@demo.rakor.id"
 LEADERSHIP_EMAIL = "pimpinan@demo.rakor.id"
-MINUTE_TAKER = ("Nur Aisyah Rahmawati, S.E.", "199204152019032011")
+# name, jabatan, NIP, pangkat/golongan (invented, as every demo person's).
+MINUTE_TAKER = ("Nur Aisyah Rahmawati, S.E.", "Perencana Ahli Pertama, Bappeda Provinsi Kalimantan Selatan",
+                "199204152019032011", "Penata Muda (III/a)")
 WRITTEN_AT = datetime(2024, 2, 2, 10, 0, tzinfo=TZ)
 FINALISED_AT = datetime(2024, 2, 5, 9, 0, tzinfo=TZ)
 
@@ -138,7 +140,8 @@ def load_seed_minutes(meeting):
     chair = db.session.scalar(select(User).where(User.email == LEADERSHIP_EMAIL))
     if not meeting.minute_taker_name:
         # Before the minutes are final: afterwards the meeting's details are frozen.
-        meeting.minute_taker_name, meeting.minute_taker_nip = MINUTE_TAKER
+        (meeting.minute_taker_name, meeting.minute_taker_position, meeting.minute_taker_nip,
+         meeting.minute_taker_rank) = MINUTE_TAKER
     body = {"opening": OPENING, "items": _notes_for(meeting.id), "conclusions": CONCLUSIONS,
             "closing": CLOSING}
     draft = services.save(meeting, body, committee, expected_revision_id=None, now=WRITTEN_AT)

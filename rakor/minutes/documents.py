@@ -1,7 +1,7 @@
 """Notulen rapat: the minutes as a PDF in the customary Indonesian layout, and the on-screen view
 of the same template.
 
-- A draft renders on demand, with a DRAFT watermark on every page.
+- A draft renders on demand, with a DRAF watermark on every page.
 - A final revision is rendered once, by `publish_final_pdf`, and stored with its SHA-256
   (`MinutesPdf`); every download serves those bytes. It prints a QR code and the short address of
   the public verification page, which shows the same hash.
@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from rakor.auth.models import User
-from rakor.commitments.documents import agreed_by_region
+from rakor.commitments.documents import NO_INDICATOR, NO_TARGET, agreed_by_region
 from rakor.core.formatting import (
     format_date_medium,
     format_datetime_local,
@@ -27,10 +27,11 @@ from rakor.core.formatting import (
     format_rupiah,
     format_time,
     local_date,
+    with_unit,
 )
 from rakor.core.types import utcnow
 from rakor.documents import jobs, signing
-from rakor.documents.formatting import LOCALE, format_nip, meeting_when
+from rakor.documents.formatting import LOCALE, Signatory, meeting_when, place_date_line
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import DocumentKind
 from rakor.documents.verification import VerifiedDocument
@@ -39,7 +40,7 @@ from rakor.minutes import content, queries
 from rakor.minutes.models import MinutesPdf, MinutesRevision
 from rakor.numbering.queries import number_for
 from rakor.participants.documents import attendance_rows
-from rakor.participants.stats import meeting_stats
+from rakor.participants.stats import invited_agency_rows, meeting_stats
 from rakor.policy import can
 from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency
@@ -61,11 +62,9 @@ def _slot(item, tz):
 
 def _commitment_row(c):
     indicator = c.indicator
-    target = ""
+    target = f"{NO_INDICATOR}; {NO_TARGET[0].lower()}{NO_TARGET[1:]}"
     if indicator is not None and c.target_value is not None:
-        target = format_number(c.target_value, indicator.decimals, LOCALE)
-        if indicator.unit:
-            target += f" {indicator.unit}"
+        target = with_unit(format_number(c.target_value, indicator.decimals, LOCALE), indicator.unit)
         target = f"{indicator.name}: {target}"
     return {"title": c.title, "programme_code": c.programme_code or "", "target": target,
             "target_date": format_date_medium(c.target_date, LOCALE) if c.target_date else "",
@@ -109,7 +108,13 @@ def minutes_context(meeting, revision):
                for region, agency, rows, subtotal in agreed_by_region(meeting.id)]
     final = revision.is_final
     place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
-    signed_day = local_date(revision.finalised_at if final else meeting.ends_at, tz)
+    # Signed on the day it is finalised. A draft is not signed: its place line leaves the date
+    # to be filled in (neither the meeting's day, which a finalisation days later contradicts,
+    # nor today's, which would make the same draft another document every day: the document
+    # queue keys a rendering by its HTML).
+    signed_line = (place_date_line(meeting, organizer, local_date(revision.finalised_at, tz)) if final
+                   else place_date_line(meeting, organizer, None))
+    agency_rows = invited_agency_rows(meeting.id)
     return {
         "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Notulen Rapat", "day": day, "time_range": time_range, "place": place,
@@ -118,17 +123,21 @@ def minutes_context(meeting, revision):
         "opening": content.to_html(body["opening"]), "closing": content.to_html(body["closing"]),
         "conclusions": content.to_html(body["conclusions"]), "items": items, "regions": regions,
         "commitment_count": sum(len(r["rows"]) for r in regions),
-        "stats": stats, "agency_rows": stats.rows,
+        # Section II: every invited agency, those that sent nobody marked "tidak hadir".
+        "stats": stats, "agency_rows": agency_rows,
         "registered": format_number(stats.registered, locale=LOCALE),
         "present": format_number(stats.checked_in, locale=LOCALE),
-        "agency_count": len([r for r in stats.rows if r.registered]),
+        "agency_count": len([r for r in agency_rows if r.checked_in]),
+        "invited_count": len(agency_rows),
         # The annex prints names, agencies and presence, no NIPs or positions: one stored file
         # is read by every delegate of the meeting (see participants/documents.py).
         "attendance": attendance_rows(meeting.id, details_of=lambda _agency_id: False),
-        "chair": {"name": meeting.chair_name or "", "position": meeting.chair_position or "",
-                  "nip": format_nip(meeting.chair_nip)},
-        "minute_taker": {"name": meeting.minute_taker_name or "", "nip": format_nip(meeting.minute_taker_nip)},
-        "signed_place_date": ", ".join(p for p in (meeting.city, format_date_medium(signed_day, LOCALE)) if p),
+        "chair": Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip),
+        "minute_taker": Signatory.of(meeting.minute_taker_name, meeting.minute_taker_position,
+                                     meeting.minute_taker_rank, meeting.minute_taker_nip),
+        "signed_place_date": signed_line,
+        # The nomor from the register, reserved at finalisation (services.number_minutes).
+        "document_number": _number_of(meeting, revision) if final else None,
         "finalised_on": format_datetime_local(revision.finalised_at, tz, LOCALE) if final else "",
         "finalised_by": _name_of(revision.finalised_by_id) if final else "",
         "verification_url": revision.verification_url if final else None,

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from rakor.core.errors import DomainError
+from rakor.core.ranks import signs_without_nip
 from rakor.core.types import utcnow
 from rakor.documents import signing, verification
 from rakor.extensions import db
@@ -130,6 +131,10 @@ def finalise(meeting, user, expected_revision_id, verification_url, now=None):
         raise DomainError(_l("Version %(n)d of these minutes is already final.", n=current.version))
     if current.id != expected_revision_id:
         raise MinutesConflictError(current)
+    if meeting.status == lifecycle.HELD:
+        # The first final version freezes the meeting's details; a correction of final minutes
+        # is signed by the same officers, whose details can no longer change (nor be required).
+        check_signatories(meeting)
     # A certificate that is set up but unusable refuses finalisation here, before anything is final.
     signing.identity_for(db.session.get(Agency, meeting.organizer_agency_id), demo=meeting.is_demo)
     now = now or utcnow()
@@ -158,6 +163,42 @@ def number_minutes(meeting, revision, user=None, now=None):
     return numbering.reserve_number(meeting.organizer_agency_id, "minutes",
                                     key=minutes_key(meeting, revision.version), subject=subject,
                                     meeting_id=meeting.id, by_user=user, at=now)
+
+
+def missing_signatory_fields(meeting) -> list:
+    """What the minutes' signature blocks still lack, as phrases naming the field ("the chair's
+    NIP"). Both sign with name, jabatan, pangkat/golongan and NIP (Permendagri 1/2023, Pasal 44:
+    every official but the regional head, the deputy and the regional secretary, who sign with
+    the name only). Pangkat/golongan is required like the NIP: a final notulen is not retyped, and
+    a PPPK official writes the golongan there."""
+    missing = []
+    for name, position, nip, rank, labels in (
+            (meeting.chair_name, meeting.chair_position, meeting.chair_nip, meeting.chair_rank, _CHAIR),
+            (meeting.minute_taker_name, meeting.minute_taker_position, meeting.minute_taker_nip,
+             meeting.minute_taker_rank, _MINUTE_TAKER)):
+        values = {"name": name, "position": position}
+        if not signs_without_nip(position):
+            values.update(nip=nip, rank=rank)
+        missing += [labels[key] for key, value in values.items() if not value]
+    return missing
+
+
+_CHAIR = {"name": _l("the chair's name"), "position": _l("the chair's position (jabatan)"),
+          "nip": _l("the chair's NIP"), "rank": _l("the chair's rank/grade (pangkat/golongan)")}
+_MINUTE_TAKER = {"name": _l("the minute-taker's name"), "position": _l("the minute-taker's position (jabatan)"),
+                 "nip": _l("the minute-taker's NIP"),
+                 "rank": _l("the minute-taker's rank/grade (pangkat/golongan)")}
+
+
+def check_signatories(meeting):
+    """Raise DomainError naming every missing detail of the chair and the minute-taker."""
+    missing = missing_signatory_fields(meeting)
+    if missing:
+        listed = (_l("%(first)s and %(last)s", first=", ".join(str(m) for m in missing[:-1]), last=missing[-1])
+                  if len(missing) > 1 else missing[0])
+        raise DomainError(_l("The minutes cannot be finalised yet: their signature blocks need %(missing)s. "
+                             "Fill them in on the meeting's edit page (Chair and minute-taker), then "
+                             "finalise again.", missing=listed))
 
 
 def new_verification_code():

@@ -13,6 +13,7 @@ from rakor.documents import jobs
 from rakor.documents.verification import verification_url
 from rakor.errors import render_error
 from rakor.extensions import db
+from rakor.meetings import lifecycle
 from rakor.meetings.web import with_meeting
 from rakor.minutes import bp, content, documents, queries, services
 from rakor.minutes.forms import FinaliseForm, body_from_form, field_name, form_data_from_body, minutes_form
@@ -46,12 +47,16 @@ def index(meeting):
     final = queries.latest_final(meeting.id)
     shown = current if may_draft else final
     agenda = queries.agenda_of(meeting.id)
+    may_finalise = can(current_user, "minutes.finalise", meeting) and current is not None and not current.is_final
     return render_template(
         "minutes/index.html", meeting=meeting, current=current, final=final, shown=shown,
         sections=_sections(shown.body, agenda) if shown is not None else None,
         may_draft=may_draft, may_edit=can(current_user, "minutes.edit", meeting),
-        may_finalise=can(current_user, "minutes.finalise", meeting) and current is not None
-        and not current.is_final,
+        may_finalise=may_finalise,
+        # Said before the click, not only after it: what the signature blocks still need.
+        missing_signatories=(services.missing_signatory_fields(meeting)
+                             if may_finalise and meeting.status == lifecycle.HELD else []),
+        may_edit_meeting=can(current_user, "meeting.edit", meeting),
         finalise_form=FinaliseForm(data={"expected_revision_id": current.id if current else ""}),
         final_pdf=queries.stored_pdf(final.id, with_content=False) if final is not None else None,
         statuses=RevisionStatus)
@@ -246,7 +251,7 @@ def download_version(meeting, version):
 @roles(ADMIN, COMMITTEE, LEADERSHIP)
 @with_meeting("minutes.view_draft")
 def draft_pdf(meeting):
-    """The current draft, rendered now, with the DRAFT watermark."""
+    """The current draft, rendered now, with the DRAF watermark."""
     current = queries.current_revision(meeting.id)
     if current is None:
         abort(404)

@@ -59,6 +59,8 @@ POSITIONS = (
     "Perencana Ahli Muda",
     "Analis Perencanaan",
 )
+# Pangkat/golongan that goes with each position (the analyst has no NIP in the demo: no rank).
+RANKS = ("Pembina Utama Muda (IV/c)", "Pembina (IV/a)", "Penata Tingkat I (III/d)", "")
 TZ = ZoneInfo("Asia/Makassar")
 REGISTERED_FROM = datetime(2024, 1, 16, 9, 0, tzinfo=TZ)
 FIRST_ARRIVAL = datetime(2024, 2, 1, 7, 40, tzinfo=TZ)
@@ -93,6 +95,7 @@ def seed_delegates(agencies):
                 "gender": gender,
                 "position": POSITIONS[p_index].format(kind=kind),
                 "nip": _nip(n, gender) if p_index < 3 else "",
+                "rank": RANKS[p_index],
                 "phone": _phone(n),
                 "email": f"{_email_local(name)}.{agency.region.kemendagri_code.replace('.', '')}@demo.rakor.id",
                 "meeting_role": "peserta",

@@ -17,21 +17,19 @@ paper sheet shows everyone who signs it in the room, and without them the sheet 
 who attends. A delegate is still given a sheet, not refused, because checking its own lines on
 the document the meeting will use is what it needs it for."""
 import math
-import re
 
-from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from rakor.core.formatting import format_date_medium, format_number, local_date
 from rakor.core.types import utcnow
-from rakor.documents.formatting import LOCALE, format_nip, meeting_when
+from rakor.documents.formatting import LOCALE, Signatory, format_nip, meeting_when, place_date_line
 from rakor.documents.pdf import layout
 from rakor.documents.pdf import render_pdf as render_document
 from rakor.documents.registry import DocumentKind
 from rakor.extensions import db
 from rakor.participants.models import Participant
-from rakor.participants.normalize import format_phone
+from rakor.participants.normalize import format_phone, told_apart
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP
 from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
@@ -39,6 +37,7 @@ from rakor.regions.models import Agency, Region
 TEMPLATE = "documents/attendance.html"
 FULL_SHEET_ROLES = (ADMIN, COMMITTEE, LEADERSHIP)
 OPTIONAL_COLUMNS = ("gender", "phone")
+DEFAULT_COLUMNS = ("phone",)
 # Sections after the delegates, by meeting role; delegates ('peserta') come first.
 SECTIONS = (
     ("narasumber", "Narasumber", "narasumber", ("narasumber",)),
@@ -61,11 +60,16 @@ WALK_IN_OVERHEAD_MM = 80
 
 def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
     """One query: registered participants of these meeting roles with their agency, by region
-    code, agency, name. `details_of(agency_id) -> bool` says whose NIP, position and phone are
-    printed (default: all)."""
+    code, agency, name. `details_of(agency_id) -> bool` says whose NIP, position, rank and phone
+    are printed (default: all).
+
+    One person registered twice (a row copied in a spreadsheet before the import refused it:
+    same agency and name, no NIP or email telling them apart) is printed once, present when
+    either record was checked in: a document never lists the same official twice."""
     stmt = (
-        select(Participant.name, Participant.nip, Participant.position, Participant.agency_id,
-               Participant.gender, Participant.phone, Participant.meeting_role, Participant.checked_in_at,
+        select(Participant.name, Participant.nip, Participant.email,
+               Participant.position, Participant.rank, Participant.agency_id, Participant.gender,
+               Participant.phone, Participant.meeting_role, Participant.checked_in_at,
                Agency.name.label("agency"), Region.kemendagri_code)
         .join(Agency, Agency.id == Participant.agency_id)
         .join(Region, Region.id == Agency.region_id)
@@ -73,13 +77,30 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
                Participant.meeting_role.in_(roles))
         .order_by(Region.kemendagri_code, Agency.name, Participant.sort_name, Participant.id)
     )
+    people, same_name = [], {}  # [[record, its twins...]], (agency, name) -> those groups
+    for r in db.session.execute(stmt):
+        key = (r.agency_id, r.name.lower())
+        group = next((g for g in same_name.get(key, ()) if not told_apart((g[0].nip, g[0].email), (r.nip, r.email))),
+                     None)
+        if group is None:
+            group = [r]
+            same_name.setdefault(key, []).append(group)
+            people.append(group)
+        else:
+            group.append(r)
     rows = []
-    for i, r in enumerate(db.session.execute(stmt), start=1):
+    for i, group in enumerate(people, start=1):
+        r = group[0]
+
+        def first(column, group=group):
+            return next((getattr(g, column) for g in group if getattr(g, column)), None)
         shown = details_of is None or details_of(r.agency_id)
-        rows.append({"no": i, "name": r.name, "nip": format_nip(r.nip) if shown else "",
-                     "position": (r.position or "") if shown else "", "agency": r.agency,
-                     "gender": r.gender or "", "phone": format_phone(r.phone) if shown else "",
-                     "role": r.meeting_role, "withheld": not shown, "present": r.checked_in_at is not None})
+        rows.append({"no": i, "name": r.name, "nip": format_nip(first("nip")) if shown else "",
+                     "position": (first("position") or "") if shown else "",
+                     "rank": (first("rank") or "") if shown else "", "agency": r.agency,
+                     "gender": first("gender") or "", "phone": format_phone(first("phone")) if shown else "",
+                     "role": r.meeting_role, "withheld": not shown,
+                     "present": any(g.checked_in_at is not None for g in group)})
     return rows
 
 
@@ -93,19 +114,11 @@ def _details_of(user):
 
 
 def chosen_columns(options) -> tuple:
-    """'gender,phone' (any order, any case, unknown names ignored) -> ('gender', 'phone')."""
+    """'gender,phone' (any order, any case, unknown names ignored) -> ('gender', 'phone').
+    The phone column is always there (issue 17): the committee calls a delegate back from the
+    sheet, as every paper daftar hadir allows."""
     asked = {c.strip().lower() for c in ((options or {}).get("columns") or "").split(",")}
-    return tuple(c for c in OPTIONAL_COLUMNS if c in asked)
-
-
-def signature_place(city) -> str:
-    """'Kabupaten Kotabaru' -> 'Kotabaru': a letter is dated at the town, without its kind."""
-    return re.sub(r"^(kabupaten|kab\.|kota)\s+", "", (city or "").strip(), flags=re.IGNORECASE)
-
-
-def signature_date(meeting) -> str:
-    """'1 Februari 2024': the meeting's first day, as a letter is dated."""
-    return format_date(local_date(meeting.starts_at, meeting.timezone), "d MMMM y", locale=LOCALE)
+    return tuple(c for c in OPTIONAL_COLUMNS if c in asked or c in DEFAULT_COLUMNS)
 
 
 def attendance_context(meeting, user=None, options=None):
@@ -131,10 +144,11 @@ def attendance_context(meeting, user=None, options=None):
         "delegate_count": len(rows),
         "document_title": "Daftar Hadir",
         "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
-        "signature_place": signature_place(meeting.city or organizer.region.name),
-        "signature_date": signature_date(meeting),
-        "chair": {"name": meeting.chair_name, "position": meeting.chair_position,
-                  "nip": format_nip(meeting.chair_nip)},
+        # The sheet is signed on the meeting's first day, at the documents' one place line.
+        "place_date": place_date_line(meeting, organizer, local_date(meeting.starts_at, meeting.timezone)),
+        "chair": Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip),
+        # Walk-ins are delegates too: their rows go on from the last registered delegate's number.
+        "walk_in_start": len(rows) + 1,
         # The delegate's copy says what is left out, so that nobody reads a blank as missing data.
         "redacted": details_of is not None,
         "reader_agency": getattr(user, "agency", None) if details_of is not None else None,

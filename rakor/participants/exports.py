@@ -20,7 +20,7 @@ from rakor.regions.models import Agency, Region
 
 HEADERS = [EXPORT_HEADERS[f] for f in FIELDS]
 TEXT_COLUMNS = {"nip", "region", "phone"}
-WIDTHS = {"name": 36, "nip": 21, "position": 32, "agency": 38, "region": 13, "phone": 16,
+WIDTHS = {"name": 36, "nip": 21, "position": 32, "rank": 26, "agency": 38, "region": 13, "phone": 16,
           "email": 32, "gender": 14, "meeting_role": 12}
 COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[f], WIDTHS[f], f in TEXT_COLUMNS) for f in FIELDS)
 FORMATS = ("xlsx", "csv")  # XLSX first: it keeps NIPs and codes as text whatever Excel's settings
@@ -42,7 +42,7 @@ def participant_rows(meeting_id, agency_id=None) -> list[list[str]]:
         stmt = stmt.where(Participant.agency_id == agency_id)
     rows = []
     for p, agency_name, code in db.session.execute(stmt):
-        rows.append([p.name, p.nip or "", p.position or "", agency_name, code, format_phone(p.phone),
+        rows.append([p.name, p.nip or "", p.position or "", p.rank or "", agency_name, code, format_phone(p.phone),
                      p.email or "", p.gender or "", p.meeting_role])
     return rows
 
@@ -67,6 +67,7 @@ TEMPLATE_INSTRUCTIONS = (
     "Petunjuk pengisian daftar peserta (hapus baris contoh sebelum mengunggah).",
     "Nama: wajib, lengkap dengan gelar, mis. Drs. H. Said Akhmad, MM.",
     "NIP: 18 angka, boleh dengan spasi; kolom ini berformat Teks agar angka nol di depan tidak hilang.",
+    "Pangkat/Golongan: mis. Pembina Utama Muda (IV/c), atau cukup IV/c; kosongkan bila bukan PNS.",
     "Instansi: nama atau singkatan instansi, mis. Bappeda Kabupaten Kotabaru; "
     "atau isi Kode Wilayah (63.02 atau 6302).",
     "No HP: 0812..., +62812... atau 62812...; Email: alamat lengkap.",
@@ -74,7 +75,7 @@ TEMPLATE_INSTRUCTIONS = (
     "Jangan memakai rumus dan jangan menggabungkan (merge) sel judul kolom.",
     "Kolom boleh diurutkan bebas; kolom No dan kolom lain yang tidak dikenal diabaikan.",
 )
-TEMPLATE_EXAMPLE = ["Drs. H. Said Akhmad, MM", "196805121993031007", "Sekretaris Daerah",
+TEMPLATE_EXAMPLE = ["Drs. H. Said Akhmad, MM", "196805121993031007", "Sekretaris Daerah", "Pembina Utama Madya (IV/d)",
                     "Bappeda Kabupaten Kotabaru", "63.02", "0812-5123-4567", "said.akhmad@example.go.id",
                     "L", "peserta"]
 

@@ -33,6 +33,7 @@ class DelegateForm(BaseForm):
     name = StringField(_l("Name (with titles)"), validators=[DataRequired(), Length(max=200)])
     nip = StringField(_l("NIP"), validators=[Length(max=40)])
     position = StringField(_l("Position"), validators=[Length(max=200)])
+    rank = StringField(_l("Rank/grade (pangkat/golongan)"), validators=[Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     email = StringField(_l("Email"), validators=[Length(max=254)])
     gender = SelectField(_l("Gender"), choices=choices([("", "—"), *GENDER_LABELS.items()]),

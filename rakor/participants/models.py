@@ -88,6 +88,7 @@ class Participant(db.Model):
     sort_name: Mapped[str] = mapped_column(String(200), default="")
     nip: Mapped[str | None] = mapped_column(String(18))  # text: leading zeros matter
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan
+    rank: Mapped[str | None] = mapped_column(String(100))  # pangkat/golongan, 'Pembina (IV/a)'
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164, +62812...
     email: Mapped[str | None] = mapped_column(String(254))  # lower-case
     gender: Mapped[str | None] = mapped_column(String(1))

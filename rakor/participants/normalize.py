@@ -63,3 +63,9 @@ def normalize_name(value: str | None) -> str:
     if len(name) > 200:
         raise DomainError(_l("The name is longer than 200 characters."), field="name")
     return name
+
+
+def told_apart(first, second) -> bool:
+    """Two records of one name and agency are two people when a NIP or an email present on
+    both differs. `first`, `second`: (nip, email)."""
+    return any(a and b and a != b for a, b in zip(first, second, strict=True))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rakor.auth.services import normalise_email
 from rakor.core.errors import DomainError
+from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.lifecycle import check_open
@@ -37,6 +38,7 @@ class ParticipantData:
     agency_id: int
     nip: str | None = None
     position: str | None = None
+    rank: str | None = None  # pangkat/golongan
     phone: str | None = None
     email: str | None = None
     gender: str | None = None
@@ -57,6 +59,7 @@ def clean_participant(raw: dict, agency_id: int | None) -> CleanResult:
         "name": normalize.normalize_name, "nip": normalize.normalize_nip,
         "phone": normalize.normalize_phone, "email": partial(normalise_email, validate=True),
         "gender": normalize.normalize_gender, "meeting_role": normalize.normalize_role,
+        "rank": normalize_rank,
     }
     for name, fn in steps.items():
         try:

@@ -6,7 +6,7 @@ from functools import cache
 from sqlalchemy import bindparam, case, func, select
 
 from rakor.extensions import db
-from rakor.participants.models import Participant, SeatQuota
+from rakor.participants.models import Invitation, Participant, SeatQuota
 from rakor.participants.quotas import SEAT_ROLES
 from rakor.regions.models import Agency, Region
 
@@ -108,3 +108,18 @@ def _stats_statement(one_agency: bool):
     if one_agency:
         stmt = stmt.where(Agency.id == bindparam("agency_id"))
     return stmt
+
+
+def invited_agency_rows(meeting_id: int) -> list[AgencyRow]:
+    """Every agency the meeting invited, by region code: with a seat quota, a live invitation
+    link, or registered people; those that sent nobody with zero counts (the notulen records
+    them as "tidak hadir"). Two queries: the figures, and the invited agencies without any."""
+    rows = meeting_stats(meeting_id).rows
+    known = {r.agency_id for r in rows}
+    invited = (select(Agency.id, Agency.name, Agency.short_name, Region.kemendagri_code)
+               .join(Region, Region.id == Agency.region_id)
+               .where(Agency.id.in_(select(Invitation.agency_id).where(Invitation.meeting_id == meeting_id,
+                                                                       Invitation.revoked_at.is_(None)))))
+    rows += [AgencyRow(a_id, name, short, code) for a_id, name, short, code in db.session.execute(invited)
+             if a_id not in known]
+    return sorted(rows, key=lambda r: (r.region_code or "", r.name))

@@ -60,15 +60,15 @@ def test_the_csv_has_the_reference_first_indonesian_headers_and_re_importable_va
     rows = csv_rows(exports.export(cm.meeting, "csv"))
     header = rows[0]
     assert header[:3] == ["Referensi", "Kode Wilayah", "Instansi"]
-    assert {"Program/Kegiatan", "Kode Program", "Indikator", "Baseline", "Target", "Anggaran (Rp)",
+    assert {"Program/Kegiatan", "Kode Program", "Indikator", "Nilai Dasar", "Target", "Anggaran (Rp)",
             "Sumber Dana", "Tahun Anggaran", "Status"} <= set(header)
     by_ref = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     assert withdrawn.reference not in by_ref and len(by_ref) == len(kept)
     agreed, ipm = by_ref[kept[0].reference], by_ref[kept[1].reference]
-    assert (agreed["Baseline"], agreed["Target"], agreed["Tanggal Target"]) == ("6,25", "5,75", "2024-12-31")
+    assert (agreed["Nilai Dasar"], agreed["Target"], agreed["Tanggal Target"]) == ("6,25", "5,75", "2024-12-31")
     assert (agreed["Anggaran (Rp)"], agreed["Sumber Dana"], agreed["Status"]) == ("1250000000", "APBD", "Disepakati")
     assert agreed["Mata Acara"] == "Penanggulangan Kemiskinan" and agreed["Uraian"] == "Baris satu\nBaris dua"
-    assert (ipm["Baseline"], ipm["Anggaran (Rp)"], ipm["Sumber Dana"]) == ("70,1250", "1250000,50", "APBN/DAK")
+    assert (ipm["Nilai Dasar"], ipm["Anggaran (Rp)"], ipm["Sumber Dana"]) == ("70,1250", "1250000,50", "APBN/DAK")
     assert ipm["Kode Wilayah"] == "96.02" and ipm["Instansi"] == "Bappeda Kabupaten Uji 2"
     assert by_ref[kept[2].reference]["Status"] == "Dikembalikan"
 

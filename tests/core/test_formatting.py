@@ -9,6 +9,7 @@ from rakor.core.formatting import (
     format_rupiah,
     format_time,
     parse_local,
+    with_unit,
     zone_abbreviation,
 )
 
@@ -27,7 +28,15 @@ def test_decimal_comma():
     assert format_number(2.44, locale="id") == "2,44"
     assert format_number(Decimal("6.25"), 2, locale="id") == "6,25"
     assert format_number(1250000, locale="id") == "1.250.000"
-    assert format_percent(Decimal("2.44"), locale="id") == "2,44 %"
+    assert format_percent(Decimal("2.44"), locale="id") == "2,44%"
+
+
+def test_percent_sign_follows_the_number_other_units_stand_apart():
+    """Issue 17: '6,25 %' was written with a space; '67,40 poin' keeps its space."""
+    assert format_percent(Decimal("6.25"), locale="id") == "6,25%"
+    assert with_unit("6,25", "%") == "6,25%"
+    assert with_unit("67,40", "poin") == "67,40 poin"
+    assert with_unit("0,6512", None) == "0,6512"
 
 
 def test_times_shown_in_the_meeting_zone_with_abbreviation():

@@ -64,7 +64,8 @@ def test_attendance_sheet_of_the_seed_meeting():
     assert "Kamis, 1 Februari 2024" in text
     assert "08.30 – 16.00 WITA" in text
     assert "Aula Hotel Grand Surya, Kotabaru" in text
-    assert "Drs. H. Said Akhmad, MM" in text and "19680512 199303 1 007" in text
+    flat = " ".join(text.split())
+    assert "Drs. H. Said Akhmad, MM" in flat and "19680512 199303 1 007" in flat
     assert "Batal Hadir Sekali" not in text  # cancelled participants are not on the sheet
     assert "53 orang dari 13 instansi" in text
     assert f"Halaman 1 dari {pages}" in text
@@ -76,7 +77,6 @@ def test_attendance_sheet_of_the_seed_meeting():
     # Ordered by agency (region code), then name without titles (issue 12, item 8): Tanah Laut
     # (63.01) before Kotabaru (63.02) before Banjarbaru (63.72); within Kotabaru "Drs. H. Said"
     # sorts as "Said", after "Peserta".
-    flat = " ".join(text.split())
     assert flat.index("Peserta 63.01 nomor 1") < flat.index("Peserta 63.02 nomor 1") < flat.index(
         "Drs. H. Said Akhmad") < flat.index("Peserta 63.72 nomor 4")
 
@@ -194,7 +194,7 @@ def test_delegates_get_other_agencies_lines_without_nip_or_position(client, logi
     assert "19700315 199503 1 002" not in flat and "Kepala Bidang Perencanaan Ekonomi" not in flat
     assert "Perencana Ahli Muda" in flat  # Kotabaru's seeded delegate
     assert flat.count("Perencana Ahli Muda") == 1
-    assert "NIP dan jabatan peserta dari instansi lain tidak dicantumkan" in flat
+    assert "NIP dan jabatan serta nomor HP peserta dari instansi lain tidak dicantumkan" in flat
     preview = client.get(f"/meetings/{meeting.id}/documents/attendance.html").get_data(as_text=True)
     assert "Kepala Bidang Perencanaan Ekonomi" not in preview and "Analis Perencanaan Kotabaru" in preview
 

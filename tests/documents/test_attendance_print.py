@@ -54,7 +54,8 @@ def seed_meeting(per_agency=4, **fields):
     fields = {"organizer": agency_of("63"), "title": "Rapat Koordinasi Bidang PPM se-Kalimantan Selatan",
               "venue": "Aula Bappeda", "city": "Kabupaten Kotabaru",
               "starts_at": datetime(2024, 2, 1, 0, 30, tzinfo=UTC), "ends_at": datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
-              "chair_name": "Rahmiyanti Janoezir P., S.T., M.A.", "chair_nip": "197501012000032001",
+              "chair_name": "Rahmiyanti Janoezir P., ST., MA", "chair_nip": "197501012000032001",
+              "chair_rank": "Pembina (IV/a)",
               "chair_position": "Kepala Bidang Pemerintahan dan Pembangunan Manusia", **fields}
     meeting = make_meeting(**fields)
     for n, agency in enumerate(planning_agencies_of_province("63")):
@@ -85,12 +86,12 @@ def test_without_logo_or_address_the_letterhead_stays_as_it_was():
 def test_signature_block_of_the_chair():
     text = pdf_text(render_attendance(seed_meeting(per_agency=1)))
     closing = text[text.index("Jumlah peserta terdaftar"):]
-    assert ("Kotabaru, 1 Februari 2024 Mengetahui, Kepala Bidang Pemerintahan dan Pembangunan Manusia "
-            "Rahmiyanti Janoezir P., S.T., M.A. NIP 19750101 200003 2 001") in closing
+    assert ("Kotabaru, 1 Februari 2024 Mengetahui, Kepala Bidang Pemerintahan dan Pembangunan Manusia, "
+            "Rahmiyanti Janoezir P., ST., MA Pembina (IV/a) NIP. 19750101 200003 2 001") in closing
     # No chair recorded: blanks to fill in by hand.
     text = pdf_text(render_attendance(seed_meeting(per_agency=1, chair_name=None, chair_nip=None,
                                                    chair_position=None, city="Banjarbaru")))
-    assert "Banjarbaru, 1 Februari 2024 Mengetahui, Pimpinan Rapat (....." in text
+    assert "Banjarbaru, 1 Februari 2024 Mengetahui, Pimpinan Rapat, (....." in text
 
 
 @pytest.mark.parametrize("per_agency", [1, 2, 4])
@@ -102,7 +103,9 @@ def test_blank_rows_fill_the_last_page_without_adding_one(per_agency):
     without = pages(render_pdf(TEMPLATE, **{**context, "blank_rows": 0}))
     with_rows = render_pdf(TEMPLATE, **context)
     text = pdf_text(with_rows)
-    assert "Peserta yang belum terdaftar" in text and f" {blank}. " in text + " "
+    # Walk-ins go on from the last registered delegate (issue 17): 13 × per_agency, then 14 × ...
+    first, last = 13 * per_agency + 1, 13 * per_agency + blank
+    assert "Peserta yang belum terdaftar" in text and f" {first}. " in text and f" {last}. " in text + " "
     if new_page:  # fewer than three would have fitted: a fresh page of them, with the closing block
         assert pages(with_rows) <= without + 1
     else:
@@ -140,15 +143,17 @@ def test_resource_persons_and_committee_have_their_own_sections():
     assert "16 orang dari 14 instansi (peserta 13, narasumber 1, pimpinan/panitia/notulis 2)" in text
 
 
-def test_optional_columns_gender_and_phone(client, login_as):
+def test_phone_column_always_gender_optional(client, login_as):
+    """Issue 17: the sheet has a phone column (as every paper daftar hadir); L/P on request."""
     meeting = seed_meeting(per_agency=1)
     make_quota(meeting, agency_of("63.02"))
     db.session.commit()
     assert chosen_columns({"columns": "Phone, gender,bogus"}) == ("gender", "phone")
+    assert chosen_columns({}) == chosen_columns(None) == ("phone",)
     login_as("committee")
     url = f"/meetings/{meeting.id}/documents/attendance.pdf"
     plain = pdf_text(client.get(url).data)
-    assert "L/P" not in plain and "No HP" not in plain
+    assert "L/P" not in plain and "No HP" in plain and "0812-5000-0000" in plain
     text = pdf_text(client.get(url, query_string={"columns": "gender,phone"}).data)
     assert "L/P" in text and "No HP" in text
     assert "0812-5000-0000" in text

@@ -131,7 +131,7 @@ def test_a_big_sheet_is_prepared_by_the_worker_then_served(client, login_as, red
     sign_in(client, delegate)
     copy = pdf_text(client.get(url(meeting)).data)
     assert "Jabatan 02-1" in copy and "Peserta 01-1" in copy and "Jabatan 01-1" not in copy
-    assert "NIP dan jabatan peserta dari instansi lain tidak dicantumkan" in copy
+    assert "NIP dan jabatan serta nomor HP peserta dari instansi lain tidak dicantumkan" in copy
     sign_in(client, outsider)
     assert client.get(url(meeting)).status_code == 403
 

@@ -58,8 +58,10 @@ def held_meeting(live_app, agency_certificate):
             title=TITLE, kind="rakor", organizer_agency_id=agency("63").id, status="held",
             starts_at=datetime(2024, 3, 14, 9, 0, tzinfo=TZ), ends_at=datetime(2024, 3, 14, 12, 0, tzinfo=TZ),
             venue="Aula Bappeda Provinsi", city="Banjarbaru", timezone="Asia/Makassar",
-            chair_name="Rahmiyanti Janoezir P., S.T., M.A.", chair_nip="197501012000032001",
-            minute_taker_name="Angga Priyadi, ST, M. Ec., Dev")
+            chair_name="Rahmiyanti Janoezir P., ST., MA", chair_nip="197501012000032001",
+            chair_position="Kepala Bidang PPM", chair_rank="Pembina (IV/a)",
+            minute_taker_name="Angga Priyadi, ST, M. Ec., Dev", minute_taker_position="Ahli Pratama Perencanaan",
+            minute_taker_nip="198703152010011004", minute_taker_rank="Penata (III/c)")
         db.session.add(meeting)
         db.session.flush()
         for position, (title, presenter) in enumerate((
@@ -136,10 +138,10 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(n
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "NOTULEN RAPAT" in text and TITLE in text
     assert "Kamis, 14 Maret 2024" in text and "09.00 – 12.00 WITA" in text
-    assert "Rahmiyanti Janoezir P., S.T., M.A." in text and "Angga Priyadi, ST, M. Ec., Dev" in text
-    assert "3 orang terdaftar, 2 orang hadir, dari 2 instansi" in text
+    assert "Rahmiyanti Janoezir P., ST., MA" in text and "Angga Priyadi, ST, M. Ec., Dev" in text
+    assert "3 orang terdaftar, 2 orang hadir; 2 dari 2 instansi yang diundang hadir" in text
     assert "Prevalensi stunting Kalimantan Selatan menurut SSGI 2023" in text
-    assert "Desa lokus ditetapkan paling lambat April 2024." in text and "DRAFT" not in text
+    assert "Desa lokus ditetapkan paling lambat April 2024." in text and "DRAF" not in text
 
     # The verification page opened from the PDF's URL shows the same hash.
     url = re.search(r"(http://127\.0\.0\.1:\d+/v/[A-Za-z0-9_-]+)", text).group(1)

@@ -8,6 +8,16 @@ from rakor.meetings.models import AgendaItem, Meeting, Topic
 from tests.factories.core import next_number
 from tests.factories.regions import make_agency
 
+# What finalising minutes requires of the chair and the minute-taker (issue 17): name, jabatan,
+# NIP and pangkat/golongan. `make_meeting(**SIGNING_OFFICERS)` for a meeting whose minutes are
+# finalised; make_final_minutes fills them in when missing.
+SIGNING_OFFICERS = {
+    "chair_name": "Rahmiyanti Janoezir P., ST., MA", "chair_position": "Kepala Bidang PPM",
+    "chair_nip": "197501012000032001", "chair_rank": "Pembina (IV/a)",
+    "minute_taker_name": "Nur Aisyah, S.E.", "minute_taker_position": "Perencana Ahli Pertama",
+    "minute_taker_nip": "199204152019032011", "minute_taker_rank": "Penata Muda (III/a)",
+}
+
 
 def make_meeting(**overrides):
     n = next_number()

@@ -14,6 +14,7 @@ from tests.factories import (
     small_province_meeting,
     topic_id,
 )
+from tests.factories.meetings import SIGNING_OFFICERS
 
 
 @pytest.fixture
@@ -21,9 +22,7 @@ def mm(db):
     setting = small_province_meeting(
         "97", "Notula", organizer={"name": "Bappeda Provinsi Notula", "short_name": "Bappeda Notula"},
         title="Rakor Notulen Uji", status="held", venue="Aula Bappeda", city="Kotabaru",
-        chair_name="Rahmiyanti Janoezir P., S.T., M.A.", chair_position="Kepala Bidang PPM",
-        chair_nip="197501012000032001", minute_taker_name="Nur Aisyah, S.E.",
-        minute_taker_nip="199204152019032011")
+        **SIGNING_OFFICERS)
     meeting, agencies = setting.meeting, setting.agencies
     items = [make_agenda_item(meeting, title="Paparan data kemiskinan", presenter="Angga Priyadi, ST",
                               starts_at=datetime(2024, 2, 1, 1, 0, tzinfo=UTC),

@@ -34,7 +34,7 @@ def test_the_minutes_read_like_an_indonesian_notulen(mm):
     assert "Waktu : 08.30 – 16.00 WITA" in text and "Tempat : Aula Bappeda, Kotabaru" in text
     assert "Pimpinan Rapat : Rahmiyanti Janoezir P., S.T., M.A." in text and "Notulis : Nur Aisyah, S.E." in text
     # Participants: total registered and present, and per agency.
-    assert "3 orang terdaftar, 2 orang hadir, dari 2 instansi" in text
+    assert "3 orang terdaftar, 2 orang hadir; 2 dari 2 instansi yang diundang hadir" in text
     assert "Bappeda Kabupaten Notula 1 2 1" in text and "Bappeda Kabupaten Notula 2 1 1" in text
     # Per agenda item: time, presenter, discussion (Markdown rendered), conclusions.
     assert "1. Paparan data kemiskinan (09.00 – 10.00)" in text and "Penyaji : Angga Priyadi, ST" in text
@@ -52,13 +52,13 @@ def test_the_minutes_read_like_an_indonesian_notulen(mm):
     assert "Ir. H. Hadir Satu, M.T. Bappeda Kabupaten Notula 1 Hadir" in text
     assert "Absen Dua, S.E. Bappeda Kabupaten Notula 1 Tidak hadir" in text
     assert "196805121993031007" not in text and "19680512 199303" not in text  # no NIPs of delegates
-    assert "Halaman 1 dari" in text and "DRAFT" not in text
+    assert "Halaman 1 dari" in text and "DRAF, bukan dokumen resmi" not in text
 
 
 def test_a_draft_carries_the_watermark_and_no_verification(mm):
     draft = _write(mm)
     text = _text(documents.render_minutes_pdf(mm.meeting, draft))
-    assert "DRAFT" in text and "bukan dokumen resmi" in text and "/v/" not in text
+    assert "DRAF," in text and "DRAFT" not in text and "bukan dokumen resmi" in text and "/v/" not in text
 
 
 def test_a_long_table_repeats_its_header_and_a_long_word_does_not_break_the_pdf(mm):
@@ -85,7 +85,7 @@ def test_the_cli_writes_the_final_version_byte_identical_or_the_draft(app, mm, t
     result = runner.invoke(args=["documents", "render", str(mm.meeting.id), "minutes", "-o", str(out), "--draft"])
     assert result.exit_code == 0, result.output
     text = _text(out.read_bytes())
-    assert "DRAFT" in text and "Koreksi." in text and "versi 2" in text
+    assert "DRAF" in text and "Koreksi." in text and "versi 2" in text
     result = runner.invoke(args=["documents", "render", str(mm.meeting.id), "attendance", "-o", str(out), "--draft"])
     assert result.exit_code == 2 and "no drafts" in result.output
 

@@ -15,6 +15,7 @@ from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
 from rakor.regions.models import Agency, Region
 from tests.conftest import is_postgres
 from tests.factories import make_meeting, make_user
+from tests.factories.meetings import SIGNING_OFFICERS
 from tests.helpers import race
 
 pytestmark = [
@@ -28,7 +29,7 @@ THREADS = 6
 
 @pytest.fixture
 def held(app):
-    meeting = make_meeting(title="Uji konkurensi notulen", status="held")
+    meeting = make_meeting(title="Uji konkurensi notulen", status="held", **SIGNING_OFFICERS)
     users = [make_user("committee"), make_user("leadership")]
     draft = services.save(meeting, {"opening": "Rapat dibuka."}, users[0], None)
     db.session.commit()

@@ -34,7 +34,7 @@ def test_without_a_queue_a_big_draft_renders_in_the_request_as_before(client, mm
     response = client.get(url(mm))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == documents.render_minutes_pdf(mm.meeting, draft)  # byte for byte
-    assert "DRAFT" in pdf_text(response.data)
+    assert "DRAF, bukan dokumen resmi" in pdf_text(response.data)
 
 
 def test_with_a_queue_a_small_draft_renders_in_the_request_without_touching_redis(
@@ -66,7 +66,7 @@ def test_a_big_draft_is_prepared_by_the_worker_then_served(client, mm, login_as,
     assert ready.status_code == 200 and ready.mimetype == "application/pdf"
     assert 'filename="notulen-v1-draft-2024-02-01-rakor-notulen-uji.pdf"' in ready.headers["Content-Disposition"]
     text = pdf_text(ready.data)
-    assert "NOTULEN RAPAT" in text and "DRAFT" in text and "oleh Sekda" in text
+    assert "NOTULEN RAPAT" in text and "DRAF, bukan dokumen resmi" in text and "oleh Sekda" in text
     assert "Ir. H. Hadir Satu, M.T." in text
 
     # A new draft is other HTML: another job, not the old file.
@@ -112,7 +112,8 @@ def test_a_big_final_version_is_rendered_by_the_worker_then_stored_and_served_as
     text = pdf_text(ready.data)
     db.session.expire_all()
     code = queries.latest_final(mm.meeting.id).verification_code
-    assert "NOTULEN RAPAT" in text and "(final)" in text and "DRAFT" not in text and f"/v/{code}" in text
+    assert "NOTULEN RAPAT" in text and "(final)" in text and "DRAF, bukan dokumen resmi" not in text
+    assert f"/v/{code}" in text
     # Stored: served from the database, byte for byte, when Redis has long forgotten the file.
     for key in connection.scan_iter(f"*{queue_name}*"):
         connection.delete(key)

@@ -25,7 +25,7 @@ def filled_meeting():
     register(meeting, "63.10", name="Siti Rahmah, S.Sos", nip="018907142015032002", position="Kasubbid",
              phone="081351234567", email="siti@tanahbumbukab.go.id", gender="P")
     register(meeting, "63.02", name="Drs. H. Said Akhmad, MM", nip="196805121993031007",
-             position="Sekretaris Daerah", gender="L", meeting_role="narasumber")
+             position="Sekretaris Daerah", rank="IV/d", gender="L", meeting_role="narasumber")
     register(meeting, "63.71", name="Ahmad Fauzi, S.T.", email="ahmad@banjarmasinkota.go.id")
     cancel_participant(register(meeting, "63.02", name="Batal"))
     return meeting
@@ -38,9 +38,9 @@ def test_csv_has_bom_the_import_columns_and_excludes_cancelled():
     text = content.decode("utf-8-sig")
     lines = text.splitlines()
     # Semicolons: what Excel with Indonesian regional settings splits a CSV by (issue 12).
-    assert lines[0] == "Nama;NIP;Jabatan;Instansi;Kode Wilayah;No HP;Email;Jenis Kelamin;Peran"
+    assert lines[0] == "Nama;NIP;Jabatan;Pangkat/Golongan;Instansi;Kode Wilayah;No HP;Email;Jenis Kelamin;Peran"
     # Ordered by region code: Kotabaru (63.02), Tanah Bumbu (63.10), Banjarmasin (63.71).
-    assert lines[1] == ("Drs. H. Said Akhmad, MM;196805121993031007;Sekretaris Daerah;"
+    assert lines[1] == ("Drs. H. Said Akhmad, MM;196805121993031007;Sekretaris Daerah;Pembina Utama Madya (IV/d);"
                         "Bappeda Kabupaten Kotabaru;63.02;;;L;narasumber")
     assert "63.10" in lines[2] and "018907142015032002" in lines[2] and "0813-5123-4567" in lines[2]
     assert "Batal" not in text and len(lines) == 4
@@ -50,11 +50,11 @@ def test_xlsx_keeps_nip_and_codes_as_text():
     meeting = filled_meeting()
     ws = load_workbook(io.BytesIO(exports.export(meeting.id, "xlsx"))).active
     header = [c.value for c in ws[1]]
-    assert header == ["Nama", "NIP", "Jabatan", "Instansi", "Kode Wilayah", "No HP", "Email",
+    assert header == ["Nama", "NIP", "Jabatan", "Pangkat/Golongan", "Instansi", "Kode Wilayah", "No HP", "Email",
                       "Jenis Kelamin", "Peran"]
     row = [c for c in ws[3]]
     assert row[1].value == "018907142015032002" and row[1].number_format == "@"
-    assert row[4].value == "63.10" and row[4].number_format == "@"
+    assert row[5].value == "63.10" and row[5].number_format == "@"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -167,7 +167,7 @@ def test_csv_export_and_template_are_semicolon_separated_utf8_with_bom():
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == [exports.EXPORT_HEADERS[f] for f in exports.FIELDS] and len(rows) == 4
-    assert all(len(r) == 9 for r in rows)
+    assert all(len(r) == 10 for r in rows)
     template = exports.template("csv")
     assert template.startswith(b"\xef\xbb\xbf") and template.decode("utf-8-sig").startswith("Nama;NIP;Jabatan;")
 

@@ -123,7 +123,7 @@ def test_a_follow_up_meeting_lists_the_earlier_commitments_with_their_progress(c
     db.session.commit()
     login_user(client, pg.committee)
     page = client.get(f"/meetings/{follow.id}").get_data(as_text=True)
-    assert 'id="earlier-progress"' in page and "50,0 %" in page
+    assert 'id="earlier-progress"' in page and "50,0%" in page
 
 
 def test_leadership_home_shows_the_progress_panel(client, pg):

@@ -209,7 +209,7 @@ def signatories(meeting):
     # One CSRF token for the page; the per-agency forms carry none of their own.
     if DecisionForm().validate_on_submit() and all([f.validate() for _a, f in forms]):
         with domain_action() as done:
-            services.save_signatories(meeting, {a.id: (f.name.data, f.position.data, f.nip.data)
+            services.save_signatories(meeting, {a.id: (f.name.data, f.position.data, f.nip.data, f.rank.data)
                                                 for a, f in forms})
         if done.ok:
             flash(_("Signatories saved."), "success")

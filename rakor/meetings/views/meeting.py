@@ -53,8 +53,10 @@ def _meeting_data(form):
         organizer_agency_id=form.organizer_agency_id.data, timezone=form.timezone.data,
         starts_at=form.starts_at.data, ends_at=form.ends_at.data, venue=form.venue.data,
         city=form.city.data, chair_name=form.chair_name.data, chair_position=form.chair_position.data,
-        chair_nip=form.chair_nip.data, minute_taker_name=form.minute_taker_name.data,
-        minute_taker_nip=form.minute_taker_nip.data, description=form.description.data,
+        chair_nip=form.chair_nip.data, chair_rank=form.chair_rank.data,
+        minute_taker_name=form.minute_taker_name.data, minute_taker_position=form.minute_taker_position.data,
+        minute_taker_nip=form.minute_taker_nip.data, minute_taker_rank=form.minute_taker_rank.data,
+        signing_place=form.signing_place.data, description=form.description.data,
         registration_opens_at=form.registration_opens_at.data,
         registration_closes_at=form.registration_closes_at.data,
         follow_up_of_id=form.follow_up_of_id.data, open_end=form.open_end.data,
@@ -72,7 +74,8 @@ def _meeting_initial(meeting):
     tz = meeting.timezone
     data = {name: getattr(meeting, name) for name in (
         "kind", "title", "field", "organizer_agency_id", "timezone", "venue", "city", "chair_name",
-        "chair_position", "chair_nip", "minute_taker_name", "minute_taker_nip", "description",
+        "chair_position", "chair_nip", "chair_rank", "minute_taker_name", "minute_taker_position",
+        "minute_taker_nip", "minute_taker_rank", "signing_place", "description",
         "follow_up_of_id", "open_end", "contact_name", "dress_code", "letter_number", "online_url")}
     data["contact_phone"] = format_phone(meeting.contact_phone)
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):

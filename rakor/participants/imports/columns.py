@@ -5,15 +5,16 @@ from flask_babel import lazy_gettext as _l
 from rakor.core.tabular import Column, ColumnSpec
 
 # Canonical fields, in the order of the export and the template.
-FIELDS = ("name", "nip", "position", "agency", "region", "phone", "email", "gender", "meeting_role")
+FIELDS = ("name", "nip", "position", "rank", "agency", "region", "phone", "email", "gender", "meeting_role")
 # The headers our export and template write.
 EXPORT_HEADERS = {
-    "name": "Nama", "nip": "NIP", "position": "Jabatan", "agency": "Instansi",
+    "name": "Nama", "nip": "NIP", "position": "Jabatan", "rank": "Pangkat/Golongan", "agency": "Instansi",
     "region": "Kode Wilayah", "phone": "No HP", "email": "Email", "gender": "Jenis Kelamin",
     "meeting_role": "Peran",
 }
 FIELD_LABELS = {
-    "name": _l("Name"), "nip": _l("NIP"), "position": _l("Position"), "agency": _l("Agency"),
+    "name": _l("Name"), "nip": _l("NIP"), "position": _l("Position"), "rank": _l("Rank/grade"),
+    "agency": _l("Agency"),
     "region": _l("Region code"), "phone": _l("Phone"), "email": _l("Email"),
     "gender": _l("Gender"), "meeting_role": _l("Role"),
 }
@@ -25,6 +26,9 @@ HEADER_ALIASES = {
     "nip": {"nip", "nip baru", "no nip", "nomor nip", "nomor induk pegawai", "nip pegawai"},
     "position": {"jabatan", "position", "posisi", "jabatan/posisi", "job title", "jabatan peserta",
                  "jabatan/pangkat"},
+    "rank": {"pangkat/golongan", "pangkat golongan", "pangkat", "golongan", "pangkat/gol",
+             "pangkat gol", "gol", "golongan/ruang", "gol/ruang", "pangkat/golongan ruang",
+             "pangkat/gol ruang", "pangkat, golongan", "rank", "grade", "rank/grade", "rank and grade"},
     "agency": {"instansi", "agency", "asal instansi", "nama instansi", "unit kerja", "opd", "skpd",
                "instansi/opd", "instansi/unit kerja", "organisation", "organization", "asal",
                "lembaga", "instansi asal"},

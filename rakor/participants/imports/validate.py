@@ -15,6 +15,7 @@ from rakor.meetings.lifecycle import closed_reason
 from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import SPEC
 from rakor.participants.models import Participant, SeatQuota
+from rakor.participants.normalize import told_apart
 from rakor.participants.quotas import SEAT_ROLES
 from rakor.participants.services import clean_participant
 from rakor.regions.models import Agency, Region
@@ -106,7 +107,8 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
     row.agency = agency
     raw = {
         "name": values.get("name"), "nip": _clean_nip_text(values.get("nip")),
-        "position": values.get("position"), "phone": values.get("phone"), "email": values.get("email"),
+        "position": values.get("position"), "rank": values.get("rank"), "phone": values.get("phone"),
+        "email": values.get("email"),
         "gender": values.get("gender"), "meeting_role": values.get("meeting_role"),
     }
     result = clean_participant(raw, agency.id if agency else None)
@@ -150,9 +152,18 @@ def _check_duplicates(row, data, taken: _Taken):
         row.warnings.append(("name", _l("%(name)s is already registered for this agency; check this "
                                         "is not a double entry.", name=data.name)))
     elif name_key in taken.file_names:
-        row.warnings.append(("name", _l("The same name and agency are already on line %(line)d.",
-                                        line=taken.file_names[name_key])))
-    taken.file_names.setdefault(name_key, line)
+        earlier_line, earlier_nip, earlier_email = taken.file_names[name_key]
+        if told_apart((earlier_nip, earlier_email), (data.nip, data.email)):
+            # Two namesakes in one delegation, each with their own NIP or email: both come.
+            row.warnings.append(("name", _l("The same name and agency are already on line %(line)d.",
+                                            line=earlier_line)))
+        else:
+            # A row copied twice (issue 17: one person printed twice as present in the minutes).
+            row.errors["name"] = _l("%(name)s of this agency is already on line %(line)d of this file. "
+                                    "Remove the double row, or give each person their own NIP or email.",
+                                    name=data.name, line=earlier_line)
+    taken.file_names.setdefault(name_key, (line, data.nip, data.email))
+
 
 
 def _check_seat(row, data, agency, taken: _Taken, override_reason=None):

@@ -8,7 +8,7 @@ from rakor.participants.invitations import registration_state
 from rakor.participants.normalize import format_phone
 from rakor.policy import DELEGATE
 
-PARTICIPANT_FIELDS = ("name", "nip", "position", "phone", "email", "gender")
+PARTICIPANT_FIELDS = ("name", "nip", "position", "rank", "phone", "email", "gender")
 
 
 def phone_filter(value):
