@@ -12,7 +12,7 @@ from tests.factories.regions import make_agency
 # NIP and pangkat/golongan. `make_meeting(**SIGNING_OFFICERS)` for a meeting whose minutes are
 # finalised; make_final_minutes fills them in when missing.
 SIGNING_OFFICERS = {
-    "chair_name": "Rahmiyanti Janoezir P., ST., MA", "chair_position": "Kepala Bidang PPM",
+    "chair_name": "Rahmiyanti Janoezir P., S.T., M.A.", "chair_position": "Kepala Bidang PPM",
     "chair_nip": "197501012000032001", "chair_rank": "Pembina (IV/a)",
     "minute_taker_name": "Nur Aisyah, S.E.", "minute_taker_position": "Perencana Ahli Pertama",
     "minute_taker_nip": "199204152019032011", "minute_taker_rank": "Penata Muda (III/a)",

@@ -72,7 +72,7 @@ def test_signature_blocks_carry_jabatan_pangkat_and_nip_and_the_place_line(mm):
     signing = text[text.index("PENUTUP"):text.index("LAMPIRAN")]
     # The organizer has no address: the place is the meeting's town, written as in every document.
     assert "Kotabaru, 5 Februari 2024 Pimpinan Rapat," in signing
-    assert "Rahmiyanti Janoezir P., ST., MA" in signing and "Pembina (IV/a)" in signing
+    assert "Rahmiyanti Janoezir P., S.T., M.A." in signing and "Pembina (IV/a)" in signing
     assert "NIP. 19750101 200003 2 001" in signing
     assert "Nur Aisyah, S.E." in signing and "Penata Muda (III/a)" in signing
     assert "NIP. 19920415 201903 2 011" in signing
