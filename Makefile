@@ -4,6 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+# Where `make run` listens. Links (e-mails, QR codes, the seed meeting printed) follow BASE_URL
+# (environment or .env; default http://127.0.0.1:5000): change both together.
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 5000
 CATALOGS := $(wildcard rakor/translations/*/id/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
@@ -11,9 +15,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 run: native-deps install translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load-if-empty --base-url http://127.0.0.1:5000
-	@echo "Rakor runs on http://127.0.0.1:5000 (Ctrl-C stops it)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask demo load-if-empty
+	@echo "Rakor runs on $(RUN_HOST):$(RUN_PORT) (Ctrl-C stops it); links use BASE_URL (default http://127.0.0.1:5000)"
+	$(BIN)/flask run --host $(RUN_HOST) --port $(RUN_PORT)
 
 test: native-deps install translations lint imports dbcheck
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -91,11 +91,9 @@ def demo_load():
 
 
 @demo_cli.command("load-if-empty")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the app will run, for the seed meeting's address.")
-def demo_load_if_empty(base_url):
+def demo_load_if_empty():
     """Load the demo only into an empty database (used by `make run`), then print logins and
-    the seed meeting's address (the page to open first)."""
+    the seed meeting's address on BASE_URL (the page to open first)."""
     from rakor import demo
 
     if demo.database_is_empty():
@@ -103,7 +101,7 @@ def demo_load_if_empty(base_url):
         db.session.commit()
         click.echo("Demo data loaded.")
     demo.print_logins(click.echo)
-    url = demo.seed_meeting_url(base_url)
+    url = demo.seed_meeting_url()
     if url:
         click.echo(f"Seed meeting: {url}")
 

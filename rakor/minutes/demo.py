@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from rakor.auth.models import User
+from rakor.core.urls import external_url
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Topic
 from rakor.minutes import documents, queries, services
@@ -28,7 +29,6 @@ MINUTE_TAKER = ("Nur Aisyah Rahmawati, S.E.", "199204152019032011")
 WRITTEN_AT = datetime(2024, 2, 2, 10, 0, tzinfo=TZ)
 FINALISED_AT = datetime(2024, 2, 5, 9, 0, tzinfo=TZ)
 # Printed on the demo's PDF; `make run` serves the app here.
-DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 OPENING = """\
 Rapat dibuka pukul 08.30 WITA oleh Kepala Bidang Pemerintahan dan Pembangunan Manusia (PPM) Bappeda \
@@ -143,6 +143,6 @@ def load_seed_minutes(meeting):
     body = {"opening": OPENING, "items": _notes_for(meeting.id), "conclusions": CONCLUSIONS,
             "closing": CLOSING}
     draft = services.save(meeting, body, committee, expected_revision_id=None, now=WRITTEN_AT)
-    final = services.finalise(meeting, chair, draft.id, lambda code: f"{DEMO_BASE_URL}/v/{code}",
+    final = services.finalise(meeting, chair, draft.id, lambda code: external_url("minutes.verify", code=code),
                               now=FINALISED_AT)
     documents.publish_final_pdf(meeting, final)

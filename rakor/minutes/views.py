@@ -10,6 +10,7 @@ from flask_login import current_user
 from rakor.auth.models import User
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.forms import add_domain_error
+from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.errors import render_error
@@ -130,7 +131,7 @@ def _publish(meeting, revision, retry=False):
 
 
 def verification_url(code):
-    return url_for("minutes.verify", code=code, _external=True)
+    return external_url("minutes.verify", code=code)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/finalise", methods=["POST"])

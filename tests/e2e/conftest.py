@@ -81,6 +81,9 @@ def _live():
         PAGE_CACHE = "memory"  # one process: the meeting page is cached as in production
 
     app = create_app(E2EConfig)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base_url  # links in mails, QR codes and the demo's minutes
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -91,10 +94,9 @@ def _live():
         demo.load()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
+    yield base_url, app
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
 
