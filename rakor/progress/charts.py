@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 import pygal
 from flask_babel import lazy_gettext as _l
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from rakor.core.formatting import format_number
@@ -28,6 +29,9 @@ from rakor.progress.lifecycle import UpdateStatus
 # find_spec): every later import that reaches it warns (ImportWarning, an error in the test
 # suite). Rakor draws no maps, so the hook goes.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+# pygal builds its tree with lxml whenever lxml is importable (pyHanko brings it); `render`
+# serialises with the standard library's ElementTree, so pygal is told to use that one too.
+pygal_etree.to_etree()
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 STYLE = Style(font_family=FONT, background="#ffffff", plot_background="#ffffff", foreground="#212529",
