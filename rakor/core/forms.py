@@ -10,13 +10,17 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
+from flask_wtf.file import MultipleFileField as FlaskMultipleFileField
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateTimeField,
+    FieldList,
     FileField,
     HiddenField,
+    MultipleFileField,
     PasswordField,
     SelectChoice,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -83,13 +87,23 @@ class _CatalogTranslations:
 _TRANSLATIONS = _CatalogTranslations()
 
 
+def _takes_one_value(field):
+    return not isinstance(field, (SelectMultipleField, MultipleFileField, FlaskMultipleFileField, FieldList))
+
+
 def _text_only(form, formdata):
-    """`formdata` with only strings for non-file fields; the names that were sent anything
-    else are remembered on the form (`_wrong_type`) and reported by `validate`."""
+    """`formdata` with only strings for non-file fields, and only the first value of a field
+    that takes one: a field sent twice (a crafted request) reads as the first, as
+    `request.form.get` does, instead of reaching a field's parser as two values (WTForms'
+    Optional() looks only at the first: ['', 'x'] passed as blank while the field held 'x').
+    The names that were sent anything else are remembered on the form (`_wrong_type`) and
+    reported by `validate`."""
     file_names = {f.name for f in form if isinstance(f, (FileField, FlaskFileField))}
+    single = {f.name for f in form if _takes_one_value(f)}
     kept, wrong = MultiDict(), set()
     for key in formdata:
-        for value in formdata.getlist(key):
+        values = formdata.getlist(key)
+        for value in values[:1] if key in single else values:
             if key in file_names or isinstance(value, str):
                 kept.add(key, value)
             else:

@@ -73,7 +73,7 @@ class MeetingForm(BaseForm):
 
 class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    day = SelectField(_l("Day"), validators=[Optional()])
+    day = SelectField(_l("Day"), validators=[DataRequired()])
     start_time = TimeTextField(_l("From"), validators=[Optional()])
     end_time = TimeTextField(_l("Until"), validators=[Optional()])
     topic_id = SelectField(_l("Topic"), coerce=coerce_optional_int, validators=[Optional()])
