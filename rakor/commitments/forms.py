@@ -87,6 +87,17 @@ class CommitmentForm(BaseForm):
     reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
 
+    def expected_version(self):
+        """The version the user edited, or None when the form carries none (a blank, crafted
+        or cut-off submission): such an edit is refused, never saved without the check."""
+        value = (self.version.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() else None
+
+
+MISSING_VERSION = _l("This form does not say which version of the commitment you edited, so it "
+                     "cannot be checked against changes made meanwhile. Open the commitment again "
+                     "and make your change there.")
+
 
 class DecisionForm(BaseForm):
     """Submit, agree, return (with a comment) or withdraw; `expected` is the status the user saw."""
