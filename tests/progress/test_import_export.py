@@ -120,3 +120,20 @@ def test_the_web_import_previews_then_imports(client, pg):
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     assert client.post("/progress/import/confirm", data={"token": token, "import": "1"}).status_code == 302
     assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 1
+
+
+def test_another_agencys_reference_reads_exactly_as_an_unknown_one(pg):
+    """Issue 19 item 12: a delegate cannot learn from the answer that another agency's (draft or
+    agreed) commitment exists."""
+    from rakor.commitments import services as commitment_services
+    from tests.commitments.conftest import data
+
+    draft = commitment_services.create_commitment(pg.meeting, data(pg, agency_id=pg.agencies[1].id,
+                                                                   title="Draf instansi lain"), pg.committee)
+    answers = []
+    for reference in ("RK-2099-9999-00.00-01", pg.other_c.reference, draft.reference):
+        report, outcome = run(csv_bytes([HEADER, [reference, "2024-Q3", "6", "", "", "Sesuai rencana", ""]]),
+                              pg.delegate)
+        assert outcome is None
+        answers.append(str(report.rows[0].errors["reference"]).replace(reference, "<ref>"))
+    assert answers[0] == answers[1] == answers[2], answers

@@ -18,6 +18,7 @@ from rakor.core.numbers import NumberFormatError, parse_decimal, parse_rupiah
 from rakor.core.tabular import ImportReport, RowResult, Table, norm_code, norm_name
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
+from rakor.policy import COMMITTEE, DELEGATE
 from rakor.progress import services
 from rakor.progress.imports.columns import SPEC
 from rakor.progress.lifecycle import UpdateStatus
@@ -101,11 +102,22 @@ def _parsed(row, name, parse, message):
         return None
 
 
+def _may_know_of(commitment, user) -> bool:
+    """Whether the importing user may learn that `commitment` exists: the committee of any,
+    a delegate of its own agency's only. Otherwise the file could probe references and confirm
+    other agencies' draft commitments by the different answer."""
+    role = getattr(user, "role", None)
+    return role == COMMITTEE or (role == DELEGATE and commitment.agency_id == user.agency_id)
+
+
 def _validate_row(row: UpdateRow, context: _Context):
     reference = norm_code(row.values.get("reference"))
     commitment = context.commitments.get(reference)
+    if commitment is not None and not _may_know_of(commitment, context.user):
+        commitment = None  # another agency's commitment reads exactly as an unknown reference
     if commitment is None:
-        row.errors["reference"] = _l("No commitment has the reference %(ref)s.", ref=row.values.get("reference"))
+        row.errors["reference"] = _l("No commitment you may report on has the reference %(ref)s.",
+                                     ref=row.values.get("reference"))
         return
     row.commitment = commitment
     try:
