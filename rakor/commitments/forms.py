@@ -90,7 +90,7 @@ class CommitmentForm(BaseForm):
     def expected_version(self):
         """The version the user edited, or None when the form carries none (a blank, crafted
         or cut-off submission): such an edit is refused, never saved without the check."""
-        value = (self.version.data or "").strip()
+        value = str(self.version.data or "").strip()
         return int(value) if value.isascii() and value.isdigit() else None
 
 

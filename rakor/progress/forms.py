@@ -39,7 +39,7 @@ class UpdateRowForm(BaseForm):
         """The revision the row was based on; blank is "none yet" (0), so a row sent without
         it cannot overwrite a report made meanwhile, and anything else unreadable matches no
         revision (-1): the stale-edit check is never skipped."""
-        value = (self.revision.data or "").strip()
+        value = str(self.revision.data or "").strip()
         if not value:
             return 0
         return int(value) if value.isascii() and value.isdigit() else -1
