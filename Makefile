@@ -11,7 +11,7 @@ RUN_PORT ?= 5000
 CATALOGS := $(wildcard rakor/translations/*/id/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg native-deps install translations lint imports dbcheck clean
+.PHONY: run test test-pg native-deps install translations lint imports dbcheck checkers clean
 
 run: native-deps install translations
 	$(BIN)/flask db upgrade
@@ -19,8 +19,19 @@ run: native-deps install translations
 	@echo "Rakor runs on $(RUN_HOST):$(RUN_PORT) (Ctrl-C stops it); links use BASE_URL (default http://127.0.0.1:5000)"
 	$(BIN)/flask run --host $(RUN_HOST) --port $(RUN_PORT)
 
-test: native-deps install translations lint imports dbcheck
+test: native-deps install translations lint imports dbcheck checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The outside checkers the browser journeys run on every page (tests/checkers/package.json, exact
+# versions in its package-lock.json): axe-core and vnu.jar, from npm into tests/checkers/node_modules.
+# Optional like chromium: without npm (or java for vnu) the checks are skipped with a notice.
+CHECKERS := tests/checkers/node_modules/.installed
+checkers: native-deps $(CHECKERS)
+
+$(CHECKERS): tests/checkers/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/checkers --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "checkers: npm not found, axe-core and vnu checks will be skipped (apt-get install npm default-jre-headless)"; fi
 
 # Native libraries, fonts and tools (.ci/native-packages) before anything else: installs them as
 # root, else stops with the one apt-get line to run.

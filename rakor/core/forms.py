@@ -24,7 +24,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 from rakor.core import dates
 from rakor.core.text import clean_text
@@ -87,6 +89,15 @@ class _CatalogTranslations:
 _TRANSLATIONS = _CatalogTranslations()
 
 
+class _HiddenInputWithoutId(HiddenInput):
+    """The CSRF token's input without id="csrf_token": a page with two forms (or a form per
+    row) would repeat the id, which HTML forbids; nothing refers to the token by id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)  # html_params leaves out attributes whose value is False
+        return super().__call__(field, **kwargs)
+
+
 def _takes_one_value(field):
     return not isinstance(field, (SelectMultipleField, MultipleFileField, FlaskMultipleFileField, FieldList))
 
@@ -121,6 +132,8 @@ class BaseForm(FlaskForm):
             return _TRANSLATIONS
 
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                options = {**options, "widget": _HiddenInputWithoutId()}
             text_filter = text_filter_for(unbound_field.field_class)
             if text_filter is not None:
                 filters = unbound_field.kwargs.get("filters", ())
