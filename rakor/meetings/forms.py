@@ -73,7 +73,7 @@ class MeetingForm(BaseForm):
 
 class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    day = SelectField(_l("Day"), validators=[DataRequired()])
+    day = SelectField(_l("Day"))  # one of the meeting's days (SelectField refuses anything else, blank too)
     start_time = TimeTextField(_l("From"), validators=[Optional()])
     end_time = TimeTextField(_l("Until"), validators=[Optional()])
     topic_id = SelectField(_l("Topic"), coerce=coerce_optional_int, validators=[Optional()])
@@ -94,3 +94,9 @@ class TransitionForm(BaseForm):
                             choices=choices((s.value, s.value) for s in MeetingStatus), validators=[DataRequired()])
     expected = HiddenField()
     note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class CalendarFeedForm(BaseForm):
+    """Make (or replace) the private calendar address, or revoke it (`revoke` set)."""
+
+    revoke = HiddenField()

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rakor.core.errors import DomainError
 from rakor.core.formatting import (
@@ -28,8 +28,8 @@ from rakor.mail.message import Attachment, Content, compose
 from rakor.mail.models import OutboundMail
 from rakor.mail.services import queue_mail
 from rakor.meetings.ics import meeting_calendar
-from rakor.meetings.models import Meeting, MeetingTransition
-from rakor.meetings.queries import agenda_of
+from rakor.meetings.models import Meeting
+from rakor.meetings.queries import agenda_of, calendar_sequence
 from rakor.participants.forms import ROLE_LABELS
 from rakor.participants.models import Invitation, Participant, SeatQuota
 from rakor.participants.normalize import format_phone
@@ -176,10 +176,9 @@ def _seats(meeting_id: int, agency_id: int) -> int:
         SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id)) or 0
 
 
-def _calendar_sequence(meeting_id: int) -> int:
-    # The same SEQUENCE as the meeting's .ics download: one more per status change.
-    return db.session.scalar(select(func.count(MeetingTransition.id))
-                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
+def _calendar_sequence(meeting) -> int:
+    # The same SEQUENCE as the meeting's .ics download and the calendar feed.
+    return calendar_sequence(meeting)
 
 
 def queue_invitation_link(invitation: Invitation, link: str, *, by_user=None, contact=None):
@@ -207,7 +206,7 @@ def queue_registration_confirmation(participant: Participant, *, url=None, by_us
     meeting = db.session.get(Meeting, participant.meeting_id)
     message = registration_confirmation_message(
         meeting, participant, db.session.get(Agency, participant.agency_id),
-        agenda=agenda_of(meeting.id), sequence=_calendar_sequence(meeting.id), url=url,
+        agenda=agenda_of(meeting.id), sequence=_calendar_sequence(meeting), url=url,
         organizer=db.session.get(Agency, meeting.organizer_agency_id),
         contact=contact or contact_of(by_user) or meeting_contact(meeting), ticket_url=ticket_url,
     )

@@ -22,4 +22,4 @@ def _labels():
     return {"meeting_labels": MEETING_LABELS}
 
 
-from rakor.meetings.views import agenda, materials, meeting, pages  # noqa: E402,F401
+from rakor.meetings.views import agenda, feed, materials, meeting, pages  # noqa: E402,F401

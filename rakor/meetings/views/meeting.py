@@ -218,7 +218,7 @@ def change_status(meeting):
 def ics_file(meeting):
     """The meeting as an iCalendar file; SEQUENCE grows with each status change."""
     body = ics.meeting_calendar(meeting, queries.agenda_of(meeting.id),
-                                sequence=queries.transition_count(meeting.id),
+                                sequence=queries.calendar_sequence(meeting),
                                 url=external_url("meetings.view", meeting_id=meeting.id))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

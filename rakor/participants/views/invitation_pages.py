@@ -27,7 +27,7 @@ from rakor.core.web import domain_action
 from rakor.extensions import db, limiter
 from rakor.meetings import ics
 from rakor.meetings.models import Meeting
-from rakor.meetings.queries import agenda_of, transition_count
+from rakor.meetings.queries import agenda_of, calendar_sequence
 from rakor.participants import bp, mails, queries
 from rakor.participants.checkin import checkin_url
 from rakor.participants.forms import ROLE_LABELS, ClaimAccountForm, DelegateForm
@@ -167,7 +167,7 @@ def invitation_ics(token):
     if problem:
         return problem
     body = ics.meeting_calendar(ctx.meeting, agenda_of(ctx.meeting.id),
-                                sequence=transition_count(ctx.meeting.id))
+                                sequence=calendar_sequence(ctx.meeting))
     response = send_bytes(body, f"rapat-{ctx.meeting.id}.ics", "text/calendar; charset=utf-8")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
