@@ -137,3 +137,20 @@ def test_another_agencys_reference_reads_exactly_as_an_unknown_one(pg):
         assert outcome is None
         answers.append(str(report.rows[0].errors["reference"]).replace(reference, "<ref>"))
     assert answers[0] == answers[1] == answers[2], answers
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_confirmed_percents_re_imports_without_the_flag(pg, fmt):
+    """Issue 19 item 5: -15 % and 110 % were confirmed when reported; the export re-imports as
+    it is without --confirm-percent, and a changed row outside 0-100 still needs it."""
+    services.report(pg.rural_c, update(period="2024-Q2", percent=Decimal("-15"), status="late"), pg.committee,
+                    confirm_percent=True, today=TODAY)
+    services.report(pg.rural_c, update(period="2024-Q3", percent=Decimal("110"), status="done"), pg.committee,
+                    confirm_percent=True, today=TODAY)
+    content = exports.export(pg.meeting.id, fmt)
+    report, outcome = run(content, pg.committee, filename=f"kemajuan.{fmt}")
+    assert report.ok, report.problems()
+    assert outcome["unchanged"] == 2 and outcome["create"] == outcome["revise"] == 0
+    changed = [HEADER, [pg.rural_c.reference, "2024-Q3", "", "120", "", "Selesai", ""]]
+    report, _ = run(csv_bytes(changed), pg.committee)
+    assert imports.needs_confirmation(report)

@@ -1,8 +1,9 @@
 """Writing CSV and XLSX files. Every cell goes through `cells.export_cell` (formulas neutralised,
 characters a workbook cannot hold dropped): exports use these two functions and nothing else.
 
-CSV: UTF-8 with BOM (Excel recognises the encoding), CRLF lines, comma separated unless the
-caller chooses ';' (what Excel expects where the decimal separator is a comma, as in Indonesia).
+CSV: one dialect for every export: UTF-8 with BOM (Excel recognises the encoding), CRLF lines,
+';' separated (what a spreadsheet expects where the decimal separator is a comma, as in
+Indonesia: with ',' an Indonesian-locale spreadsheet opens the file as one column), '"' quotes.
 XLSX: a bold header row, frozen, with a filter; `text` columns are text cells (number format
 '@'), so leading zeros and codes like '63.10' survive Excel, also in rows typed later.
 """
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from rakor.core.tabular.cells import export_cell
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+CSV_DELIMITER = ";"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,7 +33,7 @@ def _safe(values):
     return [export_cell(v) for v in values]
 
 
-def to_csv(columns, rows, delimiter=",") -> bytes:
+def to_csv(columns, rows, delimiter=CSV_DELIMITER) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(_safe(c.header for c in columns))

@@ -102,6 +102,18 @@ def _parsed(row, name, parse, message):
         return None
 
 
+def _as_stored(commitment, meeting, data, context):
+    """The checked row when it equals the period's stored report, else None. A percent outside
+    0-100 was confirmed when that report was made; an export re-imported as it was needs no
+    confirmation again (it changes nothing)."""
+    try:
+        checked = services.validate(commitment, meeting, data, confirm_percent=True, today=context.today)
+    except DomainError:
+        return None
+    existing = context.current.get((commitment.id, checked.period.key))
+    return checked if existing is not None and services.same_as(existing, checked) else None
+
+
 def _may_know_of(commitment, user) -> bool:
     """Whether the importing user may learn that `commitment` exists: the committee of any,
     a delegate of its own agency's only. Otherwise the file could probe references and confirm
@@ -157,9 +169,11 @@ def _validate_row(row: UpdateRow, context: _Context):
         checked = services.validate(commitment, meeting, data, confirm_percent=context.confirm_percent,
                                     today=context.today)
     except UnconfirmedPercentError as e:
-        row.confirm = True
-        row.errors[report_field(e.field)] = e.message
-        return
+        checked = _as_stored(commitment, meeting, data, context)
+        if checked is None:
+            row.confirm = True
+            row.errors[report_field(e.field)] = e.message
+            return
     except DomainError as e:
         row.errors[report_field(e.field)] = e.message
         return
