@@ -67,6 +67,10 @@ from rakor.core.tabular.staging import discard_upload, load_upload, purge_stale_
 from rakor.core.tabular.writing import (
     CSV_CONTENT_TYPE,
     CSV_DELIMITER,
+    DATE_FORMAT,
+    DECIMAL_FORMAT,
+    INTEGER_FORMAT,
+    RUPIAH_FORMAT,
     XLSX_CONTENT_TYPE,
     ExportColumn,
     to_csv,
@@ -74,7 +78,8 @@ from rakor.core.tabular.writing import (
 )
 
 __all__ = [
-    "CSV_CONTENT_TYPE", "CSV_DELIMITER", "HEADER_SEARCH_ROWS", "MAX_CELL_CHARS", "XLSX_CONTENT_TYPE", "XLSX_MAX_PART_BYTES",
+    "CSV_CONTENT_TYPE", "CSV_DELIMITER", "DATE_FORMAT", "DECIMAL_FORMAT", "HEADER_SEARCH_ROWS", "INTEGER_FORMAT",
+    "RUPIAH_FORMAT", "MAX_CELL_CHARS", "XLSX_CONTENT_TYPE", "XLSX_MAX_PART_BYTES",
     "Column", "ColumnSpec", "Directory", "ExportColumn", "ImportCommitError", "ImportFileError",
     "ImportReport", "Lookup", "RowResult", "Table",
     "cell_text", "commit_rows", "data_rows", "decode_text", "discard_upload", "export_cell",
