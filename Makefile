@@ -4,10 +4,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+# Where `make run` listens. Links (e-mails, QR codes, the seed meeting printed) follow BASE_URL
+# (environment or .env; default http://127.0.0.1:5000): change both together.
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 5000
 CATALOGS := $(wildcard rakor/translations/*/id/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg native-deps install translations lint imports dbcheck clean
+.PHONY: run test test-pg native-deps install translations lint imports dbcheck checkers clean
 
 # Where `make run` serves the app; the demo's printed verification links and the seed meeting's
 # address use the same URL (`make run HOST=0.0.0.0 BASE_URL=http://192.168.1.10:5000` on a LAN).
@@ -17,12 +21,23 @@ BASE_URL ?= http://$(HOST):$(PORT)
 
 run: native-deps install translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load-if-empty --base-url $(BASE_URL)
-	@echo "Rakor runs on $(BASE_URL) (Ctrl-C stops it)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask demo load-if-empty
+	@echo "Rakor runs on $(RUN_HOST):$(RUN_PORT) (Ctrl-C stops it); links use BASE_URL (default http://127.0.0.1:5000)"
+	$(BIN)/flask run --host $(RUN_HOST) --port $(RUN_PORT)
 
-test: native-deps install translations lint imports dbcheck
+test: native-deps install translations lint imports dbcheck checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The outside checkers the browser journeys run on every page (tests/checkers/package.json, exact
+# versions in its package-lock.json): axe-core and vnu.jar, from npm into tests/checkers/node_modules.
+# Optional like chromium: without npm (or java for vnu) the checks are skipped with a notice.
+CHECKERS := tests/checkers/node_modules/.installed
+checkers: native-deps $(CHECKERS)
+
+$(CHECKERS): tests/checkers/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/checkers --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "checkers: npm not found, axe-core and vnu checks will be skipped (apt-get install npm default-jre-headless)"; fi
 
 # Native libraries, fonts and tools (.ci/native-packages) before anything else: installs them as
 # root, else stops with the one apt-get line to run.

@@ -61,8 +61,6 @@ class Config:
     PASSWORD_RESET_ACCOUNT_LIMIT = _env("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour")
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)  # a reset link's lifetime
     ACCOUNT_LINK_DAYS = _int("ACCOUNT_LINK_DAYS", 7)  # a new account's set-password link
-    # The address links in e-mail start with when no request gives one (scheduled reminders, CLI).
-    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
 
     # Development prints every message on the console (`make run` needs no mail server);
     # production sends over SMTP. "smtp", "console", "locmem", "file" or "dummy" (Flask-Mailman).
@@ -133,6 +131,12 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 14))
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     PROXY_HOPS = _int("PROXY_HOPS", 0)  # how many reverse proxies set X-Forwarded-* headers
+    # Where people reach this installation. Every link that leaves the site (e-mails, QR codes,
+    # tickets, the verification URL frozen into the minutes, calendars) is built on it, never on
+    # the request's Host header (rakor/core/urls.py external_url); its host (plus TRUSTED_HOSTS,
+    # comma-separated) is the only Host a request may name. Required in production.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = _env("TRUSTED_HOSTS", "localhost,127.0.0.1")
     HSTS = None  # Strict-Transport-Security value; production only (see rakor/core/security.py)
 
     @property
@@ -165,6 +169,8 @@ class TestConfig(Config):
     MAX_UPLOAD_MB = 2
     MAX_IMPORT_ROWS = 2000
     MAIL_BACKEND = "locmem"  # tests that need a real server point MAIL_* at their own aiosmtpd
+    BASE_URL = "http://localhost"  # the test client's host
+    EXTRA_TRUSTED_HOSTS = "localhost,127.0.0.1"
 
 
 class ProductionConfig(Config):
@@ -176,6 +182,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    BASE_URL = _env("BASE_URL")  # no default: start-up refuses without it
+    EXTRA_TRUSTED_HOSTS = _env("TRUSTED_HOSTS", "")
 
 
 def config_from_env():

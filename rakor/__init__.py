@@ -39,6 +39,12 @@ def create_app(config=None):
     config_class = config or config_module.config_from_env()
     app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
     _refuse_insecure_production(app, config_module.DEV_SECRET_KEY)
+    from rakor.core.urls import refuse_untrusted_host, trusted_hosts
+
+    # Rakor's own check rather than Flask's TRUSTED_HOSTS: Flask's refuses before the URL adapter
+    # exists, so the 400 page (which builds links) could not render.
+    app.config["ALLOWED_HOSTS"] = trusted_hosts(app.config)
+    app.before_request(refuse_untrusted_host)  # first: nothing runs for a forged Host
     hops = app.config.get("PROXY_HOPS", 0)
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,5 +1,6 @@
 """`flask` commands. Names are relied upon by the README, scripts and later features."""
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -77,20 +78,30 @@ def load_regions_command(path, with_agencies):
                f"programme codes: {programmes.created} created, {programmes.updated} updated.")
 
 
-BASE_URL_HELP = ("Where the app is served (e.g. https://rakor.example.go.id): the verification "
-                 "links printed on the demo's final documents and the seed meeting's address start with it.")
+BASE_URL_HELP = ("Where the app is served (e.g. https://rakor.example.go.id), instead of the BASE_URL setting: "
+                 "the verification links printed on the demo's final documents and the seed meeting's "
+                 "address start with it.")
 
 
-def _served_at(base_url):
-    """A request context for `base_url`, so that every address the demo builds (url_for with
-    _external, documents.verification.verification_url) points where the app is served."""
+@contextmanager
+def _served_at(base_url=None):
+    """For the command's duration, BASE_URL is `base_url` (when given) and a request context on it
+    stands ready, so that every address the demo builds (rakor.core.urls.external_url, the
+    verification URL frozen into the final PDFs) points where the app is served."""
     from flask import current_app
 
-    return current_app.test_request_context("/", base_url=base_url.rstrip("/") + "/")
+    previous = current_app.config["BASE_URL"]
+    if base_url:
+        current_app.config["BASE_URL"] = base_url.rstrip("/")
+    try:
+        with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"].rstrip("/") + "/"):
+            yield
+    finally:
+        current_app.config["BASE_URL"] = previous
 
 
 @demo_cli.command("load")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
 def demo_load(base_url):
     """Load the demo data (idempotent). Prints the seed meeting's id when there is one."""
     from rakor import demo
@@ -105,26 +116,25 @@ def demo_load(base_url):
 
 
 @demo_cli.command("load-if-empty")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
-def demo_load_if_empty(base_url):
+def demo_load_if_empty():
     """Load the demo only into an empty database (used by `make run`), then print logins and
-    the seed meeting's address (the page to open first)."""
+    the seed meeting's address on BASE_URL (the page to open first)."""
     from rakor import demo
 
     if demo.database_is_empty():
-        with _served_at(base_url):
+        with _served_at():
             demo.load()
         db.session.commit()
         click.echo("Demo data loaded.")
     demo.print_logins(click.echo)
-    url = demo.seed_meeting_url(base_url)
+    url = demo.seed_meeting_url()
     if url:
         click.echo(f"Seed meeting: {url}")
 
 
 @demo_cli.command("reset")
 @click.option("--yes", is_flag=True, help="Required in production: really drop the demo rows there.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
 def demo_reset(yes, base_url):
     """Drop every demo row (users, meetings, participants, commitments marked is_demo) and load
     the demo again; other rows stay. Prints the seed meeting's id."""

@@ -119,11 +119,13 @@ def _clear_references_to(table, ids):
                 db.session.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
 
 
-def seed_meeting_url(base_url: str) -> str | None:
+def seed_meeting_url() -> str | None:
+    """The seed meeting's address on the configured BASE_URL (what `make run` prints)."""
+    from rakor.core.urls import external_url
     from rakor.meetings.demo import find_seed_meeting
 
     meeting = find_seed_meeting()
-    return f"{base_url.rstrip('/')}/meetings/{meeting.id}" if meeting else None
+    return external_url("meetings.view", meeting_id=meeting.id) if meeting else None
 
 
 def print_logins(echo):

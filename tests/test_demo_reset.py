@@ -64,11 +64,14 @@ def test_reset_is_refused_in_production_without_yes(app, db):
         app.config["ENV_NAME"] = "test"
 
 
-def test_load_if_empty_prints_the_seed_meeting_address(app, db):
-    result = run(app, "demo", "load-if-empty", "--base-url", "http://127.0.0.1:5000")
+def test_load_if_empty_prints_the_seed_meeting_address(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://rakor.bappeda.example.go.id/rakor")
+    result = run(app, "demo", "load-if-empty")
     assert result.exit_code == 0, result.output
     meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.title == meetings_demo.TITLE))
-    assert f"Seed meeting: http://127.0.0.1:5000/meetings/{meeting_id}" in result.output
+    assert (f"Seed meeting: https://rakor.bappeda.example.go.id/rakor/meetings/{meeting_id}"
+            in result.output)
+
 
 
 def test_the_demo_verification_links_follow_the_base_url(app, db):

@@ -204,8 +204,9 @@ def test_leadership_and_admin_cannot_post_to_meeting_or_participant_endpoints(ap
     make_quota(meeting, agency)
     participant = make_participant(meeting, agency)
     db.session.commit()
-    # Every signed-in user's own account and own notices.
-    harmless = {"auth.logout", "main.set_language", "auth.change_password", "auth.login",
+    # Every signed-in user's own settings and own notices: the language, the password, the private
+    # calendar address, the notices.
+    harmless = {"auth.logout", "main.set_language", "auth.change_password", "auth.login", "meetings.calendar_feed",
                 "notices.open_notice", "notices.mark_read", "notices.mark_all_read"}
     for role in ("leadership", "admin"):
         login_as(role)

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     # Part of the Flask-Login id: rotating it logs out every existing session of the user
     # (disable, password change) without any server-side session store.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The secret of the user's private calendar feed (/calendar/feed/<token>.ics); None until
+    # asked for, replaced or removed to revoke a subscription (meetings/feed.py).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,10 +28,14 @@ WIDTHS = {"reference": 24, "region_code": 12, "agency": 34, "agenda_item": 28, "
           "description": 48, "programme_code": 13, "indicator": 28, "baseline_value": 10,
           "baseline_year": 10, "target_value": 10, "target_date": 13, "responsible_office": 32,
           "contact_person": 24, "budget": 18, "funding_source": 12, "budget_year": 10, "status": 13}
-# Budgets and years are numbers a workbook can sum; everything else is text, so that codes
-# ('63.10'), values ('6,25') and dates keep the form the import reads.
-NUMBER_COLUMNS = {"budget", "baseline_year", "budget_year"}
-COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[key], WIDTHS[key], key not in NUMBER_COLUMNS) for key in EXPORT_KEYS)
+# In the XLSX, values, budgets and years are numbers and the target date a date, which a
+# workbook sums and filters; everything else is text, so that codes ('63.10') keep their form.
+# The CSV carries the same cells as the import reads them ('6,25', '2024-12-31').
+TYPED_COLUMNS = {"baseline_value": ("number", tabular.DECIMAL_FORMAT), "target_value": ("number", tabular.DECIMAL_FORMAT),
+                 "budget": ("number", tabular.RUPIAH_FORMAT), "baseline_year": ("number", tabular.INTEGER_FORMAT),
+                 "budget_year": ("number", tabular.INTEGER_FORMAT), "target_date": ("date", tabular.DATE_FORMAT)}
+COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[key], WIDTHS[key], key not in TYPED_COLUMNS,
+                             *TYPED_COLUMNS.get(key, ("general", None))) for key in EXPORT_KEYS)
 INSTRUCTIONS = (
     "Kesepakatan rapat. Berkas ini dapat diubah lalu diimpor kembali ke rapat yang sama.",
     "Referensi: baris dengan referensi rapat ini mengubah kesepakatan tersebut; kosongkan Referensi "

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from rakor.commitments.lifecycle import FUNDING_SOURCES
 from rakor.core.datetime_fields import DateTextField
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
-from rakor.core.numbers import NumberFormatError, parse_decimal, parse_rupiah
+from rakor.core.numbers import NumberFormatError, NumberTooLargeError, parse_decimal, parse_rupiah
 
 
 class _ParsedField(StringField):
@@ -24,6 +24,7 @@ class _ParsedField(StringField):
 
     parse = staticmethod(parse_decimal)
     message = _l("Write a number, e.g. 6,25.")
+    too_large = _l("This value is too large.")
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0] if valuelist else ""
@@ -31,6 +32,9 @@ class _ParsedField(StringField):
         if self.raw and self.raw.strip():
             try:
                 self.data = self.parse(self.raw)
+            except NumberTooLargeError:
+                self.data = None
+                raise ValueError(self.too_large) from None
             except NumberFormatError:
                 self.data = None
                 raise ValueError(self.message) from None
@@ -53,6 +57,7 @@ class DecimalTextField(_ParsedField):
 class RupiahField(_ParsedField):
     parse = staticmethod(parse_rupiah)
     message = _l("Write an amount in Rupiah, e.g. 1.250.000.000 or 1,25 M.")
+    too_large = _l("This amount is too large.")
 
     @staticmethod
     def format(value):
@@ -81,6 +86,17 @@ class CommitmentForm(BaseForm):
     confirm_direction = BooleanField(_l("Yes, the target is meant to be on this side of the baseline"))
     reason = TextAreaField(_l("Reason for the amendment"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
+
+    def expected_version(self):
+        """The version the user edited, or None when the form carries none (a blank, crafted
+        or cut-off submission): such an edit is refused, never saved without the check."""
+        value = str(self.version.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() else None
+
+
+MISSING_VERSION = _l("This form does not say which version of the commitment you edited, so it "
+                     "cannot be checked against changes made meanwhile. Open the commitment again "
+                     "and make your change there.")
 
 
 class DecisionForm(BaseForm):

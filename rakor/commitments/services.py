@@ -302,7 +302,7 @@ def _reference(meeting, agency, sequence):
 def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit=False,
                       status=None, confirm_direction=False, is_demo=False, now=None) -> Commitment:
     """A new commitment (a draft, or submitted at once with `submit`; an import may create it
-    as agreed with `status`). Its reference is RK-<year>-<meeting>-<region>-<n>."""
+    with the status its file names: draft, submitted, returned or agreed). Its reference is RK-<year>-<meeting>-<region>-<n>."""
     check_meeting_open(meeting)
     _check_own_agency(by_user, data.agency_id)
     data = validate(meeting, data, confirm_direction=confirm_direction)
@@ -317,7 +317,7 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
     commitment = Commitment(
         meeting_id=meeting.id, sequence=sequence, reference=_reference(meeting, agency, sequence),
         status=status, created_by_id=getattr(by_user, "id", None), created_at=now, is_demo=is_demo,
-        submitted_at=now if status in (S.SUBMITTED, S.AGREED) else None,
+        submitted_at=now if status in (S.SUBMITTED, S.RETURNED, S.AGREED) else None,
         agreed_at=now if status == S.AGREED else None,
         agreed_by_id=getattr(by_user, "id", None) if status == S.AGREED else None,
         **{f.name: getattr(data, f.name) for f in fields(CommitmentData)})

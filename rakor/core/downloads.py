@@ -19,7 +19,12 @@ def content_disposition(filename: str, inline: bool = False) -> str:
 
 def send_bytes(content, filename: str, mimetype: str, *, inline=False, cache="private, no-store"):
     """A response carrying `content` as a download named `filename`."""
-    response = current_app.response_class(content, mimetype=mimetype)
+    # A type that already names its charset is sent as given: as `mimetype`, werkzeug adds
+    # "; charset=utf-8" to every text/* type again ("text/csv; charset=utf-8; charset=utf-8").
+    if ";" in mimetype:
+        response = current_app.response_class(content, content_type=mimetype)
+    else:
+        response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     response.headers["Cache-Control"] = cache
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -10,17 +10,23 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
+from flask_wtf.file import MultipleFileField as FlaskMultipleFileField
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateTimeField,
+    FieldList,
     FileField,
     HiddenField,
+    MultipleFileField,
     PasswordField,
     SelectChoice,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 from rakor.core import dates
 from rakor.core.text import clean_text
@@ -83,13 +89,32 @@ class _CatalogTranslations:
 _TRANSLATIONS = _CatalogTranslations()
 
 
+class _HiddenInputWithoutId(HiddenInput):
+    """The CSRF token's input without id="csrf_token": a page with two forms (or a form per
+    row) would repeat the id, which HTML forbids; nothing refers to the token by id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)  # html_params leaves out attributes whose value is False
+        return super().__call__(field, **kwargs)
+
+
+def _takes_one_value(field):
+    return not isinstance(field, (SelectMultipleField, MultipleFileField, FlaskMultipleFileField, FieldList))
+
+
 def _text_only(form, formdata):
-    """`formdata` with only strings for non-file fields; the names that were sent anything
-    else are remembered on the form (`_wrong_type`) and reported by `validate`."""
+    """`formdata` with only strings for non-file fields, and only the first value of a field
+    that takes one: a field sent twice (a crafted request) reads as the first, as
+    `request.form.get` does, instead of reaching a field's parser as two values (WTForms'
+    Optional() looks only at the first: ['', 'x'] passed as blank while the field held 'x').
+    The names that were sent anything else are remembered on the form (`_wrong_type`) and
+    reported by `validate`."""
     file_names = {f.name for f in form if isinstance(f, (FileField, FlaskFileField))}
+    single = {f.name for f in form if _takes_one_value(f)}
     kept, wrong = MultiDict(), set()
     for key in formdata:
-        for value in formdata.getlist(key):
+        values = formdata.getlist(key)
+        for value in values[:1] if key in single else values:
             if key in file_names or isinstance(value, str):
                 kept.add(key, value)
             else:
@@ -107,6 +132,8 @@ class BaseForm(FlaskForm):
             return _TRANSLATIONS
 
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                options = {**options, "widget": _HiddenInputWithoutId()}
             text_filter = text_filter_for(unbound_field.field_class)
             if text_filter is not None:
                 filters = unbound_field.kwargs.get("filters", ())

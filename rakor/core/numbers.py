@@ -18,14 +18,30 @@ class NumberFormatError(ValueError):
     """The text is not a number we can read without guessing."""
 
 
+class NumberTooLargeError(NumberFormatError):
+    """The text is a number, but larger than any budget or indicator: beyond 10^20 Decimal's
+    default context cannot even round it to cents (decimal.InvalidOperation, a 500)."""
+
+
+# 10^20 Rupiah is a thousand times the world's GDP; every column is far below (Numeric(18, 2)),
+# the services name the exact bound. Above this, parsing refuses before any arithmetic.
+TOO_LARGE = Decimal(10) ** 20
+
+
+def _bounded(value: Decimal, text) -> Decimal:
+    if not value.is_finite() or abs(value) >= TOO_LARGE:
+        raise NumberTooLargeError(text)
+    return value
+
+
 def parse_decimal(text) -> Decimal:
     """'6,25' / '6.25' / '1.234,5' / '1,234.5' / '-0,5' -> Decimal. A lone separator followed by
     exactly three digits ('1.250') is refused: it is a thousands group in Indonesian and a
     decimal point in English, and a wrong guess changes the value a thousandfold."""
     if isinstance(text, (int, Decimal)):
-        return Decimal(text)
+        return _bounded(Decimal(text), text)
     if isinstance(text, float):
-        return Decimal(str(text))
+        return _bounded(Decimal(str(text)), text)
     s = str(text or "").strip().replace("\u00a0", "").replace(" ", "")
     sign = ""
     if s and s[0] in "+-":
@@ -52,7 +68,7 @@ def parse_decimal(text) -> Decimal:
             raise NumberFormatError(text)
         s = s.replace(sep, "")
     try:
-        return Decimal(sign + s)
+        return _bounded(Decimal(sign + s), text)
     except InvalidOperation as e:
         raise NumberFormatError(text) from e
 
@@ -67,7 +83,7 @@ def parse_rupiah(text) -> Decimal:
     ',' (English) both read as groups, since an amount of Rupiah with three decimals does not
     exist: '1.250.000.000' == '1,250,000,000' == 'Rp 1.250.000.000' == '1,25 M'."""
     if isinstance(text, (int, Decimal)):
-        return Decimal(text).quantize(Decimal("0.01"))
+        return _bounded(Decimal(text), text).quantize(Decimal("0.01"))
     s = str(text or "").strip().lower().replace("\u00a0", " ")
     s = re.sub(r"^rp\.?\s*", "", s)
     negative = s.startswith("-")
@@ -87,4 +103,4 @@ def parse_rupiah(text) -> Decimal:
         value *= _SCALES[scale]
     if negative:
         value = -value
-    return value.quantize(Decimal("0.01"))
+    return _bounded(value, text).quantize(Decimal("0.01"))

@@ -88,6 +88,14 @@ def production_problems(config, dev_key) -> list[str]:
         problems.append(
             f"{key_problem}. Make one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    from rakor.core.urls import base_url_problem
+
+    url_problem = base_url_problem(config.get("BASE_URL"))
+    if url_problem:
+        problems.append(
+            f"{url_problem}: links in e-mails, QR codes and the minutes would follow whatever Host "
+            "a request names. Set BASE_URL to the public address, e.g. https://rakor.bappeda.example.go.id"
+        )
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
     if config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory://"):
         problems.append(

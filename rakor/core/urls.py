@@ -1,7 +1,11 @@
+"""URL helpers: the id converter, safe query integers and `next` targets, and every link that
+leaves the site (external_url), which is built from the configured BASE_URL, never from the
+request's Host header."""
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, current_app, request
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 
 # Database ids are 32-bit integers: a larger number in a URL names nothing (and SQLite cannot
 # even bind it: OverflowError, a 500) -- the URL map answers 404 before any view runs.
@@ -48,12 +52,49 @@ def refuse_nul_characters():
         abort(400)
 
 
-def external_url(endpoint, **values):
-    """An absolute link for a message: from the request's own address when there is one, else
-    from PUBLIC_URL (the scheduled reminders, commands and the worker have no request)."""
-    from flask import current_app, has_request_context, url_for
+# --- links that leave the site -----------------------------------------------------------------
 
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+def base_url_problem(value) -> str | None:
+    """Why `value` cannot be the deployment's BASE_URL, or None."""
+    if not value:
+        return "BASE_URL is not set"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"BASE_URL {value!r} is not an http(s) address such as https://rakor.bappeda.example.go.id"
+    if parts.query or parts.fragment or parts.username or parts.password:
+        return f"BASE_URL {value!r} may hold only scheme, host, port and path"
+    return None
+
+
+def trusted_hosts(config) -> list[str]:
+    """Hosts a request may name: BASE_URL's host and TRUSTED_HOSTS (comma-separated; a leading
+    dot accepts subdomains). Any other Host (or X-Forwarded-Host) gets the 400 page."""
+    hosts = [h.strip().lower() for h in str(config.get("EXTRA_TRUSTED_HOSTS") or "").split(",") if h.strip()]
+    if config.get("BASE_URL") and not base_url_problem(config["BASE_URL"]):
+        hosts.insert(0, urlsplit(config["BASE_URL"]).hostname)
+    return list(dict.fromkeys(hosts))
+
+
+def refuse_untrusted_host():
+    """Before every request: the Host (X-Forwarded-Host behind PROXY_HOPS proxies) must be one
+    of ALLOWED_HOSTS, so nothing (a cached page, a password-reset link one day) can be made for
+    a forged host."""
+    if not host_is_trusted(request.host, current_app.config["ALLOWED_HOSTS"]):
+        abort(400)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute address of `endpoint` for people outside the site: e-mails, QR codes, the
+    minutes' verification URL frozen into a PDF, tickets, calendar files. Always on the configured
+    BASE_URL (scheme, host and path prefix), whatever Host the current request named, and usable
+    outside a request (CLI, document worker)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def deployment_domain() -> str:
+    """BASE_URL's host name: the domain of calendar UIDs and Message-IDs, so two installations'
+    meetings and mails never share an identifier."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname

@@ -13,9 +13,10 @@ import string
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_request_context, make_response, render_template, request, url_for
+from flask import current_app, make_response, render_template, request
 
 from rakor.core.registry import Registry
+from rakor.core.urls import external_url
 from rakor.documents import bp
 from rakor.extensions import limiter
 from rakor.policy import public
@@ -71,15 +72,9 @@ def find(code) -> VerifiedDocument | None:
 
 
 def verification_url(code) -> str:
-    """The full address of a verification page, as printed on the document and in its QR code.
-    The one place that builds it: from the request's host (behind a proxy, PROXY_HOPS makes that
-    the public one), or, outside a request, from the request context the command line sets up
-    (`flask demo load --base-url`). Outside any request (a service called from a test or a
-    script) the address starts with BASE_URL when configured, else http://localhost."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("documents.verify", code=code, _external=True)
-    base = current_app.config.get("BASE_URL") or "http://localhost"
-    return f"{base.rstrip('/')}/v/{code}"
+    """The full address of a verification page, as printed on the document and in its QR code:
+    on the configured BASE_URL (rakor.core.urls.external_url), never on a request's Host."""
+    return external_url("documents.verify", code=code)
 
 
 def _verification_limit():

@@ -3,6 +3,9 @@
 The backend comes from MAIL_BACKEND: "console" in development (messages are printed, `make run`
 needs no mail server), "locmem" in the test suite, "smtp" in production with the MAIL_* settings.
 """
+from email.mime.text import MIMEText
+from email.utils import make_msgid
+
 from flask_mailman import EmailMultiAlternatives, Mail
 
 from rakor.mail.models import MAX_ERROR
@@ -11,15 +14,34 @@ mailman = Mail()
 
 
 def _email(row, connection):
+    from rakor.core.urls import deployment_domain
+
     email = EmailMultiAlternatives(
         subject=row.subject, body=row.text_body, to=[row.to_address],
         reply_to=[row.reply_to] if row.reply_to else None, connection=connection,
+        # On the deployment's domain, not the host's name (often "localhost"): spam filters
+        # and threading read it.
+        headers={"Message-ID": make_msgid(domain=deployment_domain())},
     )
     if row.html_body:
         email.attach_alternative(row.html_body, "text/html")
     for attachment in row.attachments:
-        email.attach(attachment.filename, attachment.content, attachment.mimetype)
+        if attachment.mimetype == "text/calendar":
+            email.attach(_calendar_part(attachment))
+        else:
+            email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
+
+
+def _calendar_part(attachment):
+    """An iCalendar attachment as RFC 6047 (iMIP) wants it: text/calendar with the METHOD of
+    the object inside (PUBLISH), so mail clients offer "add to calendar"."""
+    content = attachment.content
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    part = MIMEText(text, "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 def describe(error: BaseException) -> str:

@@ -88,4 +88,4 @@ def ics_command(meeting_id):
 
     meeting = meeting_or_exit(meeting_id)
     click.echo(meeting_calendar(meeting, queries.agenda_of(meeting.id),
-                                sequence=queries.calendar_sequence(meeting.id)), nl=False)
+                                sequence=queries.calendar_sequence(meeting)), nl=False)

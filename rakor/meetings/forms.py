@@ -77,7 +77,7 @@ class MeetingForm(BaseForm):
 
 class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    day = SelectField(_l("Day"), validators=[Optional()])
+    day = SelectField(_l("Day"))  # one of the meeting's days (SelectField refuses anything else, blank too)
     start_time = TimeTextField(_l("From"), validators=[Optional()])
     end_time = TimeTextField(_l("Until"), validators=[Optional()])
     topic_id = SelectField(_l("Topic"), coerce=coerce_optional_int, validators=[Optional()])
@@ -113,3 +113,9 @@ class RescheduleForm(BaseForm):
     # The start the plan was shown for: a move by someone else meanwhile makes the plan stale.
     expected = HiddenField()
     confirm = HiddenField()
+
+
+class CalendarFeedForm(BaseForm):
+    """Make (or replace) the private calendar address, or revoke it (`revoke` set)."""
+
+    revoke = HiddenField()

@@ -2,7 +2,7 @@
 
 Times are written in the meeting's zone with TZID and a VTIMEZONE component (Outlook, Google
 Calendar, Thunderbird and Apple Calendar all import that correctly). The UID is stable
-(meeting-<id>@rakor), so importing an updated file updates the event instead of adding one;
+(meeting-<id>@<BASE_URL's domain>), so importing an updated file updates the event instead of adding one;
 SEQUENCE grows with every status change and LAST-MODIFIED follows the meeting.
 An open-ended meeting ("s.d. selesai") keeps its stored end as DTEND (calendars need one) and
 says "selesai" in the description; the agenda is listed in the agenda's order (time first).
@@ -21,7 +21,11 @@ STATUS = {"draft": "TENTATIVE", "scheduled": "CONFIRMED", "held": "CONFIRMED",
 
 
 def uid_for(meeting):
-    return f"meeting-{meeting.id}@rakor"
+    """Unique across installations (RFC 5545): two provinces' meeting 12 never merge in one
+    calendar. The domain is BASE_URL's."""
+    from rakor.core.urls import deployment_domain
+
+    return f"meeting-{meeting.id}@{deployment_domain()}"
 
 
 def _description(meeting, agenda_items):
@@ -57,13 +61,23 @@ def _description(meeting, agenda_items):
     return "\n".join(lines).strip()
 
 
-def meeting_calendar(meeting, agenda_items=(), url=None, sequence=0) -> bytes:
-    """The .ics bytes for one meeting. `agenda_items` must be loaded by the caller."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Rakor//Rapat Koordinasi//ID")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+def _organizer():
+    """ORGANIZER (RFC 5545 wants a cal-address): the organisation running Rakor, at the address
+    its e-mails come from."""
+    from email.utils import parseaddr
+
+    from flask import current_app
+
+    address = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+    if not address:
+        return None
+    organizer = icalendar.vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = icalendar.vText(current_app.config.get("ORGANIZER_NAME") or "Rakor")
+    return organizer
+
+
+def meeting_event(meeting, agenda_items=(), url=None, sequence=0) -> icalendar.Event:
+    """The VEVENT of one meeting. `agenda_items` must be loaded by the caller."""
     event = icalendar.Event()
     event.add("uid", uid_for(meeting))
     event.add("dtstamp", utcnow())
@@ -76,13 +90,42 @@ def meeting_calendar(meeting, agenda_items=(), url=None, sequence=0) -> bytes:
         event.add("description", description)
     event.add("status", STATUS.get(meeting.status, "CONFIRMED"))
     event.add("sequence", sequence)
+    organizer = _organizer()
+    if organizer is not None:
+        event.add("organizer", organizer)
     if meeting.updated_at is not None:
         event.add("last-modified", meeting.updated_at)
     if url:
         event.add("url", url)
-    cal.add_component(event)
-    # Zone rules up to a little after the meeting; a meeting stored before dates were bounded
+    return event
+
+
+def _calendar(events, meetings, *, method="PUBLISH", name=None) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Rakor//Rapat Koordinasi//ID")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    for event in events:
+        cal.add_component(event)
+    # Zone rules up to a little after the meetings; a meeting stored before dates were bounded
     # (year 9998) gets them up to the bound: beyond, the year overflows or the file balloons.
-    year = min(to_zone(meeting.ends_at, meeting.timezone).year, LAST_DAY.year)
+    year = max((min(to_zone(m.ends_at, m.timezone).year, LAST_DAY.year) for m in meetings), default=2030)
     cal.add_missing_timezones(first_date=date(1970, 1, 1), last_date=date(max(2038, year + 2), 1, 1))
     return cal.to_ical()
+
+
+def meeting_calendar(meeting, agenda_items=(), url=None, sequence=0) -> bytes:
+    """The .ics bytes for one meeting (METHOD:PUBLISH, as downloaded or e-mailed)."""
+    return _calendar([meeting_event(meeting, agenda_items, url, sequence)], [meeting])
+
+
+def feed_calendar(entries, name) -> bytes:
+    """A subscribed calendar: [(meeting, agenda_items, url, sequence)], no METHOD (a feed is
+    not a message, RFC 5545 3.7.2), named for the calendar list of the client."""
+    entries = list(entries)
+    return _calendar([meeting_event(*entry) for entry in entries], [entry[0] for entry in entries],
+                     method=None, name=name)

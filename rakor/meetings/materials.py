@@ -3,7 +3,8 @@
 A file is accepted when its extension is on the list AND its content is what the extension
 says: PDF and images by their magic bytes (the `filetype` package); DOCX/PPTX/XLSX are zip
 containers, so the zip must open and hold the part that makes it that kind of document
-(word/document.xml, ppt/presentation.xml, xl/workbook.xml) plus [Content_Types].xml. The zip is
+(word/document.xml, ppt/presentation.xml, xl/workbook.xml) plus [Content_Types].xml, and must
+not unpack beyond the bounds of core/zips.py (a zip bomb hurts whoever downloads it). The zip is
 only listed, never extracted. Files live in UPLOAD_DIR/materials under a random server-made
 name; the name the user gave is kept only for display and for the download's file name.
 """
@@ -21,6 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from rakor.core import zips
 from rakor.core.errors import DomainError
 from rakor.extensions import db
 from rakor.meetings.lifecycle import check_open
@@ -90,10 +92,19 @@ def _content_matches(path: Path, ext: str) -> bool:
         return guess is not None and guess.mime == expected
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
-    return expected in names and "[Content_Types].xml" in names
+    names = {i.filename for i in infos}
+    if not (expected in names and "[Content_Types].xml" in names):
+        return False
+    if zips.expands_too_far(infos):
+        raise DomainError(_l("The file unpacks to far more than a document of its kind does (more than "
+                             "%(part)d MB in one part or %(total)d MB in all); it was refused. Save it "
+                             "again from its program, or as PDF, and upload that.",
+                             part=zips.MAX_PART_BYTES // (1024 * 1024),
+                             total=zips.MAX_UNCOMPRESSED // (1024 * 1024)), field="file")
+    return True
 
 
 def _receive(stream, max_bytes, folder="materials") -> tuple[Path, int, str]:

@@ -90,6 +90,9 @@ class Meeting(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # How often its time, place or title changed: with the status changes, the calendar
+    # SEQUENCE (queries.calendar_sequence), so a subscribed calendar takes a moved meeting.
+    schedule_changes: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organizer: Mapped[Agency] = relationship(lazy="raise")
     follow_up_of: Mapped["Meeting | None"] = relationship(remote_side=[id], lazy="raise")

@@ -1,7 +1,7 @@
 """Read side of meetings: who sees which meetings, and loading a page in a fixed number of
 queries (relationships are lazy="raise", so whatever a page shows is loaded here)."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -163,14 +163,16 @@ def _materials_statement():
             .order_by(Material.uploaded_at, Material.id))
 
 
-def calendar_sequence(meeting_id):
-    """The .ics SEQUENCE, so calendars take updates: one more for every status change and every
-    move of the meeting's date or time."""
-    transitions = select(func.count(MeetingTransition.id)).where(
-        MeetingTransition.meeting_id == meeting_id).scalar_subquery()
-    moves = select(func.count(MeetingDateChange.id)).where(
-        MeetingDateChange.meeting_id == meeting_id).scalar_subquery()
-    return db.session.scalar(select(transitions + moves)) or 0
+def calendar_sequence(meeting):
+    """The iCalendar SEQUENCE of a meeting: one more per status change and per change of its
+    time, place or title, so calendars (files, e-mails, feeds) replace what they hold."""
+    return transition_count(meeting.id) + (meeting.schedule_changes or 0)
+
+
+def transition_count(meeting_id):
+    """How often the meeting changed status: the .ics SEQUENCE, so calendars take updates."""
+    return db.session.scalar(select(func.count(MeetingTransition.id))
+                             .where(MeetingTransition.meeting_id == meeting_id)) or 0
 
 
 def date_changes_of(meeting_id):
@@ -216,3 +218,36 @@ def follow_up_candidates(exclude_id=None, limit=200):
     if exclude_id is not None:
         stmt = stmt.where(Meeting.id != exclude_id)
     return db.session.execute(stmt).all()
+
+
+# --- the private calendar feed ----------------------------------------------------------------
+
+FEED_DAYS_BACK = 366  # a feed carries the past year and everything ahead
+FEED_MAX_MEETINGS = 500
+
+
+def calendar_feed_owner(token):
+    """The active user whose calendar feed `token` is, or None."""
+    from rakor.auth.models import User
+
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    return user if user is not None and user.active else None
+
+
+def feed_entries(user, now=None):
+    """[(meeting, agenda items, sequence)] of the meetings `user` may see, from a year ago on:
+    three queries whatever the number of meetings."""
+    since = (now or utcnow()) - timedelta(days=FEED_DAYS_BACK)
+    meetings = db.session.scalars(visible_meetings(user).where(Meeting.ends_at >= since)
+                                  .order_by(Meeting.starts_at, Meeting.id).limit(FEED_MAX_MEETINGS)).all()
+    ids = [m.id for m in meetings]
+    agendas = {i: [] for i in ids}
+    for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id.in_(ids or [0]))
+                                   .order_by(AgendaItem.meeting_id, *agenda_order())):
+        agendas[item.meeting_id].append(item)
+    transitions = dict(db.session.execute(
+        select(MeetingTransition.meeting_id, func.count(MeetingTransition.id))
+        .where(MeetingTransition.meeting_id.in_(ids or [0])).group_by(MeetingTransition.meeting_id)).all())
+    return [(m, agendas[m.id], transitions.get(m.id, 0) + (m.schedule_changes or 0)) for m in meetings]

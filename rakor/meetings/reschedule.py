@@ -150,6 +150,7 @@ def reschedule(meeting: Meeting, starts_at, ends_at, *, user=None, reason=None,
         item = items[move.item_id]
         item.starts_at, item.ends_at = move.to_starts_at, move.to_ends_at
     meeting.starts_at, meeting.ends_at = plan.to_starts_at, plan.to_ends_at
+    meeting.schedule_changes = (meeting.schedule_changes or 0) + 1  # calendars replace the entry
     meeting.registration_opens_at = plan.registration_opens_at[1]
     meeting.registration_closes_at = plan.registration_closes_at[1]
     db.session.flush()

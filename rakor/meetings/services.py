@@ -262,6 +262,8 @@ def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting
         raise DomainError(_l("A follow-up meeting of this one starts earlier; a meeting must start "
                              "before its follow-ups."), field="starts_at")
     _check_registered_letter_number(meeting, values)
+    if any(values[name] != getattr(meeting, name) for name in CALENDAR_FIELDS if name in values):
+        meeting.schedule_changes = (meeting.schedule_changes or 0) + 1  # calendars must take it
     from_starts, from_ends = meeting.starts_at, meeting.ends_at
     for name, value in values.items():
         setattr(meeting, name, value)
@@ -269,6 +271,10 @@ def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting
     if (from_starts, from_ends) != (meeting.starts_at, meeting.ends_at):
         record_date_change(meeting, from_starts, from_ends, user=by_user)
     return meeting
+
+
+# What a calendar shows of a meeting: a change to any of them raises its SEQUENCE.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "open_end", "venue", "city")
 
 
 def _check_registered_letter_number(meeting, values):
@@ -492,3 +498,20 @@ def delete_agenda_item(item: AgendaItem) -> list[str]:
     db.session.flush()
     _renumber(meeting.id)
     return stored
+
+
+# --- the private calendar feed ----------------------------------------------------------------
+
+def issue_calendar_token(user) -> str:
+    """A new secret for the user's calendar feed; the previous address stops working."""
+    import secrets
+
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return user.calendar_token
+
+
+def revoke_calendar_token(user) -> None:
+    """The feed's address stops working; calendars subscribed to it keep what they have."""
+    user.calendar_token = None
+    db.session.flush()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from rakor.auth.models import User
-from rakor.documents.verification import verification_url
+from rakor.core.urls import external_url
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Topic
 from rakor.minutes import documents, queries, services
@@ -145,8 +145,6 @@ def load_seed_minutes(meeting):
     body = {"opening": OPENING, "items": _notes_for(meeting.id), "conclusions": CONCLUSIONS,
             "closing": CLOSING}
     draft = services.save(meeting, body, committee, expected_revision_id=None, now=WRITTEN_AT)
-    # The verification address printed on the PDF is built like every other one
-    # (documents.verification.verification_url): from the request context `flask demo load
-    # --base-url` sets up, so the demo's link works wherever the demo is served.
-    final = services.finalise(meeting, chair, draft.id, verification_url, now=FINALISED_AT)
+    final = services.finalise(meeting, chair, draft.id, lambda code: external_url("documents.verify", code=code),
+                              now=FINALISED_AT)
     documents.publish_final_pdf(meeting, final)

@@ -1,17 +1,17 @@
 """QR codes of participants' badges, and what the check-in desk needs to know about the day."""
 import segno
-from flask import url_for
 from markupsafe import Markup
 
 from rakor.core.formatting import local_date
 from rakor.core.types import utcnow
+from rakor.core.urls import external_url
 
 MAX_CODE_LENGTH = 64
 
 
 def checkin_url(participant) -> str:
     """The absolute URL printed as the badge's QR code; only a committee account can confirm."""
-    return url_for("participants.checkin_code", code=participant.checkin_code, _external=True)
+    return external_url("participants.checkin_code", code=participant.checkin_code)
 
 
 def qr_svg(data: str, scale: int = 4) -> Markup:

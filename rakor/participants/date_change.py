@@ -100,7 +100,7 @@ def notify_date_change(change: MeetingDateChange, *, by_user=None, url=None, now
         MeetingDateChange.meeting_id == meeting.id).order_by(MeetingDateChange.id.desc()).limit(1))
     if latest != change.id:
         raise DomainError(_l("The meeting moved again since; tell the agencies of its latest date."))
-    agenda, sequence = agenda_of(meeting.id), calendar_sequence(meeting.id)
+    agenda, sequence = agenda_of(meeting.id), calendar_sequence(meeting)
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     contact = mails.contact_of(by_user) or mails.meeting_contact(meeting)
     sent = 0

@@ -24,7 +24,7 @@ WIDTHS = {"name": 36, "nip": 21, "position": 32, "rank": 26, "agency": 38, "regi
           "email": 32, "gender": 14, "meeting_role": 12}
 COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[f], WIDTHS[f], f in TEXT_COLUMNS) for f in FIELDS)
 FORMATS = ("xlsx", "csv")  # XLSX first: it keeps NIPs and codes as text whatever Excel's settings
-CSV_DELIMITER = ";"
+CSV_DELIMITER = tabular.CSV_DELIMITER  # one dialect for every CSV export
 CONTENT_TYPES = {"csv": tabular.CSV_CONTENT_TYPE, "xlsx": tabular.XLSX_CONTENT_TYPE}
 
 

@@ -256,7 +256,7 @@ def queue_registration_confirmation(participant: Participant, *, url=None, by_us
     meeting = db.session.get(Meeting, participant.meeting_id)
     message = registration_confirmation_message(
         meeting, participant, db.session.get(Agency, participant.agency_id),
-        agenda=agenda_of(meeting.id), sequence=calendar_sequence(meeting.id), url=url,
+        agenda=agenda_of(meeting.id), sequence=calendar_sequence(meeting), url=url,
         organizer=db.session.get(Agency, meeting.organizer_agency_id),
         contact=contact or contact_of(by_user) or meeting_contact(meeting), ticket_url=ticket_url,
     )

@@ -34,11 +34,6 @@ sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImpor
 # Comment>"). The standard library's tree is all the charts need, whatever else is installed.
 pygal_etree.to_etree()
 
-# pygal builds its tree with lxml whenever lxml is installed (pyHanko brings it, #17); the charts
-# are serialised and cleaned with the standard library's ElementTree below, so pygal must use it
-# too (lxml's comment nodes cannot be written by ElementTree: every chart failed with a TypeError).
-pygal_etree.to_etree()
-
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 STYLE = Style(font_family=FONT, background="#ffffff", plot_background="#ffffff", foreground="#212529",
               foreground_strong="#212529", foreground_subtle="#adb5bd", colors=("#0d6efd", "#6c757d", "#1a7f37"),

@@ -22,8 +22,12 @@ CONTENT_TYPES = {"csv": tabular.CSV_CONTENT_TYPE, "xlsx": tabular.XLSX_CONTENT_T
 WIDTHS = {"reference": 26, "region_code": 12, "agency": 30, "title": 44, "period": 18, "realised_value": 12,
           "percent": 10, "physical_percent": 12, "budget_realised": 18, "status": 16, "narrative": 48, "obstacles": 36, "next_steps": 36,
           "revision": 9, "reported_at": 18}
-NUMBER_COLUMNS = {"budget_realised", "revision"}
-COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[k], WIDTHS[k], k not in NUMBER_COLUMNS) for k in EXPORT_KEYS)
+# Typed XLSX cells (summed, filtered); the rest is text in the form the import reads.
+TYPED_COLUMNS = {"realised_value": ("number", tabular.DECIMAL_FORMAT), "percent": ("number", tabular.DECIMAL_FORMAT),
+                 "budget_realised": ("number", tabular.RUPIAH_FORMAT), "revision": ("number", tabular.INTEGER_FORMAT),
+                 "reported_at": ("date", tabular.DATE_FORMAT)}
+COLUMNS = tuple(ExportColumn(EXPORT_HEADERS[k], WIDTHS[k], k not in TYPED_COLUMNS,
+                             *TYPED_COLUMNS.get(k, ("general", None))) for k in EXPORT_KEYS)
 INSTRUCTIONS = (
     "Laporan kemajuan kesepakatan. Berkas ini dapat diubah lalu diimpor kembali (flask progress import).",
     "Referensi: kode kesepakatan (RK-...). Periode: Triwulan I 2024 (atau 2024-Q1) atau tanggal, mis. 17/08/2024.",

@@ -38,8 +38,13 @@ class UpdateRowForm(BaseForm):
             self.obstacles, self.next_steps)) or bool(self.evidence.data)
 
     def expected_revision(self):
-        value = self.revision.data or ""
-        return int(value) if value.isdigit() else None
+        """The revision the row was based on; blank is "none yet" (0), so a row sent without
+        it cannot overwrite a report made meanwhile, and anything else unreadable matches no
+        revision (-1): the stale-edit check is never skipped."""
+        value = str(self.revision.data or "").strip()
+        if not value:
+            return 0
+        return int(value) if value.isascii() and value.isdigit() else -1
 
 
 class PeriodForm(BaseForm):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -131,6 +132,9 @@ class ProgressEvidence(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Evidence is for its agency, the committee and leadership; other agencies see the reported
+    # figures but the file only once the committee marks it public (progress/rules.py).
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class LocalHoliday(db.Model):

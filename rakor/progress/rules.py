@@ -4,7 +4,10 @@
 - The committee verifies an update or sends it back with a comment.
 - Leadership (and the administrator) read everything: dashboards, timelines, reports.
 - Others' progress is visible to a delegate where the commitment is (`commitment.view`: the
-  agreed commitments of every agency), evidence files included, as at the meeting itself.
+  agreed commitments of every agency): the reported figures, status and narrative.
+- Evidence files (bukti dukung) are the agency's working documents (letters, photos with
+  people, budget sheets): its own agency, the committee and leadership (and the administrator)
+  download them; other agencies only once the committee marks a file public.
 """
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
@@ -37,6 +40,21 @@ def _report_meeting(user, meeting):
 @rule("progress.view")
 def _view(user, commitment):
     return can(user, "commitment.view", commitment)
+
+
+@rule("progress.evidence")
+def _evidence(user, evidence_and_commitment):
+    """Download an evidence file; the object is (evidence, its commitment)."""
+    evidence, commitment = evidence_and_commitment
+    if not can(user, "progress.view", commitment):
+        return False
+    return user.role in READERS or own_agency(user, commitment) or bool(evidence.is_public)
+
+
+@rule("progress.evidence_visibility")
+def _evidence_visibility(user, _evidence=None):
+    """Mark an evidence file public for every agency of the meeting, or private again."""
+    return user.role == COMMITTEE
 
 
 @rule("progress.review")

@@ -303,6 +303,15 @@ def add_evidence(update: ProgressUpdate, stream, filename, by_user, stored: list
     return evidence
 
 
+def set_evidence_public(evidence: ProgressEvidence, public: bool, by_user) -> None:
+    """The committee lets every agency of the meeting download the file (a public letter, a
+    report already published), or takes that back."""
+    if getattr(by_user, "role", None) != COMMITTEE:
+        raise DomainError(_l("Only the committee decides who sees an evidence file."))
+    evidence.is_public = bool(public)
+    db.session.flush()
+
+
 def remove_evidence(evidence: ProgressEvidence, by_user) -> str:
     """Delete a wrong evidence file's record while its period's report is not verified (the
     reporter of the commitment: its agency's delegate or the committee). Returns the stored

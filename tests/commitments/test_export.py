@@ -48,7 +48,7 @@ def demo_like(cm):
 
 def csv_rows(content):
     assert content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(content[3:].decode("utf-8"))))
+    return list(csv.reader(io.StringIO(content[3:].decode("utf-8")), delimiter=";"))
 
 
 def events():
@@ -142,7 +142,9 @@ def test_export_then_import_into_another_meeting_gives_the_same_commitments(cm, 
     originals = sorted(kept, key=lambda c: (c.agency.region.kemendagri_code, c.agency.name, c.sequence))
     assert [content_of(c, None) for c in copies] == [content_of(c, None) for c in originals]
     assert [c.agenda_item_id for c in copies].count(item.id) == 1
-    assert [c.status for c in copies] == ["agreed" if c.status == "agreed" else "submitted" for c in originals]
+    # Every status comes back, "Dikembalikan" and "Draf" too (issue 19 item 5).
+    assert [c.status for c in copies] == [c.status for c in originals]
+    assert "returned" in [c.status for c in copies]
     assert {c.title for c in copies} >= set(FORMULAS)  # typed again as they were
 
 

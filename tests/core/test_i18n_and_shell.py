@@ -61,6 +61,7 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
     class ProdOk(Prod):
         SECRET_KEY = "4f9c1e0b7a3d5e8f2c6b9a1d0e7f3c5b8a2d4e6f1c9b7a3e5d0f8c2b6a4e1d9f"
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"  # not contacted by this test
+        BASE_URL = "https://rakor.example.id"
 
     # The limiter is one object for every app: give the suite's app its own storage back.
     from rakor.extensions import limiter

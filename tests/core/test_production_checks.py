@@ -25,7 +25,7 @@ def keep_limiter(monkeypatch):
 def production(**settings):
     return type("Prod", (config.ProductionConfig,), {
         "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": GOOD_KEY, "RATELIMIT_STORAGE_URI": REDIS,
-        **settings})
+        "BASE_URL": "https://rakor.bappeda.example.go.id", **settings})
 
 
 @pytest.mark.parametrize("key", [
@@ -81,3 +81,15 @@ def test_development_may_use_the_development_key_and_memory_storage():
         RATELIMIT_STORAGE_URI = "memory://"
 
     assert create_app(Dev).config["HSTS"] is None
+
+
+@pytest.mark.parametrize("base_url", [None, "", "rakor.bappeda.example.go.id", "ftp://rakor.example.id",
+                                      "https://rakor.example.id/?x=1"])
+def test_production_refuses_to_start_without_a_base_url(base_url):
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(production(BASE_URL=base_url))
+
+
+def test_production_trusts_only_the_base_url_host_and_trusted_hosts():
+    app = create_app(production(EXTRA_TRUSTED_HOSTS="intranet.bappeda.local"))
+    assert app.config["ALLOWED_HOSTS"] == ["rakor.bappeda.example.go.id", "intranet.bappeda.local"]

@@ -89,7 +89,7 @@ def test_csv_and_xlsx_writers_neutralise_every_cell_and_keep_text_columns():
     columns = (ExportColumn("Nama", 20), ExportColumn("Kode", 8, text=True))
     rows = [["=1+1", "007"], ["Budi\x1b", "-"]]
     text = tabular.to_csv(columns, rows).decode("utf-8-sig")
-    assert text == "Nama,Kode\r\n'=1+1,007\r\nBudi,'-\r\n"
+    assert text == "Nama;Kode\r\n'=1+1;007\r\nBudi;'-\r\n"  # ';' for every CSV export (issue 19 item 3)
     ws = load_workbook(io.BytesIO(tabular.to_xlsx(columns, rows, sheet_title="X", instructions=["=a"]))).worksheets
     assert [[c.value for c in r] for r in ws[0].iter_rows()] == [["Nama", "Kode"], ["'=1+1", "007"], ["Budi", "'-"]]
     assert all(c.data_type == "s" for r in ws[0].iter_rows() for c in r)

@@ -14,8 +14,11 @@ from werkzeug.serving import make_server
 
 import config
 from rakor import create_app
+from tests.e2e.outside_checkers import PageRecorder
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Every page the journeys are sent, for the outside checkers (tests/e2e/test_zz_outside_checkers.py).
+PAGES = PageRecorder()
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -82,6 +85,10 @@ def _live():
         PAGE_CACHE = "memory"  # one process: the meeting page is cached as in production
 
     app = create_app(E2EConfig)
+    PAGES.init_app(app)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base_url  # links in mails, QR codes and the demo's minutes
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -92,10 +99,13 @@ def _live():
         demo.load()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
+    yield base_url, app
+    if os.environ.get("RAKOR_KEEP_JOURNEY_PAGES"):  # to look at what the checkers checked
+        import pickle
+
+        Path(os.environ["RAKOR_KEEP_JOURNEY_PAGES"]).write_bytes(pickle.dumps(PAGES.pages))
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -104,6 +114,12 @@ def _live():
 def live_server(_live):
     """Base URL of the app served in a thread, on its own database loaded with the demo."""
     return _live[0]
+
+
+@pytest.fixture(scope="session")
+def recorded_pages(_live):
+    """{(page kind, role): RecordedPage} the journeys have been sent so far."""
+    return PAGES.pages
 
 
 @pytest.fixture(scope="session")

@@ -225,3 +225,46 @@ def test_leadership_cannot_upload_or_delete(client, db, login_as):
     assert client.post(f"/meetings/{meeting.id}/materials/{material.id}/delete").status_code == 403
     with client.get(f"/meetings/{meeting.id}/materials/{material.id}") as response:
         assert response.status_code == 200
+
+
+def _bomb(inner, parts):
+    """An Office zip whose `parts` of zeros deflate to almost nothing."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(inner, "<x/>")
+        for n, size in enumerate(parts):
+            z.writestr(f"media/zeros{n}.bin", b"\0" * size)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("inner", "filename", "parts"), [
+    ("word/document.xml", "notulen.docx", [40 * 1024 * 1024]),  # one part over the part bound
+    ("xl/workbook.xml", "data.xlsx", [30 * 1024 * 1024] * 7),  # 210 MB in all
+    ("ppt/presentation.xml", "paparan.pptx", [40 * 1024 * 1024]),
+])
+def test_office_files_that_unpack_too_far_are_refused(app, client, db, login_as, inner, filename, parts):
+    """Issue 19 item 14: the import's expansion bounds apply to materials (and evidence) too."""
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    content = _bomb(inner, parts)
+    assert len(content) < 1024 * 1024  # well under the upload limit
+    before = stored_files(app)
+    response = upload(client, meeting, content, filename, title="Bom")
+    assert response.status_code == 200
+    assert "terurai jauh lebih besar" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Material).where(Material.meeting_id == meeting.id)) is None
+    assert stored_files(app) == before
+
+
+def test_a_real_sized_presentation_of_pictures_is_accepted(client, db, login_as):
+    login_as("committee")
+    meeting = make_meeting()
+    db.session.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("ppt/presentation.xml", "<x/>")
+        z.writestr("ppt/media/image1.jpeg", bytes(range(256)) * 4096)  # 1 MB picture, stored
+    assert upload(client, meeting, buffer.getvalue(), "paparan.pptx").status_code == 302

@@ -122,7 +122,7 @@ def test_download_all_links_as_csv_and_xlsx(client, login_as, quotas):
     response = client.post(f"/meetings/{m.id}/invitations/links/download", data={"link": pairs, "format": "csv"})
     assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     assert "tautan-undangan" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert len(rows) == 4 and rows[0][0] == "Instansi"
     assert {r[0] for r in rows[1:]} == {a.name for a in agencies}
     assert all(TOKEN_RE.search(r[-1]) for r in rows[1:])

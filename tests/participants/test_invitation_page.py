@@ -82,7 +82,9 @@ def test_a_delegate_with_an_email_gets_the_confirmation_with_ics_and_ticket_afte
     message = outbox[0]
     assert message.to == ["rahmadi@bappeda-uji.go.id"]
     assert f"/t/{participant.checkin_code}" in message.body
-    assert [a[0] for a in message.attachments] == [f"rapat-{m.id}.ics"]
+    # The calendar goes as its own MIME part, text/calendar; method=PUBLISH (RFC 6047).
+    [calendar] = message.attachments
+    assert calendar.get_filename() == f"rapat-{m.id}.ics" and calendar.get_param("method") == "PUBLISH"
     page = client.get(f"/i/{token}").get_data(as_text=True)
     assert f'href="/t/{participant.checkin_code}"' in page
 

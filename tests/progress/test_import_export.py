@@ -120,3 +120,37 @@ def test_the_web_import_previews_then_imports(client, pg):
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     assert client.post("/progress/import/confirm", data={"token": token, "import": "1"}).status_code == 302
     assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 1
+
+
+def test_another_agencys_reference_reads_exactly_as_an_unknown_one(pg):
+    """Issue 19 item 12: a delegate cannot learn from the answer that another agency's (draft or
+    agreed) commitment exists."""
+    from rakor.commitments import services as commitment_services
+    from tests.commitments.conftest import data
+
+    draft = commitment_services.create_commitment(pg.meeting, data(pg, agency_id=pg.agencies[1].id,
+                                                                   title="Draf instansi lain"), pg.committee)
+    answers = []
+    for reference in ("RK-2099-9999-00.00-01", pg.other_c.reference, draft.reference):
+        report, outcome = run(csv_bytes([HEADER, [reference, "2024-Q3", "6", "", "", "Sesuai rencana", ""]]),
+                              pg.delegate)
+        assert outcome is None
+        answers.append(str(report.rows[0].errors["reference"]).replace(reference, "<ref>"))
+    assert answers[0] == answers[1] == answers[2], answers
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_confirmed_percents_re_imports_without_the_flag(pg, fmt):
+    """Issue 19 item 5: -15 % and 110 % were confirmed when reported; the export re-imports as
+    it is without --confirm-percent, and a changed row outside 0-100 still needs it."""
+    services.report(pg.rural_c, update(period="2024-Q2", percent=Decimal("-15"), status="late"), pg.committee,
+                    confirm_percent=True, today=TODAY)
+    services.report(pg.rural_c, update(period="2024-Q3", percent=Decimal("110"), status="done"), pg.committee,
+                    confirm_percent=True, today=TODAY)
+    content = exports.export(pg.meeting.id, fmt)
+    report, outcome = run(content, pg.committee, filename=f"kemajuan.{fmt}")
+    assert report.ok, report.problems()
+    assert outcome["unchanged"] == 2 and outcome["create"] == outcome["revise"] == 0
+    changed = [HEADER, [pg.rural_c.reference, "2024-Q3", "", "120", "", "Selesai", ""]]
+    report, _ = run(csv_bytes(changed), pg.committee)
+    assert imports.needs_confirmation(report)

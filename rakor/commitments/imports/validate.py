@@ -314,10 +314,9 @@ def _check_new(row, data, wanted, context):
     if wanted == S.WITHDRAWN:
         row.errors["status"] = _l("A withdrawn commitment is not imported as a new one; remove the row.")
         return
-    row.new_status = S.AGREED if wanted == S.AGREED else S.SUBMITTED
-    if wanted in (S.DRAFT, S.RETURNED):
-        row.warnings.append(("status", _l("A new commitment from a file is submitted; the status %(status)s "
-                                          "is not taken over.", status=wanted.label)))
+    # The file's status is taken over (an export re-imported elsewhere keeps its drafts and the
+    # commitments the committee sent back); a row without one is submitted.
+    row.new_status = wanted or S.SUBMITTED
     key = (data.agency_id, norm_name(data.title))
     if key in context.titles:
         row.warnings.append(("title", _l("This agency already has a commitment with this title (%(ref)s); "

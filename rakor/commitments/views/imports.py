@@ -30,7 +30,7 @@ def links(meeting, user):
     if user.role in (COMMITTEE, LEADERSHIP):
         result += [{"id": f"link-commitments-{fmt}", "label": label,
                     "url": url_for("commitments.export", meeting_id=meeting.id, fmt=fmt)}
-                   for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))]
+                   for fmt, label in (("xlsx", "Excel"), ("csv", "CSV"))]  # XLSX first: the file for people
     return result
 
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from rakor.commitments import bp, queries, services
-from rakor.commitments.forms import CommitmentForm, DecisionForm, SignatoryForm
+from rakor.commitments.forms import MISSING_VERSION, CommitmentForm, DecisionForm, SignatoryForm
 from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
 from rakor.commitments.views import imports
@@ -144,8 +144,11 @@ def edit(meeting, commitment_id):
     if request.method == "GET":
         form.version.data = commitment.version
     state = {"confirm": False}
-    if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    valid = form.validate_on_submit()
+    expected = form.expected_version()
+    if valid and expected is None:
+        form.form_errors.append(MISSING_VERSION)  # an edit is never saved unchecked
+    elif valid:
         submit = "submit_now" in request.form and can(current_user, "commitment.submit", commitment)
         with domain_action(on_error=_on_error(form, state)) as done:
             services.update_commitment(commitment, _data(form, commitment.agency_id), current_user,

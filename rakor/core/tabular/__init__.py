@@ -66,10 +66,22 @@ from rakor.core.tabular.reading import (
 )
 from rakor.core.tabular.report import ImportCommitError, ImportFileError, ImportReport, RowResult, commit_rows
 from rakor.core.tabular.staging import discard_upload, load_upload, purge_stale_uploads, store_upload
-from rakor.core.tabular.writing import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportColumn, to_csv, to_xlsx
+from rakor.core.tabular.writing import (
+    CSV_CONTENT_TYPE,
+    CSV_DELIMITER,
+    DATE_FORMAT,
+    DECIMAL_FORMAT,
+    INTEGER_FORMAT,
+    RUPIAH_FORMAT,
+    XLSX_CONTENT_TYPE,
+    ExportColumn,
+    to_csv,
+    to_xlsx,
+)
 
 __all__ = [
-    "CSV_CONTENT_TYPE", "HEADER_SEARCH_ROWS", "MAX_CELL_CHARS", "XLSX_CONTENT_TYPE", "XLSX_MAX_PART_BYTES",
+    "CSV_CONTENT_TYPE", "CSV_DELIMITER", "DATE_FORMAT", "DECIMAL_FORMAT", "HEADER_SEARCH_ROWS", "INTEGER_FORMAT",
+    "RUPIAH_FORMAT", "MAX_CELL_CHARS", "XLSX_CONTENT_TYPE", "XLSX_MAX_PART_BYTES",
     "Column", "ColumnSpec", "Directory", "ExportColumn", "ImportCommitError", "ImportFileError",
     "ImportReport", "Lookup", "RowResult", "Table",
     "cell_text", "commit_rows", "data_rows", "decode_text", "discard_upload", "export_cell",

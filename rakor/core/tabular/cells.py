@@ -52,7 +52,11 @@ def cell_text(value):
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        return repr(value)
+        text = repr(value)
+        whole, _dot, fraction = text.partition(".")
+        # 70.125 as text is ambiguous to the readers (a thousands group in Indonesian); a number
+        # cell is not: one more zero says it is a decimal.
+        return text + "0" if len(fraction) == 3 and "e" not in text else text
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, date):

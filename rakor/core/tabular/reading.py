@@ -24,14 +24,15 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
+from rakor.core import zips
 from rakor.core.formatting import format_number
 from rakor.core.tabular.cells import cell_text
 from rakor.core.tabular.columns import HEADER_SEARCH_ROWS, ColumnSpec
 from rakor.core.tabular.report import ImportFileError
 
 MAX_CELL_CHARS = 32_767
-XLSX_MAX_PART_BYTES = 32 * 1024 * 1024
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+XLSX_MAX_PART_BYTES = zips.MAX_PART_BYTES  # the same bounds as materials (core/zips.py)
+XLSX_MAX_UNCOMPRESSED = zips.MAX_UNCOMPRESSED
 MAX_FORMULA_CELLS_LISTED = 10
 
 

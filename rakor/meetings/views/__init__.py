@@ -23,4 +23,4 @@ def _labels():
     return {"meeting_labels": MEETING_LABELS}
 
 
-from rakor.meetings.views import agenda, materials, meeting, pages, reschedule  # noqa: E402,F401
+from rakor.meetings.views import agenda, feed, materials, meeting, pages, reschedule  # noqa: E402,F401

@@ -21,6 +21,7 @@ from rakor.core.formatting import (
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.types import utcnow
+from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
@@ -238,8 +239,8 @@ def change_status(meeting):
 def ics_file(meeting):
     """The meeting as an iCalendar file; SEQUENCE grows with each status change."""
     body = ics.meeting_calendar(meeting, queries.agenda_of(meeting.id),
-                                sequence=queries.calendar_sequence(meeting.id),
-                                url=url_for("meetings.view", meeting_id=meeting.id, _external=True))
+                                sequence=queries.calendar_sequence(meeting),
+                                url=external_url("meetings.view", meeting_id=meeting.id))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = content_disposition(f"rapat-{meeting.id}.ics")

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from rakor.core.downloads import send_bytes
 from rakor.core.forms import add_domain_error, add_errors
 from rakor.core.phones import format_phone, whatsapp_url
+from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.extensions import db, limiter
 from rakor.mail.outcome import deliver_now, flash_delivery
@@ -121,7 +122,7 @@ def _report_on_invitation_form(form):
 
 
 def ticket_url(participant):
-    return url_for("participants.ticket", code=participant.checkin_code, _external=True)
+    return external_url("participants.ticket", code=participant.checkin_code)
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
@@ -170,7 +171,7 @@ def invitation_ics(token):
     if problem:
         return problem
     body = ics.meeting_calendar(ctx.meeting, agenda_of(ctx.meeting.id),
-                                sequence=calendar_sequence(ctx.meeting.id))
+                                sequence=calendar_sequence(ctx.meeting))
     response = send_bytes(body, f"rapat-{ctx.meeting.id}.ics", "text/calendar; charset=utf-8")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

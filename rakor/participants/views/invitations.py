@@ -18,6 +18,7 @@ from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.formatting import format_datetime_local
 from rakor.core.forms import choices
 from rakor.core.tabular import ExportColumn
+from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.mail import queries as mail_queries
@@ -54,7 +55,7 @@ def no_store(response):
 
 
 def invitation_url(token):
-    return url_for("participants.invitation_page", token=token, _external=True)
+    return external_url("participants.invitation_page", token=token)
 
 
 # --- the list of links -------------------------------------------------------------------------

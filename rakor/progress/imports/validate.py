@@ -18,6 +18,7 @@ from rakor.core.numbers import NumberFormatError, parse_decimal, parse_rupiah
 from rakor.core.tabular import ImportReport, RowResult, Table, norm_code, norm_name
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
+from rakor.policy import COMMITTEE, DELEGATE
 from rakor.progress import services
 from rakor.progress.imports.columns import SPEC
 from rakor.progress.lifecycle import UpdateStatus
@@ -102,11 +103,34 @@ def _parsed(row, name, parse, message):
         return None
 
 
+def _as_stored(commitment, meeting, data, context):
+    """The checked row when it equals the period's stored report, else None. A percent outside
+    0-100 was confirmed when that report was made; an export re-imported as it was needs no
+    confirmation again (it changes nothing)."""
+    try:
+        checked = services.validate(commitment, meeting, data, confirm_percent=True, today=context.today)
+    except DomainError:
+        return None
+    existing = context.current.get((commitment.id, checked.period.key))
+    return checked if existing is not None and services.same_as(existing, checked) else None
+
+
+def _may_know_of(commitment, user) -> bool:
+    """Whether the importing user may learn that `commitment` exists: the committee of any,
+    a delegate of its own agency's only. Otherwise the file could probe references and confirm
+    other agencies' draft commitments by the different answer."""
+    role = getattr(user, "role", None)
+    return role == COMMITTEE or (role == DELEGATE and commitment.agency_id == user.agency_id)
+
+
 def _validate_row(row: UpdateRow, context: _Context):
     reference = norm_code(row.values.get("reference"))
     commitment = context.commitments.get(reference)
+    if commitment is not None and not _may_know_of(commitment, context.user):
+        commitment = None  # another agency's commitment reads exactly as an unknown reference
     if commitment is None:
-        row.errors["reference"] = _l("No commitment has the reference %(ref)s.", ref=row.values.get("reference"))
+        row.errors["reference"] = _l("No commitment you may report on has the reference %(ref)s.",
+                                     ref=row.values.get("reference"))
         return
     row.commitment = commitment
     try:
@@ -148,9 +172,11 @@ def _validate_row(row: UpdateRow, context: _Context):
         checked = services.validate(commitment, meeting, data, confirm_percent=context.confirm_percent,
                                     today=context.today)
     except UnconfirmedPercentError as e:
-        row.confirm = True
-        row.errors[report_field(e.field)] = e.message
-        return
+        checked = _as_stored(commitment, meeting, data, context)
+        if checked is None:
+            row.confirm = True
+            row.errors[report_field(e.field)] = e.message
+            return
     except DomainError as e:
         row.errors[report_field(e.field)] = e.message
         return

@@ -265,13 +265,32 @@ def evidence_delete(meeting, evidence_id):
     return redirect(url_for("progress.timeline", meeting_id=meeting.id, commitment_id=commitment.id))
 
 
+@bp.route("/meetings/<int:meeting_id>/progress/evidence/<int:evidence_id>/visibility", methods=["POST"])
+@roles(COMMITTEE)
+@with_meeting("meeting.view")
+def evidence_visibility(meeting, evidence_id):
+    """The committee marks an evidence file public for every agency (public=1) or not (0)."""
+    item, commitment = queries.get_evidence(meeting, evidence_id)
+    require(current_user, "progress.evidence_visibility", item)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    public = request.form.get("public") == "1"
+    with domain_action() as done:
+        services.set_evidence_public(item, public, current_user)
+    if done.ok:
+        flash(_("Evidence file %(name)s can now be downloaded by every agency.", name=item.original_filename)
+              if public else _("Evidence file %(name)s is again for its agency, the committee and leadership only.",
+                               name=item.original_filename), "success")
+    return redirect(url_for("progress.timeline", meeting_id=meeting.id, commitment_id=commitment.id))
+
+
 @bp.route("/meetings/<int:meeting_id>/progress/evidence/<int:evidence_id>")
 @roles(*EVERYONE)
 @with_meeting("meeting.view")
 def evidence(meeting, evidence_id):
     """An evidence file, as an attachment (never rendered in the page's origin)."""
     item, commitment = queries.get_evidence(meeting, evidence_id)
-    require(current_user, "progress.view", commitment)
+    require(current_user, "progress.evidence", (item, commitment))
     path = services.evidence_path(item)
     if path is None or not path.is_file():
         current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
