@@ -109,7 +109,7 @@ def test_register_page_and_export(client, login_as, app):
     assert "000.1.5/1/Bappeda/2024" in html and "000.1.5/77/Bappeda/2024" in html
     assert "Undangan Rakor Uji" in html and "Bupati se-Kalsel" in html and "diketik" in html
     response = client.get(f"/numbering/export?agency={agency.id}&year=2024&format=csv")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[1][:2] == ["1", "000.1.5/1/Bappeda/2024"] and rows[2][:2] == ["", "000.1.5/77/Bappeda/2024"]
     assert "Surat undangan" in rows[1][3] and rows[2][4] == "Notulen Rakor Uji"
     response = client.get(f"/numbering/export?agency={agency.id}&year=2024&format=xlsx")

@@ -68,8 +68,8 @@ def test_sending_tells_each_address_once_with_the_new_calendar(client, login_as,
     assert "Bertepatan dengan Musrenbang" in body and "terdaftar" in body  # says why it was sent
     amir = next(msg for msg in outbox if msg.to == ["amir@uji3.go.id"])
     assert "narahubung" in amir.body.lower() or "kontak" in amir.body.lower()
-    ics = next(a for a in rina.attachments if a[0].endswith(".ics"))
-    event = Calendar.from_ical(ics[1]).walk("VEVENT")[0]
+    [ics] = [p for p in rina.message().walk() if p.get_content_type() == "text/calendar"]
+    event = Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == change.to_starts_at
     downloaded = Calendar.from_ical(client.get(f"/meetings/{m.id}/calendar.ics").data).walk("VEVENT")[0]
     assert (str(event["UID"]), int(event["SEQUENCE"])) == (str(downloaded["UID"]), int(downloaded["SEQUENCE"]))

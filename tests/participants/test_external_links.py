@@ -78,5 +78,5 @@ def test_external_url_works_outside_a_request_with_a_path_prefix(app, db, monkey
     from rakor.core.urls import deployment_domain, external_url
 
     monkeypatch.setitem(app.config, "BASE_URL", "https://bappeda.example.go.id/rakor/")
-    assert external_url("minutes.verify", code="AbC") == "https://bappeda.example.go.id/rakor/v/AbC"
+    assert external_url("documents.verify", code="AbC") == "https://bappeda.example.go.id/rakor/v/AbC"
     assert deployment_domain() == "bappeda.example.go.id"

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.meetings.models import MeetingDateChange
 from rakor.meetings.web import in_meeting, with_meeting
@@ -34,7 +35,7 @@ def date_change_notify(meeting, change_id):
     with domain_action() as done:
         count = date_change.notify_date_change(
             change, by_user=current_user,
-            url=url_for("meetings.view", meeting_id=meeting.id, _external=True))
+            url=external_url("meetings.view", meeting_id=meeting.id))
     if done.ok:
         flash(_("%(n)d e-mails about the new schedule are on their way; the outbox on the invitations "
                 "page shows whether each one was sent.", n=count) if count else
