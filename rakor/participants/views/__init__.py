@@ -6,12 +6,14 @@ on the `participants` blueprint.
 - invitations: the committee's links (create, hand over by copy, WhatsApp, e-mail, file)
 - invitation_pages: the public pages behind a link, its calendar file, a delegate's e-ticket
 - checkin: the check-in desk, the QR link, badges
+- desk_offline: the desk offline: its roster, the sync of queued marks, service worker, manifest
 - imports: bulk import, template files, export
 """
 from rakor.participants.sections import meeting_section
 from rakor.participants.views import (
     _common,
     checkin,
+    desk_offline,
     imports,
     invitation_pages,
     invitations,
@@ -19,5 +21,5 @@ from rakor.participants.views import (
     quotas,
 )
 
-__all__ = ["_common", "checkin", "imports", "invitation_pages", "invitations", "meeting_section",
+__all__ = ["_common", "checkin", "desk_offline", "imports", "invitation_pages", "invitations", "meeting_section",
            "participants", "quotas"]
