@@ -100,7 +100,7 @@ class _Mark:
 @dataclass
 class SyncResult:
     answers: list  # one dict per mark, in the batch's order
-    participants: dict  # id -> Participant, every participant a mark touched
+    participants: set  # ids of the participants the answers name
 
 
 def meeting_days(meeting: Meeting) -> tuple[datetime, datetime]:
@@ -395,15 +395,15 @@ def sync_marks(meeting: Meeting, raw_marks, *, synced_by, now=None) -> SyncResul
     db.session.add_all(m.row for m in fresh if m.row is not None)
     _apply_fold({pid: participants[pid] for pid in history}, history, new_rows)
     db.session.flush()
-    answered = {pid: participants[pid] for pid in touched}
-    return SyncResult(answers=[_answer(m, answered) for m in marks], participants=answered)
+    named = {m.row.participant_id for m in marks if m.row is not None and m.row.participant_id is not None}
+    return SyncResult(answers=[_answer(m) for m in marks], participants=named)
 
 
 def _user_exists(user_id):
     return user_id is not None and db.session.get(User, user_id) is not None
 
 
-def _answer(m: _Mark, participants) -> dict:
+def _answer(m: _Mark) -> dict:
     row = m.row
     if row is None:
         return {"id": m.mark_id, "outcome": "refused", "reasons": list(m.reasons), "participant": None}

@@ -12,12 +12,13 @@ importScripts("/static/participants/desk-store.js");
 
 var DESK_PATH = new URL(self.registration.scope).pathname.replace(/\/$/, "");
 var MEETING_ID = Number((/\/meetings\/(\d+)\/checkin$/.exec(DESK_PATH) || [])[1]);
-var CACHE = self.RakorDeskStore.cacheName(MEETING_ID);
+var CACHE = self.RakorDeskStore.cacheName(MEETING_ID);  // the desk page: cleared with the roster
+var SHELL = "rakor-shell";  // the offline page and static files: no one's data
 var OFFLINE_URL = new URL("checkin-offline", self.location).pathname;
 var TIMEOUT_MS = 6000;
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(OFFLINE_URL); })
+  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.add(OFFLINE_URL); })
     .then(function () { return self.skipWaiting(); }));
 });
 
@@ -34,7 +35,7 @@ function withTimeout(promise) {
 }
 
 function offlinePage() {
-  return caches.match(OFFLINE_URL).then(function (page) {
+  return caches.match(OFFLINE_URL, {cacheName: SHELL}).then(function (page) {
     return page || new Response("Offline", {status: 503, headers: {"Content-Type": "text/plain"}});
   });
 }
@@ -62,11 +63,11 @@ function staticFile(request) {
   return withTimeout(fetch(request)).then(function (response) {
     if (response.ok) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { return cache.put(request, copy); });
+      caches.open(SHELL).then(function (cache) { return cache.put(request, copy); });
     }
     return response;
   }).catch(function () {
-    return caches.match(request, {cacheName: CACHE}).then(function (copy) {
+    return caches.match(request, {cacheName: SHELL}).then(function (copy) {
       return copy || Response.error();
     });
   });

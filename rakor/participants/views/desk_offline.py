@@ -7,8 +7,9 @@ badge codes): the route is committee-only and says `no-store`; the service worke
 page only from a committee member's successful load and serves it offline only while the roster
 is on the device (static/participants/desk-worker.js)."""
 from datetime import UTC
+from pathlib import Path
 
-from flask import current_app, jsonify, render_template, request, send_from_directory, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -97,8 +98,8 @@ def checkin_flags(meeting):
 def checkin_worker():
     """The desk's service worker. Its path sets the widest scope it may take (/meetings/); each
     desk registers it for its own /meetings/<id>/checkin only. Code, no data: public."""
-    response = send_from_directory(current_app.static_folder, "participants/desk-worker.js",
-                                   mimetype="text/javascript", max_age=0)
+    code = (Path(current_app.static_folder) / "participants" / "desk-worker.js").read_bytes()
+    response = Response(code, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/meetings/"
     return response
