@@ -116,7 +116,7 @@ def minutes_context(meeting, revision):
         "agency_count": len([r for r in stats.rows if r.registered]),
         # The annex prints names, agencies and presence, no NIPs or positions: one stored file
         # is read by every delegate of the meeting (see participants/documents.py).
-        "attendance": attendance_rows(meeting.id, details_of=lambda _agency_id: False),
+        "attendance": attendance_rows(meeting.id, details_of=lambda _agency_id: False, timezone=meeting.timezone),
         "chair": {"name": meeting.chair_name or "", "position": meeting.chair_position or "",
                   "nip": format_nip(meeting.chair_nip)},
         "minute_taker": {"name": meeting.minute_taker_name or "", "nip": format_nip(meeting.minute_taker_nip)},

@@ -23,7 +23,7 @@ from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from rakor.core.formatting import format_date_medium, format_number, local_date
+from rakor.core.formatting import format_date_medium, format_number, format_time, local_date
 from rakor.core.types import utcnow
 from rakor.documents.formatting import LOCALE, format_nip, meeting_when
 from rakor.documents.letterhead import letterhead_for
@@ -60,10 +60,11 @@ MEASURE_LIMIT = 150
 WALK_IN_OVERHEAD_MM = 80
 
 
-def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
+def attendance_rows(meeting_id, details_of=None, roles=("peserta",), timezone=None):
     """One query: registered participants of these meeting roles with their agency, by region
     code, agency, name. `details_of(agency_id) -> bool` says whose NIP, position and phone are
-    printed (default: all)."""
+    printed (default: all). `checked_in` is the time the desk marked them present ('08.12
+    WITA', the desk's own time for marks synced from an offline desk), in `timezone`."""
     stmt = (
         select(Participant.name, Participant.nip, Participant.position, Participant.agency_id,
                Participant.gender, Participant.phone, Participant.meeting_role, Participant.checked_in_at,
@@ -80,7 +81,8 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
         rows.append({"no": i, "name": r.name, "nip": format_nip(r.nip) if shown else "",
                      "position": (r.position or "") if shown else "", "agency": r.agency,
                      "gender": r.gender or "", "phone": format_phone(r.phone) if shown else "",
-                     "role": r.meeting_role, "withheld": not shown, "present": r.checked_in_at is not None})
+                     "role": r.meeting_role, "withheld": not shown, "present": r.checked_in_at is not None,
+                     "checked_in": format_time(r.checked_in_at, timezone, locale=LOCALE) if r.checked_in_at else ""})
     return rows
 
 
@@ -112,10 +114,10 @@ def signature_date(meeting) -> str:
 def attendance_context(meeting, user=None, options=None):
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     details_of = _details_of(user)
-    rows = attendance_rows(meeting.id, details_of)
+    rows = attendance_rows(meeting.id, details_of, timezone=meeting.timezone)
     sections = []
     for key, title, short, roles in SECTIONS:
-        section_rows = attendance_rows(meeting.id, details_of, roles)
+        section_rows = attendance_rows(meeting.id, details_of, roles, timezone=meeting.timezone)
         if section_rows:
             sections.append({"key": key, "title": title, "short": short, "rows": section_rows})
     everyone = rows + [r for s in sections for r in s["rows"]]
