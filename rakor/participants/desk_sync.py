@@ -4,7 +4,8 @@ A desk queues every mark with an id it made (crypto.randomUUID), the device's cl
 desk user. `sync_marks` applies a batch so that:
 - the same mark sent again is answered as the first time and stored once (unique `mark_id`);
 - a participant's presence is the fold of all its marks in desk-time order (`_fold`), so
-  batches may arrive in any order and two desks' check-ins of one person keep the earliest;
+  batches may arrive in any order and two desks' check-ins of one person keep the earliest (a
+  mark answered 'accepted' reads 'merged' in the history once an earlier one has arrived);
   an undo and a check-in of the same person resolve by desk time; every mark stays in the
   history (`CheckinMark`);
 - a desk time outside the meeting's days (in its zone), or later than the mark's arrival, is
@@ -302,8 +303,14 @@ def _apply_fold(participants, history, new_rows):
         if last_undo is not None:
             p.checkin_undone_at, p.checkin_undone_by_id = last_undo.at, last_undo.desk_user_id
         for row in ordered:
-            if id(row) in new_rows and id(row) in merged:
-                new_rows[id(row)].reasons.append(merged[id(row)])
+            if id(row) in new_rows:
+                if id(row) in merged:
+                    new_rows[id(row)].reasons.append(merged[id(row)])
+            elif row.outcome in ("accepted", "merged"):
+                # An earlier answer the fold now reads differently (a desk that synced later had
+                # the earlier check-in): the history says what counts now.
+                row.outcome = "merged" if id(row) in merged else "accepted"
+                row.reasons = merged.get(id(row))
     for mark in new_rows.values():
         flags = [r for r in mark.reasons if r in FLAG_REASONS]
         mark.row.outcome = "flagged" if flags else ("merged" if mark.reasons else "accepted")

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   if (window.RakorDeskStore && window.indexedDB) {
-    window.RakorDeskStore.clearPersonalData().catch(function () { /* nothing stored here */ });
+    window.RakorDeskStore.clearPersonalData().catch(function () { /* nothing stored here */ })
+      .then(function () { document.documentElement.dataset.deskCleared = "1"; });
   }
 })();

@@ -154,3 +154,104 @@ def test_offline_desk_checks_in_queues_survives_reload_and_syncs(new_context, li
     from rakor.core.formatting import format_time
     for mark in marks:
         assert f"hadir {format_time(mark.at, 'Asia/Makassar', locale='id')}" in text
+
+
+def _second_committee_member(live_app):
+    from rakor.auth.models import User
+    from rakor.auth.services import create_user
+    from rakor.extensions import db
+
+    email = f"panitia.meja2.{uuid.uuid4().hex[:6]}@demo.rakor.id"
+    with live_app.app_context():
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            create_user(email=email, name="Panitia Meja Dua", role="committee", password="Rakor-Demo-2024")
+            db.session.commit()
+        db.session.remove()
+    return email
+
+
+def test_two_desks_offline_count_everyone_once_and_flag_the_double_walk_in(new_context, live_server, live_app):
+    meeting_id = _meeting_of_today(live_app)
+    desk_a = _open_desk(new_context(), live_server, meeting_id)
+    desk_b = _open_desk(new_context(), live_server, meeting_id, _second_committee_member(live_app))
+    absent = [name for name, _code in _absent(live_app, meeting_id, 6)]
+    before, _ = _state(live_app, meeting_id)
+    # One already present before the drop: desk B will undo that check-in offline.
+    already = sorted(before)[0]
+
+    desk_a.context.set_offline(True)
+    desk_b.context.set_offline(True)
+    for name in absent[2:6]:  # desk B: four people
+        _check_in_by_name(desk_b, name)
+    desk_b.locator("#checkin-search").fill(already)
+    desk_b.locator(".checkin-row", has_text=already).first.locator("button.checkin-undo").click()
+    _walk_in(desk_b, "Tamu Dua Meja", 1)
+    for name in absent[:4]:  # desk A, a little later: four, two of them B's (queued twice)
+        _check_in_by_name(desk_a, name)
+    _walk_in(desk_a, "H. Tamu Dua Meja, S.E.", 1)  # the same guest, typed with titles at the other desk
+    expect(_pending(desk_a)).to_have_text("5")
+    expect(_pending(desk_b)).to_have_text("6")
+
+    for desk in (desk_b, desk_a):
+        desk.context.set_offline(False)
+        desk.locator("#desk-sync-now").click()
+        expect(_pending(desk)).to_have_text("0")
+    expect(desk_a.locator("#desk-sync-report .desk-answer-merged")).to_have_count(2)
+    # The guest's agency had filled its quota: registered all the same, flagged on desk B.
+    expect(desk_b.locator("#desk-sync-report .desk-answer-flagged")).to_have_count(1)
+    assert "melebihi kuota" in desk_b.locator("#desk-sync-report .desk-answer-flagged").inner_text()
+    expect(desk_a.locator("#desk-sync-report .desk-answer-flagged")).to_have_count(1)
+    assert "kemungkinan orang yang sama" in desk_a.locator("#desk-sync-report .desk-answer-flagged").inner_text()
+
+    present, marks = _state(live_app, meeting_id)
+    new = set(present) - set(before)
+    assert new == {*absent, "Tamu Dua Meja"}  # six delegates and one guest, each once
+    assert already not in present
+    assert len(present) == len(before) + 7 - 1
+    assert len(marks) == 11  # nothing lost: every mark of both desks is in the history
+    assert sorted(m.outcome for m in marks) == ["accepted"] * 7 + ["flagged"] * 2 + ["merged"] * 2
+    duplicate = next(m for m in marks if "probable_duplicate" in (m.reasons or ""))
+    assert duplicate.payload["name"] == "H. Tamu Dua Meja, S.E."
+    # The two people both desks checked in keep the earlier mark (desk A's: it tapped first).
+    merged = [m for m in marks if m.outcome == "merged"]
+    for m in merged:
+        kept = [k for k in marks if k.participant_id == m.participant_id and k.outcome == "accepted"]
+        assert len(kept) == 1 and kept[0].at < m.at and kept[0].desk_user_id != m.desk_user_id
+    # The committee sees the flag.
+    desk_a.goto(f"{live_server}/meetings/{meeting_id}/checkin/marks")
+    expect(desk_a.locator("#desk-flags .desk-flag-flagged")).to_have_count(2)
+
+
+def test_a_delegates_browser_offline_gets_a_clear_page_not_the_desk(new_context, live_server, live_app):
+    """A shared laptop: the committee used the desk, signed out; a delegate signs in on it and
+    the connection drops. The desk's copy went with the sign-out: the worker shows its offline
+    page. A delegate's own browser never gets the desk or its roster at all."""
+    meeting_id = _meeting_of_today(live_app)
+    context = new_context()
+    page = _open_desk(context, live_server, meeting_id)
+    page.click("#user-menu")
+    page.click("#logout")
+    page.wait_for_url(f"{live_server}/login")
+    expect(page.locator("html")).to_have_attribute("data-desk-cleared", "1")
+    login(page, live_server, "delegasi.kotabaru@demo.rakor.id")
+    page.wait_for_url(f"{live_server}/")
+    assert page.request.get(f"{live_server}/meetings/{meeting_id}/checkin/roster.json",
+                            max_redirects=0).status == 403
+    context.set_offline(True)
+    page.goto(f"{live_server}/meetings/{meeting_id}/checkin")
+    expect(page.locator("#desk-offline-page")).to_be_visible()
+    assert page.locator("#checkin-list").count() == 0
+    rosters = page.evaluate("""() => new Promise(resolve => {
+        const req = indexedDB.open('rakor-desk', 1);
+        req.onsuccess = () => { const r = req.result.transaction('rosters').objectStore('rosters').count();
+                                r.onsuccess = () => resolve(r.result); };
+    })""")
+    assert rosters == 0
+    assert page.evaluate("caches.keys()") == ["rakor-shell"]
+
+    # A delegate's own browser: the desk is refused online and nothing is registered for offline.
+    own = new_context().new_page()
+    login(own, live_server, "delegasi.kotabaru@demo.rakor.id")
+    own.wait_for_url(f"{live_server}/")
+    assert own.goto(f"{live_server}/meetings/{meeting_id}/checkin").status == 403
+    assert own.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
