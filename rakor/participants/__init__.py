@@ -8,7 +8,9 @@ bp = Blueprint("participants", __name__)
 
 def init_app(app):
     from rakor.documents import registry as documents
+    from rakor.main import dashboard
     from rakor.meetings import hooks
+    from rakor.participants import dashboard as desk_dashboard
     from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
@@ -24,6 +26,8 @@ def init_app(app):
         ("checkin", _l("Check-in"), "participants.checkin", "meeting.check_in"),
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
+    dashboard.panels.register("checkin_today", template=desk_dashboard.TEMPLATE,
+                              loader=desk_dashboard.checkin_panel, order=15)
     documents.register(ATTENDANCE)
     app.add_template_filter(phone_filter, "phone")
     app.cli.add_command(participants_cli)

@@ -1,6 +1,6 @@
 """Reads of the participant pages: statements for lists and searches, and the small look-ups
 the views and services need. Views read through here and never build a `select()`."""
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from rakor.auth.models import User
@@ -106,6 +106,31 @@ def desk_participants(meeting_id: int, ids) -> list[Participant]:
         return []
     return db.session.scalars(select(Participant).options(joinedload(Participant.agency))
                               .where(Participant.meeting_id == meeting_id, Participant.id.in_(list(ids)))).all()
+
+
+def desk_days(meeting_ids) -> dict:
+    """meeting id -> (registered, present, first and last check-in time, marks synced from
+    offline desks, marks to check) for the dashboard's check-in panel. Two queries."""
+    if not meeting_ids:
+        return {}
+    registered = Participant.status == "registered"
+    present = registered & Participant.checked_in_at.is_not(None)
+    people = {row[0]: row[1:] for row in db.session.execute(
+        select(Participant.meeting_id, func.sum(case((registered, 1), else_=0)),
+               func.sum(case((present, 1), else_=0)),
+               func.min(case((present, Participant.checked_in_at))), func.max(case((present, Participant.checked_in_at))))
+        .where(Participant.meeting_id.in_(meeting_ids)).group_by(Participant.meeting_id))}
+    marks = {row[0]: row[1:] for row in db.session.execute(
+        select(CheckinMark.meeting_id, func.sum(case((CheckinMark.source == "offline", 1), else_=0)),
+               func.sum(case((CheckinMark.outcome.in_(("flagged", "refused")), 1), else_=0)))
+        .where(CheckinMark.meeting_id.in_(meeting_ids)).group_by(CheckinMark.meeting_id))}
+    result = {}
+    for meeting_id in meeting_ids:
+        reg, here, first, last = people.get(meeting_id, (0, 0, None, None))
+        synced, flagged = marks.get(meeting_id, (0, 0))
+        result[meeting_id] = {"registered": int(reg or 0), "present": int(here or 0), "first": first, "last": last,
+                              "synced": int(synced or 0), "flagged": int(flagged or 0)}
+    return result
 
 
 def flagged_count(meeting_id: int) -> int:

@@ -1,5 +1,6 @@
 """The participants section of the meeting page (templates/participants/_meeting_section.html)."""
 from rakor.participants.invitations import registration_state
+from rakor.participants.queries import desk_days
 from rakor.participants.stats import meeting_stats
 from rakor.policy import COMMITTEE, DELEGATE, can
 
@@ -19,5 +20,7 @@ def meeting_section(meeting, user):
             "own_agency": own_agency,
             "can_register": can(user, "participant.register", meeting),
             "registration_state": registration_state(meeting),
+            # The committee's view of the desks: first and last desk time, offline marks.
+            "desk": desk_days([meeting.id])[meeting.id] if user.role == COMMITTEE else None,
         }
     }

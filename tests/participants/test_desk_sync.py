@@ -292,3 +292,31 @@ def test_worker_manifest_and_offline_page_name_no_one(client, today):
     assert today.meeting.title not in str(manifest)
     offline = client.get("/meetings/checkin-offline").get_data(as_text=True)
     assert 'id="desk-offline-page"' in offline and "<script" not in offline
+
+
+def test_meeting_page_and_dashboard_show_synced_marks_with_desk_times(client, login_as, today):
+    m, a = today.meeting, today.agencies[0]
+    people = [make_participant(m, a) for _ in range(3)]
+    user = login_as("committee")
+    first = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=50)
+    sync(client, m, [mark("check_in", user, first + timedelta(minutes=7 * i), p) for i, p in enumerate(people)])
+    from rakor.core.formatting import format_time
+    expected = [format_time(first, m.timezone, locale="id"), format_time(first + timedelta(minutes=14), m.timezone, locale="id")]
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert f"pertama {expected[0]}, terakhir {expected[1]}" in page
+    assert "3 tanda dari meja presensi luring" in page
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="panel-checkin-today"' in home and "3 dari 3 hadir" in home
+    assert f"pertama {expected[0]}, terakhir {expected[1]}" in home
+
+
+def test_attendance_sheet_prints_the_desk_time(client, login_as, today):
+    m, a = today.meeting, today.agencies[0]
+    p = make_participant(m, a, name="Noor Hidayati, S.T.")
+    user = login_as("committee")
+    at = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=33)
+    sync(client, m, [mark("check_in", user, at, p)])
+    from rakor.core.formatting import format_time
+    from rakor.participants.documents import attendance_context
+    rows = attendance_context(m)["rows"]
+    assert rows[0]["checked_in"] == format_time(at, m.timezone, locale="id")
