@@ -8,7 +8,6 @@ import subprocess
 import uuid
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 

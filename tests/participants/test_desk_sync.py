@@ -283,13 +283,17 @@ def test_flagged_marks_page_lists_them(client, login_as, today):
     assert 'id="desk-flags-link"' in client.get(f"/meetings/{m.id}/checkin").get_data(as_text=True)
 
 
-def test_worker_manifest_and_offline_page_name_no_one(client, today):
+def test_worker_and_offline_page_name_no_one_and_the_manifest_is_the_committees(client, login_as, today):
     worker = client.get("/meetings/checkin-worker.js")
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"
     assert worker.headers["Service-Worker-Allowed"] == "/meetings/"
-    manifest = client.get(f"/meetings/{today.meeting.id}/checkin/manifest.webmanifest").get_json()
-    assert manifest["scope"] == f"/meetings/{today.meeting.id}/checkin"
-    assert today.meeting.title not in str(manifest)
+    url = f"/meetings/{today.meeting.id}/checkin/manifest.webmanifest"
+    assert client.get(url).status_code == 302  # to sign-in
+    login_as("delegate", agency=today.agencies[0])
+    assert client.get(url).status_code == 403
+    login_as("committee")
+    manifest = client.get(url).get_json()
+    assert manifest["scope"] == manifest["start_url"] == f"/meetings/{today.meeting.id}/checkin"
     offline = client.get("/meetings/checkin-offline").get_data(as_text=True)
     assert 'id="desk-offline-page"' in offline and "<script" not in offline
 

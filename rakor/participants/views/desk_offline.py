@@ -114,14 +114,16 @@ def checkin_offline():
 
 
 @bp.route("/meetings/<int:meeting_id>/checkin/manifest.webmanifest")
-@public
-def checkin_manifest(meeting_id):
-    """The web app manifest that makes the desk installable. Browsers fetch it without cookies,
-    so it names no meeting: only where the desk is."""
-    desk = url_for("participants.checkin", meeting_id=meeting_id)
+@roles(COMMITTEE)
+@with_meeting("meeting.check_in")
+def checkin_manifest(meeting):
+    """The web app manifest that makes the desk installable (the page links it with
+    crossorigin="use-credentials", so the browser asks for it signed in)."""
+    desk = url_for("participants.checkin", meeting_id=meeting.id)
     manifest = {
-        "name": _("Rakor check-in desk"), "short_name": _("Check-in"), "start_url": desk, "scope": desk,
-        "id": desk, "display": "standalone", "background_color": "#ffffff", "theme_color": "#0d6efd",
+        "name": f"{_('Check-in')} · {meeting.title}"[:80], "short_name": _("Check-in"), "start_url": desk,
+        "scope": desk, "id": desk, "display": "standalone", "background_color": "#ffffff",
+        "theme_color": "#0d6efd",
         "icons": [{"src": url_for("static", filename="img/logo.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     response = jsonify(manifest)
