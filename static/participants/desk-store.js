@@ -104,6 +104,22 @@
       }) : Promise.resolve();
       return Promise.all([stores, pages]);
     },
+    clearExpired: function () {
+      return open().then(function (db) {
+        return request(db.transaction("rosters", "readonly").objectStore("rosters").getAll());
+      }).then(function (rosters) {
+        var now = Date.now();
+        if (rosters.some(function (r) { return r.expiresAt <= now; })) { return api.clearPersonalData(); }
+        return null;
+      });
+    },
+    exists: function () {
+      // Without asking, opening the database would create an empty one in every browser.
+      if (!scope.indexedDB || !scope.indexedDB.databases) { return Promise.resolve(false); }
+      return scope.indexedDB.databases().then(function (list) {
+        return list.some(function (d) { return d.name === NAME; });
+      });
+    },
     cacheName: function (meetingId) { return CACHE_PREFIX + meetingId; }
   };
   scope.RakorDeskStore = api;

@@ -254,3 +254,31 @@ def test_a_delegates_browser_offline_gets_a_clear_page_not_the_desk(new_context,
     own.wait_for_url(f"{live_server}/")
     assert own.goto(f"{live_server}/meetings/{meeting_id}/checkin").status == 403
     assert own.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+
+
+COUNT_ROSTERS = """() => new Promise(resolve => {
+    const req = indexedDB.open('rakor-desk', 1);
+    req.onsuccess = () => { const r = req.result.transaction('rosters').objectStore('rosters').count();
+                            r.onsuccess = () => resolve(r.result); };
+})"""
+
+
+def test_the_desks_copy_goes_after_the_meeting_day(new_context, live_server, live_app):
+    meeting_id = _meeting_of_today(live_app)
+    page = _open_desk(new_context(), live_server, meeting_id)
+    assert page.evaluate(COUNT_ROSTERS) == 1
+    assert f"rakor-desk-{meeting_id}" in page.evaluate("caches.keys()")
+    # The clock moves past the meeting's day (the copy's end date is set back instead).
+    page.evaluate("""id => new Promise(resolve => {
+        const req = indexedDB.open('rakor-desk', 1);
+        req.onsuccess = () => {
+            const store = req.result.transaction('rosters', 'readwrite').objectStore('rosters');
+            const get = store.get(id);
+            get.onsuccess = () => { const r = get.result; r.expiresAt = Date.now() - 1000;
+                                    store.put(r).onsuccess = () => resolve(); };
+        };
+    })""", meeting_id)
+    page.goto(f"{live_server}/")
+    expect(page.locator("html")).to_have_attribute("data-desk-cleared", "1")
+    assert page.evaluate(COUNT_ROSTERS) == 0
+    assert f"rakor-desk-{meeting_id}" not in page.evaluate("caches.keys()")
