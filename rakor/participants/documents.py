@@ -82,7 +82,9 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",), timezone=No
                      "position": (r.position or "") if shown else "", "agency": r.agency,
                      "gender": r.gender or "", "phone": format_phone(r.phone) if shown else "",
                      "role": r.meeting_role, "withheld": not shown, "present": r.checked_in_at is not None,
-                     "checked_in": format_time(r.checked_in_at, timezone, locale=LOCALE) if r.checked_in_at else ""})
+                     "checked_in": format_time(r.checked_in_at, timezone, locale=LOCALE) if r.checked_in_at else "",
+                     "checked_in_time": format_time(r.checked_in_at, timezone, locale=LOCALE, with_zone=False)
+                     if r.checked_in_at else ""})
     return rows
 
 
