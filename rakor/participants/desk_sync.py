@@ -252,7 +252,7 @@ def _register_walk_in(meeting, mark: _Mark, desk_user, names) -> Participant | N
     agency_id = typed.get("agency_id")
     result = clean_participant(typed, agency_id)
     if result.errors and set(result.errors) <= {"position", "phone"}:
-        result = clean_participant({"name": typed["name"]}, agency_id)
+        result = clean_participant({k: v for k, v in typed.items() if k not in result.errors}, agency_id)
         mark.reasons.append("details_dropped")
     if result.errors or db.session.get(Agency, agency_id) is None:
         mark.refuse("invalid")

@@ -324,3 +324,25 @@ def test_attendance_sheet_prints_the_desk_time(client, login_as, today):
     from rakor.participants.documents import attendance_context
     rows = attendance_context(m)["rows"]
     assert rows[0]["checked_in"] == format_time(at, m.timezone, locale="id")
+
+
+def test_walk_in_with_an_invalid_phone_is_kept_without_it_and_flagged(client, login_as, today):
+    m, a = today.meeting, today.agencies[0]
+    user = login_as("committee")
+    data = sync(client, m, [mark("walk_in", user, utcnow(), walk_in={
+        "name": "Tamu Nomor Salah", "agency_id": a.id, "phone": "12ab", "position": "Staf"})])
+    assert outcomes(data) == ["flagged"] and data["answers"][0]["reasons"] == ["details_dropped"]
+    guest = _db.session.get(Participant, data["answers"][0]["participant"])
+    assert guest.name == "Tamu Nomor Salah" and guest.phone is None and guest.checked_in_at is not None
+    assert guest.position == "Staf"  # what was valid is kept
+    typed = _db.session.scalar(select(CheckinMark.payload).where(CheckinMark.mark_id == data["answers"][0]["id"]))
+    assert typed["phone"] == "12ab"
+
+
+def test_walk_in_without_a_name_or_agency_is_refused(client, login_as, today):
+    m = today.meeting
+    user = login_as("committee")
+    data = sync(client, m, [mark("walk_in", user, utcnow(), walk_in={"name": "", "agency_id": today.agencies[0].id}),
+                            mark("walk_in", user, utcnow(), walk_in={"name": "Tanpa Instansi", "agency_id": 10 ** 8})])
+    assert outcomes(data) == ["refused", "refused"]
+    assert _db.session.scalar(select(func.count(Participant.id)).where(Participant.meeting_id == m.id)) == 0
