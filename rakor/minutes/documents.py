@@ -131,7 +131,7 @@ def minutes_context(meeting, revision):
         "invited_count": len(agency_rows),
         # The annex prints names, agencies and presence, no NIPs or positions: one stored file
         # is read by every delegate of the meeting (see participants/documents.py).
-        "attendance": attendance_rows(meeting.id, details_of=lambda _agency_id: False),
+        "attendance": attendance_rows(meeting.id, details_of=lambda _agency_id: False, timezone=meeting.timezone),
         "chair": Signatory.of(meeting.chair_name, meeting.chair_position, meeting.chair_rank, meeting.chair_nip),
         "minute_taker": Signatory.of(meeting.minute_taker_name, meeting.minute_taker_position,
                                      meeting.minute_taker_rank, meeting.minute_taker_nip),

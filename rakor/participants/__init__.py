@@ -8,8 +8,10 @@ bp = Blueprint("participants", __name__)
 
 def init_app(app):
     from rakor.documents import registry as documents
+    from rakor.main import dashboard
     from rakor.meetings import hooks
     from rakor.notices import kinds as notice_kinds
+    from rakor.participants import dashboard as desk_dashboard
     from rakor.participants import rules, views  # noqa: F401  (policy rules; every route)
     from rakor.participants.cli import participants_cli
     from rakor.participants.documents import ATTENDANCE
@@ -30,6 +32,8 @@ def init_app(app):
     ), start=1):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
     hooks.after_move.register("notify_agencies", endpoint="participants.date_change_notice")
+    dashboard.panels.register("checkin_today", template=desk_dashboard.TEMPLATE,
+                              loader=desk_dashboard.checkin_panel, order=15)
     documents.register(ATTENDANCE)
     documents.register(INVITATION)
     notice_kinds.audiences.register("invited_agencies", loader=invited_agency_ids)

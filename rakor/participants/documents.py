@@ -21,7 +21,7 @@ import math
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from rakor.core.formatting import format_date_medium, format_number, local_date
+from rakor.core.formatting import format_date_medium, format_number, format_time, local_date
 from rakor.core.types import utcnow
 from rakor.documents.formatting import LOCALE, Signatory, format_nip, meeting_when, place_date_line
 from rakor.documents.pdf import layout
@@ -58,14 +58,16 @@ MEASURE_LIMIT = 150
 WALK_IN_OVERHEAD_MM = 80
 
 
-def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
+def attendance_rows(meeting_id, details_of=None, roles=("peserta",), timezone=None):
     """One query: registered participants of these meeting roles with their agency, by region
     code, agency, name. `details_of(agency_id) -> bool` says whose NIP, position, rank and phone
     are printed (default: all).
 
     One person registered twice (a row copied in a spreadsheet before the import refused it:
     same agency and name, no NIP or email telling them apart) is printed once, present when
-    either record was checked in: a document never lists the same official twice."""
+    either record was checked in: a document never lists the same official twice. `checked_in`
+    is the time the desk marked them present ('08.12 WITA', the desk's own time for marks synced
+    from an offline desk), in `timezone`."""
     stmt = (
         select(Participant.name, Participant.nip, Participant.email,
                Participant.position, Participant.rank, Participant.agency_id, Participant.gender,
@@ -95,12 +97,16 @@ def attendance_rows(meeting_id, details_of=None, roles=("peserta",)):
         def first(column, group=group):
             return next((getattr(g, column) for g in group if getattr(g, column)), None)
         shown = details_of is None or details_of(r.agency_id)
+        checked_at = min((g.checked_in_at for g in group if g.checked_in_at is not None), default=None)
         rows.append({"no": i, "name": r.name, "nip": format_nip(first("nip")) if shown else "",
                      "position": (first("position") or "") if shown else "",
                      "rank": (first("rank") or "") if shown else "", "agency": r.agency,
                      "gender": first("gender") or "", "phone": format_phone(first("phone")) if shown else "",
                      "role": r.meeting_role, "withheld": not shown,
-                     "present": any(g.checked_in_at is not None for g in group)})
+                     "present": checked_at is not None,
+                     "checked_in": format_time(checked_at, timezone, locale=LOCALE) if checked_at else "",
+                     "checked_in_time": format_time(checked_at, timezone, locale=LOCALE, with_zone=False)
+                     if checked_at else ""})
     return rows
 
 
@@ -124,10 +130,10 @@ def chosen_columns(options) -> tuple:
 def attendance_context(meeting, user=None, options=None):
     organizer = db.session.get(Agency, meeting.organizer_agency_id)
     details_of = _details_of(user)
-    rows = attendance_rows(meeting.id, details_of)
+    rows = attendance_rows(meeting.id, details_of, timezone=meeting.timezone)
     sections = []
     for key, title, short, roles in SECTIONS:
-        section_rows = attendance_rows(meeting.id, details_of, roles)
+        section_rows = attendance_rows(meeting.id, details_of, roles, timezone=meeting.timezone)
         if section_rows:
             sections.append({"key": key, "title": title, "short": short, "rows": section_rows})
     everyone = rows + [r for s in sections for r in s["rows"]]

@@ -141,3 +141,63 @@ class InvitationLetter(db.Model):
     @property
     def copy_lines(self) -> list[str]:
         return [line.strip() for line in (self.copies or "").splitlines() if line.strip()]
+
+
+# What a check-in desk did to a participant's presence. Kinds: a check-in, an undo, a walk-in
+# guest registered and checked in at the desk.
+MARK_KINDS = ("check_in", "undo", "walk_in")
+# How the server answered a mark: it decided the participant's presence (accepted), it was
+# folded into another mark (merged: the person was already present, an earlier or later mark
+# wins), it was kept but needs the committee's eye (flagged), or it was not applied (refused).
+MARK_OUTCOMES = ("accepted", "merged", "flagged", "refused")
+# Where a mark came from: the desk online (a request per tap), or a desk's offline queue.
+MARK_SOURCES = ("online", "offline", "server")
+
+
+class CheckinMark(db.Model):
+    """The history of presence at the desk, one row per mark: online taps, marks made offline and
+    synced later (with the device's own time and id), and the check-in a participant already had
+    when the history began (source 'server'). A participant's presence is the fold of its marks
+    in desk-time order (participants/desk_sync.py), so the order they arrive in does not matter.
+
+    `mark_id` is made by the device (crypto.randomUUID) and unique: the same mark sent twice is
+    stored once. `device_at` is the device's clock as sent; `at` is the time used, which is
+    `device_at` unless it fell outside the meeting's days or after the mark reached the server
+    (then it is clamped and the mark flagged 'clamped_time'). `gap_seconds` is how long the mark
+    waited on the device: received_at - device_at."""
+
+    __tablename__ = "checkin_mark"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {MARK_KINDS}", name="kind"),
+        CheckConstraint(f"outcome IN {MARK_OUTCOMES}", name="outcome"),
+        CheckConstraint(f"source IN {MARK_SOURCES}", name="source"),
+        Index("ix_checkin_mark_participant_at", "participant_id", "at"),
+        Index("ix_checkin_mark_meeting_outcome", "meeting_id", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mark_id: Mapped[str] = mapped_column(String(36), unique=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    # None for a refused mark that names no participant of this meeting.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    device_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    gap_seconds: Mapped[int | None] = mapped_column(Integer)
+    desk_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    synced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    outcome: Mapped[str] = mapped_column(String(10), default="accepted")
+    # Comma-separated reasons: over_quota, probable_duplicate, clamped_time, details_dropped;
+    # refused: not_committee, other_meeting, unknown_participant, cancelled, invalid, closed.
+    reasons: Mapped[str | None] = mapped_column(String(200))
+    # What the desk sent beyond ids (a walk-in's name, agency, position, phone as typed; a badge
+    # code): kept so that a merged or flagged walk-in loses nothing.
+    payload: Mapped[dict | None] = mapped_column(db.JSON)
+
+    participant: Mapped[Participant | None] = relationship(lazy="raise")
+
+    @property
+    def reason_list(self) -> list[str]:
+        return [r for r in (self.reasons or "").split(",") if r]

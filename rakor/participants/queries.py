@@ -1,7 +1,7 @@
 """Reads of the participant pages: statements for lists and searches, and the small look-ups
 the views and services need. Views read through here and never build a `select()`."""
-from sqlalchemy import and_, or_, select, union
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy.orm import aliased, joinedload
 
 from rakor.auth.models import User
 from rakor.core.names import query_words
@@ -9,7 +9,7 @@ from rakor.core.sql import contains
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, agenda_order
 from rakor.participants.checkin import MAX_CODE_LENGTH
-from rakor.participants.models import Invitation, Participant, SeatQuota
+from rakor.participants.models import CheckinMark, Invitation, Participant, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency, Region
 
@@ -85,6 +85,69 @@ def desk_participant(meeting_id: int, participant_id: int) -> Participant | None
         select(Participant)
         .options(joinedload(Participant.agency), joinedload(Participant.checkin_undone_by))
         .where(Participant.id == participant_id, Participant.meeting_id == meeting_id))
+
+
+def desk_roster(meeting_id: int):
+    """What the offline desk keeps on the device (issue 23): registered participants with only
+    the fields the desk shows (name, position, agency, role, presence) and the badge code. No NIP,
+    phone or e-mail. One query."""
+    return db.session.execute(
+        select(Participant.id, Participant.name, Participant.sort_name, Participant.position,
+               Participant.agency_id, Participant.meeting_role, Participant.checked_in_at,
+               Participant.checkin_code, Agency.name.label("agency"), Agency.short_name.label("agency_short"))
+        .join(Agency, Agency.id == Participant.agency_id)
+        .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
+        .order_by(Participant.sort_name, Participant.id)).all()
+
+
+def desk_participants(meeting_id: int, ids) -> list[Participant]:
+    """Participants of the meeting by id, with their agency (a sync's answer names them)."""
+    if not ids:
+        return []
+    return db.session.scalars(select(Participant).options(joinedload(Participant.agency))
+                              .where(Participant.meeting_id == meeting_id, Participant.id.in_(list(ids)))).all()
+
+
+def desk_days(meeting_ids) -> dict:
+    """meeting id -> (registered, present, first and last check-in time, marks synced from
+    offline desks, marks to check) for the dashboard's check-in panel. Two queries."""
+    if not meeting_ids:
+        return {}
+    registered = Participant.status == "registered"
+    present = registered & Participant.checked_in_at.is_not(None)
+    people = {row[0]: row[1:] for row in db.session.execute(
+        select(Participant.meeting_id, func.sum(case((registered, 1), else_=0)),
+               func.sum(case((present, 1), else_=0)),
+               func.min(case((present, Participant.checked_in_at))), func.max(case((present, Participant.checked_in_at))))
+        .where(Participant.meeting_id.in_(meeting_ids)).group_by(Participant.meeting_id))}
+    marks = {row[0]: row[1:] for row in db.session.execute(
+        select(CheckinMark.meeting_id, func.sum(case((CheckinMark.source == "offline", 1), else_=0)),
+               func.sum(case((CheckinMark.outcome.in_(("flagged", "refused")), 1), else_=0)))
+        .where(CheckinMark.meeting_id.in_(meeting_ids)).group_by(CheckinMark.meeting_id))}
+    result = {}
+    for meeting_id in meeting_ids:
+        reg, here, first, last = people.get(meeting_id, (0, 0, None, None))
+        synced, flagged = marks.get(meeting_id, (0, 0))
+        result[meeting_id] = {"registered": int(reg or 0), "present": int(here or 0), "first": first, "last": last,
+                              "synced": int(synced or 0), "flagged": int(flagged or 0)}
+    return result
+
+
+def flagged_count(meeting_id: int) -> int:
+    return db.session.scalar(select(func.count(CheckinMark.id)).where(
+        CheckinMark.meeting_id == meeting_id, CheckinMark.outcome.in_(("flagged", "refused"))))
+
+
+def flagged_marks(meeting_id: int):
+    """The desk's marks that need the committee's eye (over quota, probable duplicate, a clock
+    outside the meeting's day, details dropped) or were refused, newest first, with who."""
+    desk_user = aliased(User)
+    return db.session.execute(
+        select(CheckinMark, Participant.name.label("participant_name"), desk_user.name.label("desk_user"))
+        .outerjoin(Participant, Participant.id == CheckinMark.participant_id)
+        .outerjoin(desk_user, desk_user.id == CheckinMark.desk_user_id)
+        .where(CheckinMark.meeting_id == meeting_id, CheckinMark.outcome.in_(("flagged", "refused")))
+        .order_by(CheckinMark.received_at.desc(), CheckinMark.id.desc())).all()
 
 
 def badge_participants(meeting_id: int, agency_id=None) -> list[Participant]:

@@ -3,6 +3,7 @@ from flask import url_for
 
 from rakor.mail import queries as mail_queries
 from rakor.participants.invitations import registration_state
+from rakor.participants.queries import desk_days
 from rakor.participants.stats import meeting_stats
 from rakor.policy import COMMITTEE, DELEGATE, can
 
@@ -22,6 +23,8 @@ def meeting_section(meeting, user):
             "own_agency": own_agency,
             "can_register": can(user, "participant.register", meeting),
             "registration_state": registration_state(meeting),
+            # The committee's view of the desks: first and last desk time, offline marks.
+            "desk": desk_days([meeting.id])[meeting.id] if user.role == COMMITTEE else None,
         }
     }
 

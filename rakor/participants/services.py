@@ -5,6 +5,7 @@ through `register_participant`, which holds the agency's quota row lock while it
 (see quotas.lock_quota), so the quota holds under concurrency on PostgreSQL.
 """
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -21,7 +22,7 @@ from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
 from rakor.participants import normalize
 from rakor.participants.invitations import check_registration_open
-from rakor.participants.models import Participant
+from rakor.participants.models import CheckinMark, Participant
 from rakor.participants.quotas import SEAT_ROLES, lock_quota, seats_taken
 from rakor.regions.models import Agency
 
@@ -217,7 +218,18 @@ def check_in(participant: Participant, *, by_user) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(participant)
+    if result.rowcount == 1:
+        _record_mark(participant, "check_in", participant.checked_in_at, by_user)
     return result.rowcount == 1
+
+
+def _record_mark(participant: Participant, kind: str, at, by_user):
+    """The desk's history (CheckinMark): a tap online is a mark like one synced from a queue."""
+    db.session.add(CheckinMark(mark_id=str(uuid.uuid4()), meeting_id=participant.meeting_id,
+                               participant_id=participant.id, kind=kind, source="online", device_at=at, at=at,
+                               received_at=at, gap_seconds=0, desk_user_id=by_user.id,
+                               synced_by_id=by_user.id, outcome="accepted"))
+    db.session.flush()
 
 
 def undo_check_in(participant: Participant, *, by_user) -> bool:
@@ -233,6 +245,8 @@ def undo_check_in(participant: Participant, *, by_user) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(participant)
+    if result.rowcount == 1:
+        _record_mark(participant, "undo", participant.checkin_undone_at, by_user)
     return result.rowcount == 1
 
 

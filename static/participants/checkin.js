@@ -3,6 +3,8 @@
    - search as you type and switch filters without a tap (the server renders the results);
    - mark present / undo without reloading (the server sends the row as it now is);
    - scan a badge with the camera (html5-qrcode, vendored in static/vendor/).
+   Offline (desk-offline.js says so through window.RakorDesk) the same taps, searches and scans
+   go to the desk's queue instead, and a request that fails for want of a network hands over.
    No markup is built here from data: rows come rendered and escaped by the server. */
 (function () {
   "use strict";
@@ -55,7 +57,10 @@
     return params;
   }
 
+  function offline() { return window.RakorDesk && window.RakorDesk.offline(); }
+
   function refresh() {
+    if (offline()) { window.RakorDesk.render(); return; }
     var params = currentParams();
     var ticket = ++latest;
     var url = form.dataset.fragmentUrl + "&" + params.toString();
@@ -71,7 +76,9 @@
         var query = params.toString();
         history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
       })
-      .catch(function () { form.submit(); });
+      .catch(function () {
+        if (window.RakorDesk) { window.RakorDesk.networkFailed(); } else { form.submit(); }
+      });
   }
 
   form.addEventListener("input", function (event) {
@@ -93,6 +100,7 @@
     var rowForm = event.target.closest("form.checkin-form");
     if (!rowForm) { return; }
     event.preventDefault();
+    if (offline()) { window.RakorDesk.render(); return; }  // a row left from online: use the list as it is now
     if (rowForm.dataset.confirm && !window.confirm(rowForm.dataset.confirm)) { return; }
     var button = rowForm.querySelector("button");
     button.disabled = true;
@@ -106,8 +114,12 @@
         button.disabled = false;
         say(data.message || "Error", "danger");
       }
-    }).catch(function () { rowForm.submit(); });
+    }).catch(function () {
+      button.disabled = false;
+      if (window.RakorDesk) { window.RakorDesk.networkFailed(); } else { rowForm.submit(); }
+    });
   });
+  document.addEventListener("rakor:desk-synced", function () { refresh(); });
 
   /* --- the camera scanner ------------------------------------------------------------------ */
   var box = document.getElementById("checkin-scanner-box");
@@ -117,6 +129,8 @@
   var canScan = box && window.Html5Qrcode && window.isSecureContext &&
     navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
   if (!box) { return; }
+  // The camera hands what it read to this event; so can anything else that reads a badge.
+  document.addEventListener("rakor:badge-read", function (event) { onScan(event.detail); });
   if (!canScan) { unavailable.classList.remove("d-none"); return; }
   start.classList.remove("d-none");
 
@@ -136,6 +150,7 @@
     if (code && code === lastCode && now - lastAt < 4000) { return; }  // the same badge, still in view
     lastCode = code; lastAt = now;
     if (!code) { say(box.dataset.notBadge, "warning"); return; }
+    if (offline()) { window.RakorDesk.scan(text); return; }
     var body = new FormData();
     body.append("csrf_token", box.dataset.csrf);
     body.append("code", code);
@@ -145,7 +160,9 @@
       if (data.row) { replaceRow(data.row); }  // when the person is on the list shown
       updateTotals(data);
       say(data.message, data.category || (result.ok ? "success" : "danger"));
-    }).catch(function () { say(box.dataset.noCamera, "danger"); });
+    }).catch(function () {
+      if (window.RakorDesk) { window.RakorDesk.networkFailed(); window.RakorDesk.scan(text); }
+    });
   }
 
   function stopScanner() {
@@ -162,7 +179,9 @@
     scanner = new window.Html5Qrcode("checkin-scanner", {verbose: false});
     start.classList.add("d-none");
     stop.classList.remove("d-none");
-    scanner.start({facingMode: "environment"}, {fps: 10, qrbox: {width: 240, height: 240}}, onScan,
+    scanner.start({facingMode: "environment"}, {fps: 10, qrbox: {width: 240, height: 240}}, function (text) {
+      document.dispatchEvent(new CustomEvent("rakor:badge-read", {detail: text}));
+    },
                   function () { /* no code in this frame: keep looking */ })
       .catch(function () {
         say(box.dataset.noCamera, "warning");

@@ -24,7 +24,7 @@ def test_features_register_in_init_app_and_a_second_app_adds_nothing(app, tmp_pa
     assert before[0] == ["failed_mail", "follow_up", "participants", "commitments", "minutes"]
     assert before[1] == ["commitments", "progress"]
     assert before[2] == ["participants", "commitments", "progress", "quotas", "invitations", "checkin", "minutes"]
-    assert before[3] == ["notices", "latest_minutes", "upcoming_meetings", "progress", "reference_data"]
+    assert before[3] == ["notices", "latest_minutes", "upcoming_meetings", "checkin_today", "progress", "reference_data"]
     assert before[4] == ["agreement", "attendance", "invitation", "minutes", "monitoring"]
 
     class Again(config.TestConfig):

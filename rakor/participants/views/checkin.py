@@ -100,7 +100,8 @@ def checkin(meeting):
         return render_template("participants/_checkin_results.html", **context)
     walk_in = _walk_in_form(meeting)
     return render_template("participants/checkin.html", stats=meeting_stats(meeting.id), walk_in=walk_in,
-                           early=before_meeting_day(meeting), **context)
+                           early=before_meeting_day(meeting), flagged=queries.flagged_count(meeting.id),
+                           **context)
 
 
 def _filter_labels():
