@@ -101,7 +101,8 @@
     if (!rowForm) { return; }
     event.preventDefault();
     if (offline()) { window.RakorDesk.render(); return; }  // a row left from online: use the list as it is now
-    if (rowForm.dataset.confirm && !window.confirm(rowForm.dataset.confirm)) { return; }
+    // A row's data-confirm (undo) was asked once already, by rakor.js (capture phase), which
+    // stops the event when the answer is no: asking here too made the desk ask twice.
     var button = rowForm.querySelector("button");
     button.disabled = true;
     post(rowForm.action, new FormData(rowForm)).then(function (result) {

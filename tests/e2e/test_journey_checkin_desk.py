@@ -36,7 +36,13 @@ def strict_page(page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda dialog: dialog.accept())  # "Undo the check-in of …?"
+    page.dialogs = []
+
+    def accept(dialog):  # "Undo the check-in of …?"
+        page.dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     page.errors = errors
     return page
 
@@ -110,8 +116,10 @@ def test_desk_on_a_phone_search_as_you_type_undo_walk_in(strict_page, live_serve
     before = int(page.locator("#checkin-totals [data-total=checked-in]").inner_text())
 
     # The demo has him present: undo (as if the tap was a mistake), then check him in again.
+    asked = len(strict_page.dialogs)
     row.locator("button.checkin-undo").click()
     row.locator(".checkin-undone").wait_for()
+    assert len(strict_page.dialogs) == asked + 1  # asked once (rakor.js), not again by the desk (#18)
     assert "Presensi dibatalkan oleh" in row.locator(".checkin-undone").inner_text()
     assert int(page.locator("#checkin-totals [data-total=checked-in]").inner_text()) == before - 1
     assert "dibatalkan" in page.locator("#checkin-feedback").inner_text()
