@@ -9,10 +9,14 @@ Indonesian throughout. Also as XLSX.
 The download is a draft (no number, "DRAF" across each page); `issued_pdf` renders the issued
 one, which progress/reports.py numbers and stores (see there for why issuing is explicit).
 
-Rendering is synchronous: a meeting's report is a few dozen pages at most. The job queue
-(rakor/documents/jobs.py, built beside this) takes over for large reports from the document
-route: a DocumentKind gives it everything a job needs (template + `context(meeting, None)`),
-so nothing here changes when the route hands a kind to the queue instead of rendering inline.
+What a report covers is its scope (report_scope.py): a meeting (the document kind, issued and
+numbered per meeting), or the dashboard's filters across the meetings of a year (a draft under
+the reader's planning agency's kop). `scope_context` and `scope_xlsx` serve both; the meeting's
+report is the scope of one meeting.
+
+Rendering is synchronous unless a report reaches DOCUMENT_QUEUE_THRESHOLD printed rows
+(`monitoring_size`): then the document worker renders it (rakor/documents/jobs.py), for the
+meeting's report through the document route, for the dashboard's through `html_pdf_response`.
 """
 from collections import Counter, OrderedDict
 from decimal import Decimal
