@@ -137,8 +137,9 @@ def test_the_dashboard_offers_the_report_of_its_filters(client, year):
     # Only a meeting chosen: that meeting's own report (the one that is issued).
     meeting_page = client.get(f"/progress?meeting={pg.meeting.id}").get_data(as_text=True)
     assert 'id="download-monitoring"' in meeting_page and 'id="download-monitoring-scope"' not in meeting_page
-    # A meeting and a region: that part of the meeting.
+    # A meeting and a region: the meeting's own report, and that part of the meeting.
     part = client.get(f"/progress?meeting={pg.meeting.id}&region={pg.regions[0].id}").get_data(as_text=True)
+    assert 'id="download-monitoring"' in part and "Laporan untuk filter ini (PDF)" in part
     link = re.search(r'id="download-monitoring-scope" download href="([^"]+)"', part).group(1).replace("&amp;", "&")
     assert f"meeting={pg.meeting.id}" in link and f"region={pg.regions[0].id}" in link
     text = pdf_text(client.get(link).data)

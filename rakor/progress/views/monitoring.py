@@ -53,15 +53,17 @@ def _dashboard_filters():
 
 
 def _report_links(filters, national, today):
-    """What the dashboard's download buttons fetch: a meeting's own report when only a meeting
-    is chosen (the one that is issued and numbered), else the report of these filters, across
-    the meetings of the chosen year (this year by default)."""
-    if filters.meeting_id and not (filters.region_id or filters.topic_id or filters.period):
-        return {"official_report": True}
+    """What the dashboard's download buttons fetch: with a meeting chosen, its own report (the
+    one that is issued and numbered), and when a region, topic or period narrows it, also the
+    report of that part; without one, the report of these filters across the meetings of the
+    chosen year (this year by default)."""
+    narrowed = bool(filters.region_id or filters.topic_id or filters.period)
+    if filters.meeting_id and not narrowed:
+        return {"scoped_report": False}
     args = filters.args() if filters.meeting_id else filters.args(year=filters.year or today.year)
     if national:
         args["region"] = ALL_REGIONS
-    return {"official_report": False, "report_args": args,
+    return {"scoped_report": True, "report_args": args,
             "report_year": None if filters.meeting_id else filters.year or today.year}
 
 
