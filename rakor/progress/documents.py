@@ -9,10 +9,14 @@ Indonesian throughout. Also as XLSX.
 The download is a draft (no number, "DRAF" across each page); `issued_pdf` renders the issued
 one, which progress/reports.py numbers and stores (see there for why issuing is explicit).
 
-Rendering is synchronous: a meeting's report is a few dozen pages at most. The job queue
-(rakor/documents/jobs.py, built beside this) takes over for large reports from the document
-route: a DocumentKind gives it everything a job needs (template + `context(meeting, None)`),
-so nothing here changes when the route hands a kind to the queue instead of rendering inline.
+What a report covers is its scope (report_scope.py): a meeting (the document kind, issued and
+numbered per meeting), or the dashboard's filters across the meetings of a year (a draft under
+the reader's planning agency's kop). `scope_context` and `scope_xlsx` serve both; the meeting's
+report is the scope of one meeting.
+
+Rendering is synchronous unless a report reaches DOCUMENT_QUEUE_THRESHOLD printed rows
+(`monitoring_size`): then the document worker renders it (rakor/documents/jobs.py), for the
+meeting's report through the document route, for the dashboard's through `html_pdf_response`.
 """
 from collections import Counter, OrderedDict
 from decimal import Decimal
@@ -21,7 +25,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core import tabular
 from rakor.core.formatting import format_date_medium, format_nip, format_number, format_rupiah, local_date
@@ -36,7 +39,7 @@ from rakor.progress import periods, reports, stats, workdays
 from rakor.progress.achievement import BANDS, HUNDRED, absorption, band, band_range_text
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressUpdate
-from rakor.progress.queries import latest_join
+from rakor.progress.report_scope import Scope
 from rakor.regions.letterhead import letterhead_for
 from rakor.regions.models import Agency, Region
 
@@ -44,15 +47,15 @@ LOCALE = "id"
 TEMPLATE = "documents/monitoring.html"
 
 
-def _rows(meeting_id):
-    """[(commitment, latest update | None)] of the meeting's agreed commitments by region (1 query)."""
+def _rows(filters):
+    """[(commitment, its update | None)] of the agreed commitments within `filters` by region,
+    the latest update (or the period's), a meeting's in its numbering (1 query)."""
+    stmt = stats.scoped(select(Commitment, ProgressUpdate).select_from(Commitment)
+                        .outerjoin(ProgressUpdate, stats.update_join(filters)), filters)
     return db.session.execute(
-        select(Commitment, ProgressUpdate).join(Agency, Agency.id == Commitment.agency_id)
-        .join(Region, Region.id == Agency.region_id).outerjoin(ProgressUpdate, latest_join())
-        .where(Commitment.meeting_id == meeting_id, Commitment.status == CommitmentStatus.AGREED)
-        .options(joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.indicator),
-                 joinedload(Commitment.topic))
-        .order_by(Region.kemendagri_code, Agency.name, Commitment.sequence)).unique().all()
+        stmt.options(joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.indicator),
+                     joinedload(Commitment.topic))
+        .order_by(Region.kemendagri_code, Agency.name, Commitment.meeting_id, Commitment.sequence)).unique().all()
 
 
 def _percent(value):
@@ -69,10 +72,11 @@ def _value(value, indicator):
     return f"{text}%" if indicator.unit.strip() == "%" else f"{text} {indicator.unit}"
 
 
-def row_of(c, u):
+def row_of(c, u, meeting=None):
+    """A commitment's line; `meeting` (its title and date) in a report across meetings."""
     b = band(u.percent_achieved) if u else None
     return {
-        "reference": c.reference, "title": c.title, "topic": c.topic.name if c.topic else "–",
+        "reference": c.reference, "meeting": meeting, "title": c.title, "topic": c.topic.name if c.topic else "–",
         "indicator": c.indicator.name if c.indicator else "–",
         "change": (f"{_value(c.baseline_value, c.indicator)} → {_value(c.target_value, c.indicator)}"
                    if c.indicator and c.target_value is not None else "–"),
@@ -159,9 +163,9 @@ def _officer_line(value, width=32):
     return value or "." * width
 
 
-def letter_context(meeting, organizer, number=None, issued_on=None):
+def letter_context(scope, number=None, issued_on=None):
     """The document's letter elements: nomor, Yth., place and date, the signing officer, tembusan."""
-    data = reports.letter_data(meeting, organizer)
+    data = scope.letter_data()
     on = issued_on or workdays.today()
     return {
         "number": number, "draft": number is None,
@@ -176,15 +180,29 @@ def letter_context(meeting, organizer, number=None, issued_on=None):
     }
 
 
+def _meeting_label(title, starts_at, timezone):
+    return f"{title} ({format_date_medium(local_date(starts_at, timezone), LOCALE)})"
+
+
 def monitoring_context(meeting, user=None, number=None, issued_on=None):
+    """The meeting's report (the document kind's context; the one issued and numbered)."""
+    return scope_context(Scope.of_meeting(meeting), number, issued_on)
+
+
+def scope_context(scope: Scope, number=None, issued_on=None):
+    """The report of `scope`: a meeting's, or the commitments of a year's meetings within the
+    dashboard's filters (report_scope.py). One path for both: the scope picks the commitments,
+    the title, the kop and the letter."""
     today = issued_on or workdays.today()
-    filters = stats.Filters(meeting_id=meeting.id)
+    filters = scope.filters
     summary = board.summary(filters, today, locale=LOCALE, indonesian=True)
     matrix = summary["matrix"]
+    covered = stats.meetings_covered(filters) if scope.across_meetings else []
+    labels = {m.id: _meeting_label(m.title, m.starts_at, m.timezone) for m in covered}
     regions, realisations, total = OrderedDict(), OrderedDict(), _Realisation()
-    for c, u in _rows(meeting.id):
+    for c, u in _rows(filters):
         regions.setdefault(c.agency.region_id, {"name": c.agency.region.name, "code": c.agency.region.kemendagri_code,
-                                                "rows": []})["rows"].append(row_of(c, u))
+                                                "rows": []})["rows"].append(row_of(c, u, labels.get(c.meeting_id)))
         realisations.setdefault(c.agency.region_id, _Realisation()).add(c, u)
         total.add(c, u)
     calendar = workdays.Calendar()
@@ -196,15 +214,21 @@ def monitoring_context(meeting, user=None, number=None, issued_on=None):
                 "deadline": format_date_medium(calendar.deadline(stats.owed_period(c, due)), LOCALE)}
                for c, agency, _code, region, _meeting, last in overdue_rows]
     overdue_by_code = Counter(code for _c, _agency, code, *_rest in overdue_rows)
-    organizer = db.session.get(Agency, meeting.organizer_agency_id)
-    day, _time = meeting_when(meeting, LOCALE)
+    organizer = scope.organizer
+    day = meeting_when(scope.meeting, LOCALE)[0] if scope.meeting else None
     count = sum(summary["statuses"].values())
     realisation_rows = [realisations[rid].row(r["name"]) for rid, r in regions.items()]
     return {
-        "meeting": meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
+        "meeting": scope.meeting, "organizer": organizer, "letterhead": letterhead_for(organizer),
         "document_title": "Laporan Monitoring", "day": day,
-        **letter_context(meeting, organizer, number, today),
-        "as_of": format_date_medium(today, LOCALE), "printed_on": format_date_medium(local_date(utcnow(), meeting.timezone), LOCALE),
+        "heading": scope.heading, "subtitle": scope.subtitle, "scope_title": scope.title,
+        "short_title": scope.short_title, "subject": scope.subject, "narrowed_by": scope.narrowed_by(),
+        "covered": [{"title": m.title, "day": format_date_medium(local_date(m.starts_at, m.timezone), LOCALE),
+                     "count": format_number(m.commitments, locale=LOCALE)} for m in covered],
+        "across_meetings": scope.across_meetings,
+        **letter_context(scope, number if scope.official else None, today),
+        "as_of": format_date_medium(today, LOCALE),
+        "printed_on": format_date_medium(local_date(utcnow(), scope.timezone), LOCALE),
         "due": due.label_id(), "due_deadline": format_date_medium(calendar.deadline(due), LOCALE),
         "statuses": [(summary["status_labels"][k], format_number(n, locale=LOCALE),
                       _percent(n * 100 / count) if count else "–", k) for k, n in summary["statuses"].items()],
@@ -232,7 +256,7 @@ def monitoring_size(context):
     """Rows the report prints (each commitment's line, the overdue list, the matrix): a national
     meeting's report is rendered by the document worker when there is one."""
     return (sum(len(r["rows"]) for r in context["regions"]) + len(context["overdue"])
-            + len(context["matrix_regions"]))
+            + len(context["matrix_regions"]) + len(context["covered"]))
 
 
 MONITORING = DocumentKind(
@@ -244,22 +268,36 @@ XLSX_COLUMNS = tuple(ExportColumn(h, w, True) for h, w in (
     ("Indikator", 24), ("Nilai Dasar → Target", 20), ("Periode Terakhir", 16), ("Realisasi", 12),
     ("Capaian", 10), ("Kategori Capaian", 14), ("Status", 14), ("Realisasi Fisik", 12), ("Anggaran", 18),
     ("Realisasi Anggaran", 18), ("Penyerapan", 10), ("Kendala", 40), ("Tindak Lanjut", 40), ("Terlambat Lapor", 10)))
+MEETING_COLUMN = ExportColumn("Rapat", 44, True)
 
 
 def monitoring_xlsx(meeting) -> bytes:
-    """One row per agreed commitment with its latest realisation; overdue ones flagged."""
-    filters = stats.Filters(meeting_id=meeting.id)
+    """The meeting's report as a workbook."""
+    return scope_xlsx(Scope.of_meeting(meeting))
+
+
+def scope_xlsx(scope: Scope) -> bytes:
+    """One row per agreed commitment of the scope with its latest realisation (or the chosen
+    period's); overdue ones flagged; across meetings, each row names its meeting."""
+    filters = scope.filters
     due = workdays.Calendar().due_quarter(workdays.today())
     late = {c.id for c, *_rest in stats.overdue_rows(filters, due)}
+    covered = stats.meetings_covered(filters) if scope.across_meetings else []
+    labels = {m.id: _meeting_label(m.title, m.starts_at, m.timezone) for m in covered}
     rows = []
-    for c, u in _rows(meeting.id):
+    for c, u in _rows(filters):
         r = row_of(c, u)
         rows.append([r["reference"], c.agency.region.kemendagri_code, c.agency.region.name, r["topic"], r["title"],
                      r["indicator"], r["change"], r["period"], r["realised"], r["percent"], r["band"], r["status"],
                      r["physical"], r["budget"], r["budget_realised"], r["absorption"], r["obstacles"],
-                     r["next_steps"], "Ya" if c.id in late else "Tidak"])
-    return tabular.to_xlsx(XLSX_COLUMNS, rows, sheet_title="Monitoring",
-                           instructions=(f"Laporan monitoring {meeting.title}, per {format_date_medium(workdays.today(), LOCALE)}.",
+                     r["next_steps"], "Ya" if c.id in late else "Tidak"]
+                    + ([labels.get(c.meeting_id, "")] if scope.across_meetings else []))
+    scope_lines = tuple(f"{label}: {value}." for label, value in scope.narrowed_by()) + (
+        (f"Rapat yang dicakup ({len(covered)}): " + "; ".join(labels.values()) + ".",) if scope.across_meetings else ())
+    return tabular.to_xlsx(XLSX_COLUMNS + (MEETING_COLUMN,) if scope.across_meetings else XLSX_COLUMNS, rows,
+                           sheet_title="Monitoring",
+                           instructions=(f"Laporan monitoring {scope.subject}, per {format_date_medium(workdays.today(), LOCALE)}.",
+                                         *scope_lines,
                                          "Capaian = (realisasi − nilai dasar) / (target − nilai dasar) × 100; nilai di atas "
                                          "100% berarti target terlampaui, di bawah 0% berarti memburuk.",
                                          "Kategori capaian (Permendagri 86/2017): sangat tinggi ≥ 91% (termasuk di atas "

@@ -83,10 +83,12 @@ def letter_of(meeting) -> MonitoringLetter | None:
 def default_letter(meeting, organizer) -> LetterData:
     """What a meeting without its own letter starts from: its organiser's latest letter, else the
     head of the organiser's region as addressee and the head of the agency (as the administrator
-    set it on the agency) as the signing officer."""
-    latest = db.session.scalar(select(MonitoringLetter).where(
-        MonitoringLetter.organizer_agency_id == organizer.id, MonitoringLetter.meeting_id != meeting.id)
-        .order_by(MonitoringLetter.updated_at.desc()).limit(1))
+    set it on the agency) as the signing officer. `meeting` None: a report across meetings (the
+    dashboard's report of a year), which has no letter of its own."""
+    stmt = select(MonitoringLetter).where(MonitoringLetter.organizer_agency_id == organizer.id)
+    if meeting is not None:
+        stmt = stmt.where(MonitoringLetter.meeting_id != meeting.id)
+    latest = db.session.scalar(stmt.order_by(MonitoringLetter.updated_at.desc()).limit(1))
     if latest is not None:
         return LetterData(**{name: getattr(latest, name) for name in CARRIED_OVER})
     return LetterData(addressee=head_of_region_title(organizer.region),

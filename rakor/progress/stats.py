@@ -19,12 +19,14 @@ quarter owes nothing yet.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
+from rakor.core.formatting import DEFAULT_TZ
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
 from rakor.progress import periods, tally
@@ -41,6 +43,9 @@ class Filters:
     period: str | None = None  # a period key: the reports of that period instead of the latest
     region_id: int | None = None  # a province (its regencies too) or a regency
     topic_id: int | None = None
+    # The commitments of the meetings held that year (local time of the app's zone): the
+    # province-wide report of a year, and the dashboard when a year is chosen.
+    year: int | None = None
 
     @classmethod
     def from_args(cls, args):
@@ -53,10 +58,13 @@ class Filters:
             period = periods.parse_period(args.get("period", "")).key if args.get("period") else None
         except ValueError:
             period = None
-        return cls(meeting_id=number("meeting"), period=period, region_id=number("region"), topic_id=number("topic"))
+        year = number("year")
+        return cls(meeting_id=number("meeting"), period=period, region_id=number("region"), topic_id=number("topic"),
+                   year=year if year and MIN_YEAR <= year <= MAX_YEAR else None)
 
     def args(self, **changes):
-        values = {"meeting": self.meeting_id, "period": self.period, "region": self.region_id, "topic": self.topic_id}
+        values = {"meeting": self.meeting_id, "period": self.period, "region": self.region_id, "topic": self.topic_id,
+                  "year": self.year}
         values.update(changes)
         return {k: v for k, v in values.items() if v}
 
@@ -64,6 +72,22 @@ class Filters:
     def by_regency(self):
         """Rows are regencies within a meeting or a region; nationally, provinces."""
         return bool(self.meeting_id or self.region_id)
+
+    @property
+    def tallied(self):
+        """Whether the tallies kept on write answer these filters: they know neither meetings
+        nor years, so a meeting's or a year's numbers are aggregated from its commitments."""
+        return not (self.meeting_id or self.year)
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def year_bounds(year):
+    """[start, end) in UTC of a calendar year in the app's zone (a meeting on 1 January 07:00
+    WITA began on 31 December in UTC, and belongs to the new year)."""
+    zone = ZoneInfo(DEFAULT_TZ)
+    return (datetime(year, 1, 1, tzinfo=zone).astimezone(UTC), datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC))
 
 
 def _update_join(filters, update=ProgressUpdate):
@@ -77,7 +101,7 @@ def _region_key(filters):
     return Region.id if filters.by_regency else func.coalesce(Region.parent_id, Region.id)
 
 
-def _scoped(stmt, filters):
+def scoped(stmt, filters):
     """Agreed commitments within the filters, joined to their agency and region."""
     stmt = (stmt.join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .where(Commitment.status == CommitmentStatus.AGREED))
@@ -87,7 +111,27 @@ def _scoped(stmt, filters):
         stmt = stmt.where(or_(Region.id == filters.region_id, Region.parent_id == filters.region_id))
     if filters.topic_id:
         stmt = stmt.where(Commitment.topic_id == filters.topic_id)
+    if filters.year and not filters.meeting_id:
+        start, end = year_bounds(filters.year)
+        stmt = stmt.where(Commitment.meeting_id.in_(
+            select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)))
     return stmt
+
+
+def update_join(filters, update=ProgressUpdate):
+    """The update that stands for each commitment: its latest, or with a period the current
+    revision of that period."""
+    return _update_join(filters, update)
+
+
+def meetings_covered(filters: Filters):
+    """[(meeting id, title, starts_at, timezone, agreed commitments)] of the meetings whose agreed
+    commitments fall within the filters, in date order (1 query)."""
+    columns = (Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone,
+               func.count(Commitment.id).label("commitments"))
+    stmt = scoped(select(*columns).select_from(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id), filters)
+    return db.session.execute(stmt.group_by(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone)
+                              .order_by(Meeting.starts_at, Meeting.id)).all()
 
 
 @dataclass
@@ -127,8 +171,9 @@ class Summary:
 
 def summary(filters: Filters, due: periods.Period | None = None) -> Summary:
     """Matrix, status counts and overdue count: from the tallies kept on write (tally.py) when
-    no meeting is chosen, whatever the amount of data; a meeting's from its own commitments."""
-    if filters.meeting_id:
+    no meeting is chosen, whatever the amount of data; a meeting's (or a year's) from its own
+    commitments."""
+    if not filters.tallied:
         return compute_summary(filters, due)
     return tallied_summary(filters, due)
 
@@ -200,7 +245,7 @@ def _tallied_overdue(filters, due):
 
 def overdue_total(filters: Filters, due: periods.Period) -> int:
     """How many commitments are overdue (1 query: the tallies, or a meeting's commitments)."""
-    return overdue_count(filters, due) if filters.meeting_id else _tallied_overdue(filters, due)
+    return _tallied_overdue(filters, due) if filters.tallied else overdue_count(filters, due)
 
 
 def _names(result):
@@ -233,7 +278,7 @@ def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summ
         stmt = stmt.join(Meeting, Meeting.id == Commitment.meeting_id)
         if filters.period:
             stmt = stmt.outerjoin(latest, _update_join(Filters(), latest))
-    stmt = _scoped(stmt.add_columns(*columns), filters).group_by(key, Commitment.topic_id, shown.status)
+    stmt = scoped(stmt.add_columns(*columns), filters).group_by(key, Commitment.topic_id, shown.status)
     result = Matrix()
     found, overdue = {}, 0
     for region_id, topic_id, status, count, reported, measured, total, *late in db.session.execute(stmt):
@@ -277,8 +322,8 @@ def overdue_condition(due: periods.Period, latest=ProgressUpdate):
 
 
 def _overdue_stmt(columns, filters: Filters, due):
-    latest = Filters(filters.meeting_id, None, filters.region_id, filters.topic_id)
-    return _scoped(select(*columns).select_from(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
+    latest = Filters(filters.meeting_id, None, filters.region_id, filters.topic_id, filters.year)
+    return scoped(select(*columns).select_from(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
                    .outerjoin(ProgressUpdate, _update_join(latest)), filters).where(overdue_condition(due))
 
 

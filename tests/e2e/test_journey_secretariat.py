@@ -1,11 +1,12 @@
 """Browser journeys of the secretariat's week (issue 18): the committee moves a meeting with its
 agenda and tells every invited agency; agrees a room's worth of commitments at once and returns
 one, which the delegate fixes and sends back with "Simpan dan ajukan"; leadership reads the
-dashboard by regency.
+dashboard by regency and downloads the monitoring report of its filters (the year's meetings).
 
 Stable selectors: #reschedule-meeting, #reschedule-form, #show-plan, #reschedule-plan, .plan-item,
 #save-reschedule, #notice-email, #notified, #pick-all-submitted, #bulk-agree, #bulk-return,
-#bulk-note, #save-and-submit, #progress-matrix, #matrix-province."""
+#bulk-note, #save-and-submit, #progress-matrix, #matrix-province, #dashboard-filters,
+#download-monitoring-scope, #download-monitoring-scope-xlsx."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.conftest import login
+from tests.helpers import pdf_text
 
 TZ = ZoneInfo("Asia/Makassar")
 
@@ -162,7 +164,7 @@ def test_bulk_agree_then_a_returned_commitment_is_fixed_and_submitted_in_one_ste
 
 
 def test_leadership_reads_the_dashboard_by_regency(new_context, live_server):
-    page = new_context().new_page()
+    page = new_context(accept_downloads=True).new_page()
     login(page, live_server, "pimpinan@demo.rakor.id")
     page.wait_for_url(f"{live_server}/")
     page.click("#nav-progress")
@@ -170,3 +172,21 @@ def test_leadership_reads_the_dashboard_by_regency(new_context, live_server):
     assert page.locator("#matrix-province").count() == 1
     regencies = page.locator("#progress-matrix tbody tr[data-region^='63.']").count()
     assert regencies >= 2  # the demo's regencies with agreed commitments, under the province row
+
+    # The report of what the dashboard shows: the demo meeting's year, the whole province.
+    page.select_option("select[name=year]", "2024")
+    page.click("#dashboard-filters button")
+    page.wait_for_selector("#download-monitoring-scope")
+    assert "2024" in page.inner_text("#download-monitoring-scope")
+    regency_names = page.locator("#progress-matrix tbody tr[data-region^='63.'] th").all_inner_texts()
+    with page.expect_download() as download:
+        page.click("#download-monitoring-scope")
+    assert download.value.suggested_filename == "laporan-monitoring-2024-provinsi-kalimantan-selatan.pdf"
+    text = pdf_text(download.value.path().read_bytes())
+    assert "LAPORAN MONITORING RENCANA AKSI TAHUN 2024" in text and "Provinsi Kalimantan Selatan" in text
+    assert "Rapat Koordinasi Perencanaan Pembangunan Daerah" in text.split("Rapat yang dicakup")[1]
+    matrix = text.split("Capaian Kinerja per Wilayah")[1].split("Capaian Kinerja per Topik")[0]
+    assert regency_names and all(name.strip() in matrix for name in regency_names), regency_names
+    with page.expect_download() as workbook:
+        page.click("#download-monitoring-scope-xlsx")
+    assert workbook.value.suggested_filename.endswith(".xlsx")

@@ -6,12 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rakor.core.downloads import meeting_filename, send_bytes
-from rakor.core.formatting import current_locale
+from rakor.core.formatting import current_locale, local_date
 from rakor.core.web import domain_action
+from rakor.documents import jobs
+from rakor.documents.pdf import render_html
 from rakor.extensions import db
 from rakor.meetings.web import with_meeting
-from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, roles
-from rakor.progress import bp, charts, exports, periods, queries, services, stats, workdays
+from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, require, roles
+from rakor.progress import bp, charts, exports, periods, queries, report_scope, services, stats, workdays
 from rakor.progress import dashboard as board
 from rakor.progress import documents as monitoring_documents
 from rakor.progress.achievement import BANDS, band_range_text
@@ -30,11 +32,39 @@ REGION_PAGE = 50
 def _filter_choices(today, filters):
     current = periods.quarter_of(today)
     quarters = [periods.from_index(i) for i in range(current.quarter_index, current.quarter_index - 12, -1)]
-    return {"meetings": queries.meetings_for_filter(current_user, filters.meeting_id), "regions": queries.region_choices(),
-            "topics": queries.topic_choices(), "quarters": quarters}
+    meetings = queries.meetings_for_filter(current_user, filters.meeting_id)
+    # The years of the meetings on offer (no query of its own), this year and the chosen one.
+    years = {local_date(m.starts_at).year for m in meetings} | {today.year} | ({filters.year} if filters.year else set())
+    return {"meetings": meetings, "regions": queries.region_choices(),
+            "topics": queries.topic_choices(), "quarters": quarters, "years": sorted(years, reverse=True)}
 
 
 ALL_REGIONS = "all"
+
+
+def _dashboard_filters():
+    """The dashboard's filters from the query string, and whether "All regions" was chosen.
+    Without a meeting or a region chosen they cover the reader's province."""
+    filters = stats.Filters.from_args(request.args)
+    national = request.args.get("region") == ALL_REGIONS
+    if filters.region_id is None and not filters.meeting_id and not national:
+        filters.region_id = queries.home_province_id(current_user)
+    return filters, national
+
+
+def _report_links(filters, national, today):
+    """What the dashboard's download buttons fetch: with a meeting chosen, its own report (the
+    one that is issued and numbered), and when a region, topic or period narrows it, also the
+    report of that part; without one, the report of these filters across the meetings of the
+    chosen year (this year by default)."""
+    narrowed = bool(filters.region_id or filters.topic_id or filters.period)
+    if filters.meeting_id and not narrowed:
+        return {"scoped_report": False}
+    args = filters.args() if filters.meeting_id else filters.args(year=filters.year or today.year)
+    if national:
+        args["region"] = ALL_REGIONS
+    return {"scoped_report": True, "report_args": args,
+            "report_year": None if filters.meeting_id else filters.year or today.year}
 
 
 @bp.route("/progress")
@@ -47,14 +77,34 @@ def dashboard():
     province's own row: that is what a Bappeda's leadership reads. "All regions" (region=all)
     gives one row per province, for an instance serving several."""
     today = workdays.today()
-    filters = stats.Filters.from_args(request.args)
-    if filters.region_id is None and not filters.meeting_id and request.args.get("region") != ALL_REGIONS:
-        filters.region_id = queries.home_province_id(current_user)
+    filters, national = _dashboard_filters()
     scope = db.session.get(Region, filters.region_id) if filters.region_id else None
     return render_template("progress/dashboard.html", **board.summary(filters, today, locale=current_locale()),
                            bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
-                           national=request.args.get("region") == ALL_REGIONS,
+                           national=national, **_report_links(filters, national, today),
                            **_filter_choices(today, filters), **labels())
+
+
+@bp.route("/progress/monitoring.<fmt>")
+@roles(*READERS)
+def dashboard_report(fmt):
+    """The laporan monitoring of the dashboard's filters, as a draft (PDF or XLSX): without a
+    meeting, every meeting of the year (`year`, else this one) within the region and topic. A
+    big one goes to the document worker like the meeting's report (DOCUMENT_QUEUE_THRESHOLD)."""
+    if fmt not in ("pdf", "xlsx"):
+        abort(404)
+    filters, _national = _dashboard_filters()
+    scope = report_scope.dashboard_scope(filters, current_user, filters.year or workdays.today().year)
+    if scope.meeting is not None:
+        require(current_user, "progress.monitoring", scope.meeting)
+    else:
+        require(current_user, "progress.dashboard")
+    if fmt == "xlsx":
+        return send_bytes(monitoring_documents.scope_xlsx(scope), scope.filename("xlsx"), exports.CONTENT_TYPES["xlsx"])
+    context = monitoring_documents.scope_context(scope)
+    html = render_html(monitoring_documents.TEMPLATE, for_pdf=True, **context)
+    return jobs.html_pdf_response(html, scope.filename("pdf"), rows=monitoring_documents.monitoring_size(context),
+                                  name="monitoring-scope", title=scope.title)
 
 
 @bp.route("/progress/regions/<int:region_id>")
