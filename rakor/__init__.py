@@ -6,13 +6,13 @@ from flask import Flask, request, session
 from flask_login import current_user
 from sqlalchemy import event
 
-from rakor import admin, auth, commitments, documents, main, meetings, minutes, participants, progress
+from rakor import admin, api, auth, commitments, documents, main, meetings, minutes, participants, progress
 from rakor.core import security
 from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 # In init order: features lower in the layers first; the documents host last (see _init_features).
-FEATURES = (auth, main, admin, meetings, participants, commitments, minutes, progress, documents)
+FEATURES = (auth, main, admin, meetings, participants, commitments, minutes, progress, documents, api)
 
 
 def create_app(config=None):
@@ -143,7 +143,10 @@ def _install_template_gettext(app):
 def _select_locale():
     from flask import current_app
 
-    lang = session.get("lang") if request else None
+    from flask import g
+
+    # The API answers in the language of Accept-Language (rakor/api/auth.py sets it).
+    lang = (g.get("rakor_locale") or session.get("lang")) if request else None
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -7,3 +7,4 @@ from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision  # noqa: F
 from rakor.participants.models import Invitation, Participant, SeatQuota  # noqa: F401
 from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressReview, ProgressUpdate  # noqa: F401
 from rakor.regions.models import Agency, Programme, Region  # noqa: F401
+from rakor.api.models import ApiToken  # noqa: F401
