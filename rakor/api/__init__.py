@@ -2,7 +2,7 @@
 and routes over the features' own services, queries and policy rules (nothing imports it)."""
 from flask import current_app
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 from flask_babel import lazy_gettext as _l  # noqa: F401  (catalog markers in submodules)
 
 
@@ -20,8 +20,11 @@ def init_app(app):
     for blp in blueprints.ALL:
         csrf.exempt(blp)  # tokens need none; rakor.api.auth checks it for session-cookie writes
         limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(blp)
-        for error_class in (HTTPException, http.PreconditionProblem, OperationalError, Exception):
-            blp.register_error_handler(error_class, _problem_for)
+        # By code too: Flask prefers an app handler for a code (the pages' CSRF page is one)
+        # over a blueprint handler for a class.
+        for error in (*default_exceptions, HTTPException, http.PreconditionProblem, OperationalError,
+                      Exception):
+            blp.register_error_handler(error, _problem_for)
         policy.NO_SIGN_IN_PAGE.add(blp.name)
         api.register_blueprint(blp, url_prefix=http.API_PREFIX)
     app.register_blueprint(docs.bp)
