@@ -55,8 +55,8 @@ LIBRARY_MESSAGES = (
     _l("Unknown field."), _l("Missing data for required field."), _l("Field may not be null."),
     _l("Not a valid integer."), _l("Not a valid string."), _l("Not a valid date."),
     _l("Not a valid boolean."), _l("Invalid input type."), _l("Invalid value."),
-    _l("Not a valid number."), _l("Must be one of: {choices}."),
-    _l("Invalid `{input}`"),
+    _l("Not a valid number."), _l("Not a valid datetime."), _l("Not a valid list."),
+    _l("Not a valid mapping type."), _l("Invalid value."),
 )
 
 

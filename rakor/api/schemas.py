@@ -1,5 +1,6 @@
 """Marshmallow schemas of the API: they validate input (unknown fields refused, marshmallow's
 default) and document output in the generated OpenAPI description."""
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from rakor.api.fields import DecimalString
@@ -8,6 +9,26 @@ from rakor.commitments.models import COMMITMENT_STATUSES
 from rakor.meetings.models import MEETING_KINDS
 
 MAX_PAGE = 100
+
+
+# marshmallow's validators with messages of this catalog (their own are formatted English).
+def one_of(choices):
+    return validate.OneOf(choices, error=_l("Must be one of: {choices}."))
+
+
+def between(low, high):
+    return validate.Range(low, high, error=_l("Must be between {min} and {max}."))
+
+
+def length(min=None, max=None):
+    if min:
+        return validate.Length(min=min, max=max, error=_l("Must be between {min} and {max} characters long."))
+    return validate.Length(max=max, error=_l("At most {max} characters."))
+
+
+def pattern(regex):
+    return validate.Regexp(regex, error=_l("Not in the expected format."))
+
 DEFAULT_PAGE = 50
 MEETING_STATUSES = ("draft", "scheduled", "held", "minutes_final", "cancelled")
 UPDATE_STATUSES = ("on_track", "at_risk", "late", "done")
@@ -21,34 +42,34 @@ class Strict(Schema):
 # --- query arguments ------------------------------------------------------------------------
 
 class PageArgs(Schema):
-    cursor = fields.String(validate=validate.Length(max=40), metadata={
+    cursor = fields.String(validate=length(max=40), metadata={
         "description": "`next_cursor` of the previous page."})
-    limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE))
+    limit = fields.Integer(load_default=DEFAULT_PAGE, validate=between(1, MAX_PAGE))
 
 
 class MeetingListArgs(PageArgs):
-    year = fields.Integer(validate=validate.Range(2000, 2100))
-    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
-    organizer = fields.Integer(validate=validate.Range(1, 2**31 - 1),
+    year = fields.Integer(validate=between(2000, 2100))
+    kind = fields.String(validate=one_of(MEETING_KINDS))
+    organizer = fields.Integer(validate=between(1, 2**31 - 1),
                                metadata={"description": "Organizing agency id."})
-    status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
+    status = fields.String(validate=one_of(MEETING_STATUSES))
 
 
 class CommitmentListArgs(PageArgs):
-    meeting = fields.Integer(validate=validate.Range(1, 2**31 - 1))
-    region = fields.String(validate=validate.Regexp(r"^[0-9]{2}(\.[0-9]{2}){0,3}$"), metadata={
+    meeting = fields.Integer(validate=between(1, 2**31 - 1))
+    region = fields.String(validate=pattern(r"^[0-9]{2}(\.[0-9]{2}){0,3}$"), metadata={
         "description": "Kemendagri region code, e.g. 63.02 (Kotabaru)."})
-    indicator = fields.String(validate=validate.Regexp(r"^[A-Z_]{1,40}$"),
+    indicator = fields.String(validate=pattern(r"^[A-Z_]{1,40}$"),
                               metadata={"description": "Indicator code, e.g. KEMISKINAN."})
-    programme_code = fields.String(validate=validate.Regexp(r"^[0-9A-Za-z.]{1,12}$"), metadata={
+    programme_code = fields.String(validate=pattern(r"^[0-9A-Za-z.]{1,12}$"), metadata={
         "description": "A programme code or its prefix (1.02 = every programme of 1.02)."})
-    status = fields.String(validate=validate.OneOf(COMMITMENT_STATUSES))
-    year = fields.Integer(validate=validate.Range(2000, 2100),
+    status = fields.String(validate=one_of(COMMITMENT_STATUSES))
+    year = fields.Integer(validate=between(2000, 2100),
                           metadata={"description": "The year of the meeting."})
 
 
 class ProgressListArgs(PageArgs):
-    period = fields.String(validate=validate.Regexp(r"^[0-9]{4}-Q[1-4]$"),
+    period = fields.String(validate=pattern(r"^[0-9]{4}-Q[1-4]$"),
                            metadata={"description": "A quarter, e.g. 2024-Q3."})
     history = fields.Boolean(load_default=False,
                              metadata={"description": "Include corrected (earlier) revisions."})
@@ -194,29 +215,29 @@ class AgendaOut(Schema):
 # --- input ----------------------------------------------------------------------------------
 
 def _text(n, **kw):
-    return fields.String(validate=validate.Length(max=n), allow_none=True, **kw)
+    return fields.String(validate=length(max=n), allow_none=True, **kw)
 
 
 class CommitmentIn(Schema):
     """A commitment's content. On create a delegate's `agency_id` must be its own agency."""
 
-    meeting_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
-    agency_id = fields.Integer(validate=validate.Range(1, 2**31 - 1),
+    meeting_id = fields.Integer(required=True, validate=between(1, 2**31 - 1))
+    agency_id = fields.Integer(validate=between(1, 2**31 - 1),
                                metadata={"description": "Default: the delegate's own agency."})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = fields.String(required=True, validate=length(min=1, max=300))
     description = _text(5000)
     programme_code = _text(12)
-    indicator = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z_]{1,40}$"),
+    indicator = fields.String(allow_none=True, validate=pattern(r"^[A-Z_]{1,40}$"),
                               metadata={"description": "Indicator code, e.g. KEMISKINAN."})
     baseline_value = DecimalString(allow_none=True)
-    baseline_year = fields.Integer(allow_none=True, validate=validate.Range(2000, 2100))
+    baseline_year = fields.Integer(allow_none=True, validate=between(2000, 2100))
     target_value = DecimalString(allow_none=True)
     target_date = fields.Date(allow_none=True)
     responsible_office = _text(200)
     contact_person = _text(200)
     budget = DecimalString(places=2, allow_none=True)
-    funding_source = fields.String(allow_none=True, validate=validate.OneOf(FUNDING_SOURCES))
-    budget_year = fields.Integer(allow_none=True, validate=validate.Range(2000, 2100))
+    funding_source = fields.String(allow_none=True, validate=one_of(FUNDING_SOURCES))
+    budget_year = fields.Integer(allow_none=True, validate=between(2000, 2100))
     submit = fields.Boolean(load_default=False, metadata={"description": "Submit at once."})
     confirm_direction = fields.Boolean(load_default=False, metadata={
         "description": "Confirm a target on the worse side of the baseline."})
@@ -235,9 +256,9 @@ class NoteIn(Schema):
 
 
 class ProgressIn(Schema):
-    period = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
+    period = fields.String(required=True, validate=length(min=1, max=40), metadata={
         "description": "A quarter (2024-Q3, Triwulan III 2024) or a date (2024-09-30)."})
-    status = fields.String(required=True, validate=validate.OneOf(UPDATE_STATUSES))
+    status = fields.String(required=True, validate=one_of(UPDATE_STATUSES))
     realised_value = DecimalString(allow_none=True)
     percent = DecimalString(places=2, allow_none=True, metadata={
         "description": "Percent achieved, only where none can be computed from the indicator."})
