@@ -141,9 +141,7 @@ def _install_template_gettext(app):
 
 
 def _select_locale():
-    from flask import current_app
-
-    from flask import g
+    from flask import current_app, g
 
     # The API answers in the language of Accept-Language (rakor/api/auth.py sets it).
     lang = (g.get("rakor_locale") or session.get("lang")) if request else None

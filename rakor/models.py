@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and relationship strings see them all."""
+from rakor.api.models import ApiToken  # noqa: F401
 from rakor.auth.models import User  # noqa: F401
 from rakor.commitments.models import Commitment, CommitmentEvent, IndicatorBaseline  # noqa: F401
 from rakor.mail.models import OutboundMail, OutboundMailAttachment  # noqa: F401
@@ -7,4 +8,3 @@ from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision  # noqa: F
 from rakor.participants.models import Invitation, Participant, SeatQuota  # noqa: F401
 from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressReview, ProgressUpdate  # noqa: F401
 from rakor.regions.models import Agency, Programme, Region  # noqa: F401
-from rakor.api.models import ApiToken  # noqa: F401

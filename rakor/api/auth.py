@@ -5,6 +5,7 @@ A token never signs anyone in to the HTML pages: this hook looks at API paths on
 has no Flask-Login request loader, so a page sees an `Authorization` header as nothing.
 """
 from flask import current_app, g, request
+from flask_login import current_user
 from flask_babel import gettext
 
 from rakor.api import tokens
@@ -43,8 +44,7 @@ def authenticate_request():
                                     "in the URL; revoke a token that was sent in a URL."))
     secret = _bearer()
     if secret is None:
-        if request.method not in SAFE_METHODS and request.cookies.get(
-                current_app.config.get("SESSION_COOKIE_NAME", "session")):
+        if request.method not in SAFE_METHODS and current_user.is_authenticated:
             csrf.protect()  # a browser session writes only with its CSRF token
         return None
     found = tokens.authenticate(secret) if secret else None

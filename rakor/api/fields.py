@@ -44,5 +44,6 @@ class DecimalString(fields.Field):
 def decimal_field2property(self, field, **kwargs):
     """apispec: a DecimalString is a string with the pattern above."""
     if isinstance(field, DecimalString):
-        return {"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["6.25"]}
+        kind = ["string", "null"] if field.allow_none else "string"
+        return {"type": kind, "pattern": DECIMAL_PATTERN, "examples": ["6.25"]}
     return {}

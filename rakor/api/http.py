@@ -171,7 +171,7 @@ def respond(payload, status=200, *, version=None, headers=None):
 _VERSION_TAG = re.compile(r"^v?(\d{1,9})(?:-[0-9a-f]*)?$")
 
 
-class PreconditionProblem(Exception):
+class PreconditionError(Exception):
     def __init__(self, status):
         self.status = status
 
@@ -179,17 +179,17 @@ class PreconditionProblem(Exception):
 def expected_version():
     """The version the client wrote against, from If-Match (`"v7-…"`, `"v7"` or `"7"`)."""
     if not request.if_match or request.if_match.star_tag:
-        raise PreconditionProblem(428)
+        raise PreconditionError(428)
     for tag in request.if_match.as_set():
         match = _VERSION_TAG.match(tag)
         if match:
             return int(match.group(1))
-    raise PreconditionProblem(412)
+    raise PreconditionError(412)
 
 
 def check_version(current):
     if expected_version() != current:
-        raise PreconditionProblem(412)
+        raise PreconditionError(412)
 
 
 # --- cursors --------------------------------------------------------------------------------

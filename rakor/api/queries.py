@@ -140,3 +140,11 @@ def programmes(after=None, limit=50):
 
 def indicator_id(code):
     return db.session.scalar(select(Topic.id).where(Topic.code == code, Topic.is_indicator))
+
+
+def region_id(code):
+    return db.session.scalar(select(Region.id).where(Region.kemendagri_code == code))
+
+
+def indicator_or_topic_id(code):
+    return db.session.scalar(select(Topic.id).where(Topic.code == code))

@@ -286,3 +286,44 @@ class AgencyCount(Schema):
 class ParticipantsOut(Schema):
     counts = fields.List(fields.Nested(AgencyCount), required=True)
     participants = fields.List(fields.Nested(ParticipantOut), required=True)
+
+
+class DashboardArgs(Schema):
+    meeting = fields.Integer(validate=between(1, 2**31 - 1))
+    period = fields.String(validate=pattern(r"^[0-9]{4}-Q[1-4]$"))
+    region = fields.String(validate=pattern(r"^[0-9]{2}(\.[0-9]{2}){0,3}$"))
+    topic = fields.String(validate=pattern(r"^[A-Z_]{1,40}$"), metadata={"description": "Topic code"})
+
+
+class Cell(Schema):
+    commitments = fields.Integer(required=True)
+    reported = fields.Integer(required=True)
+    measured = fields.Integer(required=True)
+    average_percent = DecimalString(places=1, allow_none=True, required=True)
+
+
+class RegionCell(Cell):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TopicCell(Cell):
+    name = fields.String(allow_none=True, required=True)
+
+
+class DashboardOut(Schema):
+    due_quarter = fields.String(allow_none=True, required=True)
+    overdue = fields.Integer(allow_none=True, required=True)
+    statuses = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    total = fields.Nested(Cell, required=True)
+    by_region = fields.List(fields.Nested(RegionCell), required=True)
+    by_topic = fields.List(fields.Nested(TopicCell), required=True)
+
+
+class MinutesRecordOut(Schema):
+    meeting_id = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    finalised_at = fields.DateTime(required=True)
+    sha256 = fields.String(allow_none=True, required=True)
+    verification_code = fields.String(allow_none=True, required=True)
+    verification_url = fields.String(allow_none=True, required=True)

@@ -124,11 +124,13 @@ def test_bad_input_is_refused_with_field_errors_in_the_callers_language(client, 
     for bad in ("6,00", "1e309", "NaN", "Infinity", "", "6.", "1.000,5", "12345678901234567"):
         response = client.post(f"{API}/commitments", json=_body(cm, target_value=bad), headers=headers)
         assert response.status_code == 422 and "target_value" in response.json["errors"], bad
-    as_number = client.post(f"{API}/commitments", data='{"meeting_id": %d, "title": "t", "target_value": 1e309}'
-                            % cm.meeting.id, content_type="application/json", headers=headers)
+    as_number = client.post(f"{API}/commitments", data=f'{{"meeting_id": {cm.meeting.id}, "title": "t", "target_value": 1e309}}',
+                            content_type="application/json", headers=headers)
     assert as_number.status_code == 422 and "target_value" in as_number.json["errors"]
     many = client.post(f"{API}/commitments", json=[_body(cm)] * 10_000, headers=headers)
-    assert many.status_code == 422
+    assert many.status_code == 413 and many.headers["Content-Type"] == "application/problem+json"
+    a_list = client.post(f"{API}/commitments", json=[_body(cm)] * 2, headers=headers)
+    assert a_list.status_code == 422  # one commitment per request: a list is not one
     huge_page = client.get(f"{API}/commitments?limit=10000", headers=headers)
     assert huge_page.status_code == 422 and "limit" in huge_page.json["errors"]
     bad_cursor = client.get(f"{API}/commitments?cursor=nonsense", headers=headers)

@@ -62,7 +62,7 @@ def test_expired_revoked_and_deactivated_users_tokens_stop_at_once(client, token
 
 def test_a_read_token_cannot_write(client, token_of, cm):
     secret = token_of(cm.delegate, scope="read")
-    response = client.post("/api/v1/commitments", headers=bearer(secret),
+    response = client.post("/api/v1/commitments", headers={**bearer(secret), "Accept-Language": "en"},
                            json={"meeting_id": cm.meeting.id, "title": "x"})
     assert response.status_code == 403
     assert "read" in response.json["detail"]

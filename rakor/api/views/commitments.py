@@ -9,7 +9,7 @@ from flask_login import current_user
 from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import commitments as blp
 from rakor.api.http import check_version, respond
-from rakor.api.views.common import after_of, allowed_or_403, api_action, page, visible_or_404
+from rakor.api.views.common import after_of, allowed_or_403, api_action, invalid, page, visible_or_404
 from rakor.commitments import services
 from rakor.commitments.services import CommitmentData
 from rakor.policy import COMMITTEE, DELEGATE, authenticated, can, roles
@@ -28,7 +28,7 @@ def _data(args, base=None):
         code = args["indicator"]
         values["indicator_id"] = queries.indicator_id(code) if code else None
         if code and values["indicator_id"] is None:
-            abort(422, messages={"json": {"indicator": [gettext("Unknown indicator code.")]}})
+            invalid(messages={"json": {"indicator": [gettext("Unknown indicator code.")]}})
     values.setdefault("title", "")
     return CommitmentData(**{k: v for k, v in values.items() if k in CONTENT})
 
@@ -76,7 +76,7 @@ def create_commitment(args):
     """A new commitment (a draft, or submitted with `submit`). A delegate: for its own agency."""
     meeting = queries.meeting(args["meeting_id"])
     if meeting is None or not _can("meeting.view", meeting):
-        abort(422, messages={"json": {"meeting_id": [gettext("Unknown meeting.")]}})
+        invalid(messages={"json": {"meeting_id": [gettext("Unknown meeting.")]}})
     allowed_or_403("commitment.create", meeting)
     if current_user.role == DELEGATE:
         args.setdefault("agency_id", current_user.agency_id)

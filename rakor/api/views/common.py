@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from flask import abort
 from flask_babel import gettext
 from flask_login import current_user
+from flask_smorest import abort as _smorest_abort
 
 from rakor.api.http import decode_cursor, page_of, problem, respond
 from rakor.core.web import domain_action
@@ -18,7 +19,7 @@ def after_of(args, numeric=True):
         return None
     key = decode_cursor(cursor, numeric)
     if key is None:
-        abort(422, messages={"query": {"cursor": [gettext("Not a cursor of this list; start "
+        invalid(messages={"query": {"cursor": [gettext("Not a cursor of this list; start "
                                                            "without one.")]}})
     return key
 
@@ -55,3 +56,8 @@ def api_action():
                                       errors={error.field: [str(error.message)]})
         else:
             outcome.problem = problem(422, str(error.message))
+
+
+def invalid(messages):
+    """A 422 with field errors (webargs' shape: {location: {field: [messages]}})."""
+    _smorest_abort(422, messages=messages)
