@@ -6,6 +6,7 @@ has no Flask-Login request loader, so a page sees an `Authorization` header as n
 """
 from flask import current_app, g, request
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from flask_babel import gettext
 
 from rakor.api import tokens
@@ -55,9 +56,21 @@ def authenticate_request():
     # This request only: no session, no cookie.
     login_manager._update_request_context_with_user(user)
     g.api_token = token
-    if tokens.record_use(token):
-        db.session.commit()
+    _record_use(token)
     if request.method not in SAFE_METHODS and not token.can_write:
         return problem(403, gettext("This token may only read; create a read and write token "
                                     "to change data."))
     return None
+
+
+def _record_use(token):
+    """Best effort: "last used" is advisory (minute precision), so a write that cannot be made
+    now (SQLite locked by a concurrent writer, a database going away: the request then fails on
+    its own) does not refuse the request; the next request records it."""
+    try:
+        if tokens.record_use(token):
+            db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        current_app.logger.info("last use of API token %s not recorded: %s", token.id, error.orig or error)
+
