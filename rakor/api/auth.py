@@ -5,9 +5,9 @@ A token never signs anyone in to the HTML pages: this hook looks at API paths on
 has no Flask-Login request loader, so a page sees an `Authorization` header as nothing.
 """
 from flask import current_app, g, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
-from flask_babel import gettext
 
 from rakor.api import tokens
 from rakor.api.http import SAFE_METHODS, problem, wants_problem
