@@ -10,7 +10,16 @@ def init_app(app):
     from rakor import errors, policy
     from rakor.api import auth, blueprints, http
     from rakor.api.spec import make_api
-    from rakor.api.views import account, commitments, docs, figures, meetings, progress, reference  # noqa: F401
+    from rakor.api.views import (  # noqa: F401
+        account,
+        commitments,
+        docs,
+        figures,
+        meetings,
+        progress,
+        reference,
+    )
+    from rakor.api.views import webhooks as webhook_views
     from rakor.extensions import csrf, limiter
 
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
@@ -31,6 +40,14 @@ def init_app(app):
     errors.PREFIX_RENDERERS[http.API_PREFIX + "/"] = http.http_problem
     app.register_blueprint(docs.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(webhook_views.bp)
+    from flask_sqlalchemy.session import Session
+
+    from rakor.api import webhooks
+    from rakor.api.cli import api_cli
+
+    webhooks.listen_to_sessions(Session)
+    app.cli.add_command(api_cli)
 
 
 def _problem_for(error):
