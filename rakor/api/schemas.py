@@ -324,6 +324,7 @@ class MinutesRecordOut(Schema):
     meeting_id = fields.Integer(required=True)
     version = fields.Integer(required=True)
     finalised_at = fields.DateTime(required=True)
-    sha256 = fields.String(allow_none=True, required=True)
+    sha256 = fields.String(allow_none=True, required=True, metadata={
+        "description": "SHA-256 of the stored PDF; null until the PDF is first downloaded."})
     verification_code = fields.String(allow_none=True, required=True)
     verification_url = fields.String(allow_none=True, required=True)

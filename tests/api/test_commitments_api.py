@@ -191,3 +191,42 @@ def test_participants_full_for_the_committee_counts_for_others(client, cm, token
     counts = client.get(f"{API}/meetings/{cm.meeting.id}/participants",
                         headers=bearer(token_of(cm.delegate))).json
     assert counts["participants"] == [] and counts["counts"][0]["registered"] == 1
+
+
+def test_final_minutes_pdf_and_its_verification_record(client, cm, token_of):
+    import hashlib
+
+    from rakor.meetings import services as meetings
+    from tests.factories.minutes import make_final_minutes
+
+    headers = bearer(token_of(cm.delegate))
+    assert client.get(f"{API}/meetings/{cm.meeting.id}/minutes", headers=headers).status_code == 404
+    meetings.change_status(cm.meeting, "held", cm.committee)
+    make_final_minutes(cm.meeting, cm.committee)
+    db.session.commit()
+    record = client.get(f"{API}/meetings/{cm.meeting.id}/minutes", headers=headers)
+    assert record.status_code == 200 and record.json["version"] == 1
+    assert record.json["sha256"] is None  # stored with the first download, as on the page
+    pdf = client.get(f"{API}/meetings/{cm.meeting.id}/minutes.pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    record = client.get(f"{API}/meetings/{cm.meeting.id}/minutes", headers=headers)
+    assert hashlib.sha256(pdf.data).hexdigest() == record.json["sha256"]
+    assert record.json["verification_code"] in record.json["verification_url"]
+    outsider = bearer(token_of(make_user_of_other_agency(cm)))
+    assert client.get(f"{API}/meetings/{cm.meeting.id}/minutes.pdf", headers=outsider).status_code == 404
+
+
+def make_user_of_other_agency(cm):
+    from tests.factories import make_user
+
+    return make_user("delegate", agency=cm.agencies[2])  # the third agency is not invited
+
+
+def test_dashboard_figures_for_readers_only(client, cm, token_of):
+    c = services.create_commitment(cm.meeting, data(cm), cm.delegate, submit=True)
+    services.change_status(c, "agreed", cm.committee)
+    db.session.commit()
+    figures = client.get(f"{API}/dashboard", headers=bearer(token_of(cm.leadership)))
+    assert figures.status_code == 200
+    assert figures.json["total"]["commitments"] >= 1
+    assert client.get(f"{API}/dashboard", headers=bearer(token_of(cm.delegate))).status_code == 403

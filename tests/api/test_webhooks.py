@@ -190,7 +190,8 @@ def test_a_rolled_back_change_sends_nothing(cm):
 def test_progress_verified_and_paused_endpoints(cm, receiver, monkeypatch):
     from datetime import date
 
-    from rakor.progress import services as progress, workdays
+    from rakor.progress import services as progress
+    from rakor.progress import workdays
     from rakor.progress.services import UpdateData
 
     monkeypatch.setattr(workdays, "today", lambda: date(2024, 10, 15))
@@ -221,3 +222,19 @@ def test_deliveries_go_through_the_document_workers_queue(app, cm, receiver, red
     assert len(r.received) == 1
     db.session.expire_all()
     assert _deliveries()[0].status == "delivered"
+
+
+def test_minutes_final_is_an_event(cm):
+    from rakor.meetings import services as meetings
+    from tests.factories.minutes import make_final_minutes
+
+    webhooks.register("http://127.0.0.1:9/h", SECRET, ["minutes.final"], None, allow_internal=True)
+    db.session.commit()
+    meetings.change_status(cm.meeting, "held", cm.committee)
+    db.session.commit()
+    assert _deliveries() == []
+    make_final_minutes(cm.meeting, cm.committee)
+    db.session.commit()
+    [delivery] = _deliveries()
+    assert delivery.event == "minutes.final"
+    assert json.loads(delivery.payload)["data"]["meeting_id"] == cm.meeting.id

@@ -1,14 +1,17 @@
 """Dashboard figures (the tallies the dashboard page shows) and documents (the final minutes
 PDF and its verification record)."""
 from flask import Response, abort, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from rakor.api import queries, schemas
 from rakor.api.blueprints import figures as blp
 from rakor.api.fields import DecimalString
-from rakor.api.http import respond
-from rakor.api.views.common import visible_or_404
+from rakor.api.http import problem, respond
+from rakor.api.views.common import api_action, visible_or_404
+from rakor.minutes import documents as minutes_documents
 from rakor.minutes import queries as minutes_queries
+from rakor.minutes.models import MinutesPdf
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, authenticated, can, roles
 from rakor.progress import stats, workdays
 
@@ -73,10 +76,18 @@ def minutes_pdf(meeting_id):
     meeting = visible_or_404(queries.meeting(meeting_id), "meeting.view")
     if not can(current_user, "minutes.download", meeting):
         abort(404)
-    found = minutes_queries.final_pdf(meeting.id, with_content=True)
-    if found is None or found[3] is None:
+    revision = minutes_queries.latest_final(meeting.id)
+    if revision is None:
         abort(404)
-    _revision_id, version, sha256, content = found
+    with api_action() as done:
+        # Rendered and stored on the first download, as the page does (the worker for a big one).
+        stored = minutes_documents.prepare_final_pdf(meeting, revision)
+    if done.problem:
+        return done.problem
+    if not isinstance(stored, MinutesPdf):
+        return problem(503, gettext("The PDF of the final minutes is being prepared; try again in a "
+                                    "few seconds."), headers={"Retry-After": "5"})
+    content, version, sha256 = minutes_queries.stored_content(revision.id), revision.version, stored.sha256
     response = Response(content, mimetype="application/pdf")
     response.set_etag(sha256)
     response.headers["Content-Disposition"] = f'attachment; filename="notulen-{meeting.id}-v{version}.pdf"'
