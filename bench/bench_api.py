@@ -56,8 +56,12 @@ with app.app_context():
     region = db.session.get(Region, region_id)
     agency_id = db.session.scalar(select(Commitment.agency_id).join(Agency, Agency.id == Commitment.agency_id)
                                   .where(Agency.region_id == region_id).limit(1))
-    ids = db.session.scalars(select(Commitment.id).where(Commitment.agency_id == agency_id,
-                                                         Commitment.status == "agreed").limit(50)).all()
+    # Measurable ones (indicator, baseline, target): the push states the realised value.
+    ids = [[i, str(v)] for i, v in db.session.execute(
+        select(Commitment.id, Commitment.baseline_value).where(
+            Commitment.agency_id == agency_id, Commitment.status == "agreed",
+            Commitment.indicator_id.is_not(None), Commitment.baseline_value.is_not(None),
+            Commitment.target_value.is_not(None)).limit(50))]
     def user(email, role, agency_id=None):
         found = db.session.scalar(select(User).where(User.email == email))
         if found is None:
@@ -177,9 +181,11 @@ def main():
             ids = setup["commitments"]
 
             def push(i):
+                commitment_id, realised = ids[i % len(ids)]
                 body = json.dumps({"period": time.strftime("%Y-%m-%d"), "status": "on_track",
+                                   "realised_value": realised,
                                    "narrative": f"bench push {i}"})  # a new revision each time
-                return request("POST", f"{app.base}/api/v1/commitments/{ids[i % len(ids)]}/progress",
+                return request("POST", f"{app.base}/api/v1/commitments/{commitment_id}/progress",
                                body=body.encode(), headers=push_auth)[0]
 
             results["progress push"] = hammer(push, args.seconds, args.connections) if ids else (0, None, None, 0)
