@@ -9,7 +9,15 @@ from flask_login import current_user
 from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import commitments as blp
 from rakor.api.http import check_version, respond
-from rakor.api.views.common import after_of, allowed_or_403, api_action, invalid, page, visible_or_404
+from rakor.api.views.common import (
+    IF_MATCH,
+    after_of,
+    allowed_or_403,
+    api_action,
+    invalid,
+    page,
+    visible_or_404,
+)
 from rakor.commitments import services
 from rakor.commitments.services import CommitmentData
 from rakor.policy import COMMITTEE, DELEGATE, authenticated, can, roles
@@ -92,6 +100,7 @@ def create_commitment(args):
 @blp.route("/commitments/<int:commitment_id>", methods=["PATCH"])
 @blp.arguments(schemas.CommitmentEdit(partial=True))
 @blp.response(200, schemas.CommitmentOut)
+@blp.doc(**IF_MATCH)
 @roles(COMMITTEE, DELEGATE)
 def edit_commitment(args, commitment_id):
     """Change some fields; If-Match: the ETag (version) read."""
@@ -123,6 +132,7 @@ def _review(commitment_id, args, to_status):
 @blp.route("/commitments/<int:commitment_id>/agree", methods=["POST"])
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.CommitmentOut)
+@blp.doc(**IF_MATCH)
 @roles(COMMITTEE)
 def agree_commitment(args, commitment_id):
     """The committee agrees a submitted commitment; If-Match: the ETag (version) read."""
@@ -132,6 +142,7 @@ def agree_commitment(args, commitment_id):
 @blp.route("/commitments/<int:commitment_id>/return", methods=["POST"])
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.CommitmentOut)
+@blp.doc(**IF_MATCH)
 @roles(COMMITTEE)
 def return_commitment(args, commitment_id):
     """The committee returns a submitted commitment with a comment (`note`, required)."""

@@ -61,3 +61,10 @@ def api_action():
 def invalid(messages):
     """A 422 with field errors (webargs' shape: {location: {field: [messages]}})."""
     _smorest_abort(422, messages=messages)
+
+
+# Documented on every write to an existing object (http.check_version enforces it).
+IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                            "description": "The ETag read (it carries the version, e.g. \"v3-…\"); "
+                                           "missing: 428, another version: 412."}]}
+

@@ -7,7 +7,7 @@ from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import progress as blp
 from rakor.api.http import check_version, respond
 from rakor.api.views.commitments import _visible
-from rakor.api.views.common import after_of, allowed_or_403, api_action, page
+from rakor.api.views.common import IF_MATCH, after_of, allowed_or_403, api_action, page
 from rakor.policy import COMMITTEE, DELEGATE, authenticated, can, roles
 from rakor.progress import services
 from rakor.progress.services import UpdateData
@@ -82,6 +82,7 @@ def _review(update_id, args, to_status):
 @blp.route("/progress/<int:update_id>/verify", methods=["POST"])
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.ProgressOut)
+@blp.doc(**IF_MATCH)
 @roles(COMMITTEE)
 def verify_progress(args, update_id):
     """The committee verifies an update; If-Match: the ETag (version) read."""
@@ -91,6 +92,7 @@ def verify_progress(args, update_id):
 @blp.route("/progress/<int:update_id>/return", methods=["POST"])
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.ProgressOut)
+@blp.doc(**IF_MATCH)
 @roles(COMMITTEE)
 def return_progress(args, update_id):
     """The committee sends an update back with a comment (`note`)."""
