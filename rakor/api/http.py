@@ -181,7 +181,7 @@ def expected_version():
     if not request.if_match or request.if_match.star_tag:
         raise PreconditionError(428)
     for tag in request.if_match.as_set():
-        match = _VERSION_TAG.match(tag)
+        match = _VERSION_TAG.match(tag or "")  # werkzeug gives None for a garbled tag
         if match:
             return int(match.group(1))
     raise PreconditionError(412)

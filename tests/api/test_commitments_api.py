@@ -230,3 +230,25 @@ def test_dashboard_figures_for_readers_only(client, cm, token_of):
     assert figures.status_code == 200
     assert figures.json["total"]["commitments"] >= 1
     assert client.get(f"{API}/dashboard", headers=bearer(token_of(cm.delegate))).status_code == 403
+
+
+def test_a_garbled_if_match_is_a_precondition_failure_not_a_500(client, cm, token_of, monkeypatch):
+    """Schemathesis sent `If-Match: W/"", ".c]>94", ""` to a verify."""
+    from datetime import date
+
+    from rakor.progress import services as progress
+    from rakor.progress import workdays
+    from rakor.progress.services import UpdateData
+
+    monkeypatch.setattr(workdays, "today", lambda: date(2024, 10, 15))
+    c = services.create_commitment(cm.meeting, data(cm), cm.delegate, submit=True)
+    services.change_status(c, "agreed", cm.committee)
+    update = progress.report(c, UpdateData(period="2024-Q3", status="on_track", realised_value=Decimal("6")),
+                             cm.delegate).update
+    db.session.commit()
+    committee = bearer(token_of(cm.committee))
+    for garbled in ('W/"", ".c]>94", ""', '""', "*", 'W/"v1"', "v1, v1"):
+        response = client.post(f"{API}/progress/{update.id}/verify", json={},
+                               headers={**committee, "If-Match": garbled})
+        assert response.status_code in (412, 428, 200), (garbled, response.status_code)
+        assert response.headers["Content-Type"] in ("application/problem+json", "application/json")
