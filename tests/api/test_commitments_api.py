@@ -252,3 +252,19 @@ def test_a_garbled_if_match_is_a_precondition_failure_not_a_500(client, cm, toke
                                headers={**committee, "If-Match": garbled})
         assert response.status_code in (412, 428, 200), (garbled, response.status_code)
         assert response.headers["Content-Type"] in ("application/problem+json", "application/json")
+
+
+def test_a_list_page_costs_a_fixed_number_of_queries(client, cm, token_of, count_queries):
+    for i in range(12):
+        c = services.create_commitment(cm.meeting, data(cm, title=f"K{i}"), cm.delegate, submit=True)
+        services.change_status(c, "agreed", cm.committee)
+    db.session.commit()
+    headers = bearer(token_of(cm.delegate))
+    client.get(f"{API}/commitments?limit=1", headers=headers)  # records the token's first use
+    counts = {}
+    for limit in (2, 12):
+        with count_queries() as n:
+            response = client.get(f"{API}/commitments?limit={limit}&region=96.01&year=2024", headers=headers)
+        assert len(response.json["items"]) == limit
+        counts[limit] = len(n.selects)
+    assert counts[2] == counts[12] == 2  # the token with its user, the page with what it shows
