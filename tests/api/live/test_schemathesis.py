@@ -22,9 +22,12 @@ def _command(base, secret):
             "--generation-deterministic", "--no-color", "--max-failures", "5"]
 
 
-def test_schemathesis_finds_nothing_for_any_role(api_server):
+def test_schemathesis_finds_nothing_for_any_role(api_server, tmp_path):
     base, _app, secrets = api_server
-    runs = {role: subprocess.Popen(_command(base, secrets[role]), stdout=subprocess.PIPE,
+    # Each run in a folder of its own: Schemathesis keeps a cache (.schemathesis/) where it runs.
+    for role in ROLES:
+        (tmp_path / role).mkdir()
+    runs = {role: subprocess.Popen(_command(base, secrets[role]), stdout=subprocess.PIPE, cwd=tmp_path / role,
                                    stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_COLOR": "1"})
             for role in ROLES}
     failed = {}
