@@ -49,6 +49,8 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Requests per personal access token (the HTTP API, rakor/api); counted in RATELIMIT_STORAGE_URI.
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")
     # Per client address: a venue's delegates share one Wi-Fi (one public address), so this only
     # stops floods; guessing one account's password is stopped by the per-account limit, which
     # counts failed sign-ins for the e-mail typed whether or not it has an account.

@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from rakor import (
     admin,
+    api,
     auth,
     commitments,
     documents,
@@ -24,7 +25,8 @@ from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager,
 
 ROOT = Path(__file__).resolve().parent.parent
 # In init order: features lower in the layers first; the documents host last (see _init_features).
-FEATURES = (auth, main, notices, admin, numbering, meetings, participants, commitments, minutes, progress, documents)
+FEATURES = (auth, main, notices, admin, numbering, meetings, participants, commitments, minutes, progress, documents,
+            api)
 
 
 def create_app(config=None):
@@ -159,9 +161,10 @@ def _install_template_gettext(app):
 
 
 def _select_locale():
-    from flask import current_app
+    from flask import current_app, g
 
-    lang = session.get("lang") if request else None
+    # The API answers in the language of Accept-Language (rakor/api/auth.py sets it).
+    lang = (g.get("rakor_locale") or session.get("lang")) if request else None
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

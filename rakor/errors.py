@@ -32,6 +32,12 @@ MESSAGES = {
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
+# Path prefixes whose errors another renderer answers, even where no route matched (a 404 or
+# 405 under /api/v1/ belongs to no blueprint): {prefix: handler(error)}. The HTTP API registers
+# its problem+json renderer (rakor/api/__init__.py).
+PREFIX_RENDERERS = {}
+
+
 # Errors the user gets past by sending the form again: the page offers the way back to it.
 RETRY = {400, 413, 429, 503}
 
@@ -110,6 +116,9 @@ def register(app):
     def http_error(e):
         if e.code in (301, 302, 303, 307, 308) or e.code is None:
             return e
+        for prefix, renderer in PREFIX_RENDERERS.items():
+            if request.path.startswith(prefix):
+                return renderer(e)
         return render_error(e.code if e.code in MESSAGES else 400)
 
     @app.errorhandler(OSError)

@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and relationship strings see them all."""
+from rakor.api.models import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: F401
 from rakor.auth.models import User  # noqa: F401
 from rakor.commitments.models import Commitment, CommitmentEvent, IndicatorBaseline  # noqa: F401
 from rakor.mail.models import OutboundMail, OutboundMailAttachment  # noqa: F401

@@ -18,6 +18,9 @@ LEADERSHIP = "leadership"
 ROLES = (ADMIN, COMMITTEE, DELEGATE, LEADERSHIP)
 
 ACCESS_ATTR = "_rakor_access"
+# Blueprints of machine interfaces (the HTTP API): an anonymous caller gets 401, not the
+# sign-in page. The API registers its own (rakor/api/__init__.py).
+NO_SIGN_IN_PAGE = set()
 # Endpoints registered by Flask and extensions themselves: static files only.
 FRAMEWORK_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
@@ -65,6 +68,8 @@ def enforce_endpoint_access():
     if access[0] == "public":
         return None
     if not current_user.is_authenticated:
+        if request.blueprint in NO_SIGN_IN_PAGE:
+            abort(401)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if access[0] == "roles" and current_user.role not in access[1]:
         abort(403)

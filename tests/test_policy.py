@@ -2,7 +2,7 @@
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from rakor.policy import declared_access
+from rakor.policy import NO_SIGN_IN_PAGE, declared_access
 from tests.helpers import all_rules
 
 
@@ -11,6 +11,13 @@ def test_every_endpoint_declares_an_access_policy(app):
         undeclared = sorted(r.endpoint for r in app.url_map.iter_rules()
                             if declared_access(r.endpoint) is None)
     assert undeclared == [], f"endpoints without @public/@authenticated/@roles: {undeclared}"
+
+
+def test_the_url_map_covers_the_api(app):
+    """The API's endpoints are in the walk above (and so declare their access)."""
+    api_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")]
+    assert len(api_rules) >= 20
+    assert {r.endpoint.split(".")[0] for r in api_rules} >= NO_SIGN_IN_PAGE
 
 
 def _sample_url(rule):
@@ -30,6 +37,10 @@ def test_anonymous_is_redirected_to_login_everywhere(app, client):
                 response = client.open(url, method=method)
                 if response.status_code >= 500:
                     problems.append(f"{method} {url}: {response.status_code}")
+                elif access[0] != "public" and rule.endpoint.split(".")[0] in NO_SIGN_IN_PAGE:
+                    # the HTTP API: 401 problem, never the sign-in page
+                    if response.status_code != 401 or response.mimetype != "application/problem+json":
+                        problems.append(f"{method} {url}: {response.status_code} {response.mimetype}")
                 elif access[0] != "public":
                     if response.status_code != 302 or not response.location.startswith("/login"):
                         problems.append(f"{method} {url}: {response.status_code} {response.location}")

@@ -1,0 +1,206 @@
+"""The HTTP API at national scale: the commitment list of one region (a committee token) and the
+progress push (the committee's token: the generator invites no agency, so a delegate sees none
+of its meetings), under gunicorn in production mode on the scale generator's
+PostgreSQL data, each as a share of a bare Flask JSON route served by the same gunicorn options
+in the same run; and the query count of a list page (fixed, whatever the page size).
+
+    .venv/bin/python bench/bench_api.py [--scale 0.1] [--keep] [--seconds 30] [--connections 8]
+
+Needs PostgreSQL on 127.0.0.1 (user postgres, trust) and Redis on 127.0.0.1:6379 (db 9 for the
+rate limiter); the load comes from threads of this process (no wrk needed), which share the
+machine with gunicorn: the shares, not the absolute figures, are what compares across machines.
+Target (issue 21): the list at >= 15 % of the bare route, with a fixed query count per page.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.server import BIN, Deployment, Gunicorn, log, psql, request  # noqa: E402
+
+BARE_JSON = '''
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/bench/bare")
+def bench_bare():
+    return jsonify(ok=True)
+'''
+
+SETUP = '''
+import json, sys
+from sqlalchemy import func, select
+from rakor import create_app
+from rakor.api import tokens
+from rakor.auth.models import User
+from rakor.commitments.models import Commitment
+from rakor.extensions import db
+from rakor.regions.models import Agency, Region
+
+app = create_app()
+with app.app_context():
+    # The regency with the most commitments, its planning agency's agreed commitments.
+    region_id, count = db.session.execute(
+        select(Agency.region_id, func.count(Commitment.id)).join(Commitment, Commitment.agency_id == Agency.id)
+        .group_by(Agency.region_id).order_by(func.count(Commitment.id).desc()).limit(1)).one()
+    region = db.session.get(Region, region_id)
+    agency_id = db.session.scalar(select(Commitment.agency_id).join(Agency, Agency.id == Commitment.agency_id)
+                                  .where(Agency.region_id == region_id).limit(1))
+    # Measurable ones (indicator, baseline, target): the push states the realised value.
+    ids = [[i, str(v)] for i, v in db.session.execute(
+        select(Commitment.id, Commitment.baseline_value).where(
+            Commitment.agency_id == agency_id, Commitment.status == "agreed",
+            Commitment.indicator_id.is_not(None), Commitment.baseline_value.is_not(None),
+            Commitment.target_value.is_not(None)).limit(50))]
+    def user(email, role, agency_id=None):
+        found = db.session.scalar(select(User).where(User.email == email))
+        if found is None:
+            found = User(email=email, name=email, password_hash="!", role=role, agency_id=agency_id)
+            db.session.add(found)
+            db.session.flush()
+        return found
+    committee = user("bench-api-committee@bench.rakor.id", "committee")
+    delegate = user(f"bench-api-delegate-{agency_id}@bench.rakor.id", "delegate", agency_id)
+    out = {"region": region.kemendagri_code, "region_commitments": count, "commitments": ids,
+           "committee": tokens.issue(committee, "bench", "write", None).secret,
+           "delegate": tokens.issue(delegate, "bench", "write", None).secret}
+    db.session.commit()
+    print(json.dumps(out))
+'''
+
+QUERIES = '''
+import json, sys
+from sqlalchemy import event
+from rakor import create_app
+from rakor.extensions import db
+
+app = create_app()
+setup = json.loads(sys.argv[1])
+client = app.test_client()
+counts = {}
+with app.app_context():
+    engine = db.engine
+statements = []
+event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+for limit in (10, 50, 100):
+    statements.clear()
+    r = client.get(f"/api/v1/commitments?region={setup['region']}&limit={limit}",
+                   headers={"Authorization": "Bearer " + setup["committee"]})
+    assert r.status_code == 200, r.status_code
+    counts[limit] = (len(statements), len(r.json["items"]))
+print(json.dumps(counts))
+'''
+
+
+def hammer(make_request, seconds, connections):
+    """(requests/s, p50 ms, p90 ms, errors) of `connections` threads calling make_request(i)."""
+    stop = time.monotonic() + seconds
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def worker(n):
+        i = n
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status = make_request(i)
+            except OSError:
+                status = 0
+            elapsed = time.perf_counter() - started
+            with lock:
+                if 200 <= status < 300:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+            i += connections
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - began
+    if not latencies:
+        return 0.0, None, None, errors[0]
+    latencies.sort()
+    return (len(latencies) / wall, statistics.median(latencies) * 1000,
+            latencies[int(len(latencies) * 0.9)] * 1000, errors[0])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="rk_scale_api")
+    parser.add_argument("--scale", type=float, default=0.1, help="of the national data (default 0.1)")
+    parser.add_argument("--keep", action="store_true", help="reuse the generated database")
+    parser.add_argument("--seconds", type=int, default=30, help="per phase")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--gunicorn", default="-w 2", help="gunicorn options for every server")
+    args = parser.parse_args()
+
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.db}'") == "1"
+    if not (args.keep and exists):
+        log(f"generating {args.db} at scale {args.scale}")
+        subprocess.run([sys.executable, str(ROOT / "bench/scale/generate.py"), "--db", args.db,
+                        "--scale", str(args.scale)], check=True, cwd=ROOT)
+    deployment = Deployment(database=args.db, env={"API_RATE_LIMIT": "100000000 per minute"})
+    deployment.flask("db", "upgrade")  # the API's tables on a database generated before them
+    subprocess.run(["redis-cli", "-u", deployment.redis_url, "FLUSHDB"], check=False, capture_output=True)
+    setup = json.loads(subprocess.run([str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=deployment.env,
+                                      capture_output=True, text=True, check=True).stdout)
+    queries = json.loads(subprocess.run([str(BIN / "python"), "-c", QUERIES, json.dumps(setup)], cwd=ROOT,
+                                        env=deployment.env, capture_output=True, text=True,
+                                        check=True).stdout)
+    log(f"region {setup['region']}: {setup['region_commitments']} commitments; "
+        f"queries per list page (limit: queries, items): {queries}")
+
+    bare_module = Path(ROOT / "bench" / "_bare_json.py")
+    bare_module.write_text(BARE_JSON)
+    results = {}
+    try:
+        with Gunicorn(deployment, app="bench._bare_json:app", args=args.gunicorn, ready_path="/bench/bare") as bare:
+            results["bare Flask JSON route"] = hammer(
+                lambda i: request("GET", bare.base + "/bench/bare")[0], args.seconds, args.connections)
+        with Gunicorn(deployment, app="bench.bench_wsgi:app", args=args.gunicorn, ready_path="/bench/bare") as app:
+            list_url = f"{app.base}/api/v1/commitments?region={setup['region']}&limit=50"
+            auth = {"Authorization": "Bearer " + setup["committee"]}
+            results["commitment list, one region, 50 per page"] = hammer(
+                lambda i: request("GET", list_url, headers=auth)[0], args.seconds, args.connections)
+            # The committee pushes: the generator invites no agency (no seat quotas), so a
+            # delegate's token sees none of these meetings (404), exactly as on the pages.
+            push_auth = {"Authorization": "Bearer " + setup["committee"], "Content-Type": "application/json"}
+            ids = setup["commitments"]
+
+            def push(i):
+                commitment_id, realised = ids[i % len(ids)]
+                body = json.dumps({"period": time.strftime("%Y-%m-%d"), "status": "on_track",
+                                   "realised_value": realised,
+                                   "narrative": f"bench push {i}"})  # a new revision each time
+                return request("POST", f"{app.base}/api/v1/commitments/{commitment_id}/progress",
+                               body=body.encode(), headers=push_auth)[0]
+
+            results["progress push"] = hammer(push, args.seconds, args.connections) if ids else (0, None, None, 0)
+    finally:
+        bare_module.unlink(missing_ok=True)
+
+    bare_rps = results["bare Flask JSON route"][0]
+    print(f"\n{'phase':45} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p90 ms':>8} {'errors':>7}")
+    for name, (rps, p50, p90, errors) in results.items():
+        share = f"{100 * rps / bare_rps:.1f} %" if bare_rps else "-"
+        print(f"{name:45} {rps:8.1f} {share:>7} {p50 or 0:8.1f} {p90 or 0:8.1f} {errors:7d}")
+    print(f"\nqueries per list page (limit: [queries, items]): {queries}")
+    print(f"load: {args.connections} threads of this process, {args.seconds} s per phase, gunicorn {args.gunicorn}; "
+          f"{os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

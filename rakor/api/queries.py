@@ -1,0 +1,150 @@
+"""The API's reads: each list is one keyset-paginated query built on the same visibility
+conditions as the pages (meetings.rules.visible_condition, commitments.queries.visible_to)."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from rakor.commitments.models import Commitment
+from rakor.commitments.queries import visible_to
+from rakor.core.formatting import DEFAULT_TZ
+from rakor.extensions import db
+from rakor.meetings.models import AgendaItem, Meeting, Topic
+from rakor.meetings.rules import visible_condition
+from rakor.participants.models import Participant
+from rakor.progress.models import ProgressUpdate
+from rakor.regions.models import Agency, Programme, Region
+
+
+def _year_bounds(year):
+    """The year as the organisers count it: in the default zone (WITA), as the pages do."""
+    tz = ZoneInfo(DEFAULT_TZ)
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _page(stmt, column, after, limit):
+    if after is not None:
+        stmt = stmt.where(column > after)
+    return db.session.scalars(stmt.order_by(column).limit(limit + 1)).unique().all()
+
+
+def meetings(user, *, year=None, kind=None, organizer=None, status=None, after=None, limit=50):
+    stmt = select(Meeting).where(visible_condition(user)).options(joinedload(Meeting.organizer))
+    if year:
+        start, end = _year_bounds(year)
+        stmt = stmt.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    if kind:
+        stmt = stmt.where(Meeting.kind == kind)
+    if organizer:
+        stmt = stmt.where(Meeting.organizer_agency_id == organizer)
+    if status:
+        stmt = stmt.where(Meeting.status == status)
+    return _page(stmt, Meeting.id, after, limit)
+
+
+def meeting(meeting_id):
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id)
+                             .options(joinedload(Meeting.organizer)))
+
+
+def agenda(meeting_id):
+    return db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                              .options(joinedload(AgendaItem.topic))
+                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+def participants(meeting_id):
+    return db.session.scalars(select(Participant).where(Participant.meeting_id == meeting_id,
+                                                        Participant.status == "registered")
+                              .options(joinedload(Participant.agency))
+                              .order_by(Participant.agency_id, Participant.sort_name, Participant.id)).all()
+
+
+def participant_counts(meeting_id):
+    return db.session.execute(
+        select(Agency.id, Agency.name, func.count(Participant.id))
+        .join(Participant, Participant.agency_id == Agency.id)
+        .where(Participant.meeting_id == meeting_id, Participant.status == "registered")
+        .group_by(Agency.id, Agency.name).order_by(Agency.name)).all()
+
+
+_COMMITMENT_ROWS = (joinedload(Commitment.agency).joinedload(Agency.region),
+                    joinedload(Commitment.indicator), joinedload(Commitment.programme))
+
+
+def commitments(user, *, meeting=None, region=None, indicator=None, programme_code=None, status=None,
+                year=None, after=None, limit=50):
+    """One query per page: the commitments the user may see (of meetings they may see)."""
+    stmt = (select(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
+            .where(visible_condition(user), visible_to(user)).options(*_COMMITMENT_ROWS))
+    if meeting:
+        stmt = stmt.where(Commitment.meeting_id == meeting)
+    if region:
+        region_ids = select(Region.id).where(Region.kemendagri_code == region).scalar_subquery()
+        agency_ids = select(Agency.id).where(Agency.region_id == region_ids)
+        stmt = stmt.where(Commitment.agency_id.in_(agency_ids))
+    if indicator:
+        stmt = stmt.where(Commitment.indicator_id == select(Topic.id).where(Topic.code == indicator)
+                          .scalar_subquery())
+    if programme_code:
+        stmt = stmt.where(Commitment.programme_code.startswith(programme_code.upper(), autoescape=True))
+    if status:
+        stmt = stmt.where(Commitment.status == status)
+    if year:
+        start, end = _year_bounds(year)
+        stmt = stmt.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    return _page(stmt, Commitment.id, after, limit)
+
+
+def commitment(commitment_id):
+    return db.session.scalar(select(Commitment).where(Commitment.id == commitment_id)
+                             .options(*_COMMITMENT_ROWS))
+
+
+def meeting_of(commitment):
+    return db.session.get(Meeting, commitment.meeting_id)
+
+
+def progress_updates(commitment_id, *, period=None, history=False, after=None, limit=50):
+    stmt = select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment_id)
+    if period:
+        stmt = stmt.where(ProgressUpdate.period == period)
+    if not history:
+        stmt = stmt.where(ProgressUpdate.is_current)
+    return _page(stmt, ProgressUpdate.id, after, limit)
+
+
+def progress_update(update_id):
+    return db.session.get(ProgressUpdate, update_id)
+
+
+def regions(after=None, limit=50):
+    return _page(select(Region), Region.id, after, limit)
+
+
+def agencies(after=None, limit=50):
+    return _page(select(Agency), Agency.id, after, limit)
+
+
+def indicators(after=None, limit=50):
+    return _page(select(Topic).where(Topic.is_indicator), Topic.id, after, limit)
+
+
+def programmes(after=None, limit=50):
+    stmt = select(Programme)
+    if after is not None:
+        stmt = stmt.where(Programme.code > after)
+    return db.session.scalars(stmt.order_by(Programme.code).limit(limit + 1)).all()
+
+
+def indicator_id(code):
+    return db.session.scalar(select(Topic.id).where(Topic.code == code, Topic.is_indicator))
+
+
+def region_id(code):
+    return db.session.scalar(select(Region.id).where(Region.kemendagri_code == code))
+
+
+def indicator_or_topic_id(code):
+    return db.session.scalar(select(Topic.id).where(Topic.code == code))
