@@ -2,7 +2,6 @@ import pytest
 
 from rakor.api import tokens
 from rakor.extensions import db
-from tests.commitments.conftest import cm  # noqa: F401  (the page IDOR tests' fixture)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from rakor.commitments import services
 from rakor.commitments.models import Commitment
 from rakor.extensions import db
 from tests.api.conftest import bearer
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 
 API = "/api/v1"
 

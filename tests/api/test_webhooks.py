@@ -18,7 +18,7 @@ from rakor.commitments import services
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
-from tests.commitments.conftest import data
+from tests.factories import first_agency_commitment as data
 from tests.factories import make_user
 from tests.helpers import sign_in
 

@@ -63,6 +63,7 @@ def world(db):
             # Routes of later features: an id that matches nothing is enough (404, never 500).
             "commitment_id": 1, "action": "submit", "mail_id": 1, "fmt": "csv", "topic_id": 1, "update_id": 1,
             "evidence_id": 1, "holiday_id": 1, "version": 1, "change_id": 1, "contact_id": 1, "notice_id": 1,
+            "token_id": 1, "endpoint_id": 1, "delivery_id": 1,
             "region_id": agency.region_id}
 
 
