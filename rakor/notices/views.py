@@ -20,15 +20,21 @@ def index():
     return render_template("notices/index.html", page=page, shown=shown, form=CsrfForm())
 
 
-@bp.route("/notices/<int:notice_id>/open", methods=["POST"])
-@authenticated
-def open_notice(notice_id):
-    """Mark the notice read and go where it points."""
+def _own_posted(notice_id):
+    """The user's own notice for a posted form: 404 for anyone else's, 400 without CSRF."""
     notice = queries.own_notice(current_user, notice_id)
     if notice is None:
         abort(404)
     if not CsrfForm().validate_on_submit():
         abort(400)
+    return notice
+
+
+@bp.route("/notices/<int:notice_id>/open", methods=["POST"])
+@authenticated
+def open_notice(notice_id):
+    """Mark the notice read and go where it points."""
+    notice = _own_posted(notice_id)
     with domain_action():
         services.mark_read(notice)
     shown = kinds.render(notice.kind, notice.params)
@@ -38,11 +44,7 @@ def open_notice(notice_id):
 @bp.route("/notices/<int:notice_id>/read", methods=["POST"])
 @authenticated
 def mark_read(notice_id):
-    notice = queries.own_notice(current_user, notice_id)
-    if notice is None:
-        abort(404)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    notice = _own_posted(notice_id)
     with domain_action():
         services.mark_read(notice)
     return redirect(url_for("notices.index"))
