@@ -58,6 +58,12 @@ def meeting_scope(meeting_id):
     return f"meeting:{meeting_id}"
 
 
+def reader_scope(user_id):
+    """What one reader's own layout shows beyond the page (the navbar's unread notices): a
+    whole page kept for that reader (`reader_page`) depends on it."""
+    return f"reader:{user_id}"
+
+
 def column_values(obj, name):
     """The values column `name` of `obj` had and has in this flush (old and new when it changed)."""
     history = inspect(obj).attrs[name].history

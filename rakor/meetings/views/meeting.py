@@ -189,7 +189,8 @@ def view(meeting_id):
     holds: the rule reads the reader's role and agency (in the key) and the meeting's status,
     seat quotas and invitations (whose changes move the meeting's version); the clock, the one
     other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`)."""
-    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id)])
+    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id),
+                                                          page_cache.reader_scope(current_user.id)])
     if kept is not None:
         return kept
     return _render_view(meeting_id)
@@ -210,7 +211,9 @@ def _render_view(meeting):
 
     lapses_at = rules.view_lapses_at(current_user, meeting)
     ttl = None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
-    return page_cache.reader_page(_reader_key(meeting.id), scopes, page, ttl)
+    # The reader's layout (the navbar's unread notices) is part of the kept page.
+    return page_cache.reader_page(_reader_key(meeting.id), [*scopes, page_cache.reader_scope(current_user.id)],
+                                  page, ttl)
 
 
 def _render_view_body(meeting_id):
