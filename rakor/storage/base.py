@@ -7,7 +7,7 @@ from flask import current_app
 from werkzeug.wsgi import wrap_file
 
 from rakor.core.downloads import content_disposition
-from rakor.storage import CHUNK, ObjectMissing, check_key, sha256_of
+from rakor.storage import CHUNK, ObjectMissingError, check_key, sha256_of
 
 
 class Storage:
@@ -20,11 +20,11 @@ class Storage:
         raise NotImplementedError
 
     def open(self, key):
-        """A readable binary file object of the object (close it); ObjectMissing if absent."""
+        """A readable binary file object of the object (close it); ObjectMissingError if absent."""
         raise NotImplementedError
 
     def stat(self, key):
-        """ObjectInfo of the object; ObjectMissing if absent."""
+        """ObjectInfo of the object; ObjectMissingError if absent."""
         raise NotImplementedError
 
     def delete(self, key):
@@ -82,7 +82,7 @@ class Storage:
     def exists(self, key) -> bool:
         try:
             self.stat(key)
-        except ObjectMissing:
+        except ObjectMissingError:
             return False
         return True
 

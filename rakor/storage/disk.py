@@ -3,7 +3,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rakor.storage import ObjectInfo, ObjectMissing, check_key
+from rakor.storage import ObjectInfo, ObjectMissingError, check_key
 from rakor.storage.base import Storage
 
 SCRATCH = ".incoming"
@@ -52,15 +52,15 @@ class DiskStorage(Storage):
         try:
             return open(self.path(key), "rb")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise ObjectMissing(key) from None
+            raise ObjectMissingError(key) from None
 
     def stat(self, key):
         try:
             st = self.path(key).stat()
         except (FileNotFoundError, NotADirectoryError):
-            raise ObjectMissing(key) from None
+            raise ObjectMissingError(key) from None
         if not self.path(key).is_file():
-            raise ObjectMissing(key)
+            raise ObjectMissingError(key)
         return ObjectInfo(key, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC))
 
     def delete(self, key):

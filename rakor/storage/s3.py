@@ -1,7 +1,7 @@
 """The S3 backend (boto3): any S3-compatible store (SeaweedFS, MinIO, Ceph RGW, AWS S3)."""
 import os
 
-from rakor.storage import ObjectInfo, ObjectMissing, check_key
+from rakor.storage import ObjectInfo, ObjectMissingError, check_key
 from rakor.storage.base import Storage
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
@@ -55,10 +55,10 @@ class S3Storage(Storage):
         try:
             return self.client.get_object(Bucket=self.bucket, Key=check_key(key))["Body"]
         except self.client.exceptions.NoSuchKey:
-            raise ObjectMissing(key) from None
+            raise ObjectMissingError(key) from None
         except self._client_error() as error:
             if _code(error) in MISSING_CODES:
-                raise ObjectMissing(key) from None
+                raise ObjectMissingError(key) from None
             raise
 
     def stat(self, key):
@@ -66,7 +66,7 @@ class S3Storage(Storage):
             head = self.client.head_object(Bucket=self.bucket, Key=check_key(key))
         except self._client_error() as error:
             if _code(error) in MISSING_CODES:
-                raise ObjectMissing(key) from None
+                raise ObjectMissingError(key) from None
             raise
         return ObjectInfo(key, head["ContentLength"], head["LastModified"])
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.seaweedfs import SeaweedFSUnavailable, start_seaweedfs
+from tests.seaweedfs import SeaweedFSUnavailableError, start_seaweedfs
 
 S3_SKIP = "S3 TESTS SKIPPED"
 _STATE = {}
@@ -27,7 +27,7 @@ def seaweedfs():
             try:
                 _STATE["server"] = start_seaweedfs(tempfile.mkdtemp(prefix="rakor-seaweedfs-"), base)
                 break
-            except SeaweedFSUnavailable as error:
+            except SeaweedFSUnavailableError as error:
                 errors.append(f"ports {base}-{base + 9}: {error}")
                 if "not installed" in str(error):
                     break

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rakor import storage
-from rakor.storage import ObjectMissing
+from rakor.storage import ObjectMissingError
 
 
 def test_bytes_go_in_and_come_back_with_size_and_time(store):
@@ -55,9 +55,9 @@ def test_streams_are_read_in_chunks(store):
 
 
 def test_a_missing_object_is_objectmissing_and_deleting_it_is_fine(store):
-    with pytest.raises(ObjectMissing):
+    with pytest.raises(ObjectMissingError):
         store.open("materials/none.pdf")
-    with pytest.raises(ObjectMissing):
+    with pytest.raises(ObjectMissingError):
         store.stat("materials/none.pdf")
     assert not store.exists("materials/none.pdf")
     store.delete("materials/none.pdf")
@@ -107,7 +107,7 @@ def test_a_download_is_streamed_with_rakors_headers_and_answers_if_none_match(ap
     with app.test_request_context("/", headers={"If-None-Match": f'"{etag}"'}):
         response = storage.send("materials/dl.pdf", mimetype="application/pdf", download_name="p.pdf", etag=etag)
         assert response.status_code == 304
-    with app.test_request_context("/"), pytest.raises(ObjectMissing):
+    with app.test_request_context("/"), pytest.raises(ObjectMissingError):
         storage.send("materials/none.pdf", mimetype="application/pdf", download_name="p.pdf")
 
 
