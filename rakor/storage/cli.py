@@ -62,7 +62,8 @@ def migrate_command(from_dir):
     for key in report.mismatched:
         click.echo(f"SHA-256 MISMATCH (not copied or copy differs): {key}", err=True)
     click.echo(f"Migrate {source!r} -> {target!r}: {report.copied} copied and verified, {report.already} "
-               f"already there, {len(report.missing)} missing, {len(report.mismatched)} mismatched.")
+               f"already there, {report.from_database} final documents moved from the database, "
+               f"{len(report.missing)} missing, {len(report.mismatched)} mismatched.")
     if report.missing or report.mismatched:
         sys.exit(1)
 

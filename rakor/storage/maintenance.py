@@ -78,6 +78,7 @@ class MigrateReport:
     already: int = 0  # in the target with the right SHA-256 (a second run copies nothing)
     missing: list = field(default_factory=list)  # rows whose file is not in the source
     mismatched: list = field(default_factory=list)  # source or copy whose SHA-256 is not the row's
+    from_database: int = 0  # final documents whose bytes moved from the database into the storage
 
 
 def migrate(source, target=None) -> MigrateReport:
@@ -112,6 +113,14 @@ def migrate(source, target=None) -> MigrateReport:
                 report.mismatched.append(key)
                 continue
             report.copied += 1
+    from rakor.storage.columns import move_inline_content
+
+    for entry in references:  # final documents made before the storage held them
+        model = entry.extra.get("model")
+        if model is not None:
+            moved, bad = move_inline_content(model)
+            report.from_database += moved
+            report.mismatched.extend(f"{model.__tablename__} row {ident}" for ident in bad)
     return report
 
 
