@@ -172,3 +172,25 @@ def test_migrate_copies_every_named_file_checks_its_sha256_and_is_idempotent(app
     target.delete(f"materials/{names[0]}")
     third = maintenance.migrate(source, target)
     assert only_mine(third) == ([], [f"materials/{names[0]}"]) and not target.exists(f"materials/{names[0]}")
+
+
+def test_migrate_moves_final_documents_stored_in_the_database_into_the_storage(app, app_storage, tmp_path):
+    import hashlib
+
+    from rakor.commitments.models import AgreementRecord
+    from rakor.storage.disk import DiskStorage
+
+    meeting = make_meeting()
+    data = PDF + b"berita acara"
+    record = AgreementRecord(meeting_id=meeting.id, verification_code=f"bk{meeting.id:010d}",
+                             verification_url="http://localhost/v/x", sha256=hashlib.sha256(data).hexdigest(),
+                             size=len(data), inline_content=data)  # a row made before the storage held them
+    db.session.add(record)
+    db.session.flush()
+    assert record.storage_key is None and record.content == data
+    report = maintenance.migrate(DiskStorage(tmp_path / "empty"), app_storage)
+    assert report.from_database >= 1
+    db.session.refresh(record)
+    assert record.storage_key.startswith("final/agreements/") and record.inline_content is None
+    assert record.content == data and app_storage.sha256(record.storage_key)[0] == record.sha256
+    assert maintenance.migrate(DiskStorage(tmp_path / "empty"), app_storage).from_database == 0
