@@ -106,6 +106,12 @@ class Config:
     # Where `flask demo load` keeps the demo's own CA and signing certificate (demo meetings only).
     DEMO_SIGNING_DIR = _env("DEMO_SIGNING_DIR", str(BASE_DIR / "instance" / "demo-signing"))
 
+    # Logs: "json" (one object a line, with the request id; production's default) or "text".
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is a 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_IMPORT_ROWS = _int("MAX_IMPORT_ROWS", 5000)
@@ -184,6 +190,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
     BASE_URL = _env("BASE_URL")  # no default: start-up refuses without it
     EXTRA_TRUSTED_HOSTS = _env("TRUSTED_HOSTS", "")
 
