@@ -24,3 +24,8 @@ def init_app(app):
 
     if jobs.queue_metrics not in metrics.scrape_collectors:
         metrics.scrape_collectors.append(jobs.queue_metrics)
+    from rakor.documents.jobs import RESULTS
+    from rakor.storage import references
+
+    # The worker's results are a cache (no rows): the sweep deletes them after DOCUMENT_FILE_TTL.
+    references.register(RESULTS + "/", cache_ttl="DOCUMENT_FILE_TTL", what="rendered documents (cache)")

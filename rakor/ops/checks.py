@@ -67,18 +67,12 @@ def redis():
 
 
 def storage():
-    """The object store, when files live in one (STORAGE_BACKEND=s3): through the storage
-    interface's own `check()` once rakor.storage provides one; the local disk needs no check
-    beyond the host being alive."""
+    """The object store, when files live in one (STORAGE_BACKEND=s3): the storage interface's own
+    check (the bucket answers to our credentials). The local disk needs no check beyond the host
+    being alive, so it is skipped."""
     if current_app.config.get("STORAGE_BACKEND", "disk") != "s3":
         return SKIPPED
-    import importlib
+    from rakor import storage as files
 
-    try:  # by name until rakor.storage (issue 22, item 2) is part of this build
-        storage_module = importlib.import_module("rakor.storage")
-    except ImportError:
-        return "STORAGE_BACKEND=s3 but this build has no rakor.storage"
-    check = getattr(storage_module, "check", None)
-    if check is None:
-        return "rakor.storage has no check()"
-    return check()
+    files.current().check()  # raises, with the store's own reason, when it does not answer
+    return None
