@@ -127,7 +127,9 @@ class Form(HTMLParser):
     def __init__(self, html, action):
         super().__init__()
         self.action, self.fields, self.inside, self.found, self._select = action, {}, False, None, None
+        self._textarea = None
         self.feed(html)
+        self.close()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -147,9 +149,16 @@ class Form(HTMLParser):
             self.fields[self._select] = a.get("value", "")
         elif tag == "textarea" and name:
             self.fields[name] = ""
+            self._textarea = name
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
             self.inside = False
         elif tag == "select":
             self._select = None
@@ -382,11 +391,26 @@ def step_commitment(deployment, a, b, committee, delegate, meeting_id):
 
 
 def step_minutes(deployment, a, b, committee, meeting_id):
-    action, fields = form_of(committee.via(a), f"/meetings/{meeting_id}/minutes", "/minutes/finalise")
+    """The seed meeting's minutes are final already (version 1): a changed draft on A, finalised on
+    A as the next version, verified on B."""
+    action, fields = form_of(committee.via(a), f"/meetings/{meeting_id}/minutes/edit", "/minutes/edit")
+    changed = next((name for name, value in fields.items() if value.strip() and name not in
+                    ("csrf_token", "expected_revision_id", "reason")), None)
+    if changed is None:
+        raise RuntimeError(f"no filled section in the minutes form: {sorted(fields)}")
+    fields[changed] += "\n\nCatatan uji klaster " + secrets.token_hex(4) + "."
+    fields["reason"] = "Uji klaster: versi berikutnya"
+    saved, _h, body = committee.post_form(action, fields)
+    if saved not in (302, 303):
+        errors = re.findall(rb'invalid-feedback[^>]*>([^<]+)', body)[:3]
+        raise RuntimeError(f"saving the minutes draft on A answered {saved} {errors}")
+    action, fields = form_of(committee, f"/meetings/{meeting_id}/minutes", "/minutes/finalise")
     status, _h, _b = committee.post_form(action, fields)
     row = deployment.sql(
         "SELECT r.verification_code || '|' || p.sha256 FROM minutes_revision r JOIN minutes_pdf p ON p.revision_id = r.id "
         f"WHERE r.meeting_id = {meeting_id} AND r.verification_code IS NOT NULL ORDER BY r.id DESC LIMIT 1")
+    versions = deployment.sql(f"SELECT count(*) FROM minutes_pdf p JOIN minutes_revision r ON r.id = p.revision_id "
+                              f"WHERE r.meeting_id = {meeting_id}")
     if status not in (302, 303) or not row:
         return verdict("day: minutes finalised on A, verified on B", False, f"finalise answered {status}; row {row!r}")
     code, sha = row.split("|")
@@ -394,7 +418,7 @@ def step_minutes(deployment, a, b, committee, meeting_id):
     pstatus, _h, pdf = committee.get(f"/meetings/{meeting_id}/minutes.pdf")
     ok = vstatus == 200 and sha.encode() in vbody and pstatus == 200 and hashlib.sha256(pdf).hexdigest() == sha
     verdict("day: minutes finalised on A, verified on B", ok,
-            f"finalise on A {status}; /v/{code} on B {vstatus} ({'shows' if sha.encode() in vbody else 'lacks'} the "
+            f"finalise on A {status} (final versions now {versions}); /v/{code} on B {vstatus} ({'shows' if sha.encode() in vbody else 'lacks'} the "
             f"SHA-256); PDF on B {pstatus}, {len(pdf)} bytes, SHA-256 {'equal' if pstatus == 200 and hashlib.sha256(pdf).hexdigest() == sha else 'differs'}")
 
 
@@ -513,9 +537,9 @@ def objects_against_rows(deployment, storage_env, host_folders):
     return len(rows), len(objects), missing, orphans, wrong
 
 
-def failover(args, deployment, nginx_base, public_host, host_a, meeting_id, cookie, storage_env, folders):
+def failover(args, deployment, nginx_base, public_host, host_a, meeting_id, write_meeting, cookie, storage_env, folders):
     answers, lock, stop, kill_time = [], threading.Lock(), threading.Event(), [float("inf")]
-    threads = [threading.Thread(target=writer, args=(nginx_base, public_host, meeting_id, stop, answers, lock, kill_time),
+    threads = [threading.Thread(target=writer, args=(nginx_base, public_host, write_meeting, stop, answers, lock, kill_time),
                                 daemon=True) for _ in range(args.writers)]
     for t in threads:
         t.start()
@@ -635,15 +659,16 @@ def main():
         log(f"host A {a}, host B {b}, worker (metrics :{ports['worker_metrics']}), nginx {nginx_base} "
             f"(both hosts) and {one_base} (host B only)")
 
+        day_meeting = create_meeting(deployment, "Uji klaster: hari kerja", quota=3)
         committee = HostClient(a, public_host).login()
         delegate = HostClient(a, public_host).login(DELEGATE_EMAIL)
         if not args.skip_day:
             for name, step in (
-                    ("material", lambda: step_material(deployment, a, b, committee, delegate, meeting_id)),
-                    ("commitment", lambda: step_commitment(deployment, a, b, committee, delegate, meeting_id)),
+                    ("material", lambda: step_material(deployment, a, b, committee, delegate, day_meeting)),
+                    ("commitment", lambda: step_commitment(deployment, a, b, committee, delegate, day_meeting)),
                     ("minutes", lambda: step_minutes(deployment, a, b, committee, meeting_id)),
                     ("attendance", lambda: step_attendance(deployment, a, b, committee, workdir)),
-                    ("page cache", lambda: step_page_cache(deployment, a, b, committee, meeting_id))):
+                    ("page cache", lambda: step_page_cache(deployment, a, b, committee, day_meeting))):
                 try:
                     step()
                 except Exception as error:  # noqa: BLE001 - one broken step must not hide the rest
@@ -681,7 +706,7 @@ def main():
             f"{p99['1 host']:.0f} ms; {args.bench_rounds} rounds of {args.bench_seconds} s alternated, "
             f"{args.connections} connections; load averages {[r['load'] for rs in figures.values() for r in rs]}")
 
-        result = failover(args, deployment, nginx_base, public_host, host_a, meeting_id, cookie, storage_env,
+        result = failover(args, deployment, nginx_base, public_host, host_a, meeting_id, day_meeting, cookie, storage_env,
                           [workdir / "host-a", workdir / "host-b", worker_folder, workdir / "cli-uploads"])
         log(f"FIGURE failover: {result['requests']} requests, errors {result['errors']}, p99 {result['p99_ms']:.0f} ms")
         upstream_log = (workdir / "nginx" / "error.log").read_text(errors="replace")
