@@ -124,8 +124,9 @@ class HostClient(Client):
 class Form(HTMLParser):
     """The fields of the first <form> whose action ends with `action` (defaults as rendered)."""
 
-    def __init__(self, html, action):
+    def __init__(self, html, action, page=""):
         super().__init__()
+        self.page = page
         self.action, self.fields, self.inside, self.found, self._select = action, {}, False, None, None
         self._textarea = None
         self.feed(html)
@@ -133,8 +134,9 @@ class Form(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and self.found is None and (a.get("action") or "").split("?")[0].endswith(self.action):
-            self.inside, self.found = True, a.get("action")
+        target = a.get("action") or self.page  # no action: the form posts to its page
+        if tag == "form" and self.found is None and target.split("?")[0].endswith(self.action):
+            self.inside, self.found = True, target
         if not self.inside:
             return
         name = a.get("name")
@@ -166,7 +168,7 @@ class Form(HTMLParser):
 
 def form_of(client, page, action):
     status, _h, body = client.get(page)
-    form = Form(body.decode("utf-8", "replace"), action)
+    form = Form(body.decode("utf-8", "replace"), action, page)
     if status != 200 or form.found is None:
         raise RuntimeError(f"no form {action!r} on {page} (HTTP {status} via {client.base})")
     return form.found, form.fields
@@ -406,14 +408,22 @@ def step_minutes(deployment, a, b, committee, meeting_id):
         raise RuntimeError(f"saving the minutes draft on A answered {saved} {errors}")
     action, fields = form_of(committee, f"/meetings/{meeting_id}/minutes", "/minutes/finalise")
     status, _h, _b = committee.post_form(action, fields)
-    row = deployment.sql(
-        "SELECT r.verification_code || '|' || p.sha256 FROM minutes_revision r JOIN minutes_pdf p ON p.revision_id = r.id "
-        f"WHERE r.meeting_id = {meeting_id} AND r.verification_code IS NOT NULL ORDER BY r.id DESC LIMIT 1")
-    versions = deployment.sql(f"SELECT count(*) FROM minutes_pdf p JOIN minutes_revision r ON r.id = p.revision_id "
-                              f"WHERE r.meeting_id = {meeting_id}")
+    of_meeting = f"JOIN minutes m ON m.id = r.minutes_id WHERE m.meeting_id = {meeting_id}"
+    deadline, row = time.monotonic() + 300, ""
+    while time.monotonic() < deadline:  # a big meeting's final PDF is rendered by the worker
+        row = deployment.sql(
+            "SELECT r.verification_code || '|' || coalesce(p.sha256, '') FROM minutes_revision r "
+            f"LEFT JOIN minutes_pdf p ON p.revision_id = r.id {of_meeting} AND r.status = 'final' "
+            "ORDER BY r.version DESC LIMIT 1")
+        if status not in (302, 303) or not row.endswith("|"):
+            break
+        time.sleep(2)
+    versions = deployment.sql(f"SELECT count(*) FROM minutes_revision r {of_meeting} AND r.status = 'final'")
     if status not in (302, 303) or not row:
         return verdict("day: minutes finalised on A, verified on B", False, f"finalise answered {status}; row {row!r}")
     code, sha = row.split("|")
+    if not sha:
+        return verdict("day: minutes finalised on A, verified on B", False, f"version final but no PDF after 300 s ({code})")
     vstatus, _h, vbody = committee.via(b).get(f"/v/{code}")
     pstatus, _h, pdf = committee.get(f"/meetings/{meeting_id}/minutes.pdf")
     ok = vstatus == 200 and sha.encode() in vbody and pstatus == 200 and hashlib.sha256(pdf).hexdigest() == sha

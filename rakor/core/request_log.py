@@ -72,7 +72,7 @@ def configure_logging(app):
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
     handler._rakor_json = True
-    for name in (app.logger.name, "rakor", "rq.worker", "gunicorn.error"):
+    for name in (app.logger.name, "rakor", "rq.worker"):  # gunicorn.error keeps its own format
         logger = logging.getLogger(name)
         logger.handlers = [h for h in logger.handlers if not getattr(h, "_rakor_json", False)]
         if name == app.logger.name:

@@ -242,7 +242,7 @@ def test_json_log_lines_carry_the_request_id(app, client, db):
 
 
 def test_log_format_json_puts_json_lines_on_the_app_loggers(app):
-    names = ("rakor", "rq.worker", "gunicorn.error")
+    names = ("rakor", "rq.worker")
     saved = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level,
                  logging.getLogger(n).propagate) for n in names}
 
