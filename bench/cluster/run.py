@@ -458,19 +458,29 @@ def step_attendance(deployment, a, b, committee, folder, rows=1000, timeout=600)
     return meeting_id
 
 
+def _redis(deployment, *args):
+    return subprocess.run(["redis-cli", "-u", deployment.redis_url, *args], capture_output=True, text=True).stdout
+
+
 def step_page_cache(deployment, a, b, committee, meeting_id):
+    """The page is kept on A (its fragment in Redis), a material is added on B, and A's next
+    answer shows it: B moved the meeting's version that A's kept page is keyed by."""
     page = f"/meetings/{meeting_id}"
     committee.via(a).get(page)
     status, headers, before = committee.get(page)
+    kept = _redis(deployment, "--scan", "--pattern", f"rakor:page:*:f:meeting-page:{meeting_id}:*").split()
+    version_key = next(iter(_redis(deployment, "--scan", "--pattern", f"rakor:page:*:v:meeting:{meeting_id}").split()), None)
+    version_before = _redis(deployment, "GET", version_key).strip() if version_key else None
     title = "Perubahan dari B " + secrets.token_hex(4)
     upstatus, _h, _b = upload_material(committee.via(b), meeting_id, title, random_pdf(4096, title))
+    version_after = _redis(deployment, "GET", version_key).strip() if version_key else None
     status2, _h, after = committee.via(a).get(page)
-    keys = subprocess.run(["redis-cli", "-u", deployment.redis_url, "--scan", "--pattern", "rakor:page:*"],
-                          capture_output=True, text=True).stdout.split()
-    ok = status == status2 == 200 and title.encode() not in before and title.encode() in after and upstatus in (302, 303)
+    ok = (status == status2 == 200 and bool(kept) and version_before != version_after
+          and title.encode() not in before and title.encode() in after and upstatus in (302, 303))
     verdict("day: page kept on A shows a change made on B", ok,
-            f"page on A {status} (kept pages in Redis: {len(keys)}); material '{title}' added on B ({upstatus}); "
-            f"page on A afterwards {status2}: {'shows' if title.encode() in after else 'does NOT show'} it")
+            f"page on A {status}, kept in Redis ({len(kept)} fragment keys of the meeting); material '{title}' "
+            f"added on B ({upstatus}), the meeting's version {version_before} -> {version_after}; page on A "
+            f"afterwards {status2}: {'shows' if title.encode() in after else 'does NOT show'} it")
 
 
 # --- load, failover --------------------------------------------------------------------------
