@@ -569,7 +569,9 @@ def failover(args, deployment, nginx_base, public_host, host_a, meeting_id, writ
     result = {}
 
     def load():
-        result.update(wrk(f"{nginx_base}/meetings/{meeting_id}", args.failover_seconds, args.connections, cookie))
+        # 30 s: on this busy machine a slow answer is not a failover error (nginx's own limits decide).
+        result.update(wrk(f"{nginx_base}/meetings/{meeting_id}", args.failover_seconds, args.connections, cookie,
+                          timeout=30))
 
     loader = threading.Thread(target=load)
     load_before = load_average()
