@@ -650,6 +650,7 @@ def main():
     p = args.port_base
     ports = {"a": p + 1, "b": p + 2, "https": p + 10, "one": p + 11, "http": p + 12, "worker_metrics": p + 20}
     workdir = Path(tempfile.mkdtemp(prefix="rakor-cluster-"))
+    os.chmod(workdir, 0o711)  # nginx's workers (nobody) reach their temporary folders inside
     public_host = f"127.0.0.1:{ports['https']}"
     metrics_token = secrets.token_hex(16)
     started, stoppers, deployment = [], [], None
@@ -734,7 +735,7 @@ def main():
         result = failover(args, deployment, nginx_base, public_host, host_a, meeting_id, day_meeting, cookie, storage_env,
                           [workdir / "host-a", workdir / "host-b", worker_folder, workdir / "cli-uploads"])
         log(f"FIGURE failover: {result['requests']} requests, errors {result['errors']}, p99 {result['p99_ms']:.0f} ms")
-        upstream_log = (workdir / "nginx" / "error.log").read_text(errors="replace")
+        upstream_log = (workdir / "nginx" / "rakor.error.log").read_text(errors="replace")
         log(f"nginx error log: {upstream_log.count('upstream')} upstream lines, e.g. "
             f"{next((line for line in upstream_log.splitlines() if 'upstream' in line), 'none')[:200]}")
     finally:
