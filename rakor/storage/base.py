@@ -40,6 +40,20 @@ class Storage:
         raise NotImplementedError
 
     # -- built on those -----------------------------------------------------------------------
+    def sweep_scratch(self, older_than, *, dry_run=False) -> int:
+        """Remove partial uploads a dead process left in the scratch folder before `older_than`
+        (aware UTC); returns how many."""
+        folder = self.scratch_dir()
+        if not folder or not os.path.isdir(folder):
+            return 0
+        removed = 0
+        for entry in os.scandir(folder):
+            if entry.is_file() and entry.stat().st_mtime < older_than.timestamp():
+                if not dry_run:
+                    os.unlink(entry.path)
+                removed += 1
+        return removed
+
     def scratch_dir(self) -> str | None:
         """Where a file being received is written before `put_file` (None: the system's temp)."""
         return None
