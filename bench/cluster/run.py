@@ -525,13 +525,27 @@ def upload_material_with_token(client, meeting_id, title, token):
                                  {"file": (f"{title}.pdf", random_pdf(20 * 1024, title), "application/pdf")})
 
 
+STORED_TABLES = ("minutes_pdf", "agreement_record", "monitoring_report")  # final documents (0025_storage)
+WORKER_CACHE = "documents/q"  # rakor.documents.jobs.result_key: a cache, not rows
+
+
 def objects_against_rows(deployment, storage_env, host_folders):
-    """Material rows vs stored objects: (rows, objects, rows without object, objects without row,
-    SHA-256 mismatches)."""
+    """Rows that name a stored object (materials; final minutes, berita acara, monitoring reports)
+    against the store: (rows, objects, rows without object, objects without row, SHA-256
+    mismatches). Objects are read whole and hashed."""
     rows = {}
-    for line in deployment.sql("SELECT stored_name || '|' || sha256 FROM material").splitlines():
-        name, sha = line.split("|")
-        rows[name] = sha
+    for line in deployment.sql("SELECT 'materials/' || stored_name || '|' || sha256 FROM material").splitlines():
+        key, sha = line.split("|")
+        rows[key] = sha
+    for table in STORED_TABLES:
+        try:
+            out = deployment.sql(f"SELECT storage_key || '|' || sha256 FROM {table} WHERE storage_key IS NOT NULL")
+        except subprocess.CalledProcessError:
+            continue  # a build without storage_key: the bytes are in the row
+        for line in out.splitlines():
+            key, sha = line.split("|")
+            rows[key] = sha
+    prefixes = sorted({key.split("/", 1)[0] + "/" for key in rows} | {"materials/"})
     objects = {}
     if storage_env.get("STORAGE_BACKEND") == "s3":
         import boto3
@@ -542,21 +556,24 @@ def objects_against_rows(deployment, storage_env, host_folders):
                           aws_secret_access_key=storage_env["S3_SECRET_ACCESS_KEY"],
                           region_name=storage_env.get("S3_REGION", "us-east-1"),
                           config=Config(s3={"addressing_style": "path"}))
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=storage_env["S3_BUCKET"]):
-            for item in page.get("Contents", []):
-                key = item["Key"]
-                name = key.rsplit("/", 1)[-1]
-                if key.startswith("materials/"):  # rakor.meetings.materials.storage_key
-                    body = s3.get_object(Bucket=storage_env["S3_BUCKET"], Key=key)["Body"].read()
-                    objects[name] = hashlib.sha256(body).hexdigest()
+        bucket = storage_env["S3_BUCKET"]
+        for prefix in prefixes:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                for item in page.get("Contents", []):
+                    if not item["Key"].startswith(WORKER_CACHE):
+                        body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                        objects[item["Key"]] = hashlib.sha256(body).hexdigest()
     else:
         for folder in host_folders:
-            for path in (folder / "uploads" / "materials").glob("*"):
-                if path.is_file() and not path.name.startswith(".upload-"):
-                    objects[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            root = folder / "uploads"
+            for prefix in prefixes:
+                for path in (root / prefix).rglob("*"):
+                    key = path.relative_to(root).as_posix()
+                    if path.is_file() and not path.name.startswith(".") and not key.startswith(WORKER_CACHE):
+                        objects[key] = hashlib.sha256(path.read_bytes()).hexdigest()
     missing = sorted(set(rows) - set(objects))
     orphans = sorted(set(objects) - set(rows))
-    wrong = sorted(n for n in set(rows) & set(objects) if rows[n] != objects[n])
+    wrong = sorted(k for k in set(rows) & set(objects) if rows[k] != objects[k])
     return len(rows), len(objects), missing, orphans, wrong
 
 
@@ -605,7 +622,7 @@ def failover(args, deployment, nginx_base, public_host, host_a, meeting_id, writ
         "SELECT count(*) FROM commitment WHERE status = 'agreed' AND NOT EXISTS "
         "(SELECT 1 FROM meeting m WHERE m.id = commitment.meeting_id)")
     broken_minutes = deployment.sql(
-        "SELECT count(*) FROM minutes_revision r WHERE r.verification_code IS NOT NULL AND NOT EXISTS "
+        "SELECT count(*) FROM minutes_revision r WHERE r.status = 'final' AND NOT EXISTS "
         "(SELECT 1 FROM minutes_pdf p WHERE p.revision_id = r.id)")
     gets_ok = result["errors"] == 0
     writes_ok = all(ph == "around" for ph, _o in failed_writes)
@@ -620,7 +637,7 @@ def failover(args, deployment, nginx_base, public_host, host_a, meeting_id, writ
             f"{dict(by_phase['around'])}, after {dict(by_phase['after'])}; failed {len(failed_writes)} "
             f"(of them committed anyway: {committed_of_failed})")
     verdict("failover: no half-done write", consistent,
-            f"material rows {rows}, objects {objects}; rows without object {missing or 'none'}; SHA-256 "
+            f"rows naming an object (materials, final documents) {rows}, objects {objects}; rows without object {missing or 'none'}; SHA-256 "
             f"mismatches {wrong or 'none'}; objects without row (orphans for the sweep) {len(orphans)}; "
             f"agencies over quota {over}; final minutes without their PDF {broken_minutes}")
     return result
