@@ -28,9 +28,9 @@ on the meeting page through nginx for `--failover-seconds`, plus writer threads 
 materials through nginx; host A is SIGKILLed (master and workers) a third of the way in. Reported:
 wrk's errors (target 0: every GET that failed on A is retried on B by nginx), the writers'
 answers (a POST in flight on A may fail with 502: nginx never retries a non-idempotent request),
-p99; then the consistency checks: every material row has its object with the row's SHA-256 and
-every object a row (orphans named), no participant over a quota, the commitment and minutes rows
-whole. Everything started is stopped at the end (--keep leaves the database and folders).
+p99; then the consistency checks: every row naming an object (materials, final minutes, berita
+acara, monitoring reports) has it with the row's SHA-256 and every object a row (orphans named),
+no agency over its seats, no final minutes version without its PDF. Everything started is stopped at the end (--keep leaves the database and folders).
 Exit status 1 when a step or check fails.
 """
 import argparse
