@@ -106,6 +106,12 @@ class Config:
     # Where `flask demo load` keeps the demo's own CA and signing certificate (demo meetings only).
     DEMO_SIGNING_DIR = _env("DEMO_SIGNING_DIR", str(BASE_DIR / "instance" / "demo-signing"))
 
+    # Logs: "json" (one object a line, with the request id; production's default) or "text".
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is a 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     # Where materials, evidence and the worker's documents live (rakor/storage): "disk" (under
     # UPLOAD_DIR; one host or a shared folder) or "s3" (an S3-compatible store, for several hosts).
@@ -196,6 +202,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
     BASE_URL = _env("BASE_URL")  # no default: start-up refuses without it
     EXTRA_TRUSTED_HOSTS = _env("TRUSTED_HOSTS", "")
 

@@ -53,6 +53,7 @@ The worker
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -239,9 +240,38 @@ class AppContextWorker:
 
     app = None
 
-    def perform_job(self, *args, **kwargs):
-        with self.app.app_context():
-            return super().perform_job(*args, **kwargs)
+    def perform_job(self, job, queue, *args, **kwargs):
+        from rakor.core.metrics import JOB_DURATION
+
+        start, ok = time.perf_counter(), False
+        try:
+            with self.app.app_context():
+                ok = super().perform_job(job, queue, *args, **kwargs)
+            return ok
+        finally:
+            JOB_DURATION.labels(queue.name, "finished" if ok else "failed").observe(time.perf_counter() - start)
+
+
+def queue_metrics():
+    """Scraped state of the document queue (rakor.core.metrics.scrape_collectors): jobs waiting,
+    running and failed, and the workers listening. Nothing without REDIS_URL."""
+    from prometheus_client.core import GaugeMetricFamily
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    if not queue_enabled():
+        return
+    connection = redis_connection()
+    queue = document_queue(connection)
+    depth = GaugeMetricFamily("rakor_queue_jobs", "Jobs of the document queue by state.",
+                              labels=["queue", "state"])
+    depth.add_metric([queue.name, "queued"], queue.count)
+    depth.add_metric([queue.name, "started"], StartedJobRegistry(queue=queue).count)
+    depth.add_metric([queue.name, "failed"], FailedJobRegistry(queue=queue).count)
+    yield depth
+    workers = GaugeMetricFamily("rakor_queue_workers", "Workers listening on the document queue.",
+                                labels=["queue"])
+    workers.add_metric([queue.name], Worker.count(connection=connection, queue=queue))
+    yield workers
 
 
 def make_worker(app, *, simple=False):
