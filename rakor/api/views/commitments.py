@@ -10,7 +10,6 @@ from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import commitments as blp
 from rakor.api.http import check_version, respond
 from rakor.api.views.common import (
-    FIRST_ITEM,
     IF_MATCH,
     after_of,
     allowed_or_403,
@@ -61,7 +60,6 @@ def _saved(commitment_id, status=200):
 @blp.route("/commitments")
 @blp.arguments(schemas.CommitmentListArgs, location="query", as_kwargs=True)
 @blp.response(200, schemas.CommitmentPage)
-@blp.doc(**links(200, **commitment_links(FIRST_ITEM, etag=False)))
 @authenticated
 def list_commitments(limit, **filters):
     """Commitments the caller may see: a delegate its own agency's and the agreed ones of

@@ -93,19 +93,15 @@ def links(*statuses, **named):
     return {"responses": {status: {"links": named} for status in statuses}}
 
 
-def commitment_links(source=ID, etag=True):
-    """From a representation of one commitment (or, with source=FIRST_ITEM and no ETag, from a list)."""
-    out = {"GetCommitment": link("get_commitment", "The commitment.", path_commitment_id=source),
-           "ListProgress": link("list_progress", "Its progress updates.", path_commitment_id=source)}
-    if etag:
-        write = {"path_commitment_id": source, "header_If_Match": ETAG}
-        out.update({
+def commitment_links(source=ID):
+    """From a representation of one commitment (its ETag carries its version)."""
+    write = {"path_commitment_id": source, "header_If_Match": ETAG}
+    return {"GetCommitment": link("get_commitment", "The commitment.", path_commitment_id=source),
+            "ListProgress": link("list_progress", "Its progress updates.", path_commitment_id=source),
             "EditCommitment": link("edit_commitment", "Edit it, with the ETag read.", **write),
             "AgreeCommitment": link("agree_commitment", "Agree it (committee), with the ETag read.", **write),
             "ReturnCommitment": link("return_commitment", "Return it (committee), with the ETag read.", **write),
-            "ReportProgress": link("report_progress", "Report progress on it.", path_commitment_id=source),
-        })
-    return out
+            "ReportProgress": link("report_progress", "Report progress on it.", path_commitment_id=source)}
 
 
 def progress_links(source=ID):

@@ -8,7 +8,6 @@ from rakor.api.blueprints import progress as blp
 from rakor.api.http import check_version, respond
 from rakor.api.views.commitments import _visible
 from rakor.api.views.common import (
-    FIRST_ITEM,
     IF_MATCH,
     after_of,
     allowed_or_403,
@@ -28,7 +27,6 @@ FIELDS = ("status", "realised_value", "percent", "budget_realised", "narrative",
 @blp.route("/commitments/<int:commitment_id>/progress")
 @blp.arguments(schemas.ProgressListArgs, location="query")
 @blp.response(200, schemas.ProgressPage)
-@blp.doc(**links(200, GetProgress=progress_links(FIRST_ITEM)["GetProgress"]))
 @authenticated
 def list_progress(args, commitment_id):
     """The current update of each period (with `history`, every revision), oldest first."""
