@@ -1,8 +1,12 @@
 """Schemathesis' stateful phase: it follows the OpenAPI links of the description (rakor.api.views
 .common: create -> read -> edit/agree/return with the ETag read in If-Match, a report ->
-verify/return, a list -> its first item) as a state machine, for a token of each role, with a
-bounded number of scenarios and steps. The same checks as the stateless run, plus that the
-phase ran and followed links (a description without links would skip it silently)."""
+verify/return, a meeting list -> its first meeting) as a state machine, for a token of each
+role, with a bounded number of scenarios and steps. The same checks as the stateless run, plus
+that the writers' runs followed links (a description without links skips the phase silently).
+
+What it found so far was the harness, not the API: two writers at once on the live server's
+SQLite (database is locked: the writers now run one after the other) and limits' memory storage
+starting one Timer from two threads (the live server now counts in Redis, or not at all)."""
 import os
 import re
 import subprocess
