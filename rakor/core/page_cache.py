@@ -114,8 +114,11 @@ def _after_flush(session, _flush_context):
 
 
 def _on_execute(orm_execute_state):
+    """A bulk statement may say what it touches with `.execution_options(page_cache_scopes=...)`
+    (an empty tuple: nothing any page shows, e.g. a token's last use); else it touches everything."""
     if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
-        _pending(orm_execute_state.session).add(GLOBAL)
+        declared = orm_execute_state.execution_options.get("page_cache_scopes")
+        _pending(orm_execute_state.session).update({GLOBAL} if declared is None else declared)
 
 
 def _after_commit(session):
