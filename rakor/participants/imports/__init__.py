@@ -10,7 +10,8 @@ on the shared engine `rakor.core.tabular`:
    checks duplicates and seat quotas for the whole file at once. The result is an
    `ImportReport` listing every row's outcome.
 3. `commit(meeting, report, by_user)` registers every row through
-   `services.register_participant` (quota row lock, duplicate checks). The caller owns the
+   `services.register_participants` (the quota row locks and duplicate checks of
+   `register_participant`, for all rows in a fixed number of statements). The caller owns the
    transaction: on `ImportCommitError` it rolls back, so a failed import changes nothing.
 """
 from rakor.core import tabular
@@ -32,7 +33,7 @@ from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
 from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, only_over_quota, validate
 from rakor.participants.models import Participant
-from rakor.participants.services import register_participant
+from rakor.participants.services import NewParticipant, RowRefused, register_participants
 
 RowResult = ParticipantRow
 
@@ -62,24 +63,23 @@ def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000,
                            filename=filename, max_rows=max_rows, meeting_id=meeting.id)
 
 
-def _register(meeting, by_user, override_reason):
-    def write(row):
-        participant, _warnings = register_participant(
-            meeting, row.data, by_user=by_user, via="import",
-            override_reason=override_reason if row.over_quota else None)
-        return participant
-    return write
-
-
 def _report_field(service_field):
     return "agency" if service_field == "agency_id" else (service_field or "name")
 
 
 def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None) -> list[Participant]:
-    """Register every row of a valid report. Raises ImportCommitError on the first row that is
-    refused now (the caller rolls the whole transaction back). `override_reason` (the one the
-    report was validated with) is recorded on every participant beyond its agency's quota."""
-    return tabular.commit_rows(report, _register(meeting, by_user, override_reason), _report_field)
+    """Register every row of a valid report at once (`services.register_participants`: a fixed
+    number of statements whatever the number of rows). Raises ImportCommitError on the first
+    row that is refused now (the caller rolls the whole transaction back). `override_reason`
+    (the one the report was validated with) is recorded on every participant beyond its
+    agency's quota."""
+    if not report.ok:
+        raise ValueError("only a report without errors can be committed")
+    items = [NewParticipant(row.data, override_reason if row.over_quota else None) for row in report.rows]
+    try:
+        return register_participants(meeting, items, by_user=by_user, via="import")
+    except RowRefused as e:
+        raise ImportCommitError(report.rows[e.index].line, _report_field(e.field), e.message) from None
 
 
 def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None, max_rows=5000,
