@@ -170,7 +170,7 @@ def register_participant(meeting: Meeting, data: ParticipantData, *, by_user=Non
     return participant, warnings
 
 
-class RowRefused(DomainError):
+class RowRefusedError(DomainError):
     """One item of `register_participants` is refused; `index` is its position in the list."""
 
     def __init__(self, index, error: DomainError):
@@ -193,7 +193,7 @@ def register_participants(meeting: Meeting, items: list[NewParticipant], *, by_u
     required quota), with the same checks in a fixed number of statements whatever the number
     of items: the quota rows of every agency concerned locked in one statement (in agency
     order, so two imports cannot deadlock), seats, NIPs and emails counted once, then every row
-    inserted by one executemany (insertmanyvalues). Raises RowRefused naming the first item
+    inserted by one executemany (insertmanyvalues). Raises RowRefusedError naming the first item
     refused; nothing is written then. Same-name warnings are the preview's business here."""
     _check_registrable(meeting)
     if not items:
@@ -238,7 +238,7 @@ def register_participants(meeting: Meeting, items: list[NewParticipant], *, by_u
                 raise DomainError(_l("A participant with this email is already registered for this meeting."),
                                   field="email")
         except DomainError as e:
-            raise RowRefused(index, e) from None
+            raise RowRefusedError(index, e) from None
         nips.add(data.nip)
         emails.add(data.email)
         rows.append({**data.__dict__, "sort_name": name_key(data.name), "meeting_id": meeting.id,
@@ -258,7 +258,7 @@ def register_participants(meeting: Meeting, items: list[NewParticipant], *, by_u
         nips, emails = {r.nip for r in now_taken if r.nip}, {r.email for r in now_taken if r.email}
         index = next((i for i, item in enumerate(items)
                       if item.data.nip in nips or item.data.email in emails), 0)
-        raise RowRefused(index, DomainError(_l("A participant with this NIP or email is already registered "
+        raise RowRefusedError(index, DomainError(_l("A participant with this NIP or email is already registered "
                                                "for this meeting."), field="nip")) from None
     # The rows just written, in the order of `items`: those of this meeting stamped `now`.
     order = {row["checkin_code"]: i for i, row in enumerate(rows)}

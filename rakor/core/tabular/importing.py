@@ -1,6 +1,7 @@
 """The steps every import shares: read the file into a report (or its file errors), hand the
 feature each data row with its cells cleaned, and write the rows of a valid report."""
 from collections import defaultdict
+from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,6 +9,15 @@ from rakor.core.tabular.cells import imported_text
 from rakor.core.tabular.columns import ColumnSpec
 from rakor.core.tabular.reading import Table, read_table
 from rakor.core.tabular.report import ImportFileError, ImportReport, RowResult
+
+# Who wants to know how far the check of a file is (the queued import's progress bar): a
+# callable taking the number of rows checked so far, and how often to call it.
+_progress = ContextVar("rakor_import_progress", default=None)
+
+
+def report_progress(callback, every=250):
+    """Have `data_rows` call `callback(rows so far)` every `every` rows (None: stop)."""
+    _progress.set((callback, every) if callback is not None else None)
 
 
 def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_rows=5000,
@@ -52,7 +62,10 @@ def data_rows(report: ImportReport, table: Table, row_class=RowResult):
     notes = defaultdict(list)
     for line, message in table.notes:
         notes[line].append(message)
+    progress = _progress.get()
     for line, cells in table.rows:
+        if progress is not None and report.rows and len(report.rows) % progress[1] == 0:
+            progress[0](len(report.rows))
         values = {key: imported_text(cells[i], multiline=key in multiline) if i < len(cells) else ""
                   for key, i in report.positions.items()}
         if not any(values.values()):

@@ -33,7 +33,7 @@ from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
 from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, only_over_quota, validate
 from rakor.participants.models import Participant
-from rakor.participants.services import NewParticipant, RowRefused, register_participants
+from rakor.participants.services import NewParticipant, RowRefusedError, register_participants
 
 RowResult = ParticipantRow
 
@@ -78,7 +78,7 @@ def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason
     items = [NewParticipant(row.data, override_reason if row.over_quota else None) for row in report.rows]
     try:
         return register_participants(meeting, items, by_user=by_user, via="import")
-    except RowRefused as e:
+    except RowRefusedError as e:
         raise ImportCommitError(report.rows[e.index].line, _report_field(e.field), e.message) from None
 
 
