@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rakor.auth.services import normalise_email
-from rakor.core.errors import DomainError
+from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.names import name_key
 from rakor.core.page_cache import meeting_scope
 from rakor.core.ranks import normalize_rank
@@ -168,14 +168,6 @@ def register_participant(meeting: Meeting, data: ParticipantData, *, by_user=Non
     )
     _flush_or_duplicate(participant)
     return participant, warnings
-
-
-class RowRefusedError(DomainError):
-    """One item of `register_participants` is refused; `index` is its position in the list."""
-
-    def __init__(self, index, error: DomainError):
-        super().__init__(error.message, field=error.field)
-        self.index = index
 
 
 @dataclass

@@ -5,10 +5,12 @@ from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
 
+from rakor.core import batch
 from rakor.core.tabular.cells import imported_text
 from rakor.core.tabular.columns import ColumnSpec
 from rakor.core.tabular.reading import Table, read_table
 from rakor.core.tabular.report import ImportFileError, ImportReport, RowResult
+from rakor.extensions import db
 
 # Who wants to know how far the check of a file is (the queued import's progress bar): a
 # callable taking the number of rows checked so far, and how often to call it.
@@ -31,7 +33,8 @@ def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_ro
         report = ImportReport(spec=spec, filename=filename, max_rows=max_rows, **report_fields)
         report.file_errors.extend(e.messages)
         return report
-    report = validate(table)
+    with batch.deferred(db.session):  # reads a row's check repeats are kept for the file (core/batch.py)
+        report = validate(table)
     report.max_rows = max_rows
     return report
 
