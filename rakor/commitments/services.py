@@ -188,7 +188,8 @@ def validate(meeting, data: CommitmentData, *, confirm_direction=False):
         raise DomainError(_l("Unknown topic."), field="topic_id")
     if data.programme_code is not None:
         data.programme_code = _programme_code(data.programme_code)
-        if db.session.get(Programme, data.programme_code) is None:
+        code = data.programme_code
+        if batch.memo(db.session, ("programme", code), lambda: db.session.get(Programme, code)) is None:
             raise DomainError(_l("Unknown programme code %(code)s; use a code of the national "
                                  "nomenclature (Kepmendagri 050-5889/2021), e.g. 1.02.02.",
                                  code=data.programme_code), field="programme_code")
