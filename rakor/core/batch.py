@@ -14,6 +14,9 @@ Reads that cannot change during the batch and that a service repeats per row (do
 agency take part in the meeting? the latest official value of an indicator) can be kept for
 it with `memo(session, key, fn)`; outside a batch `memo` just calls `fn`.
 
+Rows written by bulk statements (core/rows.py), which no flush listener sees, are named with
+`touch(session, table, ids)`; a listener's end reads them with `touched(session, table)`.
+
 A listener registers its end with `on_end(fn)`: `fn(session, ok)` runs when the outermost
 `deferred` ends, `ok` False when it ended with an exception (then it only drops what it
 collected: the caller rolls back). Readers inside the batch see the derived rows as they
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 
 _KEY = "rakor.batch"
 _MEMO = "rakor.batch.memo"
+_TOUCHED = "rakor.batch.touched"
 _ends = []
 
 
@@ -51,6 +55,7 @@ def deferred(session):
         session.info.pop(_MEMO, None)
         for fn in _ends:
             fn(session, ok)
+        session.info.pop(_TOUCHED, None)
 
 
 def memo(session, key, fn):
@@ -60,3 +65,11 @@ def memo(session, key, fn):
     if key not in kept:
         kept[key] = fn()
     return kept[key]
+
+
+def touch(session, table, ids):
+    session.info.setdefault(_TOUCHED, {}).setdefault(table, set()).update(ids)
+
+
+def touched(session, table) -> set:
+    return set(session.info.get(_TOUCHED, {}).get(table, ()))

@@ -213,7 +213,7 @@ def _after_flush(session, _context):
 
 
 def _batch_end(session, ok):
-    ids = session.info.pop(_DEFERRED, None)
+    ids = session.info.pop(_DEFERRED, set()) | batch.touched(session, Commitment.__tablename__)
     if ok and ids:
         refresh(session.connection(), ids)
 
