@@ -156,3 +156,23 @@ def test_only_the_user_who_started_it_sees_the_job(app, client, login_as, import
     login_as("committee")  # another committee member
     assert client.get(progress).status_code == 404
     assert client.get(progress + ".json").status_code == 404
+
+
+def test_the_job_reads_and_writes_as_the_user_who_confirmed(app, client, login_as, import_queue, monkeypatch):
+    from flask_login import current_user
+
+    from rakor.participants import imports
+
+    user, meeting = committee_meeting(login_as)
+    response = upload_and_confirm(client, meeting)
+    seen = []
+    real = imports.preview
+
+    def preview(*args, **kwargs):
+        seen.append(current_user.id if current_user.is_authenticated else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "preview", preview)
+    run_worker(app)
+    assert seen == [user.id]  # the progress import's read scopes by current_user
+    assert count(meeting) == 5 and client.get(response.location).status_code == 302

@@ -21,7 +21,7 @@ import importlib
 import logging
 import secrets
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale, get_locale
 from redis import Redis
 from redis.exceptions import RedisError
@@ -165,6 +165,9 @@ def run_import(flow_name, scope_ref, user_ref, token, options, locale, job_id):
 
 def _perform(flow, scope_ref, user_ref, token, options, note):
     scope, user = _load(scope_ref), _load(user_ref)
+    # A flow's `read` may ask `current_user` (progress: what a delegate may report), as in the
+    # request: the job acts as the user who confirmed (Flask-Login reads g._login_user).
+    g._login_user = user
     upload_dir = current_app.config["UPLOAD_DIR"]
     staged = load_upload(upload_dir, token, meeting_id=getattr(scope, "id", None), user_id=getattr(user, "id", None),
                          kind=flow.kind)
