@@ -126,6 +126,11 @@ class Config:
     STORAGE_SWEEP_GRACE = _int("STORAGE_SWEEP_GRACE", 3600)
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_IMPORT_ROWS = _int("MAX_IMPORT_ROWS", 5000)
+    # Rows from which a confirmed import runs on the document worker's queue (with REDIS_URL;
+    # rakor/core/tabular/queued.py) instead of holding a web worker: the second check and the
+    # write of 1,000 rows take about a second on a quiet server, several on a busy one.
+    IMPORT_QUEUE_THRESHOLD = _int("IMPORT_QUEUE_THRESHOLD", 1000)
+    IMPORT_JOB_TIMEOUT = _int("IMPORT_JOB_TIMEOUT", 900)  # seconds before a queued import is failed
 
     TZ = _env("DEFAULT_TIMEZONE", "Asia/Makassar")
     BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "id")

@@ -36,15 +36,16 @@ def person(i, rnd):
 
 
 @contextmanager
-def bench_app():
-    """(app, meeting_factory) in an app context on a fresh SQLite file."""
+def bench_app(database_url=None):
+    """The app in an app context on a fresh SQLite file, or on `database_url` (an empty
+    PostgreSQL database of the benchmark's own; migrated here)."""
     import config
     from rakor import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="rakor-bench-"))
 
     class BenchConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'bench.db'}"
+        SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp / 'bench.db'}"
         UPLOAD_DIR = str(tmp / "uploads")
         MAX_IMPORT_ROWS = 5000
 

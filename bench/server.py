@@ -125,6 +125,7 @@ class Gunicorn:
             except OSError:
                 pass
             time.sleep(0.3)
+        self.stop()  # not left running behind the error
         raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
 
     def _control_socket(self):

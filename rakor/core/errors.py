@@ -9,3 +9,12 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+
+
+class RowRefusedError(DomainError):
+    """One item of a bulk service (`register_participants`, `create_commitments`) is refused;
+    `index` is its position in the list. Nothing of the list is written."""
+
+    def __init__(self, index, error: DomainError):
+        super().__init__(error.message, field=error.field)
+        self.index = index

@@ -17,7 +17,8 @@ Which scopes a row touches:
 - otherwise the scopes of the rows it points to that are already loaded (a progress update
   through its commitment), without running SQL inside the flush;
 - anything else touches `global`, which every fragment depends on: an unknown change costs
-  a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`.
+  a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`
+  unless they name their scopes (`execution_options(page_cache_scopes=("meeting:7",))`).
 
 `reader_page` keeps a whole page per reader the same way (the navbar names the reader), unless
 a flashed message waits to be shown. `kept_page` finds it again before the route has loaded

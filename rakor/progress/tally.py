@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
+from rakor.core import batch
 from rakor.meetings.models import Meeting
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressOverdueTally, ProgressStanding, ProgressTally, ProgressUpdate
@@ -41,6 +42,7 @@ _COMMITMENT_FIELDS = ("status", "topic_id", "agency_id", "meeting_id", "target_d
 _UPDATE_FIELDS = ("commitment_id", "period", "is_current", "is_latest", "status", "percent_achieved",
                   "quarter_index")
 _PENDING = "progress_tally_pending"
+_DEFERRED = "progress_tally_deferred"  # commitment ids to refresh when a core.batch ends
 
 
 def quarter_index(day) -> int:
@@ -204,12 +206,22 @@ def _after_flush(session, _context):
     if meetings or agencies:
         ids.update(connection.execute(select(Commitment.id).where(
             Commitment.meeting_id.in_(meetings) | Commitment.agency_id.in_(agencies))).scalars())
-    if ids:
+    if ids and batch.active(session):
+        session.info.setdefault(_DEFERRED, set()).update(ids)  # refreshed once, at the batch's end
+    elif ids:
         refresh(connection, ids)
 
 
+def _batch_end(session, ok):
+    ids = session.info.pop(_DEFERRED, set()) | batch.touched(session, Commitment.__tablename__)
+    if ok and ids:
+        refresh(session.connection(), ids)
+
+
 def install(session_class):
-    """Keep the tallies in every session of `session_class` (progress's init_app)."""
+    """Keep the tallies in every session of `session_class` (progress's init_app); inside
+    `core.batch.deferred` (an import) once for the whole batch."""
+    batch.on_end(_batch_end)
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "before_flush", _before_flush)
         event.listen(session_class, "after_flush", _after_flush)

@@ -5,8 +5,8 @@ import`:
 
 1. `preview(meeting, content, filename)` reads the file (headers in Indonesian or English,
    `columns.SPEC`) and checks every row (`validate.validate`); it writes nothing.
-2. `commit(meeting, report, by_user)` writes a valid report through the services: a new row
-   with `services.create_commitment` (status "agreed" when the file's status column says so,
+2. `commit(meeting, report, by_user)` writes a valid report through the services: the new rows
+   with `services.create_commitments`, all at once (status "agreed" when the file's status column says so,
    else "submitted"), a row with a reference of this meeting with `services.update_commitment`
    (reason "Impor berkas <file>") and, when the file marks a submitted commitment agreed,
    `services.change_status`. The caller owns the transaction: on `ImportCommitError` it rolls
@@ -27,8 +27,10 @@ from rakor.commitments import services
 from rakor.commitments.imports.columns import EXPORT_HEADERS, EXPORT_KEYS, FIELD_LABELS, SPEC
 from rakor.commitments.imports.validate import CommitmentRow, report_field, validate
 from rakor.commitments.lifecycle import CommitmentStatus
-from rakor.core import tabular
+from rakor.core import batch, tabular
+from rakor.core.errors import RowRefusedError
 from rakor.core.tabular import ImportCommitError, ImportReport
+from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.policy import COMMITTEE
 
@@ -69,31 +71,49 @@ def _reason(report):
 
 
 def commit(meeting: Meeting, report: ImportReport, by_user, *, confirm_direction=False) -> ImportOutcome:
-    """Write every row of a valid report. Raises ImportCommitError on the first row refused
-    now (the caller rolls the whole transaction back)."""
+    """Write every row of a valid report: the new commitments at once
+    (`services.create_commitments`: statements that do not grow with the rows), then the rows
+    that change or agree an existing one, through the services one by one. Raises
+    ImportCommitError on the first row refused now (the caller rolls the whole transaction
+    back)."""
+    if not report.ok:
+        raise ValueError("only a report without errors can be committed")
     outcome = ImportOutcome()
     reason = _reason(report)
+    new_rows = [row for row in report.rows if row.commitment is None]
+    with batch.deferred(db.session):
+        try:
+            created = services.create_commitments(meeting, [(row.data, row.new_status) for row in new_rows], by_user,
+                                                   confirm_direction=confirm_direction)
+        except RowRefusedError as e:
+            raise ImportCommitError(new_rows[e.index].line, report_field(e.field), e.message) from None
+        outcome.created = len(created)
 
-    def write(row: CommitmentRow):
-        if row.commitment is None:
-            outcome.created += 1
-            return services.create_commitment(meeting, row.data, by_user, status=row.new_status,
-                                              confirm_direction=confirm_direction)
-        commitment = row.commitment
-        if row.changes:
-            outcome.updated += 1
-            services.update_commitment(commitment, row.data, by_user, expected_version=row.version,
-                                       reason=reason, confirm_direction=confirm_direction)
-        if row.agree:
-            outcome.agreed += 1
-            services.change_status(commitment, CommitmentStatus.AGREED, by_user,
-                                   expected_status=CommitmentStatus.SUBMITTED)
-        if not (row.changes or row.agree):
-            outcome.unchanged += 1
-        return commitment
+        def write(row: CommitmentRow):
+            commitment = row.commitment
+            if row.changes:
+                outcome.updated += 1
+                services.update_commitment(commitment, row.data, by_user, expected_version=row.version,
+                                           reason=reason, confirm_direction=confirm_direction)
+            if row.agree:
+                outcome.agreed += 1
+                services.change_status(commitment, CommitmentStatus.AGREED, by_user,
+                                       expected_status=CommitmentStatus.SUBMITTED)
+            if not (row.changes or row.agree):
+                outcome.unchanged += 1
+            return commitment
 
-    tabular.commit_rows(report, write, report_field)
+        existing = [row for row in report.rows if row.commitment is not None]
+        if existing:
+            tabular.commit_rows(_Rows(report, existing), write, report_field)
     return outcome
+
+
+class _Rows:
+    """The part of a valid report `commit_rows` should write."""
+
+    def __init__(self, report, rows):
+        self.rows, self.ok = rows, report.ok
 
 
 def import_file(meeting: Meeting, content: bytes, by_user, *, filename=None, max_rows=5000,

@@ -37,23 +37,30 @@ rule/preview: check the staged file again, e.g. with an option ticked). A meetin
 `with_meeting(...)` among its access decorators: the views then get the meeting as their scope,
 else the scope is None.
 
+Big imports (`queued.py`): with a queue (REDIS_URL), confirming a file of IMPORT_QUEUE_THRESHOLD
+rows or more puts the import on the document worker's queue and answers with a progress page
+(`import_progress`, GET rule/progress/<job>, and its JSON `import_status`, GET
+rule/progress/<job>.json, under the same access decorators); the job calls the flow's own
+`read`, `write` and `done`, all or nothing. A flow needs nothing more for it.
+
 Options are the form fields a feature reads into keyword arguments of `read` and `write`
 (`options(form)`), e.g. commitments' `confirm_option` ("confirm_direction"): ticked, rows that
 only a confirmation holds back (`confirmable(report)`) become importable. The preview's staged
 form is made with the options as its data, so a template keeps them with the token.
 """
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from redis.exceptions import RedisError
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
 from rakor.core.errors import DomainError
 from rakor.core.forms import BaseForm
+from rakor.core.tabular import queued
 from rakor.core.tabular.report import ImportCommitError
-from rakor.core.tabular.staging import discard_upload, load_upload, store_upload
+from rakor.core.tabular.staging import discard_upload, load_upload, staged_rows, store_upload
 from rakor.core.web import domain_action
 from rakor.extensions import db
 
@@ -88,6 +95,8 @@ class ImportFlow:
     # Flashed when the staged file is no longer importable at the confirmation (see `refused`).
     conflict_message = _l("Nothing was imported: the data changed since the preview. Correct the rows "
                           "below and upload the file again.")
+    gone_message = _l("The uploaded file is no longer available. Upload it again.")
+    progress_template = "imports/progress.html"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -150,6 +159,7 @@ class ImportFlow:
             return view
 
         self.blueprint = bp.name
+        queued.register_flow(self)
         bp.add_url_rule(rule, "import_upload", guarded(lambda scope=None: self._import_upload(scope),
                                                        "import_upload"), methods=["GET", "POST"])
         if recheck_route:
@@ -159,6 +169,12 @@ class ImportFlow:
         bp.add_url_rule(f"{rule}/confirm", "import_confirm",
                         guarded(lambda scope=None: self._import_confirm(scope), "import_confirm"),
                         methods=["POST"])
+        bp.add_url_rule(f"{rule}/progress/<job_id>", "import_progress",
+                        guarded(lambda scope=None, job_id=None: self._import_progress(scope, job_id),
+                                "import_progress"))
+        bp.add_url_rule(f"{rule}/progress/<job_id>.json", "import_status",
+                        guarded(lambda scope=None, job_id=None: self._import_status(scope, job_id),
+                                "import_status"))
         return self
 
     def _import_upload(self, scope):
@@ -176,7 +192,8 @@ class ImportFlow:
         token = None
         if self._useful(report):
             token = store_upload(current_app.config["UPLOAD_DIR"], content, meeting_id=_scope_id(scope),
-                                 user_id=current_user.id, filename=filename, kind=self.kind)
+                                 user_id=current_user.id, filename=filename, kind=self.kind,
+                                 rows=len(report.rows))
         return self.preview_page(scope, report, token, options)
 
     def _import_preview(self, scope):
@@ -196,6 +213,9 @@ class ImportFlow:
         if self.import_button is not None and self.import_button not in request.form:
             return self._recheck(scope, form, *staged)
         options = self.options(form)
+        queued_job = self._enqueue(scope, form.token.data, options)
+        if queued_job is not None:
+            return redirect(self.url("progress", scope, job_id=queued_job))
         report = self.read(scope, *staged, self.max_rows(), **options)
         if not report.ok:
             db.session.rollback()
@@ -209,13 +229,60 @@ class ImportFlow:
         flash(message, "success")
         return redirect(url)
 
+    def _enqueue(self, scope, token, options):
+        """The id of the worker's job for a big staged file (see queued.py), or None: import here."""
+        rows = staged_rows(current_app.config["UPLOAD_DIR"], token)
+        if not queued.wanted(rows):
+            return None
+        try:
+            return queued.enqueue(self, scope, current_user, token, options, rows)
+        except RedisError:
+            current_app.logger.warning("Redis does not answer: importing %s rows in the request", rows,
+                                       exc_info=True)
+            return None
+
+    def _import_progress(self, scope, job_id):
+        """The progress of an import the worker runs; when it has ended, its outcome."""
+        job = queued.fetch(job_id, self, scope, current_user) if queued.enabled() else None
+        if job is None:
+            abort(404)
+        state = queued.status(job)
+        if state["finished"]:
+            result = queued.outcome(job)
+            if state["state"] == queued.DONE:
+                flash(result["message"], "success")
+                return redirect(result["url"])
+        else:
+            result = {}
+        response = current_app.make_response((render_template(
+            self.progress_template, meeting=scope, status=state, result=result,
+            status_url=self.url("status", scope, job_id=job_id), upload_url=self.url("upload", scope)),
+            200 if not state["finished"] else 409))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _import_status(self, scope, job_id):
+        """JSON for the progress bar: state, rows checked, total, finished."""
+        job = queued.fetch(job_id, self, scope, current_user) if queued.enabled() else None
+        if job is None:
+            abort(404)
+        response = jsonify(queued.status(job))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def commit_error_message(self, report, error):
+        """The message of a row refused at write time (ImportCommitError)."""
+        return _l("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=error.line,
+                  column=report.label(error.field), message=error.message)
+
     # -- shared pieces --------------------------------------------------------------------------
 
     def max_rows(self):
         return current_app.config["MAX_IMPORT_ROWS"]
 
-    def url(self, step, scope):
-        return url_for(f"{self.blueprint}.import_{step}", **({"meeting_id": scope.id} if scope is not None else {}))
+    def url(self, step, scope, **values):
+        return url_for(f"{self.blueprint}.import_{step}", **({"meeting_id": scope.id} if scope is not None else {}),
+                       **values)
 
     def upload_page(self, scope, form, status=200):
         return render_template(self.templates[0], meeting=scope, form=form, columns=self.spec.columns,
@@ -253,7 +320,7 @@ class ImportFlow:
                            user_id=current_user.id, kind=self.kind)
 
     def _gone(self, scope):
-        flash(_("The uploaded file is no longer available. Upload it again."), "warning")
+        flash(str(self.gone_message), "warning")
         return redirect(self.url("upload", scope))
 
     def _write(self, scope, report, options):
@@ -261,8 +328,7 @@ class ImportFlow:
         try:
             return self.write(scope, report, current_user, **options)
         except ImportCommitError as e:
-            raise DomainError(_l("Nothing was imported. Line %(line)d, %(column)s: %(message)s", line=e.line,
-                                 column=report.label(e.field), message=e.message)) from e
+            raise DomainError(self.commit_error_message(report, e)) from e
 
 
 def _scope_id(scope):

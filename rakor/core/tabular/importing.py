@@ -1,13 +1,25 @@
 """The steps every import shares: read the file into a report (or its file errors), hand the
 feature each data row with its cells cleaned, and write the rows of a valid report."""
 from collections import defaultdict
+from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
 
+from rakor.core import batch
 from rakor.core.tabular.cells import imported_text
 from rakor.core.tabular.columns import ColumnSpec
 from rakor.core.tabular.reading import Table, read_table
 from rakor.core.tabular.report import ImportFileError, ImportReport, RowResult
+from rakor.extensions import db
+
+# Who wants to know how far the check of a file is (the queued import's progress bar): a
+# callable taking the number of rows checked so far, and how often to call it.
+_progress = ContextVar("rakor_import_progress", default=None)
+
+
+def report_progress(callback, every=250):
+    """Have `data_rows` call `callback(rows so far)` every `every` rows (None: stop)."""
+    _progress.set((callback, every) if callback is not None else None)
 
 
 def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_rows=5000,
@@ -21,7 +33,8 @@ def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_ro
         report = ImportReport(spec=spec, filename=filename, max_rows=max_rows, **report_fields)
         report.file_errors.extend(e.messages)
         return report
-    report = validate(table)
+    with batch.deferred(db.session):  # reads a row's check repeats are kept for the file (core/batch.py)
+        report = validate(table)
     report.max_rows = max_rows
     return report
 
@@ -52,7 +65,10 @@ def data_rows(report: ImportReport, table: Table, row_class=RowResult):
     notes = defaultdict(list)
     for line, message in table.notes:
         notes[line].append(message)
+    progress = _progress.get()
     for line, cells in table.rows:
+        if progress is not None and report.rows and len(report.rows) % progress[1] == 0:
+            progress[0](len(report.rows))
         values = {key: imported_text(cells[i], multiline=key in multiline) if i < len(cells) else ""
                   for key, i in report.positions.items()}
         if not any(values.values()):

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from rakor.core import batch
 from rakor.core.errors import DomainError
+from rakor.extensions import db
 
 
 class ImportFileError(Exception):
@@ -99,9 +101,11 @@ def commit_rows(report: ImportReport, write_row, field_of=lambda name: name) -> 
     if not report.ok:
         raise ValueError("only a report without errors can be committed")
     written = []
-    for row in report.rows:
-        try:
-            written.append(write_row(row))
-        except DomainError as e:
-            raise ImportCommitError(row.line, field_of(e.field), e.message) from None
+    # What listeners derive after each flush (progress tallies) is done once for the file.
+    with batch.deferred(db.session):
+        for row in report.rows:
+            try:
+                written.append(write_row(row))
+            except DomainError as e:
+                raise ImportCommitError(row.line, field_of(e.field), e.message) from None
     return written

@@ -22,13 +22,17 @@ def _store_dir(upload_dir):
 
 
 def store_upload(upload_dir, content: bytes, *, meeting_id: int | None, user_id: int | None,
-                 filename: str | None, kind: str | None = None) -> str:
+                 filename: str | None, kind: str | None = None, rows: int | None = None) -> str:
+    """`rows`: how many data rows the preview found (the confirmation decides by it whether
+    the import goes to the worker, `queued.py`)."""
     folder = _store_dir(upload_dir)
     purge_stale_uploads(upload_dir)
     token = secrets.token_urlsafe(32)
     meta = {"meeting_id": meeting_id, "user_id": user_id, "filename": filename, "stored_at": time.time()}
     if kind is not None:
         meta["kind"] = kind
+    if rows is not None:
+        meta["rows"] = rows
     (folder / f"{token}.bin").write_bytes(content)
     (folder / f"{token}.json").write_text(json.dumps(meta))
     return token
@@ -50,6 +54,17 @@ def load_upload(upload_dir, token, *, meeting_id: int | None, user_id: int | Non
         discard_upload(upload_dir, token)
         return None
     return content, meta.get("filename")
+
+
+def staged_rows(upload_dir, token) -> int | None:
+    """The number of rows the preview of a staged file found, if it said (ownership is checked
+    by `load_upload`)."""
+    if not token or not STORE_TOKEN_RE.fullmatch(token):
+        return None
+    try:
+        return json.loads((_store_dir(upload_dir) / f"{token}.json").read_text()).get("rows")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def discard_upload(upload_dir, token):

@@ -10,7 +10,8 @@ on the shared engine `rakor.core.tabular`:
    checks duplicates and seat quotas for the whole file at once. The result is an
    `ImportReport` listing every row's outcome.
 3. `commit(meeting, report, by_user)` registers every row through
-   `services.register_participant` (quota row lock, duplicate checks). The caller owns the
+   `services.register_participants` (the quota row locks and duplicate checks of
+   `register_participant`, for all rows in a fixed number of statements). The caller owns the
    transaction: on `ImportCommitError` it rolls back, so a failed import changes nothing.
 """
 from rakor.core import tabular
@@ -32,7 +33,7 @@ from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
 from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, only_over_quota, validate
 from rakor.participants.models import Participant
-from rakor.participants.services import register_participant
+from rakor.participants.services import NewParticipant, RowRefusedError, register_participants
 
 RowResult = ParticipantRow
 
@@ -69,30 +70,26 @@ def left_out(report: ImportReport) -> list:
     return [r for r in report.rows if r.skipped]
 
 
-def _register(meeting, by_user, override_reason):
-    def write(row):
-        if row.skipped:
-            return None  # a probable duplicate nobody ticked
-        participant, _warnings = register_participant(
-            meeting, row.data, by_user=by_user, via="import",
-            override_reason=override_reason if row.over_quota else None)
-        return participant
-    return write
-
-
 def _report_field(service_field):
     return "agency" if service_field == "agency_id" else (service_field or "name")
 
 
 def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None,
            keep_lines=()) -> list[Participant]:
-    """Register every row of a valid report but the probable duplicates left out (`keep_lines`
-    was applied by the validation: see `ParticipantRow.skipped`). Raises ImportCommitError on
-    the first row that is refused now (the caller rolls the whole transaction back).
-    `override_reason` (the one the report was validated with) is recorded on every participant
-    beyond its agency's quota."""
-    written = tabular.commit_rows(report, _register(meeting, by_user, override_reason), _report_field)
-    return [p for p in written if p is not None]
+    """Register every row of a valid report at once (`services.register_participants`: a fixed
+    number of statements whatever the number of rows), but the probable duplicates left out
+    (`keep_lines` was applied by the validation: see `ParticipantRow.skipped`). Raises
+    ImportCommitError on the first row that is refused now (the caller rolls the whole
+    transaction back). `override_reason` (the one the report was validated with) is recorded on
+    every participant beyond its agency's quota."""
+    if not report.ok:
+        raise ValueError("only a report without errors can be committed")
+    rows = [row for row in report.rows if not row.skipped]
+    items = [NewParticipant(row.data, override_reason if row.over_quota else None) for row in rows]
+    try:
+        return register_participants(meeting, items, by_user=by_user, via="import")
+    except RowRefusedError as e:
+        raise ImportCommitError(rows[e.index].line, _report_field(e.field), e.message) from None
 
 
 def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None, max_rows=5000,

@@ -28,8 +28,9 @@ class ParticipantImport(ImportFlow):
         override = getattr(form, "override", None)
         reason = (form.override_reason.data or "").strip() if override is not None and override.data else None
         # The probable duplicates ticked "Tetap impor" in the preview (check boxes of the
-        # confirmation form, one per row: name "keep", value the line).
-        keep = frozenset(int(v) for v in request.form.getlist("keep") if v.isdigit() and len(v) < 8)
+        # confirmation form, one per row: name "keep", value the line). A sorted list: the options
+        # go to the worker's queue as JSON when the file is big.
+        keep = sorted({int(v) for v in request.form.getlist("keep") if v.isdigit() and len(v) < 8})
         return {"override_reason": reason or None, "keep_lines": keep}
 
     def read(self, meeting, content, filename, max_rows, **options):
