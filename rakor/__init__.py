@@ -61,6 +61,10 @@ def create_app(config=None):
         os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
 
     _init_extensions(app)
+    from rakor import storage
+    from rakor.core import files
+
+    files.provide(app, storage.current)  # core's imports stage files in the app's storage
     security.init_app(app)
     from rakor.core import page_cache
 

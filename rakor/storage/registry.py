@@ -10,3 +10,13 @@ worker's results): the sweep deletes its objects older than that many seconds in
 from rakor.core.registry import Registry
 
 references = Registry("storage references")
+
+# Core's import previews (rakor/core/tabular/staging.py) wait here for their confirmation: a cache
+# whose files no row names, removed after a day.
+def _register_import_previews():
+    from rakor.core.tabular.staging import PREFIX, STORE_MAX_AGE_SECONDS
+
+    references.register(PREFIX, cache_ttl=STORE_MAX_AGE_SECONDS, what="import previews (cache)")
+
+
+_register_import_previews()

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 from rakor.core import tabular
 from rakor.core.errors import DomainError
 from rakor.core.tabular import Column, ColumnSpec, ExportColumn, ImportCommitError, Lookup, staging
+from rakor.storage.disk import DiskStorage
 
 SPEC = ColumnSpec(
     columns=(
@@ -208,19 +209,21 @@ def test_commit_rows_maps_a_domain_error_to_the_line_and_field():
 # --- staging --------------------------------------------------------------------------------
 
 def test_staging_keeps_the_file_for_its_owner_meeting_and_kind_only(tmp_path):
-    token = tabular.store_upload(tmp_path, b"data", meeting_id=1, user_id=2, filename="a.csv", kind="commitments")
-    assert tabular.load_upload(tmp_path, token, meeting_id=1, user_id=2) is None  # another import
-    assert tabular.load_upload(tmp_path, token, meeting_id=1, user_id=3, kind="commitments") is None
-    assert tabular.load_upload(tmp_path, token, meeting_id=1, user_id=2, kind="commitments") == (b"data", "a.csv")
-    plain = tabular.store_upload(tmp_path, b"x", meeting_id=1, user_id=2, filename=None)
+    store = DiskStorage(tmp_path)
+    token = tabular.store_upload(store, b"data", meeting_id=1, user_id=2, filename="a.csv", kind="commitments")
+    assert tabular.load_upload(store, token, meeting_id=1, user_id=2) is None  # another import
+    assert tabular.load_upload(store, token, meeting_id=1, user_id=3, kind="commitments") is None
+    assert tabular.load_upload(store, token, meeting_id=1, user_id=2, kind="commitments") == (b"data", "a.csv")
+    plain = tabular.store_upload(store, b"x", meeting_id=1, user_id=2, filename=None)
     assert '"kind"' not in (tmp_path / "imports" / f"{plain}.json").read_text()  # the format as before
-    assert tabular.load_upload(tmp_path, "../../etc/passwd", meeting_id=1, user_id=2) is None
-    tabular.discard_upload(tmp_path, token)
-    assert tabular.load_upload(tmp_path, token, meeting_id=1, user_id=2, kind="commitments") is None
+    assert tabular.load_upload(store, "../../etc/passwd", meeting_id=1, user_id=2) is None
+    tabular.discard_upload(store, token)
+    assert tabular.load_upload(store, token, meeting_id=1, user_id=2, kind="commitments") is None
 
 
 def test_staging_forgets_files_older_than_a_day(tmp_path, monkeypatch):
-    token = tabular.store_upload(tmp_path, b"data", meeting_id=1, user_id=2, filename=None)
+    store = DiskStorage(tmp_path)
+    token = tabular.store_upload(store, b"data", meeting_id=1, user_id=2, filename=None)
     monkeypatch.setattr(staging, "STORE_MAX_AGE_SECONDS", -1)  # every file is a day old
-    assert tabular.load_upload(tmp_path, token, meeting_id=1, user_id=2) is None
+    assert tabular.load_upload(store, token, meeting_id=1, user_id=2) is None
     assert not (tmp_path / "imports" / f"{token}.bin").exists()

@@ -47,3 +47,31 @@ def test_a_document_the_worker_process_rendered_is_served_from_the_storage(
     assert ready.mimetype == "application/pdf" and "DAFTAR HADIR" in pdf_text(ready.data)
     assert ready.data == app_storage.read(results[0])
     assert jobs.document_queue(connection).count == 0
+
+
+def test_an_import_preview_waits_in_the_storage_and_the_sweep_keeps_it_a_day(app, app_storage, client, db, login_as,
+                                                                             kalsel):
+    """The preview of an import may be confirmed on another host (or by the worker): the staged
+    file lives in the app's storage, not on the host's disk; the sweep takes it for a cache."""
+    import io
+    import re
+    from datetime import timedelta
+
+    from rakor.core.types import utcnow
+    from rakor.participants.models import Participant
+    from rakor.storage import maintenance
+    from tests.helpers import agency_of, csv_bytes
+
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    rows = [["Nama", "Kode"], ["Siti Aminah", "63.02"], ["Ahmad Fauzan", "63.02"]]
+    preview = client.post(f"/meetings/{meeting.id}/participants/import",
+                          data={"file": (io.BytesIO(csv_bytes(rows)), "peserta.csv")}, content_type="multipart/form-data")
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    assert app_storage.read(f"imports/{token}.bin") == csv_bytes(rows)
+    assert maintenance.sweep(grace_seconds=0).deleted == []  # a preview is no orphan
+    assert maintenance.sweep(grace_seconds=0, now=utcnow() + timedelta(days=2), dry_run=True).deleted != []
+    assert client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token}).status_code == 302
+    assert len(db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id)).all()) == 2
+    assert not app_storage.exists(f"imports/{token}.bin")  # confirmed: discarded

@@ -56,6 +56,7 @@ from redis.exceptions import RedisError
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from rakor.core import files
 from rakor.core.errors import DomainError
 from rakor.core.forms import BaseForm
 from rakor.core.tabular import queued
@@ -191,7 +192,7 @@ class ImportFlow:
             return self.upload_page(scope, form, 400)
         token = None
         if self._useful(report):
-            token = store_upload(current_app.config["UPLOAD_DIR"], content, meeting_id=_scope_id(scope),
+            token = store_upload(files.store(), content, meeting_id=_scope_id(scope),
                                  user_id=current_user.id, filename=filename, kind=self.kind,
                                  rows=len(report.rows))
         return self.preview_page(scope, report, token, options)
@@ -224,14 +225,14 @@ class ImportFlow:
             outcome = self._write(scope, report, options)
         if not done.ok:
             return self.preview_page(scope, report, None, options, 409)
-        discard_upload(current_app.config["UPLOAD_DIR"], form.token.data)
+        discard_upload(files.store(), form.token.data)
         message, url = self.done(scope, outcome)
         flash(message, "success")
         return redirect(url)
 
     def _enqueue(self, scope, token, options):
         """The id of the worker's job for a big staged file (see queued.py), or None: import here."""
-        rows = staged_rows(current_app.config["UPLOAD_DIR"], token)
+        rows = staged_rows(files.store(), token)
         if not queued.wanted(rows):
             return None
         try:
@@ -316,7 +317,7 @@ class ImportFlow:
         """(content, filename) of the form's staged file, or None."""
         if not form.validate_on_submit():
             return None
-        return load_upload(current_app.config["UPLOAD_DIR"], form.token.data, meeting_id=_scope_id(scope),
+        return load_upload(files.store(), form.token.data, meeting_id=_scope_id(scope),
                            user_id=current_user.id, kind=self.kind)
 
     def _gone(self, scope):

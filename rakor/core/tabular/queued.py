@@ -30,6 +30,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
+from rakor.core import files
 from rakor.core.errors import DomainError
 from rakor.core.tabular import importing
 from rakor.core.tabular.report import ImportCommitError
@@ -168,8 +169,8 @@ def _perform(flow, scope_ref, user_ref, token, options, note):
     # A flow's `read` may ask `current_user` (progress: what a delegate may report), as in the
     # request: the job acts as the user who confirmed (Flask-Login reads g._login_user).
     g._login_user = user
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    staged = load_upload(upload_dir, token, meeting_id=getattr(scope, "id", None), user_id=getattr(user, "id", None),
+    store = files.store()
+    staged = load_upload(store, token, meeting_id=getattr(scope, "id", None), user_id=getattr(user, "id", None),
                          kind=flow.kind)
     if scope is None and scope_ref is not None or user is None or staged is None:
         return {"state": FAILED, "message": str(flow.gone_message), "problems": []}
@@ -192,6 +193,6 @@ def _perform(flow, scope_ref, user_ref, token, options, note):
     except DomainError as e:
         db.session.rollback()
         return {"state": FAILED, "problems": [], "message": str(e.message)}
-    discard_upload(upload_dir, token)
+    discard_upload(store, token)
     message, url = flow.done(scope, written)
     return {"state": DONE, "message": str(message), "url": url, "problems": []}
