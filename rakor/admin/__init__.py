@@ -13,3 +13,8 @@ def init_app(app):
                     order=90)
     app.add_template_filter(lambda role: ROLE_LABELS.get(role, role), "role_label")
     app.register_blueprint(bp)
+    from rakor.regions import logos
+    from rakor.storage import references
+
+    # The administrator sets the agencies' letterhead logos (the sweep's view of logos/).
+    references.register(logos.PREFIX, loader=logos.stored_keys, what="agency logos")

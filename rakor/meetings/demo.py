@@ -104,8 +104,7 @@ def dress_demo_organizer(organizer):
     for name, value in ORGANIZER_DETAILS.items():
         if not getattr(organizer, name):
             setattr(organizer, name, value)
-    stored = logos.stored_path(organizer.logo_stored_name)
-    if stored is None or not stored.is_file():
+    if logos.logo_bytes(organizer.logo_stored_name) is None:
         organizer.logo_stored_name = logos.store_logo(DEMO_LOGO.read_bytes())
     db.session.flush()
 

@@ -1,22 +1,20 @@
-"""An agency's logo for its letterhead: PNG or JPEG, checked by content, stored under
-UPLOAD_DIR/logos with a server-made name, handed to documents as a data: URL (the PDF fetcher
-serves nothing else outside static/).
+"""An agency's logo for its letterhead: PNG or JPEG, checked by content, stored in the app's
+storage (rakor/storage: disk or S3) as logos/<server-made name>, handed to documents as a data:
+URL (the PDF fetcher serves nothing else outside static/).
 
 The checks follow meetings/materials.py: the content must be what the type says (magic bytes,
 `filetype`), and besides it must open as an image of sensible size (Pillow), so that a file
 that only starts like a PNG never reaches WeasyPrint."""
 import base64
 import io
-import os
 import re
 import secrets
-from pathlib import Path
 
 import filetype
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
+from rakor import storage
 from rakor.core.errors import DomainError
 
 TYPES = {"image/png": "png", "image/jpeg": "jpg"}
@@ -25,17 +23,26 @@ MAX_PIXELS = 4000
 STORED_NAME_RE = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
 
 
-def logos_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "logos"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+PREFIX = "logos/"
 
 
-def stored_path(stored_name) -> Path | None:
-    """The file of one of our names; None for anything else."""
+def stored_key(stored_name) -> str | None:
+    """The storage key of one of our names; None for anything else."""
     if not STORED_NAME_RE.match(stored_name or ""):
         return None
-    return logos_dir() / stored_name
+    return PREFIX + stored_name
+
+
+def logo_bytes(stored_name) -> tuple[bytes, str] | None:
+    """(content, mime type) of a stored logo; None when there is none or it is gone."""
+    key = stored_key(stored_name)
+    if key is None:
+        return None
+    try:
+        content = storage.current().read(key)
+    except storage.ObjectMissingError:
+        return None
+    return content, ("image/png" if key.endswith(".png") else "image/jpeg")
 
 
 def check_logo(content: bytes) -> str:
@@ -63,22 +70,31 @@ def store_logo(content: bytes) -> str:
     """Check and write the logo; returns its stored name."""
     mime = check_logo(content)
     name = f"{secrets.token_hex(16)}.{TYPES[mime]}"
-    tmp = logos_dir() / f".upload-{secrets.token_hex(8)}"
-    tmp.write_bytes(content)
-    os.replace(tmp, logos_dir() / name)
+    storage.current().put_bytes(PREFIX + name, content)  # before the row names it (rakor/storage)
     return name
 
 
 def remove_logo(stored_name):
-    path = stored_path(stored_name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    key = stored_key(stored_name)
+    if key is not None:
+        storage.current().delete(key)
+
+
+def stored_keys():
+    """The keys the agencies' rows name (for the storage sweep)."""
+    from sqlalchemy import select
+
+    from rakor.extensions import db
+    from rakor.regions.models import Agency
+
+    names = db.session.scalars(select(Agency.logo_stored_name).where(Agency.logo_stored_name.is_not(None)))
+    return {PREFIX + n for n in names}
 
 
 def logo_data_url(stored_name) -> str | None:
     """'data:image/png;base64,...' of a stored logo; None when there is none or it is gone."""
-    path = stored_path(stored_name)
-    if path is None or not path.is_file():
+    found = logo_bytes(stored_name)
+    if found is None:
         return None
-    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    content, mime = found
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"

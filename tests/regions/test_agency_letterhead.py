@@ -43,13 +43,13 @@ def test_saving_a_logo_stores_it_under_a_server_name_and_replacing_returns_the_o
     agency = make_agency()
     save_agency(agency, data_of(agency, website="bappeda.example.go.id"), logo=image("JPEG"))
     first = agency.logo_stored_name
-    assert first.endswith(".jpg") and logos.stored_path(first).is_file()
+    assert first.endswith(".jpg") and logos.logo_bytes(first)[1] == "image/jpeg"
     assert logos.logo_data_url(first).startswith("data:image/jpeg;base64,")
     _agency, obsolete = save_agency(agency, data_of(agency), logo=image())
     assert obsolete == first and agency.logo_stored_name.endswith(".png")
     _agency, obsolete = save_agency(agency, data_of(agency), remove_logo=True)
     assert agency.logo_stored_name is None and obsolete.endswith(".png")
-    assert logos.stored_path("../../config.py") is None and logos.logo_data_url("nope.png") is None
+    assert logos.stored_key("../../config.py") is None and logos.logo_data_url("nope.png") is None
 
 
 def test_a_website_must_look_like_an_address(app, db):

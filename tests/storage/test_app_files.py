@@ -75,3 +75,26 @@ def test_an_import_preview_waits_in_the_storage_and_the_sweep_keeps_it_a_day(app
     assert client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token}).status_code == 302
     assert len(db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id)).all()) == 2
     assert not app_storage.exists(f"imports/{token}.bin")  # confirmed: discarded
+
+
+def test_an_agency_logo_lives_in_the_storage_and_the_sweep_knows_it(app, app_storage, db):
+    """Logos were the last files on a host's own disk (UPLOAD_DIR/logos): with several hosts a
+    logo saved on one was missing from the others' letterheads."""
+    import io
+
+    from PIL import Image
+
+    from rakor.regions import logos
+    from rakor.storage import maintenance
+    from tests.factories import make_agency
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 40), "navy").save(buf, "PNG")
+    agency = make_agency()
+    agency.logo_stored_name = logos.store_logo(buf.getvalue())
+    db.session.flush()
+    assert app_storage.read(f"logos/{agency.logo_stored_name}") == buf.getvalue()
+    assert logos.logo_data_url(agency.logo_stored_name).startswith("data:image/png;base64,")
+    stray = logos.store_logo(buf.getvalue())  # no row names it
+    deleted = maintenance.sweep(grace_seconds=0).deleted
+    assert f"logos/{stray}" in deleted and f"logos/{agency.logo_stored_name}" not in deleted

@@ -251,9 +251,9 @@ def agency_logo(agency_id):
     """An agency's letterhead logo for pages that show it many times (a sheet of badges), by URL
     rather than as a data: URL per badge. Stored names are random, so a long cache is safe."""
     agency = db.get_or_404(Agency, agency_id)
-    path = logos.stored_path(agency.logo_stored_name)
-    if path is None or not path.is_file():
+    found = logos.logo_bytes(agency.logo_stored_name)
+    if found is None:
         abort(404)
-    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
-    return send_bytes(path.read_bytes(), f"logo{path.suffix}", mime, inline=True,
+    content, mime = found
+    return send_bytes(content, "logo.png" if mime == "image/png" else "logo.jpg", mime, inline=True,
                       cache="private, max-age=86400")
