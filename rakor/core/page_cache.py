@@ -29,8 +29,9 @@ registration window that closes, "today"). CSRF tokens are per session: a fragme
 a placeholder in their place and gets the reader's token when served.
 
 With PAGE_CACHE_HEADER (benchmarks) a response says in `X-Page-Cache` what each lookup of its
-request found, in order: "hit" (the reader's whole page kept), "miss,hit" (the page rendered
-around a kept fragment), "miss,miss" (rendered fresh).
+request found, in order. The meeting page: "hit" (the reader's whole page kept), "miss,miss,hit"
+(the reader's page missed twice, `kept_page` and `reader_page`; it was rendered around the kept
+shared body), "miss,miss,miss" (rendered fresh).
 
 Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
 tests and development). A Redis that does not answer costs one render, never an error page.
@@ -216,8 +217,7 @@ def init_app(app):
         app.extensions["rakor.page_cache"] = MemoryStore()
     elif kind != "off":
         raise RuntimeError(f"PAGE_CACHE is {kind!r}: use redis, memory or off")
-    if app.config.get("PAGE_CACHE_HEADER"):
-        app.after_request(_outcome_header)
+    app.after_request(_outcome_header)
     listen()
 
 

@@ -334,3 +334,21 @@ def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_
     first.name = "Panitia Berganti Nama"
     db.session.commit()
     assert "Panitia Berganti Nama" in page(client, meeting)
+
+
+def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db):
+    meeting = make_meeting()
+    user = make_user(role="committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert "X-Page-Cache" not in client.get(f"/meetings/{meeting.id}").headers
+    app.config["PAGE_CACHE_HEADER"] = True
+    try:
+        client.get("/")  # any flashed welcome is shown here, not on the meeting page
+        meeting.venue = "Aula baru"  # a change: the next view renders the page again
+        db.session.commit()
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "miss,miss,miss"
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "hit"
+        assert "X-Page-Cache" not in client.get("/").headers
+    finally:
+        app.config["PAGE_CACHE_HEADER"] = False
