@@ -65,8 +65,8 @@ BENCH_DOMAIN = "bench.rakor.id"
 TODAY_TITLE = "Rakor hari ini: Koordinasi Perencanaan Bidang PPM se-Kalimantan Selatan"
 # Per role: (page, weight). Meeting, commitments and participants are those of today's meeting.
 PAGES = {
-    "delegate": [("meeting", 35), ("commitments", 20), ("participants", 10), ("home", 15),
-                 ("progress", 10), ("region", 10)],
+    # The progress dashboard and a region's progress page are for committee and leadership.
+    "delegate": [("meeting", 40), ("commitments", 25), ("participants", 15), ("home", 20)],
     "committee": [("meeting", 25), ("commitments", 20), ("participants", 20), ("home", 10),
                   ("progress", 15), ("region", 10)],
     "leadership": [("meeting", 20), ("commitments", 15), ("participants", 5), ("home", 20),
@@ -213,11 +213,13 @@ class Forms(HTMLParser):
             self._form["fields"][self._textarea] += data
 
 
-def find_form(html, action_pattern):
+def find_form(html, action_pattern, field=None):
+    """The first form whose action matches `action_pattern` (an empty action: the page's own
+    address) and, if given, that has `field`."""
     parser = Forms()
     parser.feed(html)
     for form in parser.forms:
-        if re.search(action_pattern, form["action"]):
+        if re.search(action_pattern, form["action"]) and (field is None or field in form["fields"]):
             return form
     return None
 
@@ -314,13 +316,13 @@ class Workload:
         elif self.marks[page] not in text or 'action="/login"' in text and "/logout" not in text:
             self.stats.errors[f"wrong page for {page}"] += 1
 
-    async def submit(self, user, form_path, action_pattern, fill, kind, press=None, accept=(302,)):
+    async def submit(self, user, form_path, action_pattern, fill, kind, press=None, accept=(302,), field=None):
         """GET the form, fill it, POST it, follow the redirect (the flash is shown and gone)."""
         status, _h, text = await self.request(user, "GET", form_path, page=f"{kind} form")
         if status != 200:
             self.stats.errors[f"HTTP {status} on the {kind} form"] += 1
             return None
-        form = find_form(text, action_pattern)
+        form = find_form(text, action_pattern, field)
         if form is None:
             self.stats.errors[f"no {kind} form"] += 1
             return None
@@ -331,7 +333,8 @@ class Workload:
         action = form["action"] or form_path
         status, headers, text = await self.request(user, "POST", action, data=fields, page=f"{kind} POST")
         if status not in accept:
-            self.stats.errors[f"{kind} not accepted (HTTP {status})"] += 1
+            why = re.findall(r'class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>\s*([^<]{1,100})', text)
+            self.stats.errors[f"{kind} not accepted (HTTP {status}): {'; '.join(why)[:200]}"] += 1
             return None
         self.stats.writes[kind] += 1
         location = headers.get("Location", "")
@@ -381,8 +384,8 @@ class Workload:
                           phone=f"0812{5000000 + n:08d}", email=f"tambahan{n}@{BENCH_DOMAIN}", gender="L")
 
         async with user.lock:
-            await self.submit(user, f"/meetings/{self.meeting_id}/participants/new", r"/participants/new$",
-                              fill, "registration")
+            await self.submit(user, f"/meetings/{self.meeting_id}/participants/new", r"^$|/participants/new$",
+                              fill, "registration", field="nip")
 
     async def submit_commitment(self):
         user = self.rnd.choice(self.delegates)
@@ -395,7 +398,8 @@ class Workload:
 
         async with user.lock:
             location = await self.submit(user, f"/meetings/{self.meeting_id}/commitments/new",
-                                         r"/commitments/new$", fill, "commitment submitted", press="submit_now")
+                                         r"^$|/commitments/new$", fill, "commitment submitted", press="submit_now",
+                                         field="title")
         match = re.search(r"/commitments/(\d+)", location or "")
         if match:
             self.to_agree.append(int(match.group(1)))
@@ -419,7 +423,7 @@ class Workload:
 
         async with user.lock:
             await self.submit(user, f"/meetings/{self.seed_id}/commitments/{cid}/progress/new",
-                              r"/progress/new", fill, "progress update")
+                              r"^$|/progress/new", fill, "progress update", field="u-percent")
 
     async def connection(self, stop_at, write_clock):
         while time.monotonic() < stop_at:
