@@ -80,8 +80,8 @@ def write_cost(app, count, statements):
     """A progress update's latency with and without the tallies kept on write (see the docstring)."""
     from decimal import Decimal
 
+    from flask_sqlalchemy.session import Session  # the class progress's init_app installs them on
     from sqlalchemy import event as sa_event
-    from sqlalchemy.orm import Session
 
     from rakor.auth.models import User
     from rakor.auth.services import create_user
