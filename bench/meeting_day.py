@@ -104,6 +104,7 @@ def setup():
     from rakor.participants.demo import load_seed_delegates
     from rakor.participants.models import Participant
     from rakor.participants.quotas import set_seats_for_province
+    from rakor.progress.services import measurable
     from rakor.regions.models import Region
     from rakor.regions.services import planning_agencies_of_province
     from wsgi import app
@@ -131,6 +132,7 @@ def setup():
                 title=TODAY_TITLE, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7),
                 venue="Aula Bappeda", city="Banjarbaru", organizer_agency_id=seed.organizer_agency_id,
                 field="Pemerintahan dan Pembangunan Manusia (PPM)", chair_name=seed.chair_name,
+                registration_opens_at=now - timedelta(days=14), registration_closes_at=now + timedelta(hours=6),
                 chair_position=seed.chair_position, description=seed.description), user=committee)
             for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == seed.id)
                                            .order_by(AgendaItem.position)):
@@ -148,13 +150,22 @@ def setup():
             meeting.starts_at, meeting.ends_at = seed.starts_at, seed.ends_at
             load_seed_commitments(meeting)
             meeting.starts_at, meeting.ends_at = starts, ends
+        else:  # a re-used database (--reuse-database): today again
+            meeting.starts_at, meeting.ends_at = now - timedelta(hours=1), now + timedelta(hours=7)
+            meeting.registration_opens_at = now - timedelta(days=14)
+            meeting.registration_closes_at = now + timedelta(hours=6)
         db.session.commit()
         region = db.session.scalar(select(Region).where(Region.kemendagri_code == "63.02"))
         participants = db.session.scalars(select(Participant.id).where(Participant.meeting_id == meeting.id)).all()
+        # Per agency, its agreed commitments of the seed meeting: (id, the realised value halfway
+        # between baseline and target, or None where the form asks for a percent).
         agreed = defaultdict(list)
-        for cid, agency_id in db.session.execute(select(Commitment.id, Commitment.agency_id).where(
-                Commitment.meeting_id == seed.id, Commitment.status == "agreed")):
-            agreed[agency_id].append(cid)
+        for c in db.session.scalars(select(Commitment).where(Commitment.meeting_id == seed.id,
+                                                             Commitment.status == "agreed")):
+            halfway = None
+            if measurable(c):
+                halfway = float((c.baseline_value + c.target_value) / 2)
+            agreed[c.agency_id].append([c.id, halfway])
         print("SETUP " + json.dumps({
             "meeting_id": meeting.id, "seed_id": seed.id, "region_id": region.id, "participants": participants,
             "users": [{"email": e, "role": r, "agency_id": a} for e, _n, r, a in users],
@@ -333,8 +344,10 @@ class Workload:
         action = form["action"] or form_path
         status, headers, text = await self.request(user, "POST", action, data=fields, page=f"{kind} POST")
         if status not in accept:
-            why = re.findall(r'class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>\s*([^<]{1,100})', text)
-            self.stats.errors[f"{kind} not accepted (HTTP {status}): {'; '.join(why)[:200]}"] += 1
+            found = re.findall(r'class="[^"]*(?:invalid-feedback|alert-danger|alert-warning)[^"]*"[^>]*>(.*?)</div>',
+                               text, re.S)
+            why = "; ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split())[:120] for f in found)
+            self.stats.errors[f"{kind} not accepted (HTTP {status}): {why[:240]}"] += 1
             return None
         self.stats.writes[kind] += 1
         location = headers.get("Location", "")
@@ -413,17 +426,22 @@ class Workload:
 
     async def progress_update(self):
         user = self.rnd.choice(self.delegates)
-        cid = self.rnd.choice(self.progress[user.agency_id])
+        cid, halfway = self.rnd.choice(self.progress[user.agency_id])
         percent = self.rnd.randint(10, 60)
 
         def fill(fields):
-            fields["u-percent"] = str(percent)
-            fields["u-narrative"] = f"Pelaksanaan berjalan, capaian {percent} persen."
+            if halfway is None or "u-percent" in fields:
+                fields["u-percent"] = str(percent)
+            else:
+                value = halfway * (1 + self.rnd.uniform(-0.01, 0.01))
+                fields["u-realised_value"] = f"{value:.2f}".replace(".", ",")
+            fields["u-status"] = "on_track"
+            fields["u-narrative"] = f"Pelaksanaan berjalan, capaian sekitar {percent} persen."
             fields["u-confirm_percent"] = "y"
 
         async with user.lock:
             await self.submit(user, f"/meetings/{self.seed_id}/commitments/{cid}/progress/new",
-                              r"^$|/progress/new", fill, "progress update", field="u-percent")
+                              r"^$|/progress/new", fill, "progress update", field="p-period")
 
     async def connection(self, stop_at, write_clock):
         while time.monotonic() < stop_at:
