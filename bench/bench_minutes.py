@@ -85,8 +85,11 @@ def _cold_runs(app, meeting_id, runs):
     uri = str(db.engine.url)
     results = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, __file__, "--cold-child", uri, str(meeting_id)], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
+        child = subprocess.run([sys.executable, __file__, "--cold-child", uri, str(meeting_id)], cwd=ROOT,
+                               capture_output=True, text=True)
+        if child.returncode:
+            raise RuntimeError(f"the cold render failed:\n{child.stderr[-3000:]}")
+        out = child.stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
     return results
 

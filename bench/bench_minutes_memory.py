@@ -9,6 +9,11 @@ render, renders the PDF with `rakor.minutes.documents.render_minutes_pdf` (the o
 minutes: PDF/A-3b, tagged), and reports the process's peak resident set size (`ru_maxrss`,
 which on Linux is the high-water mark of the whole process, VmHWM), the pages and the time.
 Target (issue 20): the 1,000-participant minutes under 300 MB peak.
+
+`--parts` also renders, each in a fresh process, the same minutes without the attendance annex
+and with the annex alone (no commitments, no agenda notes): where the memory goes. These use
+`minutes_context` with rows left out and `render_html` + `html_to_pdf`, the steps
+`render_minutes_pdf` takes.
 """
 import argparse
 import json
@@ -29,7 +34,7 @@ def _rss_mb():
     return 0.0
 
 
-def child(database_uri, meeting_id):
+def child(database_uri, meeting_id, part="whole"):
     import config
     from rakor import create_app
 
@@ -47,7 +52,17 @@ def child(database_uri, meeting_id):
         with app.test_request_context():
             before = _rss_mb()
             started = time.perf_counter()
-            pdf = documents.render_minutes_pdf(meeting, revision)
+            if part == "whole":
+                pdf = documents.render_minutes_pdf(meeting, revision)
+            else:
+                from rakor.documents.pdf import html_to_pdf, render_html
+
+                context = documents.minutes_context(meeting, revision)
+                if part == "no-annex":
+                    context["attendance"] = []
+                else:  # annex-only
+                    context["regions"], context["items"] = [], []
+                pdf = html_to_pdf(render_html(documents.TEMPLATE, for_pdf=True, **context))
             took = time.perf_counter() - started
     import io
 
@@ -62,10 +77,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--runs", type=int, default=1, help="fresh processes per size (default 1)")
-    parser.add_argument("--child", nargs=2, metavar=("DATABASE_URI", "MEETING_ID"), help=argparse.SUPPRESS)
+    parser.add_argument("--parts", action="store_true", help="also without the annex, and the annex alone")
+    parser.add_argument("--child", nargs=3, metavar=("DATABASE_URI", "MEETING_ID", "PART"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], int(args.child[1]))
+        child(args.child[0], int(args.child[1]), args.child[2])
         return
     from bench_minutes import _synthetic_meeting
 
@@ -75,12 +91,14 @@ def main():
         uri = str(db.engine.url)
         for size in (int(s) for s in args.sizes.split(",")):
             meeting, _revision = _synthetic_meeting(size)
-            for _ in range(args.runs):
+            parts = ("whole", "no-annex", "annex-only") if args.parts else ("whole",)
+            for part in parts * args.runs:
                 load = os.getloadavg()[0]
-                out = subprocess.run([sys.executable, __file__, "--child", uri, str(meeting.id)], cwd=ROOT,
+                out = subprocess.run([sys.executable, __file__, "--child", uri, str(meeting.id), part], cwd=ROOT,
                                      capture_output=True, text=True, check=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                print(f"minutes, {size:>5} participants + {2 * size:>5} commitments: peak RSS {r['peak_mb']:.0f} MB "
+                what = {"whole": "", "no-annex": ", without the annex", "annex-only": ", the annex alone"}[part]
+                print(f"minutes, {size:>5} participants + {2 * size:>5} commitments{what}: peak RSS {r['peak_mb']:.0f} MB "
                       f"(RSS {r['before_mb']:.0f} MB before the render), {r['seconds']:.1f} s, {r['pages']} pages, "
                       f"{r['bytes'] // 1024} KiB; load average {load:.1f}", flush=True)
 
