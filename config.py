@@ -86,7 +86,7 @@ class Config:
     PAGE_CACHE = _env("PAGE_CACHE", "redis" if REDIS_URL else "off")
     PAGE_CACHE_TTL = _int("PAGE_CACHE_TTL", 120)
     # Benchmarks only (bench/meeting_day.py): each response that used the page cache says how in
-    # an X-Page-Cache header (rakor/core/page_cache.py: "hit", "miss,miss,hit", "miss,miss,miss").
+    # an X-Page-Cache header (rakor/core/page_cache.py: "kept:hit", "kept:miss,miss,hit", ...).
     PAGE_CACHE_HEADER = _bool("PAGE_CACHE_HEADER", False)
 
     DOCUMENT_QUEUE = _env("DOCUMENT_QUEUE", "rakor-documents")

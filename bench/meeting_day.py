@@ -33,9 +33,10 @@ and the share is against their mean; the bare route through this same Python cli
 reported too (its share is higher: that client is slower than wrk).
 
 Kept-copy hits: the app runs with PAGE_CACHE_HEADER=1, so every meeting-page response says
-what the page cache found (`X-Page-Cache`: "hit" = the reader's whole page kept,
-"miss,miss,hit" = rendered around the kept shared body, "miss,miss,miss" = rendered fresh); the
-other pages are not cached and always rendered.
+what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page kept,
+"kept:miss,miss,hit" = rendered around the kept shared body, "kept:miss,miss,miss" = rendered
+fresh; a bare "hit"/"miss": a flashed message was waiting, the page was rendered around the body
+looked up); the other pages are not cached and always rendered.
 
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
@@ -611,8 +612,8 @@ def main():
     errors = sum(stats.errors.values())
     p50, p90, p99 = (pct(stats.latencies, q) for q in (0.5, 0.9, 0.99))
     meeting_pages = sum(stats.cache.values())
-    hits = stats.cache.get("hit", 0)
-    body_hits = sum(v for k, v in stats.cache.items() if k != "hit" and k.endswith("hit"))
+    hits = stats.cache.get("kept:hit", 0)
+    body_hits = sum(v for k, v in stats.cache.items() if k != "kept:hit" and k.endswith("hit"))
     print(f"\nRakor meeting day, {time.strftime('%Y-%m-%d %H:%M')}: gunicorn {args.gunicorn!r}, PostgreSQL, "
           f"Redis page cache on, {args.connections} connections (aiohttp), 60 signed-in users, a write every "
           f"{args.write_interval:g} s; client on this machine")

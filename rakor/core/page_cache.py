@@ -29,9 +29,10 @@ registration window that closes, "today"). CSRF tokens are per session: a fragme
 a placeholder in their place and gets the reader's token when served.
 
 With PAGE_CACHE_HEADER (benchmarks) a response says in `X-Page-Cache` what each lookup of its
-request found, in order. The meeting page: "hit" (the reader's whole page kept), "miss,miss,hit"
-(the reader's page missed twice, `kept_page` and `reader_page`; it was rendered around the kept
-shared body), "miss,miss,miss" (rendered fresh).
+request found, in order: "kept:hit" or "kept:miss" for `kept_page`, "hit" or "miss" for every
+`fragment` (`reader_page`'s too). The meeting page: "kept:hit" (the reader's whole page kept),
+"kept:miss,miss,hit" (rendered around the kept shared body), "kept:miss,miss,miss" (rendered
+fresh); with a flashed message waiting, only its body is looked up ("hit" or "miss").
 
 Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
 tests and development). A Redis that does not answer costs one render, never an error page.
@@ -306,7 +307,7 @@ def kept_page(key, scopes):
     try:
         versions, stored = store.read(known, key)
         if stored is None:
-            _note("miss")
+            _note("kept:miss")
             return None
         stamp, _sep, html = _text(stored).partition("\n")
         entry = dict(item.split("=", 1) for item in stamp.split(","))
@@ -318,7 +319,7 @@ def kept_page(key, scopes):
         log.warning("page cache unavailable, rendering: %s", error)
         return None
     if entry != current:
-        _note("miss")
+        _note("kept:miss")
         return None
-    _note("hit")
+    _note("kept:hit")
     return _with_readers_token(html)

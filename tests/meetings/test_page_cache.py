@@ -347,8 +347,8 @@ def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db
         client.get("/")  # any flashed welcome is shown here, not on the meeting page
         meeting.venue = "Aula baru"  # a change: the next view renders the page again
         db.session.commit()
-        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "miss,miss,miss"
-        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "hit"
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:miss,miss,miss"
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:hit"
         assert "X-Page-Cache" not in client.get("/").headers
     finally:
         app.config["PAGE_CACHE_HEADER"] = False
