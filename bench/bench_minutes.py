@@ -59,6 +59,7 @@ def cold_child(database_uri, meeting_id):
 
     class ChildConfig(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = database_uri
+        UPLOAD_DIR = os.environ["RAKOR_BENCH_UPLOAD_DIR"]  # the parent's: the organiser's logo is there
 
     app = create_app(ChildConfig)
     ready = time.perf_counter() - started
@@ -86,7 +87,8 @@ def _cold_runs(app, meeting_id, runs):
     results = []
     for _ in range(runs):
         child = subprocess.run([sys.executable, __file__, "--cold-child", uri, str(meeting_id)], cwd=ROOT,
-                               capture_output=True, text=True)
+                               capture_output=True, text=True,
+                               env={**os.environ, "RAKOR_BENCH_UPLOAD_DIR": app.config["UPLOAD_DIR"]})
         if child.returncode:
             raise RuntimeError(f"the cold render failed:\n{child.stderr[-3000:]}")
         out = child.stdout
