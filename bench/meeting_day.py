@@ -17,13 +17,15 @@ in every one of the 60 users through the real sign-in form (each has its own ses
 CSRF token). Then --connections requests are kept in flight for --duration seconds by an asyncio
 client (aiohttp, in the lock already): each request picks one of the 60 users at random and a
 page by that user's role (weights in PAGES): the meeting page, its commitments and participants,
-home, the progress dashboard and a regency's progress page. About every --write-interval
+home, and for committee and leadership (delegates may not see them) the progress dashboard and
+a regency's progress page. About every --write-interval
 seconds, one of the connections makes a write instead, through the real forms with their CSRF
 tokens, as a browser would (GET the form, POST it, follow the redirect): a check-in at the desk
 (or its undo, when already present), a registration by a delegate, a commitment saved and
 submitted by a delegate, a submitted commitment agreed by the committee, a progress update of
-one of the agency's agreed commitments of the seed meeting. Each of these clears the meeting's
-kept pages (rakor/core/page_cache.py) for everyone.
+one of the agency's agreed commitments of the seed meeting. Check-ins, registrations and
+commitments clear today's meeting's kept pages (rakor/core/page_cache.py) for everyone; a
+progress update those of the seed meeting.
 
 Why aiohttp and not wrk: 60 sessions, CSRF tokens read from forms, forms filled and redirects
 followed is a browser's work; wrk's Lua has no HTML parsing and one request shape per thread.
