@@ -93,7 +93,7 @@ class Config:
     # Rows from which a document goes to the worker: WeasyPrint needs about 15-40 ms a row here,
     # so 200 rows is where a request would start to wait several seconds.
     DOCUMENT_QUEUE_THRESHOLD = _int("DOCUMENT_QUEUE_THRESHOLD", 200)
-    DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept in Redis
+    DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept (in storage)
     DOCUMENT_JOB_TIMEOUT = _int("DOCUMENT_JOB_TIMEOUT", 900)  # seconds before a render is failed
     # Seconds between two runs of the reporting reminders in `flask documents worker` (0: never;
     # then run `flask reminders send` from cron). Sending is idempotent, so any interval is safe.
@@ -109,7 +109,24 @@ class Config:
     # Where `flask demo load` keeps the demo's own CA and signing certificate (demo meetings only).
     DEMO_SIGNING_DIR = _env("DEMO_SIGNING_DIR", str(BASE_DIR / "instance" / "demo-signing"))
 
+    # Logs: "json" (one object a line, with the request id; production's default) or "text".
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is a 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Where materials, evidence and the worker's documents live (rakor/storage): "disk" (under
+    # UPLOAD_DIR; one host or a shared folder) or "s3" (an S3-compatible store, for several hosts).
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "disk")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # e.g. http://10.0.0.5:8333 (SeaweedFS, MinIO); None: AWS
+    S3_BUCKET = _env("S3_BUCKET")
+    S3_ACCESS_KEY_ID = _env("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = _env("S3_SECRET_ACCESS_KEY")
+    S3_REGION = _env("S3_REGION", "us-east-1")
+    # Seconds an object without a row is kept before `flask storage sweep` deletes it (an upload
+    # in progress has its object before its row).
+    STORAGE_SWEEP_GRACE = _int("STORAGE_SWEEP_GRACE", 3600)
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_IMPORT_ROWS = _int("MAX_IMPORT_ROWS", 5000)
 
@@ -165,6 +182,7 @@ class TestConfig(Config):
     PASSWORD_RESET_ACCOUNT_LIMIT = "10000 per minute"
     WTF_CSRF_ENABLED = False
     UPLOAD_DIR = None  # set per test run by the fixtures
+    STORAGE_BACKEND = "disk"  # the storage tests build an S3 backend of their own
     # No certificate unless a test sets one up (tests/documents/test_signing.py); the demo's
     # certificates go to a folder per test run (tests/conftest.py).
     SIGNING_PKCS12 = None
@@ -187,6 +205,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = _env("HSTS", "max-age=31536000; includeSubDomains")
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
     BASE_URL = _env("BASE_URL")  # no default: start-up refuses without it
     EXTRA_TRUSTED_HOSTS = _env("TRUSTED_HOSTS", "")
 

@@ -92,10 +92,14 @@ with app.app_context():
     engine = db.engine
 statements = []
 event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+# Warm: the token's "last used" is written at most once a minute (two more statements then).
+client.get("/api/v1/regions?limit=1", headers={"Authorization": "Bearer " + setup["committee"]},
+           base_url=app.config["BASE_URL"])
 for limit in (10, 50, 100):
     statements.clear()
     r = client.get(f"/api/v1/commitments?region={setup['region']}&limit={limit}",
-                   headers={"Authorization": "Bearer " + setup["committee"]})
+                   headers={"Authorization": "Bearer " + setup["committee"]},
+                   base_url=app.config["BASE_URL"])  # a trusted host
     assert r.status_code == 200, r.status_code
     counts[limit] = (len(statements), len(r.json["items"]))
 print(json.dumps(counts))
@@ -137,14 +141,35 @@ def hammer(make_request, seconds, connections):
             latencies[int(len(latencies) * 0.9)] * 1000, errors[0])
 
 
+def _servers(args, deployment):
+    """(name, Gunicorn) of every server of the run: the bare route, the app, and the app as it
+    was (--before DIR: a copy of an earlier tree, e.g. `git archive <commit> | tar -x -C DIR`)."""
+    ports = iter(range(args.port, args.port + 10)) if args.port else iter(lambda: None, 0)
+    servers = [("bare", Gunicorn(deployment, app="bench._bare_json:app", args=args.gunicorn,
+                                 ready_path="/bench/bare", port=next(ports)))]
+    servers.append(("app", Gunicorn(deployment, app="bench.bench_wsgi:app", args=args.gunicorn,
+                                    ready_path="/bench/bare", port=next(ports))))
+    if args.before:
+        before = Gunicorn(deployment, app="bench.bench_wsgi:app", args=args.gunicorn,
+                          ready_path="/bench/bare", port=next(ports), chdir=Path(args.before).resolve())
+        servers.append(("before", before))
+    return servers
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="rk_scale_api")
     parser.add_argument("--scale", type=float, default=0.1, help="of the national data (default 0.1)")
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--seconds", type=int, default=30, help="per phase")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="phases alternate (bare, app, before) this many times; medians reported")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--gunicorn", default="-w 2", help="gunicorn options for every server")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="the rate limiter's storage")
+    parser.add_argument("--port", type=int, default=None, help="first of the ports to serve on (default: free ones)")
+    parser.add_argument("--before", default=None,
+                        help="a tree of the code before a change, served beside the current one")
     args = parser.parse_args()
 
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.db}'") == "1"
@@ -152,7 +177,9 @@ def main():
         log(f"generating {args.db} at scale {args.scale}")
         subprocess.run([sys.executable, str(ROOT / "bench/scale/generate.py"), "--db", args.db,
                         "--scale", str(args.scale)], check=True, cwd=ROOT)
-    deployment = Deployment(database=args.db, env={"API_RATE_LIMIT": "100000000 per minute"})
+    deployment = Deployment(database=args.db, redis_url=args.redis_url,
+                            env={"API_RATE_LIMIT": "100000000 per minute",
+                                 "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1")})
     deployment.flask("db", "upgrade")  # the API's tables on a database generated before them
     subprocess.run(["redis-cli", "-u", deployment.redis_url, "FLUSHDB"], check=False, capture_output=True)
     setup = json.loads(subprocess.run([str(BIN / "python"), "-c", SETUP], cwd=ROOT, env=deployment.env,
@@ -165,41 +192,70 @@ def main():
 
     bare_module = Path(ROOT / "bench" / "_bare_json.py")
     bare_module.write_text(BARE_JSON)
-    results = {}
+    if args.before:
+        Path(args.before, "bench", "_bare_json.py").write_text(BARE_JSON)
+    auth = {"Authorization": "Bearer " + setup["committee"]}
+    push_auth = {**auth, "Content-Type": "application/json"}
+    ids = setup["commitments"]
+
+    def list_phase(server):
+        url = f"{server.base}/api/v1/commitments?region={setup['region']}&limit=50"
+        return lambda i: request("GET", url, headers=auth)[0]
+
+    def push_phase(server):
+        # The committee pushes: the generator invites no agency (no seat quotas), so a
+        # delegate's token sees none of these meetings (404), exactly as on the pages.
+        def push(i):
+            commitment_id, realised = ids[i % len(ids)]
+            body = json.dumps({"period": time.strftime("%Y-%m-%d"), "status": "on_track",
+                               "realised_value": realised,
+                               "narrative": f"bench push {server.port} {i}"})  # a new revision each time
+            return request("POST", f"{server.base}/api/v1/commitments/{commitment_id}/progress",
+                           body=body.encode(), headers=push_auth)[0]
+        return push
+
+    servers = _servers(args, deployment)
+    runs = {}  # phase name -> [(rps, p50, p90, errors, load average)]
     try:
-        with Gunicorn(deployment, app="bench._bare_json:app", args=args.gunicorn, ready_path="/bench/bare") as bare:
-            results["bare Flask JSON route"] = hammer(
-                lambda i: request("GET", bare.base + "/bench/bare")[0], args.seconds, args.connections)
-        with Gunicorn(deployment, app="bench.bench_wsgi:app", args=args.gunicorn, ready_path="/bench/bare") as app:
-            list_url = f"{app.base}/api/v1/commitments?region={setup['region']}&limit=50"
-            auth = {"Authorization": "Bearer " + setup["committee"]}
-            results["commitment list, one region, 50 per page"] = hammer(
-                lambda i: request("GET", list_url, headers=auth)[0], args.seconds, args.connections)
-            # The committee pushes: the generator invites no agency (no seat quotas), so a
-            # delegate's token sees none of these meetings (404), exactly as on the pages.
-            push_auth = {"Authorization": "Bearer " + setup["committee"], "Content-Type": "application/json"}
-            ids = setup["commitments"]
-
-            def push(i):
-                commitment_id, realised = ids[i % len(ids)]
-                body = json.dumps({"period": time.strftime("%Y-%m-%d"), "status": "on_track",
-                                   "realised_value": realised,
-                                   "narrative": f"bench push {i}"})  # a new revision each time
-                return request("POST", f"{app.base}/api/v1/commitments/{commitment_id}/progress",
-                               body=body.encode(), headers=push_auth)[0]
-
-            results["progress push"] = hammer(push, args.seconds, args.connections) if ids else (0, None, None, 0)
+        for _name, server in servers:
+            server.start()
+        for round_ in range(args.rounds):
+            for name, server in servers:
+                phases = ([("bare Flask JSON route", lambda i, s=server: request("GET", s.base + "/bench/bare")[0])]
+                          if name == "bare" else
+                          [(f"commitment list, 50 per page [{name}]", list_phase(server)),
+                           *([(f"progress push [{name}]", push_phase(server))] if ids else [])])
+                for phase, make_request in phases:
+                    result = hammer(make_request, args.seconds, args.connections)
+                    load = os.getloadavg()[0]
+                    runs.setdefault(phase, []).append((*result, load))
+                    log(f"round {round_ + 1} {phase}: {result[0]:.1f} req/s (load {load:.2f})")
     finally:
+        for _name, server in servers:
+            server.stop()
         bare_module.unlink(missing_ok=True)
+        if args.before:
+            Path(args.before, "bench", "_bare_json.py").unlink(missing_ok=True)
 
-    bare_rps = results["bare Flask JSON route"][0]
-    print(f"\n{'phase':45} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p90 ms':>8} {'errors':>7}")
-    for name, (rps, p50, p90, errors) in results.items():
-        share = f"{100 * rps / bare_rps:.1f} %" if bare_rps else "-"
-        print(f"{name:45} {rps:8.1f} {share:>7} {p50 or 0:8.1f} {p90 or 0:8.1f} {errors:7d}")
+    def median(phase, k):
+        values = [r[k] for r in runs[phase] if r[k] is not None]
+        return statistics.median(values) if values else 0
+
+    bare = runs["bare Flask JSON route"]
+    print(f"\n{'phase':45} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p90 ms':>8} {'errors':>7} {'load':>6}")
+    for phase in runs:
+        rps = median(phase, 0)
+        # The share of each round against the bare run of the same round, then the median.
+        shares = [100 * r[0] / b[0] for r, b in zip(runs[phase], bare, strict=True) if b[0]]
+        share = f"{statistics.median(shares):.1f} %" if shares else "-"
+        errors = sum(r[3] for r in runs[phase])
+        print(f"{phase:45} {rps:8.1f} {share:>7} {median(phase, 1):8.1f} {median(phase, 2):8.1f} "
+              f"{errors:7d} {median(phase, 4):6.2f}")
+        print(f"{'':45} per round: " + ", ".join(f"{r[0]:.1f} req/s (load {r[4]:.2f})" for r in runs[phase]))
     print(f"\nqueries per list page (limit: [queries, items]): {queries}")
-    print(f"load: {args.connections} threads of this process, {args.seconds} s per phase, gunicorn {args.gunicorn}; "
-          f"{os.cpu_count()} CPUs")
+    print(f"load: {args.connections} threads of this process, {args.seconds} s per phase, {args.rounds} rounds "
+          f"(phases alternate), gunicorn {args.gunicorn}; {os.cpu_count()} CPUs; shares: median over rounds "
+          f"of the phase against the bare route of the same round; load = 1-minute load average after the phase")
 
 
 if __name__ == "__main__":

@@ -96,8 +96,9 @@ class Gunicorn:
     """gunicorn serving `app` ("module:attr") with `args` (a string of gunicorn options)."""
 
     def __init__(self, deployment, app="wsgi:app", args="-w 2", port=None, log_path=None,
-                 ready_path="/login"):
+                 ready_path="/login", chdir=ROOT):
         self.deployment, self.app, self.args, self.ready_path = deployment, app, args, ready_path
+        self.chdir = chdir  # another tree of the code (bench_api.py --before)
         self.port = port or free_port()
         self.log_path = log_path or tempfile.mktemp(prefix="rakor-bench-gunicorn-", suffix=".log")
         self.proc = None
@@ -108,9 +109,10 @@ class Gunicorn:
 
     def start(self, timeout=240):
         cmd = [str(BIN / "gunicorn"), *shlex.split(self.args), "--bind", f"127.0.0.1:{self.port}",
-               "--chdir", str(ROOT), *self._control_socket(), self.app]
+               "--chdir", str(self.chdir), *self._control_socket(), self.app]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the server
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.deployment.env, stdout=self._log,
+        env = {**self.deployment.env, "PYTHONPATH": str(self.chdir)}
+        self.proc = subprocess.Popen(cmd, cwd=self.chdir, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -17,6 +17,7 @@ from rakor import (
     minutes,
     notices,
     numbering,
+    ops,
     participants,
     progress,
 )
@@ -26,7 +27,7 @@ from rakor.extensions import babel, bootstrap, csrf, db, limiter, login_manager,
 ROOT = Path(__file__).resolve().parent.parent
 # In init order: features lower in the layers first; the documents host last (see _init_features).
 FEATURES = (auth, main, notices, admin, numbering, meetings, participants, commitments, minutes, progress, documents,
-            api)
+            api, ops)
 
 
 def create_app(config=None):

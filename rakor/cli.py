@@ -204,5 +204,7 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
 
 def register_cli(app):
     """The commands that compose features; each feature adds its own group in its init_app."""
-    for group in (users_cli, regions_cli, demo_cli):
+    from rakor.storage.cli import storage_cli
+
+    for group in (users_cli, regions_cli, demo_cli, storage_cli):
         app.cli.add_command(group)

@@ -310,6 +310,13 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter):
     for notice in DEMO_NOTICE:
         terminalreporter.write_line(f"NOTICE: {notice}", yellow=True)
+    for marker, what in (("S3 TESTS SKIPPED", "S3 storage tests (SeaweedFS)"),
+                         ("BACKUP TEST SKIPPED", "backup and restore tests (PostgreSQL)")):
+        found = [r for r in terminalreporter.stats.get("skipped", []) if marker in str(r.longrepr)]
+        if found:
+            reason = str(found[0].longrepr[-1]) if isinstance(found[0].longrepr, tuple) else ""
+            terminalreporter.write_sep("!", f"{len(found)} {what} were SKIPPED", red=True, bold=True)
+            terminalreporter.write_line(reason)
     skipped = [r for r in terminalreporter.stats.get("skipped", [])
                if "BROWSER TESTS SKIPPED" in str(r.longrepr)]
     if skipped:

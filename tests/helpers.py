@@ -135,12 +135,21 @@ def redis_or_skip(what, meanwhile):
     return connection
 
 
-def run_worker_process(queue_name):
+def run_worker_process(queue_name, app=None):
     """`flask --app wsgi documents worker --burst` as production runs it (without --burst), in
-    its own process with its own app: renders what is queued, then exits."""
+    its own process with its own app: renders what is queued, then exits. Its files go to the
+    storage of `app` (the web hosts'; the suite's app by default), as they do in production."""
+    if app is None:
+        from flask import current_app
+
+        app = current_app
     env = {**os.environ, "RAKOR_ENV": "development", "REDIS_URL": REDIS_URL, "DOCUMENT_QUEUE": queue_name,
            "DATABASE_URL": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://",
-           "UPLOAD_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"{queue_name}-uploads")}
+           "UPLOAD_DIR": app.config["UPLOAD_DIR"]}
+    for name in ("STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+                 "S3_REGION"):
+        if app.config.get(name):
+            env[name] = app.config[name]
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "documents", "worker", "--burst"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     log = result.stdout + result.stderr  # rq logs INFO to stdout, errors to stderr

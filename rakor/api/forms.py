@@ -10,7 +10,8 @@ class TokenForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     scope = SelectField(_l("Access"), choices=[SelectChoice("read", _l("Read only")),
                                                SelectChoice("write", _l("Read and write"))],
-                        default="read", validators=[DataRequired()])
+                        default="read")  # the choices validate it; no `required` (vnu: a select
+                        # that is required needs an empty first option)
     expires_on = DateTextField(_l("Expires on"), validators=[Optional()])
 
 

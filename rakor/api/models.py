@@ -34,6 +34,11 @@ class ApiToken(db.Model):
     def can_write(self):
         return self.scope == "write"
 
+    def page_cache_scopes(self):
+        """No kept page shows a token (the token pages are rendered each time): creating, using
+        or revoking one moves no page's version (rakor/core/page_cache.py)."""
+        return ()
+
     def is_live(self, now=None):
         now = now or utcnow()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

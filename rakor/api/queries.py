@@ -73,20 +73,38 @@ _COMMITMENT_ROWS = (joinedload(Commitment.agency).joinedload(Agency.region),
                     joinedload(Commitment.indicator), joinedload(Commitment.programme))
 
 
+# The list's read model: the columns of the representation (rakor.api.serialize.COMMITMENT_ROW),
+# as plain rows of one Core select, not entities with their related entities.
+_COMMITMENT_COLUMNS = (
+    Commitment.id, Commitment.reference, Commitment.version, Commitment.meeting_id,
+    Commitment.agency_id, Agency.name.label("agency_name"),
+    Region.kemendagri_code.label("region_code"), Region.name.label("region_name"),
+    Commitment.title, Commitment.description, Commitment.programme_code,
+    Programme.name.label("programme_name"), Topic.code.label("indicator"),
+    Commitment.baseline_value, Commitment.baseline_year, Commitment.target_value,
+    Commitment.target_date, Commitment.responsible_office, Commitment.contact_person,
+    Commitment.budget, Commitment.funding_source, Commitment.budget_year, Commitment.status,
+    Commitment.review_note, Commitment.agreed_at, Commitment.updated_at,
+)
+
+
 def commitments(user, *, meeting=None, region=None, indicator=None, programme_code=None, status=None,
                 year=None, after=None, limit=50):
-    """One query per page: the commitments the user may see (of meetings they may see)."""
-    stmt = (select(Commitment).join(Meeting, Meeting.id == Commitment.meeting_id)
-            .where(visible_condition(user), visible_to(user)).options(*_COMMITMENT_ROWS))
+    """One query per page: the commitments the user may see (of meetings they may see), as
+    rows of the list's read model (_COMMITMENT_COLUMNS)."""
+    stmt = (select(*_COMMITMENT_COLUMNS)
+            .join(Meeting, Meeting.id == Commitment.meeting_id)
+            .join(Agency, Agency.id == Commitment.agency_id)
+            .join(Region, Region.id == Agency.region_id)
+            .outerjoin(Programme, Programme.code == Commitment.programme_code)
+            .outerjoin(Topic, Topic.id == Commitment.indicator_id)
+            .where(visible_condition(user), visible_to(user)))
     if meeting:
         stmt = stmt.where(Commitment.meeting_id == meeting)
     if region:
-        region_ids = select(Region.id).where(Region.kemendagri_code == region).scalar_subquery()
-        agency_ids = select(Agency.id).where(Agency.region_id == region_ids)
-        stmt = stmt.where(Commitment.agency_id.in_(agency_ids))
+        stmt = stmt.where(Region.kemendagri_code == region)
     if indicator:
-        stmt = stmt.where(Commitment.indicator_id == select(Topic.id).where(Topic.code == indicator)
-                          .scalar_subquery())
+        stmt = stmt.where(Topic.code == indicator)
     if programme_code:
         stmt = stmt.where(Commitment.programme_code.startswith(programme_code.upper(), autoescape=True))
     if status:
@@ -94,7 +112,9 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
     if year:
         start, end = _year_bounds(year)
         stmt = stmt.where(Meeting.starts_at >= start, Meeting.starts_at < end)
-    return _page(stmt, Commitment.id, after, limit)
+    if after is not None:
+        stmt = stmt.where(Commitment.id > after)
+    return db.session.execute(stmt.order_by(Commitment.id).limit(limit + 1)).all()
 
 
 def commitment(commitment_id):

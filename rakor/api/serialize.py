@@ -1,4 +1,10 @@
-"""Rows to the API's representations (dumped through the schemas of rakor/api/schemas.py)."""
+"""Rows to the API's representations (dumped through the schemas of rakor/api/schemas.py).
+
+A list page is many rows of one representation: `commitment_row` builds it from a row of the
+list's read model (rakor.api.queries.commitments) with plain Python, not through marshmallow
+field by field (the schema still documents it; tests/api/test_read_model.py holds the two equal)."""
+from decimal import Decimal
+
 from flask import url_for
 
 from rakor.api import schemas
@@ -43,6 +49,34 @@ def commitment(c):
         "status": c.status, "review_note": c.review_note, "agreed_at": c.agreed_at,
         "updated_at": c.updated_at,
     })
+
+
+_PLACES4, _PLACES2 = Decimal("0.0001"), Decimal("0.01")
+
+
+def _decimal(value, places):
+    return None if value is None else format(Decimal(value).quantize(places), "f")
+
+
+def _iso(value):
+    return None if value is None else value.isoformat()
+
+
+def commitment_row(r):
+    """A row of queries.commitments as schemas.CommitmentOut would dump it."""
+    return {
+        "id": r.id, "reference": r.reference, "version": r.version, "meeting_id": r.meeting_id,
+        "agency": {"id": r.agency_id, "name": r.agency_name},
+        "region_code": r.region_code, "region_name": r.region_name,
+        "title": r.title, "description": r.description, "programme_code": r.programme_code,
+        "programme_name": r.programme_name, "indicator": r.indicator,
+        "baseline_value": _decimal(r.baseline_value, _PLACES4), "baseline_year": r.baseline_year,
+        "target_value": _decimal(r.target_value, _PLACES4), "target_date": _iso(r.target_date),
+        "responsible_office": r.responsible_office, "contact_person": r.contact_person,
+        "budget": _decimal(r.budget, _PLACES2), "funding_source": r.funding_source,
+        "budget_year": r.budget_year, "status": r.status, "review_note": r.review_note,
+        "agreed_at": _iso(r.agreed_at), "updated_at": _iso(r.updated_at),
+    }
 
 
 def progress(u):

@@ -90,7 +90,7 @@ def record_use(token: ApiToken, now=None):
     db.session.execute(update(ApiToken).where(
         ApiToken.id == token.id,
         or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_PRECISION))
-        .values(last_used_at=now))
+        .values(last_used_at=now).execution_options(page_cache_scopes=()))
     token.last_used_at = now
     return True
 

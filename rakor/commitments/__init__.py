@@ -6,6 +6,10 @@ bp = Blueprint("commitments", __name__)
 
 
 def init_app(app):
+    from rakor.commitments.models import AgreementRecord
+    from rakor.storage import columns as stored_files
+
+    stored_files.register(AgreementRecord, "final berita acara PDFs")
     from rakor.commitments import notices as commitment_notices
     from rakor.commitments import rules, views  # noqa: F401  (policy rules, routes)
     from rakor.commitments.cli import commitments_cli, indicators_cli

@@ -1,34 +1,40 @@
-"""`flask indicators load FILE.csv` (official baselines) and the commitment import/export."""
-import sys
+"""`flask indicators load FILE` (official baselines) and the commitment import/export."""
 from collections import Counter
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from rakor.commitments import exports, imports
-from rakor.commitments.indicators import BaselineFileError, load_baselines, read_baselines
+from rakor.commitments import baselines, exports, imports
 from rakor.core.tabular.cli import add_export_command, add_import_command
-from rakor.extensions import db
 from rakor.meetings.cli import meeting_or_exit
 
 indicators_cli = AppGroup("indicators", help="Indicators and their official baseline values.")
+BASELINE_WORDS = {"create": "new", "update": "update", "unchanged": "same"}
 
 
-@indicators_cli.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_command(path):
-    """Load official baselines (region code; indicator code; year; value; source). All or nothing."""
-    try:
-        report = load_baselines(read_baselines(path.read_bytes()))
-    except (BaselineFileError, UnicodeDecodeError) as e:
-        db.session.rollback()
-        errors = getattr(e, "errors", None) or [f"the file is not UTF-8 text ({e})"]
-        click.echo("Nothing was loaded:\n  " + "\n  ".join(errors), err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"Baselines: {report.created} created, {report.updated} updated, "
-               f"{report.unchanged} unchanged.")
+def _describe_baseline(row):
+    action = BASELINE_WORDS[row.action] if row.status != "error" else ""
+    v = row.values
+    return f"{action:<6}  {v.get('region') or '—'}  {v.get('indicator') or '—'}  {v.get('year') or '—'}  {v.get('value') or '—'}"
+
+
+def _baseline_summary(report):
+    actions = Counter(row.action for row in report.rows)
+    return f"{actions['create']} created, {actions['update']} updated, {actions['unchanged']} unchanged"
+
+
+add_import_command(
+    indicators_cli, name="load", describe=_describe_baseline, would=_baseline_summary,
+    read=lambda _scope, content, filename, max_rows: baselines.preview(content, filename, max_rows),
+    write=lambda _scope, report: baselines.commit(report),
+    done=lambda _scope, report, outcome: (f"Baselines: {outcome.created} created, {outcome.updated} updated, "
+                                          f"{outcome.unchanged} unchanged."),
+    help="""Load official baselines from a CSV or XLSX file, all or nothing.
+
+    Columns: region code (Kemendagri 63.02 or BPS 6302); indicator code; year; value (6,25 or
+    6.25); source. The same reader as the admin's upload page (Indikator → Nilai dasar). Prints
+    one line per row; exit status 0 only when every row was loaded (or, with --dry-run, would
+    be); otherwise 1 and nothing is written.""")
 
 
 commitments_cli = AppGroup("commitments", help="Commitments of meetings: bulk import and export.")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from rakor.auth.models import User
-from rakor.commitments.indicators import load_baselines
+from rakor.commitments import baselines
 from rakor.commitments.models import Commitment
 from rakor.commitments.services import CommitmentData, change_status, create_commitment
 from rakor.extensions import db
@@ -62,15 +62,16 @@ def load_seed_commitments(meeting):
     agencies = planning_agencies_of_province("63")
     topics = {t.code: t for t in db.session.scalars(select(Topic))}
     items = {i.topic_id: i for i in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}
-    rows = []
+    lines = ["kode wilayah;kode indikator;tahun;nilai;sumber"]
     for index, agency in enumerate(agencies):
         for code, (_p, _t, _o, low, high, _s) in PLANS.items():
             if low is not None:
-                rows.append((index, {"region": agency.region.kemendagri_code,
-                                     "indicator": INDICATOR_OF.get(code, code),
-                                     "year": "2023", "value": str(_baseline(low, high, index)),
-                                     "source": DEMO_SOURCE}))
-    load_baselines(rows, is_demo=True)
+                lines.append(f"{agency.region.kemendagri_code};{INDICATOR_OF.get(code, code)};2023;"
+                             f"{_baseline(low, high, index)};{DEMO_SOURCE}")
+    # The demo's values go through the reader of the admin's upload and `indicators load`.
+    report, _outcome = baselines.import_file("\n".join(lines).encode(), is_demo=True)
+    if not report.ok:
+        raise RuntimeError("demo baselines: " + "; ".join(report.problems()))
     done = set(db.session.scalars(select(Commitment.agency_id).where(Commitment.meeting_id == meeting.id)))
     for index, agency in enumerate(agencies):
         if agency.id in done:

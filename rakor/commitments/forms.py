@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from rakor.commitments.lifecycle import FUNDING_SOURCES
 from rakor.core.datetime_fields import DateTextField
@@ -134,3 +134,10 @@ class BulkDecisionForm(BaseForm):
                          validators=[DataRequired()])
     note = TextAreaField(_l("Reason for returning (sent to each delegate)"),
                          validators=[Optional(), Length(max=1000)])
+
+
+class BaselineForm(BaseForm):
+    """One official baseline value (the region, indicator and year stay as loaded)."""
+
+    value = DecimalTextField(_l("Value"), validators=[InputRequired(_l("The value is required."))])
+    source = StringField(_l("Source"), validators=[Optional(), Length(max=200)])

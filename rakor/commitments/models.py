@@ -10,19 +10,19 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.documents.models import SignedFileColumns
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting, Topic
 from rakor.regions.models import Agency, Programme, Region
+from rakor.storage.columns import StoredContent
 
 COMMITMENT_STATUSES = ("draft", "submitted", "returned", "agreed", "withdrawn")
 FUNDING_SOURCES = ("apbd", "apbn_dak", "apbdes", "csr", "other")
@@ -148,13 +148,14 @@ class AgreementSignatory(db.Model):
     rank: Mapped[str | None] = mapped_column(String(100))  # pangkat/golongan
 
 
-class AgreementRecord(SignedFileColumns, db.Model):
+class AgreementRecord(StoredContent, SignedFileColumns, db.Model):
     """The final berita acara kesepakatan of a meeting: made once, when the meeting's commitments
     close (the meeting becomes "minutes final"), numbered, signed with the organising agency's
     certificate when one is set up, and then served byte for byte as stored. Amendments made
     afterwards stay in each commitment's history; the record keeps what was agreed."""
 
     __tablename__ = "agreement_record"
+    storage_prefix = "final/agreements/"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
@@ -166,4 +167,3 @@ class AgreementRecord(SignedFileColumns, db.Model):
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from rakor.auth.models import User
 from rakor.commitments.lifecycle import CommitmentStatus
@@ -23,6 +23,7 @@ from rakor.participants.models import Participant, SeatQuota
 from rakor.policy import DELEGATE
 from rakor.regions.models import Agency, Programme, Region
 from rakor.regions.programmes import topic_words_of
+from rakor.storage.columns import content_columns, read_content
 
 S = CommitmentStatus
 _FULL = (joinedload(Commitment.agency).joinedload(Agency.region), joinedload(Commitment.topic),
@@ -216,7 +217,9 @@ def agreement_record(meeting_id) -> AgreementRecord | None:
 
 
 def agreement_content(meeting_id) -> bytes | None:
-    return db.session.scalar(select(AgreementRecord.content).where(AgreementRecord.meeting_id == meeting_id))
+    row = db.session.execute(select(*content_columns(AgreementRecord))
+                             .where(AgreementRecord.meeting_id == meeting_id)).first()
+    return read_content(*row) if row is not None else None
 
 
 def agreement_by_code(code):
@@ -226,3 +229,33 @@ def agreement_by_code(code):
         .outerjoin(User, User.id == AgreementRecord.finalised_by_id)
         .where(AgreementRecord.verification_code == code)).first()
     return tuple(row) if row is not None else None
+
+
+def baselines_statement(indicator_id=None, year=None):
+    """Official baseline values (region and indicator loaded) by region code, then indicator
+    code and year (newest first); optionally of one indicator or one year."""
+    stmt = (select(IndicatorBaseline)
+            .join(Region, Region.id == IndicatorBaseline.region_id)
+            .join(Topic, Topic.id == IndicatorBaseline.topic_id)
+            .options(contains_eager(IndicatorBaseline.region), contains_eager(IndicatorBaseline.topic))
+            .order_by(Region.kemendagri_code, Topic.code, IndicatorBaseline.year.desc()))
+    if indicator_id:
+        stmt = stmt.where(IndicatorBaseline.topic_id == indicator_id)
+    if year:
+        stmt = stmt.where(IndicatorBaseline.year == year)
+    return stmt
+
+
+def baseline_years():
+    """The years that have baseline values, newest first."""
+    return db.session.scalars(select(IndicatorBaseline.year).distinct().order_by(IndicatorBaseline.year.desc())).all()
+
+
+def indicator_topics():
+    """The numeric indicators, by code."""
+    return db.session.scalars(select(Topic).where(Topic.is_indicator).order_by(Topic.code)).all()
+
+
+def baseline_with_names(baseline_id):
+    """One baseline value with its region and indicator loaded, or None."""
+    return db.session.scalar(baselines_statement().where(IndicatorBaseline.id == baseline_id))

@@ -64,6 +64,12 @@ def meeting_scope(meeting_id):
     return f"meeting:{meeting_id}"
 
 
+def reader_scope(user_id):
+    """What one reader's own layout shows beyond the page (the navbar's unread notices): a
+    whole page kept for that reader (`reader_page`) depends on it."""
+    return f"reader:{user_id}"
+
+
 def column_values(obj, name):
     """The values column `name` of `obj` had and has in this flush (old and new when it changed)."""
     history = inspect(obj).attrs[name].history
@@ -114,8 +120,11 @@ def _after_flush(session, _flush_context):
 
 
 def _on_execute(orm_execute_state):
+    """A bulk statement may say what it touches with `.execution_options(page_cache_scopes=...)`
+    (an empty tuple: nothing any page shows, e.g. a token's last use); else it touches everything."""
     if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
-        _pending(orm_execute_state.session).add(GLOBAL)
+        declared = orm_execute_state.execution_options.get("page_cache_scopes")
+        _pending(orm_execute_state.session).update({GLOBAL} if declared is None else declared)
 
 
 def _after_commit(session):

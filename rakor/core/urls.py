@@ -78,7 +78,11 @@ def trusted_hosts(config) -> list[str]:
 def refuse_untrusted_host():
     """Before every request: the Host (X-Forwarded-Host behind PROXY_HOPS proxies) must be one
     of ALLOWED_HOSTS, so nothing (a cached page, a password-reset link one day) can be made for
-    a forged host."""
+    a forged host. A view marked `_rakor_any_host` (rakor/ops: health checks and metrics, reached
+    by the host's address) is let through: it builds no link."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "_rakor_any_host", False):
+        return
     if not host_is_trusted(request.host, current_app.config["ALLOWED_HOSTS"]):
         abort(400)
 

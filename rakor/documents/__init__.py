@@ -19,3 +19,13 @@ def init_app(app):
         views.add_kind_endpoints(app, kind)
     app.add_template_global(lambda meeting: registry.kinds_for(current_user, meeting), "document_kinds")
     app.cli.add_command(documents_cli)
+    from rakor.core import metrics
+    from rakor.documents import jobs
+
+    if jobs.queue_metrics not in metrics.scrape_collectors:
+        metrics.scrape_collectors.append(jobs.queue_metrics)
+    from rakor.documents.jobs import RESULTS
+    from rakor.storage import references
+
+    # The worker's results are a cache (no rows): the sweep deletes them after DOCUMENT_FILE_TTL.
+    references.register(RESULTS + "/", cache_ttl="DOCUMENT_FILE_TTL", what="rendered documents (cache)")

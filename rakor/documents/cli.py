@@ -59,7 +59,11 @@ def render_command(meeting_id, kind, output, draft):
 
 @documents_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
-def worker_command(burst):
+@click.option("--metrics-port", type=int, envvar="WORKER_METRICS_PORT", default=None,
+              help="Serve Prometheus metrics (job durations, render times, queue depth) on this port.")
+@click.option("--metrics-addr", envvar="WORKER_METRICS_ADDR", default="127.0.0.1", show_default=True,
+              help="Address the metrics port listens on (a private interface only: no token there).")
+def worker_command(burst, metrics_port, metrics_addr):
     """Render the big documents queued in Redis (REDIS_URL, queue DOCUMENT_QUEUE) and run the
     scheduled tasks (reporting reminders every REMINDER_INTERVAL seconds). Production runs one
     or more of these beside gunicorn; without REDIS_URL documents render in the request."""
@@ -69,6 +73,10 @@ def worker_command(burst):
         sys.exit(2)
     app = current_app._get_current_object()
     worker = jobs.make_worker(app)
+    if metrics_port:
+        from rakor.core import metrics
+
+        metrics.serve(app, metrics_port, metrics_addr)
     # The scheduled tasks (reminders) run beside the jobs in a thread; --burst (drain the queue
     # and exit) leaves them out.
     stop = threading.Event()

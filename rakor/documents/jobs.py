@@ -36,10 +36,13 @@ Whose file is whose
     403 before any of this, a user with another view computes another key.
 
 Where the file lives
-    In Redis, `<DOCUMENT_QUEUE>:pdf:<key>`, for DOCUMENT_FILE_TTL seconds: it is a cache of what the
-    request can rebuild, every web host sees it, and it expires by itself (nothing to clean up under
-    UPLOAD_DIR). A failed job is remembered for FAILURE_TTL, so the page does not retry on its own
-    in a loop; "try again" (`?retry=1`) or the next request after that starts a new render.
+    In the storage (rakor/storage: UPLOAD_DIR, or the S3 bucket every host shares), under
+    `documents/<queue>/<key>.pdf`, so a file rendered by the worker on one host is downloaded
+    through any web host, and Redis holds jobs, not megabytes of PDF. It is a cache of what the
+    request can rebuild: a file older than DOCUMENT_FILE_TTL seconds counts as absent (the next
+    request renders it again) and `flask storage sweep` deletes it. A failed job is remembered
+    for FAILURE_TTL, so the page does not retry on its own in a loop; "try again" (`?retry=1`) or
+    the next request after that starts a new render.
 
 The worker
     `flask --app wsgi documents worker [--burst]` runs rq's forking Worker on the DOCUMENT_QUEUE
@@ -50,7 +53,9 @@ The worker
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app, render_template, request
 from redis import Redis
@@ -60,6 +65,7 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
+from rakor import storage
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import context_of
@@ -127,8 +133,8 @@ def prepare(html, *, name="document", retry=False) -> Prepared:
     connection = redis_connection()
     queue = document_queue(connection)
     key = document_key(name, html)
-    file_key = f"{queue.name}:pdf:{key}"
-    pdf = connection.get(file_key)
+    file_key = result_key(queue.name, key)
+    pdf = _fresh_result(file_key)
     if pdf is not None:
         return Prepared(READY, pdf)
     job_id = re.sub(r"[^A-Za-z0-9_-]", "_", queue.name) + "-" + key
@@ -151,11 +157,36 @@ def prepare(html, *, name="document", retry=False) -> Prepared:
 
 
 def render_job(html, file_key, ttl):
-    """The worker's half: HTML -> PDF, stored where `prepare` looks for it. Runs in the worker's
-    app context (AppContextWorker)."""
+    """The worker's half: HTML -> PDF, stored where `prepare` looks for it (the storage; a job
+    enqueued before the storage held these files names a Redis key, and gets one). Runs in the
+    worker's app context (AppContextWorker)."""
     pdf = html_to_pdf(html)
-    get_current_job().connection.set(file_key, pdf, ex=ttl)
+    if file_key.startswith(RESULTS + "/"):
+        storage.current().put_bytes(file_key, pdf)
+    else:
+        get_current_job().connection.set(file_key, pdf, ex=ttl)
     return len(pdf)
+
+
+RESULTS = "documents"
+
+
+def result_key(queue_name, key) -> str:
+    """The storage key of a rendered document: `documents/<queue>/<key>.pdf`."""
+    folder = re.sub(r"[^a-z0-9_-]+", "-", queue_name.lower()).strip("-_") or "queue"
+    return f"{RESULTS}/q{folder}/{key}.pdf"
+
+
+def _fresh_result(file_key) -> bytes | None:
+    """The rendered PDF under `file_key` if it is younger than DOCUMENT_FILE_TTL, else None."""
+    store = storage.current()
+    try:
+        info = store.stat(file_key)
+        if (datetime.now(UTC) - info.modified).total_seconds() > current_app.config["DOCUMENT_FILE_TTL"]:
+            return None  # expired: rendered again, and the sweep deletes the old one
+        return store.read(file_key)
+    except storage.ObjectMissingError:
+        return None
 
 
 def document_key(name, html) -> str:
@@ -209,9 +240,38 @@ class AppContextWorker:
 
     app = None
 
-    def perform_job(self, *args, **kwargs):
-        with self.app.app_context():
-            return super().perform_job(*args, **kwargs)
+    def perform_job(self, job, queue, *args, **kwargs):
+        from rakor.core.metrics import JOB_DURATION
+
+        start, ok = time.perf_counter(), False
+        try:
+            with self.app.app_context():
+                ok = super().perform_job(job, queue, *args, **kwargs)
+            return ok
+        finally:
+            JOB_DURATION.labels(queue.name, "finished" if ok else "failed").observe(time.perf_counter() - start)
+
+
+def queue_metrics():
+    """Scraped state of the document queue (rakor.core.metrics.scrape_collectors): jobs waiting,
+    running and failed, and the workers listening. Nothing without REDIS_URL."""
+    from prometheus_client.core import GaugeMetricFamily
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    if not queue_enabled():
+        return
+    connection = redis_connection()
+    queue = document_queue(connection)
+    depth = GaugeMetricFamily("rakor_queue_jobs", "Jobs of the document queue by state.",
+                              labels=["queue", "state"])
+    depth.add_metric([queue.name, "queued"], queue.count)
+    depth.add_metric([queue.name, "started"], StartedJobRegistry(queue=queue).count)
+    depth.add_metric([queue.name, "failed"], FailedJobRegistry(queue=queue).count)
+    yield depth
+    workers = GaugeMetricFamily("rakor_queue_workers", "Workers listening on the document queue.",
+                                labels=["queue"])
+    workers.add_metric([queue.name], Worker.count(connection=connection, queue=queue))
+    yield workers
 
 
 def make_worker(app, *, simple=False):

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
@@ -116,7 +116,9 @@ def render_pdf(template_name, **context) -> bytes:
 def html_to_pdf(html) -> bytes:
     """The slow half of `render_pdf` (WeasyPrint), on its own so that a worker can run it on HTML
     a request built (rakor.documents.jobs). Needs an app context: the static folder."""
-    with fewer_gc_pauses():
+    from rakor.core.metrics import DOCUMENT_RENDER, timed
+
+    with timed(DOCUMENT_RENDER, "request" if has_request_context() else "worker"), fewer_gc_pauses():
         return write_archival_pdf(_document(html))
 
 

@@ -19,6 +19,10 @@ def init_app(app):
     services.listen_to_sessions()
     app.register_blueprint(bp)
     app.cli.add_command(mail_cli)
+    from rakor.core import metrics
+
+    if services.outbox_metrics not in metrics.scrape_collectors:
+        metrics.scrape_collectors.append(services.outbox_metrics)
 
     @app.after_request
     def send_committed_mail(response):

@@ -133,6 +133,8 @@ def send_queued(ids) -> dict[int, str]:
     if not rows:
         return {}
     results = transport.deliver(rows)
+    from rakor.core.metrics import MAIL_SENDS
+
     now = utcnow()
     for row in rows:
         error = results.get(row.id)
@@ -140,9 +142,32 @@ def send_queued(ids) -> dict[int, str]:
         row.last_attempt_at = now
         if error is None:
             row.status, row.sent_at, row.last_error = SENT, now, None
+            MAIL_SENDS.labels("sent").inc()
         else:
             row.status, row.last_error = FAILED, error
+            MAIL_SENDS.labels("failed").inc()
             current_app.logger.warning("mail %s to %s failed: %s", row.id, row.to_address, error)
     db.session.commit()
     return {row.id: row.status for row in rows}
 
+
+
+def outbox_metrics():
+    """Scraped state of the outbox (rakor.core.metrics.scrape_collectors): failed mails waiting for
+    a retry, and queued ones older than five minutes (sent by nobody: `mail send-queued`)."""
+    from datetime import timedelta
+
+    from prometheus_client.core import GaugeMetricFamily
+    from sqlalchemy import func
+
+    try:
+        failed = db.session.scalar(select(func.count()).where(OutboundMail.status == FAILED))
+        stale = db.session.scalar(select(func.count()).where(
+            OutboundMail.status == QUEUED, OutboundMail.created_at < utcnow() - timedelta(minutes=5)))
+    finally:
+        db.session.rollback()
+    family = GaugeMetricFamily("rakor_mail_outbox", "Outbox e-mails that need attention, by state.",
+                               labels=["state"])
+    family.add_metric(["failed"], failed)
+    family.add_metric(["stale_queued"], stale)
+    yield family

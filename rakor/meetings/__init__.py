@@ -20,6 +20,10 @@ def init_app(app):
     # Document kinds are per meeting; the documents host finds the meeting through this.
     documents.provide_meeting_loader(queries.get_meeting)
     meeting_notices.register()
+    from rakor.meetings.materials import stored_keys
+    from rakor.storage import references
+
+    references.register("materials/", loader=stored_keys, what="meeting materials")
     # App-wide: the dashboard panel and other features' meeting sections use the labels too.
     app.context_processor(views._labels)
     app.add_template_global(hooks.visible_tabs, "meeting_tabs")

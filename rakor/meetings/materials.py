@@ -5,11 +5,13 @@ says: PDF and images by their magic bytes (the `filetype` package); DOCX/PPTX/XL
 containers, so the zip must open and hold the part that makes it that kind of document
 (word/document.xml, ppt/presentation.xml, xl/workbook.xml) plus [Content_Types].xml, and must
 not unpack beyond the bounds of core/zips.py (a zip bomb hurts whoever downloads it). The zip is
-only listed, never extracted. Files live in UPLOAD_DIR/materials under a random server-made
-name; the name the user gave is kept only for display and for the download's file name.
+only listed, never extracted. Files live in the storage (rakor/storage: UPLOAD_DIR on disk, or
+an S3 bucket) under "materials/<random server-made name>"; the name the user gave is kept only
+for display and for the download's file name. The object is written before its row, under a new
+name; a row that does not commit takes its object with it (best effort), and `flask storage
+sweep` deletes what a dead process left behind.
 """
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
@@ -18,10 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import filetype
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from rakor import storage
 from rakor.core import zips
 from rakor.core.errors import DomainError
 from rakor.extensions import db
@@ -47,21 +50,43 @@ CHUNK = 64 * 1024
 
 
 def upload_dir(folder="materials") -> Path:
-    """UPLOAD_DIR/<folder>; progress evidence files live in their own folder, stored the same way."""
+    """UPLOAD_DIR/<folder>, where the disk backend keeps a folder's files (tests and tools read
+    them there; the app goes through `storage`)."""
     path = Path(current_app.config["UPLOAD_DIR"]) / folder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def materials_dir() -> Path:
-    return upload_dir()
+def storage_key(stored_name: str, folder="materials") -> str | None:
+    """The storage key of a stored name; None for anything that is not one of our names."""
+    if not STORED_NAME_RE.match(stored_name or ""):
+        return None
+    return f"{folder}/{stored_name}"
 
 
 def stored_path(stored_name: str, folder="materials") -> Path | None:
-    """The file of a stored name; None for anything that is not one of our names."""
-    if not STORED_NAME_RE.match(stored_name or ""):
+    """The file of a stored name with the disk backend; None for anything that is not one of
+    our names."""
+    if storage_key(stored_name, folder) is None:
         return None
     return upload_dir(folder) / stored_name
+
+
+def send_stored(stored_name, folder, *, mimetype, download_name, etag, what):
+    """The download of a stored file (materials, evidence): streamed from the storage as an
+    attachment that never runs in the app's origin; 404 (and an error in the log) when the file
+    is missing."""
+    key = storage_key(stored_name, folder)
+    try:
+        if key is None:
+            raise storage.ObjectMissingError(stored_name)
+        response = storage.send(key, mimetype=mimetype, download_name=download_name, etag=etag)
+    except storage.ObjectMissingError:
+        current_app.logger.error("%s: file %s is missing", what, stored_name)
+        abort(404)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def display_filename(raw: str | None) -> str:
@@ -85,7 +110,7 @@ def allowed_extensions_text():
     return "PDF, DOCX, PPTX, XLSX, PNG, JPG"
 
 
-def _content_matches(path: Path, ext: str) -> bool:
+def _content_matches(path, ext: str) -> bool:
     kind, expected = ALLOWED[ext][1]
     if kind == "magic":
         guess = filetype.guess(str(path))
@@ -107,23 +132,18 @@ def _content_matches(path: Path, ext: str) -> bool:
     return True
 
 
-def _receive(stream, max_bytes, folder="materials") -> tuple[Path, int, str]:
-    """Copy the upload to a temporary file beside its final place; size and sha256."""
-    tmp = upload_dir(folder) / f".upload-{secrets.token_hex(12)}"
+def _receive(stream, max_bytes, tmp) -> tuple[int, str]:
+    """Copy the upload to the scratch file `tmp`; size and sha256."""
     digest, size = hashlib.sha256(), 0
-    try:
-        with open(tmp, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise DomainError(_l("The file is larger than %(mb)d MB.",
-                                         mb=max_bytes // (1024 * 1024)), field="file")
-                digest.update(chunk)
-                out.write(chunk)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp, size, digest.hexdigest()
+    with open(tmp, "wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise DomainError(_l("The file is larger than %(mb)d MB.",
+                                     mb=max_bytes // (1024 * 1024)), field="file")
+            digest.update(chunk)
+            out.write(chunk)
+    return size, digest.hexdigest()
 
 
 def checked_name(filename) -> tuple[str, str]:
@@ -140,21 +160,19 @@ def checked_name(filename) -> tuple[str, str]:
 
 def store_checked(stream, ext, folder="materials") -> tuple[str, int, str]:
     """Receive the upload, check its content against `ext` and store it under a new random
-    name in UPLOAD_DIR/<folder>: (stored name, size, sha256). On any refusal nothing stays on
-    disk. Meeting materials and progress evidence files both come through here."""
+    name as "<folder>/<name>" in the storage: (stored name, size, sha256). On any refusal
+    nothing is stored. Meeting materials and progress evidence files both come through here."""
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    tmp, size, sha256 = _receive(stream, max_bytes, folder)
-    try:
+    store = storage.current()
+    with store.scratch_file() as tmp:
+        size, sha256 = _receive(stream, max_bytes, tmp)
         if size == 0:
             raise DomainError(_l("The file is empty."), field="file")
         if not _content_matches(tmp, ext):
             raise DomainError(_l("The content of the file is not a %(ext)s file; it was refused.",
                                  ext=ext.upper()), field="file")
         stored_name = f"{secrets.token_hex(16)}.{ext}"
-        os.replace(tmp, upload_dir(folder) / stored_name)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        store.put_file(storage_key(stored_name, folder), tmp)
     return stored_name, size, sha256
 
 
@@ -183,13 +201,13 @@ def add_material(meeting: Meeting, stream, filename: str | None, title=None, age
         db.session.flush()
     except BaseException:
         # The record did not make it: the file must not stay behind without one.
-        (materials_dir() / stored_name).unlink(missing_ok=True)
+        remove_files([stored_name])
         raise
     return material
 
 
 def delete_material(material: Material) -> str:
-    """Delete the record; returns the stored name to remove from disk after the commit."""
+    """Delete the record; returns the stored name to remove from the storage after the commit."""
     meeting = lock_meeting(db.session.get(Meeting, material.meeting_id))
     check_open(meeting, for_="materials")
     stored = material.stored_name
@@ -200,8 +218,9 @@ def delete_material(material: Material) -> str:
 
 @contextmanager
 def removed_unless_committed(folder="materials"):
-    """Stored names the block appends are removed from disk again when the block fails (its
-    commit included): no file stays behind without its record."""
+    """Stored names the block appends are removed from the storage again when the block fails
+    (its commit included): no file stays behind without its record (a process that dies here
+    leaves its file to `flask storage sweep`)."""
     stored = []
     try:
         yield stored
@@ -211,8 +230,22 @@ def removed_unless_committed(folder="materials"):
 
 
 def remove_files(stored_names, folder="materials"):
-    """After a commit: remove files whose records are gone. Missing files are fine."""
+    """After a commit: remove files whose records are gone. Missing files are fine; a storage
+    that does not answer leaves them to the sweep (the commit has happened: no error for it)."""
+    store = storage.current()
     for name in stored_names:
-        path = stored_path(name, folder)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        key = storage_key(name, folder)
+        if key is None:
+            continue
+        try:
+            store.delete(key)
+        except Exception:  # an S3 outage: the row is gone, the sweep removes the object later
+            current_app.logger.warning("could not delete %s; `flask storage sweep` will", key, exc_info=True)
+
+
+def stored_keys(model=None, folder="materials") -> dict[str, str]:
+    """{storage key: sha256} of the rows of `model` (Material by default), for the sweep and
+    `flask storage migrate`."""
+    model = model or Material
+    return {f"{folder}/{name}": sha256 for name, sha256 in db.session.execute(
+        select(model.stored_name, model.sha256))}

@@ -236,6 +236,12 @@ def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting
     meeting = lock_meeting(meeting)
     check_open(meeting)
     values = _validated_values(data, meeting)
+    for key in ("starts_at", "ends_at"):
+        # The form edits to the minute: a stored time with seconds (an import, the API) that the
+        # form sends back unchanged is the same time, not a move.
+        stored = getattr(meeting, key)
+        if stored is not None and values[key] == stored.replace(second=0, microsecond=0):
+            values[key] = stored
     moved = (values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
              or values["timezone"] != meeting.timezone)
     if moved and meeting.status in DATE_LOCKED:

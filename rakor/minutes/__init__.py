@@ -7,6 +7,10 @@ bp = Blueprint("minutes", __name__)
 
 
 def init_app(app):
+    from rakor.minutes.models import MinutesPdf
+    from rakor.storage import columns as stored_files
+
+    stored_files.register(MinutesPdf, "final minutes PDFs")
     from rakor.documents import registry as documents
     from rakor.documents import verification
     from rakor.main import dashboard

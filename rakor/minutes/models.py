@@ -18,17 +18,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     text,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.documents.models import SignedFileColumns
 from rakor.extensions import db
 from rakor.minutes.lifecycle import REVISION_STATUSES, RevisionStatus
+from rakor.storage.columns import StoredContent
 
 
 class Minutes(db.Model):
@@ -79,15 +79,15 @@ class MinutesRevision(db.Model):
         return self.status == RevisionStatus.FINAL
 
 
-class MinutesPdf(SignedFileColumns, db.Model):
+class MinutesPdf(StoredContent, SignedFileColumns, db.Model):
     """The PDF of a final revision, rendered (and signed, with a certificate) once and served as
     stored; `sha256` is the hash of exactly these bytes."""
 
     __tablename__ = "minutes_pdf"
+    storage_prefix = "final/minutes/"
 
     revision_id: Mapped[int] = mapped_column(
         ForeignKey("minutes_revision.id", ondelete="CASCADE"), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

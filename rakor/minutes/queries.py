@@ -8,6 +8,7 @@ from rakor.meetings.models import AgendaItem, Meeting
 from rakor.minutes.lifecycle import RevisionStatus
 from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
 from rakor.numbering.services import document_key
+from rakor.storage.columns import content_columns, read_content
 
 
 def minutes_of(meeting_id) -> Minutes | None:
@@ -63,7 +64,7 @@ def agenda_of(meeting_id) -> list[AgendaItem]:
 def stored_pdf(revision_id, with_content=True) -> MinutesPdf | None:
     stmt = select(MinutesPdf).where(MinutesPdf.revision_id == revision_id)
     if with_content:
-        stmt = stmt.options(undefer(MinutesPdf.content))
+        stmt = stmt.options(undefer(MinutesPdf.inline_content))
     return db.session.scalar(stmt)
 
 
@@ -72,19 +73,24 @@ def final_pdf(meeting_id, version=None, with_content=False):
     `(revision_id, version, sha256, content)` of the latest final version (or of final `version`),
     `sha256` and `content` None while its PDF is not stored, `content` None too unless
     `with_content`. None when there is no such final version."""
-    columns = [MinutesRevision.id, MinutesRevision.version, MinutesPdf.sha256]
-    columns.append(MinutesPdf.content if with_content else null())
+    columns = [MinutesRevision.id, MinutesRevision.version, MinutesPdf.sha256, MinutesPdf.storage_key]
+    columns.append(MinutesPdf.inline_content if with_content else null())
     stmt = (select(*columns).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
             .outerjoin(MinutesPdf, MinutesPdf.revision_id == MinutesRevision.id)
             .where(Minutes.meeting_id == meeting_id, MinutesRevision.status == RevisionStatus.FINAL))
     if version is not None:
         stmt = stmt.where(MinutesRevision.version == version)
     row = db.session.execute(stmt.order_by(MinutesRevision.version.desc()).limit(1)).first()
-    return tuple(row) if row is not None else None
+    if row is None:
+        return None
+    revision_id, version, sha256, storage_key, inline = row
+    content = read_content(storage_key, inline) if with_content and sha256 is not None else None
+    return revision_id, version, sha256, content
 
 
 def stored_content(revision_id) -> bytes | None:
-    return db.session.scalar(select(MinutesPdf.content).where(MinutesPdf.revision_id == revision_id))
+    row = db.session.execute(select(*content_columns(MinutesPdf)).where(MinutesPdf.revision_id == revision_id)).first()
+    return read_content(*row) if row is not None else None
 
 
 def stored_hash(revision_id) -> str | None:

@@ -6,6 +6,7 @@ feature registers how each of its kinds reads (`kinds.register`) and who a meeti
 (`kinds.audiences`), and its service calls `services.notify(...)` where the event happens.
 """
 from flask import Blueprint
+from flask_login import current_user
 
 bp = Blueprint("notices", __name__)
 
@@ -16,4 +17,12 @@ def init_app(app):
 
     dashboard.panels.register("notices", template="notices/_dashboard_panel.html",
                               loader=queries.home_panel, order=1)
+
+    @app.context_processor
+    def unread_notices():
+        # Called by the navbar only (one query per full page; fragments and JSON pay nothing).
+        def count():
+            return queries.unread_count(current_user) if current_user.is_authenticated else 0
+        return {"unread_notices": count}
+
     app.register_blueprint(bp)

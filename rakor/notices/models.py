@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rakor.core import page_cache
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
 
@@ -29,5 +30,6 @@ class Notice(db.Model):
         return self.read_at is not None
 
     def page_cache_scopes(self):
-        """Notices show on the home and notices pages, which are never kept."""
-        return set()
+        """Notices show on the home and notices pages, which are never kept, and as the unread
+        count in their reader's navbar, which a kept page of that reader holds."""
+        return {page_cache.reader_scope(self.user_id)}

@@ -19,6 +19,12 @@ def unread(user, limit=HOME_LIMIT):
     return rows, count
 
 
+def unread_count(user) -> int:
+    """How many notices the user has not read (the navbar's badge): one query."""
+    return db.session.scalar(select(func.count(Notice.id)).where(Notice.user_id == user.id,
+                                                                 Notice.read_at.is_(None)))
+
+
 def home_panel(user):
     """The home page's "Needs action" panel: unread notices, the newest first."""
     rows, count = unread(user)

@@ -1,4 +1,5 @@
 """`flask participants import|export`: the same import and export as the committee's pages."""
+import click
 from flask.cli import AppGroup
 
 from rakor.core.tabular.cli import add_export_command, add_import_command
@@ -15,12 +16,23 @@ def _describe(row):
 
 add_import_command(
     participants_cli, meeting=meeting_or_exit, describe=_describe, read=imports.preview, write=imports.commit,
-    would=lambda report: f"{len(report.rows)} participants would be imported",
-    done=lambda meeting, report, created: f"{len(created)} participants imported into meeting {meeting.id}.",
+    would=lambda report: (f"{len(report.rows) - len(imports.left_out(report))} participants would be imported"
+                          f"{_left_out(report)}"),
+    done=lambda meeting, report, created: (f"{len(created)} participants imported into meeting {meeting.id}"
+                                           f"{_left_out(report)}."),
+    options=[click.option("--keep-line", "keep_lines", type=int, multiple=True, metavar="LINE",
+                          help="Import this probable duplicate anyway (repeatable); others are left out.")],
     help="""Import participants of MEETING_ID from a CSV or XLSX file, all or nothing.
 
-    Prints one line per row. Exit status 0 only when every row was imported (or, with
-    --dry-run, would be); otherwise 1 and nothing is written.""")
+    A probable duplicate (the same name in the same agency as an earlier line or a registered
+    participant) is left out unless its line is given with --keep-line. Prints one line per
+    row. Exit status 0 only when every other row was imported (or, with --dry-run, would be);
+    otherwise 1 and nothing is written.""")
+
+def _left_out(report):
+    lines = [str(r.line) for r in imports.left_out(report)]
+    return f" ({len(lines)} probable duplicates left out: line {', '.join(lines)})" if lines else ""
+
 
 add_export_command(
     participants_cli, meeting=meeting_or_exit, noun="participants",

@@ -89,10 +89,11 @@ def desk_participant(meeting_id: int, participant_id: int) -> Participant | None
 
 def desk_roster(meeting_id: int):
     """What the offline desk keeps on the device (issue 23): registered participants with only
-    the fields the desk shows (name, position, agency, role, presence) and the badge code. No NIP,
-    phone or e-mail. One query."""
+    the fields the desk shows (name, position, agency, role, presence) and the badge code. No
+    phone or e-mail, and of the NIP only what the view keeps of it (its last four digits, to tell
+    namesakes apart: issue 18). One query."""
     return db.session.execute(
-        select(Participant.id, Participant.name, Participant.sort_name, Participant.position,
+        select(Participant.id, Participant.name, Participant.sort_name, Participant.position, Participant.nip,
                Participant.agency_id, Participant.meeting_role, Participant.checked_in_at,
                Participant.checkin_code, Agency.name.label("agency"), Agency.short_name.label("agency_short"))
         .join(Agency, Agency.id == Participant.agency_id)

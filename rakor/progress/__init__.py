@@ -8,6 +8,10 @@ bp = Blueprint("progress", __name__)
 
 
 def init_app(app):
+    from rakor.progress.models import MonitoringReport
+    from rakor.storage import columns as stored_files
+
+    stored_files.register(MonitoringReport, "issued monitoring reports")
     from rakor.documents import periodic
     from rakor.documents import registry as documents
     from rakor.main import dashboard as home
@@ -33,6 +37,12 @@ def init_app(app):
     home.panels.register("progress", template=PANEL_TEMPLATE, loader=home_panel, order=20)
     documents.register(MONITORING)
     progress_notices.register()
+    from rakor.meetings.materials import stored_keys
+    from rakor.progress.models import ProgressEvidence
+    from rakor.storage import references
+
+    references.register("evidence/", loader=lambda: stored_keys(ProgressEvidence, "evidence"),
+                        what="progress evidence")
     reminders.register()
     periodic.tasks.register("reminders", loader=reminders.send_due, interval_key="REMINDER_INTERVAL")
     app.cli.add_command(progress_cli)

@@ -11,18 +11,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.commitments.models import Commitment
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
+from rakor.storage.columns import StoredContent
 
 UPDATE_STATUSES = ("on_track", "at_risk", "late", "done")
 REVIEW_STATUSES = ("submitted", "verified", "returned")
@@ -229,11 +229,12 @@ class MonitoringLetter(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class MonitoringReport(db.Model):
+class MonitoringReport(StoredContent, db.Model):
     """An issued monitoring report: numbered when the committee issues it, rendered once and
     served byte for byte ever after. Drafts (every other download) carry no number."""
 
     __tablename__ = "monitoring_report"
+    storage_prefix = "final/monitoring/"
     __table_args__ = (UniqueConstraint("meeting_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -245,7 +246,6 @@ class MonitoringReport(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     issued_by = relationship("User", lazy="raise")
 

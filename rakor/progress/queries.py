@@ -203,7 +203,7 @@ def get_issued(meeting, report_id):
     """An issued report of this meeting, or 404."""
     report = db.session.scalar(select(MonitoringReport).where(MonitoringReport.meeting_id == meeting.id,
                                                              MonitoringReport.id == report_id)
-                               .options(undefer(MonitoringReport.content)))
+                               .options(undefer(MonitoringReport.inline_content)))
     if report is None:
         abort(404)
     return report

@@ -150,6 +150,8 @@
     who.appendChild(el("div", "fw-semibold fs-5 checkin-name", p.name));
     var details = [p.position, p.agency, p.role].filter(Boolean).join(" · ");
     who.appendChild(el("div", "small text-muted", details));
+    // The NIP's last digits tell two people of one name apart (the full NIP stays on the server).
+    if (p.nipEnd) { who.appendChild(el("div", "small text-muted font-monospace checkin-nip", "NIP …" + p.nipEnd)); }
     var side = el("div", "checkin-state d-flex flex-wrap align-items-center gap-2");
     if (state.present) {
       side.appendChild(el("span", "badge text-bg-success fs-6 checkin-present", d.textPresent + " " + timeOf(state.present)));

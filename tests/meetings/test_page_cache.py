@@ -352,3 +352,31 @@ def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db
         assert "X-Page-Cache" not in client.get("/").headers
     finally:
         app.config["PAGE_CACHE_HEADER"] = False
+
+
+def test_a_bulk_statement_that_names_its_scopes_and_an_api_token_used_keep_the_pages(client, db, login_as):
+    """An API token's last use (a bulk UPDATE, once a minute per token) cleared every kept page of
+    the site; a statement may now say what it touches, and a token touches no kept page."""
+    from rakor.api import tokens
+    from rakor.api.models import ApiToken
+
+    organizer = make_agency(name="Bappeda Sebelum")
+    meeting = make_meeting(organizer=organizer)
+    user = login_as("committee")
+    token = ApiToken(user_id=user.id, name="e-Monev", scope="read", token_hash="a" * 64, prefix="rk_aaaa")
+    db.session.add(token)
+    db.session.commit()
+    assert "Bappeda Sebelum" in page(client, meeting)
+    assert tokens.record_use(token)
+    db.session.commit()
+    # The name changes without a version move (the statement says it touches nothing): the page
+    # still shows the kept copy, so neither the token's use nor this moved the versions.
+    db.session.execute(update(Agency).where(Agency.id == organizer.id).values(name="Bappeda Sesudah")
+                       .execution_options(page_cache_scopes=()))
+    db.session.commit()
+    assert "Bappeda Sebelum" in page(client, meeting)
+    # Said scopes are moved: the meeting's page is rendered again.
+    db.session.execute(update(Agency).where(Agency.id == organizer.id).values(name="Bappeda Sesudah")
+                       .execution_options(page_cache_scopes={page_cache.meeting_scope(meeting.id)}))
+    db.session.commit()
+    assert "Bappeda Sesudah" in page(client, meeting)

@@ -161,6 +161,22 @@ def test_held_meeting_cannot_move_until_reopened_and_reopen_is_recorded(db):
     assert (last.from_status, last.to_status, last.note) == ("held", "scheduled", "Rapat ditunda satu minggu")
 
 
+def test_a_held_meeting_stored_with_seconds_takes_its_own_minute_back_as_no_move(db):
+    """The edit form shows and sends times to the minute; a held meeting whose start has seconds
+    (made by an import or the API) was refused any correction as "moved" (found by the
+    committee-walk journey when the chair's details were filled in)."""
+    organizer = make_agency()
+    meeting = make_meeting(organizer=organizer, status="held", starts_at=datetime(2024, 2, 1, 0, 30, 42, tzinfo=UTC),
+                           ends_at=datetime(2024, 2, 1, 8, 0, 17, tzinfo=UTC))
+    services.update_meeting(meeting, data(organizer, title="Pimpinan rapat dilengkapi",
+                                          starts_at=datetime(2024, 2, 1, 8, 30), ends_at=datetime(2024, 2, 1, 16, 0)))
+    assert meeting.title == "Pimpinan rapat dilengkapi"
+    assert meeting.starts_at == datetime(2024, 2, 1, 0, 30, 42, tzinfo=UTC)
+    # A real move by a minute is still one.
+    refused(services.update_meeting, meeting, data(organizer, starts_at=datetime(2024, 2, 1, 8, 31),
+                                                   ends_at=datetime(2024, 2, 1, 16, 0)), field="starts_at")
+
+
 def test_minutes_final_freezes_details_and_agenda(db):
     meeting = make_meeting(status="minutes_final")
     item = make_agenda_item(meeting)

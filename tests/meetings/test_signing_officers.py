@@ -50,3 +50,18 @@ def test_the_cli_takes_the_signing_officers(app, db, kalsel):
         "meetings", "create", "--title", "Rakor CLI 2", "--start", "2030-05-02 08:30", "--end", "2030-05-02 16:00",
         "--venue", "Aula", "--chair-nip", "123"])
     assert refused.exit_code != 0 and "18 angka" in refused.output
+
+
+def test_a_new_meeting_proposes_the_head_of_its_organizer_as_chair(client, db, login_as):
+    """The committee's walk: the minutes need the chair's name, jabatan, NIP and pangkat, and the
+    chair is usually the head of the organizing Bappeda, already kept for its letters."""
+    organizer = make_agency(head_name="Dr. Ir. H. Ahmad Rizani, M.T.", head_position="Kepala Bappeda",
+                            head_nip="197001011995031001", head_rank="Pembina Utama Muda (IV/c)")
+    login_as("committee", agency=organizer)
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert 'value="Dr. Ir. H. Ahmad Rizani, M.T."' in page and 'value="197001011995031001"' in page
+    assert 'value="Pembina Utama Muda (IV/c)"' in page and 'value="Kepala Bappeda"' in page
+    # Without a head on record nothing is proposed.
+    login_as("committee", agency=make_agency())
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert 'name="chair_name"' in page and "Ahmad Rizani" not in page and "197001011995031001" not in page

@@ -146,3 +146,26 @@ def test_loading_the_demo_notices_nobody(kalsel):
     demo.load()
     assert _db.session.scalar(select(Notice.id).limit(1)) is None
     assert _db.session.scalar(select(OutboundMail.id).where(OutboundMail.kind.like("notice_%")).limit(1)) is None
+
+
+def _unread_badge(html):
+    import re
+    found = re.search(r'id="nav-unread-count">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_navbar_counts_unread_notices_even_on_a_kept_meeting_page(app, cm):  # noqa: F811
+    """Issue 18: the unread count beside the user's name; the meeting page is kept per reader
+    (rakor/core/page_cache.py), and a notice read or received renders it again."""
+    client = client_of(app, cm.delegate)
+    meeting_page = f"/meetings/{cm.meeting.id}"
+    assert _unread_badge(client.get(meeting_page).get_data(as_text=True)) == 0
+    _returned(cm)
+    _db.session.commit()
+    assert _unread_badge(client.get("/").get_data(as_text=True)) == 1
+    assert _unread_badge(client.get(meeting_page).get_data(as_text=True)) == 1  # not the kept page of before
+    assert _unread_badge(client.get(meeting_page).get_data(as_text=True)) == 1  # kept, still right
+    assert _unread_badge(client_of(app, cm.other_delegate).get("/").get_data(as_text=True)) == 0
+    [notice] = notices_of(cm.delegate)
+    assert client.post(f"/notices/{notice.id}/read").status_code == 302  # touches no meeting
+    assert _unread_badge(client.get(meeting_page).get_data(as_text=True)) == 0

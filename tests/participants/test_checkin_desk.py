@@ -185,3 +185,17 @@ def test_before_meeting_day_uses_the_meeting_zone():
     meeting = SimpleNamespace(starts_at=datetime(2024, 2, 1, 0, 0, tzinfo=UTC), timezone="Asia/Makassar")
     assert not before_meeting_day(meeting, now=datetime(2024, 1, 31, 23, 30, tzinfo=UTC))
     assert before_meeting_day(meeting, now=datetime(2024, 1, 31, 15, 30, tzinfo=UTC))
+
+
+def test_namesakes_are_told_apart_by_their_position_and_nip(client, login_as, province_meeting):
+    """Issue 18: two "Ahmad Fauzi" of one agency at the desk; the jabatan and the NIP say which is which."""
+    m, (a1, _a2, _a3) = province_meeting.meeting, province_meeting.agencies
+    make_participant(m, a1, name="Ahmad Fauzi", position="Kepala Bidang Ekonomi", nip="198001012005011001")
+    make_participant(m, a1, name="Ahmad Fauzi", position=None, nip="199002022015021002")
+    login_as("committee")
+    html = _desk(client, m, q="ahmad fauzi")
+    assert _listed(html) == ["Ahmad Fauzi", "Ahmad Fauzi"]
+    rows = re.findall(r'<li class="list-group-item py-3 checkin-row".*?</li>', html, re.S)
+    assert "Kepala Bidang Ekonomi" in rows[0] + rows[1]
+    assert {re.search(r'checkin-nip">NIP ([^<]+)<', r).group(1) for r in rows} == {
+        "19800101 200501 1 001", "19900202 201502 1 002"}

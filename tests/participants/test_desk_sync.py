@@ -256,7 +256,9 @@ def test_roster_holds_only_what_the_desk_shows(client, login_as, today):
     roster = response.get_json()
     assert [p["name"] for p in roster["participants"]] == ["Ir. H. Rahmadi, M.T."]
     assert set(roster["participants"][0]) == {"id", "name", "key", "position", "agency", "agencyName",
-                                              "agencyId", "role", "presentAt", "code"}
+                                              "agencyId", "role", "presentAt", "code", "nipEnd"}
+    # Of the NIP only its last digits, to tell namesakes apart (issue 18).
+    assert roster["participants"][0]["nipEnd"] == "1001"
     text = response.get_data(as_text=True)
     for private in ("198001012005011001", "6281234567890", "rahmadi@example.id"):
         assert private not in text

@@ -163,3 +163,44 @@ def test_templates_download_and_reimport_as_empty(client, login_as):
         report = imports.preview(meeting, response.data, "t", 100)
         assert "tidak ada peserta" in " ".join(map(str, report.file_errors))
     assert client.get(f"/meetings/{meeting.id}/participants/import/template.pdf").status_code == 404
+
+
+def _duplicate_file():
+    row = ["Noor Hidayati", "Bappeda Kab. Tanah Laut"]
+    return csv_bytes([["Nama", "Instansi"], row, ["Ahmad Fauzan", "Bappeda Kab. Tanah Laut"], row])
+
+
+def test_a_probable_duplicate_is_offered_unticked_and_left_out(client, login_as):
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    html = upload(client, meeting, _duplicate_file()).get_data(as_text=True)
+    assert 'data-line="4" data-status="warning" data-duplicate="left-out"' in html
+    box = re.search(r'<input[^>]*name="keep"[^>]*>', html).group(0)
+    assert 'value="4"' in box and 'form="import-confirm-form"' in box and "checked" not in box
+    assert "Tetap impor" in html and "Kemungkinan orang yang sama dengan baris 2" in html
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token_of(html)})
+    assert response.status_code == 302 and count(meeting) == 2
+
+
+def test_a_ticked_probable_duplicate_is_imported_with_the_rest(client, login_as):
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    html = upload(client, meeting, _duplicate_file()).get_data(as_text=True)
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm",
+                           data={"token": token_of(html), "keep": ["4", "x", "99"]})
+    assert response.status_code == 302 and count(meeting) == 3
+
+
+def test_the_cli_leaves_out_probable_duplicates_unless_their_line_is_kept(app, tmp_path):
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    path = tmp_path / "peserta.csv"
+    path.write_bytes(_duplicate_file())
+    result = app.test_cli_runner().invoke(args=["participants", "import", str(meeting.id), str(path), "--dry-run"])
+    assert result.exit_code == 0 and "left out: line 4" in result.output
+    result = app.test_cli_runner().invoke(args=["participants", "import", str(meeting.id), str(path),
+                                                "--keep-line", "4"])
+    assert result.exit_code == 0, result.output
+    assert count(meeting) == 3

@@ -14,7 +14,9 @@ from rakor.api.views.common import (
     after_of,
     allowed_or_403,
     api_action,
+    commitment_links,
     invalid,
+    links,
     page,
     visible_or_404,
 )
@@ -65,11 +67,12 @@ def list_commitments(limit, **filters):
     after = after_of(filters)
     filters.pop("cursor", None)
     rows = queries.commitments(current_user, after=after, limit=limit, **filters)
-    return page(rows, limit, serialize.commitment)
+    return page(rows, limit, serialize.commitment_row)
 
 
 @blp.route("/commitments/<int:commitment_id>")
 @blp.response(200, schemas.CommitmentOut)
+@blp.doc(**links(200, **commitment_links()))
 @authenticated
 def get_commitment(commitment_id):
     commitment, _meeting = _visible(commitment_id)
@@ -79,6 +82,7 @@ def get_commitment(commitment_id):
 @blp.route("/commitments", methods=["POST"])
 @blp.arguments(schemas.CommitmentIn)
 @blp.response(201, schemas.CommitmentOut)
+@blp.doc(**links(201, **commitment_links()))
 @roles(COMMITTEE, DELEGATE)
 def create_commitment(args):
     """A new commitment (a draft, or submitted with `submit`). A delegate: for its own agency."""
@@ -101,6 +105,7 @@ def create_commitment(args):
 @blp.arguments(schemas.CommitmentEdit(partial=True))
 @blp.response(200, schemas.CommitmentOut)
 @blp.doc(**IF_MATCH)
+@blp.doc(**links(200, **commitment_links()))
 @roles(COMMITTEE, DELEGATE)
 def edit_commitment(args, commitment_id):
     """Change some fields; If-Match: the ETag (version) read."""
@@ -133,6 +138,7 @@ def _review(commitment_id, args, to_status):
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.CommitmentOut)
 @blp.doc(**IF_MATCH)
+@blp.doc(**links(200, **commitment_links()))
 @roles(COMMITTEE)
 def agree_commitment(args, commitment_id):
     """The committee agrees a submitted commitment; If-Match: the ETag (version) read."""
@@ -143,6 +149,7 @@ def agree_commitment(args, commitment_id):
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.CommitmentOut)
 @blp.doc(**IF_MATCH)
+@blp.doc(**links(200, **commitment_links()))
 @roles(COMMITTEE)
 def return_commitment(args, commitment_id):
     """The committee returns a submitted commitment with a comment (`note`, required)."""

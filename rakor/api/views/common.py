@@ -68,3 +68,44 @@ IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True
                             "description": "The ETag read (it carries the version, e.g. \"v3-…\"); "
                                            "missing: 428, another version: 412."}]}
 
+
+
+# --- OpenAPI links: how a response leads to the next call (clients, and Schemathesis' stateful
+# phase, which chains e.g. create -> read -> edit with the ETag read in If-Match) -----------------
+
+ID = "$response.body#/id"
+FIRST_ITEM = "$response.body#/items/0/id"
+ETAG = "$response.header.ETag"
+
+
+def link(operation, description, **parameters):
+    """A link to `operation` (an operationId: the view's name); `parameters` maps the target's
+    parameter, named `path_<name>` or `header_<Name>` (- as _), to a runtime expression."""
+    resolved = {}
+    for key, expression in parameters.items():
+        where, _sep, name = key.partition("_")
+        resolved[f"{where}.{name.replace('_', '-') if where == 'header' else name}"] = expression
+    return {"operationId": operation, "description": description, "parameters": resolved}
+
+
+def links(*statuses, **named):
+    """`@blp.doc(**links(200, Name=link(...), ...))`: the links of the responses `statuses`."""
+    return {"responses": {status: {"links": named} for status in statuses}}
+
+
+def commitment_links(source=ID):
+    """From a representation of one commitment (its ETag carries its version)."""
+    write = {"path_commitment_id": source, "header_If_Match": ETAG}
+    return {"GetCommitment": link("get_commitment", "The commitment.", path_commitment_id=source),
+            "ListProgress": link("list_progress", "Its progress updates.", path_commitment_id=source),
+            "EditCommitment": link("edit_commitment", "Edit it, with the ETag read.", **write),
+            "AgreeCommitment": link("agree_commitment", "Agree it (committee), with the ETag read.", **write),
+            "ReturnCommitment": link("return_commitment", "Return it (committee), with the ETag read.", **write),
+            "ReportProgress": link("report_progress", "Report progress on it.", path_commitment_id=source)}
+
+
+def progress_links(source=ID):
+    write = {"path_update_id": source, "header_If_Match": ETAG}
+    return {"GetProgress": link("get_progress", "The update.", path_update_id=source),
+            "VerifyProgress": link("verify_progress", "Verify it (committee), with the ETag read.", **write),
+            "ReturnProgress": link("return_progress", "Return it (committee), with the ETag read.", **write)}

@@ -4,13 +4,21 @@ from flask_login import current_user
 from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import meetings as blp
 from rakor.api.http import respond
-from rakor.api.views.common import after_of, page, visible_or_404
+from rakor.api.views.common import FIRST_ITEM, ID, after_of, link, links, page, visible_or_404
 from rakor.policy import COMMITTEE, authenticated
+
+
+def _meeting_links(source):
+    return {"GetMeeting": link("get_meeting", "The meeting.", path_meeting_id=source),
+            "GetAgenda": link("get_agenda", "Its agenda.", path_meeting_id=source),
+            "GetParticipants": link("get_participants", "Its participants.", path_meeting_id=source),
+            "GetMinutesRecord": link("minutes_record", "Its final minutes' record.", path_meeting_id=source)}
 
 
 @blp.route("/meetings")
 @blp.arguments(schemas.MeetingListArgs, location="query", as_kwargs=True)
 @blp.response(200, schemas.MeetingPage)
+@blp.doc(**links(200, **_meeting_links(FIRST_ITEM)))
 @authenticated
 def list_meetings(limit, **filters):
     """Meetings the caller may see, oldest first."""
@@ -22,6 +30,7 @@ def list_meetings(limit, **filters):
 
 @blp.route("/meetings/<int:meeting_id>")
 @blp.response(200, schemas.MeetingOut)
+@blp.doc(**links(200, **_meeting_links(ID)))
 @authenticated
 def get_meeting(meeting_id):
     meeting = visible_or_404(queries.meeting(meeting_id), "meeting.view")

@@ -7,7 +7,15 @@ from rakor.api import queries, schemas, serialize
 from rakor.api.blueprints import progress as blp
 from rakor.api.http import check_version, respond
 from rakor.api.views.commitments import _visible
-from rakor.api.views.common import IF_MATCH, after_of, allowed_or_403, api_action, page
+from rakor.api.views.common import (
+    IF_MATCH,
+    after_of,
+    allowed_or_403,
+    api_action,
+    links,
+    page,
+    progress_links,
+)
 from rakor.policy import COMMITTEE, DELEGATE, authenticated, can, roles
 from rakor.progress import services
 from rakor.progress.services import UpdateData
@@ -35,6 +43,7 @@ def list_progress(args, commitment_id):
 @blp.response(201, schemas.ProgressOut)
 @blp.alt_response(200, schema=schemas.ProgressOut,
                   description="The period's current update already said exactly this.")
+@blp.doc(**links(200, 201, **progress_links()))
 @roles(COMMITTEE, DELEGATE)
 def report_progress(args, commitment_id):
     """Report on a period; a different report for the same period becomes a new revision."""
@@ -52,6 +61,7 @@ def report_progress(args, commitment_id):
 
 @blp.route("/progress/<int:update_id>")
 @blp.response(200, schemas.ProgressOut)
+@blp.doc(**links(200, **progress_links()))
 @authenticated
 def get_progress(update_id):
     update = queries.progress_update(update_id)
@@ -83,6 +93,7 @@ def _review(update_id, args, to_status):
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.ProgressOut)
 @blp.doc(**IF_MATCH)
+@blp.doc(**links(200, GetProgress=progress_links()["GetProgress"]))
 @roles(COMMITTEE)
 def verify_progress(args, update_id):
     """The committee verifies an update; If-Match: the ETag (version) read."""
@@ -93,6 +104,7 @@ def verify_progress(args, update_id):
 @blp.arguments(schemas.NoteIn)
 @blp.response(200, schemas.ProgressOut)
 @blp.doc(**IF_MATCH)
+@blp.doc(**links(200, GetProgress=progress_links()["GetProgress"]))
 @roles(COMMITTEE)
 def return_progress(args, update_id):
     """The committee sends an update back with a comment (`note`)."""

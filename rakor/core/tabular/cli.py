@@ -50,8 +50,9 @@ def _fail(*messages):
 
 
 def add_import_command(group, *, help, read, write, describe, would, done, meeting=None, options=(),
-                       confirmable=None, confirm_hint=None):
-    """Add `import [MEETING_ID] FILE [--dry-run] [options]` to `group`.
+                       confirmable=None, confirm_hint=None, name="import"):
+    """Add `import [MEETING_ID] FILE [--dry-run] [options]` to `group` (`name`: another name for
+    the command, e.g. `indicators load`).
 
     `describe(row)`: the row's line after its status; `would(report)`: what a valid file does
     ("3 new, 1 changed, 0 unchanged"), printed by a dry run; `done(scope, report, outcome)`: the
@@ -84,7 +85,7 @@ def add_import_command(group, *, help, read, write, describe, would, done, meeti
     command = click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))(command)
     if meeting is not None:
         command = click.argument("meeting_id", type=int)(command)
-    return group.command("import")(command)
+    return group.command(name)(command)
 
 
 def add_export_command(group, *, help, rows, write, noun, meeting=None, meeting_optional=False):

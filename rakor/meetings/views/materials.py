@@ -1,9 +1,8 @@
 """Materials of a meeting: upload (checked by rakor/meetings/materials.py), download, delete."""
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rakor.core.downloads import content_disposition
 from rakor.core.errors import DomainError
 from rakor.core.forms import choices
 from rakor.core.urls import int_arg
@@ -52,18 +51,9 @@ def material_new(meeting):
 def material_download(meeting, material_id):
     """The material's file, as an attachment that never runs in the app's origin."""
     material = in_meeting(Material, material_id, meeting)
-    path = materials.stored_path(material.stored_name)
-    if path is None or not path.is_file():
-        current_app.logger.error("material %s: file %s is missing", material.id, material.stored_name)
-        abort(404)
-    response = send_file(path, mimetype=material.content_type, as_attachment=True,
-                         download_name=material.original_filename, max_age=0, conditional=True,
-                         etag=material.sha256)
-    response.headers["Content-Disposition"] = content_disposition(material.original_filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return materials.send_stored(material.stored_name, "materials", mimetype=material.content_type,
+                                 download_name=material.original_filename, etag=material.sha256,
+                                 what=f"material {material.id}")
 
 
 @bp.route("/<int:meeting_id>/materials/<int:material_id>/delete", methods=["POST"])

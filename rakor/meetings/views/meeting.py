@@ -23,11 +23,13 @@ from rakor.core.phones import format_phone, whatsapp_url
 from rakor.core.types import utcnow
 from rakor.core.urls import external_url
 from rakor.core.web import domain_action
+from rakor.extensions import db
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
 from rakor.meetings.web import with_meeting
 from rakor.policy import COMMITTEE, authenticated, require, roles
+from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
 
 
@@ -46,6 +48,17 @@ def _default_organizer_id():
         return current_user.agency_id
     agencies = provincial_planning_agencies()
     return agencies[0].id if len(agencies) == 1 else None
+
+
+def _chair_from_head_of(agency_id):
+    """The head of the organizing agency (kept for its letters' signature) as the proposed chair:
+    the usual case, and the minutes cannot be finalised without the chair's name, jabatan, NIP
+    and pangkat. Shown in the form, so the committee changes it when someone else chairs."""
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    if agency is None or not agency.head_name:
+        return {}
+    return {"chair_name": agency.head_name, "chair_position": agency.head_position,
+            "chair_nip": agency.head_nip, "chair_rank": agency.head_rank}
 
 
 def _meeting_data(form):
@@ -105,8 +118,10 @@ def _submitted(form):
 def create():
     """A new meeting, saved as a draft."""
     require(current_user, "meeting.create")
+    organizer_id = _default_organizer_id()
     form = MeetingForm() if request.method == "POST" else MeetingForm(
-        data={"organizer_agency_id": _default_organizer_id(), "timezone": DEFAULT_TZ, "kind": "rakor"})
+        data={"organizer_agency_id": organizer_id, "timezone": DEFAULT_TZ, "kind": "rakor",
+              **_chair_from_head_of(organizer_id)})
     _fill_meeting_choices(form)
     if _submitted(form):
         with domain_action(form) as done:
@@ -174,7 +189,8 @@ def view(meeting_id):
     holds: the rule reads the reader's role and agency (in the key) and the meeting's status,
     seat quotas and invitations (whose changes move the meeting's version); the clock, the one
     other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`)."""
-    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id)])
+    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id),
+                                                          page_cache.reader_scope(current_user.id)])
     if kept is not None:
         return kept
     return _render_view(meeting_id)
@@ -195,7 +211,9 @@ def _render_view(meeting):
 
     lapses_at = rules.view_lapses_at(current_user, meeting)
     ttl = None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
-    return page_cache.reader_page(_reader_key(meeting.id), scopes, page, ttl)
+    # The reader's layout (the navbar's unread notices) is part of the kept page.
+    return page_cache.reader_page(_reader_key(meeting.id), [*scopes, page_cache.reader_scope(current_user.id)],
+                                  page, ttl)
 
 
 def _render_view_body(meeting_id):

@@ -39,7 +39,7 @@ RowResult = ParticipantRow
 __all__ = [
     "EXCEL_NIP_MESSAGE", "EXPORT_HEADERS", "FIELDS", "FIELD_LABELS", "HEADER_ALIASES", "SPEC",
     "Directory", "ImportCommitError", "ImportFileError", "ImportReport", "ParticipantRow", "RowResult",
-    "Table", "commit", "decode_text", "discard_upload", "import_file", "load_upload", "map_headers",
+    "Table", "commit", "decode_text", "discard_upload", "import_file", "left_out", "load_upload", "map_headers",
     "normalize_region_code", "only_over_quota", "preview", "purge_stale_uploads", "read_table", "sniff_kind",
     "store_upload", "validate",
 ]
@@ -55,15 +55,24 @@ def map_headers(header):
 
 
 def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000,
-            override_reason=None) -> ImportReport:
+            override_reason=None, keep_lines=()) -> ImportReport:
     """Read and validate; never raises for a bad file (the report says what is wrong).
-    `override_reason`: rows beyond their agency's quota become warnings (see `commit`)."""
-    return tabular.preview(SPEC, content, lambda table: validate(meeting, table, filename, override_reason),
+    `override_reason`: rows beyond their agency's quota become warnings (see `commit`).
+    `keep_lines`: probable duplicates ticked to be imported anyway (the others are left out)."""
+    return tabular.preview(SPEC, content,
+                           lambda table: validate(meeting, table, filename, override_reason, keep_lines),
                            filename=filename, max_rows=max_rows, meeting_id=meeting.id)
+
+
+def left_out(report: ImportReport) -> list:
+    """The probable duplicates that an import of this report leaves out (not ticked)."""
+    return [r for r in report.rows if r.skipped]
 
 
 def _register(meeting, by_user, override_reason):
     def write(row):
+        if row.skipped:
+            return None  # a probable duplicate nobody ticked
         participant, _warnings = register_participant(
             meeting, row.data, by_user=by_user, via="import",
             override_reason=override_reason if row.over_quota else None)
@@ -75,18 +84,22 @@ def _report_field(service_field):
     return "agency" if service_field == "agency_id" else (service_field or "name")
 
 
-def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None) -> list[Participant]:
-    """Register every row of a valid report. Raises ImportCommitError on the first row that is
-    refused now (the caller rolls the whole transaction back). `override_reason` (the one the
-    report was validated with) is recorded on every participant beyond its agency's quota."""
-    return tabular.commit_rows(report, _register(meeting, by_user, override_reason), _report_field)
+def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None,
+           keep_lines=()) -> list[Participant]:
+    """Register every row of a valid report but the probable duplicates left out (`keep_lines`
+    was applied by the validation: see `ParticipantRow.skipped`). Raises ImportCommitError on
+    the first row that is refused now (the caller rolls the whole transaction back).
+    `override_reason` (the one the report was validated with) is recorded on every participant
+    beyond its agency's quota."""
+    written = tabular.commit_rows(report, _register(meeting, by_user, override_reason), _report_field)
+    return [p for p in written if p is not None]
 
 
 def import_file(meeting: Meeting, content: bytes, *, filename=None, by_user=None, max_rows=5000,
-                dry_run=False, override_reason=None) -> tuple[ImportReport, list]:
+                dry_run=False, override_reason=None, keep_lines=()) -> tuple[ImportReport, list]:
     """Preview and, when every row is valid and not `dry_run`, commit. Does not commit the
     transaction; raises ImportCommitError (caller rolls back)."""
-    report = preview(meeting, content, filename, max_rows, override_reason)
+    report = preview(meeting, content, filename, max_rows, override_reason, keep_lines)
     if not report.ok or dry_run:
         return report, []
     return report, commit(meeting, report, by_user, override_reason)

@@ -28,6 +28,15 @@ EXCEL_NIP_MESSAGE = _l("This NIP was stored as a number, so Excel changed its la
 class ParticipantRow(RowResult):
     agency: Agency | None = None
     over_quota: bool = False  # a delegate beyond the agency's seats
+    # A probable duplicate (the same name in the same agency as an earlier line or a registered
+    # participant, not told apart by a NIP or e-mail): what it duplicates, and whether the
+    # committee ticked "Tetap impor". Unticked, the row is left out (`skipped`).
+    duplicate: object = None
+    keep: bool = False
+
+    @property
+    def skipped(self):
+        return self.duplicate is not None and not self.keep
 
 
 def only_over_quota(report: ImportReport) -> bool:
@@ -63,7 +72,9 @@ class _Taken:
         ).all()
         self.nips = {r.nip for r in existing if r.nip}
         self.emails = {r.email for r in existing if r.email}
-        self.names = {(r.agency_id, r.name.lower()) for r in existing}
+        self.names = {}  # (agency id, normalised name) -> [(name, nip, email)] of those registered
+        for r in existing:
+            self.names.setdefault(name_key(r.agency_id, r.name), []).append((r.name, r.nip, r.email))
         self.quotas = dict(db.session.execute(
             select(SeatQuota.agency_id, SeatQuota.seats).where(SeatQuota.meeting_id == meeting.id)).all())
         self.seats = Counter(dict(db.session.execute(
@@ -74,9 +85,16 @@ class _Taken:
         self.file_nips, self.file_emails, self.file_names = {}, {}, {}
 
 
-def validate(meeting: Meeting, table: Table, filename=None, override_reason=None) -> ImportReport:
+def name_key(agency_id, name):
+    """Two rows name the same person of an agency when their names match after `norm_name`
+    ('Drs. H. Said Akhmad' = 'drs h said akhmad')."""
+    return agency_id, tabular.norm_name(name)
+
+
+def validate(meeting: Meeting, table: Table, filename=None, override_reason=None, keep_lines=()) -> ImportReport:
     """`override_reason`: the committee's reason to import delegates beyond their agency's quota;
-    with it, those rows are warnings, not errors."""
+    with it, those rows are warnings, not errors. `keep_lines`: the lines of probable duplicates
+    the committee ticked to import anyway; other probable duplicates are left out."""
     report = tabular.new_report(SPEC, table, filename=filename, meeting_id=meeting.id)
     mapping = report.positions
     if "agency" not in mapping and "region_code" not in mapping and "region_name" not in mapping:
@@ -91,11 +109,11 @@ def validate(meeting: Meeting, table: Table, filename=None, override_reason=None
     directory = load_directory()
     taken = _Taken(meeting)
     for row in tabular.data_rows(report, table, ParticipantRow):
-        _validate_row(row, directory, taken, override_reason)
+        _validate_row(row, directory, taken, override_reason, frozenset(keep_lines or ()))
     return report
 
 
-def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, override_reason=None):
+def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, override_reason=None, keep_lines=frozenset()):
     values = row.values
     region_text = values.get("region_code") or values.get("region_name") or ""
     values["region"] = region_text
@@ -122,11 +140,45 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
     if result.data is None:
         return
     data = row.data = result.data
+    if _probable_duplicate(row, data, taken, keep_lines):
+        return  # left out: no seat, no NIP or e-mail claimed
     _check_duplicates(row, data, taken)
     if data.meeting_role in SEAT_ROLES:
         _check_seat(row, data, agency, taken, override_reason)
     if row.errors:
         row.data = None
+
+
+def _probable_duplicate(row, data, taken: _Taken, keep_lines) -> bool:
+    """Whether the row is left out as a probable duplicate: the same name in the same agency as
+    a registered participant or an earlier line, and no NIP or e-mail on both that differs (a
+    row copied twice, a person registered already). Unless ticked ("Tetap impor"), it is not
+    imported; the rest of the file is. Namesakes told apart are both imported, with a warning."""
+    key = name_key(data.agency_id, data.name)
+    mine = (data.nip, data.email)
+    registered = [r for r in taken.names.get(key, ()) if not told_apart((r[1], r[2]), mine)]
+    earlier = taken.file_names.get(key)
+    if registered:
+        row.duplicate = _l("Probably %(name)s, already registered for this agency.", name=registered[0][0])
+    elif earlier is not None and not told_apart(earlier[1:], mine):
+        row.duplicate = _l("Probably the same person as line %(line)d (same name and agency).", line=earlier[0])
+    elif key in taken.names:
+        row.warnings.append(("name", _l("%(name)s is already registered for this agency; check this "
+                                        "is not a double entry.", name=data.name)))
+    elif earlier is not None:
+        # Two namesakes in one delegation, each with their own NIP or email: both come.
+        row.warnings.append(("name", _l("The same name and agency are already on line %(line)d.",
+                                        line=earlier[0])))
+    if row.duplicate is None:
+        taken.file_names.setdefault(key, (row.line, data.nip, data.email))
+        return False
+    row.keep = row.line in keep_lines
+    if row.keep:
+        row.warnings.append(("name", _l("%(reason)s Imported anyway (ticked).", reason=row.duplicate)))
+        taken.file_names.setdefault(key, (row.line, data.nip, data.email))
+        return False
+    row.warnings.append(("name", _l("%(reason)s Left out unless ticked.", reason=row.duplicate)))
+    return True
 
 
 def _check_duplicates(row, data, taken: _Taken):
@@ -147,23 +199,6 @@ def _check_duplicates(row, data, taken: _Taken):
                                      line=taken.file_emails[data.email])
         else:
             taken.file_emails[data.email] = line
-    name_key = (data.agency_id, data.name.lower())
-    if name_key in taken.names:
-        row.warnings.append(("name", _l("%(name)s is already registered for this agency; check this "
-                                        "is not a double entry.", name=data.name)))
-    elif name_key in taken.file_names:
-        earlier_line, earlier_nip, earlier_email = taken.file_names[name_key]
-        if told_apart((earlier_nip, earlier_email), (data.nip, data.email)):
-            # Two namesakes in one delegation, each with their own NIP or email: both come.
-            row.warnings.append(("name", _l("The same name and agency are already on line %(line)d.",
-                                            line=earlier_line)))
-        else:
-            # A row copied twice (issue 17: one person printed twice as present in the minutes).
-            row.errors["name"] = _l("%(name)s of this agency is already on line %(line)d of this file. "
-                                    "Remove the double row, or give each person their own NIP or email.",
-                                    name=data.name, line=earlier_line)
-    taken.file_names.setdefault(name_key, (line, data.nip, data.email))
-
 
 
 def _check_seat(row, data, agency, taken: _Taken, override_reason=None):

@@ -34,6 +34,8 @@ def _roster(meeting):
     stats = meeting_stats(meeting.id)
     people = [{
         "id": r.id, "name": r.name, "key": r.sort_name, "position": r.position or "",
+        # Namesakes are told apart by the NIP's last digits: the full NIP stays off the device.
+        "nipEnd": r.nip[-4:] if r.nip else "",
         "agency": r.agency_short or r.agency, "agencyName": r.agency, "agencyId": r.agency_id,
         "role": "" if r.meeting_role == "peserta" else str(ROLE_LABELS[r.meeting_role]),
         "presentAt": _iso(r.checked_in_at), "code": r.checkin_code,

@@ -5,7 +5,7 @@ The work is in imports/ and exports.py. Rows beyond their agency's seat quota ar
 error the committee may override, for the whole file and with a reason (`ImportConfirmForm`):
 the preview then offers the override, and the confirmation asks for it.
 """
-from flask import abort, flash, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,7 +27,10 @@ class ParticipantImport(ImportFlow):
     def options(self, form):
         override = getattr(form, "override", None)
         reason = (form.override_reason.data or "").strip() if override is not None and override.data else None
-        return {"override_reason": reason or None}
+        # The probable duplicates ticked "Tetap impor" in the preview (check boxes of the
+        # confirmation form, one per row: name "keep", value the line).
+        keep = frozenset(int(v) for v in request.form.getlist("keep") if v.isdigit() and len(v) < 8)
+        return {"override_reason": reason or None, "keep_lines": keep}
 
     def read(self, meeting, content, filename, max_rows, **options):
         return imports.preview(meeting, content, filename, max_rows, **options)
@@ -57,7 +60,10 @@ class ParticipantImport(ImportFlow):
                 "labels": imports.FIELD_LABELS}
 
     def preview_context(self, meeting, report, options):
-        return {"labels": imports.FIELD_LABELS, "back_url": _participants_url(meeting)}
+        left_out = imports.left_out(report)
+        duplicates = [r for r in report.rows if r.duplicate is not None]
+        return {"labels": imports.FIELD_LABELS, "back_url": _participants_url(meeting),
+                "duplicates": duplicates, "to_import": len(report.rows) - len(left_out)}
 
     def done(self, meeting, created):
         return _("%(n)d participants were imported.", n=len(created)), _participants_url(meeting)

@@ -1,11 +1,10 @@
 """Reporting progress: the meeting's progress page, the quarterly table where a delegate fills
 in all its agency's commitments at once, a commitment's timeline with its chart, the single
 update form (also for ad-hoc dates), the committee's review, evidence downloads."""
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rakor.core.downloads import content_disposition
 from rakor.core.errors import DomainError
 from rakor.core.forms import add_domain_error
 from rakor.core.web import domain_action
@@ -291,14 +290,6 @@ def evidence(meeting, evidence_id):
     """An evidence file, as an attachment (never rendered in the page's origin)."""
     item, commitment = queries.get_evidence(meeting, evidence_id)
     require(current_user, "progress.evidence", (item, commitment))
-    path = services.evidence_path(item)
-    if path is None or not path.is_file():
-        current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_filename,
-                         max_age=0, conditional=True, etag=item.sha256)
-    response.headers["Content-Disposition"] = content_disposition(item.original_filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return materials.send_stored(item.stored_name, services.EVIDENCE_FOLDER, mimetype=item.content_type,
+                                 download_name=item.original_filename, etag=item.sha256,
+                                 what=f"evidence {item.id}")

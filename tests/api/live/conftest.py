@@ -1,6 +1,7 @@
 """The app served by a werkzeug server in a thread, on a fresh SQLite database with the demo
 loaded, and a read+write token for each demo role: for the outside checkers (Schemathesis,
 the docs' examples) that talk HTTP to it like any integration would."""
+import os
 import shutil
 import tempfile
 import threading
@@ -33,6 +34,13 @@ def api_server():
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'api.db'}"
         UPLOAD_DIR = str(tmp / "uploads")
         API_RATE_LIMIT = "100000 per minute"
+        # Not limits' memory storage: its expiry timer is started without a lock
+        # (MemoryStorage.__schedule_expiry), and two request threads of this server starting
+        # the same Timer raised KeyError in threading (found by the stateful Schemathesis run).
+        # Redis as in production where the suite has one, else no limiter (tests/api/test_tokens.py
+        # checks the limit itself).
+        RATELIMIT_STORAGE_URI = os.environ.get("REDIS_TEST_URL") or "memory://"
+        RATELIMIT_ENABLED = bool(os.environ.get("REDIS_TEST_URL"))
 
     app = create_app(LiveConfig)
     with app.app_context():
