@@ -85,6 +85,9 @@ class Config:
     # process; "off" renders every time. TTL bounds what depends on the clock.
     PAGE_CACHE = _env("PAGE_CACHE", "redis" if REDIS_URL else "off")
     PAGE_CACHE_TTL = _int("PAGE_CACHE_TTL", 120)
+    # Benchmarks only (bench/meeting_day.py): each response that used the page cache says how in
+    # an X-Page-Cache header (rakor/core/page_cache.py: "kept:hit", "kept:miss,miss,hit", ...).
+    PAGE_CACHE_HEADER = _bool("PAGE_CACHE_HEADER", False)
 
     DOCUMENT_QUEUE = _env("DOCUMENT_QUEUE", "rakor-documents")
     # Rows from which a document goes to the worker: WeasyPrint needs about 15-40 ms a row here,

@@ -10,8 +10,18 @@ The dashboard, the home panel, the region pages and the overdue count read the t
 on write (rakor/progress/tally.py); nothing is remembered between requests.
 
 Pages: the national dashboard (provinces x topics), a meeting's dashboard, a province's and a
-regency's progress page, and the overdue list. Signed in as a leadership user it creates."""
+regency's progress page, and the overdue list. Signed in as a leadership user it creates.
+
+The write cost of the tallies (--writes N, default 15; 0 leaves it out): a progress update of the
+current quarter through `rakor.progress.services.report` (as the form and the import post it),
+flushed, on N agreed commitments of the largest meeting, each timed twice, paired: with the
+tallies kept on write (rakor/progress/tally.py's flush listeners, as in production) and with the
+listeners removed for that write (what the update costs without the precomputed tallies). Each
+write is rolled back, so the database and its tallies stay as generated; the time is the
+service call and its flush (SQL included), not the COMMIT, which is one round trip either way.
+Reports the median and p90 of each, the statements each runs, and the difference."""
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -66,10 +76,84 @@ def targets(app):
             "region page (regency)": f"/progress/regions/{regency}", "overdue list": "/progress/overdue"}
 
 
+def write_cost(app, count, statements):
+    """A progress update's latency with and without the tallies kept on write (see the docstring)."""
+    from decimal import Decimal
+
+    from flask_sqlalchemy.session import Session  # the class progress's init_app installs them on
+    from sqlalchemy import event as sa_event
+
+    from rakor.auth.models import User
+    from rakor.auth.services import create_user
+    from rakor.commitments.models import Commitment
+    from rakor.core.types import utcnow
+    from rakor.extensions import db
+    from rakor.progress import periods, services, tally, workdays
+
+    with app.app_context(), app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == "panitia@scale.bench"))
+        if user is None:
+            user = create_user(email="panitia@scale.bench", name="Panitia", role="committee",
+                               password="Bench-Scale-2024!x", agency_id=None)
+            db.session.commit()
+        meeting = db.session.scalar(select(Commitment.meeting_id).where(Commitment.status == "agreed")
+                                    .group_by(Commitment.meeting_id).order_by(func.count(Commitment.id).desc())
+                                    .limit(1))
+        ids = db.session.scalars(select(Commitment.id).where(Commitment.meeting_id == meeting,
+                                                             Commitment.status == "agreed")
+                                 .order_by(Commitment.id).limit(count)).all()
+        label = periods.quarter_of(workdays.today()).label()
+        timings = {"with tallies": [], "without tallies": []}
+        counts = {"with tallies": set(), "without tallies": set()}
+
+        def one(commitment_id, n):
+            commitment = db.session.get(Commitment, commitment_id)
+            if services.measurable(commitment):
+                middle = (commitment.baseline_value + commitment.target_value) / 2
+                data = services.UpdateData(period=label, status="on_track", realised_value=middle + Decimal(n) / 1000)
+            else:
+                data = services.UpdateData(period=label, status="on_track", percent=Decimal(40 + n % 50))
+            data.narrative = f"Bench write {n} at {utcnow().isoformat()}"
+            statements.clear()
+            started = time.perf_counter()
+            services.report(commitment, data, user, confirm_percent=True)
+            db.session.flush()
+            took = (time.perf_counter() - started) * 1000
+            count = len(statements)
+            db.session.rollback()
+            return took, count
+
+        one(ids[0], 0)  # warm-up
+        for n, commitment_id in enumerate(ids, start=1):
+            for mode in (("with tallies", "without tallies") if n % 2 else ("without tallies", "with tallies")):
+                if mode == "without tallies":
+                    sa_event.remove(Session, "before_flush", tally._before_flush)
+                    sa_event.remove(Session, "after_flush", tally._after_flush)
+                try:
+                    took, count = one(commitment_id, n)
+                finally:
+                    if mode == "without tallies":
+                        tally.install(Session)
+                timings[mode].append(took)
+                counts[mode].add(count)
+    print(f"  a progress update (services.report + flush, rolled back), {len(ids)} commitments of meeting {meeting}, "
+          f"paired; load average {os.getloadavg()[0]:.1f}:")
+    for mode, values in timings.items():
+        values.sort()
+        p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
+        print(f"    {mode:<16} median {statistics.median(values):7.1f} ms  p90 {p90:7.1f} ms  "
+              f"statements {sorted(counts[mode])}")
+    added = statistics.median(timings["with tallies"]) - statistics.median(timings["without tallies"])
+    print(f"    the tallies add {added:.1f} ms to the median update "
+          f"({statistics.median(timings['with tallies']) / statistics.median(timings['without tallies']):.2f}x)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="rk_scale_full")
     parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--writes", type=int, default=15, help="progress updates timed with and without tallies")
+    parser.add_argument("--skip-pages", action="store_true", help="only the write cost")
     args = parser.parse_args()
     app = make_app(args.db)
     user_id = reader(app)
@@ -83,8 +167,8 @@ def main():
         engine = db.engine
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    print(f"{args.db}: {args.requests} requests per page")
-    for name, url in targets(app).items():
+    print(f"{args.db}: {args.requests} requests per page, load average {os.getloadavg()[0]:.1f}")
+    for name, url in ({} if args.skip_pages else targets(app)).items():
         assert client.get(url).status_code == 200, url  # warm-up
         times, cpu, counts = [], [], set()
         for _ in range(args.requests):
@@ -99,6 +183,8 @@ def main():
         p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
         print(f"  {name:<26} median {statistics.median(times):7.1f} ms  p90 {p90:7.1f} ms  "
               f"cpu {statistics.median(cpu):6.1f} ms  queries {sorted(counts)}  {url}")
+    if args.writes:
+        write_cost(app, args.writes, statements)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,12 @@ Fragments also expire after PAGE_CACHE_TTL seconds, for what depends on the cloc
 registration window that closes, "today"). CSRF tokens are per session: a fragment is stored with
 a placeholder in their place and gets the reader's token when served.
 
+With PAGE_CACHE_HEADER (benchmarks) a response says in `X-Page-Cache` what each lookup of its
+request found, in order: "kept:hit" or "kept:miss" for `kept_page`, "hit" or "miss" for every
+`fragment` (`reader_page`'s too). The meeting page: "kept:hit" (the reader's whole page kept),
+"kept:miss,miss,hit" (rendered around the kept shared body), "kept:miss,miss,miss" (rendered
+fresh); with a flashed message waiting, only its body is looked up ("hit" or "miss").
+
 Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
 tests and development). A Redis that does not answer costs one render, never an error page.
 """
@@ -37,7 +43,7 @@ import logging
 import threading
 import time
 
-from flask import current_app, has_app_context, session
+from flask import current_app, g, has_app_context, session
 from flask_wtf.csrf import generate_csrf
 from redis import Redis
 from redis.exceptions import RedisError
@@ -222,7 +228,21 @@ def init_app(app):
         app.extensions["rakor.page_cache"] = MemoryStore()
     elif kind != "off":
         raise RuntimeError(f"PAGE_CACHE is {kind!r}: use redis, memory or off")
+    app.after_request(_outcome_header)
     listen()
+
+
+def _note(outcome):
+    """Remember what a lookup found, for the X-Page-Cache header (PAGE_CACHE_HEADER only)."""
+    if current_app.config.get("PAGE_CACHE_HEADER"):
+        g.setdefault("page_cache_outcomes", []).append(outcome)
+
+
+def _outcome_header(response):
+    outcomes = g.get("page_cache_outcomes")
+    if outcomes:
+        response.headers["X-Page-Cache"] = ",".join(outcomes)
+    return response
 
 
 def _store():
@@ -261,7 +281,9 @@ def fragment(key, scopes, render, ttl=None):
     if stored is not None:
         stored_stamp, _sep, html = _text(stored).partition("\n")
         if stored_stamp == stamp:
+            _note("hit")
             return _with_readers_token(html)
+    _note("miss")
     html = render()
     lifetime = current_app.config.get("PAGE_CACHE_TTL", 120)
     if ttl is not None:
@@ -295,6 +317,7 @@ def kept_page(key, scopes):
     try:
         versions, stored = store.read(known, key)
         if stored is None:
+            _note("kept:miss")
             return None
         stamp, _sep, html = _text(stored).partition("\n")
         entry = dict(item.split("=", 1) for item in stamp.split(","))
@@ -306,5 +329,7 @@ def kept_page(key, scopes):
         log.warning("page cache unavailable, rendering: %s", error)
         return None
     if entry != current:
+        _note("kept:miss")
         return None
+    _note("kept:hit")
     return _with_readers_token(html)

@@ -336,6 +336,24 @@ def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_
     assert "Panitia Berganti Nama" in page(client, meeting)
 
 
+def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db):
+    meeting = make_meeting()
+    user = make_user(role="committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert "X-Page-Cache" not in client.get(f"/meetings/{meeting.id}").headers
+    app.config["PAGE_CACHE_HEADER"] = True
+    try:
+        client.get("/")  # any flashed welcome is shown here, not on the meeting page
+        meeting.venue = "Aula baru"  # a change: the next view renders the page again
+        db.session.commit()
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:miss,miss,miss"
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:hit"
+        assert "X-Page-Cache" not in client.get("/").headers
+    finally:
+        app.config["PAGE_CACHE_HEADER"] = False
+
+
 def test_a_bulk_statement_that_names_its_scopes_and_an_api_token_used_keep_the_pages(client, db, login_as):
     """An API token's last use (a bulk UPDATE, once a minute per token) cleared every kept page of
     the site; a statement may now say what it touches, and a token touches no kept page."""
