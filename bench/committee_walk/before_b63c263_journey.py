@@ -75,7 +75,7 @@ def regencies(live_app):
             select(Agency.id, Agency.name, Region.name, Region.kemendagri_code).join(Agency.region)
             .where(Region.kemendagri_code.like("63.%"), Agency.is_planning_agency.is_(True))
             .order_by(Region.kemendagri_code)).all()
-        for agency_id, _, region_name, code in rows:
+        for agency_id, _, _, code in rows:
 
             email = f"walk.delegasi.{code}@demo.rakor.id"
             if db.session.scalar(select(User.id).where(User.email == email)) is None:
