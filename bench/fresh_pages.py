@@ -54,23 +54,27 @@ def query_counts(deployment, pages):
     assert app.config["PAGE_CACHE"] == "off"
     statements = []
     out = {}
+    listener = lambda *a, **k: statements.append(1)  # noqa: E731
     with app.app_context():
-        listener = lambda *a, **k: statements.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
-        for page in pages:
-            user = db.session.scalar(select(User).where(User.email == page.email))
-            client = app.test_client()
-            with client.session_transaction(base_url=BASE) as sess:
-                sess["_user_id"] = f"{user.id}:{user.session_token}"
-                sess["_fresh"] = True
-            for _ in range(3):  # the first request of a client does one-off work (CSRF token)
-                client.get(page.path, base_url=BASE)
-            statements.clear()
-            response = client.get(page.path, base_url=BASE)
-            assert response.status_code == 200 and page.marker in response.get_data(as_text=True), page
-            out[page.name] = (len(statements), len(response.data))
-        event.remove(db.engine, "before_cursor_execute", listener)
+        users = {email: f"{u.id}:{u.session_token}" for email in {p.email for p in pages}
+                 for u in [db.session.scalar(select(User).where(User.email == email))]}
         db.session.remove()
+    # Each request in its own app context, as under gunicorn (a pushed one would share its `g`,
+    # the signed-in user included, between requests).
+    for page in pages:
+        client = app.test_client()
+        with client.session_transaction(base_url=BASE) as sess:
+            sess["_user_id"] = users[page.email]
+            sess["_fresh"] = True
+        for _ in range(3):  # the first request of a client does one-off work (CSRF token)
+            client.get(page.path, base_url=BASE)
+        statements.clear()
+        response = client.get(page.path, base_url=BASE)
+        assert response.status_code == 200 and page.marker in response.get_data(as_text=True), page
+        out[page.name] = (len(statements), len(response.data))
+    with app.app_context():
+        event.remove(db.engine, "before_cursor_execute", listener)
     return out
 
 

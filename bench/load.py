@@ -63,7 +63,7 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--gunicorn", default="-w 2",
-                        help='gunicorn options, e.g. "-w 2" (the probe\'s) or "-c bench/gunicorn_conf.py" (default)')
+                        help='gunicorn options: "-w 2" (default: issue 20\'s target and the probe\'s) or "-c bench/gunicorn_conf.py"')
     parser.add_argument("--database", default="rakor_bench_load")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--skip-bare", action="store_true", help="only the meeting page")

@@ -33,6 +33,7 @@ def main():
     parser.add_argument("--reuse-database", action="store_true", help="keep and reuse an existing one")
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--top", type=int, default=0, metavar="N", help="cProfile: N functions by own CPU time")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one render")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument tree of each page")
     args = parser.parse_args()
     os.environ["PAGE_CACHE"] = "off"
@@ -65,8 +66,11 @@ def report(args, meeting_id, deployment):
     assert app.config["PAGE_CACHE"] == "off"
     sql = {"n": 0, "t": 0.0, "start": 0.0}
 
-    def before(*_a, **_k):
+    statements = []
+
+    def before(_conn, _cursor, statement, *_a, **_k):
         sql["start"] = time.perf_counter()
+        statements.append(statement)
 
     def after(*_a, **_k):
         sql["n"] += 1
@@ -80,7 +84,7 @@ def report(args, meeting_id, deployment):
         keys = {email: f"{u.id}:{u.session_token}" for email in {p.email for p in pages}
                 for u in [db.session.scalar(select(User).where(User.email == email))]}
     print(f"\nPAGE_CACHE=off, PostgreSQL, production config, in process; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'page':<24}{'path':<34}{'KiB':>5}{'queries':>8}{'CPU ms':>8}{'wall ms':>8}{'SQL ms':>8}")
+    print(f"{'page':<24}{'path':<34}{'KiB':>5}{'queries':>8}{'CPU ms':>8}{'min CPU':>8}{'wall ms':>8}{'SQL ms':>8}")
     for page in pages:
         if wanted and page.name not in wanted:
             continue
@@ -92,6 +96,12 @@ def report(args, meeting_id, deployment):
             response = client.get(page.path, base_url=BASE)
             assert response.status_code == 200, (page.path, response.status_code)
             assert page.marker in response.get_data(as_text=True), (page.name, page.marker)
+        if args.sql:
+            statements.clear()
+            client.get(page.path, base_url=BASE)
+            for i, statement in enumerate(statements, 1):
+                text = " ".join(statement.split())
+                print(f"  {i:>2}. " + (text if len(text) < 400 else text[:200] + " ... " + text[-200:]))
         counts, cpus, walls, sqls = [], [], [], []
         profiler = cProfile.Profile(time.thread_time) if args.top else None
         for _ in range(args.requests):
@@ -108,7 +118,7 @@ def report(args, meeting_id, deployment):
             sqls.append(sql["t"])
         fixed = counts[0] if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
         print(f"{page.name:<24}{page.path:<34}{len(response.data) // 1024:>5}{fixed!s:>8}"
-              f"{1000 * statistics.median(cpus):>8.2f}{1000 * statistics.median(walls):>8.2f}"
+              f"{1000 * statistics.median(cpus):>8.2f}{1000 * min(cpus):>8.2f}{1000 * statistics.median(walls):>8.2f}"
               f"{1000 * statistics.median(sqls):>8.2f}", flush=True)
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)

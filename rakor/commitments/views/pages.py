@@ -36,8 +36,14 @@ EVENT_LABELS = {
 }
 
 
+def _list_labels():
+    return {"status_of": S, "funding_sources": FUNDING_SOURCES}
+
+
 def _labels():
-    return {"status_of": S, "funding_sources": FUNDING_SOURCES, "event_labels": EVENT_LABELS,
+    # The field labels (a commitment's history names what changed) cost a whole form: only the
+    # pages of one commitment need them, not the lists.
+    return {**_list_labels(), "event_labels": EVENT_LABELS,
             "field_labels": {name: f.label.text for name, f in CommitmentForm(meta={"csrf": False})._fields.items()}}
 
 
@@ -54,7 +60,7 @@ def index(meeting):
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
         commitment_links=imports.links(meeting, current_user),
-        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_labels())
+        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_list_labels())
 
 
 def _fill_choices(form, meeting):
@@ -193,7 +199,7 @@ def region(region_id):
     region = db.get_or_404(Region, region_id)
     commitments = queries.region_commitments(region, current_user)
     return render_template("commitments/region.html", region=region, commitments=commitments,
-                           counts=queries.status_counts(commitments), **_labels())
+                           counts=queries.status_counts(commitments), **_list_labels())
 
 
 @bp.route("/meetings/<int:meeting_id>/commitments/signatories", methods=["GET", "POST"])
