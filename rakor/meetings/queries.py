@@ -113,7 +113,8 @@ def upcoming_or_recent(user, limit=5, now=None):
               .order_by(Meeting.starts_at, Meeting.id).limit(limit))
     ended = (visible_meetings(user).where(Meeting.ends_at < now, Meeting.status != CANCELLED)
              .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit))
-    both = aliased(Meeting, union_all(coming, ended).subquery())
+    # Each part as a subquery: SQLite takes no ORDER BY/LIMIT inside a compound select.
+    both = aliased(Meeting, union_all(*(select(part.subquery()) for part in (coming, ended))).subquery())
     rows = db.session.scalars(select(both).options(joinedload(both.organizer))).all()
     upcoming = sorted((m for m in rows if m.ends_at >= now), key=lambda m: (m.starts_at, m.id))
     recent = sorted((m for m in rows if m.ends_at < now), key=lambda m: (m.starts_at, m.id), reverse=True)
