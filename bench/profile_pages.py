@@ -84,7 +84,7 @@ def report(args, meeting_id, deployment):
         keys = {email: f"{u.id}:{u.session_token}" for email in {p.email for p in pages}
                 for u in [db.session.scalar(select(User).where(User.email == email))]}
     print(f"\nPAGE_CACHE=off, PostgreSQL, production config, in process; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'page':<24}{'path':<34}{'KiB':>5}{'queries':>8}{'CPU ms':>8}{'min CPU':>8}{'wall ms':>8}{'SQL ms':>8}")
+    print(f"{'page':<24}{'path':<34}{'KiB':>5}{'queries':>8}{'CPU ms':>8}{'min CPU':>8}{'wall ms':>8}{'SQL ms':>8}{'calls':>8}")
     for page in pages:
         if wanted and page.name not in wanted:
             continue
@@ -117,9 +117,17 @@ def report(args, meeting_id, deployment):
             counts.append(sql["n"])
             sqls.append(sql["t"])
         fixed = counts[0] if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
+        # Python function calls per request (cProfile's count): the same on a busy machine as on
+        # a quiet one, so a change's effect shows even when the CPU times are noise.
+        counter = cProfile.Profile()
+        counter.enable()
+        for _ in range(5):
+            client.get(page.path, base_url=BASE)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls // 5
         print(f"{page.name:<24}{page.path:<34}{len(response.data) // 1024:>5}{fixed!s:>8}"
               f"{1000 * statistics.median(cpus):>8.2f}{1000 * min(cpus):>8.2f}{1000 * statistics.median(walls):>8.2f}"
-              f"{1000 * statistics.median(sqls):>8.2f}", flush=True)
+              f"{1000 * statistics.median(sqls):>8.2f}{calls:>8}", flush=True)
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
         if args.pyinstrument:
