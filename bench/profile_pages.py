@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--reuse-database", action="store_true", help="keep and reuse an existing one")
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--top", type=int, default=0, metavar="N", help="cProfile: N functions by own CPU time")
+    parser.add_argument("--sort", default="tottime", help="cProfile order: tottime (default), ncalls, cumulative")
+    parser.add_argument("--callers", default="", help="with --top: print the callers of functions matching this")
     parser.add_argument("--sql", action="store_true", help="print the statements of one render")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument tree of each page")
     args = parser.parse_args()
@@ -129,7 +131,9 @@ def report(args, meeting_id, deployment):
               f"{1000 * statistics.median(cpus):>8.2f}{1000 * min(cpus):>8.2f}{1000 * statistics.median(walls):>8.2f}"
               f"{1000 * statistics.median(sqls):>8.2f}{calls:>8}", flush=True)
         if profiler:
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            if args.callers:
+                pstats.Stats(profiler).sort_stats("ncalls").print_callers(args.callers)
         if args.pyinstrument:
             from pyinstrument import Profiler
             prof = Profiler(interval=0.0002)

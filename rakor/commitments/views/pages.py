@@ -2,6 +2,8 @@
 form (a phone in the meeting room is the first screen it is made for), a commitment with its
 history and the decisions on it, a region's commitments across meetings, and the signatories
 of the agreement record."""
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,8 +38,23 @@ EVENT_LABELS = {
 }
 
 
+class _Statuses:
+    """CommitmentStatus for a list's template, labels translated once per page rather than once
+    per row (a lazy label resolves through Flask-Babel's context on every use): callable like
+    the enum (`status_of(c.status)`) and iterable like it (the filter's options)."""
+
+    def __init__(self):
+        self._by_value = {s.value: SimpleNamespace(value=s.value, label=str(s.label), badge=s.badge) for s in S}
+
+    def __call__(self, status):
+        return self._by_value[S(status).value]
+
+    def __iter__(self):
+        return iter(self._by_value.values())
+
+
 def _list_labels():
-    return {"status_of": S, "funding_sources": FUNDING_SOURCES}
+    return {"status_of": _Statuses(), "funding_sources": {k: str(v) for k, v in FUNDING_SOURCES.items()}}
 
 
 def _labels():
