@@ -164,7 +164,7 @@ def main():
         loads = " ".join(f"{lb:.1f}/{lp:.1f}" for _b, _p, lb, lp, *_ in runs)
         print(f"{page.name:<22}{queries:>8}{size // 1024:>5}{statistics.median(r[0] for r in runs):>11.0f}"
               f"{statistics.median(r[1] for r in runs):>11.1f}{share:>9.2f}"
-              f"{' '.join(f'{s:.2f}' for s in shares):>26}{loads:>28}"
+              f"  {' '.join(f'{s:.2f}' for s in shares):>24}  {loads:>26}"
               f"{statistics.median(r[5] for r in runs):>8.1f}{statistics.median(r[6] for r in runs):>8.1f}{errors:>7}")
         summary[page.name] = {"share_pct": round(share, 2), "shares": [round(s, 2) for s in shares],
                               "queries": queries, "bytes": size, "errors": errors,
