@@ -1,7 +1,7 @@
 """Load figure: the signed-in meeting page of the seed meeting under N connections, against a
 bare route served by the same gunicorn settings in the same run.
 
-    python bench/load.py [--duration 600] [--connections 50] [--gunicorn "-c bench/gunicorn_conf.py"]
+    python bench/load.py [--duration 600] [--connections 50] [--gunicorn "-w 2"]
 
 Sets up its own PostgreSQL database (dropped and re-created: --database, default
 rakor_bench_load), migrates it, loads the demo (52 participants on the seed meeting), starts
@@ -62,8 +62,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured load before each phase")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--gunicorn", default="-c bench/gunicorn_conf.py",
-                        help='gunicorn options, e.g. "-w 2" (the probe\'s) or "-c bench/gunicorn_conf.py" (default)')
+    parser.add_argument("--gunicorn", default="-w 2",
+                        help='gunicorn options: "-w 2" (default: issue 20\'s target and the probe\'s) or "-c bench/gunicorn_conf.py"')
     parser.add_argument("--database", default="rakor_bench_load")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--skip-bare", action="store_true", help="only the meeting page")

@@ -61,6 +61,8 @@ class Deployment:
             "UPLOAD_DIR": self.upload_dir,
             "FLASK_APP": "wsgi",
             "PYTHONPATH": str(ROOT),
+            # Production refuses to start without it (links in mails, QR codes, the minutes).
+            "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1"),
             **self.env,
         }
 

@@ -147,11 +147,19 @@ def _install_template_gettext(app):
     locale. Flask-Babel's own callables look it up on every `_()` (the meeting page has ~90),
     through its context, domain and the locale's name: about a tenth of the page's CPU."""
     from flask import g
+    from flask.globals import _cv_app
     from flask_babel import get_locale, get_translations
 
     def translations():
-        locale = get_locale()  # force_locale and refresh() give another Locale: look up again
-        cached = g.get("_rakor_translations")
+        # Flask-Babel's Locale of this context, read from `g` without its proxies (a list
+        # page calls this ~250 times); force_locale and refresh() give another Locale.
+        app_ctx = _cv_app.get(None)
+        found = app_ctx.g.__dict__ if app_ctx is not None else {}
+        ns = found.get("_flask_babel")
+        locale = ns.__dict__.get("babel_locale") if ns is not None else None
+        if locale is None:
+            locale = get_locale()
+        cached = found.get("_rakor_translations")
         if cached is None or cached[0] is not locale:
             cached = g._rakor_translations = (locale, get_translations())
         return cached[1]

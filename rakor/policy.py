@@ -11,6 +11,8 @@ Two layers, both here:
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from rakor.core.memo import remembered
+
 ADMIN = "admin"
 COMMITTEE = "committee"
 DELEGATE = "delegate"
@@ -86,7 +88,21 @@ def can(user, action, obj=None):
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"no policy rule for action {action!r}")
+    if action in ONCE_PER_REQUEST and isinstance(getattr(obj, "id", None), int):
+        # A rule that queries, asked again for the same object in one read (a page's own
+        # check, its tabs, its sections): one query (rakor/core/memo.py says when it is kept).
+        return remembered(("can", action, getattr(user, "id", None), type(obj), obj.id),
+                          lambda: bool(rule(user, obj)))
     return bool(rule(user, obj))
+
+
+def once_per_request(*actions):
+    """Rules (by action) whose answer for one user and object is kept for the rest of a read
+    request: those that query. A feature's init_app names its own."""
+    ONCE_PER_REQUEST.update(actions)
+
+
+ONCE_PER_REQUEST = set()
 
 
 def require(user, action, obj=None):

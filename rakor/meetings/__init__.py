@@ -12,7 +12,9 @@ def init_app(app):
     from rakor.meetings import follow_up, hooks, queries, rules, views  # noqa: F401  (rules: policy)
     from rakor.meetings import notices as meeting_notices
     from rakor.meetings.cli import meetings_cli
+    from rakor.policy import once_per_request
 
+    once_per_request("meeting.view")  # a delegate's: one query, asked by the page, its tabs, sections
     hooks.sections.register("follow_up", template=follow_up.TEMPLATE, loader=follow_up.load_section,
                             order=10)
     dashboard.panels.register("upcoming_meetings", template=meetings_dashboard.TEMPLATE,

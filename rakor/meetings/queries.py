@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.core.sql import contains
@@ -102,6 +102,23 @@ def recent_for(user, limit=5, now=None):
         .options(joinedload(Meeting.organizer))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
     ).all()
+
+
+def upcoming_or_recent(user, limit=5, now=None):
+    """(upcoming, recent) in one query: the next `limit` meetings as `upcoming_for` gives them
+    and, for when none is coming up, the latest ended ones as `recent_for` gives them,
+    which the dashboard panel shows instead."""
+    now = now or utcnow()
+    coming = (visible_meetings(user).where(Meeting.ends_at >= now, Meeting.status != CANCELLED)
+              .order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    ended = (visible_meetings(user).where(Meeting.ends_at < now, Meeting.status != CANCELLED)
+             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit))
+    # Each part as a subquery: SQLite takes no ORDER BY/LIMIT inside a compound select.
+    both = aliased(Meeting, union_all(*(select(part.subquery()) for part in (coming, ended))).subquery())
+    rows = db.session.scalars(select(both).options(joinedload(both.organizer))).all()
+    upcoming = sorted((m for m in rows if m.ends_at >= now), key=lambda m: (m.starts_at, m.id))
+    recent = sorted((m for m in rows if m.ends_at < now), key=lambda m: (m.starts_at, m.id), reverse=True)
+    return upcoming, recent
 
 
 def get_meeting(meeting_id, *options):

@@ -3,6 +3,7 @@ lookup and the dashboard's latest final minutes. Each in one query."""
 from sqlalchemy import func, null, select
 from sqlalchemy.orm import joinedload, undefer
 
+from rakor.core.memo import per_request
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting
 from rakor.minutes.lifecycle import RevisionStatus
@@ -23,6 +24,7 @@ def current_revision(meeting_id) -> MinutesRevision | None:
         .options(joinedload(MinutesRevision.user), joinedload(MinutesRevision.finalised_by)))
 
 
+@per_request  # the meeting page's section and the download rule ask both
 def latest_final(meeting_id) -> MinutesRevision | None:
     return db.session.scalar(
         select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)

@@ -2,6 +2,8 @@
 form (a phone in the meeting room is the first screen it is made for), a commitment with its
 history and the decisions on it, a region's commitments across meetings, and the signatories
 of the agreement record."""
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,8 +38,29 @@ EVENT_LABELS = {
 }
 
 
+class _Statuses:
+    """CommitmentStatus for a list's template, labels translated once per page rather than once
+    per row (a lazy label resolves through Flask-Babel's context on every use): callable like
+    the enum (`status_of(c.status)`) and iterable like it (the filter's options)."""
+
+    def __init__(self):
+        self._by_value = {s.value: SimpleNamespace(value=s.value, label=str(s.label), badge=s.badge) for s in S}
+
+    def __call__(self, status):
+        return self._by_value[S(status).value]
+
+    def __iter__(self):
+        return iter(self._by_value.values())
+
+
+def _list_labels():
+    return {"status_of": _Statuses(), "funding_sources": {k: str(v) for k, v in FUNDING_SOURCES.items()}}
+
+
 def _labels():
-    return {"status_of": S, "funding_sources": FUNDING_SOURCES, "event_labels": EVENT_LABELS,
+    # The field labels (a commitment's history names what changed) cost a whole form: only the
+    # pages of one commitment need them, not the lists.
+    return {**_list_labels(), "event_labels": EVENT_LABELS,
             "field_labels": {name: f.label.text for name, f in CommitmentForm(meta={"csrf": False})._fields.items()}}
 
 
@@ -54,7 +77,7 @@ def index(meeting):
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
         commitment_links=imports.links(meeting, current_user),
-        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_labels())
+        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_list_labels())
 
 
 def _fill_choices(form, meeting):
@@ -193,7 +216,7 @@ def region(region_id):
     region = db.get_or_404(Region, region_id)
     commitments = queries.region_commitments(region, current_user)
     return render_template("commitments/region.html", region=region, commitments=commitments,
-                           counts=queries.status_counts(commitments), **_labels())
+                           counts=queries.status_counts(commitments), **_list_labels())
 
 
 @bp.route("/meetings/<int:meeting_id>/commitments/signatories", methods=["GET", "POST"])

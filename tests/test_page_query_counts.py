@@ -1,0 +1,56 @@
+"""Issue 20: each main page, rendered whole (no kept copy), runs a fixed number of SQL queries
+on the demo data, the signed-in user's own row included: the figures bench/fresh_pages.py
+states per page (on PostgreSQL; the same here on SQLite). A change that adds a query to a page
+changes its figure here, on purpose or not. Before issue 20: meeting 15 (committee) and 17
+(delegate: its access rule ran once per tab and section), home 11."""
+import pytest
+from sqlalchemy import func, select
+
+from rakor import demo
+from rakor.auth.models import User
+from rakor.commitments.models import Commitment
+from rakor.regions.models import Agency, Region
+
+COMMITTEE = "panitia@demo.rakor.id"
+DELEGATE = "delegasi.kotabaru@demo.rakor.id"
+LEADERSHIP = "pimpinan@demo.rakor.id"
+
+PAGES = [  # (page, reader, path, text the page must show, queries of one render)
+    ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 14),
+    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 13),
+    ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 5),
+    ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 6),
+    ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 10),
+    ("progress dashboard", LEADERSHIP, "/progress", 'id="progress-matrix"', 11),
+    ("region progress", LEADERSHIP, "/progress/regions/{region}", 'id="region-progress"', 6),
+]
+
+
+def busiest_regency():
+    """The regency or city with the most commitments (bench/pages.py picks the same)."""
+    return demo.db.session.scalar(
+        select(Agency.region_id).join(Commitment, Commitment.agency_id == Agency.id)
+        .join(Region, Region.id == Agency.region_id).where(Region.kind != "provinsi")
+        .group_by(Agency.region_id, Region.kemendagri_code)
+        .order_by(func.count().desc(), Region.kemendagri_code).limit(1))
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("page, email, path, marker, expected", PAGES, ids=[p[0] for p in PAGES])
+def test_page_renders_in_a_fixed_number_of_queries(app, client, db, count_queries, page, email, path, marker,
+                                                   expected):
+    meeting_id = demo.load().meeting_id
+    path = path.format(meeting=meeting_id, region=busiest_regency())
+    user = db.session.scalar(select(User).where(User.email == email))
+    db.session.commit()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+    assert client.get(path).status_code == 200  # the first request's one-off work (CSRF token)
+    cache = app.extensions.get("rakor.page_cache")
+    if cache is not None:
+        cache.__init__()  # a whole render, not a kept copy
+    with count_queries() as queries:
+        response = client.get(path)
+    assert response.status_code == 200 and marker in response.get_data(as_text=True)
+    assert len(queries.statements) == expected, "\n".join(queries.statements)
