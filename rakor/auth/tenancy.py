@@ -22,7 +22,7 @@ The user's own agency ids are read once per request (kept in `flask.g`); `forget
 them when the administrator changes them within a request.
 """
 from flask import g, has_app_context
-from sqlalchemy import literal, or_, select, true
+from sqlalchemy import false, literal, or_, select, true
 
 from rakor.auth.models import user_managed_agency
 from rakor.extensions import db
@@ -118,3 +118,26 @@ def oversees(user, agency_id):
 def organizer_options(user, agencies):
     """The (id, name) rows of `agencies` that `user` may choose as a meeting's organizer."""
     return [a for a in agencies if acts_for(user, a[0])]
+
+
+def sight_condition(user, agency_column):
+    """SQL: the organizers whose meetings, registers and figures `user` sees (the administrator
+    every one, the committee those it acts for, leadership those it oversees, a delegate its own)."""
+    if user.role == ADMIN:
+        return true()
+    if user.role == COMMITTEE:
+        return managed_condition(user, agency_column)
+    if user.role == LEADERSHIP:
+        return oversight_condition(user, agency_column)
+    return agency_column == user.agency_id if user.agency_id is not None else false()
+
+
+def sees_agency(user, agency_id):
+    """Python form of `sight_condition` for one agency."""
+    if user.role == ADMIN:
+        return True
+    if user.role == COMMITTEE:
+        return acts_for(user, agency_id)
+    if user.role == LEADERSHIP:
+        return oversees(user, agency_id)
+    return user.agency_id is not None and agency_id == user.agency_id
