@@ -54,6 +54,14 @@ class RegionAbbreviationsForm(BaseForm):
     abbreviations = TextAreaField(_l("Abbreviations"), validators=[Length(max=600)])
 
 
+class OfficeForm(BaseForm):
+    """An office (OPD, dinas) under a planning agency (tenancy, issue 22)."""
+
+    parent_id = SelectField(_l("Under"), coerce=coerce_optional_int, validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=60)])
+
+
 class ContactForm(BaseForm):
     """A person in an agency's address book."""
 

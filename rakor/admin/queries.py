@@ -58,3 +58,9 @@ def extra_agency_ids(user):
     return list(db.session.scalars(select(user_managed_agency.c.agency_id)
                                    .where(user_managed_agency.c.user_id == user.id)
                                    .order_by(user_managed_agency.c.agency_id)))
+
+
+def planning_agencies():
+    """The planning agencies (Bappeda), by region code: the parents offices are added under."""
+    return db.session.scalars(select(Agency).join(Agency.region).where(Agency.is_planning_agency.is_(True))
+                              .order_by(Region.kemendagri_code, Agency.name)).all()

@@ -137,6 +137,15 @@ def _meeting_organize_for(user, agency_id):
     return user.role == COMMITTEE and tenancy.acts_for(user, agency_id)
 
 
+@rule("agency.add_office")
+def _agency_add_office(user, parent):
+    """Add an office (OPD, dinas) under planning agency `parent`, to invite it to the parent's
+    meetings: the administrator, or the committee of that agency."""
+    if not parent.is_planning_agency:
+        return False
+    return user.role == ADMIN or (user.role == COMMITTEE and tenancy.acts_for(user, parent.id))
+
+
 @rule("meeting.edit")
 def _meeting_edit(user, meeting):
     """Edit the meeting's details and agenda: not once its minutes are final or it is
