@@ -146,6 +146,19 @@ def _agency_add_office(user, parent):
     return user.role == ADMIN or (user.role == COMMITTEE and tenancy.acts_for(user, parent.id))
 
 
+@rule("mail.retry")
+def _mail_retry(user, meeting_id):
+    """Send a meeting's failed e-mail again (rakor/mail/views.py, which sits below meetings and
+    so names the meeting by id): its organizer's committee. A mail of no meeting: an
+    instance-wide committee account."""
+    if user.role != COMMITTEE:
+        return False
+    if meeting_id is None:
+        return tenancy.instance_wide(user)
+    meeting = db.session.get(Meeting, meeting_id)
+    return meeting is not None and tenancy.manages(user, meeting)
+
+
 @rule("meeting.edit")
 def _meeting_edit(user, meeting):
     """Edit the meeting's details and agenda: not once its minutes are final or it is

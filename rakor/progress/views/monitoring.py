@@ -115,7 +115,7 @@ def region(region_id):
     filters = stats.Filters(region_id=region.id)
     matrix = stats.matrix(filters)
     total, page = matrix.total.count, _page()
-    rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE)
+    rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
