@@ -205,3 +205,27 @@ def test_the_organizer_of_existing_meetings_is_kept_and_instance_wide_accounts_s
     assert db.session.scalar(select(Meeting.organizer_agency_id).where(Meeting.id == two.meeting_b.id)) == two.agency_b.id
     # No clock in the organisers' rule: the meeting page keeps their pages by data version only.
     assert view_lapses_at(two.leadership_p, two.meeting_b) is None
+
+
+def test_the_command_line_acting_as_a_committee_respects_the_organizer(app, two, tmp_path):
+    """`RAKOR_CLI_AS`: a meeting of another organizer is refused (exit 3) by every command that
+    loads one (here .ics and the participants' export), `meetings list` lists its own only, and
+    `meetings create` creates for its own agencies only. Without it the command line is
+    administrator-level."""
+    runner = app.test_cli_runner()
+    as_a = {"RAKOR_CLI_AS": two.committee_a.email}
+    refused = runner.invoke(args=["meetings", "ics", str(two.meeting_b.id)], env=as_a)
+    assert refused.exit_code == 3 and "does not organise" in refused.output
+    refused = runner.invoke(args=["participants", "export", str(two.meeting_b.id), "-o", str(tmp_path / "b.csv")], env=as_a)
+    assert refused.exit_code == 3
+    assert runner.invoke(args=["meetings", "ics", str(two.meeting_a.id)], env=as_a).exit_code == 0
+    listed = runner.invoke(args=["meetings", "list"], env=as_a).output
+    assert two.meeting_a.title in listed and two.meeting_b.title not in listed
+    create = ["meetings", "create", "--title", "FGD CLI", "--start", "2024-06-03 09:00", "--end", "2024-06-03 12:00",
+              "--venue", "Aula", "--kind", "fgd"]
+    refused = runner.invoke(args=[*create, "--organizer", str(two.agency_b.id)], env=as_a)
+    assert refused.exit_code == 1 and db.session.scalar(select(Meeting).where(Meeting.title == "FGD CLI")) is None
+    made = runner.invoke(args=[*create, "--organizer", str(two.agency_a.id)], env=as_a)
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(args=["meetings", "ics", str(two.meeting_b.id)]).exit_code == 0  # administrator-level
+    assert runner.invoke(args=["meetings", "list"], env={"RAKOR_CLI_AS": two.leadership_a.email}).exit_code == 2
