@@ -229,3 +229,30 @@ def test_the_command_line_acting_as_a_committee_respects_the_organizer(app, two,
     assert made.exit_code == 0, made.output
     assert runner.invoke(args=["meetings", "ics", str(two.meeting_b.id)]).exit_code == 0  # administrator-level
     assert runner.invoke(args=["meetings", "list"], env={"RAKOR_CLI_AS": two.leadership_a.email}).exit_code == 2
+
+
+def test_dashboards_and_exports_cover_the_readers_meetings_only(client, two, login_as):
+    from decimal import Decimal
+
+    from rakor.api import tokens
+    from rakor.regions.programmes import load_shipped_programmes
+    from tests.factories import commitment_data, make_commitment, make_update, topic_id
+
+    load_shipped_programmes()
+    theirs = make_commitment(two.meeting_b, two.committee_b, commitment_data(two.office_b, topic_id("KEMISKINAN")))
+    make_update(theirs, two.committee_b, percent=Decimal("50"))
+    db.session.commit()
+    for role in ("leadership", "committee"):
+        login_as(role, agency=two.agency_a)
+        assert client.get(f"/progress?meeting={two.meeting_b.id}").status_code == 404
+        assert client.get(f"/progress/overdue?meeting={two.meeting_b.id}").status_code == 404
+        assert client.get(f"/progress/monitoring.xlsx?meeting={two.meeting_b.id}").status_code == 404
+        exported = client.get("/progress/export.csv")
+        assert exported.status_code == 200 and theirs.reference not in exported.get_data(as_text=True)
+    login_as("leadership", agency=two.province_agency)  # the province sees its regencies'
+    assert client.get(f"/progress?meeting={two.meeting_b.id}").status_code == 200
+    assert theirs.reference in client.get("/progress/export.csv").get_data(as_text=True)
+    secret = tokens.issue(two.leadership_a, "Uji", "read", None).secret
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get(f"/api/v1/dashboard?meeting={two.meeting_b.id}", headers=headers).status_code == 404

@@ -156,6 +156,11 @@ def meetings_for_filter(user, chosen=None, limit=100):
     return sorted(rows, key=lambda m: m.starts_at, reverse=True)
 
 
+def meeting_visible(user, meeting_id) -> bool:
+    """Does `user` see meeting `meeting_id` (rule meeting.view, in SQL: one query)?"""
+    return db.session.scalar(select(Meeting.id).where(Meeting.id == meeting_id, visible_condition(user))) is not None
+
+
 def home_province_id(user):
     """The province whose regencies the dashboard shows first: that of the user's agency, else
     the only province that has a planning agency (a provincial instance); None otherwise."""
