@@ -256,3 +256,34 @@ def test_dashboards_and_exports_cover_the_readers_meetings_only(client, two, log
     db.session.commit()
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get(f"/api/v1/dashboard?meeting={two.meeting_b.id}", headers=headers).status_code == 404
+
+
+def test_a_progress_file_reaches_only_the_committees_own_meetings(two):
+    """The web and CLI import of progress reports matches commitments by reference: another
+    organizer's reads as an unknown reference to the committee (as another agency's does to a
+    delegate); the organizer's own committee imports it."""
+    from rakor.progress import imports
+    from rakor.regions.programmes import load_shipped_programmes
+    from tests.factories import commitment_data, make_commitment, topic_id
+    from tests.helpers import csv_bytes
+
+    load_shipped_programmes()
+    theirs = make_commitment(two.meeting_b, two.committee_b, commitment_data(two.office_b, topic_id("KEMISKINAN")))
+    db.session.commit()
+    rows = [["Referensi", "Periode", "Realisasi", "Persen Capaian", "Status"],
+            [theirs.reference, "2024-Q1", "", "40", "Sesuai rencana"]]
+    report, outcome = imports.import_file(csv_bytes(rows), two.committee_a, filename="kemajuan.csv")
+    assert outcome is None and "reference" in report.rows[0].errors
+    report, outcome = imports.import_file(csv_bytes(rows), two.committee_b, filename="kemajuan.csv")
+    assert report.ok, report.problems()
+
+
+def test_leadership_hears_of_final_minutes_of_the_meetings_it_sees_only(two):
+    from rakor.minutes import notices as minutes_notices
+    from rakor.notices.models import Notice
+
+    minutes_notices.notify_final(two.meeting_a, type("Revision", (), {"version": 1})())
+    db.session.flush()
+    told = set(db.session.scalars(select(Notice.user_id).where(Notice.meeting_id == two.meeting_a.id)))
+    assert {two.leadership_a.id, two.leadership_p.id} <= told
+    assert two.leadership_b.id not in told
