@@ -4,6 +4,7 @@ from flask import abort
 from sqlalchemy import and_, case, literal, or_, select, true
 from sqlalchemy.orm import joinedload, undefer
 
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
@@ -157,7 +158,10 @@ def meetings_for_filter(user, chosen=None, limit=100):
 
 
 def meeting_visible(user, meeting_id) -> bool:
-    """Does `user` see meeting `meeting_id` (rule meeting.view, in SQL: one query)?"""
+    """Does `user` see meeting `meeting_id` (rule meeting.view, in SQL: one query; none for an
+    instance-wide account, which sees every meeting there is)?"""
+    if tenancy.instance_wide(user):
+        return True
     return db.session.scalar(select(Meeting.id).where(Meeting.id == meeting_id, visible_condition(user))) is not None
 
 
