@@ -2,7 +2,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rakor.core import page_cache
@@ -11,14 +11,24 @@ from rakor.extensions import db
 from rakor.policy import ROLES
 from rakor.regions.models import Agency
 
-# The agencies a committee user manages beside its own (issue 22, tenancy): a provincial
-# secretariat helping a regency organise its meetings. The administrator edits them on the
-# user's page; rakor/auth/tenancy.py reads them.
-user_managed_agency = Table(
-    "user_managed_agency", db.metadata,
-    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
-    Column("agency_id", ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+
+class UserManagedAgency(db.Model):
+    """An agency a committee user manages beside its own, or a leadership user oversees beside
+    its own (issue 22, tenancy): a provincial secretariat helping a regency. The administrator
+    edits them on the user's page; rakor/auth/tenancy.py reads them."""
+
+    __tablename__ = "user_managed_agency"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+
+    def page_cache_scopes(self):
+        """Which meetings a user sees and manages: any page (rakor/core/page_cache.py)."""
+        return {page_cache.GLOBAL}
+
+
+user_managed_agency = UserManagedAgency.__table__
 
 
 def new_session_token():
@@ -53,9 +63,6 @@ class User(UserMixin, db.Model):
     # signed-in user, and joining agency, region and province into that query was a fifth of a
     # cached meeting page's CPU. Lists of users join it themselves (admin.queries).
     agency: Mapped[Agency | None] = relationship(lazy="select")
-    # The agencies it manages beside its own (committee) or also oversees (leadership); the
-    # administrator edits them on the user's page (rakor/auth/tenancy.py).
-    extra_agencies: Mapped[list[Agency]] = relationship(secondary=user_managed_agency, lazy="raise")
 
     @property
     def is_active(self):
@@ -64,7 +71,7 @@ class User(UserMixin, db.Model):
     def page_cache_scopes(self):
         """Pages show users by name and act on their role and agency; a sign-in (its timestamp,
         its session token) changes no page (rakor/core/page_cache.py)."""
-        if page_cache.changed(self, "name", "email", "role", "agency_id", "active", "extra_agencies"):
+        if page_cache.changed(self, "name", "email", "role", "agency_id", "active"):
             return {page_cache.GLOBAL}
         return set()
 

@@ -130,35 +130,6 @@ def _meeting_create(user, obj):
     return user.role == COMMITTEE
 
 
-@rule("meeting.organize_for")
-def _meeting_organize_for(user, agency_id):
-    """Name agency `agency_id` as a meeting's organizer: the committee of that agency (or of
-    one the administrator added for the user), an instance-wide committee."""
-    return user.role == COMMITTEE and tenancy.acts_for(user, agency_id)
-
-
-@rule("agency.add_office")
-def _agency_add_office(user, parent):
-    """Add an office (OPD, dinas) under planning agency `parent`, to invite it to the parent's
-    meetings: the administrator, or the committee of that agency."""
-    if not parent.is_planning_agency:
-        return False
-    return user.role == ADMIN or (user.role == COMMITTEE and tenancy.acts_for(user, parent.id))
-
-
-@rule("mail.retry")
-def _mail_retry(user, meeting_id):
-    """Send a meeting's failed e-mail again (rakor/mail/views.py, which sits below meetings and
-    so names the meeting by id): its organizer's committee. A mail of no meeting: an
-    instance-wide committee account."""
-    if user.role != COMMITTEE:
-        return False
-    if meeting_id is None:
-        return tenancy.instance_wide(user)
-    meeting = db.session.get(Meeting, meeting_id)
-    return meeting is not None and tenancy.manages(user, meeting)
-
-
 @rule("meeting.edit")
 def _meeting_edit(user, meeting):
     """Edit the meeting's details and agenda: not once its minutes are final or it is
