@@ -18,8 +18,8 @@ against each other.
   administrator chooses the agency on the user's page; the demo's accounts all have one.
 - Delegates are unchanged: they see the meetings their agency is invited to.
 
-The user's own agency ids are read once per request (kept in `flask.g`); `forget(user)` drops
-them when the administrator changes them within a request.
+The user's own agency ids, and whether it oversees an agency, are read once per request (kept in
+`flask.g`); `forget(user)` drops them when the administrator changes them within a request.
 """
 from flask import g, has_app_context
 from sqlalchemy import false, literal, or_, select, true
@@ -109,10 +109,15 @@ def oversight_condition(user, organizer):
 
 
 def oversees(user, agency_id):
-    """Python form of `oversight_condition` for one agency (one query, none when instance-wide)."""
+    """Python form of `oversight_condition` for one agency (one query per request and agency,
+    none when instance-wide): a page asks several rules about the same meeting."""
     if user.agency_id is None:
         return True
-    return bool(db.session.scalar(select(oversight_condition(user, agency_id))))
+    memo = g.setdefault(_G_KEY, {}) if has_app_context() else {}
+    key = (user.id, user.agency_id, "oversees", agency_id)
+    if key not in memo:
+        memo[key] = bool(db.session.scalar(select(oversight_condition(user, agency_id))))
+    return memo[key]
 
 
 def organizer_options(user, agencies):
