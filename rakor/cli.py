@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from rakor.core.errors import DomainError
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone
 from rakor.extensions import db
-from rakor.meetings.cli import fail, meetings_cli, parse_local_option, resolve_organizer
+from rakor.meetings.cli import cli_user, fail, meetings_cli, parse_local_option, resolve_organizer
 from rakor.meetings.models import MEETING_KINDS
 from rakor.meetings.services import MeetingData, create_meeting
 from rakor.participants.quotas import set_seats_for_province
@@ -191,7 +191,8 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
                        ends_at=parse_local_option("end", end), venue=venue, city=city, kind=kind,
                        timezone=tz, organizer_agency_id=agency.id, **officers)
     try:
-        meeting = create_meeting(data, user=None, status="draft" if draft else "scheduled")
+        # RAKOR_CLI_AS names the committee account it creates for (its organizers only).
+        meeting = create_meeting(data, user=cli_user(), status="draft" if draft else "scheduled")
         if quota is not None:
             set_seats_for_province(meeting, quota)
     except DomainError as e:

@@ -1,4 +1,5 @@
-"""Demo data: South Kalimantan's regions and planning agencies, one user per role.
+"""Demo data: South Kalimantan's regions and planning agencies, one user per role, and a second
+organizer (Bappeda Kotabaru, its offices and its FGD).
 
 Idempotent: every step looks for what it would create first. Demo users carry `is_demo`.
 """
@@ -23,7 +24,20 @@ DEMO_USERS = (
     ("panitia@demo.rakor.id", "Angga Priyadi, S.T., M.Ec.Dev.", "committee", "63"),
     ("pimpinan@demo.rakor.id", "Rahmiyanti Janoezir P., S.T., M.A.", "leadership", "63"),
     ("delegasi.kotabaru@demo.rakor.id", "Delegasi Bappeda Kotabaru", "delegate", "63.02"),
+    # The second organizer (tenancy, issue 22): Bappeda Kotabaru's own committee, which sees and
+    # manages its FGD only; the provincial committee does not see that FGD, the provincial
+    # leadership does (Kotabaru is a regency of its province).
+    ("panitia.kotabaru@demo.rakor.id", "Panitia Bappeda Kotabaru", "committee", "63.02"),
 )
+SECOND_ORGANIZER_REGION = "63.02"  # Kabupaten Kotabaru
+SECOND_ORGANIZER_COMMITTEE = "panitia.kotabaru@demo.rakor.id"
+# Its offices (OPD), under Bappeda Kotabaru, invited to its FGD: (name, short name, seats).
+KOTABARU_OFFICES = (
+    ("Dinas Kesehatan Kabupaten Kotabaru", "Dinkes Kotabaru", 3),
+    ("Dinas Sosial Kabupaten Kotabaru", "Dinsos Kotabaru", 2),
+    ("Dinas Pendidikan Kabupaten Kotabaru", "Disdik Kotabaru", 2),
+)
+KOTABARU_FGD_TITLE = "FGD Konvergensi Percepatan Penurunan Stunting Kabupaten Kotabaru"
 
 
 @dataclass
@@ -55,7 +69,58 @@ def _load() -> DemoResult:
         create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
                     agency_id=agency_id, is_demo=True)
     db.session.flush()
-    return DemoResult(meeting_id=_load_later_features())
+    result = DemoResult(meeting_id=_load_later_features())
+    load_second_organizer()
+    return result
+
+
+def load_second_organizer():
+    """Bappeda Kotabaru as a second organizer: its offices (OPD) under it and its own FGD, to
+    which it invites them. Idempotent (offices are kept across resets: agencies are not demo
+    rows; the FGD is)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rakor.meetings.models import Meeting
+    from rakor.meetings.services import (
+        AgendaItemData,
+        MeetingData,
+        add_agenda_item,
+        change_status,
+        create_meeting,
+    )
+    from rakor.participants.quotas import set_seats
+    from rakor.regions.services import create_opd
+
+    bappeda = db.session.scalar(select(Agency).join(Agency.region).where(
+        Region.kemendagri_code == SECOND_ORGANIZER_REGION, Agency.is_planning_agency.is_(True)))
+    offices = []
+    for name, short_name, seats in KOTABARU_OFFICES:
+        office = db.session.scalar(select(Agency).where(Agency.name == name)) or create_opd(bappeda, name, short_name)
+        offices.append((office, seats))
+    tz = ZoneInfo("Asia/Makassar")
+    starts = datetime(2024, 3, 5, 9, 0, tzinfo=tz)
+    if db.session.scalar(select(Meeting.id).where(Meeting.title == KOTABARU_FGD_TITLE, Meeting.starts_at == starts)):
+        return
+    committee = find_user_by_email(SECOND_ORGANIZER_COMMITTEE)
+    meeting = create_meeting(MeetingData(
+        title=KOTABARU_FGD_TITLE, kind="fgd", field="Kesehatan dan Sosial", organizer_agency_id=bappeda.id,
+        starts_at=starts, ends_at=datetime(2024, 3, 5, 12, 0, tzinfo=tz), timezone="Asia/Makassar",
+        venue="Aula Bappeda Kabupaten Kotabaru", city="Kotabaru",
+        chair_name="Kepala Bappeda Kabupaten Kotabaru (demo)", chair_position="Kepala Bappeda Kabupaten Kotabaru",
+        description="FGD Bappeda Kabupaten Kotabaru dengan perangkat daerahnya (data demo).",
+        contact_name="Panitia Bappeda Kotabaru", contact_phone="+6281234567002",
+    ), user=committee, now=datetime(2024, 2, 20, 9, 0, tzinfo=tz))
+    meeting.is_demo = True
+    add_agenda_item(meeting, AgendaItemData(title="Paparan data stunting Kabupaten Kotabaru",
+                                            starts_at=datetime(2024, 3, 5, 9, 0), ends_at=datetime(2024, 3, 5, 10, 30),
+                                            presenter="Dinas Kesehatan Kabupaten Kotabaru"))
+    add_agenda_item(meeting, AgendaItemData(title="Diskusi rencana aksi OPD", starts_at=datetime(2024, 3, 5, 10, 30),
+                                            ends_at=datetime(2024, 3, 5, 12, 0)))
+    for office, seats in offices:
+        set_seats(meeting, office, seats)
+    change_status(meeting, "scheduled", committee, now=datetime(2024, 2, 21, 9, 0, tzinfo=tz))
+    db.session.flush()
 
 
 def _later_steps():

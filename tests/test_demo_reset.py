@@ -9,7 +9,9 @@ from rakor import demo
 from rakor.auth.models import User
 from rakor.meetings import demo as meetings_demo
 from rakor.meetings.models import Meeting
-from rakor.participants.models import Participant
+from rakor.participants.models import Participant, SeatQuota
+from rakor.policy import can
+from rakor.regions.models import Agency
 from tests.factories import make_meeting
 
 
@@ -46,6 +48,20 @@ def test_reset_rebuilds_the_demo_and_keeps_other_rows(app, db):
     kept = db.session.get(Meeting, real.id)
     assert kept.title == "Rakor Sungguhan" and kept.created_by_id is None and kept.follow_up_of_id is None
     assert count(User, User.email == "panitia@demo.rakor.id") == 1
+    # The second organizer (tenancy, issue 22) is rebuilt too, once: Bappeda Kotabaru's FGD
+    # with its three offices invited; its committee sees that FGD only, the provincial committee
+    # not at all, the provincial leadership both.
+    fgds = db.session.scalars(select(Meeting).where(Meeting.title == demo.KOTABARU_FGD_TITLE)).all()
+    assert len(fgds) == 1 and fgds[0].is_demo and fgds[0].kind == "fgd"
+    offices = db.session.scalars(select(Agency).where(Agency.parent_agency_id == fgds[0].organizer_agency_id)).all()
+    assert sorted(o.short_name for o in offices) == ["Dinkes Kotabaru", "Dinsos Kotabaru", "Disdik Kotabaru"]
+    assert {q.agency_id for q in db.session.scalars(select(SeatQuota).where(SeatQuota.meeting_id == fgds[0].id))} \
+        == {o.id for o in offices}
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.is_demo))}
+    regency, province = users[demo.SECOND_ORGANIZER_COMMITTEE], users["panitia@demo.rakor.id"]
+    assert can(regency, "meeting.edit", fgds[0]) and not can(regency, "meeting.view", seed)
+    assert not can(province, "meeting.view", fgds[0])
+    assert can(users["pimpinan@demo.rakor.id"], "meeting.view", fgds[0])
 
 
 @pytest.mark.demo

@@ -3,7 +3,7 @@ the storage (rakor/storage) under storage_key; their content column stays, nulla
 made before, until `flask storage migrate` moves them
 
 Revision ID: 0025_storage
-Revises: 0023_api
+Revises: 0024_tenancy
 Create Date: 2026-12-06 19:10:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025_storage'
-down_revision = '0023_api'
+down_revision = '0024_tenancy'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def init_app(app):
-    from rakor.admin import baselines, contacts, dashboard, indicators, views  # noqa: F401  (routes)
+    from rakor.admin import baselines, contacts, dashboard, indicators, offices, views  # noqa: F401  (routes)
     from rakor.admin.forms import ROLE_LABELS
     from rakor.main.dashboard import panels
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from rakor.core.forms import BaseForm, choices, coerce_optional_int
@@ -28,6 +28,10 @@ class UserForm(BaseForm):
     role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES_LEAST_FIRST),
                        default=DELEGATE)
     agency_id = SelectField(_l("Agency"), coerce=coerce_optional_int, validators=[Optional()])
+    # Tenancy (issue 22): the agencies a committee user also organises for, or a leadership user
+    # also oversees, beside its own (a provincial secretariat helping a regency).
+    extra_agency_ids = SelectMultipleField(_l("Also acts for these agencies"), coerce=int,
+                                           validators=[Optional()])
 
 
 class AgencyForm(BaseForm):
@@ -48,6 +52,14 @@ class AgencyForm(BaseForm):
 
 class RegionAbbreviationsForm(BaseForm):
     abbreviations = TextAreaField(_l("Abbreviations"), validators=[Length(max=600)])
+
+
+class OfficeForm(BaseForm):
+    """An office (OPD, dinas) under a planning agency (tenancy, issue 22)."""
+
+    parent_id = SelectField(_l("Under"), coerce=coerce_optional_int, validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=60)])
 
 
 class ContactForm(BaseForm):

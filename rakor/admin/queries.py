@@ -2,7 +2,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from rakor.auth.models import User
+from rakor.auth.models import User, user_managed_agency
 from rakor.core.sql import contains, escape_like
 from rakor.extensions import db
 from rakor.regions.models import Agency, AgencyContact, Region
@@ -51,3 +51,16 @@ def address_book():
             AgencyContact.agency_id, AgencyContact.is_primary.desc(), AgencyContact.name, AgencyContact.id)):
         by_agency.setdefault(contact.agency_id, []).append(contact)
     return agencies, by_agency
+
+
+def extra_agency_ids(user):
+    """The agencies `user` acts for beside its own (tenancy, rakor/auth/tenancy.py)."""
+    return list(db.session.scalars(select(user_managed_agency.c.agency_id)
+                                   .where(user_managed_agency.c.user_id == user.id)
+                                   .order_by(user_managed_agency.c.agency_id)))
+
+
+def planning_agencies():
+    """The planning agencies (Bappeda), by region code: the parents offices are added under."""
+    return db.session.scalars(select(Agency).join(Agency.region).where(Agency.is_planning_agency.is_(True))
+                              .order_by(Region.kemendagri_code, Agency.name)).all()

@@ -19,8 +19,11 @@ from rakor.regions.models import Agency, Region
 PER_PAGE = 50
 
 
-def _agency_choices():
-    return choices([("", "—")] + [(a.id, a.name) for a in queries.agency_options()])
+def _agency_choices(form):
+    """The agency select and the agencies it may also act for (tenancy, issue 22)."""
+    options = queries.agency_options()
+    form.agency_id.choices = choices([("", "—")] + [(a.id, a.name) for a in options])
+    form.extra_agency_ids.choices = [(a.id, a.name) for a in options]
 
 
 def _region_choices():
@@ -45,13 +48,14 @@ def user_new():
     """Create an account; its owner gets an e-mail link to set their own password (nobody
     types a password for someone else)."""
     form = UserForm()
-    form.agency_id.choices = _agency_choices()
+    _agency_choices(form)
     if form.validate_on_submit():
         with domain_action(form) as done:
             user, mail = account_services.invite_user(
                 email=form.email.data, name=form.name.data, role=form.role.data,
                 agency_id=form.agency_id.data, by_user=current_user,
             )
+            account_services.set_extra_agencies(user, form.extra_agency_ids.data)
         if done.ok:
             flash(_("User created."), "success")
             _report_link(user, mail)
@@ -79,16 +83,19 @@ def user_password_link(user_id):
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles(ADMIN)
 def user_edit(user_id):
-    """Change an account's name, email, role or agency."""
+    """Change an account's name, email, role, agency or the agencies it also acts for."""
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
-    form.agency_id.choices = _agency_choices()
+    _agency_choices(form)
+    if request.method == "GET":
+        form.extra_agency_ids.data = queries.extra_agency_ids(user)
     if form.validate_on_submit():
         with domain_action(form) as done:
             account_services.update_user(
                 user, name=form.name.data, email=form.email.data, role=form.role.data,
                 agency_id=form.agency_id.data,
             )
+            account_services.set_extra_agencies(user, form.extra_agency_ids.data)
         if done.ok:
             flash(_("User saved."), "success")
             return redirect(url_for("admin.users"))

@@ -12,6 +12,25 @@ from rakor.policy import ROLES
 from rakor.regions.models import Agency
 
 
+class UserManagedAgency(db.Model):
+    """An agency a committee user manages beside its own, or a leadership user oversees beside
+    its own (issue 22, tenancy): a provincial secretariat helping a regency. The administrator
+    edits them on the user's page; rakor/auth/tenancy.py reads them."""
+
+    __tablename__ = "user_managed_agency"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+
+    def page_cache_scopes(self):
+        """Which meetings a user sees and manages: any page (rakor/core/page_cache.py)."""
+        return {page_cache.GLOBAL}
+
+
+user_managed_agency = UserManagedAgency.__table__
+
+
 def new_session_token():
     return secrets.token_urlsafe(24)
 

@@ -1,15 +1,16 @@
 """Accounts: authentication, creation, role changes, disabling, passwords."""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
-from rakor.auth import links
-from rakor.auth.models import User
+from rakor.auth import links, tenancy
+from rakor.auth.models import User, user_managed_agency
 from rakor.auth.passwords import hash_password, password_problems, verify_password
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.policy import DELEGATE, ROLES
+from rakor.regions.models import Agency
 
 
 def normalise_email(email, *, validate=False) -> str | None:
@@ -100,6 +101,30 @@ def update_user(user: User, *, name, email, role, agency_id):
         user.rotate_session_token()
     user.name, user.email, user.role, user.agency_id = name.strip(), email, role, agency_id or None
     db.session.flush()
+
+
+def set_extra_agencies(user: User, agency_ids):
+    """The agencies `user` acts for beside its own (rakor/auth/tenancy.py): a committee user
+    organises their meetings too, a leadership user oversees them too. Other roles keep none.
+    A change ends the user's sessions, like a change of role or agency."""
+    wanted = set(agency_ids or ()) - {user.agency_id}
+    if wanted and user.role not in tenancy.SCOPED_ROLES:
+        raise DomainError(_l("Only committee and leadership accounts act for more agencies."),
+                          field="extra_agency_ids")
+    agencies = list(db.session.scalars(select(Agency).where(Agency.id.in_(sorted(wanted))))) if wanted else []
+    if len(agencies) != len(wanted):
+        raise DomainError(_l("Not a valid choice."), field="extra_agency_ids")
+    current = set(db.session.scalars(select(user_managed_agency.c.agency_id)
+                                     .where(user_managed_agency.c.user_id == user.id)))
+    if current == wanted:
+        return
+    db.session.execute(delete(user_managed_agency).where(user_managed_agency.c.user_id == user.id))
+    if wanted:
+        db.session.execute(insert(user_managed_agency),
+                           [{"user_id": user.id, "agency_id": a} for a in sorted(wanted)])
+    user.rotate_session_token()
+    db.session.flush()
+    tenancy.forget(user)
 
 
 def set_active(user: User, active: bool, acting_user: User):

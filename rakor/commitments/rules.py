@@ -1,7 +1,10 @@
 """Who may do what to commitments. Meeting visibility itself is `meeting.view` (the meeting
 routes check it first through `with_meeting`); these rules add the commitment's agency and
 status. A delegate acts for its own agency only and sees other agencies' commitments once
-they are agreed (what the meeting decided together), never their drafts."""
+they are agreed (what the meeting decided together), never their drafts. The rules on one
+commitment rely on that `meeting.view` check for the organizer (rakor/auth/tenancy.py): the
+committee of another organizer does not see the meeting, so it reaches none of them."""
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import EDITABLE_BY_COMMITTEE, EDITABLE_BY_DELEGATE, CommitmentStatus
 from rakor.meetings import lifecycle
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
@@ -20,7 +23,7 @@ def _create(user, meeting):
     if not lifecycle.is_open(meeting, "commitments"):
         return False
     if user.role == COMMITTEE:
-        return True
+        return tenancy.manages(user, meeting)
     return user.role == DELEGATE and user.agency_id is not None and can(user, "meeting.view", meeting)
 
 
@@ -60,4 +63,4 @@ def _withdraw(user, commitment):
 @rule("commitment.manage")
 def _manage(user, meeting):
     """Import, edit signatories of the agreement record: the committee."""
-    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)
+    return tenancy.manages(user, meeting) and not lifecycle.is_read_only(meeting)

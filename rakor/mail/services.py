@@ -77,6 +77,11 @@ def _remember(mail_id):
     db.session.info.setdefault(PENDING, []).append(mail_id)
 
 
+def meeting_id_of(mail_id: int) -> int | None:
+    """The meeting mail `mail_id` belongs to (None: none, or no such mail)."""
+    return db.session.scalar(select(OutboundMail.meeting_id).where(OutboundMail.id == mail_id))
+
+
 def retry(mail_id: int) -> OutboundMail:
     """Put a failed mail back in the queue; it is sent after the caller commits."""
     row = db.session.get(OutboundMail, mail_id)

@@ -9,7 +9,7 @@ def init_app(app):
     from rakor.documents import registry as documents
     from rakor.main import dashboard
     from rakor.meetings import dashboard as meetings_dashboard
-    from rakor.meetings import follow_up, hooks, queries, rules, views  # noqa: F401  (rules: policy)
+    from rakor.meetings import follow_up, hooks, organizer_rules, queries, rules, views  # noqa: F401  (rules: policy)
     from rakor.meetings import notices as meeting_notices
     from rakor.meetings.cli import meetings_cli
     from rakor.policy import once_per_request

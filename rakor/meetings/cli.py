@@ -1,4 +1,13 @@
-"""`flask meetings ...`: create, list and export meetings from scripts."""
+"""`flask meetings ...`: create, list and export meetings from scripts.
+
+The command line is administrator-level: whoever runs `flask` on the server reads the database
+anyway. To act as one committee account instead (tenancy, issue 22), name it in the environment:
+`RAKOR_CLI_AS=panitia.kotabaru@demo.rakor.id flask ...`; then every command that loads a meeting
+through `meeting_or_exit` (imports, exports, .ics) refuses, with exit status 3, a meeting of an
+organizer that account does not act for, `meetings list` lists its meetings only, and
+`meetings create` creates for its own agencies only.
+"""
+import os
 import re
 import sys
 
@@ -6,17 +15,22 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from rakor.auth import tenancy
+from rakor.auth.services import find_user_by_email
 from rakor.core.formatting import local_date
 from rakor.core.urls import MAX_ID
 from rakor.extensions import db
 from rakor.meetings import queries
 from rakor.meetings.models import Meeting
+from rakor.meetings.rules import visible_condition
+from rakor.policy import ADMIN, COMMITTEE
 from rakor.regions.models import Agency, Region
 from rakor.regions.services import provincial_planning_agencies
 
 meetings_cli = AppGroup("meetings", help="Meetings: create, list, export to iCalendar.")
 
 REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
+CLI_AS_ENV = "RAKOR_CLI_AS"
 
 
 def fail(message, code=1):
@@ -30,7 +44,22 @@ def meeting_or_exit(meeting_id, *options):
     meeting = queries.get_meeting(meeting_id, *options) if 0 < meeting_id <= MAX_ID else None
     if meeting is None:
         fail(f"Error: there is no meeting {meeting_id}.", code=2)
+    user = cli_user()
+    if user is not None and user.role != ADMIN and not tenancy.manages(user, meeting):
+        fail(f"Error: {user.email} does not organise meeting {meeting_id}.", code=3)
     return meeting
+
+
+def cli_user():
+    """The account `RAKOR_CLI_AS` names (an active committee or admin account), or None: the
+    command is administrator-level. An unknown or unfit account exits with status 2."""
+    email = os.environ.get(CLI_AS_ENV, "").strip()
+    if not email:
+        return None
+    user = find_user_by_email(email)
+    if user is None or not user.active or user.role not in (ADMIN, COMMITTEE):
+        fail(f"Error: {CLI_AS_ENV}={email} is not an active committee or administrator account.", code=2)
+    return user
 
 
 def resolve_organizer(value):
@@ -70,9 +99,11 @@ def parse_local_option(name, text):
 @meetings_cli.command("list")
 def list_command():
     """One line per meeting: id, local start date, kind, title, status (tab-separated)."""
+    user = cli_user()
     rows = db.session.execute(
         select(Meeting.id, Meeting.starts_at, Meeting.timezone, Meeting.kind, Meeting.title,
-               Meeting.status).order_by(Meeting.starts_at, Meeting.id)
+               Meeting.status).where(*([visible_condition(user)] if user is not None else []))
+        .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     for row in rows:
         title = " ".join(row.title.split())  # no tabs or newlines inside a field

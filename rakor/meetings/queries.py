@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from rakor.core.formatting import DEFAULT_TZ
@@ -227,10 +227,12 @@ def agenda_of(meeting_id):
     ).all()
 
 
-def follow_up_candidates(exclude_id=None, limit=200):
-    """Meetings a new/edited meeting may follow up: scheduled or held ones, latest first."""
+def follow_up_candidates(exclude_id=None, limit=200, user=None, keep_id=None):
+    """Meetings a new/edited meeting may follow up: scheduled or held ones `user` sees (all
+    without a user; `keep_id`, the one it follows up now, in any case), latest first."""
+    seen = true() if user is None else or_(visible_condition(user), Meeting.id == keep_id)
     stmt = (select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone)
-            .where(Meeting.status.in_(FOLLOWABLE))
+            .where(Meeting.status.in_(FOLLOWABLE), seen)
             .order_by(Meeting.starts_at.desc()).limit(limit))
     if exclude_id is not None:
         stmt = stmt.where(Meeting.id != exclude_id)

@@ -17,16 +17,26 @@ guest) without inviting that agency's delegates to see the meeting.
 `agency_invited(meeting_id, agency_id, now)` is that definition as one SQL expression; the
 Python rule evaluates it for one meeting (one query), `visible_condition` embeds it in a list
 query. tests/meetings/test_visibility.py checks both against each other over every case.
+
+Tenancy (issue 22, rakor/auth/tenancy.py): the committee sees and manages the meetings of the
+organizers it acts for, leadership those of its agencies and the agencies under them, the
+administrator every meeting. tests/test_tenancy.py checks the two forms against each other.
+Every `meeting.*` rule that lets the committee change something asks `tenancy.manages`; the
+rules of the features above (participants, commitments, progress, minutes) do the same for
+meeting-level actions, and their object-level rules (a commitment, a participant) rely on the
+route's `with_meeting("meeting.view")`, which refuses another organizer's meeting first.
 """
 from sqlalchemy import exists, false, func, or_, select, true
 
+from rakor.auth import tenancy
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.meetings.models import Meeting
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, rule
 
-SEE_EVERY_MEETING = (ADMIN, COMMITTEE, LEADERSHIP)
+# The organisers' roles: which meetings each of them sees is rakor/auth/tenancy.py's business.
+ORGANISER_ROLES = (ADMIN, COMMITTEE, LEADERSHIP)
 # participants.models imports meetings.models, whose package imports
 # this module; importing participants.models at call time keeps that from being a cycle at
 # import time, whichever of the two a script imports first.
@@ -55,10 +65,16 @@ def agency_invited(meeting_id, agency_id, now=None):
 
 @rule("meeting.view")
 def _meeting_view(user, meeting):
-    """Committee, leadership and admin see every meeting; a delegate sees the meetings its
-    agency is invited to, except drafts (the committee's working copies)."""
-    if user.role in SEE_EVERY_MEETING:
+    """The admin sees every meeting, the committee those of the organizers it acts for,
+    leadership those of its agencies and the agencies under them (rakor/auth/tenancy.py); a
+    delegate sees the meetings its agency is invited to, except drafts (the committee's working
+    copies)."""
+    if user.role == ADMIN:
         return True
+    if user.role == COMMITTEE:
+        return tenancy.manages(user, meeting)
+    if user.role == LEADERSHIP:
+        return tenancy.oversees(user, meeting.organizer_agency_id)
     if user.role == DELEGATE and user.agency_id is not None \
             and meeting.status not in lifecycle.HIDDEN_FROM_DELEGATES:
         return bool(db.session.scalar(select(agency_invited(meeting.id, user.agency_id))))
@@ -73,7 +89,7 @@ def view_lapses_at(user, meeting, now=None):
     the meeting page keeps a delegate's page no longer than this."""
     from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
 
-    if user.role in SEE_EVERY_MEETING or user.agency_id is None:
+    if user.role in ORGANISER_ROLES or user.agency_id is None:
         return None
     has_quota, latest_expiry = db.session.execute(select(
         exists().where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == user.agency_id),
@@ -86,8 +102,12 @@ def view_lapses_at(user, meeting, now=None):
 
 def visible_condition(user, now=None):
     """SQL condition on `Meeting` equal to rule "meeting.view" above, for lists."""
-    if user.role in SEE_EVERY_MEETING:
+    if user.role == ADMIN:
         return true()
+    if user.role == COMMITTEE:
+        return tenancy.managed_condition(user, Meeting.organizer_agency_id)
+    if user.role == LEADERSHIP:
+        return tenancy.oversight_condition(user, Meeting.organizer_agency_id)
     if user.role == DELEGATE and user.agency_id is not None:
         return Meeting.status.not_in(lifecycle.HIDDEN_FROM_DELEGATES) & agency_invited(
             Meeting.id, user.agency_id, now)
@@ -98,14 +118,15 @@ def visible_condition(user, now=None):
 def _meeting_view_internal(user, meeting):
     """What the organisers keep for themselves on the meeting page: the status history (who
     moved the meeting when, with the reasons given) and the links to the meeting's documents.
-    The committee, leadership and admin see them, a delegate does not."""
-    return user.role in SEE_EVERY_MEETING
+    The committee, leadership and admin who see the meeting see them, a delegate does not."""
+    return user.role in ORGANISER_ROLES and _meeting_view(user, meeting)
 
 
 # --- changing a meeting ---------------------------------------------------------------------
 
 @rule("meeting.create")
 def _meeting_create(user, obj):
+    """Create a meeting (its organizer then must be one `meeting.organize_for` allows)."""
     return user.role == COMMITTEE
 
 
@@ -113,29 +134,29 @@ def _meeting_create(user, obj):
 def _meeting_edit(user, meeting):
     """Edit the meeting's details and agenda: not once its minutes are final or it is
     cancelled (lifecycle.FROZEN)."""
-    return user.role == COMMITTEE and not lifecycle.is_frozen(meeting)
+    return tenancy.manages(user, meeting) and not lifecycle.is_frozen(meeting)
 
 
 @rule("meeting.change_status")
 def _meeting_change_status(user, meeting):
     """Move the meeting along its lifecycle; which moves exist is lifecycle.TRANSITIONS'
     business (none from final minutes), a cancelled meeting is read-only."""
-    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)
+    return tenancy.manages(user, meeting) and not lifecycle.is_read_only(meeting)
 
 
 @rule("meeting.manage_materials")
 def _meeting_manage_materials(user, meeting):
     """Upload and delete materials; still possible after the minutes are final (the signed
     minutes, photos), not once the meeting is cancelled."""
-    return user.role == COMMITTEE and lifecycle.is_open(meeting, for_="materials")
+    return tenancy.manages(user, meeting) and lifecycle.is_open(meeting, for_="materials")
 
 
 @rule("meeting.manage_participants")
 def _meeting_manage_participants(user, meeting):
-    return user.role == COMMITTEE and not lifecycle.is_read_only(meeting)
+    return tenancy.manages(user, meeting) and not lifecycle.is_read_only(meeting)
 
 
 @rule("meeting.check_in")
 def _meeting_check_in(user, meeting):
     """Use the check-in desk of `meeting` (search, mark present, print badges)."""
-    return user.role == COMMITTEE
+    return tenancy.manages(user, meeting)

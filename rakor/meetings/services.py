@@ -39,6 +39,7 @@ from rakor.meetings.models import (
 )
 from rakor.numbering.queries import number_for
 from rakor.numbering.services import document_key
+from rakor.policy import can
 from rakor.regions.models import Agency
 
 MAX_DURATION = timedelta(days=31)
@@ -217,9 +218,27 @@ def _validated_values(data: MeetingData, meeting: Meeting | None):
     return v
 
 
+def _check_tenancy(values, user, meeting=None):
+    """The organizer must be one `user` organises for, and the meeting it follows up one of
+    the user's meetings (issue 22, rakor/auth/tenancy.py). Scripts pass no user: they are
+    administrator-level; an edit checks only what it changes."""
+    if user is None:
+        return
+    new_organizer = meeting is None or values["organizer_agency_id"] != meeting.organizer_agency_id
+    if new_organizer and not can(user, "meeting.organize_for", values["organizer_agency_id"]):
+        raise DomainError(_l("You may only organise meetings for your own agency."),
+                          field="organizer_agency_id")
+    earlier_id = values.get("follow_up_of_id")
+    if earlier_id is not None and (meeting is None or earlier_id != meeting.follow_up_of_id):
+        earlier = db.session.get(Meeting, earlier_id)
+        if earlier is None or not can(user, "meeting.view", earlier):
+            raise DomainError(_l("Choose an earlier meeting of your own."), field="follow_up_of_id")
+
+
 def create_meeting(data: MeetingData, user=None, status=DRAFT, now=None) -> Meeting:
     """A new meeting, in draft (or scheduled, for scripts); the creation is recorded."""
     values = _validated_values(data, None)
+    _check_tenancy(values, user)
     meeting = Meeting(**values, status=DRAFT, created_by_id=getattr(user, "id", None))
     db.session.add(meeting)
     db.session.flush()
@@ -242,6 +261,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, by_user=None) -> Meeting
         stored = getattr(meeting, key)
         if stored is not None and values[key] == stored.replace(second=0, microsecond=0):
             values[key] = stored
+    _check_tenancy(values, by_user, meeting)
     moved = (values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
              or values["timezone"] != meeting.timezone)
     if moved and meeting.status in DATE_LOCKED:

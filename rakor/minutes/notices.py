@@ -1,16 +1,17 @@
-"""Notice of final minutes, to the invited agencies' delegates and to leadership."""
+"""Notice of final minutes, to the invited agencies' delegates and to the leadership that sees
+the meeting (its organizer's and the agencies' above it: rakor/auth/tenancy.py)."""
 from flask_babel import gettext as _
 
 from rakor.notices import kinds, queries, services
-from rakor.policy import LEADERSHIP
+from rakor.policy import LEADERSHIP, can
 
 FINAL = "minutes_final"
 
 
 def notify_final(meeting, revision, by_user=None):
     params = {"meeting_id": meeting.id, "title": meeting.title, "version": revision.version}
-    return services.notify_meeting(meeting.id, FINAL, params, extra_users=queries.users_with_roles(LEADERSHIP),
-                                   by_user=by_user)
+    leaders = [u for u in queries.users_with_roles(LEADERSHIP) if can(u, "meeting.view", meeting)]
+    return services.notify_meeting(meeting.id, FINAL, params, extra_users=leaders, by_user=by_user)
 
 
 def render_final(p):

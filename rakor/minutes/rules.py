@@ -7,6 +7,7 @@ then:
   minutes are already final);
 - drafts are read by the committee, leadership and administrators; a delegate of the meeting
   reads final versions only."""
+from rakor.auth import tenancy
 from rakor.meetings import lifecycle
 from rakor.minutes.queries import latest_final
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, can, rule
@@ -28,12 +29,18 @@ def _view_draft(user, meeting):
 
 @rule("minutes.edit")
 def _edit(user, meeting):
-    return user.role == COMMITTEE and meeting.status in WRITABLE
+    return tenancy.manages(user, meeting) and meeting.status in WRITABLE
 
 
 @rule("minutes.finalise")
 def _finalise(user, meeting):
-    return user.role in (COMMITTEE, LEADERSHIP) and meeting.status in FINALISABLE
+    """The organizer's committee, or the chair: leadership of the organizing agency (or of one
+    added for it; an instance-wide leadership account), not of an agency above it."""
+    if meeting.status not in FINALISABLE:
+        return False
+    if user.role == LEADERSHIP:
+        return tenancy.instance_wide(user) or meeting.organizer_agency_id in tenancy.own_agency_ids(user)
+    return tenancy.manages(user, meeting)
 
 
 @rule("minutes.download")

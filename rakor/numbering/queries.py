@@ -1,7 +1,8 @@
 """Reading the register."""
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 
+from rakor.auth import tenancy
 from rakor.extensions import db
 from rakor.numbering.models import RegisteredNumber
 from rakor.regions.models import Agency, Region
@@ -33,8 +34,10 @@ def register_years(agency_id) -> list[int]:
         .order_by(RegisteredNumber.year.desc())))
 
 
-def numbering_agencies() -> list[Agency]:
-    """The agencies that may number documents: the planning agencies (the organizers), by region code."""
+def numbering_agencies(user=None) -> list[Agency]:
+    """The agencies that may number documents: the planning agencies (the organizers) whose
+    registers `user` sees (rakor/auth/tenancy.py; all without a user), by region code."""
+    seen = tenancy.sight_condition(user, Agency.id) if user is not None else true()
     return list(db.session.scalars(
         select(Agency).join(Region, Agency.region_id == Region.id)
-        .where(Agency.is_planning_agency.is_(True)).order_by(Region.kemendagri_code, Agency.name)))
+        .where(Agency.is_planning_agency.is_(True), seen).order_by(Region.kemendagri_code, Agency.name)))

@@ -40,14 +40,14 @@ def _year(agency):
 def register():
     """The numbers an agency gave in a year, in order, with what each was given to."""
     require(current_user, "numbering.view")
-    agencies = queries.numbering_agencies()
+    agencies = queries.numbering_agencies(current_user)
     agency = _chosen_agency(agencies)
     year = _year(agency)
     rows = list(db.session.scalars(queries.register_statement(agency.id, year))) if agency else []
     years = sorted({year, *(queries.register_years(agency.id) if agency else [])}, reverse=True)
     return render_template("numbering/register.html", agencies=agencies, agency=agency, year=year,
                            years=years, rows=rows, formats=FORMATS,
-                           may_manage=can(current_user, "numbering.manage"))
+                           may_manage=agency is not None and can(current_user, "numbering.manage", agency))
 
 
 def _export_rows(rows):
@@ -65,7 +65,7 @@ def register_export():
     fmt = request.args.get("format", "xlsx")
     if fmt not in FORMATS:
         abort(404)
-    agencies = queries.numbering_agencies()
+    agencies = queries.numbering_agencies(current_user)
     agency = _chosen_agency(agencies)
     if agency is None:
         abort(404)
@@ -87,6 +87,7 @@ def scheme_edit(agency_id):
     """An agency's number templates, with the number each would give next."""
     require(current_user, "numbering.manage")
     agency = db.get_or_404(Agency, agency_id)
+    require(current_user, "numbering.manage", agency)
     scheme = services.scheme_of(agency.id)
     form = SchemeForm(obj=scheme)
     if form.validate_on_submit():

@@ -1,7 +1,10 @@
 """Who may do what to participants. The meeting rules (who sees a meeting) are in
-rakor/meetings/rules.py; these add the participant's agency and the meeting's lifecycle."""
+rakor/meetings/rules.py; these add the participant's agency and the meeting's lifecycle.
+The rules on one participant rely on the route's `with_meeting(...)`, which refuses another
+organizer's meeting (rakor/auth/tenancy.py) before the participant is loaded."""
 from sqlalchemy import select
 
+from rakor.auth import tenancy
 from rakor.extensions import db
 from rakor.meetings import lifecycle
 from rakor.participants.models import SeatQuota
@@ -32,7 +35,7 @@ def _participant_register(user, meeting):
     meeting the delegate can see. (The registration window is checked by the services:
     `invitations.check_registration_open` for self-service changes.)"""
     if user.role == COMMITTEE:
-        return not lifecycle.is_read_only(meeting)
+        return tenancy.manages(user, meeting) and not lifecycle.is_read_only(meeting)
     if user.role == DELEGATE and meeting.status not in lifecycle.HIDDEN_FROM_DELEGATES | lifecycle.READ_ONLY:
         return _agency_has_quota(meeting, user.agency_id)
     return False

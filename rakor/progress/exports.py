@@ -11,6 +11,8 @@ from rakor.commitments.models import Commitment
 from rakor.core import tabular
 from rakor.core.tabular import ExportColumn
 from rakor.extensions import db
+from rakor.meetings.models import Meeting
+from rakor.meetings.rules import visible_condition
 from rakor.progress import periods, stats, workdays
 from rakor.progress.imports.columns import EXPORT_HEADERS, EXPORT_KEYS
 from rakor.progress.lifecycle import UpdateStatus
@@ -39,8 +41,9 @@ INSTRUCTIONS = (
 )
 
 
-def _updates(meeting_id=None):
-    """The current update of every period of every agreed commitment (1 query)."""
+def _updates(meeting_id=None, user=None):
+    """The current update of every period of every agreed commitment (at the meetings `user`
+    sees; every meeting without a user) (1 query)."""
     stmt = (select(ProgressUpdate, Commitment).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .where(ProgressUpdate.is_current)
@@ -48,12 +51,14 @@ def _updates(meeting_id=None):
             .order_by(Region.kemendagri_code, Commitment.reference, ProgressUpdate.period_end, ProgressUpdate.period))
     if meeting_id:
         stmt = stmt.where(Commitment.meeting_id == meeting_id)
+    if user is not None:
+        stmt = stmt.where(Commitment.meeting_id.in_(select(Meeting.id).where(visible_condition(user))))
     return db.session.execute(stmt).unique().all()
 
 
-def update_rows(meeting_id=None) -> list[list]:
+def update_rows(meeting_id=None, user=None) -> list[list]:
     rows = []
-    for u, c in _updates(meeting_id):
+    for u, c in _updates(meeting_id, user):
         cells = {
             "reference": c.reference, "region_code": c.agency.region.kemendagri_code, "agency": c.agency.name,
             "title": c.title, "period": periods.parse_period(u.period).label_id(),
@@ -69,8 +74,8 @@ def update_rows(meeting_id=None) -> list[list]:
     return rows
 
 
-def export(meeting_id, fmt) -> bytes:
-    return write(update_rows(meeting_id), fmt)
+def export(meeting_id, fmt, user=None) -> bytes:
+    return write(update_rows(meeting_id, user), fmt)
 
 
 def write(rows, fmt) -> bytes:

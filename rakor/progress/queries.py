@@ -1,9 +1,10 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
 from flask import abort
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import and_, case, literal, or_, select, true
 from sqlalchemy.orm import joinedload, undefer
 
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
@@ -156,6 +157,14 @@ def meetings_for_filter(user, chosen=None, limit=100):
     return sorted(rows, key=lambda m: m.starts_at, reverse=True)
 
 
+def meeting_visible(user, meeting_id) -> bool:
+    """Does `user` see meeting `meeting_id` (rule meeting.view, in SQL: one query; none for an
+    instance-wide account, which sees every meeting there is)?"""
+    if tenancy.instance_wide(user):
+        return True
+    return db.session.scalar(select(Meeting.id).where(Meeting.id == meeting_id, visible_condition(user))) is not None
+
+
 def home_province_id(user):
     """The province whose regencies the dashboard shows first: that of the user's agency, else
     the only province that has a planning agency (a provincial instance); None otherwise."""
@@ -180,11 +189,13 @@ def topic_choices():
     return db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
 
 
-def region_progress(region, limit=50, offset=0):
+def region_progress(region, limit=50, offset=0, user=None):
     """[(commitment, latest update, meeting title)] of the region's agreed commitments (a
-    province's include its regencies'), newest meeting first, a page of `limit` (1 query; the
-    total is in the tallies: stats.matrix)."""
-    where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id))
+    province's include its regencies') at the meetings `user` sees (every meeting without a
+    user), newest meeting first, a page of `limit` (1 query; the total is in the tallies:
+    stats.matrix)."""
+    where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id),
+             visible_condition(user) if user is not None else true())
     base = (select(Commitment, ProgressUpdate, Meeting.title).join(Meeting, Meeting.id == Commitment.meeting_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .outerjoin(ProgressUpdate, latest_join()).where(*where))

@@ -9,6 +9,7 @@
   people, budget sheets): its own agency, the committee and leadership (and the administrator)
   download them; other agencies only once the committee marks a file public.
 """
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, rule
 
@@ -33,7 +34,7 @@ def _report_meeting(user, meeting):
     if meeting.status in ("draft", "cancelled"):
         return False
     if user.role == COMMITTEE:
-        return True
+        return tenancy.manages(user, meeting)
     return user.role == DELEGATE and user.agency_id is not None and can(user, "meeting.view", meeting)
 
 
@@ -76,12 +77,12 @@ def _manage(user, _obj=None):
 @rule("progress.monitoring")
 def _monitoring(user, meeting):
     """The meeting's monitoring report (PDF, XLSX), drafts and issued ones: the committee and
-    leadership."""
-    return user.role in READERS
+    leadership who see the meeting (its organizer's, rakor/auth/tenancy.py)."""
+    return user.role in READERS and can(user, "meeting.view", meeting)
 
 
 @rule("progress.issue_monitoring")
 def _issue_monitoring(user, meeting):
     """Fill in the report's letter elements and issue it (numbered, stored): the committee, for
     a meeting that took place or is about to."""
-    return user.role == COMMITTEE and meeting.status not in ("draft", "cancelled")
+    return tenancy.manages(user, meeting) and meeting.status not in ("draft", "cancelled")

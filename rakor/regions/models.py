@@ -55,6 +55,10 @@ class Agency(db.Model):
     short_name: Mapped[str] = mapped_column(String(60))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     is_planning_agency: Mapped[bool] = mapped_column(default=True)
+    # The agency it stands under (issue 22, tenancy): a regency's OPD (dinas) under the regency's
+    # Bappeda, which may invite it to its own meetings and oversees it. None: a planning agency
+    # (Bappeda), placed by its region in the region tree.
+    parent_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     # The letterhead (kop surat) of the documents it organises: logo (a server-made file name
     # under UPLOAD_DIR/logos), address line, phone, e-mail and website.
     logo_stored_name: Mapped[str | None] = mapped_column(String(40))

@@ -322,3 +322,22 @@ def save_agency(agency: Agency | None, data: AgencyData, *, logo: bytes | None =
             logos.remove_logo(agency.logo_stored_name)
         raise
     return agency, obsolete
+
+
+def create_opd(parent: Agency, name: str, short_name: str) -> Agency:
+    """A regional office (OPD, dinas) under planning agency `parent` (issue 22): in the parent's
+    region, not a planning agency itself, so it organises no meetings and numbers no letters;
+    the parent invites it to its own meetings and its leadership oversees it."""
+    if not parent.is_planning_agency:
+        raise DomainError(_l("Offices are added under a planning agency."), field="name")
+    agency, _obsolete = save_agency(None, AgencyData(name, short_name, parent.region_id))
+    agency.is_planning_agency = False
+    agency.parent_agency_id = parent.id
+    db.session.flush()
+    return agency
+
+
+def offices_under(parent_ids) -> list[Agency]:
+    """The offices (OPDs) under the planning agencies `parent_ids`, by name."""
+    return list(db.session.scalars(select(Agency).where(Agency.parent_agency_id.in_(sorted(parent_ids)))
+                                   .order_by(Agency.parent_agency_id, Agency.name)))

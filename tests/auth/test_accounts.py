@@ -56,7 +56,9 @@ def test_demo_load_is_idempotent(app, db):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     users = db.session.scalars(select(User).where(User.is_demo.is_(True))).all()
     assert {u.role for u in users} == {"admin", "committee", "delegate", "leadership"}
-    assert len(users) == 4 and n in {u.id for u in users}
+    # One per role, and the second organizer's committee (Bappeda Kotabaru, tenancy).
+    assert len(users) == 5 and n in {u.id for u in users}
+    assert {u.email for u in users if u.role == "committee"} == {"panitia@demo.rakor.id", "panitia.kotabaru@demo.rakor.id"}
     delegate = next(u for u in users if u.role == "delegate")
     assert delegate.agency.name == "Bappeda Kabupaten Kotabaru"
 

@@ -7,7 +7,12 @@ from tests.factories.minutes import make_final_minutes
 from tests.factories.participants import make_participant, make_quota
 from tests.factories.progress import make_update, update_data
 from tests.factories.regions import make_agency, make_province, make_region
-from tests.factories.scenarios import commitments_meeting, first_agency_commitment, small_province_meeting
+from tests.factories.scenarios import (
+    commitments_meeting,
+    first_agency_commitment,
+    small_province_meeting,
+    two_organizers,
+)
 
 __all__ = [
     "DEFAULT_PASSWORD",
@@ -28,5 +33,6 @@ __all__ = [
     "make_user",
     "small_province_meeting",
     "topic_id",
+    "two_organizers",
     "update_data",
 ]

@@ -46,3 +46,33 @@ def commitments_meeting():
 def first_agency_commitment(setting, **overrides):
     """`commitment_data` of the setting's first agency on poverty."""
     return commitment_data(setting.agencies[0], **{"indicator_id": setting.poverty, **overrides})
+
+
+def two_organizers(code="95"):
+    """Tenancy (issue 22): province `code` with its Bappeda (`province_agency`) and two regencies
+    A and B (`code`.01, .02), each with its Bappeda (`agency_a`, `agency_b`) and an office under
+    it (`office_a`, `office_b`: not planning agencies); a scheduled meeting of each organizer
+    (`meeting_p`, `meeting_a`, `meeting_b`), each inviting its regency's office (4 seats); and a
+    committee and a leadership user of each Bappeda (`committee_p/a/b`, `leadership_p/a/b`)."""
+    province = make_province(code)
+    region_a = make_region(parent=province, kemendagri_code=f"{code}.01", name=f"Kabupaten Uji A{code}")
+    region_b = make_region(parent=province, kemendagri_code=f"{code}.02", name=f"Kabupaten Uji B{code}")
+    s = SimpleNamespace(province=province, region_a=region_a, region_b=region_b)
+    s.province_agency = make_agency(region=province, name=f"Bappeda Provinsi Uji {code}", short_name=f"Bappeda P{code}")
+    s.agency_a = make_agency(region=region_a, name=f"Bappeda Kabupaten Uji A{code}", short_name=f"Bappeda A{code}")
+    s.agency_b = make_agency(region=region_b, name=f"Bappeda Kabupaten Uji B{code}", short_name=f"Bappeda B{code}")
+    s.office_a = make_agency(region=region_a, name=f"Dinas Kesehatan Uji A{code}", short_name=f"Dinkes A{code}",
+                             is_planning_agency=False, parent_agency_id=s.agency_a.id)
+    s.office_b = make_agency(region=region_b, name=f"Dinas Kesehatan Uji B{code}", short_name=f"Dinkes B{code}",
+                             is_planning_agency=False, parent_agency_id=s.agency_b.id)
+    s.meeting_p = make_meeting(organizer=s.province_agency, title=f"Rakor Provinsi Uji {code}")
+    s.meeting_a = make_meeting(organizer=s.agency_a, title=f"FGD Kabupaten Uji A{code}", kind="fgd")
+    s.meeting_b = make_meeting(organizer=s.agency_b, title=f"FGD Kabupaten Uji B{code}", kind="fgd")
+    make_quota(s.meeting_p, s.agency_a)
+    make_quota(s.meeting_p, s.agency_b)
+    make_quota(s.meeting_a, s.office_a)
+    make_quota(s.meeting_b, s.office_b)
+    for name, agency in (("p", s.province_agency), ("a", s.agency_a), ("b", s.agency_b)):
+        setattr(s, f"committee_{name}", make_user("committee", agency=agency))
+        setattr(s, f"leadership_{name}", make_user("leadership", agency=agency))
+    return s

@@ -24,6 +24,7 @@ from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.schema import Column
 
+from rakor.auth import services as account_services
 from rakor.auth.models import User
 from rakor.core import page_cache
 from rakor.core.types import utcnow
@@ -53,7 +54,10 @@ def _invitation(meeting, agency, expires_in, revoked=False):
 @pytest.fixture
 def setting(db):
     seats, link, expired, revoked, none = (make_agency() for _ in range(5))
-    meetings = {status: make_meeting(status=status) for status in lifecycle.MeetingStatus}
+    # Tenancy (issue 22): every meeting organised by `organizer`; its committee and leadership,
+    # and another agency's, one of which also acts for `organizer` (user_managed_agency).
+    organizer, other = make_agency(), make_agency()
+    meetings = {status: make_meeting(status=status, organizer=organizer) for status in lifecycle.MeetingStatus}
     for meeting in meetings.values():
         make_quota(meeting, seats)
         _invitation(meeting, link, timedelta(days=3))
@@ -62,6 +66,10 @@ def setting(db):
     users = [make_user(role) for role in ("admin", "committee", "leadership")]
     users += [make_user("delegate", agency=a) for a in (seats, link, expired, revoked, none)]
     users.append(make_user("delegate"))  # without an agency
+    users += [make_user(role, agency=agency) for role in ("committee", "leadership") for agency in (organizer, other)]
+    helper = make_user("committee", agency=other)
+    account_services.set_extra_agencies(helper, [organizer.id])
+    users.append(helper)
     _db.session.flush()
     return SimpleNamespace(meeting_ids=[m.id for m in meetings.values()], user_ids=[u.id for u in users])
 

@@ -34,6 +34,8 @@ def dashboard(args):
         abort(403)
     region_id = queries.region_id(args["region"]) if args.get("region") else None
     topic_id = queries.indicator_or_topic_id(args["topic"]) if args.get("topic") else None
+    if args.get("meeting"):  # another organizer's meeting is not found (tenancy)
+        visible_or_404(queries.meeting(args["meeting"]), "meeting.view")
     filters = stats.Filters(meeting_id=args.get("meeting"), period=args.get("period"),
                             region_id=region_id, topic_id=topic_id)
     due = workdays.Calendar().due_quarter(workdays.today())

@@ -28,15 +28,19 @@ from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
 from rakor.meetings.web import with_meeting
-from rakor.policy import COMMITTEE, authenticated, require, roles
+from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
 
 
 def _fill_meeting_choices(form, meeting=None):
-    form.organizer_agency_id.choices = choices(
-        [("", "—")] + [(a.id, a.name) for a in queries.agency_options()])
-    earlier = queries.follow_up_candidates(exclude_id=meeting.id if meeting else None)
+    """The organizers the user organises for (and the meeting's own), the meetings it sees."""
+    organizers = [a for a in queries.agency_options()
+                  if can(current_user, "meeting.organize_for", a.id)
+                  or (meeting is not None and a.id == meeting.organizer_agency_id)]
+    form.organizer_agency_id.choices = choices([("", "—")] + [(a.id, a.name) for a in organizers])
+    earlier = queries.follow_up_candidates(exclude_id=meeting.id if meeting else None, user=current_user,
+                                           keep_id=meeting.follow_up_of_id if meeting else None)
     form.follow_up_of_id.choices = choices(
         [("", _("— none —"))]
         + [(m.id, f"{format_date_medium(local_date(m.starts_at, m.timezone))} · {m.title}") for m in earlier])

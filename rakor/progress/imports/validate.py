@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from rakor.auth import tenancy
 from rakor.commitments.models import Commitment
 from rakor.core import tabular
 from rakor.core.errors import DomainError
@@ -115,18 +116,22 @@ def _as_stored(commitment, meeting, data, context):
     return checked if existing is not None and services.same_as(existing, checked) else None
 
 
-def _may_know_of(commitment, user) -> bool:
-    """Whether the importing user may learn that `commitment` exists: the committee of any,
-    a delegate of its own agency's only. Otherwise the file could probe references and confirm
+def _may_know_of(commitment, user, meeting=None) -> bool:
+    """Whether the importing user may learn that `commitment` exists: the committee of the
+    meeting's organizer (rakor/auth/tenancy.py; any meeting without a user to ask about), a
+    delegate of its own agency's only. Otherwise the file could probe references and confirm
     other agencies' draft commitments by the different answer."""
     role = getattr(user, "role", None)
-    return role == COMMITTEE or (role == DELEGATE and commitment.agency_id == user.agency_id)
+    if role == COMMITTEE:
+        return meeting is not None and tenancy.manages(user, meeting)
+    return role == DELEGATE and commitment.agency_id == user.agency_id
 
 
 def _validate_row(row: UpdateRow, context: _Context):
     reference = norm_code(row.values.get("reference"))
     commitment = context.commitments.get(reference)
-    if commitment is not None and not _may_know_of(commitment, context.user):
+    if commitment is not None and not _may_know_of(commitment, context.user,
+                                                    context.meetings.get(commitment.meeting_id)):
         commitment = None  # another agency's commitment reads exactly as an unknown reference
     if commitment is None:
         row.errors["reference"] = _l("No commitment you may report on has the reference %(ref)s.",

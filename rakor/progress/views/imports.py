@@ -56,5 +56,5 @@ def export(fmt):
         abort(404)
     meeting = request.args.get("meeting", "")
     meeting_id = int(meeting) if meeting.isdigit() and len(meeting) < 10 else None
-    return send_bytes(exports.export(meeting_id, fmt), exports.dated_filename("kemajuan", fmt),
+    return send_bytes(exports.export(meeting_id, fmt, user=current_user), exports.dated_filename("kemajuan", fmt),
                       exports.CONTENT_TYPES[fmt])

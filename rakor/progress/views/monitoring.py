@@ -42,10 +42,19 @@ def _filter_choices(today, filters):
 ALL_REGIONS = "all"
 
 
+def _filters():
+    """The filters of the query string; a meeting the reader does not see is not found
+    (tenancy, issue 22: the figures of another organizer's meeting)."""
+    filters = stats.Filters.from_args(request.args)
+    if filters.meeting_id and not queries.meeting_visible(current_user, filters.meeting_id):
+        abort(404)
+    return filters
+
+
 def _dashboard_filters():
     """The dashboard's filters from the query string, and whether "All regions" was chosen.
     Without a meeting or a region chosen they cover the reader's province."""
-    filters = stats.Filters.from_args(request.args)
+    filters = _filters()
     national = request.args.get("region") == ALL_REGIONS
     if filters.region_id is None and not filters.meeting_id and not national:
         filters.region_id = queries.home_province_id(current_user)
@@ -115,7 +124,7 @@ def region(region_id):
     filters = stats.Filters(region_id=region.id)
     matrix = stats.matrix(filters)
     total, page = matrix.total.count, _page()
-    rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE)
+    rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
@@ -133,7 +142,7 @@ def _page():
 def overdue():
     """Commitments whose report is overdue, with the quarter they owe."""
     today = workdays.today()
-    filters = stats.Filters.from_args(request.args)
+    filters = _filters()
     due = workdays.Calendar().due_quarter(today)
     page = max(request.args.get("page", "1").isdigit() and int(request.args.get("page", "1")) or 1, 1)
     total = stats.overdue_total(filters, due)
@@ -149,7 +158,7 @@ def overdue_export(fmt):
     """The overdue list as CSV or XLSX (every row, Indonesian headers)."""
     if fmt not in exports.FORMATS:
         abort(404)
-    filters = stats.Filters.from_args(request.args)
+    filters = _filters()
     content = exports.overdue_file(filters, workdays.today(), fmt)
     return send_bytes(content, exports.dated_filename("terlambat-lapor", fmt), exports.CONTENT_TYPES[fmt])
 

@@ -1,0 +1,148 @@
+"""Tenancy by organizing agency (issue 22): which organizers' meetings a user manages or sees.
+
+One instance serves several organizers (a province's Bappeda and its regencies' Bappedas, each
+with its own OPDs). The rules of every feature (`rules.py`) ask these questions; the SQL forms
+(`visible_condition`) embed the same expressions, and tests/test_tenancy.py checks both forms
+against each other.
+
+- The administrator is per instance: every organizer.
+- A committee user **manages** the meetings organised by its own agency and by the agencies the
+  administrator added for it (`user_managed_agency`: a provincial secretariat helping a
+  regency). It sees no other organizer's meetings.
+- Leadership **sees** the meetings organised by its own agencies (its agency and those added
+  for it) and by the agencies under them: the OPDs whose parent agency is one of them, and, for
+  a planning agency (Bappeda), every agency of the regions under its region (the province sees
+  its regencies and their OPDs; a regency sees only itself and its OPDs).
+- A committee or leadership account with no agency is instance-wide, like the administrator:
+  the single-organizer installation before tenancy (every existing test and account). The
+  administrator chooses the agency on the user's page; the demo's accounts all have one.
+- Delegates are unchanged: they see the meetings their agency is invited to.
+
+The user's own agency ids, and whether it oversees an agency, are read once per request (kept in
+`flask.g`); `forget(user)` drops them when the administrator changes them within a request.
+"""
+from flask import g, has_app_context
+from sqlalchemy import false, literal, or_, select, true
+
+from rakor.auth.models import user_managed_agency
+from rakor.extensions import db
+from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP
+from rakor.regions.models import Agency, Region
+
+SCOPED_ROLES = (COMMITTEE, LEADERSHIP)
+_G_KEY = "_rakor_tenancy"
+
+
+def instance_wide(user):
+    """The administrator, and a committee or leadership account without an agency."""
+    return user.role == ADMIN or (user.role in SCOPED_ROLES and user.agency_id is None)
+
+
+def _extra_agency_ids(user_id):
+    return frozenset(db.session.scalars(
+        select(user_managed_agency.c.agency_id).where(user_managed_agency.c.user_id == user_id)))
+
+
+def own_agency_ids(user):
+    """The agencies `user` acts for: its own and those the administrator added for it."""
+    if user.agency_id is None:
+        return frozenset()
+    if user.role not in SCOPED_ROLES:
+        return frozenset({user.agency_id})
+    memo = g.setdefault(_G_KEY, {}) if has_app_context() else {}
+    key = (user.id, user.agency_id)
+    if key not in memo:
+        memo[key] = frozenset({user.agency_id}) | _extra_agency_ids(user.id)
+    return memo[key]
+
+
+def forget(user):
+    """Drop the remembered agencies of `user` (after its added agencies changed)."""
+    if has_app_context():
+        memo = g.get(_G_KEY)
+        if memo:
+            for key in [k for k in memo if k[0] == user.id]:
+                del memo[key]
+
+
+# --- managing: the committee -----------------------------------------------------------------
+
+def acts_for(user, agency_id):
+    """May `user` organise meetings for agency `agency_id` (create them, manage them)?"""
+    if user.role == ADMIN:
+        return True
+    if user.role != COMMITTEE:
+        return False
+    return user.agency_id is None or agency_id in own_agency_ids(user)
+
+
+def manages(user, meeting):
+    """The committee of the meeting's organizer (or an instance-wide committee)."""
+    return user.role == COMMITTEE and acts_for(user, meeting.organizer_agency_id)
+
+
+def managed_condition(user, organizer_column):
+    """SQL twin of `acts_for(user, <organizer_column>)` for a committee user."""
+    if user.agency_id is None:
+        return true()
+    return organizer_column.in_(sorted(own_agency_ids(user)))
+
+
+# --- seeing: leadership ----------------------------------------------------------------------
+
+def overseen_agencies(user):
+    """SQL: the ids of the agencies whose meetings a leadership user with an agency sees."""
+    own = sorted(own_agency_ids(user))
+    planning_regions = select(Agency.region_id).where(Agency.id.in_(own), Agency.is_planning_agency)
+    return (select(Agency.id).join(Region, Region.id == Agency.region_id)
+            .where(or_(Agency.id.in_(own), Agency.parent_agency_id.in_(own),
+                       Region.parent_id.in_(planning_regions))))
+
+
+def oversight_condition(user, organizer):
+    """SQL: leadership `user` sees the meetings of `organizer` (an agency id column or value)."""
+    if user.agency_id is None:
+        return true()
+    if not hasattr(organizer, "in_"):
+        organizer = literal(organizer)
+    return organizer.in_(overseen_agencies(user))
+
+
+def oversees(user, agency_id):
+    """Python form of `oversight_condition` for one agency (one query per request and agency,
+    none when instance-wide): a page asks several rules about the same meeting."""
+    if user.agency_id is None:
+        return True
+    memo = g.setdefault(_G_KEY, {}) if has_app_context() else {}
+    key = (user.id, user.agency_id, "oversees", agency_id)
+    if key not in memo:
+        memo[key] = bool(db.session.scalar(select(oversight_condition(user, agency_id))))
+    return memo[key]
+
+
+def organizer_options(user, agencies):
+    """The (id, name) rows of `agencies` that `user` may choose as a meeting's organizer."""
+    return [a for a in agencies if acts_for(user, a[0])]
+
+
+def sight_condition(user, agency_column):
+    """SQL: the organizers whose meetings, registers and figures `user` sees (the administrator
+    every one, the committee those it acts for, leadership those it oversees, a delegate its own)."""
+    if user.role == ADMIN:
+        return true()
+    if user.role == COMMITTEE:
+        return managed_condition(user, agency_column)
+    if user.role == LEADERSHIP:
+        return oversight_condition(user, agency_column)
+    return agency_column == user.agency_id if user.agency_id is not None else false()
+
+
+def sees_agency(user, agency_id):
+    """Python form of `sight_condition` for one agency."""
+    if user.role == ADMIN:
+        return True
+    if user.role == COMMITTEE:
+        return acts_for(user, agency_id)
+    if user.role == LEADERSHIP:
+        return oversees(user, agency_id)
+    return user.agency_id is not None and agency_id == user.agency_id

@@ -1,0 +1,62 @@
+"""The HTTP API under tenancy (issue 22): the committee of regency A reaches nothing of regency
+B's meeting, through the same rules as the pages; B's own committee does."""
+from decimal import Decimal
+
+import pytest
+
+from rakor.commitments.models import Commitment
+from rakor.extensions import db
+from rakor.regions.programmes import load_shipped_programmes
+from tests.api.conftest import bearer
+from tests.factories import commitment_data, make_commitment, make_update, topic_id, two_organizers
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def two(db):
+    load_shipped_programmes()
+    s = two_organizers()
+    s.commitment_b = make_commitment(s.meeting_b, s.committee_b, commitment_data(s.office_b, topic_id("KEMISKINAN")))
+    s.submitted_b = make_commitment(s.meeting_b, s.committee_b, commitment_data(s.office_b, topic_id("KEMISKINAN"),
+                                                                             title="Diajukan"), status="submitted")
+    s.update_b = make_update(s.commitment_b, s.committee_b, percent=Decimal("50"))
+    db.session.commit()
+    return s
+
+
+@pytest.mark.parametrize("who", ["committee_a", "leadership_a"])
+def test_another_organizers_meeting_is_not_found_through_the_api(client, two, token_of, who):
+    headers = bearer(token_of(getattr(two, who)))
+    m, c, u = two.meeting_b.id, two.commitment_b.id, two.update_b.id
+    for url in (f"/meetings/{m}", f"/meetings/{m}/agenda", f"/meetings/{m}/participants", f"/meetings/{m}/minutes",
+                f"/meetings/{m}/minutes.pdf", f"/commitments/{c}", f"/commitments/{c}/progress", f"/progress/{u}"):
+        assert client.get(API + url, headers=headers).status_code in (403, 404), url
+    writes = [("PATCH", f"/commitments/{c}", {"title": "Diubah"}),
+              ("POST", f"/commitments/{two.submitted_b.id}/agree", {"note": "x"}),
+              ("POST", f"/commitments/{two.submitted_b.id}/return", {"note": "x"}),
+              ("POST", f"/commitments/{c}/progress", {"period": "2024-Q2", "status": "on_track", "percent": "60"}),
+              ("POST", f"/progress/{u}/verify", {}), ("POST", f"/progress/{u}/return", {"note": "x"})]
+    for method, url, body in writes:
+        response = client.open(API + url, method=method, json=body, headers={**headers, "If-Match": '"v1"'})
+        assert response.status_code in (403, 404), (method, url, response.status_code)
+    created = client.post(f"{API}/commitments", headers=headers, json={
+        "meeting_id": m, "agency_id": two.office_b.id, "title": "Sisipan", "indicator": "KEMISKINAN",
+        "target_value": "5.75", "target_date": "2024-12-31"})
+    assert created.status_code in (403, 404, 422)
+    listed = client.get(f"{API}/meetings", headers=headers).json["items"]
+    assert two.meeting_b.id not in {item["id"] for item in listed}
+    listed = client.get(f"{API}/commitments", headers=headers).json["items"]
+    assert not {c, two.submitted_b.id} & {item["id"] for item in listed}
+    db.session.expire_all()
+    assert db.session.get(Commitment, two.submitted_b.id).status == "submitted"
+    assert db.session.get(Commitment, c).title != "Diubah"
+
+
+def test_the_organizers_own_committee_and_the_province_see_it(client, two, token_of):
+    own = bearer(token_of(two.committee_b))
+    assert client.get(f"{API}/meetings/{two.meeting_b.id}", headers=own).status_code == 200
+    assert client.get(f"{API}/commitments/{two.commitment_b.id}", headers=own).status_code == 200
+    province = bearer(token_of(two.leadership_p))
+    listed = {item["id"] for item in client.get(f"{API}/meetings", headers=province).json["items"]}
+    assert {two.meeting_p.id, two.meeting_a.id, two.meeting_b.id} <= listed
