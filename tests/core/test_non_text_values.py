@@ -4,9 +4,11 @@ BaseForm now gives such a field a validation error, on every form; JSON numbers 
 for a text field are refused the same way."""
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from rakor.commitments.models import IndicatorBaseline
 from rakor.core.forms import BaseForm
 from rakor.core.types import utcnow
 from rakor.extensions import db as _db
@@ -18,6 +20,7 @@ from tests.factories import (
     make_participant,
     make_quota,
     make_user,
+    topic_id,
 )
 from tests.helpers import all_rules
 
@@ -56,8 +59,10 @@ def world(db):
     item = make_agenda_item(meeting, starts_at=start, ends_at=start + timedelta(hours=1))
     invitation, token = inv_service.create_invitation(meeting, agency)
     target = make_user(role="committee")
+    baseline = IndicatorBaseline(region_id=agency.region_id, topic_id=topic_id("IPM"), year=2023, value=Decimal(70))
+    _db.session.add(baseline)
     _db.session.commit()
-    return {"meeting_id": meeting.id, "item_id": item.id, "participant_id": participant.id,
+    return {"baseline_id": baseline.id, "meeting_id": meeting.id, "item_id": item.id, "participant_id": participant.id,
             "invitation_id": invitation.id, "agency_id": agency.id, "user_id": target.id,
             "material_id": 1, "token": token, "code": participant.checkin_code, "agency": agency,
             # Routes of later features: an id that matches nothing is enough (404, never 500).

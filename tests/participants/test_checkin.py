@@ -141,7 +141,7 @@ def test_checkin_page_query_count_is_fixed(client, login_as, province_meeting, c
         make_participant(m, agencies[i % 3])
     with count_queries() as big:
         html = client.get(url).get_data(as_text=True)
-    assert big() == small() <= 7
+    assert big() == small() <= 8  # 8 since issue 18: the navbar's unread notices (one indexed count)
     assert len(re.findall(r'class="list-group-item py-3 checkin-row"', html)) == 30  # paginated
 
 
