@@ -37,7 +37,10 @@ def meeting_with_agenda(n, follow_up_of=None):
 # the signed-in user's row included. Issue 20: 18 and 23 before (a delegate's access rule ran
 # once per tab and section, the latest final minutes twice); tests/test_page_query_counts.py
 # has the demo meeting's figures.
-EXPECTED = {"committee": 17, "delegate": 17}
+# 17 after the fresh-render work (h20pages), then at merge: +1 for both, the navbar's unread-notice
+# count (h18); +1 for the committee, the meeting's organizer read for the "manages it" rule of
+# tenancy (h22ten). Fixed whatever the agenda's length, as the test asserts.
+EXPECTED = {"committee": 19, "delegate": 18}
 
 
 @pytest.mark.parametrize("role", ["committee", "delegate"])
