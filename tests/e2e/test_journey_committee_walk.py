@@ -64,13 +64,16 @@ class CountingPage:
 @pytest.fixture(scope="module")
 def regencies(live_app):
     """(agency id, name, region name, code) of the 13 regency/city planning agencies of Kalsel;
-    what they have before the meeting: a delegate account and a contact in the address book."""
+    what they have before the meeting: a delegate account and a contact in the address book.
+    The contacts go again afterwards: the journeys share one database, and other journeys type
+    the addresses that an address book would fill in."""
     from rakor.auth.models import User
     from rakor.auth.passwords import hash_password
     from rakor.extensions import db
-    from rakor.participants.contacts import ContactData, contacts_of, save_contact
-    from rakor.regions.models import Agency, Region
+    from rakor.participants.contacts import ContactData, contacts_of, delete_contact, save_contact
+    from rakor.regions.models import Agency, AgencyContact, Region
 
+    added = []
     with live_app.app_context():
         rows = db.session.execute(
             select(Agency.id, Agency.name, Region.name, Region.kemendagri_code).join(Agency.region)
@@ -79,9 +82,10 @@ def regencies(live_app):
         for agency_id, _, region_name, code in rows:
             agency = db.session.get(Agency, agency_id)
             if not contacts_of(agency_id):
-                save_contact(agency, None, ContactData(
+                added.append(save_contact(agency, None, ContactData(
                     name=f"Kepala Bidang Perencanaan {region_name}", position="Kepala Bidang",
-                    email=f"perencanaan.{code}@bappeda.example.id", whatsapp="0812-5123-4567", is_primary=True))
+                    email=f"perencanaan.{code}@bappeda.example.id", whatsapp="0812-5123-4567",
+                    is_primary=True)).id)
             email = f"walk.delegasi.{code}@demo.rakor.id"
             if db.session.scalar(select(User.id).where(User.email == email)) is None:
                 db.session.add(User(email=email, name=f"Delegasi {code}", role="delegate", agency_id=agency_id,
@@ -89,7 +93,12 @@ def regencies(live_app):
         db.session.commit()
         db.session.remove()
     assert len(rows) == KALSEL_REGENCIES
-    return rows
+    yield rows
+    with live_app.app_context():
+        for contact_id in added:
+            delete_contact(db.session.get(AgencyContact, contact_id))
+        db.session.commit()
+        db.session.remove()
 
 
 def _participants_file(tmp_path, regencies):
