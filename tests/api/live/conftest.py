@@ -25,6 +25,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.committing)  # the server commits to its own database
 
 
+@pytest.fixture(autouse=True)
+def _no_limiter_without_redis(monkeypatch):
+    """Flask-Limiter's `enabled` lives on the one Limiter every app of the process shares: turned
+    off in this server's config, it stayed off for the apps of every later test (the rate-limit
+    tests failed after these in CI's SQLite run, which has no REDIS_TEST_URL). So it is off only
+    while a test of this folder runs."""
+    if not os.environ.get("REDIS_TEST_URL"):
+        from rakor.extensions import limiter
+
+        monkeypatch.setattr(limiter, "enabled", False)
+
+
 @pytest.fixture(scope="session")
 def api_server():
     """(base URL, app, {role: token})."""
@@ -37,10 +49,9 @@ def api_server():
         # Not limits' memory storage: its expiry timer is started without a lock
         # (MemoryStorage.__schedule_expiry), and two request threads of this server starting
         # the same Timer raised KeyError in threading (found by the stateful Schemathesis run).
-        # Redis as in production where the suite has one, else no limiter (tests/api/test_tokens.py
-        # checks the limit itself).
+        # Redis as in production where the suite has one, else no limiter while these tests run
+        # (`_no_limiter_without_redis`; tests/api/test_tokens.py checks the limit itself).
         RATELIMIT_STORAGE_URI = os.environ.get("REDIS_TEST_URL") or "memory://"
-        RATELIMIT_ENABLED = bool(os.environ.get("REDIS_TEST_URL"))
 
     app = create_app(LiveConfig)
     with app.app_context():
