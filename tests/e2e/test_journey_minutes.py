@@ -162,6 +162,10 @@ def test_minute_taker_writes_chair_finalises_leadership_downloads_and_verifies(n
     data = bytearray(pdf)
     data[len(data) // 3] ^= 0x01
     forged.write_bytes(bytes(data))
+    # The page came back with the answer: its script must have run (it shows the file box)
+    # before a second file is chosen, or the change goes unheard (a PostgreSQL CI run waited
+    # 30 s for an answer that was never asked).
+    anonymous.locator("#check-file").wait_for()
     anonymous.set_input_files("#verify-file", str(forged))
     anonymous.locator("#hash-mismatch").wait_for()
     assert "BUKAN versi final" in anonymous.inner_text("#hash-mismatch")
