@@ -146,3 +146,16 @@ def sees_agency(user, agency_id):
     if user.role == LEADERSHIP:
         return oversees(user, agency_id)
     return user.agency_id is not None and agency_id == user.agency_id
+
+
+def seen_organizer_ids(user):
+    """The agencies whose meetings `user` manages (committee) or oversees (leadership), as a
+    frozenset of ids (one query at most); None when it is instance-wide (every organizer). For a
+    job that sorts many rows among many accounts (the late-report digest) in Python."""
+    if instance_wide(user):
+        return None
+    if user.role == COMMITTEE:
+        return own_agency_ids(user)
+    if user.role == LEADERSHIP:
+        return frozenset(db.session.scalars(overseen_agencies(user)))
+    return frozenset({user.agency_id}) if user.agency_id is not None else frozenset()
