@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from rakor.core.urls import is_safe_next
 from rakor.extensions import db, limiter, login_manager
 from rakor.policy import public
+from rakor.storage import StorageUnavailableError
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
@@ -27,6 +28,8 @@ MESSAGES = {
     507: (_l("Storage full"), _l("The server has no room left to store files. Nothing was saved; "
                                  "please tell the administrator and try again later.")),
 }
+STORAGE_UNAVAILABLE = _l("The file storage cannot be reached for a moment. Nothing was changed; please "
+                         "try again in a few seconds.")
 # A full upload disk (or quota) is an operating condition, not a bug: whatever was writing
 # (materials, import uploads, later features) the user gets a clear page, not a generic 500.
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -129,6 +132,14 @@ def register(app):
         app.logger.error("storage full on %s %s: %s", request.method, request.path, e)
         return render_error(507)
 
+    @app.errorhandler(StorageUnavailableError)
+    def storage_unavailable(e):
+        """The object store is down or unreachable (an upload or a download needs it): 503 with
+        Retry-After, like the database's, and a line in the log for whoever runs the store."""
+        _rollback_quietly()
+        app.logger.error("object store unavailable on %s %s: %s", request.method, request.path, e)
+        return render_error(503, STORAGE_UNAVAILABLE)
+
     @app.errorhandler(OperationalError)
     def database_unavailable(e):
         """PostgreSQL restarting or unreachable: an operating condition with its own page (503,
@@ -168,5 +179,6 @@ def register(app):
     public(csrf_error)
     public(http_error)
     public(storage_full)
+    public(storage_unavailable)
     public(database_unavailable)
     public(unexpected)

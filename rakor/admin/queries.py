@@ -43,12 +43,21 @@ def regions_statement(province=None):
     return stmt
 
 
-def address_book():
-    """(agencies by region code, {agency id: [contacts, primary first]}) in two queries."""
-    agencies = db.session.scalars(agencies_statement()).all()
+def address_book(agency_ids=None, books=None):
+    """(agencies by region code, {agency id: [contacts, primary first]}) in two queries; with
+    `agency_ids` (SQL of agency ids) only those agencies, with `books` (a condition on
+    AgencyContact) only those books' contacts (rakor/participants/contacts.py: tenancy)."""
+    agencies_stmt = agencies_statement()
+    contacts_stmt = select(AgencyContact).order_by(
+        AgencyContact.agency_id, AgencyContact.is_primary.desc(), AgencyContact.name, AgencyContact.id)
+    if agency_ids is not None:
+        agencies_stmt = agencies_stmt.where(Agency.id.in_(agency_ids))
+        contacts_stmt = contacts_stmt.where(AgencyContact.agency_id.in_(agency_ids))
+    if books is not None:
+        contacts_stmt = contacts_stmt.where(books)
+    agencies = db.session.scalars(agencies_stmt).all()
     by_agency = {}
-    for contact in db.session.scalars(select(AgencyContact).order_by(
-            AgencyContact.agency_id, AgencyContact.is_primary.desc(), AgencyContact.name, AgencyContact.id)):
+    for contact in db.session.scalars(contacts_stmt):
         by_agency.setdefault(contact.agency_id, []).append(contact)
     return agencies, by_agency
 

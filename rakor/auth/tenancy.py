@@ -146,3 +146,37 @@ def sees_agency(user, agency_id):
     if user.role == LEADERSHIP:
         return oversees(user, agency_id)
     return user.agency_id is not None and agency_id == user.agency_id
+
+
+def seen_organizer_ids(user):
+    """The agencies whose meetings `user` manages (committee) or oversees (leadership), as a
+    frozenset of ids (one query at most); None when it is instance-wide (every organizer). For a
+    job that sorts many rows among many accounts (the late-report digest) in Python."""
+    if instance_wide(user):
+        return None
+    if user.role == COMMITTEE:
+        return own_agency_ids(user)
+    if user.role == LEADERSHIP:
+        return frozenset(db.session.scalars(overseen_agencies(user)))
+    return frozenset({user.agency_id}) if user.agency_id is not None else frozenset()
+
+
+# --- inviting: the agencies an organizer's meetings are for -------------------------------------
+
+def invited_by(*organizer_agency_ids):
+    """SQL: the ids of the agencies organizers invite: every agency of an organizer's region and
+    of the regions under it (a province's Bappeda: its own region's agencies and every regency's
+    Bappeda and offices; a regency's: its own region's), and the offices placed under it."""
+    ids = sorted(organizer_agency_ids)
+    regions = select(Agency.region_id).where(Agency.id.in_(ids))
+    return (select(Agency.id).join(Region, Region.id == Agency.region_id)
+            .where(or_(Agency.region_id.in_(regions), Region.parent_id.in_(regions),
+                       Agency.parent_agency_id.in_(ids))))
+
+
+def invitable_agencies(user, organizer_agency_id):
+    """SQL of the agency ids `user` may give seats and invitations to for a meeting of that
+    organizer, or None for every agency (an instance-wide account, as before tenancy)."""
+    if instance_wide(user):
+        return None
+    return invited_by(organizer_agency_id)

@@ -60,7 +60,7 @@ def recipients(meeting: Meeting) -> list[Recipient]:
     # An invited agency nobody above reaches: its primary contact in the address book.
     reached = {r.agency_name for r in found.values()}
     agencies = invited_agencies(meeting)
-    book = primary_contacts(a.id for a in agencies)
+    book = primary_contacts((a.id for a in agencies), meeting.organizer_agency_id)
     for agency in agencies:
         contact = book.get(agency.id)
         if agency.name not in reached and contact is not None and contact.email:
@@ -83,7 +83,7 @@ def whatsapp_chats(meeting: Meeting, text: str) -> list[tuple[str, str, str]]:
     """[(agency name, contact name, wa.me chat link with `text`)] for invited agencies whose
     primary contact has a WhatsApp number."""
     agencies = invited_agencies(meeting)
-    book = primary_contacts(a.id for a in agencies)
+    book = primary_contacts((a.id for a in agencies), meeting.organizer_agency_id)
     return [(a.name, book[a.id].name, mails.whatsapp_share_url(text, book[a.id].whatsapp))
             for a in agencies if a.id in book and book[a.id].whatsapp]
 

@@ -112,7 +112,7 @@ def create_invitation(meeting: Meeting, agency: Agency, *, by_user=None, expires
             raise
     if not (contact_name or "").strip() and not contact_email:
         # Nobody named: the agency's primary contact from the address book.
-        primary = primary_contacts([agency.id]).get(agency.id)
+        primary = primary_contacts([agency.id], meeting.organizer_agency_id).get(agency.id)
         if primary is not None:
             contact_name, contact_email = primary.name, primary.email
     _revoke_live(meeting.id, agency.id, now)

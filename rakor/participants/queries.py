@@ -196,14 +196,17 @@ def agenda_outline(meeting_id: int):
 
 # --- choices for form selects -------------------------------------------------------------------
 
-def agency_choices(meeting_id: int) -> list[tuple[int, str]]:
-    """(id, name) of every agency: those with a quota for this meeting first, each group in
-    region-code order then by name. One query."""
+def agency_choices(meeting_id: int, within=None) -> list[tuple[int, str]]:
+    """(id, name) of every agency, or with `within` (SQL of agency ids: tenancy's
+    `invitable_agencies`) of those and of the agencies already given a quota: those with a quota
+    for this meeting first, each group in region-code order then by name. One query."""
     has_quota = (select(SeatQuota.id)
                  .where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == Agency.id).exists())
-    rows = db.session.execute(
-        select(Agency.id, Agency.name, has_quota).join(Region, Region.id == Agency.region_id)
-        .order_by(Region.kemendagri_code, Agency.name)).all()
+    stmt = (select(Agency.id, Agency.name, has_quota).join(Region, Region.id == Agency.region_id)
+            .order_by(Region.kemendagri_code, Agency.name))
+    if within is not None:
+        stmt = stmt.where(or_(has_quota, Agency.id.in_(within)))
+    rows = db.session.execute(stmt).all()
     return [(a, n) for a, n, q in rows if q] + [(a, n) for a, n, q in rows if not q]
 
 

@@ -1,6 +1,6 @@
 """Seat quotas per meeting and agency."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from rakor.core.errors import DomainError
 from rakor.extensions import db
@@ -79,13 +79,31 @@ class SeatRowsError(DomainError):
         self.by_agency = by_agency
 
 
-def set_all_seats(meeting: Meeting, seats_by_agency: dict) -> list[SeatQuota]:
+def _refuse_uninvited(meeting: Meeting, agencies, within):
+    """DomainError naming the first of `agencies` outside `within` (SQL of the agency ids the
+    organizer invites, None: every agency) that has no quota for the meeting yet."""
+    if within is None or not agencies:
+        return
+    ids = [a.id for a in agencies]
+    allowed = set(db.session.scalars(select(Agency.id).where(Agency.id.in_(ids), or_(
+        Agency.id.in_(within),
+        select(SeatQuota.id).where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == Agency.id).exists()))))
+    for agency in agencies:
+        if agency.id not in allowed:
+            raise DomainError(_l("%(agency)s is not among the agencies this meeting's organizer invites.",
+                                 agency=agency.name), field="agency_id")
+
+
+def set_all_seats(meeting: Meeting, seats_by_agency: dict, within=None) -> list[SeatQuota]:
     """Every row of the quota table in one go: `{agency_id: seats as typed}`. All or nothing:
     each row is validated and its quota locked (as `set_seats` does) before any changes, and
-    one refused row refuses the lot with every row's own message (SeatRowsError)."""
+    one refused row refuses the lot with every row's own message (SeatRowsError). With `within`
+    (tenancy's `invitable_agencies`), an agency outside it and without a quota yet refuses
+    the lot too (a forged row of the form)."""
     check_open(meeting, "seats")
     ids = sorted(seats_by_agency)
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))}
+    _refuse_uninvited(meeting, [agencies[i] for i in ids if i in agencies], within)
     errors, checked = {}, []
     # Locks taken in agency-id order, so two committee members saving at once queue rather
     # than deadlock.
@@ -120,12 +138,16 @@ def province_code_of(meeting: Meeting) -> str:
     return organizer.region.province_code
 
 
-def set_seats_for_province(meeting: Meeting, seats) -> list[SeatQuota]:
-    """N seats for every regency/city planning agency of the organizer's province.
+def set_seats_for_province(meeting: Meeting, seats, within=None) -> list[SeatQuota]:
+    """N seats for every regency/city planning agency of the organizer's province (with
+    `within`, tenancy's `invitable_agencies`: those of them the organizer invites).
     All or nothing: if any agency already has more delegates than N, nothing changes."""
     check_open(meeting, "seats")
     seats = _validate_seats(seats)
     agencies = planning_agencies_of_province(province_code_of(meeting))
+    if within is not None:
+        invited = set(db.session.scalars(within))
+        agencies = [a for a in agencies if a.id in invited]
     if not agencies:
         raise DomainError(_l("The organizer's province has no regency or city planning agencies."))
     # Check every agency (holding its quota lock) before changing any.

@@ -6,7 +6,8 @@ working day after the quarter ends (workdays.Calendar: national holidays and cut
   commitments not yet reported on for the quarter are reminded (once);
 - `due`: on the deadline itself, again (once);
 - `digest`: from the first working day after it, leadership and the committee get who is late,
-  per region (once).
+  per region (once): each account only the late reports of the meetings it manages or oversees
+  (rakor/auth/tenancy.py; an instance-wide account all of them), and none when that is nothing.
 
 A reminder is a notice (in-app and by e-mail, rakor/notices). Sending is idempotent: every
 reminder is first claimed as a ProgressReminder row, unique per recipient, period and kind, in a
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core.formatting import format_date_long, local_date
@@ -72,6 +74,7 @@ class Missing:
     reference: str
     title: str
     meeting_id: int
+    organizer_id: int
     agency_id: int
     agency: str
     region: str
@@ -87,7 +90,8 @@ def missing_reports(period: periods.Period) -> list[Missing]:
     done = exists().where(ProgressUpdate.commitment_id == Commitment.id, ProgressUpdate.is_latest.is_(True),
                           ProgressUpdate.status == "done", ProgressUpdate.period_end < period.start)
     rows = db.session.execute(
-        select(Commitment.id, Commitment.reference, Commitment.title, Commitment.meeting_id, Commitment.agency_id,
+        select(Commitment.id, Commitment.reference, Commitment.title, Commitment.meeting_id,
+               Meeting.organizer_agency_id, Commitment.agency_id,
                Agency.name, Region.name, Region.kemendagri_code)
         .join(Meeting, Meeting.id == Commitment.meeting_id).join(Agency, Agency.id == Commitment.agency_id)
         .join(Region, Region.id == Agency.region_id)
@@ -145,15 +149,22 @@ def send_for(step: Step) -> int:
                 if user.id not in done:
                     sent += _send(user, step, params, agency_id)
         return sent
+    for user in notice_queries.users_with_roles(LEADERSHIP, COMMITTEE):
+        if user.id in done:
+            continue
+        organizers = tenancy.seen_organizer_ids(user)
+        seen = missing if organizers is None else [m for m in missing if m.organizer_id in organizers]
+        if seen:
+            sent += _send(user, step, _digest_params(step, seen))
+    return sent
+
+
+def _digest_params(step, missing):
     regions = defaultdict(lambda: defaultdict(int))
     for m in missing:
         regions[f"{m.region_code} {m.region}"][m.agency] += 1
-    params = _params(step, regions=[[region, sorted(agencies.items())] for region, agencies in regions.items()],
-                     total=len(missing))
-    for user in notice_queries.users_with_roles(LEADERSHIP, COMMITTEE):
-        if user.id not in done:
-            sent += _send(user, step, params)
-    return sent
+    return _params(step, regions=[[region, sorted(agencies.items())] for region, agencies in regions.items()],
+                   total=len(missing))
 
 
 def send_due(now: datetime | None = None, calendar: workdays.Calendar | None = None) -> dict[str, int]:

@@ -87,6 +87,10 @@ class AgencyContact(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    # Whose address book it is (issue 22, tenancy): the organizing agency whose committee keeps
+    # it. None: the shared book of before tenancy, which instance-wide accounts keep and every
+    # committee reads (rakor/participants/contacts.py).
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan
     email: Mapped[str | None] = mapped_column(String(254))
@@ -95,7 +99,7 @@ class AgencyContact(db.Model):
     is_primary: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    agency: Mapped[Agency] = relationship(lazy="raise")
+    agency: Mapped[Agency] = relationship(lazy="raise", foreign_keys=[agency_id])
 
 
 class Programme(db.Model):

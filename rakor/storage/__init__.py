@@ -39,6 +39,11 @@ Downloads
     history and logs for its lifetime, and need the store's hostname in DNS and TLS for every
     user; Rakor's files are megabytes, not gigabytes, so the app streams them (64 KiB at a time,
     never whole in memory).
+
+    Range requests are answered (206 with Content-Range, 416 for a range outside the file, If-Range
+    honoured) with Werkzeug's parsing of the header; the disk backend seeks, the S3 backend asks
+    the store for those bytes only (get_object with Range), so resuming a large file does not
+    stream it from its start.
 """
 import hashlib
 import re
@@ -56,6 +61,11 @@ BACKENDS = ("disk", "s3")
 
 class ObjectMissingError(LookupError):
     """No object under that key."""
+
+
+class StorageUnavailableError(RuntimeError):
+    """The backend cannot be reached now (the object store is down or unreachable): an operating
+    condition, answered 503 with Retry-After (rakor/errors.py, the API's problem), not a bug."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ import os
 import tempfile
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, request
+from werkzeug.datastructures import ContentRange
+from werkzeug.http import parse_range_header
 from werkzeug.wsgi import wrap_file
 
 from rakor.core.downloads import content_disposition
@@ -22,6 +24,16 @@ class Storage:
     def open(self, key):
         """A readable binary file object of the object (close it); ObjectMissingError if absent."""
         raise NotImplementedError
+
+    def open_range(self, key, start, stop):
+        """A readable binary file object of bytes [start, stop) of the object (close it)."""
+        f = self.open(key)
+        try:
+            f.seek(start)
+        except BaseException:
+            f.close()
+            raise
+        return _Slice(f, stop - start)
 
     def stat(self, key):
         """ObjectInfo of the object; ObjectMissingError if absent."""
@@ -106,10 +118,9 @@ class Storage:
             return sha256_of(f)
 
     def send(self, key, *, mimetype, download_name, etag=None, as_attachment=True, max_age=0):
-        """A streamed response of the object, conditional on `etag` (If-None-Match -> 304)."""
+        """A streamed response of the object, conditional on `etag` (If-None-Match -> 304) and
+        answering a single byte range (206; 416 when it lies outside the object)."""
         info = self.stat(key)
-        from flask import request
-
         response = current_app.response_class(status=200, mimetype=mimetype, direct_passthrough=True)
         if etag:
             response.set_etag(etag)
@@ -119,9 +130,66 @@ class Storage:
         response.cache_control.max_age = max_age
         response.cache_control.private = True
         response.last_modified = info.modified
+        response.accept_ranges = "bytes"
         if etag and request.if_none_match.contains(etag):
             response.status_code = 304
             return response
-        response.response = wrap_file(request.environ, self.open(key), CHUNK)
-        response.content_length = info.size
+        byte_range = _requested_range(info, etag)
+        if byte_range is None:
+            body, length = self.open(key), info.size
+        elif byte_range is _UNSATISFIABLE:
+            response.status_code = 416
+            response.content_range = ContentRange("bytes", None, None, info.size)
+            response.content_length = 0
+            return response
+        else:
+            start, stop = byte_range
+            body, length = self.open_range(key, start, stop), stop - start
+            response.status_code = 206
+            response.content_range = ContentRange("bytes", start, stop, info.size)
+        response.response = wrap_file(request.environ, body, CHUNK)
+        response.content_length = length
         return response
+
+
+_UNSATISFIABLE = object()
+
+
+def _requested_range(info, etag):
+    """(start, stop) of the one byte range the request asks for, None for the whole object (no
+    Range header, a HEAD, or an If-Range naming another version), or _UNSATISFIABLE (a range
+    outside the object, several ranges, or a header Werkzeug cannot parse: 416 as Werkzeug's
+    own send_file answers)."""
+    if "Range" not in request.headers or request.method != "GET" or info.size == 0:
+        return None
+    if_range = request.if_range
+    if if_range.etag is not None and (etag is None or if_range.etag != etag):
+        return None  # resuming another version of the file: send the whole new one
+    if if_range.date is not None and if_range.date < info.modified.replace(microsecond=0):
+        return None
+    parsed = parse_range_header(request.headers["Range"])
+    found = parsed.range_for_length(info.size) if parsed is not None else None
+    return found if found is not None else _UNSATISFIABLE
+
+
+class _Slice:
+    """At most `length` bytes of a file object opened at the slice's start (closes the file)."""
+
+    def __init__(self, f, length):
+        self._file, self._left = f, length
+
+    def read(self, size=-1):
+        if self._left <= 0:
+            return b""
+        data = self._file.read(self._left if size is None or size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

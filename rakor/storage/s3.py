@@ -1,10 +1,33 @@
-"""The S3 backend (boto3): any S3-compatible store (SeaweedFS, MinIO, Ceph RGW, AWS S3)."""
+"""The S3 backend (boto3): any S3-compatible store (SeaweedFS, MinIO, Ceph RGW, AWS S3).
+
+A store that cannot be reached (connection refused or timed out, the connection dropped, or the
+store answering 5xx after boto3's retries) raises StorageUnavailableError, which the app answers
+503 with Retry-After: the store restarting is an operating condition, not a bug."""
+import functools
 import os
 
-from rakor.storage import ObjectInfo, ObjectMissingError, check_key
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from rakor.storage import ObjectInfo, ObjectMissingError, StorageUnavailableError, check_key
 from rakor.storage.base import Storage
 
 MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+
+
+def _reachable(method):
+    """`method` with an unreachable store raised as StorageUnavailableError."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (BotoConnectionError, HTTPClientError) as error:
+            raise StorageUnavailableError(f"{self!r}: {error}") from error
+        except ClientError as error:
+            if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                raise StorageUnavailableError(f"{self!r}: {error}") from error
+            raise
+    return call
 
 
 class S3Storage(Storage):
@@ -36,6 +59,7 @@ class S3Storage(Storage):
     def __repr__(self):
         return f"<S3Storage {self.endpoint_url or 'aws'} bucket {self.bucket}>"
 
+    @_reachable
     def put_file(self, key, path, *, move=True):
         check_key(key)
         with open(path, "rb") as f:
@@ -47,45 +71,59 @@ class S3Storage(Storage):
                 pass
         return self.stat(key)
 
+    @_reachable
     def put_bytes(self, key, data: bytes):
         self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data)
         return self.stat(key)
 
+    @_reachable
     def open(self, key):
         try:
             return self.client.get_object(Bucket=self.bucket, Key=check_key(key))["Body"]
-        except self.client.exceptions.NoSuchKey:
-            raise ObjectMissingError(key) from None
-        except self._client_error() as error:
+        except ClientError as error:
             if _code(error) in MISSING_CODES:
                 raise ObjectMissingError(key) from None
             raise
 
+    @_reachable
+    def open_range(self, key, start, stop):
+        """Only those bytes, from the store (a resumed download does not start at byte 0)."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=check_key(key),
+                                          Range=f"bytes={start}-{stop - 1}")["Body"]
+        except ClientError as error:
+            if _code(error) in MISSING_CODES:
+                raise ObjectMissingError(key) from None
+            raise
+
+    @_reachable
     def stat(self, key):
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=check_key(key))
-        except self._client_error() as error:
+        except ClientError as error:
             if _code(error) in MISSING_CODES:
                 raise ObjectMissingError(key) from None
             raise
         return ObjectInfo(key, head["ContentLength"], head["LastModified"])
 
+    @_reachable
     def delete(self, key):
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
 
     def list(self, prefix):
+        try:
+            yield from self._list(prefix)
+        except (BotoConnectionError, HTTPClientError) as error:
+            raise StorageUnavailableError(f"{self!r}: {error}") from error
+
+    def _list(self, prefix):
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 yield ObjectInfo(item["Key"], item["Size"], item["LastModified"])
 
+    @_reachable
     def check(self):
         self.client.head_bucket(Bucket=self.bucket)
-
-    @staticmethod
-    def _client_error():
-        from botocore.exceptions import ClientError
-
-        return ClientError
 
 
 def _code(error):

@@ -34,7 +34,8 @@ def held(app):
     draft = services.save(meeting, {"opening": "Rapat dibuka."}, users[0], None)
     db.session.commit()
     ids = (meeting.id, meeting.organizer_agency_id, draft.id, [u.id for u in users])
-    region_id = db.session.get(Agency, ids[1]).region_id
+    region = db.session.get(Agency, ids[1]).region
+    regions = [region.id, region.parent_id]
     yield ids
     db.session.rollback()
     minutes_ids = select(Minutes.id).where(Minutes.meeting_id == ids[0])
@@ -48,7 +49,8 @@ def held(app):
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(User).where(User.id.in_(ids[3])))
     db.session.execute(delete(Agency).where(Agency.id == ids[1]))
-    db.session.execute(delete(Region).where(Region.id == region_id))
+    # make_meeting's organizer stands in a new regency of a new province: both go.
+    db.session.execute(delete(Region).where(Region.id.in_(regions)).execution_options(synchronize_session=False))
     db.session.commit()
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from rakor.auth import tenancy
 from rakor.core.downloads import send_bytes
 from rakor.core.formatting import format_time
 from rakor.core.forms import add_errors, choices
@@ -174,7 +175,7 @@ def checkin_scan(meeting):
 
 def _walk_in_form(meeting):
     form = WalkInForm()
-    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id)])
+    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id, tenancy.invitable_agencies(current_user, meeting.organizer_agency_id))])
     return form
 
 

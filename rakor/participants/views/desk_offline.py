@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from rakor.auth import tenancy
 from rakor.core.formatting import format_time
 from rakor.core.web import domain_action
 from rakor.meetings.web import with_meeting
@@ -45,7 +46,7 @@ def _roster(meeting):
         "dayStart": _iso(start), "dayEnd": _iso(end), "expiresAt": int(end.timestamp() * 1000),
         "user": {"id": current_user.id, "name": current_user.name},
         "csrf": generate_csrf(), "participants": people,
-        "agencies": [[a, n] for a, n in queries.agency_choices(meeting.id)],
+        "agencies": [[a, n] for a, n in queries.agency_choices(meeting.id, tenancy.invitable_agencies(current_user, meeting.organizer_agency_id))],
         "registered": stats.registered, "checkedIn": stats.checked_in,
     }
 

@@ -118,7 +118,7 @@ class LinkRow:
 def _link_rows(meeting, shown):
     seats = {r.agency_id: r.seats for r in meeting_stats(meeting.id).quota_rows}
     sent = mails.latest_link_mails([inv.id for inv, _token, _agency in shown])
-    book = primary_contacts(agency.id for _inv, _token, agency in shown)
+    book = primary_contacts((agency.id for _inv, _token, agency in shown), meeting.organizer_agency_id)
     rows = []
     for inv, token, agency in shown:
         url = invitation_url(token)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from rakor.auth import tenancy
 from rakor.core.forms import add_domain_error, add_errors, choices
 from rakor.core.urls import int_arg
 from rakor.core.web import domain_action
@@ -51,7 +52,7 @@ def _form_for_user(meeting, obj=None):
     if is_delegate():
         return DelegateForm(obj=obj)
     form = ParticipantForm(obj=obj)
-    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id)])
+    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id, tenancy.invitable_agencies(current_user, meeting.organizer_agency_id))])
     return form
 
 

@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from rakor.auth import tenancy
 from rakor.core.errors import DomainError
 from rakor.core.forms import add_errors, choices
 from rakor.core.web import domain_action
@@ -16,8 +17,14 @@ from rakor.policy import COMMITTEE, can, roles
 from rakor.regions.models import Agency
 
 
+def _invitable(meeting):
+    """The agencies the current user may give seats to (None: every agency)."""
+    return tenancy.invitable_agencies(current_user, meeting.organizer_agency_id)
+
+
 def _agency_select(form, meeting):
-    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id)])
+    # Only the agencies the organizer invites are offered, so the form itself refuses another.
+    form.agency_id.choices = choices([("", "—"), *queries.agency_choices(meeting.id, _invitable(meeting))])
     return form
 
 
@@ -52,7 +59,7 @@ def quotas_for_province(meeting):
     form = SeatsForm()
     if form.validate_on_submit():
         with domain_action(on_error=_seats_error_on(form)) as done:
-            rows = quotas.set_seats_for_province(meeting, form.seats.data)
+            rows = quotas.set_seats_for_province(meeting, form.seats.data, _invitable(meeting))
         if done.ok:
             flash(_("%(n)d agencies now have %(seats)s seats each.", n=len(rows), seats=form.seats.data),
                   "success")
@@ -114,7 +121,7 @@ def quotas_save(meeting):
             failed["table"] = error.message
 
     with domain_action(on_error=keep_typed) as done:
-        saved = quotas.set_all_seats(meeting, rows)
+        saved = quotas.set_all_seats(meeting, rows, _invitable(meeting))
     if done.ok:
         flash(_("Quotas saved for %(n)d agencies.", n=len(saved)), "success")
         return redirect(url_for("participants.quotas_page", meeting_id=meeting.id))
