@@ -1,7 +1,7 @@
 """agency_contact.owner_agency_id: whose address book a contact is in (issue 22, tenancy); existing
 contacts keep None, the shared book of before tenancy
 
-Revision ID: 0026_h22rest_contact_owner
+Revision ID: 0026_contact_owner
 Revises: 0025_storage
 Create Date: 2026-12-06 22:30:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0026_h22rest_contact_owner'
+revision = '0026_contact_owner'
 down_revision = '0025_storage'
 branch_labels = None
 depends_on = None
