@@ -444,6 +444,12 @@ def test_a_regencys_readers_see_their_own_figures_on_every_page(client, figures,
     text = " ".join(str(cell) for sheet in load_workbook(BytesIO(report.data)).worksheets
                     for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
     assert refs["b1"] in text and refs["p2"] not in text and refs["a1"] not in text
+    from tests.helpers import pdf_text
+
+    report = client.get("/progress/monitoring.pdf?year=2024&region=all")
+    assert report.status_code == 200 and report.mimetype == "application/pdf"
+    text = pdf_text(report.data)
+    assert refs["b2"] in text and refs["p2"] not in text and refs["a1"] not in text
 
 
 def test_the_provinces_leadership_sees_its_regencies_figures_too(client, figures, login_as):
@@ -453,5 +459,9 @@ def test_the_provinces_leadership_sees_its_regencies_figures_too(client, figures
     assert _figure(page, "figure-total") == 5
     listed = client.get("/progress/overdue.csv").get_data(as_text=True)
     assert all(getattr(s, key).reference in listed for key in ("p1", "p2", "a1", "b1", "b2"))
+    from tests.helpers import pdf_text
+
+    text = pdf_text(client.get("/progress/monitoring.pdf?year=2024&region=all").data)
+    assert all(getattr(s, key).reference in text for key in ("p1", "p2", "a1", "b1", "b2"))
     login_as("leadership")  # instance-wide: as before tenancy
     assert _figure(client.get("/progress").get_data(as_text=True), "figure-total") == 5
