@@ -465,3 +465,33 @@ def test_the_provinces_leadership_sees_its_regencies_figures_too(client, figures
     assert all(getattr(s, key).reference in text for key in ("p1", "p2", "a1", "b1", "b2"))
     login_as("leadership")  # instance-wide: as before tenancy
     assert _figure(client.get("/progress").get_data(as_text=True), "figure-total") == 5
+
+
+def test_a_scoped_readers_figures_read_the_tallies_in_a_fixed_number_of_queries(figures, count_queries):
+    """Scoping adds a condition to the tally queries, not a query (the reader's agencies are
+    read once per request, as every page of a scoped reader does already)."""
+    from rakor.progress import stats, workdays
+    from tests.factories import commitment_data, make_commitment
+
+    s = figures
+    due = workdays.Calendar().due_quarter(workdays.today())
+    readers = (s.leadership_b, s.committee_b, s.leadership_p)
+    province_id = s.province.id  # loaded before counting
+    for user in readers:
+        tenancy.own_agency_ids(user)
+
+    def counts():
+        found = []
+        for user in readers:
+            with count_queries() as n:
+                stats.summary(stats.Filters(region_id=province_id).with_viewer(user), due)
+            found.append(n())
+        return found
+
+    before = counts()
+    assert before == [4, 4, 4]  # tally rows, overdue sum, region names, topic names: as unscoped
+    for i in range(12):
+        make_commitment(s.meeting_b, s.committee_b, commitment_data(s.office_b, s.poverty, title=f"Tambahan {i}"))
+    db.session.flush()
+    assert counts() == before
+    assert stats.summary(stats.Filters().with_viewer(s.leadership_b), due).matrix.total.count == 14
