@@ -35,8 +35,7 @@ from rakor.commitments.models import Commitment
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
-from rakor.meetings.queries import visible_condition
-from rakor.progress import periods, tally
+from rakor.progress import periods, queries, tally
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressOverdueTally, ProgressTally, ProgressUpdate
 from rakor.regions.models import Agency, Region
@@ -138,9 +137,7 @@ def scoped(stmt, filters):
         stmt = stmt.where(Commitment.meeting_id.in_(
             select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)))
     if filters.limited:
-        # Uncorrelated: some callers join Meeting already, and this is the meeting list's own rule.
-        stmt = stmt.where(Commitment.meeting_id.in_(
-            select(Meeting.id).where(visible_condition(filters.viewer)).correlate(None)))
+        stmt = stmt.where(queries.in_visible_meetings(Commitment.meeting_id, filters.viewer))
     return stmt
 
 
