@@ -287,3 +287,211 @@ def test_leadership_hears_of_final_minutes_of_the_meetings_it_sees_only(two):
     told = set(db.session.scalars(select(Notice.user_id).where(Notice.meeting_id == two.meeting_a.id)))
     assert {two.leadership_a.id, two.leadership_p.id} <= told
     assert two.leadership_b.id not in told
+
+
+# --- the dashboard's figures: only the meetings the reader sees count --------------------------
+
+@pytest.fixture
+def figures(two):
+    """Agreed commitments of each organizer: the province's meeting has two (of regency A's and
+    B's Bappeda, so each regency holds another organizer's commitment), A's FGD one, B's FGD
+    two; some reported on."""
+    from decimal import Decimal
+
+    from rakor.regions.programmes import load_shipped_programmes
+    from tests.factories import commitment_data, make_commitment, make_update, topic_id
+
+    load_shipped_programmes()
+    poverty = topic_id("KEMISKINAN")
+
+    def agreed(meeting, committee, agency, title):
+        return make_commitment(meeting, committee, commitment_data(agency, poverty, title=title))
+
+    two.p1 = agreed(two.meeting_p, two.committee_p, two.agency_a, "Provinsi untuk A")
+    two.p2 = agreed(two.meeting_p, two.committee_p, two.agency_b, "Provinsi untuk B")
+    two.a1 = agreed(two.meeting_a, two.committee_a, two.office_a, "Kabupaten A")
+    two.b1 = agreed(two.meeting_b, two.committee_b, two.office_b, "Kabupaten B satu")
+    two.b2 = agreed(two.meeting_b, two.committee_b, two.office_b, "Kabupaten B dua")
+    make_update(two.p1, two.committee_p, percent=Decimal("50"))
+    make_update(two.a1, two.committee_a, percent=Decimal("80"), period="2024-Q2")
+    make_update(two.b1, two.committee_b, "2024-Q1", "at_risk", percent=Decimal("30"))
+    two.poverty = poverty
+    db.session.commit()
+    return two
+
+
+# Whose commitments each reader's figures count (p1, p2: the province's; a1: A's; b1, b2: B's).
+EXPECTED_FIGURES = {
+    "admin": {"p1", "p2", "a1", "b1", "b2"}, "leadership_without_agency": {"p1", "p2", "a1", "b1", "b2"},
+    "committee_without_agency": {"p1", "p2", "a1", "b1", "b2"},
+    "leadership_p": {"p1", "p2", "a1", "b1", "b2"},  # its regencies' FGDs too
+    "leadership_a": {"a1"}, "committee_a": {"a1"},  # not the province's commitment in its own regency
+    "leadership_b": {"b1", "b2"}, "committee_b": {"b1", "b2"},
+    "committee_p": {"p1", "p2"}, "committee_p_helping_b": {"p1", "p2", "b1", "b2"},
+}
+
+
+def _straight_count(user, s):
+    """The agreed commitments of the meetings `user` sees, counted from the commitment rows by
+    the rule meeting.view itself: what every figure must add up to."""
+    from rakor.commitments.models import Commitment
+
+    agreed = db.session.scalars(select(Commitment).where(Commitment.status == "agreed", Commitment.meeting_id.in_(
+        [s.meeting_p.id, s.meeting_a.id, s.meeting_b.id]))).all()
+    meetings = {m.id: m for m in (s.meeting_p, s.meeting_a, s.meeting_b)}
+    return {c.id for c in agreed if can(user, "meeting.view", meetings[c.meeting_id])}
+
+
+def _assert_figures_agree(s, users, expected=None):
+    """For every reader and filter: the tallies summed over the organizers it sees equal the
+    aggregate over the commitments of the meetings `visible_condition` lets through, and the
+    total is the straight count."""
+    from rakor.progress import stats, workdays
+
+    due = workdays.Calendar().due_quarter(workdays.today())
+    for name, user in users.items():
+        if name.startswith("delegate"):
+            continue
+        visible = _straight_count(user, s)
+        if expected is not None:
+            assert visible == {getattr(s, key).id for key in expected[name]}, name
+        for filters in (stats.Filters(), stats.Filters(region_id=s.province.id), stats.Filters(region_id=s.region_a.id),
+                        stats.Filters(region_id=s.region_b.id), stats.Filters(period="2024-Q1"),
+                        stats.Filters(topic_id=s.poverty, region_id=s.province.id)):
+            filters = filters.with_viewer(user)
+            kept, direct = stats.summary(filters, due), stats.compute_summary(filters, due)
+            assert kept.statuses == direct.statuses, (name, filters)
+            assert kept.overdue == direct.overdue, (name, filters)
+            assert kept.matrix.cells == direct.matrix.cells and kept.matrix.total == direct.matrix.total, (name, filters)
+            assert stats.overdue_total(filters, due) == stats.overdue_count(filters, due), (name, filters)
+        everything = stats.summary(stats.Filters(region_id=s.province.id).with_viewer(user), due)
+        assert everything.matrix.total.count == len(visible), name
+
+
+def test_the_dashboards_figures_count_the_meetings_the_reader_sees(figures):
+    _assert_figures_agree(figures, _users(figures), EXPECTED_FIGURES)
+
+
+def test_the_scoped_figures_stay_a_straight_count_after_updates_imports_and_deletions(figures):
+    from decimal import Decimal
+
+    from rakor.commitments.models import Commitment
+    from rakor.progress import imports
+    from tests.factories import make_update
+    from tests.helpers import csv_bytes
+
+    s, users = figures, _users(figures)
+    make_update(s.b1, s.committee_b, "2024-Q1", "late", percent=Decimal("10"))  # a revision
+    make_update(s.p2, s.committee_p, "2024-Q3", "done", percent=Decimal("100"))
+    rows = [["Referensi", "Periode", "Realisasi", "Persen Capaian", "Status"],
+            [s.a1.reference, "2024-Q3", "", "90", "Sesuai rencana"]]
+    report, outcome = imports.import_file(csv_bytes(rows), s.committee_a, filename="kemajuan.csv")
+    assert report.ok and outcome is not None, report.problems()
+    db.session.flush()
+    _assert_figures_agree(s, users)
+    db.session.delete(db.session.get(Commitment, s.b2.id))
+    db.session.flush()
+    _assert_figures_agree(s, users)
+    # B's FGD handed to regency A's Bappeda: its commitments move to A's readers.
+    meeting = db.session.get(Meeting, s.meeting_b.id)
+    meeting.organizer_agency_id = s.agency_a.id
+    db.session.flush()
+    tenancy.forget(s.leadership_a)
+    _assert_figures_agree(s, users)
+    from rakor.progress import stats
+
+    assert stats.summary(stats.Filters().with_viewer(s.leadership_a)).matrix.total.count == 2  # a1, b1
+    assert stats.summary(stats.Filters().with_viewer(s.leadership_b)).matrix.total.count == 0
+    db.session.delete(db.session.get(Meeting, s.meeting_a.id))
+    db.session.flush()
+    _assert_figures_agree(s, users)
+
+
+def _figure(page, marker):
+    import re
+
+    found = re.search(rf'id="{marker}">([\d.]+)<', page)
+    assert found, marker
+    return int(found.group(1).replace(".", ""))
+
+
+@pytest.mark.parametrize("role", ["leadership", "committee"])
+def test_a_regencys_readers_see_their_own_figures_on_every_page(client, figures, login_as, role):
+    s = figures
+    refs = {key: getattr(s, key).reference for key in ("p1", "p2", "a1", "b1", "b2")}
+    login_as(role, agency=s.agency_b)
+    for url in ("/progress", "/progress?region=all", f"/progress?region={s.region_b.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert _figure(page, "figure-total") == 2, url
+        assert _figure(page, "figure-overdue") == 2, url  # reported up to 2024-Q1 at most, due since
+    page = client.get("/progress").get_data(as_text=True)  # the regencies of its province
+    assert 'data-region="95.02"' in page and 'data-region="95.01"' not in page  # none it sees in A
+    home = client.get("/").get_data(as_text=True)
+    assert _figure(home, "panel-overdue") == 2
+    region = client.get(f"/progress/regions/{s.region_b.id}").get_data(as_text=True)
+    assert refs["b1"] in region and refs["p2"] not in region
+    assert client.get(f"/progress/regions/{s.region_a.id}").get_data(as_text=True).count("data-reference") == 0
+    for url in ("/progress/overdue", "/progress/overdue.csv"):
+        listed = client.get(url).get_data(as_text=True)
+        assert refs["b1"] in listed and refs["b2"] in listed, url
+        assert refs["p2"] not in listed and refs["a1"] not in listed, url
+    report = client.get("/progress/monitoring.xlsx?year=2024&region=all")
+    assert report.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    text = " ".join(str(cell) for sheet in load_workbook(BytesIO(report.data)).worksheets
+                    for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    assert refs["b1"] in text and refs["p2"] not in text and refs["a1"] not in text
+    from tests.helpers import pdf_text
+
+    report = client.get("/progress/monitoring.pdf?year=2024&region=all")
+    assert report.status_code == 200 and report.mimetype == "application/pdf"
+    text = pdf_text(report.data)
+    assert refs["b2"] in text and refs["p2"] not in text and refs["a1"] not in text
+
+
+def test_the_provinces_leadership_sees_its_regencies_figures_too(client, figures, login_as):
+    s = figures
+    login_as("leadership", agency=s.province_agency)
+    page = client.get("/progress").get_data(as_text=True)
+    assert _figure(page, "figure-total") == 5
+    listed = client.get("/progress/overdue.csv").get_data(as_text=True)
+    assert all(getattr(s, key).reference in listed for key in ("p1", "p2", "a1", "b1", "b2"))
+    from tests.helpers import pdf_text
+
+    text = pdf_text(client.get("/progress/monitoring.pdf?year=2024&region=all").data)
+    assert all(getattr(s, key).reference in text for key in ("p1", "p2", "a1", "b1", "b2"))
+    login_as("leadership")  # instance-wide: as before tenancy
+    assert _figure(client.get("/progress").get_data(as_text=True), "figure-total") == 5
+
+
+def test_a_scoped_readers_figures_read_the_tallies_in_a_fixed_number_of_queries(figures, count_queries):
+    """Scoping adds a condition to the tally queries, not a query (the reader's agencies are
+    read once per request, as every page of a scoped reader does already)."""
+    from rakor.progress import stats, workdays
+    from tests.factories import commitment_data, make_commitment
+
+    s = figures
+    due = workdays.Calendar().due_quarter(workdays.today())
+    readers = (s.leadership_b, s.committee_b, s.leadership_p)
+    province_id = s.province.id  # loaded before counting
+    for user in readers:
+        tenancy.own_agency_ids(user)
+
+    def counts():
+        found = []
+        for user in readers:
+            with count_queries() as n:
+                stats.summary(stats.Filters(region_id=province_id).with_viewer(user), due)
+            found.append(n())
+        return found
+
+    before = counts()
+    assert before == [4, 4, 4]  # tally rows, overdue sum, region names, topic names: as unscoped
+    for i in range(12):
+        make_commitment(s.meeting_b, s.committee_b, commitment_data(s.office_b, s.poverty, title=f"Tambahan {i}"))
+    db.session.flush()
+    assert counts() == before
+    assert stats.summary(stats.Filters().with_viewer(s.leadership_b), due).matrix.total.count == 14

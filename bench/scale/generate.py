@@ -8,7 +8,7 @@ planning agency each; meetings organised by a province with commitments of its r
 (about 90 % agreed); each agreed commitment has quarterly updates from its meeting's quarter
 on, about one in twenty periods with a correction (revision 2), flags `is_current` and
 `is_latest` as the services keep them, and the dashboard's tallies built from them
-(rakor/progress/tally.py: backfill, as migration 0013 does). The schema comes from the migrations (`flask db
+(rakor/progress/tally.py: backfill, as migration 0027 does). The schema comes from the migrations (`flask db
 upgrade`); the rows go in with COPY. The database is dropped and created again (--keep to
 reuse it). Deterministic (seeded)."""
 import argparse
@@ -56,7 +56,7 @@ def migrate(url):
 
 
 def backfill(url):
-    """The dashboard's tallies from the rows just loaded (what migration 0013 does)."""
+    """The dashboard's tallies from the rows just loaded (what migration 0027 does)."""
     from sqlalchemy import create_engine
 
     from rakor.progress.tally import backfill as build

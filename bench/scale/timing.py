@@ -10,7 +10,10 @@ The dashboard, the home panel, the region pages and the overdue count read the t
 on write (rakor/progress/tally.py); nothing is remembered between requests.
 
 Pages: the national dashboard (provinces x topics), a meeting's dashboard, a province's and a
-regency's progress page, and the overdue list. Signed in as a leadership user it creates.
+regency's progress page, and the overdue list. Signed in as a leadership user it creates:
+instance-wide (no agency), or with --scoped the leadership of the planning agency of the province
+with the most commitments, which sees only the meetings of its agency and those below it
+(tenancy, issue 22: the tallies summed over the organizers it sees).
 
 The write cost of the tallies (--writes N, default 15; 0 leaves it out): a progress update of the
 current quarter through `rakor.progress.services.report` (as the form and the import post it),
@@ -45,32 +48,47 @@ def make_app(db):
     return create_app(ScaleConfig)
 
 
-def reader(app):
+def reader(app, scoped=False):
     from rakor.auth.models import User
     from rakor.auth.services import create_user
-    from rakor.extensions import db
-
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "pimpinan@scale.bench"))
-        if user is None:
-            user = create_user(email="pimpinan@scale.bench", name="Pimpinan", role="leadership",
-                               password="Bench-Scale-2024!x", agency_id=None)
-            db.session.commit()
-        return user.get_id()
-
-
-def targets(app):
     from rakor.commitments.models import Commitment
     from rakor.extensions import db
     from rakor.regions.models import Agency, Region
 
     with app.app_context():
+        agency_id, email = None, "pimpinan@scale.bench"
+        if scoped:
+            province = db.session.scalar(
+                select(func.coalesce(Region.parent_id, Region.id)).join(Agency, Agency.region_id == Region.id)
+                .join(Commitment, Commitment.agency_id == Agency.id)
+                .group_by(func.coalesce(Region.parent_id, Region.id)).order_by(func.count(Commitment.id).desc()).limit(1))
+            agency_id = db.session.scalar(select(Agency.id).where(Agency.region_id == province,
+                                                                  Agency.is_planning_agency.is_(True)).limit(1))
+            email = "pimpinan.provinsi@scale.bench"
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(email=email, name="Pimpinan", role="leadership",
+                               password="Bench-Scale-2024!x", agency_id=agency_id)
+            db.session.commit()
+        return user.get_id()
+
+
+def targets(app, user_id):
+    from rakor.auth.models import User
+    from rakor.commitments.models import Commitment
+    from rakor.extensions import db
+    from rakor.meetings.models import Meeting
+    from rakor.meetings.queries import visible_condition
+    from rakor.regions.models import Agency, Region
+
+    with app.test_request_context():
+        seen = select(Meeting.id).where(visible_condition(db.session.get(User, int(user_id.split(":")[0]))))
         regency, province = db.session.execute(
             select(Region.id, Region.parent_id).join(Agency, Agency.region_id == Region.id)
             .join(Commitment, Commitment.agency_id == Agency.id).where(Region.parent_id.is_not(None))
             .group_by(Region.id, Region.parent_id).order_by(func.count(Commitment.id).desc()).limit(1)).one()
-        meeting = db.session.scalar(select(Commitment.meeting_id).group_by(Commitment.meeting_id)
-                                    .order_by(func.count(Commitment.id).desc()).limit(1))
+        meeting = db.session.scalar(select(Commitment.meeting_id).where(Commitment.meeting_id.in_(seen))
+                                    .group_by(Commitment.meeting_id).order_by(func.count(Commitment.id).desc()).limit(1))
     return {"dashboard (national)": "/progress", "dashboard (one meeting)": f"/progress?meeting={meeting}",
             "region page (province)": f"/progress/regions/{province}",
             "region page (regency)": f"/progress/regions/{regency}", "overdue list": "/progress/overdue"}
@@ -154,9 +172,10 @@ def main():
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--writes", type=int, default=15, help="progress updates timed with and without tallies")
     parser.add_argument("--skip-pages", action="store_true", help="only the write cost")
+    parser.add_argument("--scoped", action="store_true", help="read as a province's leadership (tenancy)")
     args = parser.parse_args()
     app = make_app(args.db)
-    user_id = reader(app)
+    user_id = reader(app, args.scoped)
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["_user_id"] = user_id
@@ -167,8 +186,9 @@ def main():
         engine = db.engine
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    print(f"{args.db}: {args.requests} requests per page, load average {os.getloadavg()[0]:.1f}")
-    for name, url in ({} if args.skip_pages else targets(app)).items():
+    print(f"{args.db}: {args.requests} requests per page{' (scoped reader)' if args.scoped else ''}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for name, url in ({} if args.skip_pages else targets(app, user_id)).items():
         assert client.get(url).status_code == 200, url  # warm-up
         times, cpu, counts = [], [], set()
         for _ in range(args.requests):

@@ -1,7 +1,7 @@
 """progress tallies kept on write: per commitment what it adds (progress_standing), and the
 dashboard's counts by period, region (the agency's, and its province's), topic and status
 (progress_tally) and by the quarter from which commitments are overdue
-(progress_overdue_tally); filled from the existing rows
+(progress_overdue_tally); filled from the existing rows by 0026
 
 Revision ID: 0013_progress_tally
 Revises: 0011_progress
@@ -50,10 +50,9 @@ def upgrade():
     sa.Column('commitments', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('scope', 'region_id', 'topic_id', 'overdue_from', name=op.f('pk_progress_overdue_tally'))
     )
-    # The same SQL as `flask progress rebuild-tallies` (rakor/progress/tally.py: backfill).
-    from rakor.progress.tally import backfill
-
-    backfill(op.get_bind())
+    # Filled by 0027_tally_organizer, which makes these tables anew with the organizer in
+    # their keys and rebuilds them: the rebuild's SQL (rakor/progress/tally.py: backfill) names
+    # that column, which does not exist yet at this revision.
 
 
 def downgrade():

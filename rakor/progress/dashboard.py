@@ -50,10 +50,11 @@ def summary(filters: stats.Filters, today=None, *, locale=None, indonesian=False
 
 
 def home_panel(user):
-    """Leadership's and the committee's home: status counts and overdue, with a link (4 queries)."""
+    """Leadership's and the committee's home: status counts and overdue of the meetings `user`
+    sees, with a link (4 queries)."""
     if getattr(user, "role", None) not in READERS:
         return None
-    filters = stats.Filters()
+    filters = stats.Filters(viewer=user)
     due = workdays.Calendar().due_quarter(workdays.today())
     found = stats.summary(filters, due)
     statuses = found.statuses

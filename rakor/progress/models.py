@@ -165,6 +165,8 @@ class ProgressStanding(db.Model):
     region_id: Mapped[int] = mapped_column(Integer)  # the agency's region
     province_id: Mapped[int] = mapped_column(Integer)  # its province (itself for a province)
     topic_id: Mapped[int] = mapped_column(Integer)  # 0: no topic
+    # The agency organising the commitment's meeting: whose readers count it (tenancy, issue 22).
+    organizer_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))  # an update status, or 'none'
     percent_achieved: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     # Quarter index from which the commitment is overdue (NULL: never, as things stand).
@@ -172,12 +174,14 @@ class ProgressStanding(db.Model):
 
 
 class ProgressTally(db.Model):
-    """Agreed commitments by period ('' = their latest update), region, topic (0: none) and
-    status ('none': no report): how many, how many with a percent, the sum of the percents.
-    Twice over: by the agency's region (scope 'a', for a province's or a regency's page) and by
-    its province (scope 'p', for the national dashboard: at most 38 x topics x statuses rows).
-    The dashboard, the home panel and the region pages read these rows, whose number does not
-    grow with the number of commitments or updates."""
+    """Agreed commitments by period ('' = their latest update), region, topic (0: none), status
+    ('none': no report) and the agency organising their meeting: how many, how many with a
+    percent, the sum of the percents. Twice over: by the agency's region (scope 'a', for a
+    province's or a regency's page) and by its province (scope 'p', for the national dashboard:
+    38 x topics x statuses x the organizers of each province's commitments). The dashboard, the
+    home panel and the region pages read these rows, whose number does not grow with the number
+    of commitments or updates; a reader scoped to some organizers (rakor/auth/tenancy.py) sums
+    the rows of those only."""
 
     __tablename__ = "progress_tally"
 
@@ -186,15 +190,16 @@ class ProgressTally(db.Model):
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     commitments: Mapped[int] = mapped_column(Integer, default=0)
     measured: Mapped[int] = mapped_column(Integer, default=0)
     percent_sum: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=0)
 
 
 class ProgressOverdueTally(db.Model):
-    """Agreed commitments by region (scopes as in ProgressTally), topic and the quarter from
-    which they are overdue: the overdue count for a due quarter D is the sum over
-    `overdue_from <= D`."""
+    """Agreed commitments by region (scopes as in ProgressTally), topic, the quarter from which
+    they are overdue and their meeting's organizer: the overdue count for a due quarter D is the
+    sum over `overdue_from <= D` (and over the organizers the reader sees)."""
 
     __tablename__ = "progress_overdue_tally"
 
@@ -202,6 +207,7 @@ class ProgressOverdueTally(db.Model):
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     overdue_from: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    organizer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     commitments: Mapped[int] = mapped_column(Integer, default=0)
 
 

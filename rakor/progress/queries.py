@@ -1,7 +1,7 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
 from flask import abort
-from sqlalchemy import and_, case, literal, or_, select, true
+from sqlalchemy import and_, any_, case, func, literal, or_, select, true
 from sqlalchemy.orm import joinedload, undefer
 
 from rakor.auth import tenancy
@@ -165,6 +165,20 @@ def meeting_visible(user, meeting_id) -> bool:
     return db.session.scalar(select(Meeting.id).where(Meeting.id == meeting_id, visible_condition(user))) is not None
 
 
+def in_visible_meetings(meeting_column, user):
+    """SQL: `meeting_column` is a meeting `user` sees (rule meeting.view's SQL form). On
+    PostgreSQL as `= ANY(ARRAY(<those meetings>))`: the meetings are worked out once and their
+    commitments read by index, where an IN made the planner walk the commitments in the page's
+    order testing each one's meeting (bench/scale --scoped, a province's leadership at national
+    scale: the overdue list's rows 160 -> 40 ms)."""
+    if tenancy.instance_wide(user):
+        return true()
+    meetings = select(Meeting.id).where(visible_condition(user)).correlate(None)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return meeting_column == any_(func.array(meetings.scalar_subquery()))
+    return meeting_column.in_(meetings)
+
+
 def home_province_id(user):
     """The province whose regencies the dashboard shows first: that of the user's agency, else
     the only province that has a planning agency (a provincial instance); None otherwise."""
@@ -195,7 +209,7 @@ def region_progress(region, limit=50, offset=0, user=None):
     user), newest meeting first, a page of `limit` (1 query; the total is in the tallies:
     stats.matrix)."""
     where = (Commitment.status == S.AGREED, or_(Region.id == region.id, Region.parent_id == region.id),
-             visible_condition(user) if user is not None else true())
+             in_visible_meetings(Commitment.meeting_id, user) if user is not None else true())
     base = (select(Commitment, ProgressUpdate, Meeting.title).join(Meeting, Meeting.id == Commitment.meeting_id)
             .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
             .outerjoin(ProgressUpdate, latest_join()).where(*where))

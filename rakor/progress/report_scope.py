@@ -3,8 +3,8 @@
 - One meeting (`Scope.of_meeting`): the official report, with the meeting's letter elements,
   issued and numbered per meeting (progress/reports.py).
 - The dashboard's filters (`dashboard_scope`): with no meeting chosen, the agreed commitments of
-  every meeting held in a year within the region (by default the reader's province) and topic,
-  optionally as of a period; with a meeting chosen and a region, topic or period, that part of
+  every meeting held in a year that the reader sees (tenancy, issue 22) within the region (by
+  default the reader's province) and topic, optionally as of a period; with a meeting chosen and a region, topic or period, that part of
   the meeting. Always a draft (no number) under the kop of the reader's planning agency: issuing
   stays per meeting, because a number, its register entry and the stored PDF belong to one
   meeting's letter (monitoring_letter, monitoring_report are keyed by meeting) and a year's
@@ -131,7 +131,7 @@ def dashboard_scope(filters: stats.Filters, user, year: int) -> Scope:
     region = db.get_or_404(Region, filters.region_id) if filters.region_id else None
     topic = db.get_or_404(Topic, filters.topic_id).name if filters.topic_id else None
     if meeting is None:
-        filters = stats.Filters(None, filters.period, filters.region_id, filters.topic_id, year)
+        filters = stats.Filters(None, filters.period, filters.region_id, filters.topic_id, year, viewer=user)
         province = (region.parent_id or region.id) if region else queries.home_province_id(user)
         organizer = planning_agency(user, province)
         if organizer is None:  # no planning agency in the instance: nobody to issue it

@@ -7,8 +7,13 @@ services), or with a period filter the current revision of that period. Averages
 true percents (a beaten target counts above 100, a worse value below 0); only the bars clamp.
 
 Without a meeting filter the numbers come from the tallies kept on write (tally.py: rows by
-province or region, topic and status, whose number does not grow with the data); a meeting's
-dashboard aggregates its own commitments (bounded by the meeting, not by the country).
+province or region, topic, status and organizer, whose number does not grow with the data); a
+meeting's dashboard aggregates its own commitments (bounded by the meeting, not by the country).
+
+Tenancy (issue 22): with a `viewer`, only the commitments of the meetings it sees count (the
+rule meeting.view, rakor/auth/tenancy.py): the tallies' rows of the organizers it sees, or the
+commitments of the meetings `visible_condition` lets through. A scoped reader (a regency's
+leadership or committee) reads its own organizer's figures; an instance-wide one every figure.
 
 Overdue (PP 39/2006: a quarter is reported within 10 working days after it ends): an agreed
 commitment, not done, whose latest update is older than its last due quarter. The due quarter
@@ -16,20 +21,21 @@ is the same for every commitment (`Calendar.due_quarter(today)`), except that a 
 not due beyond the quarter of its own target date, and one whose meeting came after the due
 quarter owes nothing yet.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, extract, false, func, or_, select
 from sqlalchemy.orm import aliased
 
+from rakor.auth import tenancy
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
-from rakor.progress import periods, tally
+from rakor.progress import periods, queries, tally
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressOverdueTally, ProgressTally, ProgressUpdate
 from rakor.regions.models import Agency, Region
@@ -46,9 +52,13 @@ class Filters:
     # The commitments of the meetings held that year (local time of the app's zone): the
     # province-wide report of a year, and the dashboard when a year is chosen.
     year: int | None = None
+    # Who reads the figures: only the commitments of the meetings it sees count. None: every
+    # meeting (the command line; a meeting's own report, whose meeting the caller authorised).
+    # Not compared: it says whose figures, not which (report_scope.Scope.official).
+    viewer: object = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_args(cls, args):
+    def from_args(cls, args, viewer=None):
         def number(name):
             value = args.get(name, "")
             return int(value) if value.isdigit() and len(value) < 10 else None
@@ -60,7 +70,7 @@ class Filters:
             period = None
         year = number("year")
         return cls(meeting_id=number("meeting"), period=period, region_id=number("region"), topic_id=number("topic"),
-                   year=year if year and MIN_YEAR <= year <= MAX_YEAR else None)
+                   year=year if year and MIN_YEAR <= year <= MAX_YEAR else None, viewer=viewer)
 
     def args(self, **changes):
         values = {"meeting": self.meeting_id, "period": self.period, "region": self.region_id, "topic": self.topic_id,
@@ -72,6 +82,17 @@ class Filters:
     def by_regency(self):
         """Rows are regencies within a meeting or a region; nationally, provinces."""
         return bool(self.meeting_id or self.region_id)
+
+    @property
+    def limited(self):
+        """Whether the viewer sees some organizers' meetings only (tenancy): a scoped committee or
+        leadership account. A chosen meeting is authorised by the caller and is all one
+        organizer's."""
+        return self.viewer is not None and not self.meeting_id and not tenancy.instance_wide(self.viewer)
+
+    def with_viewer(self, viewer):
+        """These filters as read by `viewer`."""
+        return replace(self, viewer=viewer)
 
     @property
     def tallied(self):
@@ -115,7 +136,20 @@ def scoped(stmt, filters):
         start, end = year_bounds(filters.year)
         stmt = stmt.where(Commitment.meeting_id.in_(
             select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)))
+    if filters.limited:
+        stmt = stmt.where(queries.in_visible_meetings(Commitment.meeting_id, filters.viewer))
     return stmt
+
+
+def organizer_condition(viewer, organizer_column):
+    """SQL on an organizing agency id: `viewer` sees that organizer's meetings. For the readers
+    of the figures this is meeting.view's SQL form (`visible_condition`), which for the
+    committee and leadership asks nothing but the meeting's organizer (rakor/auth/tenancy.py);
+    tests/test_tenancy.py checks that the tallies summed this way equal the commitments counted
+    through `visible_condition`."""
+    if viewer.role not in tenancy.SCOPED_ROLES and not tenancy.instance_wide(viewer):
+        return false()  # a delegate reads no dashboard
+    return tenancy.sight_condition(viewer, organizer_column)
 
 
 def update_join(filters, update=ProgressUpdate):
@@ -187,6 +221,8 @@ def _tally_scope(stmt, filters, table):
         stmt = stmt.where(table.scope == tally.PROVINCE)
     if filters.topic_id:
         stmt = stmt.where(table.topic_id == filters.topic_id)
+    if filters.limited:
+        stmt = stmt.where(organizer_condition(filters.viewer, table.organizer_id))
     return stmt
 
 

@@ -2,17 +2,20 @@
 ProgressOverdueTally).
 
 Every flush that touches what a commitment adds to the dashboard (a progress update or
-revision, the commitment's status, topic, agency or target date, its meeting's start, its
-agency's region, that region's province) ends with `refresh(ids)` of the commitments concerned, in the same
+revision, the commitment's status, topic, agency or target date, its meeting's start or
+organizer, its agency's region, that region's province) ends with `refresh(ids)` of the commitments concerned, in the same
 transaction: what each adds now is worked out from the source rows and compared with what it
 added before (its standing rows); only the difference goes into the tallies, as
 `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`, so concurrent writers add up instead
 of overwriting each other. The commitment rows are locked first (FOR UPDATE on PostgreSQL;
 the services lock them already), so one commitment's standing is changed by one transaction at
 a time. Tally rows are changed in key order within a flush. Each commitment counts twice: under its
-agency's region (scope 'a') and under its province (scope 'p', what the national dashboard reads).
+agency's region (scope 'a') and under its province (scope 'p', what the national dashboard reads),
+both times under the agency organising its meeting, so that a reader who sees some organizers'
+meetings only (tenancy, issue 22) reads the sum over those organizers' rows: the same cost to
+write, and a few more rows to read.
 
-`backfill()` builds all three tables from scratch in SQL (migration 0013, bench/scale), and is
+`backfill()` builds all three tables from scratch in SQL (migration 0027, bench/scale), and is
 the from-scratch recomputation the tests compare the kept tallies with.
 
 Overdue (stats.py's rule, PP 39/2006) for a due quarter D: meeting quarter <= D, latest update
@@ -65,14 +68,15 @@ def _insert(connection):
 
 
 def _standings(connection, ids):
-    """{(commitment id, period): (region, province, topic, status, percent, overdue_from)} from
-    the source rows, the commitments locked first (3 queries)."""
+    """{(commitment id, period): (region, province, topic, organizer, status, percent,
+    overdue_from)} from the source rows, the commitments locked first (3 queries)."""
     lock = select(Commitment.id).where(Commitment.id.in_(ids)).order_by(Commitment.id)
     if connection.dialect.name == "postgresql":
         connection.execute(lock.with_for_update(of=Commitment))
     commitments = connection.execute(
         select(Commitment.id, Commitment.topic_id, Commitment.target_date, Agency.region_id,
-               func.coalesce(Region.parent_id, Region.id).label("province_id"), Meeting.starts_at)
+               func.coalesce(Region.parent_id, Region.id).label("province_id"), Meeting.starts_at,
+               Meeting.organizer_agency_id)
         .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
         .join(Meeting, Meeting.id == Commitment.meeting_id)
         .where(Commitment.id.in_(ids), Commitment.status == CommitmentStatus.AGREED)).all()
@@ -89,14 +93,15 @@ def _standings(connection, ids):
         topic = c.topic_id or NO_TOPIC
         latest = None
         for u in updates.get(c.id, ()):
-            found[(c.id, u.period)] = (c.region_id, c.province_id, topic, u.status, u.percent_achieved, None)
+            found[(c.id, u.period)] = (c.region_id, c.province_id, topic, c.organizer_agency_id, u.status,
+                                       u.percent_achieved, None)
             if u.is_latest:
                 latest = u
         starts = c.starts_at.astimezone(UTC_ZONE) if c.starts_at.tzinfo else c.starts_at
         late = overdue_from(quarter_index(starts), c.target_date and quarter_index(c.target_date),
                             latest and latest.quarter_index, latest and latest.status)
-        found[(c.id, LATEST)] = (c.region_id, c.province_id, topic, latest.status if latest else NONE,
-                                 latest.percent_achieved if latest else None, late)
+        found[(c.id, LATEST)] = (c.region_id, c.province_id, topic, c.organizer_agency_id,
+                                 latest.status if latest else NONE, latest.percent_achieved if latest else None, late)
     return found
 
 
@@ -107,8 +112,8 @@ def refresh(connection, ids):
     if not ids:
         return
     new = _standings(connection, ids)
-    old = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.status, s.percent_achieved,
-                                         s.overdue_from)
+    old = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.organizer_id, s.status,
+                                         s.percent_achieved, s.overdue_from)
            for s in connection.execute(select(ProgressStanding).where(ProgressStanding.commitment_id.in_(ids)))}
     changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
     if not changed:
@@ -116,15 +121,16 @@ def refresh(connection, ids):
     tally, overdue = {}, {}
 
     def add(key, row, sign):
-        region, province, topic, status, percent, late = row
+        region, province, topic, organizer, status, percent, late = row
         for scope, where in ((AGENCY_REGION, region), (PROVINCE, province)):
-            t = tally.setdefault((key[1], scope, where, topic, status), [0, 0, 0])
+            t = tally.setdefault((key[1], scope, where, topic, status, organizer), [0, 0, 0])
             t[0] += sign
             if percent is not None:
                 t[1] += sign
                 t[2] += sign * percent
             if key[1] == LATEST and late is not None:
-                overdue[(scope, where, topic, late)] = overdue.get((scope, where, topic, late), 0) + sign
+                overdue[(scope, where, topic, late, organizer)] = overdue.get((scope, where, topic, late, organizer),
+                                                                              0) + sign
 
     for key in changed:
         if key in old:
@@ -139,23 +145,24 @@ def refresh(connection, ids):
     if added:
         connection.execute(ProgressStanding.__table__.insert(), [
             {"commitment_id": k[0], "period": k[1], "region_id": new[k][0], "province_id": new[k][1],
-             "topic_id": new[k][2], "status": new[k][3], "percent_achieved": new[k][4], "overdue_from": new[k][5]}
+             "topic_id": new[k][2], "organizer_id": new[k][3], "status": new[k][4], "percent_achieved": new[k][5],
+             "overdue_from": new[k][6]}
             for k in sorted(added)])
     insert = _insert(connection)
-    rows = [{"period": k[0], "scope": k[1], "region_id": k[2], "topic_id": k[3], "status": k[4], "commitments": v[0],
-             "measured": v[1], "percent_sum": v[2]} for k, v in sorted(tally.items()) if any(v)]
+    rows = [{"period": k[0], "scope": k[1], "region_id": k[2], "topic_id": k[3], "status": k[4], "organizer_id": k[5],
+             "commitments": v[0], "measured": v[1], "percent_sum": v[2]} for k, v in sorted(tally.items()) if any(v)]
     if rows:
         stmt = insert(ProgressTally.__table__).values(rows)
         connection.execute(stmt.on_conflict_do_update(
-            index_elements=["period", "scope", "region_id", "topic_id", "status"],
+            index_elements=["period", "scope", "region_id", "topic_id", "status", "organizer_id"],
             set_={name: getattr(ProgressTally.__table__.c, name) + getattr(stmt.excluded, name)
                   for name in ("commitments", "measured", "percent_sum")}))
-    rows = [{"scope": k[0], "region_id": k[1], "topic_id": k[2], "overdue_from": k[3], "commitments": v}
-            for k, v in sorted(overdue.items()) if v]
+    rows = [{"scope": k[0], "region_id": k[1], "topic_id": k[2], "overdue_from": k[3], "organizer_id": k[4],
+             "commitments": v} for k, v in sorted(overdue.items()) if v]
     if rows:
         stmt = insert(ProgressOverdueTally.__table__).values(rows)
         connection.execute(stmt.on_conflict_do_update(
-            index_elements=["scope", "region_id", "topic_id", "overdue_from"],
+            index_elements=["scope", "region_id", "topic_id", "overdue_from", "organizer_id"],
             set_={"commitments": ProgressOverdueTally.__table__.c.commitments + stmt.excluded.commitments}))
 
 
@@ -189,7 +196,7 @@ def _after_flush(session, _context):
             ids.add(obj.commitment_id)
             old = inspect(obj).attrs.commitment_id.history.deleted
             ids.update(old or ())
-        elif isinstance(obj, Meeting) and _changed(obj, ("starts_at",)):
+        elif isinstance(obj, Meeting) and _changed(obj, ("starts_at", "organizer_agency_id")):
             meetings.append(obj.id)
         elif isinstance(obj, Agency) and _changed(obj, ("region_id",)):
             agencies.append(obj.id)
@@ -250,16 +257,17 @@ def standing_rows(connection):
                 (meeting_q > latest.c.quarter_index + 1, meeting_q),
                 else_=latest.c.quarter_index + 1)
     agreed = c.c.status == CommitmentStatus.AGREED.value
-    first = (select(c.c.id, literal(LATEST), a.c.region_id, province, topic, func.coalesce(latest.c.status, NONE),
-                    latest.c.percent_achieved, late)
+    first = (select(c.c.id, literal(LATEST), a.c.region_id, province, topic, m.c.organizer_agency_id,
+                    func.coalesce(latest.c.status, NONE), latest.c.percent_achieved, late)
              .select_from(c.join(a, a.c.id == c.c.agency_id).join(r, r.c.id == a.c.region_id)
                           .join(m, m.c.id == c.c.meeting_id)
                           .outerjoin(latest, and_(latest.c.commitment_id == c.c.id, latest.c.is_latest)))
              .where(agreed))
     u = ProgressUpdate.__table__
-    second = (select(c.c.id, u.c.period, a.c.region_id, province, topic, u.c.status, u.c.percent_achieved,
-                     literal(None, SAInteger))
+    second = (select(c.c.id, u.c.period, a.c.region_id, province, topic, m.c.organizer_agency_id, u.c.status,
+                     u.c.percent_achieved, literal(None, SAInteger))
               .select_from(c.join(a, a.c.id == c.c.agency_id).join(r, r.c.id == a.c.region_id)
+                           .join(m, m.c.id == c.c.meeting_id)
                            .join(u, and_(u.c.commitment_id == c.c.id, u.c.is_current)))
               .where(agreed))
     return first, second
@@ -269,12 +277,12 @@ def tally_rows(scope):
     """SELECTs of the tally rows of one scope from the standing rows: (tally, overdue)."""
     s = ProgressStanding.__table__
     where = s.c.region_id if scope == AGENCY_REGION else s.c.province_id
-    tally = select(s.c.period, literal(scope), where, s.c.topic_id, s.c.status, func.count(),
+    tally = select(s.c.period, literal(scope), where, s.c.topic_id, s.c.status, s.c.organizer_id, func.count(),
                    func.count(s.c.percent_achieved), func.coalesce(func.sum(s.c.percent_achieved), 0)
-                   ).group_by(s.c.period, where, s.c.topic_id, s.c.status)
-    overdue = (select(literal(scope), where, s.c.topic_id, s.c.overdue_from, func.count())
+                   ).group_by(s.c.period, where, s.c.topic_id, s.c.status, s.c.organizer_id)
+    overdue = (select(literal(scope), where, s.c.topic_id, s.c.overdue_from, s.c.organizer_id, func.count())
                .where(s.c.period == LATEST, s.c.overdue_from.is_not(None))
-               .group_by(where, s.c.topic_id, s.c.overdue_from))
+               .group_by(where, s.c.topic_id, s.c.overdue_from, s.c.organizer_id))
     return tally, overdue
 
 
@@ -283,16 +291,16 @@ def backfill(connection):
     for model in (ProgressOverdueTally, ProgressTally, ProgressStanding):
         connection.execute(model.__table__.delete())
     s = ProgressStanding.__table__
-    columns = [s.c.commitment_id, s.c.period, s.c.region_id, s.c.province_id, s.c.topic_id, s.c.status,
-               s.c.percent_achieved, s.c.overdue_from]
+    columns = [s.c.commitment_id, s.c.period, s.c.region_id, s.c.province_id, s.c.topic_id, s.c.organizer_id,
+               s.c.status, s.c.percent_achieved, s.c.overdue_from]
     for stmt in standing_rows(connection):
         connection.execute(s.insert().from_select(columns, stmt))
     t, o = ProgressTally.__table__, ProgressOverdueTally.__table__
     for scope in (AGENCY_REGION, PROVINCE):
         tally, overdue = tally_rows(scope)
         connection.execute(t.insert().from_select(
-            [t.c.period, t.c.scope, t.c.region_id, t.c.topic_id, t.c.status, t.c.commitments, t.c.measured,
-             t.c.percent_sum], tally))
+            [t.c.period, t.c.scope, t.c.region_id, t.c.topic_id, t.c.status, t.c.organizer_id, t.c.commitments,
+             t.c.measured, t.c.percent_sum], tally))
         connection.execute(o.insert().from_select(
-            [o.c.scope, o.c.region_id, o.c.topic_id, o.c.overdue_from, o.c.commitments], overdue))
+            [o.c.scope, o.c.region_id, o.c.topic_id, o.c.overdue_from, o.c.organizer_id, o.c.commitments], overdue))
 

@@ -60,3 +60,29 @@ def test_the_organizers_own_committee_and_the_province_see_it(client, two, token
     province = bearer(token_of(two.leadership_p))
     listed = {item["id"] for item in client.get(f"{API}/meetings", headers=province).json["items"]}
     assert {two.meeting_p.id, two.meeting_a.id, two.meeting_b.id} <= listed
+
+
+def test_the_dashboard_figures_count_the_meetings_the_token_sees(client, two, token_of):
+    """/dashboard without a meeting: regency B's readers count B's FGD only (not the province's
+    commitment of B's Bappeda, in the same regency); the province's leadership both."""
+    province_c = make_commitment(two.meeting_p, two.committee_p, commitment_data(two.agency_b, topic_id("KEMISKINAN"),
+                                                                                title="Provinsi untuk B"))
+    make_update(province_c, two.committee_p, percent=Decimal("90"))
+    db.session.commit()
+
+    def figures(user, **query):
+        response = client.get(f"{API}/dashboard", query_string={"region": two.province.kemendagri_code, **query},
+                              headers=bearer(token_of(user)))
+        assert response.status_code == 200
+        return response.json
+
+    for who in ("committee_b", "leadership_b"):
+        found = figures(getattr(two, who))
+        assert found["total"]["commitments"] == 1 and found["total"]["average_percent"] == "50.0", who
+        assert [(r["code"], r["commitments"]) for r in found["by_region"]] == [(two.region_b.kemendagri_code, 1)]
+        assert sum(found["statuses"].values()) == 1
+        assert figures(getattr(two, who), period="2024-Q1")["total"]["reported"] == 1
+    assert figures(two.leadership_a)["total"]["commitments"] == 0
+    province = figures(two.leadership_p)
+    assert province["total"]["commitments"] == 2 and province["total"]["average_percent"] == "70.0"
+    assert figures(two.committee_p)["total"]["commitments"] == 1

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from rakor.commitments import services as commitment_services
@@ -33,12 +33,13 @@ def _q(value):
 
 def kept():
     """(standings, tally, overdue) as the tables hold them, zero rows left out."""
-    standings = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.status,
+    standings = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.organizer_id, s.status,
                                                _q(s.percent_achieved), s.overdue_from)
                  for s in db.session.scalars(select(ProgressStanding))}
-    counts = {(t.period, t.scope, t.region_id, t.topic_id, t.status): (t.commitments, t.measured, _q(t.percent_sum))
+    counts = {(t.period, t.scope, t.region_id, t.topic_id, t.status, t.organizer_id):
+              (t.commitments, t.measured, _q(t.percent_sum))
               for t in db.session.scalars(select(ProgressTally)) if t.commitments or t.measured or t.percent_sum}
-    overdue = {(o.scope, o.region_id, o.topic_id, o.overdue_from): o.commitments
+    overdue = {(o.scope, o.region_id, o.topic_id, o.overdue_from, o.organizer_id): o.commitments
                for o in db.session.scalars(select(ProgressOverdueTally)) if o.commitments}
     return standings, counts, overdue
 
@@ -48,16 +49,16 @@ def from_scratch():
     connection = db.session.connection()
     standings = {}
     for stmt in tally.standing_rows(connection):
-        for cid, period, region, province, topic, status, percent, late in connection.execute(stmt):
-            standings[(cid, period)] = (region, province, topic, status, _q(percent), late)
+        for cid, period, region, province, topic, organizer, status, percent, late in connection.execute(stmt):
+            standings[(cid, period)] = (region, province, topic, organizer, status, _q(percent), late)
     counts, overdue = {}, {}
-    for (_cid, period), (region, province, topic, status, percent, late) in standings.items():
+    for (_cid, period), (region, province, topic, organizer, status, percent, late) in standings.items():
         for key in ((tally.AGENCY_REGION, region), (tally.PROVINCE, province)):
-            n, measured, total = counts.get((period, *key, topic, status), (0, 0, Decimal(0)))
-            counts[(period, *key, topic, status)] = (n + 1, measured + (percent is not None),
-                                                     _q(total + (percent or 0)))
+            n, measured, total = counts.get((period, *key, topic, status, organizer), (0, 0, Decimal(0)))
+            counts[(period, *key, topic, status, organizer)] = (n + 1, measured + (percent is not None),
+                                                                _q(total + (percent or 0)))
             if period == tally.LATEST and late is not None:
-                overdue[(*key, topic, late)] = overdue.get((*key, topic, late), 0) + 1
+                overdue[(*key, topic, late, organizer)] = overdue.get((*key, topic, late, organizer), 0) + 1
     return standings, counts, overdue
 
 
@@ -132,10 +133,19 @@ def test_the_tallies_equal_a_recomputation_after_random_writes(pg, seed):
         region = rnd.choice(pg.regions)
         region.parent_id = rnd.choice([other_province.id, province_id])
 
+    def move_organizer(_c):  # the meeting handed to another organizing agency (tenancy)
+        meeting = db.session.get(Meeting, pg.meeting.id)
+        meeting.organizer_agency_id = rnd.choice(pg.agencies).id
+
+    def delete(c):  # a commitment's row gone (as a meeting's deletion takes its commitments)
+        if c in commitments and inspect(c).persistent:
+            commitments.remove(c)
+            db.session.delete(c)
+
     province_id = pg.regions[0].parent_id
     other_province = make_province("97")
     actions = [report] * 8 + [review] * 3 + [withdraw, create, create, agree, amend, move_meeting, move_agency,
-                                             move_region]
+                                             move_region, move_organizer, delete]
     for _step in range(40):
         action, c = rnd.choice(actions), rnd.choice(commitments)
         try:

@@ -29,7 +29,8 @@ def _cell(cell):
 @roles(ADMIN, COMMITTEE, LEADERSHIP)
 def dashboard(args):
     """The dashboard's figures: commitments, reports and average achievement per region and
-    per topic, the latest status counts and the overdue count (as on the dashboard page)."""
+    per topic, the latest status counts and the overdue count (as on the dashboard page), of the
+    meetings the token's user sees (a regency's leadership: its own organizer's)."""
     if not can(current_user, "progress.dashboard"):
         abort(403)
     region_id = queries.region_id(args["region"]) if args.get("region") else None
@@ -37,7 +38,7 @@ def dashboard(args):
     if args.get("meeting"):  # another organizer's meeting is not found (tenancy)
         visible_or_404(queries.meeting(args["meeting"]), "meeting.view")
     filters = stats.Filters(meeting_id=args.get("meeting"), period=args.get("period"),
-                            region_id=region_id, topic_id=topic_id)
+                            region_id=region_id, topic_id=topic_id, viewer=current_user)
     due = workdays.Calendar().due_quarter(workdays.today())
     found = stats.summary(filters, due)
     matrix = found.matrix

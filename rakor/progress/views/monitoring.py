@@ -43,9 +43,9 @@ ALL_REGIONS = "all"
 
 
 def _filters():
-    """The filters of the query string; a meeting the reader does not see is not found
-    (tenancy, issue 22: the figures of another organizer's meeting)."""
-    filters = stats.Filters.from_args(request.args)
+    """The filters of the query string, read by the signed-in user: a meeting it does not see is
+    not found, and without a meeting only the meetings it sees count (tenancy, issue 22)."""
+    filters = stats.Filters.from_args(request.args, viewer=current_user)
     if filters.meeting_id and not queries.meeting_visible(current_user, filters.meeting_id):
         abort(404)
     return filters
@@ -121,7 +121,7 @@ def dashboard_report(fmt):
 def region(region_id):
     """A region's commitments across meetings with their latest progress, and its topics."""
     region = db.get_or_404(Region, region_id)
-    filters = stats.Filters(region_id=region.id)
+    filters = stats.Filters(region_id=region.id, viewer=current_user)  # as its rows: the meetings it sees
     matrix = stats.matrix(filters)
     total, page = matrix.total.count, _page()
     rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
