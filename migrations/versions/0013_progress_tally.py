@@ -1,7 +1,7 @@
 """progress tallies kept on write: per commitment what it adds (progress_standing), and the
 dashboard's counts by period, region (the agency's, and its province's), topic and status
 (progress_tally) and by the quarter from which commitments are overdue
-(progress_overdue_tally); filled from the existing rows by 0026
+(progress_overdue_tally); filled from the existing rows by 0027
 
 Revision ID: 0013_progress_tally
 Revises: 0011_progress
