@@ -19,8 +19,10 @@ from sqlalchemy import select
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
-from rakor.core.errors import DomainError
+from rakor.core import batch
+from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.formatting import format_date_medium, local_date
+from rakor.core.rows import insert_rows
 from rakor.core.text import clean_text
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -28,7 +30,7 @@ from rakor.meetings import materials
 from rakor.meetings.models import Meeting
 from rakor.policy import COMMITTEE, DELEGATE
 from rakor.progress import notices as progress_notices
-from rakor.progress import periods, workdays
+from rakor.progress import periods, tally, workdays
 from rakor.progress.achievement import percent_achieved
 from rakor.progress.lifecycle import REVIEW_FLOW, ReviewStatus, UpdateStatus
 from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressUpdate
@@ -270,20 +272,136 @@ def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent
         previous.is_current = False
         previous.is_latest = False
         db.session.flush()
-    period = checked.period
-    update = ProgressUpdate(
-        commitment_id=commitment.id, period=period.key, period_kind=period.kind,
-        period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
-        revision=(previous.revision + 1) if previous else 1, is_current=True, is_latest=False,
-        realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
-        percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
-        physical_percent=checked.physical_percent, status=checked.status.value, narrative=checked.narrative,
-        obstacles=checked.obstacles, next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
-        reported_by_id=getattr(by_user, "id", None), reported_at=now or utcnow(), is_demo=is_demo)
+    update = _new_update(commitment, checked, (previous.revision + 1) if previous else 1, by_user,
+                         now or utcnow(), is_demo)
     db.session.add(update)
     db.session.flush()
     refresh_latest(commitment.id)
     return ReportResult(update, created=True)
+
+
+@dataclass
+class NewReport:
+    """One item of `report_many`: what `report(commitment, data, ...)` would be given."""
+
+    commitment: Commitment
+    data: UpdateData
+    expected_revision: int | None = None
+
+
+def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today=None,
+                now=None) -> list[ReportResult]:
+    """`report` for every item, all or nothing, in statements that do not grow with the items
+    (an import): the commitments locked in one statement (in id order, as concurrent reporters
+    lock them one at a time), their meetings and the periods' current updates read at once, the
+    replaced revisions cleared in one flush, the new ones inserted together
+    (`core.rows.insert_rows`), then every commitment's latest update marked at once. Same rows,
+    same checks, same refusals as `report` item by item (in list order: an item may revise an
+    earlier one's period); raises RowRefusedError naming the first item refused. The tallies
+    are refreshed once, when the caller's `core.batch.deferred` ends (or at once without one)."""
+    if not items:
+        return []
+    for index, item in enumerate(items):
+        _refused_at(index, check_reporter, item.commitment, by_user)
+    ids = sorted({item.commitment.id for item in items})
+    locked = {c.id: c for c in db.session.scalars(
+        select(Commitment).where(Commitment.id.in_(ids)).order_by(Commitment.id).with_for_update()
+        .execution_options(populate_existing=True))}
+    meetings = {m.id: m for m in db.session.scalars(
+        select(Meeting).where(Meeting.id.in_({c.meeting_id for c in locked.values()})))}
+    current = {(u.commitment_id, u.period): u for u in db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.commitment_id.in_(ids), ProgressUpdate.is_current))}
+    now = now or utcnow()
+    results, rows, latest_of, replaced = [], [], {}, []
+    for index, item in enumerate(items):
+        commitment = locked[item.commitment.id]
+        _refused_at(index, check_reporter, commitment, by_user)  # it may have been withdrawn meanwhile
+        meeting = meetings[commitment.meeting_id]
+        if meeting.status == "cancelled":
+            raise RowRefusedError(index, DomainError(_l("This meeting is cancelled; its commitments are not "
+                                                        "reported on.")))
+        checked = _refused_at(index, validate, commitment, meeting, item.data, confirm_percent=confirm_percent,
+                              today=today)
+        key = (commitment.id, checked.period.key)
+        previous = latest_of.get(key) or current.get(key)
+        if item.expected_revision is not None and (previous.revision if previous else 0) != item.expected_revision:
+            raise RowRefusedError(index, DomainError(_l(
+                "Someone else reported on %(ref)s for this period meanwhile; check the figures now shown "
+                "and save again.", ref=commitment.reference)))
+        if previous is not None and same_as(previous, checked):
+            results.append(ReportResult(previous, created=False))
+            continue
+        if previous is not None:
+            previous.is_current = previous.is_latest = False
+            if key not in latest_of:
+                replaced.append(previous)
+        update = _new_update(commitment, checked, (previous.revision + 1) if previous else 1, by_user, now)
+        latest_of[key] = update
+        rows.append(update)
+        results.append(ReportResult(update, created=True))
+    if not rows:
+        return results
+    if replaced:
+        db.session.flush()  # the replaced revisions stop being current before the new ones go in
+    _insert(rows)
+    stored = {u.id: u for u in refresh_latest_many({u.commitment_id for u in rows})}
+    return [ReportResult(stored.get(r.update.id, r.update), r.created) for r in results]
+
+
+def _new_update(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> ProgressUpdate:
+    period = checked.period
+    return ProgressUpdate(
+        commitment_id=commitment.id, period=period.key, period_kind=period.kind,
+        period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
+        revision=revision, is_current=True, is_latest=False,
+        realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
+        percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
+        physical_percent=checked.physical_percent, status=checked.status.value, narrative=checked.narrative,
+        obstacles=checked.obstacles, next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
+        reported_by_id=getattr(by_user, "id", None), reported_at=now, is_demo=is_demo)
+
+
+def _insert(updates):
+    """Insert the (transient) `updates` together and give each its id. No flush sees them, so
+    their commitments' tallies are named to the batch (or refreshed now, outside one)."""
+    table = ProgressUpdate.__table__
+    columns = [c.key for c in table.columns if c.key != "id"]
+    values = [{**{name: getattr(u, name) for name in columns}, "version": 1, "review_note": None,
+               "reviewed_by_id": None, "reviewed_at": None} for u in updates]
+    for update, ident in zip(updates, insert_rows(db.session, table, values), strict=True):
+        update.id = ident
+    commitment_ids = {u.commitment_id for u in updates}
+    if batch.active(db.session):
+        batch.touch(db.session, Commitment.__tablename__, commitment_ids)
+    else:
+        tally.refresh(db.session.connection(), commitment_ids)
+
+
+def refresh_latest_many(commitment_ids) -> list[ProgressUpdate]:
+    """`refresh_latest` for many commitments at once (1 query, 2 flushes); returns their current
+    updates."""
+    current = db.session.scalars(select(ProgressUpdate).where(
+        ProgressUpdate.commitment_id.in_(sorted(commitment_ids)), ProgressUpdate.is_current)
+        .order_by(ProgressUpdate.commitment_id, ProgressUpdate.period_end.desc(), ProgressUpdate.id.desc())).all()
+    latest = {}
+    for update in current:
+        latest.setdefault(update.commitment_id, update)
+    for update in current:
+        if update.is_latest and latest[update.commitment_id] is not update:
+            update.is_latest = False
+    db.session.flush()
+    for update in latest.values():
+        if not update.is_latest:
+            update.is_latest = True
+    db.session.flush()
+    return current
+
+
+def _refused_at(index, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as e:
+        raise RowRefusedError(index, e) from None
 
 
 def add_evidence(update: ProgressUpdate, stream, filename, by_user, stored: list | None = None) -> ProgressEvidence:
