@@ -204,3 +204,23 @@ def test_the_cli_leaves_out_probable_duplicates_unless_their_line_is_kept(app, t
                                                 "--keep-line", "4"])
     assert result.exit_code == 0, result.output
     assert count(meeting) == 3
+
+
+def test_a_long_files_preview_shows_the_first_rows_and_every_row_to_decide_on(client, login_as, monkeypatch):
+    from rakor.core.tabular import report as report_module
+
+    monkeypatch.setattr(report_module, "PREVIEW_ROWS", 2)
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    rows = [["Nama", "Instansi"]] + [[f"Peserta Ke{chr(65 + i)}", "Bappeda Kab. Tanah Laut"] for i in range(4)]
+    rows.append(rows[1])  # line 6 repeats line 2: a probable duplicate, to tick or not
+    html = upload(client, meeting, csv_bytes(rows)).get_data(as_text=True)
+    shown = re.findall(r'<tr class="[^"]*" data-line="(\d+)"', html)
+    assert shown == ["2", "6"]  # the first row, then the duplicate: its box must be on the page
+    assert 'name="keep" value="6"' in html
+    assert "3 baris lain siap diimpor dan tidak ditampilkan di sini." in html
+    # Their warnings are counted, not lost: no seat quota for the agency, on each of the 3.
+    assert "Peringatan pada baris-baris itu:" in html and "(3 baris)" in html
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token_of(html)})
+    assert response.status_code == 302 and count(meeting) == 4  # every row but the duplicate left out

@@ -136,6 +136,11 @@ class ImportFlow:
         """Whether the only errors are ones the user may confirm (an option lets them through)."""
         return False
 
+    def always_shown(self, row):
+        """Whether a preview's table shows `row` however long the file (refused rows always are;
+        see `ImportReport.preview_rows`)."""
+        return False
+
     def upload_context(self, scope):
         return {}
 
@@ -296,6 +301,7 @@ class ImportFlow:
         if isinstance(token_or_form, str):
             form = self.staged_form(token=token_or_form, **options)
         return render_template(self.templates[1], meeting=scope, report=report, form=form, options=options,
+                               shown=report.preview_rows(always=self.always_shown),
                                needs_confirmation=self.confirmable(report),
                                **self.preview_context(scope, report, options)), status
 
