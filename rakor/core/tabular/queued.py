@@ -34,7 +34,7 @@ from rakor.core.errors import DomainError
 from rakor.core.queueing import document_queue, redis_connection
 from rakor.core.tabular import importing
 from rakor.core.tabular.report import ImportCommitError
-from rakor.core.tabular.staging import discard_upload, load_upload
+from rakor.core.tabular.staging import discard_upload, load_upload, staged_checks
 from rakor.extensions import db
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,8 @@ def _perform(flow, scope_ref, user_ref, token, options, note):
         return {"state": FAILED, "message": str(flow.gone_message), "problems": []}
     note(state=CHECKING)
     importing.report_progress(lambda n: note(checked=n), every=PROGRESS_EVERY)
-    report = flow.read(scope, *staged, flow.max_rows(), **options)
+    with importing.remembering(staged_checks(store, token)):
+        report = flow.read(scope, *staged, flow.max_rows(), **options)
     importing.report_progress(None)
     if not report.ok:
         db.session.rollback()
