@@ -10,12 +10,14 @@ Concurrency: a report locks the commitment row, so two reports on one commitment
 bulk form sends the revision each row was based on (`expected_revision`) and a row someone
 else reported meanwhile is refused instead of silently replacing their figures.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
@@ -294,8 +296,8 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
     """`report` for every item, all or nothing, in statements that do not grow with the items
     (an import): the commitments locked in one statement (in id order, as concurrent reporters
     lock them one at a time), their meetings and the periods' current updates read at once, the
-    replaced revisions cleared in one flush, the new ones inserted together
-    (`core.rows.insert_rows`), then every commitment's latest update marked at once. Same rows,
+    replaced revisions and the latest flags changed in one statement each, the new revisions
+    inserted together (`core.rows.insert_rows`) with their flags. Same rows,
     same checks, same refusals as `report` item by item (in list order: an item may revise an
     earlier one's period); raises RowRefusedError naming the first item refused. The tallies
     are refreshed once, when the caller's `core.batch.deferred` ends (or at once without one)."""
@@ -331,21 +333,59 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
         if previous is not None and same_as(previous, checked):
             results.append(ReportResult(previous, created=False))
             continue
-        if previous is not None:
-            previous.is_current = previous.is_latest = False
-            if key not in latest_of:
-                replaced.append(previous)
+        if key in latest_of:
+            previous.is_current = False  # revised again further down the list: written already replaced
+        elif previous is not None:
+            replaced.append(previous)
         update = _new_update(commitment, checked, (previous.revision + 1) if previous else 1, by_user, now)
         latest_of[key] = update
         rows.append(update)
         results.append(ReportResult(update, created=True))
     if not rows:
         return results
-    if replaced:
-        db.session.flush()  # the replaced revisions stop being current before the new ones go in
+    gone = {u.id for u in replaced}
+    clear, mark = _latest_flags(rows, [u for u in current.values() if u.id not in gone])
+    # Three statements at most, before the inserts: the unique indexes allow one current revision
+    # per period and one latest update per commitment.
+    _set_flags(sorted(gone), is_current=False, is_latest=False)
+    _set_flags(clear, is_latest=False)
+    _set_flags(mark, is_latest=True)
+    for stale in current.values():
+        db.session.expire(stale)
     _insert(rows)
-    stored = {u.id: u for u in refresh_latest_many({u.commitment_id for u in rows})}
-    return [ReportResult(stored.get(r.update.id, r.update), r.created) for r in results]
+    return results
+
+
+def _latest_flags(rows, kept):
+    """Which update stands for each commitment of the new `rows` once they are in, as
+    `refresh_latest` would find it (the current revision of the latest period; of two, the newer
+    row): a new row is flagged here; returns the ids of the stored ones (`kept`: current and not
+    replaced) to clear and to mark."""
+    touched = {u.commitment_id for u in rows}
+    standing = defaultdict(list)
+    for u in kept:
+        if u.commitment_id in touched:
+            standing[u.commitment_id].append(((u.period_end, 0, u.id), u))
+    for n, u in enumerate(rows):
+        if u.is_current:
+            standing[u.commitment_id].append(((u.period_end, 1, n), u))
+    clear, mark = [], []
+    for candidates in standing.values():
+        winner = max(candidates, key=lambda c: c[0])[1]
+        for _order, u in candidates:
+            if u.id is None:  # new: inserted with its flag
+                u.is_latest = u is winner
+            elif u is winner and not u.is_latest:
+                mark.append(u.id)
+            elif u is not winner and u.is_latest:
+                clear.append(u.id)
+    return clear, mark
+
+
+def _set_flags(ids, **values):
+    if ids:
+        table = ProgressUpdate.__table__
+        db.session.execute(sql_update(table).where(table.c.id.in_(ids)).values(**values, version=table.c.version + 1))
 
 
 def _new_update(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> ProgressUpdate:
@@ -375,26 +415,6 @@ def _insert(updates):
         batch.touch(db.session, Commitment.__tablename__, commitment_ids)
     else:
         tally.refresh(db.session.connection(), commitment_ids)
-
-
-def refresh_latest_many(commitment_ids) -> list[ProgressUpdate]:
-    """`refresh_latest` for many commitments at once (1 query, 2 flushes); returns their current
-    updates."""
-    current = db.session.scalars(select(ProgressUpdate).where(
-        ProgressUpdate.commitment_id.in_(sorted(commitment_ids)), ProgressUpdate.is_current)
-        .order_by(ProgressUpdate.commitment_id, ProgressUpdate.period_end.desc(), ProgressUpdate.id.desc())).all()
-    latest = {}
-    for update in current:
-        latest.setdefault(update.commitment_id, update)
-    for update in current:
-        if update.is_latest and latest[update.commitment_id] is not update:
-            update.is_latest = False
-    db.session.flush()
-    for update in latest.values():
-        if not update.is_latest:
-            update.is_latest = True
-    db.session.flush()
-    return current
 
 
 def _refused_at(index, fn, *args, **kwargs):
