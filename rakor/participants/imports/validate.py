@@ -1,10 +1,9 @@
 """Checking a participant list against the meeting: every row's agency, every field cleaned by
 `services.clean_participant`, duplicates and seat quotas for the whole file at once. Agencies,
 regions, existing NIPs/emails and seat counts are loaded once: no query per row."""
-import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -150,17 +149,20 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
         row.data = None
 
 
+RAW_FIELDS = ("name", "nip", "position", "rank", "phone", "email", "gender", "meeting_role")
+
+
 def _cleaned(raw, agency_id) -> CleanResult:
     """`clean_participant`, or what it answered for the same cells at the preview (the e-mail
     and phone checks are most of a row's time; the confirmation then only checks again what
     the meeting may have changed: duplicates and seats)."""
-    key = "participant:" + json.dumps([agency_id, raw], sort_keys=True, ensure_ascii=False)
+    key = "participant:" + repr((agency_id, *(raw[name] for name in RAW_FIELDS)))
     known = tabular.recall(key)
     if known is not None:
         return CleanResult(ParticipantData(**known))
     result = clean_participant(raw, agency_id)
     if result.data is not None:
-        tabular.remember(key, asdict(result.data))
+        tabular.remember(key, dict(vars(result.data)))
     return result
 
 
