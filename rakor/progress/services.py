@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -274,8 +275,8 @@ def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent
         previous.is_current = False
         previous.is_latest = False
         db.session.flush()
-    update = _new_update(commitment, checked, (previous.revision + 1) if previous else 1, by_user,
-                         now or utcnow(), is_demo)
+    update = ProgressUpdate(**_update_fields(commitment, checked, (previous.revision + 1) if previous else 1,
+                                             by_user, now or utcnow(), is_demo))
     db.session.add(update)
     db.session.flush()
     refresh_latest(commitment.id)
@@ -299,10 +300,12 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
     replaced revisions and the latest flags changed in one statement each, the new revisions
     inserted together (`core.rows.insert_rows`) with their flags. Same rows,
     same checks, same refusals as `report` item by item (in list order: an item may revise an
-    earlier one's period); raises RowRefusedError naming the first item refused. The tallies
+    earlier one's period; a new revision comes back as a plain record of its columns and id);
+    raises RowRefusedError naming the first item refused. The tallies
     are refreshed once, when the caller's `core.batch.deferred` ends (or at once without one)."""
     if not items:
         return []
+    by_user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup
     for index, item in enumerate(items):
         _refused_at(index, check_reporter, item.commitment, by_user)
     ids = sorted({item.commitment.id for item in items})
@@ -337,7 +340,9 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
             previous.is_current = False  # revised again further down the list: written already replaced
         elif previous is not None:
             replaced.append(previous)
-        update = _new_update(commitment, checked, (previous.revision + 1) if previous else 1, by_user, now)
+        # A plain record, not a ProgressUpdate: nothing for the session to track until the insert.
+        update = SimpleNamespace(id=None, **_update_fields(commitment, checked,
+                                                           (previous.revision + 1) if previous else 1, by_user, now))
         latest_of[key] = update
         rows.append(update)
         results.append(ReportResult(update, created=True))
@@ -388,9 +393,10 @@ def _set_flags(ids, **values):
         db.session.execute(sql_update(table).where(table.c.id.in_(ids)).values(**values, version=table.c.version + 1))
 
 
-def _new_update(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> ProgressUpdate:
+def _update_fields(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> dict:
+    """The columns of a new revision (all but the id and the review's, which start empty)."""
     period = checked.period
-    return ProgressUpdate(
+    return dict(
         commitment_id=commitment.id, period=period.key, period_kind=period.kind,
         period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
         revision=revision, is_current=True, is_latest=False,
@@ -402,12 +408,12 @@ def _new_update(commitment, checked: Checked, revision, by_user, now, is_demo=Fa
 
 
 def _insert(updates):
-    """Insert the (transient) `updates` together and give each its id. No flush sees them, so
-    their commitments' tallies are named to the batch (or refreshed now, outside one)."""
+    """Insert the planned `updates` (records of `_update_fields`) together and give each its id.
+    No flush sees them, so their commitments' tallies are named to the batch (or refreshed now,
+    outside one)."""
     table = ProgressUpdate.__table__
-    columns = [c.key for c in table.columns if c.key != "id"]
-    values = [{**{name: getattr(u, name) for name in columns}, "version": 1, "review_note": None,
-               "reviewed_by_id": None, "reviewed_at": None} for u in updates]
+    values = [{**{name: value for name, value in vars(u).items() if name != "id"}, "version": 1,
+               "review_note": None, "reviewed_by_id": None, "reviewed_at": None} for u in updates]
     for update, ident in zip(updates, insert_rows(db.session, table, values), strict=True):
         update.id = ident
     commitment_ids = {u.commitment_id for u in updates}
