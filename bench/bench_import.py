@@ -1,5 +1,6 @@
 """Import speed, end to end: `python bench/bench_import.py [--rows 5000] [--runs 3] [--format csv|xlsx]
-[--database rakor_bench_import] [--redis redis://127.0.0.1:6379/9] [--skip cli,queue,commitments,progress]`.
+[--database rakor_bench_import] [--redis redis://127.0.0.1:6379/9] [--skip cli,queue,commitments,progress]
+[--port N]` (gunicorn on N, and N+1 for the queued runs; default: free ports).
 
 What it measures (issue 20, target 3: >= 2,000 rows/s for 5,000 participants on PostgreSQL):
 its own PostgreSQL database (dropped and made again, migrated, the demo loaded), the app served
@@ -173,6 +174,7 @@ def main():
     parser.add_argument("--database", default="rakor_bench_import")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="its db is flushed")
     parser.add_argument("--skip", default="", help="comma-separated: cli, queue, commitments, progress")
+    parser.add_argument("--port", type=int, default=None, help="gunicorn's port (N+1 for the queued runs)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     content = participants_file(args.rows, args.format)
@@ -186,7 +188,7 @@ def main():
     print(f"{args.rows} participants ({args.format}, {len(content) // 1024} KiB), PostgreSQL, gunicorn -w 2, "
           f"{args.runs} runs; load average at start {load():.2f}", flush=True)
     results = {}
-    with Gunicorn(deployment, args="-w 2 --timeout 600") as server:
+    with Gunicorn(deployment, args="-w 2 --timeout 600", port=args.port) as server:
         client = Client(server.base).login()
         runs = []
         for i in range(args.runs):
@@ -226,7 +228,8 @@ def main():
         worker = subprocess.Popen([str(BIN / "flask"), "documents", "worker"], cwd=ROOT, env=deployment.env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            with Gunicorn(deployment, args="-w 2 --timeout 600") as server:
+            with Gunicorn(deployment, args="-w 2 --timeout 600",
+                          port=args.port and args.port + 1) as server:
                 client = Client(server.base).login()
                 runs = []
                 for i in range(args.runs):

@@ -21,6 +21,7 @@ from sqlalchemy import event
 
 import config
 from rakor import create_app, demo
+from rakor.core import queueing
 from rakor.demo import PROVINCE, REGIONS_FILE
 from rakor.extensions import db as _db
 from rakor.regions.services import ensure_planning_agencies, load_regions, read_region_csv
@@ -286,7 +287,7 @@ def queue_config(app, monkeypatch):
         return app.config["DOCUMENT_QUEUE"]
 
     yield configure
-    app.extensions.pop("rakor.documents.redis", None)
+    queueing.forget_connection(app)
 
 
 @pytest.fixture

@@ -58,15 +58,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, render_template, request
-from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, SimpleWorker, Worker, get_current_job
+from rq import SimpleWorker, Worker, get_current_job
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from rakor import storage
 from rakor.core.downloads import meeting_filename, send_bytes
+from rakor.core.queueing import document_queue, redis_connection  # noqa: F401 - features use them from here
 from rakor.documents.pdf import html_to_pdf, render_html, render_pdf
 from rakor.documents.registry import context_of
 
@@ -191,22 +191,6 @@ def _fresh_result(file_key) -> bytes | None:
 
 def document_key(name, html) -> str:
     return hashlib.sha256(name.encode() + b"\0" + html.encode()).hexdigest()
-
-
-def redis_connection() -> Redis:
-    """One client (and connection pool) per app and URL, with short timeouts so that a Redis that
-    is down costs a request two seconds, not a hang."""
-    url = current_app.config["REDIS_URL"]
-    cached = current_app.extensions.get("rakor.documents.redis")
-    if cached is None or cached[0] != url:
-        cached = (url, Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30))
-        current_app.extensions["rakor.documents.redis"] = cached
-    return cached[1]
-
-
-def document_queue(connection=None) -> Queue:
-    return Queue(current_app.config["DOCUMENT_QUEUE"], connection=connection or redis_connection(),
-                 serializer=JSONSerializer)
 
 
 def _fetch(job_id, connection):

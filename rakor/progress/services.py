@@ -10,17 +10,22 @@ Concurrency: a report locks the commitment row, so two reports on one commitment
 bulk form sends the revision each row was based on (`expected_revision`) and a row someone
 else reported meanwhile is refused instead of silently replacing their figures.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
-from rakor.core.errors import DomainError
+from rakor.core import batch
+from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.formatting import format_date_medium, local_date
+from rakor.core.rows import insert_rows
 from rakor.core.text import clean_text
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -28,7 +33,7 @@ from rakor.meetings import materials
 from rakor.meetings.models import Meeting
 from rakor.policy import COMMITTEE, DELEGATE
 from rakor.progress import notices as progress_notices
-from rakor.progress import periods, workdays
+from rakor.progress import periods, tally, workdays
 from rakor.progress.achievement import percent_achieved
 from rakor.progress.lifecycle import REVIEW_FLOW, ReviewStatus, UpdateStatus
 from rakor.progress.models import LocalHoliday, ProgressEvidence, ProgressUpdate
@@ -270,20 +275,159 @@ def report(commitment: Commitment, data: UpdateData, by_user, *, confirm_percent
         previous.is_current = False
         previous.is_latest = False
         db.session.flush()
-    period = checked.period
-    update = ProgressUpdate(
-        commitment_id=commitment.id, period=period.key, period_kind=period.kind,
-        period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
-        revision=(previous.revision + 1) if previous else 1, is_current=True, is_latest=False,
-        realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
-        percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
-        physical_percent=checked.physical_percent, status=checked.status.value, narrative=checked.narrative,
-        obstacles=checked.obstacles, next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
-        reported_by_id=getattr(by_user, "id", None), reported_at=now or utcnow(), is_demo=is_demo)
+    update = ProgressUpdate(**_update_fields(commitment, checked, (previous.revision + 1) if previous else 1,
+                                             by_user, now or utcnow(), is_demo))
     db.session.add(update)
     db.session.flush()
     refresh_latest(commitment.id)
     return ReportResult(update, created=True)
+
+
+@dataclass
+class NewReport:
+    """One item of `report_many`: what `report(commitment, data, ...)` would be given."""
+
+    commitment: Commitment
+    data: UpdateData
+    expected_revision: int | None = None
+
+
+def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today=None,
+                now=None) -> list[ReportResult]:
+    """`report` for every item, all or nothing, in statements that do not grow with the items
+    (an import): the commitments locked in one statement (in id order, as concurrent reporters
+    lock them one at a time), their meetings and the periods' current updates read at once, the
+    replaced revisions and the latest flags changed in one statement each, the new revisions
+    inserted together (`core.rows.insert_rows`) with their flags. Same rows,
+    same checks, same refusals as `report` item by item (in list order: an item may revise an
+    earlier one's period; a new revision comes back as a plain record of its columns and id);
+    raises RowRefusedError naming the first item refused. The tallies
+    are refreshed once, when the caller's `core.batch.deferred` ends (or at once without one)."""
+    if not items:
+        return []
+    by_user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup
+    for index, item in enumerate(items):
+        _refused_at(index, check_reporter, item.commitment, by_user)
+    ids = sorted({item.commitment.id for item in items})
+    locked = {c.id: c for c in db.session.scalars(
+        select(Commitment).where(Commitment.id.in_(ids)).order_by(Commitment.id).with_for_update()
+        .execution_options(populate_existing=True))}
+    meetings = {m.id: m for m in db.session.scalars(
+        select(Meeting).where(Meeting.id.in_({c.meeting_id for c in locked.values()})))}
+    current = {(u.commitment_id, u.period): u for u in db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.commitment_id.in_(ids), ProgressUpdate.is_current))}
+    now = now or utcnow()
+    results, rows, latest_of, replaced = [], [], {}, []
+    for index, item in enumerate(items):
+        commitment = locked[item.commitment.id]
+        _refused_at(index, check_reporter, commitment, by_user)  # it may have been withdrawn meanwhile
+        meeting = meetings[commitment.meeting_id]
+        if meeting.status == "cancelled":
+            raise RowRefusedError(index, DomainError(_l("This meeting is cancelled; its commitments are not "
+                                                        "reported on.")))
+        checked = _refused_at(index, validate, commitment, meeting, item.data, confirm_percent=confirm_percent,
+                              today=today)
+        key = (commitment.id, checked.period.key)
+        previous = latest_of.get(key) or current.get(key)
+        if item.expected_revision is not None and (previous.revision if previous else 0) != item.expected_revision:
+            raise RowRefusedError(index, DomainError(_l(
+                "Someone else reported on %(ref)s for this period meanwhile; check the figures now shown "
+                "and save again.", ref=commitment.reference)))
+        if previous is not None and same_as(previous, checked):
+            results.append(ReportResult(previous, created=False))
+            continue
+        if key in latest_of:
+            previous.is_current = False  # revised again further down the list: written already replaced
+        elif previous is not None:
+            replaced.append(previous)
+        # A plain record, not a ProgressUpdate: nothing for the session to track until the insert.
+        update = SimpleNamespace(id=None, **_update_fields(commitment, checked,
+                                                           (previous.revision + 1) if previous else 1, by_user, now))
+        latest_of[key] = update
+        rows.append(update)
+        results.append(ReportResult(update, created=True))
+    if not rows:
+        return results
+    gone = {u.id for u in replaced}
+    clear, mark = _latest_flags(rows, [u for u in current.values() if u.id not in gone])
+    # Three statements at most, before the inserts: the unique indexes allow one current revision
+    # per period and one latest update per commitment.
+    _set_flags(sorted(gone), is_current=False, is_latest=False)
+    _set_flags(clear, is_latest=False)
+    _set_flags(mark, is_latest=True)
+    for stale in current.values():
+        db.session.expire(stale)
+    _insert(rows)
+    return results
+
+
+def _latest_flags(rows, kept):
+    """Which update stands for each commitment of the new `rows` once they are in, as
+    `refresh_latest` would find it (the current revision of the latest period; of two, the newer
+    row): a new row is flagged here; returns the ids of the stored ones (`kept`: current and not
+    replaced) to clear and to mark."""
+    touched = {u.commitment_id for u in rows}
+    standing = defaultdict(list)
+    for u in kept:
+        if u.commitment_id in touched:
+            standing[u.commitment_id].append(((u.period_end, 0, u.id), u))
+    for n, u in enumerate(rows):
+        if u.is_current:
+            standing[u.commitment_id].append(((u.period_end, 1, n), u))
+    clear, mark = [], []
+    for candidates in standing.values():
+        winner = max(candidates, key=lambda c: c[0])[1]
+        for _order, u in candidates:
+            if u.id is None:  # new: inserted with its flag
+                u.is_latest = u is winner
+            elif u is winner and not u.is_latest:
+                mark.append(u.id)
+            elif u is not winner and u.is_latest:
+                clear.append(u.id)
+    return clear, mark
+
+
+def _set_flags(ids, **values):
+    if ids:
+        table = ProgressUpdate.__table__
+        db.session.execute(sql_update(table).where(table.c.id.in_(ids)).values(**values, version=table.c.version + 1))
+
+
+def _update_fields(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> dict:
+    """The columns of a new revision (all but the id and the review's, which start empty)."""
+    period = checked.period
+    return dict(
+        commitment_id=commitment.id, period=period.key, period_kind=period.kind,
+        period_start=period.start, period_end=period.end, quarter_index=period.quarter_index,
+        revision=revision, is_current=True, is_latest=False,
+        realised_value=checked.realised_value, percent_achieved=checked.percent_achieved,
+        percent_stated=checked.percent_stated, budget_realised=checked.budget_realised,
+        physical_percent=checked.physical_percent, status=checked.status.value, narrative=checked.narrative,
+        obstacles=checked.obstacles, next_steps=checked.next_steps, review_status=ReviewStatus.SUBMITTED.value,
+        reported_by_id=getattr(by_user, "id", None), reported_at=now, is_demo=is_demo)
+
+
+def _insert(updates):
+    """Insert the planned `updates` (records of `_update_fields`) together and give each its id.
+    No flush sees them, so their commitments' tallies are named to the batch (or refreshed now,
+    outside one)."""
+    table = ProgressUpdate.__table__
+    values = [{**{name: value for name, value in vars(u).items() if name != "id"}, "version": 1,
+               "review_note": None, "reviewed_by_id": None, "reviewed_at": None} for u in updates]
+    for update, ident in zip(updates, insert_rows(db.session, table, values), strict=True):
+        update.id = ident
+    commitment_ids = {u.commitment_id for u in updates}
+    if batch.active(db.session):
+        batch.touch(db.session, Commitment.__tablename__, commitment_ids)
+    else:
+        tally.refresh(db.session.connection(), commitment_ids)
+
+
+def _refused_at(index, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as e:
+        raise RowRefusedError(index, e) from None
 
 
 def add_evidence(update: ProgressUpdate, stream, filename, by_user, stored: list | None = None) -> ProgressEvidence:

@@ -10,6 +10,7 @@ import signal
 import pytest
 from sqlalchemy import func, select
 
+from rakor.core import queueing
 from rakor.core.errors import DomainError
 from rakor.documents import jobs
 from rakor.extensions import db
@@ -26,9 +27,9 @@ ROWS = [["Nama", "NIP", "Kode"]] + [[f"Peserta {i}", f"19800101200501100{i}", "6
 @pytest.fixture
 def import_queue(app, redis_queue, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_QUEUE_THRESHOLD", 3)
-    app.extensions.pop("rakor.imports.redis", None)
+    queueing.forget_connection(app)
     yield redis_queue
-    app.extensions.pop("rakor.imports.redis", None)
+    queueing.forget_connection(app)
 
 
 def count(meeting):
@@ -139,10 +140,10 @@ def test_a_redis_that_does_not_answer_imports_in_the_request(app, client, login_
 
     monkeypatch.setitem(app.config, "REDIS_URL", UNREACHABLE)
     monkeypatch.setitem(app.config, "IMPORT_QUEUE_THRESHOLD", 1)
-    app.extensions.pop("rakor.imports.redis", None)
+    queueing.forget_connection(app)
     _user, meeting = committee_meeting(login_as)
     response = upload_and_confirm(client, meeting)
-    app.extensions.pop("rakor.imports.redis", None)
+    queueing.forget_connection(app)
     assert response.status_code == 302 and count(meeting) == 5
 
 

@@ -227,3 +227,18 @@ def test_staging_forgets_files_older_than_a_day(tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "STORE_MAX_AGE_SECONDS", -1)  # every file is a day old
     assert tabular.load_upload(store, token, meeting_id=1, user_id=2) is None
     assert not (tmp_path / "imports" / f"{token}.bin").exists()
+
+
+def test_a_preview_shows_every_refused_row_then_the_first_others_and_counts_the_warnings_left_out():
+    from rakor.core.tabular.report import ImportReport, RowResult
+
+    rows = [RowResult(line=n, values={}) for n in range(2, 10)]
+    for row in rows[1:]:
+        row.warnings.append((None, "Periksa lagi."))
+    rows[6].errors["name"] = "Wajib diisi."
+    report = ImportReport(rows=rows)
+    assert report.preview_rows(limit=20).rows == rows and report.preview_rows(limit=20).hidden == 0
+    shown = report.preview_rows(limit=3)
+    assert [r.line for r in shown.rows] == [2, 3, 8]  # line order; the refused line 8 whatever its place
+    assert shown.hidden == 5 and shown.hidden_warnings == [(None, "Periksa lagi.", 5)]
+    assert [r.line for r in report.preview_rows(limit=3, always=lambda r: r.line == 9).rows] == [2, 8, 9]

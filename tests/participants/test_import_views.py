@@ -204,3 +204,63 @@ def test_the_cli_leaves_out_probable_duplicates_unless_their_line_is_kept(app, t
                                                 "--keep-line", "4"])
     assert result.exit_code == 0, result.output
     assert count(meeting) == 3
+
+
+def test_a_long_files_preview_shows_the_first_rows_and_every_row_to_decide_on(client, login_as, monkeypatch):
+    from rakor.core.tabular import report as report_module
+
+    monkeypatch.setattr(report_module, "PREVIEW_ROWS", 2)
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    rows = [["Nama", "Instansi"]] + [[f"Peserta Ke{chr(65 + i)}", "Bappeda Kab. Tanah Laut"] for i in range(4)]
+    rows.append(rows[1])  # line 6 repeats line 2: a probable duplicate, to tick or not
+    html = upload(client, meeting, csv_bytes(rows)).get_data(as_text=True)
+    shown = re.findall(r'<tr class="[^"]*" data-line="(\d+)"', html)
+    assert shown == ["2", "6"]  # the first row, then the duplicate: its box must be on the page
+    assert 'name="keep" value="6"' in html
+    assert "3 baris lain siap diimpor dan tidak ditampilkan di sini." in html
+    # Their warnings are counted, not lost: no seat quota for the agency, on each of the 3.
+    assert "Peringatan pada baris-baris itu:" in html and "(3 baris)" in html
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token_of(html)})
+    assert response.status_code == 302 and count(meeting) == 4  # every row but the duplicate left out
+
+
+def test_the_confirmation_takes_the_cleaned_cells_from_the_preview_and_checks_the_meeting_again(
+        client, login_as, app, monkeypatch):
+    import sys
+
+    from rakor.participants.services import clean_participant
+
+    validate = sys.modules["rakor.participants.imports.validate"]  # the package re-exports its function
+
+    login_as("committee")
+    meeting = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    rows = [["Nama", "NIP", "No HP", "Email", "Instansi"],
+            ["Noor Hidayati", "198001012005012001", "0812-3456-7890", "Noor@Example.go.id", "Bappeda Kab. Tanah Laut"],
+            ["Ahmad Fauzan", "198002022005011002", "", "", "Bappeda Kab. Tanah Laut"]]
+    html = upload(client, meeting, csv_bytes(rows)).get_data(as_text=True)
+    token = token_of(html)
+    assert (Path(app.config["UPLOAD_DIR"]) / "imports" / f"{token}.checked.json").exists()
+    cleaned = []
+    monkeypatch.setattr(validate, "clean_participant", lambda *a: cleaned.append(a) or clean_participant(*a))
+    response = client.post(f"/meetings/{meeting.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 302 and cleaned == []  # every row's cells were cleaned at the preview
+    stored = db.session.execute(select(Participant.name, Participant.nip, Participant.phone, Participant.email)
+                                .where(Participant.meeting_id == meeting.id).order_by(Participant.name)).all()
+    assert stored == [("Ahmad Fauzan", "198002022005011002", None, None),
+                      ("Noor Hidayati", "198001012005012001", "+6281234567890", "noor@example.go.id")]
+    assert not (Path(app.config["UPLOAD_DIR"]) / "imports" / f"{token}.checked.json").exists()
+
+    # What the meeting holds is checked again: the same NIP registered since the preview refuses it.
+    other = make_meeting(organizer=agency_of("63"))
+    db.session.commit()
+    token = token_of(upload(client, other, csv_bytes(rows)).get_data(as_text=True))
+    from rakor.participants.services import register_participant
+
+    register_participant(other, clean_participant({"name": "Orang Lain", "nip": "198001012005012001"},
+                                                  agency_of("63.01").id).data)
+    db.session.commit()
+    response = client.post(f"/meetings/{other.id}/participants/import/confirm", data={"token": token})
+    assert response.status_code == 409 and count(other) == 1

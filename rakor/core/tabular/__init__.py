@@ -53,7 +53,7 @@ import reverses that, so what was typed comes back.
 from rakor.core.tabular.cells import cell_text, export_cell, imported_text, unescape_cell
 from rakor.core.tabular.columns import HEADER_SEARCH_ROWS, Column, ColumnSpec, norm_header
 from rakor.core.tabular.directory import Directory, normalize_region_code, region_key
-from rakor.core.tabular.importing import data_rows, new_report, preview
+from rakor.core.tabular.importing import data_rows, new_report, preview, recall, remember, remembering
 from rakor.core.tabular.matching import Lookup, norm_code, norm_name
 from rakor.core.tabular.reading import (
     MAX_CELL_CHARS,
@@ -85,7 +85,8 @@ __all__ = [
     "Column", "ColumnSpec", "Directory", "ExportColumn", "ImportCommitError", "ImportFileError",
     "ImportReport", "Lookup", "RowResult", "Table",
     "cell_text", "commit_rows", "data_rows", "decode_text", "discard_upload", "export_cell",
-    "imported_text", "load_upload", "new_report", "norm_code", "norm_header", "norm_name",
+    "imported_text", "load_upload", "new_report", "norm_code", "norm_header", "norm_name", "recall", "remember",
+    "remembering",
     "normalize_region_code", "preview", "purge_stale_uploads", "read_table", "region_key",
     "sniff_delimiter", "sniff_kind", "store_upload", "to_csv", "to_xlsx", "unescape_cell",
 ]

@@ -5,7 +5,8 @@ to write a valid report, its forms, templates and messages) and registers it on 
 behind its own access rule. The flow owns what every import does the same way: the upload form's
 errors, the preview that writes nothing (its transaction is rolled back here, never in a view),
 the staged file between the steps (`staging.py`: the forms carry a random token, never the file),
-the second check at the confirmation (the data may have changed since the preview), the write of
+the second check at the confirmation (the data may have changed since the preview; what cannot
+have changed, the pure checks of a row's cells, is taken from the preview: `importing.recall`), the write of
 every row in one transaction or none (`domain_action`), the messages of a lost upload and of a
 row refused at write time.
 
@@ -59,9 +60,9 @@ from wtforms.validators import DataRequired
 from rakor.core import files
 from rakor.core.errors import DomainError
 from rakor.core.forms import BaseForm
-from rakor.core.tabular import queued
+from rakor.core.tabular import importing, queued
 from rakor.core.tabular.report import ImportCommitError
-from rakor.core.tabular.staging import discard_upload, load_upload, staged_rows, store_upload
+from rakor.core.tabular.staging import discard_upload, load_upload, staged_checks, staged_rows, store_upload
 from rakor.core.web import domain_action
 from rakor.extensions import db
 
@@ -136,6 +137,11 @@ class ImportFlow:
         """Whether the only errors are ones the user may confirm (an option lets them through)."""
         return False
 
+    def always_shown(self, row):
+        """Whether a preview's table shows `row` however long the file (refused rows always are;
+        see `ImportReport.preview_rows`)."""
+        return False
+
     def upload_context(self, scope):
         return {}
 
@@ -186,7 +192,8 @@ class ImportFlow:
         upload = form.file.data
         content, filename = upload.read(), (upload.filename or "")[:200] or None
         options = self.options(form)
-        report = self._check(scope, content, filename, options)
+        with importing.remembering() as checked:
+            report = self._check(scope, content, filename, options)
         if self.file_errors_on_upload and report.file_errors and not report.rows:
             form.file.errors = [*form.file.errors, *report.file_errors]
             return self.upload_page(scope, form, 400)
@@ -194,7 +201,7 @@ class ImportFlow:
         if self._useful(report):
             token = store_upload(files.store(), content, meeting_id=_scope_id(scope),
                                  user_id=current_user.id, filename=filename, kind=self.kind,
-                                 rows=len(report.rows))
+                                 rows=len(report.rows), checked=checked)
         return self.preview_page(scope, report, token, options)
 
     def _import_preview(self, scope):
@@ -217,7 +224,8 @@ class ImportFlow:
         queued_job = self._enqueue(scope, form.token.data, options)
         if queued_job is not None:
             return redirect(self.url("progress", scope, job_id=queued_job))
-        report = self.read(scope, *staged, self.max_rows(), **options)
+        with importing.remembering(staged_checks(files.store(), form.token.data)):
+            report = self.read(scope, *staged, self.max_rows(), **options)
         if not report.ok:
             db.session.rollback()
             return self.refused(scope, report, form, options)
@@ -296,6 +304,7 @@ class ImportFlow:
         if isinstance(token_or_form, str):
             form = self.staged_form(token=token_or_form, **options)
         return render_template(self.templates[1], meeting=scope, report=report, form=form, options=options,
+                               shown=report.preview_rows(always=self.always_shown),
                                needs_confirmation=self.confirmable(report),
                                **self.preview_context(scope, report, options)), status
 

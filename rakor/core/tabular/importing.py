@@ -1,6 +1,7 @@
 """The steps every import shares: read the file into a report (or its file errors), hand the
 feature each data row with its cells cleaned, and write the rows of a valid report."""
 from collections import defaultdict
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,35 @@ _progress = ContextVar("rakor_import_progress", default=None)
 def report_progress(callback, every=250):
     """Have `data_rows` call `callback(rows so far)` every `every` rows (None: stop)."""
     _progress.set((callback, every) if callback is not None else None)
+
+
+# What the pure checks of a file's rows found (a cell cleaned the same way whatever the
+# database holds), kept from the preview for the confirmation (staging.py): {key: JSON value}.
+_remembered = ContextVar("rakor_import_remembered", default=None)
+
+
+@contextmanager
+def remembering(known=None):
+    """Within it, `recall` answers what `remember` was told here or what `known` holds (the
+    preview's findings, at the confirmation); yields the dict, to stage with the file."""
+    memo = dict(known or {})
+    token = _remembered.set(memo)
+    try:
+        yield memo
+    finally:
+        _remembered.reset(token)
+
+
+def recall(key):
+    """The JSON value remembered under `key`, or None (also outside `remembering`)."""
+    memo = _remembered.get()
+    return None if memo is None else memo.get(key)
+
+
+def remember(key, value):
+    memo = _remembered.get()
+    if memo is not None:
+        memo[key] = value
 
 
 def preview(spec: ColumnSpec, content: bytes, validate, *, filename=None, max_rows=5000,

@@ -23,18 +23,18 @@ import secrets
 
 from flask import current_app, g
 from flask_babel import force_locale, get_locale
-from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from rakor.core import files
 from rakor.core.errors import DomainError
+from rakor.core.queueing import document_queue, redis_connection
 from rakor.core.tabular import importing
 from rakor.core.tabular.report import ImportCommitError
-from rakor.core.tabular.staging import discard_upload, load_upload
+from rakor.core.tabular.staging import discard_upload, load_upload, staged_checks
 from rakor.extensions import db
 
 log = logging.getLogger(__name__)
@@ -63,19 +63,6 @@ def wanted(rows) -> bool:
     return enabled() and rows is not None and rows >= current_app.config["IMPORT_QUEUE_THRESHOLD"]
 
 
-def connection() -> Redis:
-    url = current_app.config["REDIS_URL"]
-    cached = current_app.extensions.get("rakor.imports.redis")
-    if cached is None or cached[0] != url:
-        cached = (url, Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30))
-        current_app.extensions["rakor.imports.redis"] = cached
-    return cached[1]
-
-
-def queue(conn=None) -> Queue:
-    return Queue(current_app.config["DOCUMENT_QUEUE"], connection=conn or connection(), serializer=JSONSerializer)
-
-
 def _ref(obj):
     """'module:Class:id' of a mapped object (the meeting, the user), or None."""
     if obj is None:
@@ -94,12 +81,12 @@ def _load(ref):
 def enqueue(flow, scope, user, token, options, rows) -> str:
     """Put the import of the staged file `token` on the queue; returns the job's id. Raises
     RedisError when Redis does not answer (the caller imports in the request instead)."""
-    conn = connection()
+    conn = redis_connection()
     job_id = "rakor-import-" + secrets.token_urlsafe(16)
     locale = str(get_locale() or current_app.config.get("BABEL_DEFAULT_LOCALE", "id"))
     meta = {"flow": flow.blueprint, "user_id": getattr(user, "id", None),
             "scope_id": getattr(scope, "id", None), "total": rows, "checked": 0, "state": QUEUED}
-    queue(conn).enqueue(run_import, flow.blueprint, _ref(scope), _ref(user), token, options, locale, job_id,
+    document_queue(conn).enqueue(run_import, flow.blueprint, _ref(scope), _ref(user), token, options, locale, job_id,
                         job_id=job_id, meta=meta, description=f"{flow.blueprint} import of {rows} rows",
                         job_timeout=current_app.config["IMPORT_JOB_TIMEOUT"], result_ttl=RESULT_TTL,
                         failure_ttl=RESULT_TTL, ttl=RESULT_TTL)
@@ -111,7 +98,7 @@ def fetch(job_id, flow, scope, user):
     if not job_id or not job_id.startswith("rakor-import-") or len(job_id) > 64:
         return None
     try:
-        job = Job.fetch(job_id, connection=connection(), serializer=JSONSerializer)
+        job = Job.fetch(job_id, connection=redis_connection(), serializer=JSONSerializer)
     except (NoSuchJobError, RedisError):
         return None
     meta = job.meta or {}
@@ -131,7 +118,7 @@ def status(job) -> dict:
     answer = {"state": state, "checked": meta.get("checked", 0), "total": meta.get("total"),
               "finished": state in FINISHED}
     if state == QUEUED:
-        answer["workers"] = Worker.count(connection=job.connection, queue=queue(job.connection))
+        answer["workers"] = Worker.count(connection=job.connection, queue=document_queue(job.connection))
     return answer
 
 
@@ -144,7 +131,7 @@ def outcome(job) -> dict:
 def run_import(flow_name, scope_ref, user_ref, token, options, locale, job_id):
     """The job: what `ImportFlow._import_confirm` does in the request, all or nothing. Runs in
     the worker's app context; its outcome goes into the job's meta for the page."""
-    job = Job.fetch(job_id, connection=connection(), serializer=JSONSerializer)
+    job = Job.fetch(job_id, connection=redis_connection(), serializer=JSONSerializer)
     flow = _FLOWS[flow_name]
 
     def note(**values):
@@ -176,7 +163,8 @@ def _perform(flow, scope_ref, user_ref, token, options, note):
         return {"state": FAILED, "message": str(flow.gone_message), "problems": []}
     note(state=CHECKING)
     importing.report_progress(lambda n: note(checked=n), every=PROGRESS_EVERY)
-    report = flow.read(scope, *staged, flow.max_rows(), **options)
+    with importing.remembering(staged_checks(store, token)):
+        report = flow.read(scope, *staged, flow.max_rows(), **options)
     importing.report_progress(None)
     if not report.ok:
         db.session.rollback()

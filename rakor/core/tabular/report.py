@@ -10,6 +10,10 @@ from rakor.core import batch
 from rakor.core.errors import DomainError
 from rakor.extensions import db
 
+# A preview's table shows at most this many rows (a 5,000-row file made a 3.7 MB page that took
+# longer to render than to check), but always every row that is refused or asks for a decision.
+PREVIEW_ROWS = 500
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (not CSV/XLSX, empty, too large, formulas...)."""
@@ -75,13 +79,42 @@ class ImportReport:
         return {"total": len(self.rows), "ok": c["ok"], "warning": c["warning"], "error": c["error"]}
 
     def label(self, fieldname):
-        """The column as the file calls it ('No HP'), else our name for the field."""
+        """The column as the file calls it ('No HP'), else our name for the field (kept: a
+        preview asks it for every message)."""
+        labels = self.__dict__.setdefault("_labels", {})
+        if fieldname not in labels:
+            labels[fieldname] = self._label(fieldname)
+        return labels[fieldname]
+
+    def _label(self, fieldname):
         if self.spec is None:
             return self.columns.get(fieldname) or fieldname
         for key in self.spec.keys_of(fieldname):
             if self.columns.get(key):
                 return self.columns[key]
         return self.spec.label(fieldname)
+
+    def preview_rows(self, limit=None, always=lambda row: False) -> "PreviewRows":
+        """The rows a preview's table shows, in line order: every refused row and every row
+        `always` names (a probable duplicate to tick), then the others from the top up to `limit`.
+        The warnings of the rows left out are counted by their text, for a summary."""
+        limit = PREVIEW_ROWS if limit is None else limit
+        if len(self.rows) <= limit:
+            return PreviewRows(self.rows)
+        needed = [r for r in self.rows if r.errors or always(r)]
+        room = max(limit - len(needed), 0)
+        shown, hidden = set(map(id, needed)), []
+        for row in self.rows:
+            if id(row) in shown:
+                continue
+            if room:
+                shown.add(id(row))
+                room -= 1
+            else:
+                hidden.append(row)
+        warnings = Counter((self.label(f) if f else None, str(m)) for row in hidden for f, m in row.warnings)
+        return PreviewRows([r for r in self.rows if id(r) in shown], len(hidden),
+                           [(label, message, n) for (label, message), n in warnings.most_common()])
 
     def problems(self):
         """Every problem as text lines, for the CLI and logs: file errors, then
@@ -92,6 +125,13 @@ class ImportReport:
                 lines.append(str(_l("line %(line)d, %(column)s: %(message)s", line=row.line,
                                     column=self.label(fieldname), message=message)))
         return lines
+
+
+@dataclass
+class PreviewRows:
+    rows: list  # what the table shows
+    hidden: int = 0  # rows left out of it (ready to import)
+    hidden_warnings: list = field(default_factory=list)  # [(label or None, message, rows)] of those
 
 
 def commit_rows(report: ImportReport, write_row, field_of=lambda name: name) -> list:

@@ -7,6 +7,11 @@ token. So the preview may be made on one host and confirmed on another, or impor
 worker on a third. Nothing goes into the (cookie) session, and the user does not choose the file
 twice. `kind` (e.g. 'commitments') keeps one import's token from confirming another import.
 Files nobody confirmed are removed after a day (here, and by `flask storage sweep`).
+
+Beside them, imports/<token>.checked.json keeps what the preview's pure checks of the rows
+found (`importing.remembering`: a participant's cleaned e-mail, phone and name), so that the
+confirmation checks again only what may have changed since (the meeting's participants, its
+quotas), not every cell of the file.
 """
 import json
 import re
@@ -19,7 +24,7 @@ STORE_MAX_AGE_SECONDS = 24 * 3600
 
 
 def _keys(token):
-    return f"{PREFIX}{token}.bin", f"{PREFIX}{token}.json"
+    return f"{PREFIX}{token}.bin", f"{PREFIX}{token}.json", f"{PREFIX}{token}.checked.json"
 
 
 def _meta(store, token):
@@ -30,9 +35,10 @@ def _meta(store, token):
 
 
 def store_upload(store, content: bytes, *, meeting_id: int | None, user_id: int | None,
-                 filename: str | None, kind: str | None = None, rows: int | None = None) -> str:
+                 filename: str | None, kind: str | None = None, rows: int | None = None,
+                 checked: dict | None = None) -> str:
     """`rows`: how many data rows the preview found (the confirmation decides by it whether
-    the import goes to the worker, `queued.py`)."""
+    the import goes to the worker, `queued.py`); `checked`: what its pure checks found (JSON)."""
     purge_stale_uploads(store)
     token = secrets.token_hex(32)
     meta = {"meeting_id": meeting_id, "user_id": user_id, "filename": filename,
@@ -41,8 +47,10 @@ def store_upload(store, content: bytes, *, meeting_id: int | None, user_id: int 
         meta["kind"] = kind
     if rows is not None:
         meta["rows"] = rows
-    content_key, meta_key = _keys(token)
+    content_key, meta_key, checked_key = _keys(token)
     store.put_bytes(content_key, content)
+    if checked:
+        store.put_bytes(checked_key, json.dumps(checked, separators=(",", ":")).encode())
     store.put_bytes(meta_key, json.dumps(meta).encode())  # last: a token with its JSON is whole
     return token
 
@@ -64,6 +72,18 @@ def load_upload(store, token, *, meeting_id: int | None, user_id: int | None, ki
     except (LookupError, OSError):
         return None
     return content, meta.get("filename")
+
+
+def staged_checks(store, token) -> dict:
+    """What the preview's pure checks of a staged file found ({} if nothing was kept); ownership
+    is checked by `load_upload`."""
+    if not token or not STORE_TOKEN_RE.fullmatch(token):
+        return {}
+    try:
+        checked = json.loads(store.read(_keys(token)[2]))
+    except (LookupError, OSError, ValueError):
+        return {}
+    return checked if isinstance(checked, dict) else {}
 
 
 def staged_rows(store, token) -> int | None:

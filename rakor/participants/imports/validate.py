@@ -17,7 +17,7 @@ from rakor.participants.imports.columns import SPEC
 from rakor.participants.models import Participant, SeatQuota
 from rakor.participants.normalize import told_apart
 from rakor.participants.quotas import SEAT_ROLES
-from rakor.participants.services import clean_participant
+from rakor.participants.services import CleanResult, ParticipantData, clean_participant
 from rakor.regions.models import Agency, Region
 
 EXCEL_NIP_MESSAGE = _l("This NIP was stored as a number, so Excel changed its last digits. Format "
@@ -129,7 +129,7 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
         "email": values.get("email"),
         "gender": values.get("gender"), "meeting_role": values.get("meeting_role"),
     }
-    result = clean_participant(raw, agency.id if agency else None)
+    result = _cleaned(raw, agency.id if agency else None)
     for fieldname, message in result.errors.items():
         if fieldname == "agency_id":
             continue  # the agency's own message is already there
@@ -147,6 +147,23 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
         _check_seat(row, data, agency, taken, override_reason)
     if row.errors:
         row.data = None
+
+
+RAW_FIELDS = ("name", "nip", "position", "rank", "phone", "email", "gender", "meeting_role")
+
+
+def _cleaned(raw, agency_id) -> CleanResult:
+    """`clean_participant`, or what it answered for the same cells at the preview (the e-mail
+    and phone checks are most of a row's time; the confirmation then only checks again what
+    the meeting may have changed: duplicates and seats)."""
+    key = "participant:" + repr((agency_id, *(raw[name] for name in RAW_FIELDS)))
+    known = tabular.recall(key)
+    if known is not None:
+        return CleanResult(ParticipantData(**known))
+    result = clean_participant(raw, agency_id)
+    if result.data is not None:
+        tabular.remember(key, dict(vars(result.data)))
+    return result
 
 
 def _probable_duplicate(row, data, taken: _Taken, keep_lines) -> bool:

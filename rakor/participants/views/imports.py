@@ -42,6 +42,9 @@ class ParticipantImport(ImportFlow):
     def confirmable(self, report):
         return imports.only_over_quota(report)
 
+    def always_shown(self, row):
+        return row.duplicate is not None  # its "Import anyway" box must be on the page
+
     def refused(self, meeting, report, form, options):
         if not imports.only_over_quota(report):
             return super().refused(meeting, report, form, options)

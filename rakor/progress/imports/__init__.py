@@ -3,8 +3,8 @@ with the behaviour of the other imports: all or nothing, every row's errors and 
 preview, the same steps for the web page and `flask progress import`.
 
 1. `preview(content, filename, by_user)` reads and checks (`validate.validate`); writes nothing.
-2. `commit(report, by_user)` writes every row through `services.report` (a row equal to the
-   period's update writes nothing; a changed one is a new revision). The caller owns the
+2. `commit(report, by_user)` writes every row at once through `services.report_many` (a row
+   equal to the period's update writes nothing; a changed one is a new revision). The caller owns the
    transaction and rolls back on ImportCommitError.
 
 A stated percent outside 0-100 is an error of its row unless the import runs with
@@ -13,8 +13,10 @@ A stated percent outside 0-100 is an error of its row unless the import runs wit
 from collections import Counter
 from types import SimpleNamespace
 
-from rakor.core import tabular
+from rakor.core import batch, tabular
+from rakor.core.errors import RowRefusedError
 from rakor.core.tabular import ImportCommitError, ImportReport
+from rakor.extensions import db
 from rakor.policy import COMMITTEE
 from rakor.progress import services
 from rakor.progress.imports.columns import EXPORT_HEADERS, EXPORT_KEYS, SPEC
@@ -44,13 +46,18 @@ def counts(report: ImportReport) -> Counter:
 
 
 def commit(report: ImportReport, by_user, *, confirm_percent=False, today=None) -> Counter:
-    def write(row: UpdateRow):
-        if row.action == "unchanged":
-            return None
-        return services.report(row.commitment, row.data, by_user, confirm_percent=confirm_percent,
-                               expected_revision=row.current_revision, today=today)
-
-    tabular.commit_rows(report, write, report_field)
+    """Write every changed row at once (`services.report_many`: statements that do not grow with
+    the rows; the tallies refreshed once). Raises ImportCommitError on the first row refused now
+    (the caller rolls the whole transaction back)."""
+    if not report.ok:
+        raise ValueError("only a report without errors can be committed")
+    rows = [row for row in report.rows if row.action != "unchanged"]
+    items = [services.NewReport(row.commitment, row.data, row.current_revision) for row in rows]
+    with batch.deferred(db.session):
+        try:
+            services.report_many(items, by_user, confirm_percent=confirm_percent, today=today)
+        except RowRefusedError as e:
+            raise ImportCommitError(rows[e.index].line, report_field(e.field), e.message) from None
     return counts(report)
 
 

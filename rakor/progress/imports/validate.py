@@ -73,7 +73,8 @@ def validate(table: Table, by_user, filename=None, *, confirm_percent=False, tod
                 ProgressUpdate.commitment_id.in_([c.id for c in commitments.values()]),
                 ProgressUpdate.is_current)):
             current[(u.commitment_id, u.period)] = u
-    context = _Context(by_user, commitments, meetings, current, confirm_percent, today)
+    user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup, not one a row
+    context = _Context(user, commitments, meetings, current, confirm_percent, today)
     for row in rows:
         _validate_row(row, context)
     return report
@@ -91,6 +92,16 @@ class _Context:
 
     def __post_init__(self):
         self.seen = {}
+        self.managed = {}  # meeting id -> whether the user is of its organizer's committee
+
+    def may_know_of(self, commitment) -> bool:
+        """`_may_know_of`, asking tenancy once per meeting of the file."""
+        if getattr(self.user, "role", None) != COMMITTEE:
+            return _may_know_of(commitment, self.user)
+        if commitment.meeting_id not in self.managed:
+            self.managed[commitment.meeting_id] = _may_know_of(commitment, self.user,
+                                                               self.meetings.get(commitment.meeting_id))
+        return self.managed[commitment.meeting_id]
 
 
 def _parsed(row, name, parse, message):
@@ -130,8 +141,7 @@ def _may_know_of(commitment, user, meeting=None) -> bool:
 def _validate_row(row: UpdateRow, context: _Context):
     reference = norm_code(row.values.get("reference"))
     commitment = context.commitments.get(reference)
-    if commitment is not None and not _may_know_of(commitment, context.user,
-                                                    context.meetings.get(commitment.meeting_id)):
+    if commitment is not None and not context.may_know_of(commitment):
         commitment = None  # another agency's commitment reads exactly as an unknown reference
     if commitment is None:
         row.errors["reference"] = _l("No commitment you may report on has the reference %(ref)s.",

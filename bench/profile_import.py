@@ -1,0 +1,103 @@
+"""Where an import's time goes: `python bench/profile_import.py [--rows 5000] [--database rakor_profile_import]
+[--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]`.
+
+The three imports of bench_import.py (participants, then commitments and progress updates into
+the same fresh meeting) in one process against their own PostgreSQL database (made, migrated
+and the demo loaded, unless --reuse), production settings, served by werkzeug in a thread and
+driven over HTTP as the benchmark does. Every POST (upload = check + preview page, confirm =
+check again + write + commit) is profiled with pyinstrument; its wall time, its SQL statements
+and their time are printed, and its call tree is written to --out/NN.txt. Profiling slows the
+code down: read it for the shares of the phases, and bench_import.py for the rows/s."""
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_import as bi  # noqa: E402
+from server import Client, Deployment  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--database", default="rakor_profile_import")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="its db is flushed")
+    parser.add_argument("--port", type=int, default=5510)
+    parser.add_argument("--out", default="/tmp/rakor-import-profiles")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
+    parser.add_argument("--skip", default="", help="comma-separated: commitments, progress")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    deployment = Deployment(args.database, redis_url=args.redis,
+                            env={"MAX_IMPORT_ROWS": str(max(args.rows, 5000)), "IMPORT_QUEUE_THRESHOLD": "1000000",
+                                 "LOGIN_RATE_LIMIT": "10000 per minute", "PROXY_HOPS": "0"})
+    deployment.create(reuse=args.reuse)
+    os.environ.update(deployment.env)
+
+    from pyinstrument import Profiler
+    from sqlalchemy import event
+    from werkzeug.serving import make_server
+
+    from rakor.extensions import db
+    from wsgi import app
+
+    sql = {"n": 0, "s": 0.0}
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, *_a):
+        conn.info["rakor.t0"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, *_a):
+        sql["n"] += 1
+        sql["s"] += time.perf_counter() - conn.info["rakor.t0"]
+
+    inner, count = app.wsgi_app, [0]
+
+    def profiled(environ, start_response):
+        if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] == "/login":
+            return inner(environ, start_response)
+        count[0] += 1
+        sql.update(n=0, s=0.0)
+        profiler = Profiler(interval=0.002)
+        profiler.start()
+        start = time.perf_counter()
+        body = list(inner(environ, start_response))
+        elapsed = time.perf_counter() - start
+        profiler.stop()
+        line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s, {sql['n']} statements ({sql['s']:.2f} s), "
+                f"{sum(map(len, body)) // 1024} KiB; load {os.getloadavg()[0]:.2f}")
+        path = out / f"{count[0]:02d}.txt"
+        path.write_text(line + "\n" + profiler.output_text(unicode=False, color=False))
+        print(f"{path}: {line}", flush=True)
+        return body
+
+    app.wsgi_app = profiled
+    server = make_server("127.0.0.1", args.port, app, threaded=False)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Client(f"http://127.0.0.1:{args.port}").login()
+        meeting = bi.new_meeting(deployment)
+        bi.http_import(client, f"/meetings/{meeting}/participants/import", bi.participants_file(args.rows),
+                       "peserta.csv")
+        skip = set(filter(None, args.skip.split(",")))
+        if "commitments" not in skip:
+            bi.http_import(client, f"/meetings/{meeting}/commitments/import", bi.commitments_file(args.rows),
+                           "kesepakatan.csv")
+            if "progress" not in skip:
+                references = deployment.sql(f"SELECT reference FROM commitment WHERE meeting_id = {meeting} "
+                                            "ORDER BY id").split()
+                bi.http_import(client, "/progress/import", bi.progress_file(references), "kemajuan.csv",
+                               {"import": "1"})
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
