@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from rakor.auth import tenancy
 from rakor.core.errors import DomainError
 from rakor.core.formatting import DEFAULT_TZ, is_valid_timezone
 from rakor.extensions import db
@@ -192,9 +193,12 @@ def create_command(title, start, end, venue, kind, tz, city, organizer, quota, d
                        timezone=tz, organizer_agency_id=agency.id, **officers)
     try:
         # RAKOR_CLI_AS names the committee account it creates for (its organizers only).
-        meeting = create_meeting(data, user=cli_user(), status="draft" if draft else "scheduled")
+        user = cli_user()
+        meeting = create_meeting(data, user=user, status="draft" if draft else "scheduled")
         if quota is not None:
-            set_seats_for_province(meeting, quota)
+            # As the committee's province-wide button: the Bappedas its organizer invites.
+            set_seats_for_province(meeting, quota, within=None if user is None else
+                                   tenancy.invitable_agencies(user, meeting.organizer_agency_id))
     except DomainError as e:
         db.session.rollback()
         fail(f"Error: {e.message}")

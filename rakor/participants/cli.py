@@ -2,8 +2,9 @@
 import click
 from flask.cli import AppGroup
 
+from rakor.auth import tenancy
 from rakor.core.tabular.cli import add_export_command, add_import_command
-from rakor.meetings.cli import meeting_or_exit
+from rakor.meetings.cli import cli_user, meeting_or_exit
 from rakor.participants import exports, imports
 
 participants_cli = AppGroup("participants", help="Participants of meetings: bulk import and export.")
@@ -14,8 +15,15 @@ def _describe(row):
     return f"{row.values.get('name') or '—'}{'  · ' + agency if agency else ''}"
 
 
+def _read(meeting, content, filename, max_rows, **options):
+    # RAKOR_CLI_AS: the agencies that committee may register people for, as on its pages.
+    user = cli_user()
+    within = tenancy.invitable_agencies(user, meeting.organizer_agency_id) if user is not None else None
+    return imports.preview(meeting, content, filename, max_rows, within=within, **options)
+
+
 add_import_command(
-    participants_cli, meeting=meeting_or_exit, describe=_describe, read=imports.preview, write=imports.commit,
+    participants_cli, meeting=meeting_or_exit, describe=_describe, read=_read, write=imports.commit,
     would=lambda report: (f"{len(report.rows) - len(imports.left_out(report))} participants would be imported"
                           f"{_left_out(report)}"),
     done=lambda meeting, report, created: (f"{len(created)} participants imported into meeting {meeting.id}"

@@ -67,3 +67,61 @@ def test_the_server_refuses_an_agency_outside_the_offered_list(app):
 
     allowed = client.post(f"/meetings/{s.meeting_a.id}/quotas/set", data={"agency_id": s.office_a.id, "seats": "6"})
     assert allowed.status_code == 302 and quotas_of(s.meeting_a)[s.office_a.id] == 6
+
+
+def _csv(*rows):
+    return ("nama;instansi\n" + "\n".join(f"{name};{agency.name}" for name, agency in rows)).encode()
+
+
+def test_an_import_by_a_scoped_committee_refuses_the_rows_of_an_agency_its_organizer_does_not_invite(app):
+    import io
+
+    from rakor.participants.models import Participant
+
+    s = two_organizers("87")
+    db.session.commit()
+    client = client_of(app, s.committee_a)
+    content = _csv(("Siti Rahmah", s.office_a), ("Budi Santoso", s.office_b))
+    page = client.post(f"/meetings/{s.meeting_a.id}/participants/import",
+                       data={"file": (io.BytesIO(content), "peserta.csv")}, content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert "tidak termasuk instansi yang diundang oleh penyelenggara" in html
+    assert 'id="import-ready"' not in html  # nothing can be confirmed
+    assert not db.session.scalars(select(Participant).where(Participant.meeting_id == s.meeting_a.id)).all()
+
+    # An instance-wide committee imports the same file (office B gets no quota: a warning only).
+    wide = make_user("committee")
+    db.session.commit()
+    page = client_of(app, wide).post(f"/meetings/{s.meeting_a.id}/participants/import",
+                                     data={"file": (io.BytesIO(content), "peserta.csv")},
+                                     content_type="multipart/form-data")
+    assert 'id="import-ready"' in page.get_data(as_text=True)
+
+
+def test_the_command_line_acting_as_a_committee_imports_and_gives_seats_to_invited_agencies_only(app, tmp_path):
+    from rakor.participants.models import Participant
+
+    s = two_organizers("86")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    as_a = {"RAKOR_CLI_AS": s.committee_a.email}
+    path = tmp_path / "peserta.csv"
+    path.write_bytes(_csv(("Siti Rahmah", s.office_a), ("Budi Santoso", s.office_b)))
+    refused = runner.invoke(args=["participants", "import", str(s.meeting_a.id), str(path)], env=as_a)
+    assert refused.exit_code == 1, refused.output
+    assert "not among the agencies" in refused.output or "tidak termasuk" in refused.output
+    assert not db.session.scalars(select(Participant).where(Participant.meeting_id == s.meeting_a.id)).all()
+    path.write_bytes(_csv(("Siti Rahmah", s.office_a)))
+    done = runner.invoke(args=["participants", "import", str(s.meeting_a.id), str(path)], env=as_a)
+    assert done.exit_code == 0, done.output
+
+    # `meetings create --quota-per-agency` gives seats to the Bappedas the organizer invites:
+    # regency A's committee, its own Bappeda; not regency B's.
+    made = runner.invoke(args=["meetings", "create", "--title", "FGD kuota CLI", "--start", "2024-06-03 09:00",
+                               "--end", "2024-06-03 12:00", "--venue", "Aula", "--kind", "fgd",
+                               "--organizer", str(s.agency_a.id), "--quota-per-agency", "2"], env=as_a)
+    assert made.exit_code == 0, made.output
+    from rakor.meetings.models import Meeting
+    meeting = db.session.scalar(select(Meeting).where(Meeting.title == "FGD kuota CLI"))
+    assert s.agency_b.id not in quotas_of(meeting)
+    assert quotas_of(meeting).get(s.agency_a.id) == 2

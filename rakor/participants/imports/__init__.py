@@ -56,12 +56,13 @@ def map_headers(header):
 
 
 def preview(meeting: Meeting, content: bytes, filename=None, max_rows=5000,
-            override_reason=None, keep_lines=()) -> ImportReport:
+            override_reason=None, keep_lines=(), within=None) -> ImportReport:
     """Read and validate; never raises for a bad file (the report says what is wrong).
     `override_reason`: rows beyond their agency's quota become warnings (see `commit`).
-    `keep_lines`: probable duplicates ticked to be imported anyway (the others are left out)."""
+    `keep_lines`: probable duplicates ticked to be imported anyway (the others are left out).
+    `within`: the agencies the importing account may name (see `validate`)."""
     return tabular.preview(SPEC, content,
-                           lambda table: validate(meeting, table, filename, override_reason, keep_lines),
+                           lambda table: validate(meeting, table, filename, override_reason, keep_lines, within),
                            filename=filename, max_rows=max_rows, meeting_id=meeting.id)
 
 

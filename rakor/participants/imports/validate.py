@@ -65,7 +65,10 @@ def _clean_nip_text(text):
 class _Taken:
     """What the meeting already holds and what earlier lines of the file claimed."""
 
-    def __init__(self, meeting: Meeting):
+    def __init__(self, meeting: Meeting, within=None):
+        # The agencies a scoped committee may register people for (tenancy's
+        # `invitable_agencies`, as the participant form offers them), None: every agency.
+        self.invited = None if within is None else set(db.session.scalars(within))
         existing = db.session.execute(
             select(Participant.nip, Participant.email, Participant.agency_id, Participant.name)
             .where(Participant.meeting_id == meeting.id, Participant.status == "registered")
@@ -91,10 +94,13 @@ def name_key(agency_id, name):
     return agency_id, tabular.norm_name(name)
 
 
-def validate(meeting: Meeting, table: Table, filename=None, override_reason=None, keep_lines=()) -> ImportReport:
+def validate(meeting: Meeting, table: Table, filename=None, override_reason=None, keep_lines=(),
+             within=None) -> ImportReport:
     """`override_reason`: the committee's reason to import delegates beyond their agency's quota;
     with it, those rows are warnings, not errors. `keep_lines`: the lines of probable duplicates
-    the committee ticked to import anyway; other probable duplicates are left out."""
+    the committee ticked to import anyway; other probable duplicates are left out. `within`:
+    SQL of the agency ids the importing account may name (tenancy's `invitable_agencies`);
+    None: every agency."""
     report = tabular.new_report(SPEC, table, filename=filename, meeting_id=meeting.id)
     mapping = report.positions
     if "agency" not in mapping and "region_code" not in mapping and "region_name" not in mapping:
@@ -107,7 +113,7 @@ def validate(meeting: Meeting, table: Table, filename=None, override_reason=None
         return report
 
     directory = load_directory()
-    taken = _Taken(meeting)
+    taken = _Taken(meeting, within)
     for row in tabular.data_rows(report, table, ParticipantRow):
         _validate_row(row, directory, taken, override_reason, frozenset(keep_lines or ()))
     return report
@@ -143,7 +149,7 @@ def _validate_row(row: ParticipantRow, directory: Directory, taken: _Taken, over
     if _probable_duplicate(row, data, taken, keep_lines):
         return  # left out: no seat, no NIP or e-mail claimed
     _check_duplicates(row, data, taken)
-    if data.meeting_role in SEAT_ROLES:
+    if _check_invited(row, data, agency, taken) and data.meeting_role in SEAT_ROLES:
         _check_seat(row, data, agency, taken, override_reason)
     if row.errors:
         row.data = None
@@ -216,6 +222,15 @@ def _check_duplicates(row, data, taken: _Taken):
                                      line=taken.file_emails[data.email])
         else:
             taken.file_emails[data.email] = line
+
+
+def _check_invited(row, data, agency, taken: _Taken) -> bool:
+    """The agency is one the organizer invites, or already has seats (as the quota page rules)."""
+    if taken.invited is None or data.agency_id in taken.invited or data.agency_id in taken.quotas:
+        return True
+    row.errors["agency"] = _l("%(agency)s is not among the agencies this meeting's organizer invites.",
+                              agency=agency.name)
+    return False
 
 
 def _check_seat(row, data, agency, taken: _Taken, override_reason=None):

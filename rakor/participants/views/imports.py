@@ -8,7 +8,9 @@ the preview then offers the override, and the confirmation asks for it.
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from rakor.auth import tenancy
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.tabular.flow import ImportFlow
 from rakor.meetings.web import with_meeting
@@ -34,7 +36,9 @@ class ParticipantImport(ImportFlow):
         return {"override_reason": reason or None, "keep_lines": keep}
 
     def read(self, meeting, content, filename, max_rows, **options):
-        return imports.preview(meeting, content, filename, max_rows, **options)
+        # current_user: the account that confirmed, on the worker too (core/tabular/queued.py).
+        within = tenancy.invitable_agencies(current_user, meeting.organizer_agency_id)
+        return imports.preview(meeting, content, filename, max_rows, within=within, **options)
 
     def write(self, meeting, report, user, **options):
         return imports.commit(meeting, report, by_user=user, **options)
