@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 def init_app(app):
     from rakor import errors, policy
-    from rakor.api import auth, blueprints, http
+    from rakor.api import auth, blueprints, http, token_cache
     from rakor.api.spec import make_api
     from rakor.api.views import (  # noqa: F401
         account,
@@ -22,6 +22,7 @@ def init_app(app):
     from rakor.extensions import csrf, limiter
 
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
+    token_cache.init_app(app)
     api = make_api(app)
     app.extensions["rakor.api"] = api
     app.before_request(auth.authenticate_request)
