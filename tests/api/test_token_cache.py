@@ -158,3 +158,4 @@ def test_a_redis_that_does_not_answer_costs_only_the_query(app, client, token_of
     user.active = False
     db.session.commit()
     assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 401
+
