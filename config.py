@@ -48,9 +48,15 @@ class Config:
     # Rate-limit counters must be shared between gunicorn workers: Redis in production.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* (and Retry-After) headers on every answer: Flask-Limiter reads the window
+    # back for them, two more Redis round trips per request; a refused request (429) still says
+    # Retry-After (rakor/errors.py, rakor/api/http.py).
+    RATELIMIT_HEADERS_ENABLED = False
     # Requests per personal access token (the HTTP API, rakor/api); counted in RATELIMIT_STORAGE_URI.
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")
+    # Seconds a token's lookup is kept in Redis (REDIS_URL; 0: off). A revocation or a user's
+    # deactivation acts at once anyway (rakor/api/token_cache.py).
+    API_TOKEN_CACHE_SECONDS = _int("API_TOKEN_CACHE_SECONDS", 60)
     # Per client address: a venue's delegates share one Wi-Fi (one public address), so this only
     # stops floods; guessing one account's password is stopped by the per-account limit, which
     # counts failed sign-ins for the e-mail typed whether or not it has an account.

@@ -107,6 +107,8 @@ def render_error(code, detail=None):
         g._login_user = login_manager.anonymous_user()
         page = render_template("errors/error.html", **context)
     headers = {"Retry-After": "5"} if code == 503 else {}
+    if code == 429 and (seconds := _seconds_until_allowed()) is not None:
+        headers["Retry-After"] = str(seconds)  # Flask-Limiter's own headers are off (config.py)
     return page, code, headers
 
 

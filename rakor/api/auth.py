@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from rakor.api import tokens
+from rakor.api import token_cache, tokens
 from rakor.api.http import SAFE_METHODS, problem, wants_problem
 from rakor.extensions import csrf, db, login_manager
 
@@ -57,19 +57,20 @@ def authenticate_request():
     # This request only: no session, no cookie.
     login_manager._update_request_context_with_user(user)
     g.api_token = token
-    _record_use(token)
+    _record_use(token, user)
     if request.method not in SAFE_METHODS and not token.can_write:
         return problem(403, gettext("This token may only read; create a read and write token "
                                     "to change data."))
     return None
 
 
-def _record_use(token):
+def _record_use(token, user):
     """Best effort: "last used" is advisory (minute precision), so a write that cannot be made
     now (SQLite locked by a concurrent writer, a database going away: the request then fails on
     its own) does not refuse the request; the next request records it."""
     try:
         if tokens.record_use(token):
+            token_cache.remember_use(token, user)
             db.session.commit()
     except OperationalError as error:
         db.session.rollback()

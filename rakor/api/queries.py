@@ -88,17 +88,21 @@ _COMMITMENT_COLUMNS = (
 )
 
 
+# Built once: a statement is immutable (each .where() makes a new one), and building its 26
+# columns and 5 joins took about 600 of a list request's 6,900 Python calls.
+_COMMITMENT_LIST = (select(*_COMMITMENT_COLUMNS)
+                    .join(Meeting, Meeting.id == Commitment.meeting_id)
+                    .join(Agency, Agency.id == Commitment.agency_id)
+                    .join(Region, Region.id == Agency.region_id)
+                    .outerjoin(Programme, Programme.code == Commitment.programme_code)
+                    .outerjoin(Topic, Topic.id == Commitment.indicator_id))
+
+
 def commitments(user, *, meeting=None, region=None, indicator=None, programme_code=None, status=None,
                 year=None, after=None, limit=50):
     """One query per page: the commitments the user may see (of meetings they may see), as
     rows of the list's read model (_COMMITMENT_COLUMNS)."""
-    stmt = (select(*_COMMITMENT_COLUMNS)
-            .join(Meeting, Meeting.id == Commitment.meeting_id)
-            .join(Agency, Agency.id == Commitment.agency_id)
-            .join(Region, Region.id == Agency.region_id)
-            .outerjoin(Programme, Programme.code == Commitment.programme_code)
-            .outerjoin(Topic, Topic.id == Commitment.indicator_id)
-            .where(visible_condition(user), visible_to(user)))
+    stmt = _COMMITMENT_LIST.where(visible_condition(user), visible_to(user))
     if meeting:
         stmt = stmt.where(Commitment.meeting_id == meeting)
     if region:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from rakor.api import token_cache
 from rakor.api.models import SCOPES, ApiToken
 from rakor.auth.models import User
 from rakor.core.errors import DomainError
@@ -67,16 +68,21 @@ def revoke(token: ApiToken, by_user, now=None):
 
 
 def authenticate(secret: str, now=None):
-    """(token, user) for a live token of an active user, else None. One query."""
+    """(token, user) for a live token of an active user, else None. One query, or none while
+    the token's lookup is kept (rakor/api/token_cache.py)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     now = now or utcnow()
-    row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(secret))).first()
-    if row is None:
-        return None
-    token, user = row
+    token_hash = digest(secret)
+    token, user, generation = token_cache.lookup(token_hash, db.session)
+    if token is None:
+        row = db.session.execute(
+            select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        token, user = row
+        token_cache.remember(token, user, generation)
     if not token.is_live(now) or not user.active:
         return None
     return token, user
@@ -90,7 +96,7 @@ def record_use(token: ApiToken, now=None):
     db.session.execute(update(ApiToken).where(
         ApiToken.id == token.id,
         or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_PRECISION))
-        .values(last_used_at=now).execution_options(page_cache_scopes=()))
+        .values(last_used_at=now).execution_options(page_cache_scopes=(), api_token_cache=False))
     token.last_used_at = now
     return True
 

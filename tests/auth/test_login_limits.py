@@ -151,3 +151,13 @@ def test_the_429_page_ignores_a_foreign_referer(client, db, limits):
     assert response.status_code == 429 and "evil.example" not in html and "phish" not in html
     # Without a usable Referer: the form's own page (the login form posts to itself).
     assert 'id="error-retry" href="/login?next=/meetings/"' in html
+
+
+def test_the_refusal_says_when_to_try_again_in_retry_after(client, db, limits):
+    """Flask-Limiter's headers are off (two Redis round trips per request on every answer); the
+    429 page still tells a client how long the limit holds."""
+    limits(per_address="2 per minute")
+    responses = [login(client, f"r{n}@example.id", "wrong-password-1", address="192.0.2.60") for n in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert 1 <= int(responses[2].headers["Retry-After"]) <= 61  # the window, rounded up
+    assert "Retry-After" not in responses[0].headers and "X-RateLimit-Limit" not in responses[0].headers

@@ -1,0 +1,199 @@
+"""A token's lookup kept in Redis for a short time, so that an API request does not query the
+token and its user every time (the list at national scale: issue 21's performance target).
+
+An entry is keyed by the token's hash and holds the token's columns and the user's non-secret
+columns (no password hash, session or calendar token), stamped with a generation counter. A
+lookup reads the entry and the counter in one round trip and uses the entry only while the
+counter is unchanged. The counter moves *after the commit* of any change to a user or a token
+that the entry could hold (a revocation, an expiry changed, a user deactivated, given another
+role or agency, deleted; a bulk UPDATE/DELETE of either table too), so a revoked token or a
+deactivated user is refused from the next request on, by every worker. The order is the page
+cache's (rakor/core/page_cache.py): a reader that read the old counter before the commit may store
+what it read under the old counter, which nobody accepts any more; it cannot store old data under
+the new one.
+
+Only "last used" changes without moving the counter (tokens.record_use declares its UPDATE with
+`api_token_cache=False`; the entry is written again with the new time).
+
+On with REDIS_URL (API_TOKEN_CACHE_SECONDS, default 60; 0 turns it off); without it, and when
+Redis does not answer, every request looks the token up in the database as before.
+"""
+import hashlib
+import json
+import logging
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from rakor.api.models import ApiToken
+from rakor.auth.models import User
+
+log = logging.getLogger(__name__)
+
+_PREFIX = "rakor:api-auth:"
+_SESSION_KEY = "rakor.api.token_cache.changed"
+# What an entry holds. A user's other columns (the secrets among them) are loaded from the
+# database if a request touches them.
+TOKEN_COLUMNS = ("id", "user_id", "name", "scope", "token_hash", "prefix", "created_at", "expires_at",
+                 "last_used_at", "revoked_at", "revoked_by_id")
+USER_COLUMNS = ("id", "email", "name", "role", "agency_id", "active", "is_demo", "created_at")
+_DATETIMES = {"created_at", "expires_at", "last_used_at", "revoked_at"}
+# Columns whose change leaves an entry valid: a sign-in (its time, a new session token) and a use.
+_IGNORED = {User: {"last_login_at", "session_token", "password_hash", "calendar_token"},
+            ApiToken: {"last_used_at"}}
+
+
+class TokenCache:
+    def __init__(self, url, namespace, seconds):
+        # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
+        self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        self.prefix = f"{_PREFIX}{namespace}:"
+        self.seconds = seconds
+
+    def read(self, token_hash):
+        """(entry or None, generation) in one round trip."""
+        entry, generation = self.redis.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
+        generation = int(generation or 0)
+        if entry is None:
+            return None, generation
+        entry = json.loads(entry)
+        return (entry if entry.get("gen") == generation else None), generation
+
+    def write(self, token, user, generation):
+        entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
+                 "user": _columns(user, USER_COLUMNS)}
+        self.redis.set(self.prefix + "e:" + token.token_hash, json.dumps(entry), ex=self.seconds)
+
+    def bump(self):
+        self.redis.incr(self.prefix + "gen")
+
+
+def _columns(obj, names):
+    values = {}
+    for name in names:
+        value = getattr(obj, name)
+        values[name] = value.isoformat() if isinstance(value, datetime) else value
+    return values
+
+
+def _instance(model, values):
+    """A persistent instance of `model` as if just loaded (columns not given load on access)."""
+    obj = model(**{k: datetime.fromisoformat(v) if k in _DATETIMES and v is not None else v
+                   for k, v in values.items()})
+    make_transient_to_detached(obj)
+    return obj
+
+
+def init_app(app):
+    seconds = int(app.config.get("API_TOKEN_CACHE_SECONDS", 60) or 0)
+    url = app.config.get("REDIS_URL")
+    if url and seconds > 0:
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
+        app.extensions["rakor.api.token_cache"] = TokenCache(
+            url, hashlib.sha256(database.encode()).hexdigest()[:12], seconds)
+    else:
+        app.extensions.pop("rakor.api.token_cache", None)
+    listen()
+
+
+def cache():
+    return current_app.extensions.get("rakor.api.token_cache") if has_app_context() else None
+
+
+def lookup(token_hash, session):
+    """(token, user, generation) from a valid entry, attached to `session`; (None, None,
+    generation) on a miss; (None, None, None) when there is no cache or Redis fails."""
+    store = cache()
+    if store is None:
+        return None, None, None
+    try:
+        entry, generation = store.read(token_hash)
+    except (RedisError, ValueError) as error:
+        log.warning("API token cache unavailable: %s", error)
+        return None, None, None
+    if entry is None:
+        return None, None, generation
+    token = session.merge(_instance(ApiToken, entry["token"]), load=False)
+    user = session.merge(_instance(User, entry["user"]), load=False)
+    inspect(token).info["api_token_cache_generation"] = generation
+    return token, user, generation
+
+
+def remember_use(token, user):
+    """The entry again with the token's new "last used" (same generation: a use changes nothing
+    else); before the commit, which would expire what the entry is written from."""
+    generation = inspect(token).info.get("api_token_cache_generation")
+    remember(token, user, generation)
+
+
+def remember(token, user, generation):
+    """Keep what was read from the database, stamped with the generation read before it."""
+    store = cache()
+    if store is None or generation is None:
+        return
+    inspect(token).info["api_token_cache_generation"] = generation
+    try:
+        store.write(token, user, generation)
+    except RedisError as error:
+        log.warning("API token cache: entry not written: %s", error)
+
+
+# --- what moves the counter -------------------------------------------------------------------
+
+def _changed(obj):
+    """A change of a token or user row an entry could hold (not only its ignored columns)."""
+    ignored = _IGNORED[type(obj)]
+    return any(attr.history.has_changes() for attr in inspect(obj).attrs if attr.key not in ignored)
+
+
+def _after_flush(session, _flush_context):
+    if session.info.get(_SESSION_KEY):
+        return
+    if (any(type(obj) in _IGNORED for obj in (*session.new, *session.deleted))
+            or any(type(obj) in _IGNORED and _changed(obj) for obj in session.dirty)):
+        session.info[_SESSION_KEY] = True
+
+
+def _on_execute(state):
+    """A bulk UPDATE or DELETE of users or tokens moves the counter, unless it declares
+    `execution_options(api_token_cache=False)` (a token's last use)."""
+    if not (state.is_update or state.is_delete) or state.execution_options.get("api_token_cache") is False:
+        return
+    if any(mapper.class_ in _IGNORED for mapper in state.all_mappers):
+        state.session.info[_SESSION_KEY] = True
+
+
+def _after_commit(session):
+    if session.info.pop(_SESSION_KEY, None):
+        store = cache()
+        if store is not None:
+            try:
+                store.bump()
+            except RedisError as error:
+                # Committed; an entry from before lives at most API_TOKEN_CACHE_SECONDS.
+                log.warning("API token cache: counter not moved: %s", error)
+
+
+def _after_transaction_end(session, transaction):
+    # Only when the outermost transaction ends (a rollback; a commit popped it already).
+    if transaction.parent is None:
+        session.info.pop(_SESSION_KEY, None)
+
+
+_listening = False
+
+
+def listen():
+    """Install the session listeners once per process (every app shares SQLAlchemy's Session)."""
+    global _listening
+    if _listening:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _on_execute)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
+    _listening = True

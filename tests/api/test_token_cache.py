@@ -1,0 +1,161 @@
+"""A token's lookup kept in Redis (rakor/api/token_cache.py): no query while it is kept, and
+still refused at once when the token is revoked or its user deactivated, given another role
+or deleted; no secret in Redis; a Redis that does not answer only costs the query."""
+import json
+import uuid
+
+import pytest
+from sqlalchemy import event, select, update
+
+from rakor.api import token_cache, tokens
+from rakor.api.models import ApiToken
+from rakor.auth import services as auth_services
+from rakor.auth.models import User
+from rakor.extensions import db
+from tests.api.conftest import bearer
+from tests.factories import make_agency, make_user
+from tests.helpers import REDIS_URL, UNREACHABLE, redis_or_skip, sign_in
+
+
+@pytest.fixture
+def kept(app, monkeypatch):
+    """The token cache on the test Redis (REDIS_TEST_URL), in a namespace of this test."""
+    connection = redis_or_skip("TOKEN CACHE TESTS", "the lookup without it is tested anyway")
+    store = token_cache.TokenCache(REDIS_URL, f"test-{uuid.uuid4().hex}", 60)
+    monkeypatch.setitem(app.extensions, "rakor.api.token_cache", store)
+    yield store
+    keys = list(connection.scan_iter(store.prefix + "*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.fixture
+def statements(app):
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _token_queries(seen):
+    return [s for s in seen if "api_token" in s]
+
+
+def test_a_kept_lookup_asks_the_database_nothing(client, token_of, kept, statements):
+    secret = token_of(make_user("committee"))
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    statements.clear()
+    for _ in range(3):
+        assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    assert _token_queries(statements) == []
+    assert not any("user_account" in s for s in statements)
+
+
+def test_the_entry_holds_no_secret(client, token_of, kept):
+    user = make_user("committee")
+    secret = token_of(user)
+    client.get("/api/v1/regions", headers=bearer(secret))
+    stored = kept.redis.get(kept.prefix + "e:" + tokens.digest(secret))
+    assert stored is not None
+    entry = json.loads(stored)
+    assert entry["user"]["id"] == user.id and entry["user"]["role"] == "committee"
+    text = stored.decode()
+    assert secret not in text
+    for secret_value in (user.password_hash, user.session_token):
+        assert secret_value not in text
+    assert "password_hash" not in entry["user"] and "session_token" not in entry["user"]
+
+
+def test_a_revocation_on_the_account_page_acts_at_once(client, token_of, kept):
+    owner = make_user("committee")
+    secret = token_of(owner)
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.digest(secret)))
+    sign_in(client, owner)
+    assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 401
+
+
+def test_a_deactivated_users_token_stops_at_once(client, token_of, kept):
+    admin, user = make_user("admin"), make_user("committee")
+    secret = token_of(user)
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    auth_services.set_active(user, False, admin)
+    db.session.commit()
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 401
+    auth_services.set_active(user, True, admin)
+    db.session.commit()
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+
+
+def test_a_new_role_counts_from_the_next_request(client, token_of, kept):
+    user = make_user("committee")
+    secret = token_of(user)
+    assert client.get("/api/v1/dashboard", headers=bearer(secret)).status_code == 200
+    user.role, user.agency = "delegate", make_agency()
+    db.session.commit()
+    assert client.get("/api/v1/dashboard", headers=bearer(secret)).status_code == 403
+
+
+def test_a_bulk_update_or_a_deleted_user_stops_the_token_at_once(client, token_of, kept):
+    first, second = make_user("committee"), make_user("committee")
+    first_secret, second_secret = token_of(first), token_of(second)
+    for secret in (first_secret, second_secret):
+        assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    db.session.execute(update(User).where(User.id == first.id).values(active=False))
+    db.session.commit()
+    assert client.get("/api/v1/regions", headers=bearer(first_secret)).status_code == 401
+    db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id == second.id))
+    db.session.delete(second)
+    db.session.commit()
+    assert client.get("/api/v1/regions", headers=bearer(second_secret)).status_code == 401
+
+
+def test_a_sign_in_or_a_recorded_use_keeps_the_entry(client, token_of, kept, statements):
+    """Frequent changes that an entry does not hold do not send every token back to the database."""
+    user = make_user("committee")
+    secret = token_of(user)
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    sign_in(client, user)  # last_login_at and a new session token
+    client.get("/logout")
+    statements.clear()
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    assert _token_queries(statements) == []
+
+
+def test_a_use_is_recorded_while_the_lookup_is_kept(client, token_of, kept):
+    user = make_user("committee")
+    secret = token_of(user)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.digest(secret)))
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    db.session.refresh(token)
+    # A minute later (made so: its last use set back), the next request records the use again.
+    earlier = token.last_used_at.replace(year=token.last_used_at.year - 1)
+    db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=earlier)
+                       .execution_options(api_token_cache=False))
+    db.session.commit()
+    entry = json.loads(kept.redis.get(kept.prefix + "e:" + token.token_hash))
+    entry["token"]["last_used_at"] = earlier.isoformat()
+    kept.redis.set(kept.prefix + "e:" + token.token_hash, json.dumps(entry))
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at > earlier
+    kept_use = json.loads(kept.redis.get(kept.prefix + "e:" + token.token_hash))["token"]["last_used_at"]
+    assert kept_use > earlier.isoformat()
+
+
+def test_a_redis_that_does_not_answer_costs_only_the_query(app, client, token_of, monkeypatch):
+    monkeypatch.setitem(app.extensions, "rakor.api.token_cache",
+                        token_cache.TokenCache(UNREACHABLE, "unreachable", 60))
+    user = make_user("committee")
+    secret = token_of(user)
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+    user.active = False
+    db.session.commit()
+    assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 401
+
