@@ -28,17 +28,10 @@ import html as html_escape
 import io
 from types import SimpleNamespace
 
+import pydyf
 import tinyhtml5
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
@@ -259,98 +252,260 @@ def _source_element(tree, laid_out):
 
 
 # --- the join ---------------------------------------------------------------------------------
+# The parts are copied object by object, as bytes, into one pydyf PDF (WeasyPrint's own writer,
+# which packs the small objects into a compressed object stream as WeasyPrint does). pypdf only
+# reads, one part at a time: a pypdf writer holding the joined document's objects (some 40,000
+# structure elements for the 1,000-participant minutes) took 275 MB, as much as the layout saved.
+
+class _Raw(pydyf.Object):
+    """An object of the joined PDF, already written as bytes (filled in once its references are known)."""
+
+    def __init__(self, is_stream=False):
+        super().__init__()
+        self.raw = b"null"
+        self.is_stream = is_stream
+
+    @property
+    def data(self):
+        return self.raw
+
+    @property
+    def compressible(self):
+        return not self.is_stream
+
+
+def _reference(number):
+    return f"{number} 0 R".encode()
+
+
+class _Copier:
+    """Copies the objects of one part (a pypdf reader) into the joined PDF, renumbered."""
+
+    def __init__(self, pdf, reader, fixed=None):
+        self.pdf, self.reader = pdf, reader
+        self.numbers = dict(fixed or {})  # the part's object number -> the joined PDF's
+
+    def number(self, reference):
+        """The joined PDF's number of the part's object `reference`, copying it (and what it refers
+        to) the first time."""
+        idnum = reference.idnum
+        if idnum not in self.numbers:
+            pending, copied = [idnum], []
+            while pending:
+                current = pending.pop()
+                if current in self.numbers:
+                    continue
+                obj = self.reader.get_object(current)
+                placeholder = _Raw(is_stream=isinstance(obj, StreamObject))
+                self.pdf.add_object(placeholder)
+                self.numbers[current] = placeholder.number
+                pending.extend(r.idnum for r in _references(obj) if r.idnum not in self.numbers)
+                copied.append((placeholder, obj))
+            for placeholder, obj in copied:
+                placeholder.raw = self.write(obj, top=True)
+        return self.numbers[idnum]
+
+    def write(self, obj, top=False, replace=None):
+        """`obj` as PDF bytes, its references renumbered; `replace`: values of a dictionary's keys."""
+        if isinstance(obj, IndirectObject):
+            return _reference(self.number(obj))
+        if isinstance(obj, StreamObject) and top:
+            data = obj._data
+            entries = {**obj, "/Length": len(data)}
+            return self._dictionary(entries, replace) + b"\nstream\n" + data + b"\nendstream"
+        if isinstance(obj, DictionaryObject):
+            return self._dictionary(obj, replace)
+        if isinstance(obj, ArrayObject):
+            return b"[" + b" ".join(self.write(item) for item in list.__iter__(obj)) + b"]"
+        if isinstance(obj, int) and not isinstance(obj, bool):
+            return str(int(obj)).encode()
+        out = io.BytesIO()
+        obj.write_to_stream(out)
+        return out.getvalue()
+
+    def _dictionary(self, entries, replace=None):
+        replace = replace or {}
+        items = []
+        for key, value in dict.items(entries) if isinstance(entries, dict) else entries.items():
+            if key in replace:
+                value = replace[key]
+                if value is None:
+                    continue
+                items.append(key.encode() + b" " + value)
+            else:
+                items.append(key.encode() + b" " + (value if isinstance(value, bytes) else self.write(value)))
+        return b"<<" + b" ".join(items) + b">>"
+
+
+def _references(obj):
+    stack = [obj]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, IndirectObject):
+            yield current
+        elif isinstance(current, dict):
+            stack.extend(dict.values(current))
+        elif isinstance(current, list):
+            stack.extend(list.__iter__(current))
+
 
 def join(parts, footers, pages) -> bytes:
     """One PDF of the parts' pages in order, each with its page number drawn from `footers`."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
-    catalog = writer._root_object
-    struct_root = catalog["/StructTreeRoot"].get_object()
-    document_element = struct_root["/K"][0].get_object()
-    parent_tree = struct_root["/ParentTree"].get_object()
-    nums = parent_tree["/Nums"]
-    dests = catalog["/Names"]["/Dests"]["/Names"] if "/Names" in catalog and "/Dests" in catalog["/Names"] else None
-    for part in parts[1:]:
+    pdf = pydyf.PDF()
+    struct_root, parent_tree, document_element = _Raw(), _Raw(), _Raw()
+    for obj in (struct_root, parent_tree, document_element):
+        pdf.add_object(obj)
+    # The page number over each page: its content, then the footer's, marked as an artifact.
+    before, after = _Raw(is_stream=True), _Raw(is_stream=True)
+    before.raw = b"<</Length 2>>\nstream\nq\n\nendstream"
+    drawn = f"Q\n/Artifact BMC q {FOOTER_XOBJECT} Do Q EMC\n".encode()
+    after.raw = b"<</Length %d>>\nstream\n" % len(drawn) + drawn + b"\nendstream"
+    pdf.add_object(before)
+    pdf.add_object(after)
+    footer_forms = _footer_forms(pdf, PdfReader(io.BytesIO(footers)))
+
+    kids, nums, dests, page_numbers = [], [], [], []
+    offset = 0
+    for index, part in enumerate(parts):
         reader = PdfReader(io.BytesIO(part))
-        offset = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+        catalog = reader.trailer["/Root"]
+        part_struct = catalog["/StructTreeRoot"]
+        part_document = part_struct.raw_get("/K")[0]
+        copier = _Copier(pdf, reader, fixed={part_document.idnum: document_element.number,
+                                             catalog.raw_get("/Pages").idnum: pdf.pages.number})
+        if index == 0:
+            _catalog_and_info(pdf, copier, catalog, reader.trailer["/Info"])
         for page in reader.pages:
-            added = writer.add_page(page)  # which leaves out /StructParents
-            if "/StructParents" in page:
-                added[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + offset)
-            for annotation in added.get("/Annots", ()):
-                annotation = annotation.get_object()
-                if "/StructParent" in annotation:
-                    annotation[NameObject("/StructParent")] = NumberObject(int(annotation["/StructParent"]) + offset)
-        part_root = reader.trailer["/Root"]
-        part_document = part_root["/StructTreeRoot"]["/K"][0]
-        # The part's /Document element is the joined document's: its elements (and those of its
-        # margin boxes, which only the parent tree refers to) are cloned with that parent. pypdf
-        # has no public way to say "this object is that one" when cloning; this is its own table.
-        writer._id_translated.setdefault(id(reader), {"PreventGC": reader})[part_document.idnum] = \
-            struct_root["/K"][0].idnum
-        for kid in part_document.get_object()["/K"]:
-            document_element["/K"].append(kid.clone(writer))
-        part_nums = part_root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+            page_numbers.append(_copy_page(pdf, copier, page, offset, footer_forms[len(page_numbers)],
+                                           before.number, after.number))
+        kids.extend(copier.write(kid) for kid in list.__iter__(part_document.get_object()["/K"]))
+        part_nums = part_struct["/ParentTree"]["/Nums"]
+        keys = []
         for i in range(0, len(part_nums), 2):
-            nums.append(NumberObject(int(part_nums[i]) + offset))
-            nums.append(part_nums[i + 1].clone(writer))
-        if dests is not None and "/Names" in part_root and "/Dests" in part_root["/Names"]:
-            part_dests = part_root["/Names"]["/Dests"]["/Names"]
-            for i in range(0, len(part_dests), 2):
-                dests.append(part_dests[i].clone(writer))
-                dests.append(part_dests[i + 1].clone(writer))
-        del reader
-    if dests is not None:
-        pairs = sorted(((dests[i], dests[i + 1]) for i in range(0, len(dests), 2)), key=lambda pair: str(pair[0]))
-        dests.clear()
-        for name, destination in pairs:
-            dests.extend((name, destination))
-    _draw_page_numbers(writer, PdfReader(io.BytesIO(footers)))
-    _outline(writer, pages)
+            keys.append(int(part_nums[i]))
+            nums.append(b"%d %s" % (int(part_nums[i]) + offset, copier.write(list.__getitem__(part_nums, i + 1))))
+        if "/Names" in catalog and "/Dests" in catalog["/Names"]:
+            entries = catalog["/Names"]["/Dests"]["/Names"]
+            dests.extend((str(entries[i]), copier.write(list.__getitem__(entries, i + 1)))
+                         for i in range(0, len(entries), 2))
+        offset += max(keys) + 1
+        del reader, copier
+
+    document_element.raw = (b"<</Type /StructElem /S /Document /K [" + b" ".join(kids) + b"] /P "
+                            + struct_root.reference + b">>")
+    parent_tree.raw = b"<</Nums [" + b" ".join(nums) + b"]>>"
+    struct_root.raw = (b"<</Type /StructTreeRoot /ParentTree " + parent_tree.reference + b" /K ["
+                       + document_element.reference + b"] /ParentTreeNextKey %d>>" % offset)
+    pdf.catalog["StructTreeRoot"] = struct_root.reference
+    if dests:
+        dests.sort(key=lambda pair: pair[0])
+        pdf.catalog["Names"] = pydyf.Dictionary({"Dests": pydyf.Dictionary({"Names": pydyf.Array(
+            b"%s %s" % (pydyf.String(name).data, destination) for name, destination in dests)})})
+    _outline(pdf, pages, page_numbers)
     out = io.BytesIO()
-    writer.write(out)
+    pdf.write(out, version=b"1.7", identifier=True, compress=True)
     return out.getvalue()
 
 
-def _draw_page_numbers(writer, footers):
-    """Each page's footer page drawn over it as a form XObject, marked as an artifact."""
-    for page, footer in zip(writer.pages, footers.pages, strict=True):
-        form = DecodedStreamObject()
-        form.set_data(footer.get_contents().get_data())
-        form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                     NameObject("/BBox"): ArrayObject(FloatObject(v) for v in footer.mediabox),
-                     NameObject("/Resources"): footer["/Resources"].clone(writer)})
-        form_ref = writer._add_object(form)
-        # Copies: WeasyPrint shares one resource dictionary between all the pages of a document.
-        resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
-        xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources \
-            else DictionaryObject()
-        xobjects[NameObject(FOOTER_XOBJECT)] = form_ref
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        before, after = DecodedStreamObject(), DecodedStreamObject()
-        before.set_data(b"q\n")
-        after.set_data(f"Q\n/Artifact BMC q {FOOTER_XOBJECT} Do Q EMC\n".encode())
-        contents = page["/Contents"]
-        contents = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *contents, writer._add_object(after)])
+def _catalog_and_info(pdf, copier, catalog, info):
+    """The first part's catalog entries (language, PDF/A metadata and output intent, viewer
+    preferences, marked) and document information are the joined document's."""
+    for key, value in dict.items(catalog):
+        if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Names", "/Outlines"):
+            pdf.catalog[key[1:]] = copier.write(value)
+    for key, value in dict.items(info.get_object()):
+        pdf.info[key[1:]] = copier.write(value)
 
 
-def _outline(writer, pages):
+def _footer_forms(pdf, footers):
+    """Each footer page as a form XObject of the joined PDF (its fonts copied once)."""
+    copier = _Copier(pdf, footers)
+    forms = []
+    for page in footers.pages:
+        content = page["/Contents"]
+        data = content._data
+        form = _Raw(is_stream=True)
+        entries = {"/Type": b"/XObject", "/Subtype": b"/Form",
+                   "/BBox": copier.write(page.raw_get("/MediaBox")),
+                   "/Resources": copier.write(page.raw_get("/Resources")), "/Length": str(len(data)).encode()}
+        if "/Filter" in content:
+            entries["/Filter"] = copier.write(content.raw_get("/Filter"))
+        form.raw = copier._dictionary(entries) + b"\nstream\n" + data + b"\nendstream"
+        pdf.add_object(form)
+        forms.append(form.number)
+    return forms
+
+
+def _copy_page(pdf, copier, page, offset, footer_form, before, after):
+    """The page in the joined PDF: its key in the parent tree moved by `offset`, its annotations'
+    too, the footer's form among its resources, drawn after its content. Returns its number."""
+    pdf_page = _Raw()
+    pdf.add_page(pdf_page)
+    copier.numbers[page.indirect_reference.idnum] = pdf_page.number  # before anything refers to it
+    resources = page["/Resources"]
+    xobjects = dict(dict.items(resources["/XObject"])) if "/XObject" in resources else {}
+    xobject_entries = {**xobjects, FOOTER_XOBJECT: _reference(footer_form)}
+    page_resources = copier._dictionary(resources, replace={"/XObject": copier._dictionary(xobject_entries)}) \
+        if "/XObject" in resources else copier._dictionary(
+            {**dict(dict.items(resources)), "/XObject": copier._dictionary(xobject_entries)})
+    contents = page.raw_get("/Contents")
+    contents = list.__iter__(contents) if isinstance(contents, list) else [contents]
+    contents_bytes = b"[" + b" ".join([_reference(before), *(copier.write(c) for c in contents),
+                                       _reference(after)]) + b"]"
+    replace = {"/Resources": page_resources, "/Contents": contents_bytes, "/Parent": pdf.pages.reference}
+    if "/StructParents" in page:
+        replace["/StructParents"] = str(int(page["/StructParents"]) + offset).encode()
+    if "/Annots" in page:
+        annotations = []
+        for annotation in list.__iter__(page.raw_get("/Annots")):
+            entries = annotation.get_object()
+            moved = {}
+            if "/StructParent" in entries:
+                moved["/StructParent"] = str(int(entries["/StructParent"]) + offset).encode()
+            copy = _Raw()
+            pdf.add_object(copy)
+            copier.numbers[annotation.idnum] = copy.number  # its structure element refers to it
+            copy.raw = copier._dictionary(entries, replace=moved)
+            annotations.append(copy.reference)
+        replace["/Annots"] = b"[" + b" ".join(annotations) + b"]"
+    pdf_page.raw = copier._dictionary(page, replace=replace)
+    return pdf_page.number
+
+
+def _outline(pdf, pages, page_numbers):
     """The outline of the whole document, built by WeasyPrint's own rule from every page's bookmarks."""
-    catalog = writer._root_object
-    catalog.pop("/Outlines", None)
     tree = Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=0.75, transform_pages=True)
+    if not tree:
+        return
+    root = _Raw()
+    pdf.add_object(root)
 
     def add(items, parent):
-        for label, (page_number, x, y), children, state in items:
-            item = writer.add_outline_item(title=TextStringObject(label), page_number=page_number, parent=parent,
-                                           fit=_xyz(x, y), is_open=state != "closed")
-            add(children, item)
+        """Items as outline entries under `parent`: (first, last, visible count)."""
+        entries, count = [], len(items)
+        for label, (page, x, y), children, state in items:
+            entry = _Raw()
+            pdf.add_object(entry)
+            entries.append((entry, label, page, x, y, children, state))
+        for i, (entry, label, page, x, y, children, state) in enumerate(entries):
+            first, last, child_count = add(children, entry) if children else (None, None, 0)
+            if state != "closed":
+                count += child_count
+            fields = [b"/Title " + pydyf.String(label).data, b"/Parent " + parent.reference,
+                      b"/Dest [%s /XYZ %s %s 0]" % (_reference(page_numbers[page]), pydyf._to_bytes(float(x)),
+                                                    pydyf._to_bytes(float(y)))]
+            if first is not None:
+                fields += [b"/First " + first.reference, b"/Last " + last.reference,
+                           b"/Count %d" % (child_count if state != "closed" else -child_count)]
+            else:
+                fields.append(b"/Count 0")
+            if i:
+                fields.append(b"/Prev " + entries[i - 1][0].reference)
+            if i + 1 < len(entries):
+                fields.append(b"/Next " + entries[i + 1][0].reference)
+            entry.raw = b"<<" + b" ".join(fields) + b">>"
+        return entries[0][0], entries[-1][0], count
 
-    add(tree, None)
-
-
-def _xyz(x, y):
-    from pypdf.generic import Fit
-
-    return Fit.xyz(left=x, top=y, zoom=0)
+    first, last, count = add(tree, root)
+    root.raw = b"<</Count %d /First %s /Last %s>>" % (count, first.reference, last.reference)
+    pdf.catalog["Outlines"] = root.reference
