@@ -42,11 +42,11 @@ from weasyprint.formatting_structure import boxes
 
 PART_MARK = "data-part"
 EVERY_PART_MARK = "data-every-part"
-# Marked elements per part to begin with: about seven pages of the minutes' commitments (22 rows a
-# page), five of its annex (35), some 60 MB of layout. Smaller parts lay out more pages twice (the
+# Marked elements per part to begin with: about five pages of the minutes' commitments (22 rows a
+# page), four of its annex (35), some 45 MB of layout. Smaller parts lay out more pages twice (the
 # last page of each part is laid out again as the next one's first). A part whose pages hold no
 # marked element at their top grows until one does.
-PART_SIZE = 160
+PART_SIZE = 120
 # Each part's first page is a page like any other, not the document's first: it keeps the running
 # title; the page number is left to the footer documents (its box stays, empty).
 # Its first element has no top margin: in the whole document it follows a page break that the
@@ -96,8 +96,9 @@ def render_in_parts(html, *, base_url, url_fetcher, write, part_size=None) -> by
         if next_start is None:
             break
         start, size = next_start, part_size
-    footers = HTML(string=tree.footer_pages_html(len(pages)), base_url=base_url,
-                   url_fetcher=url_fetcher).render().write_pdf()
+    footer_html = tree.footer_pages_html(len(pages))
+    del tree, root
+    footers = HTML(string=footer_html, base_url=base_url, url_fetcher=url_fetcher).render().write_pdf()
     return join(parts, footers, pages)
 
 
@@ -108,7 +109,6 @@ class _Tree:
         self.root = root
         self.order, self.last = {}, {}
         self.marked = []
-        self.parent = {}
         self._number(root)
 
     def _number(self, root):
@@ -124,9 +124,7 @@ class _Tree:
             if element.get(PART_MARK) is not None:
                 self.marked.append(element)
             stack.append((element, True))
-            for child in reversed(element):
-                self.parent[child] = element
-                stack.append((child, False))
+            stack.extend((child, False) for child in reversed(element))
         self.position = {}
         for i, element in enumerate(self.marked):
             self.position[element] = i
