@@ -56,6 +56,8 @@ def child(database_uri, meeting_id, part="whole"):
         revision = queries.current_revision(meeting_id)
         with app.test_request_context():
             before = _rss_mb()
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_started = cpu.ru_utime + cpu.ru_stime
             started = time.perf_counter()
             if part in ("whole", "single"):
                 pdf = documents.render_minutes_pdf(meeting, revision)
@@ -69,12 +71,14 @@ def child(database_uri, meeting_id, part="whole"):
                     context["regions"], context["items"] = [], []
                 pdf = html_to_pdf(render_html(documents.TEMPLATE, for_pdf=True, **context))
             took = time.perf_counter() - started
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_took = cpu.ru_utime + cpu.ru_stime - cpu_started
     import io
 
     from pypdf import PdfReader
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(peak, 1), "seconds": round(took, 2),
+    print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(peak, 1), "seconds": round(took, 2), "cpu_seconds": round(cpu_took, 2),
                       "pages": len(PdfReader(io.BytesIO(pdf)).pages), "bytes": len(pdf)}))
 
 
@@ -106,7 +110,8 @@ def main():
                 what = {"whole": "", "single": ", whole in one WeasyPrint document (before parts)",
                         "no-annex": ", without the annex", "annex-only": ", the annex alone"}[part]
                 print(f"minutes, {size:>5} participants + {2 * size:>5} commitments{what}: peak RSS {r['peak_mb']:.0f} MB "
-                      f"(RSS {r['before_mb']:.0f} MB before the render), {r['seconds']:.1f} s, {r['pages']} pages, "
+                      f"(RSS {r['before_mb']:.0f} MB before the render), {r['seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU), "
+                      f"{r['pages']} pages, "
                       f"{r['bytes'] // 1024} KiB; load average {load:.1f}", flush=True)
 
 

@@ -69,6 +69,16 @@ def render_in_parts(html, *, base_url, url_fetcher, write, part_size=None) -> by
     parts of about `part_size` marked elements. The page numbers are drawn by a document written
     untagged: they are artifacts of the joined pages."""
     part_size = part_size or PART_SIZE
+    # The collections between parts need only look at what the render made: the objects that were
+    # there before it (the app's, some 300,000) are set aside meanwhile (0.2 s CPU a collection).
+    gc.freeze()
+    try:
+        return _render_in_parts(html, base_url, url_fetcher, write, part_size)
+    finally:
+        gc.unfreeze()
+
+
+def _render_in_parts(html, base_url, url_fetcher, write, part_size):
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     tree = _Tree(root)
     parts, pages = [], []
@@ -223,12 +233,25 @@ def _whole(element, first=False):
 
 def _last_marked_page_start(document, tree):
     """(pages to keep, the marked element the next part starts with): the last page after the
-    first whose content starts with a marked element, or (0, None)."""
+    first whose content starts with a marked element, or (0, None). Not an element that began on
+    the page before (a row taller than a page, split): the next part would print its start again."""
     for index in range(len(document.pages) - 1, 0, -1):
         element = _first_content(document.pages[index]._page_box)
-        if element is not None and element.get(PART_MARK) is not None:
+        if element is not None and element.get(PART_MARK) is not None \
+                and not _shows(document.pages[index - 1]._page_box, element):
             return index, _source_element(tree, element)
     return 0, None
+
+
+def _shows(page_box, element):
+    stack = [page_box]
+    while stack:
+        box = stack.pop()
+        if box.element is element:
+            return True
+        if isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return False
 
 
 def _first_content(page_box):
