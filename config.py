@@ -99,6 +99,11 @@ class Config:
     # Rows from which a document goes to the worker: WeasyPrint needs about 15-40 ms a row here,
     # so 200 rows is where a request would start to wait several seconds.
     DOCUMENT_QUEUE_THRESHOLD = _int("DOCUMENT_QUEUE_THRESHOLD", 200)
+    # Marked rows (data-part, rakor/documents/parts.py) from which a document is laid out a few
+    # pages at a time and its parts joined: WeasyPrint holds about 4 MB per laid-out page until the
+    # PDF is written, so the 1,000-participant minutes (132 pages) peaked at 775 MB whole. Below it
+    # (about 15 pages) a document is rendered whole, as it always was.
+    PDF_PARTS_FROM = _int("PDF_PARTS_FROM", 500)
     DOCUMENT_FILE_TTL = _int("DOCUMENT_FILE_TTL", 3600)  # seconds a prepared PDF is kept (in storage)
     DOCUMENT_JOB_TIMEOUT = _int("DOCUMENT_JOB_TIMEOUT", 900)  # seconds before a render is failed
     # Seconds between two runs of the reporting reminders in `flask documents worker` (0: never;

@@ -14,6 +14,9 @@ Target (issue 20): the 1,000-participant minutes under 300 MB peak.
 and with the annex alone (no commitments, no agenda notes): where the memory goes. These use
 `minutes_context` with rows left out and `render_html` + `html_to_pdf`, the steps
 `render_minutes_pdf` takes.
+
+`--single` also renders the minutes whole in one WeasyPrint document, as before issue 20's parts
+(PDF_PARTS_FROM set out of reach): before and after in the same run.
 """
 import argparse
 import json
@@ -41,6 +44,8 @@ def child(database_uri, meeting_id, part="whole"):
     class ChildConfig(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = database_uri
 
+    if part == "single":  # rendered whole, as before rakor/documents/parts.py
+        ChildConfig.PDF_PARTS_FROM = 10**9
     app = create_app(ChildConfig)
     with app.app_context():
         from rakor.extensions import db
@@ -51,8 +56,10 @@ def child(database_uri, meeting_id, part="whole"):
         revision = queries.current_revision(meeting_id)
         with app.test_request_context():
             before = _rss_mb()
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_started = cpu.ru_utime + cpu.ru_stime
             started = time.perf_counter()
-            if part == "whole":
+            if part in ("whole", "single"):
                 pdf = documents.render_minutes_pdf(meeting, revision)
             else:
                 from rakor.documents.pdf import html_to_pdf, render_html
@@ -64,12 +71,14 @@ def child(database_uri, meeting_id, part="whole"):
                     context["regions"], context["items"] = [], []
                 pdf = html_to_pdf(render_html(documents.TEMPLATE, for_pdf=True, **context))
             took = time.perf_counter() - started
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_took = cpu.ru_utime + cpu.ru_stime - cpu_started
     import io
 
     from pypdf import PdfReader
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(peak, 1), "seconds": round(took, 2),
+    print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(peak, 1), "seconds": round(took, 2), "cpu_seconds": round(cpu_took, 2),
                       "pages": len(PdfReader(io.BytesIO(pdf)).pages), "bytes": len(pdf)}))
 
 
@@ -78,6 +87,7 @@ def main():
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--runs", type=int, default=1, help="fresh processes per size (default 1)")
     parser.add_argument("--parts", action="store_true", help="also without the annex, and the annex alone")
+    parser.add_argument("--single", action="store_true", help="also rendered whole, in one WeasyPrint document")
     parser.add_argument("--child", nargs=3, metavar=("DATABASE_URI", "MEETING_ID", "PART"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -91,15 +101,17 @@ def main():
         uri = str(db.engine.url)
         for size in (int(s) for s in args.sizes.split(",")):
             meeting, _revision = _synthetic_meeting(size)
-            parts = ("whole", "no-annex", "annex-only") if args.parts else ("whole",)
+            parts = ("whole",) + (("single",) if args.single else ()) + (("no-annex", "annex-only") if args.parts else ())
             for part in parts * args.runs:
                 load = os.getloadavg()[0]
                 out = subprocess.run([sys.executable, __file__, "--child", uri, str(meeting.id), part], cwd=ROOT,
                                      capture_output=True, text=True, check=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                what = {"whole": "", "no-annex": ", without the annex", "annex-only": ", the annex alone"}[part]
+                what = {"whole": "", "single": ", whole in one WeasyPrint document (before parts)",
+                        "no-annex": ", without the annex", "annex-only": ", the annex alone"}[part]
                 print(f"minutes, {size:>5} participants + {2 * size:>5} commitments{what}: peak RSS {r['peak_mb']:.0f} MB "
-                      f"(RSS {r['before_mb']:.0f} MB before the render), {r['seconds']:.1f} s, {r['pages']} pages, "
+                      f"(RSS {r['before_mb']:.0f} MB before the render), {r['seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU), "
+                      f"{r['pages']} pages, "
                       f"{r['bytes'] // 1024} KiB; load average {load:.1f}", flush=True)
 
 

@@ -17,6 +17,8 @@ from flask import current_app, has_request_context, render_template
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from rakor.documents import parts
+
 # While WeasyPrint lays out a document it allocates millions of small objects (boxes, styles,
 # lines) and keeps most of them until the end. With CPython's default gen-0 threshold (700) the
 # collector runs thousands of times per render and each older-generation pass walks the whole
@@ -119,6 +121,9 @@ def html_to_pdf(html) -> bytes:
     from rakor.core.metrics import DOCUMENT_RENDER, timed
 
     with timed(DOCUMENT_RENDER, "request" if has_request_context() else "worker"), fewer_gc_pauses():
+        if parts.marked_count(html) >= current_app.config["PDF_PARTS_FROM"]:
+            return parts.render_in_parts(html, base_url=_base_url(), url_fetcher=StaticOnlyFetcher(static_root()),
+                                         write=write_archival_pdf)
         return write_archival_pdf(_document(html))
 
 
@@ -140,8 +145,11 @@ def _producer_in_xmp_only(_document, pdf):
     pdf.info.pop("Producer", None)
 
 
+def _base_url():
+    return static_root().resolve().as_uri() + "/"
+
+
 def _document(html):
-    base_url = static_root().resolve().as_uri() + "/"
     with fewer_gc_pauses():
-        return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_root())).render()
+        return HTML(string=html, base_url=_base_url(), url_fetcher=StaticOnlyFetcher(static_root())).render()
 
