@@ -38,6 +38,14 @@ def remembered(key, compute):
         return value
 
 
+def keep(key, value):
+    """Remember `value` under `key` for the rest of this read request (read along with
+    something else: `remembered(key, ...)` then finds it)."""
+    store = _store()
+    if store is not None:
+        store[key] = value
+
+
 def per_request(fn):
     """Decorator: fn(*args) kept per positional arguments for the rest of a read request."""
     @functools.wraps(fn)
