@@ -12,7 +12,10 @@ HOME_LIMIT = 5
 
 
 def unread(user, limit=HOME_LIMIT):
-    """(the newest `limit` unread notices, how many are unread) in 1 or 2 queries."""
+    """(the newest `limit` unread notices, how many are unread): the count comes with the
+    signed-in user's row on a page (else 1 query), the notices in 1 query when there are any."""
+    if unread_count(user) == 0:
+        return [], 0
     rows = db.session.scalars(select(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None))
                               .order_by(Notice.id.desc()).limit(limit)).all()
     return rows, len(rows) if len(rows) < limit else unread_count(user)
