@@ -116,14 +116,14 @@ def _init_extensions(app):
 
     login_manager.login_message = _l("Please sign in to see this page.")
 
-    from rakor.auth.models import User
+    from rakor.auth import loading
 
     @login_manager.user_loader
     def load_user(alternative_id):
         user_id, _sep, token = alternative_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        user = loading.load_user(int(user_id))
         if user is None or user.session_token != token or not user.active:
             return None
         return user

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -28,14 +29,33 @@ class Base(DeclarativeBase):
 MAX_PAGE = 100_000
 
 
+class RowPagination(SelectPagination):
+    """A page of a select of columns, each row made into `row_type` (a read model)."""
+
+    def _query_items(self):
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        make = self._query_args["row_type"]
+        return [make(*row) for row in self._query_args["session"].execute(select)]
+
+
+def _page_arg(page):
+    """`?page=` read leniently and bounded: 10**20 made an OFFSET no database accepts (a 500)."""
+    if page is None and has_request_context():
+        from rakor.core.urls import int_arg
+
+        page = int_arg(request.args, "page", 1, MAX_PAGE) or 1
+    return page
+
+
 class _SQLAlchemy(SQLAlchemy):
     def paginate(self, select, *, page=None, **kwargs):
-        """`?page=` read leniently and bounded: 10**20 made an OFFSET no database accepts (a 500)."""
-        if page is None and has_request_context():
-            from rakor.core.urls import int_arg
+        return super().paginate(select, page=_page_arg(page), **kwargs)
 
-            page = int_arg(request.args, "page", 1, MAX_PAGE) or 1
-        return super().paginate(select, page=page, **kwargs)
+    def paginate_rows(self, select, row_type, *, page=None, per_page=None, max_per_page=None,
+                      error_out=True, count=True):
+        """`paginate` for a select of columns: its items are `row_type(*row)`, not ORM objects."""
+        return RowPagination(select=select, session=self.session(), row_type=row_type, page=_page_arg(page),
+                             per_page=per_page, max_per_page=max_per_page, error_out=error_out, count=count)
 
 
 db = _SQLAlchemy(model_class=Base)

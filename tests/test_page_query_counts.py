@@ -18,14 +18,19 @@ LEADERSHIP = "pimpinan@demo.rakor.id"
 # At merge, from h20pages' counts: +1 on every page, the navbar's unread-notice count (h18); +1 for
 # a reader with an agency (the demo's committee and leadership), the extra agencies it acts for
 # (tenancy, h22ten); +1 on the committee's meeting page, the organizer for the "manages it" rule.
+# Then both per-user reads became columns of the signed-in user's own query
+# (rakor/auth/loading.py): -2 for the committee and leadership, -1 for the delegate; and the
+# committee's meeting page reads the organizer with the meeting's head row (-1) and the minutes'
+# latest final and current revisions in one query (-1); home reads no notices when the count
+# loaded with the user is 0 (-1).
 PAGES = [  # (page, reader, path, text the page must show, queries of one render)
-    ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 17),
-    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 14),
-    ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 7),
-    ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 8),
-    ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 12),
-    ("progress dashboard", LEADERSHIP, "/progress", 'id="progress-matrix"', 13),
-    ("region progress", LEADERSHIP, "/progress/regions/{region}", 'id="region-progress"', 8),
+    ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 13),
+    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 13),
+    ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 5),
+    ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 6),
+    ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 9),
+    ("progress dashboard", LEADERSHIP, "/progress", 'id="progress-matrix"', 11),
+    ("region progress", LEADERSHIP, "/progress/regions/{region}", 'id="region-progress"', 6),
 ]
 
 

@@ -22,9 +22,9 @@ The user's own agency ids, and whether it oversees an agency, are read once per 
 `flask.g`); `forget(user)` drops them when the administrator changes them within a request.
 """
 from flask import g, has_app_context
-from sqlalchemy import false, literal, or_, select, true
+from sqlalchemy import String, cast, false, func, literal, or_, select, true
 
-from rakor.auth.models import user_managed_agency
+from rakor.auth.models import User, user_managed_agency
 from rakor.extensions import db
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP
 from rakor.regions.models import Agency, Region
@@ -41,6 +41,21 @@ def instance_wide(user):
 def _extra_agency_ids(user_id):
     return frozenset(db.session.scalars(
         select(user_managed_agency.c.agency_id).where(user_managed_agency.c.user_id == user_id)))
+
+
+def extra_agency_ids_column():
+    """SQL: the user's extra agencies as one text ("3,7", or NULL), a column of the user's own
+    query (rakor/auth/loading.py): no query of its own on each page."""
+    return (select(func.aggregate_strings(cast(user_managed_agency.c.agency_id, String), ","))
+            .where(user_managed_agency.c.user_id == User.id).scalar_subquery())
+
+
+def keep_extra_agency_ids(user, text):
+    """Remember for the request the agencies `user` acts for, its extras loaded with it."""
+    if user.agency_id is None or user.role not in SCOPED_ROLES or not has_app_context():
+        return
+    extra = frozenset(int(i) for i in text.split(",")) if text else frozenset()
+    g.setdefault(_G_KEY, {})[(user.id, user.agency_id)] = frozenset({user.agency_id}) | extra
 
 
 def own_agency_ids(user):

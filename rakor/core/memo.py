@@ -38,6 +38,20 @@ def remembered(key, compute):
         return value
 
 
+def keep(key, value):
+    """Remember `value` under `key` for the rest of this read request (read along with
+    something else: `remembered(key, ...)` then finds it)."""
+    store = _store()
+    if store is not None:
+        store[key] = value
+
+
+def keep_result(function, args, value):
+    """Remember `value` as what `function` (decorated with `per_request`) gives for `args`, for
+    the rest of this read request (it was read along with something else)."""
+    keep((function.__wrapped__, tuple(args)), value)
+
+
 def per_request(fn):
     """Decorator: fn(*args) kept per positional arguments for the rest of a read request."""
     @functools.wraps(fn)

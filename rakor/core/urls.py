@@ -3,7 +3,7 @@ leaves the site (external_url), which is built from the configured BASE_URL, nev
 request's Host header."""
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
 
@@ -50,6 +50,21 @@ def refuse_nul_characters():
     if "\x00" in request.path or has_nul(request.args) or (
             request.method in ("POST", "PUT", "PATCH") and has_nul(request.form)):
         abort(400)
+
+
+def url_pattern(endpoint, key, **values):
+    """A function id -> url_for(endpoint, **values, key=id), built with one url_for: a list's
+    row links differ by one integer only (65 url_for calls were a twentieth of a page's time)."""
+    marker = str(MAX_ID)  # an id the converter accepts, and no other part of these URLs holds
+    url = url_for(endpoint, **values, **{key: MAX_ID})
+    if url.count(marker) != 1:
+        raise ValueError(f"{endpoint}: the id is not the only {marker} in {url}")
+    head, _marker, tail = url.partition(marker)
+
+    def build(row_id: int) -> str:
+        return f"{head}{int(row_id)}{tail}"
+
+    return build
 
 
 # --- links that leave the site -----------------------------------------------------------------

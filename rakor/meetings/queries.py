@@ -131,7 +131,8 @@ def get_meeting(meeting_id, *options):
 
 def meeting_head(meeting_id):
     """The meeting with only what its page needs before the kept content is found: the access
-    rule (status), the cache's scopes (follow-up) and the title. A miss loads the rest with
+    rule (status; the organizer, for the committee and leadership: left out, it cost a query of
+    its own), the cache's scopes (follow-up) and the title. A miss loads the rest with
     `meeting_for_page` (views/meeting.py); a hit reads a fifth of the columns."""
     return db.session.scalar(_head_statement(), {"meeting_id": meeting_id})
 
@@ -139,7 +140,7 @@ def meeting_head(meeting_id):
 @cache
 def _head_statement():
     return select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(
-        load_only(Meeting.title, Meeting.status, Meeting.follow_up_of_id))
+        load_only(Meeting.title, Meeting.status, Meeting.follow_up_of_id, Meeting.organizer_agency_id))
 
 
 def meeting_for_page(meeting_id):

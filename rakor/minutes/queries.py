@@ -1,8 +1,9 @@
 """Reads of minutes: the current revision, the latest final one, the history, the verification
 lookup and the dashboard's latest final minutes. Each in one query."""
-from sqlalchemy import func, null, select
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy import func, null, or_, select
+from sqlalchemy.orm import aliased, joinedload, undefer
 
+from rakor.core import memo
 from rakor.core.memo import per_request
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting
@@ -31,6 +32,27 @@ def latest_final(meeting_id) -> MinutesRevision | None:
         .where(Minutes.meeting_id == meeting_id, MinutesRevision.status == RevisionStatus.FINAL)
         .options(joinedload(MinutesRevision.finalised_by))
         .order_by(MinutesRevision.version.desc()).limit(1))
+
+
+def final_and_current(meeting_id) -> tuple[MinutesRevision | None, MinutesRevision | None]:
+    """(latest_final, current_revision) of the meeting in one query (the meeting page's section
+    for the committee asked them in two); the final one is kept for the rest of the request."""
+    other = aliased(MinutesRevision)
+    latest_final_id = (select(other.id).where(other.minutes_id == Minutes.id, other.status == RevisionStatus.FINAL)
+                       .order_by(other.version.desc()).limit(1).scalar_subquery())
+    final = current = None
+    for revision, current_id, final_id in db.session.execute(
+            select(MinutesRevision, Minutes.current_revision_id, latest_final_id)
+            .join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+            .where(Minutes.meeting_id == meeting_id,
+                   or_(MinutesRevision.id == Minutes.current_revision_id, MinutesRevision.id == latest_final_id))
+            .options(joinedload(MinutesRevision.user), joinedload(MinutesRevision.finalised_by))).unique():
+        if revision.id == current_id:
+            current = revision
+        if revision.id == final_id:
+            final = revision
+    memo.keep_result(latest_final, (meeting_id,), final)
+    return final, current
 
 
 def final_version(meeting_id, version) -> MinutesRevision | None:

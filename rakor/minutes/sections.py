@@ -9,8 +9,7 @@ def meeting_section(meeting, user):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     may_draft = can(user, "minutes.view_draft", meeting)
-    final = queries.latest_final(meeting.id)
-    current = queries.current_revision(meeting.id) if may_draft else None
+    final, current = queries.final_and_current(meeting.id) if may_draft else (queries.latest_final(meeting.id), None)
     may_edit = can(user, "minutes.edit", meeting)
     if final is None and current is None and not may_edit:
         return None

@@ -12,8 +12,12 @@ bp = Blueprint("notices", __name__)
 
 
 def init_app(app):
+    from rakor.auth import loading
     from rakor.main import dashboard
     from rakor.notices import queries, views  # noqa: F401  (routes)
+
+    loading.user_columns.register("unread_notices", loader=queries.unread_count_column,
+                                  keep=queries.keep_unread_count)
 
     dashboard.panels.register("notices", template="notices/_dashboard_panel.html",
                               loader=queries.home_panel, order=1)

@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from rakor.auth.models import User
+from rakor.core import memo
 from rakor.extensions import db
 from rakor.notices import kinds
 from rakor.notices.models import Notice
@@ -11,18 +12,33 @@ HOME_LIMIT = 5
 
 
 def unread(user, limit=HOME_LIMIT):
-    """(the newest `limit` unread notices, how many are unread) in 2 queries."""
+    """(the newest `limit` unread notices, how many are unread): the count comes with the
+    signed-in user's row on a page (else 1 query), the notices in 1 query when there are any."""
+    if unread_count(user) == 0:
+        return [], 0
     rows = db.session.scalars(select(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None))
                               .order_by(Notice.id.desc()).limit(limit)).all()
-    count = len(rows) if len(rows) < limit else db.session.scalar(
-        select(func.count(Notice.id)).where(Notice.user_id == user.id, Notice.read_at.is_(None)))
-    return rows, count
+    return rows, len(rows) if len(rows) < limit else unread_count(user)
+
+
+def _unread_condition(user_id):
+    return (Notice.user_id == user_id) & Notice.read_at.is_(None)
 
 
 def unread_count(user) -> int:
-    """How many notices the user has not read (the navbar's badge): one query."""
-    return db.session.scalar(select(func.count(Notice.id)).where(Notice.user_id == user.id,
-                                                                 Notice.read_at.is_(None)))
+    """How many notices the user has not read (the navbar's badge): none when the count came
+    with the signed-in user's row, else one query."""
+    return memo.remembered(("unread_notices", user.id), lambda: db.session.scalar(
+        select(func.count(Notice.id)).where(_unread_condition(user.id))))
+
+
+def unread_count_column():
+    """SQL: the signed-in user's unread count, a column of its own query (rakor/auth/loading.py)."""
+    return select(func.count(Notice.id)).where(_unread_condition(User.id)).scalar_subquery()
+
+
+def keep_unread_count(user, count):
+    memo.keep(("unread_notices", user.id), count)
 
 
 def home_panel(user):

@@ -131,3 +131,29 @@ def test_two_revisions_compare_section_by_section(mm):
     assert diffs["opening"].lines == [(" ", "Baris sama"), ("-", "Baris lama"), ("+", "Baris baru")]
     assert diffs["closing"].lines == [("+", "Ditutup.")]
     assert not diffs[f"item:{mm.items[0].id}:conclusions"].changed
+
+
+def _two_reads(meeting_id):
+    """What the section read in two queries before final_and_current."""
+    final, current = queries.latest_final.__wrapped__(meeting_id), queries.current_revision(meeting_id)
+    return (final and final.id, current and current.id)
+
+
+def _one_read(meeting_id):
+    final, current = queries.final_and_current(meeting_id)
+    return (final and final.id, current and current.id)
+
+
+def test_the_final_and_current_revisions_in_one_read_are_those_of_two(mm):
+    """Issue 20: the meeting page's minutes section reads both in one query, at every stage."""
+    meeting_id = mm.meeting.id
+    assert _one_read(meeting_id) == _two_reads(meeting_id) == (None, None)  # no minutes yet
+    draft = services.save(mm.meeting, body(), mm.committee, None)
+    assert _one_read(meeting_id) == _two_reads(meeting_id) == (None, draft.id)
+    v1 = services.finalise(mm.meeting, mm.committee, draft.id, URL)
+    assert _one_read(meeting_id) == _two_reads(meeting_id) == (v1.id, v1.id)
+    v2 = services.save(mm.meeting, body(opening="Dikoreksi"), mm.committee, v1.id, reason="Salah ketik jam")
+    assert _one_read(meeting_id) == _two_reads(meeting_id) == (v1.id, v2.id)  # a newer draft
+    final2 = services.finalise(mm.meeting, mm.committee, v2.id, URL)
+    v3 = services.save(mm.meeting, body(opening="Lagi"), mm.committee, final2.id, reason="Koreksi kedua")
+    assert _one_read(meeting_id) == _two_reads(meeting_id) == (final2.id, v3.id)  # the latest of two finals

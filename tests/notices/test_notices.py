@@ -130,12 +130,24 @@ def test_home_panel_queries_are_fixed(app, cm, count_queries):  # noqa: F811
     for _ in range(3):
         _returned(cm)
     _db.session.commit()
+    from rakor.auth import loading
     from rakor.notices.queries import home_panel
 
-    assert cm.delegate.id  # loaded again after the commit, outside the count
-    with count_queries() as n:
-        panel = home_panel(cm.delegate)
-    assert len(panel["notices"]) == 3 and n() == 1
+    # On a page the unread count comes with the signed-in user's row (rakor/auth/loading.py).
+    with app.test_request_context("/"):
+        user = loading.load_user(cm.delegate.id)
+        with count_queries() as n:
+            panel = home_panel(user)
+        assert len(panel["notices"]) == 3 and panel["unread_count"] == 3 and n() == 1
+        other = _db.session.get(type(user), cm.other_delegate.id)
+        with count_queries() as n:
+            assert home_panel(other) == {"notices": [], "unread_count": 0}
+        assert n() == 1  # its count, not loaded with the signed-in user's row
+    with app.test_request_context("/"):
+        other = loading.load_user(cm.other_delegate.id)
+        with count_queries() as n:
+            assert home_panel(other) == {"notices": [], "unread_count": 0}
+        assert n() == 0  # nothing unread: nothing more to read
 
 
 def test_loading_the_demo_notices_nobody(kalsel):

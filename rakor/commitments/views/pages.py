@@ -15,6 +15,7 @@ from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
 from rakor.commitments.views import imports
 from rakor.core.forms import add_domain_error, choices
+from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.meetings.web import with_meeting
@@ -70,10 +71,11 @@ def _labels():
 def index(meeting):
     """The meeting's commitments grouped by region or topic, with counts and budget totals."""
     filters = queries.Filters.from_args(request.args)
-    commitments = queries.meeting_commitments(meeting, current_user, filters)
+    commitments = queries.meeting_commitment_rows(meeting, current_user, filters)
     topics, regions = queries.filter_choices(meeting)
     return render_template(
         "commitments/index.html", meeting=meeting, filters=filters, commitments=commitments,
+        commitment_url=url_pattern("commitments.view", "commitment_id", meeting_id=meeting.id),
         groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
         topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
         commitment_links=imports.links(meeting, current_user),

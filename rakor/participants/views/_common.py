@@ -28,6 +28,12 @@ def is_delegate():
     return current_user.role == DELEGATE
 
 
+def _resolved(labels):
+    # Translated once per page: a lazy label resolves through Flask-Babel on every use (twice a
+    # row of the participants list).
+    return {key: str(label) for key, label in labels.items()}
+
+
 def meeting_context(meeting):
-    return {"meeting": meeting, "role_labels": ROLE_LABELS, "gender_labels": GENDER_LABELS,
-            "status_labels": STATUS_LABELS, "registration_state": registration_state(meeting)}
+    return {"meeting": meeting, "role_labels": _resolved(ROLE_LABELS), "gender_labels": _resolved(GENDER_LABELS),
+            "status_labels": _resolved(STATUS_LABELS), "registration_state": registration_state(meeting)}

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from rakor.auth import tenancy
 from rakor.core.forms import add_domain_error, add_errors, choices
-from rakor.core.urls import int_arg
+from rakor.core.urls import int_arg, url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import db
 from rakor.meetings.web import in_meeting, with_meeting
@@ -40,11 +40,13 @@ def index(meeting):
     agency_filter = int_arg(request.args, "agency")
     stmt = queries.participant_list(meeting.id, own_agency=own_agency, agency_id=agency_filter, q=q,
                                     status=status)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)
+    page = db.paginate_rows(stmt, queries.ListedParticipant, per_page=PER_PAGE, error_out=False, count=True)
     stats = meeting_stats(meeting.id, own_agency)
     return render_template(
         "participants/index.html", page=page, stats=stats, q=q, status=status,
         agency_filter=agency_filter, can_register=can(current_user, "participant.register", meeting),
+        row_url={action: url_pattern(f"participants.{action}", "participant_id", meeting_id=meeting.id)
+                 for action in ("edit", "badge", "cancel")},
         **meeting_context(meeting))
 
 

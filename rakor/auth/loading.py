@@ -1,0 +1,28 @@
+"""The signed-in user's row, with what every page asks about that user, in one query.
+
+Every page of a signed-in user read its row, then asked one or two more questions of it (the
+extra agencies a scoped committee or leadership account acts for; the navbar's unread notices),
+one query each. A feature registers such a question here as a correlated scalar column
+(`loader()`, of the outer `User`) and a `keep(user, value)` that remembers the answer for the
+rest of the request; the user loader adds the columns to the user's own query.
+"""
+from sqlalchemy import select
+
+from rakor.auth.models import User
+from rakor.core.registry import Registry
+from rakor.extensions import db
+
+user_columns = Registry("user columns")
+
+
+def load_user(user_id):
+    """The user `user_id` (or None), its registered columns kept for the request."""
+    entries = list(user_columns)
+    row = db.session.execute(select(User, *(e.loader().label(e.key) for e in entries))
+                             .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    user = row[0]
+    for entry, value in zip(entries, row[1:], strict=True):
+        entry.keep(user, value)
+    return user
