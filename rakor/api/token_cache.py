@@ -26,11 +26,12 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
 
 from rakor.api.models import ApiToken
 from rakor.auth.models import User
+from rakor.core.after_commit import follow_commits
 
 log = logging.getLogger(__name__)
 
@@ -167,33 +168,16 @@ def _on_execute(state):
         state.session.info[_SESSION_KEY] = True
 
 
-def _after_commit(session):
-    if session.info.pop(_SESSION_KEY, None):
-        store = cache()
-        if store is not None:
-            try:
-                store.bump()
-            except RedisError as error:
-                # Committed; an entry from before lives at most API_TOKEN_CACHE_SECONDS.
-                log.warning("API token cache: counter not moved: %s", error)
-
-
-def _after_transaction_end(session, transaction):
-    # Only when the outermost transaction ends (a rollback; a commit popped it already).
-    if transaction.parent is None:
-        session.info.pop(_SESSION_KEY, None)
-
-
-_listening = False
+def _bump(_changed):
+    store = cache()
+    if store is not None:
+        try:
+            store.bump()
+        except RedisError as error:
+            # Committed; an entry from before lives at most API_TOKEN_CACHE_SECONDS.
+            log.warning("API token cache: counter not moved: %s", error)
 
 
 def listen():
     """Install the session listeners once per process (every app shares SQLAlchemy's Session)."""
-    global _listening
-    if _listening:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _on_execute)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
-    _listening = True
+    follow_commits(_SESSION_KEY, on_flush=_after_flush, on_execute=_on_execute, on_commit=_bump)

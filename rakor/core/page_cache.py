@@ -47,9 +47,10 @@ from flask import current_app, g, has_app_context, session
 from flask_wtf.csrf import generate_csrf
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import NO_VALUE
+
+from rakor.core.after_commit import follow_commits
 
 log = logging.getLogger(__name__)
 
@@ -128,38 +129,21 @@ def _on_execute(orm_execute_state):
         _pending(orm_execute_state.session).update({GLOBAL} if declared is None else declared)
 
 
-def _after_commit(session):
-    scopes = session.info.pop(_SESSION_KEY, None)
-    if scopes and has_app_context():
-        store = _store()
-        if store is not None:
-            try:
-                store.bump(scopes)
-            except RedisError as error:
-                # The data is committed; a fragment kept from before lives at most PAGE_CACHE_TTL.
-                log.warning("page cache: versions of %s not moved: %s", sorted(scopes), error)
-
-
-def _after_transaction_end(session, transaction):
-    # Only when the outermost transaction ends (a rollback): a savepoint rolled back inside a
-    # transaction that then commits must keep what the earlier flushes collected.
-    if transaction.parent is None:
-        session.info.pop(_SESSION_KEY, None)
-
-
-_listening = False
+def _bump(scopes):
+    if not has_app_context():
+        return
+    store = _store()
+    if store is not None:
+        try:
+            store.bump(scopes)
+        except RedisError as error:
+            # The data is committed; a fragment kept from before lives at most PAGE_CACHE_TTL.
+            log.warning("page cache: versions of %s not moved: %s", sorted(scopes), error)
 
 
 def listen():
     """Install the session listeners once per process (every app shares SQLAlchemy's Session)."""
-    global _listening
-    if _listening:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _on_execute)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
-    _listening = True
+    follow_commits(_SESSION_KEY, on_flush=_after_flush, on_execute=_on_execute, on_commit=_bump)
 
 
 # --- where fragments and versions live ---------------------------------------------------------
