@@ -125,3 +125,12 @@ def test_the_command_line_acting_as_a_committee_imports_and_gives_seats_to_invit
     meeting = db.session.scalar(select(Meeting).where(Meeting.title == "FGD kuota CLI"))
     assert s.agency_b.id not in quotas_of(meeting)
     assert quotas_of(meeting).get(s.agency_a.id) == 2
+
+
+def test_the_province_wide_seats_are_offered_on_a_provincial_organizers_meeting_only(app):
+    s = two_organizers("85")
+    db.session.commit()
+    regency = client_of(app, s.committee_a).get(f"/meetings/{s.meeting_a.id}/quotas").get_data(as_text=True)
+    assert 'id="quota-form"' in regency and 'id="bulk-quota-form"' not in regency
+    province = client_of(app, s.committee_p).get(f"/meetings/{s.meeting_p.id}/quotas").get_data(as_text=True)
+    assert 'id="bulk-quota-form"' in province

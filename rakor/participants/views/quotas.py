@@ -35,7 +35,14 @@ def _render_quotas(meeting, bulk_form=None, quota_form=None, row_error=None, sta
         "participants/quotas.html", stats=stats, bulk_form=bulk_form or SeatsForm(formdata=None),
         quota_form=quota_form, row_error=row_error or {}, table_error=table_error,
         can_manage=can(current_user, "meeting.manage_participants", meeting),
-        **meeting_context(meeting)), status
+        province_wide=_organized_by_a_province(meeting), **meeting_context(meeting)), status
+
+
+def _organized_by_a_province(meeting):
+    """Seats for every regency's planning agency at once fit a provincial organizer's meeting;
+    a regency's FGD invites its own offices (tenancy), so its page does not offer them."""
+    organizer = db.session.get(Agency, meeting.organizer_agency_id)
+    return organizer.region.parent_id is None
 
 
 def _seats_error_on(form):
