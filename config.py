@@ -39,19 +39,11 @@ def _database_url(default):
     return url
 
 
-def _engine_options(url):
-    options = {"pool_pre_ping": True}
-    # DATABASE_PREPARED_STATEMENTS=off: for a pooler in transaction mode (PgBouncer), which cannot
-    # keep a connection's prepared statements (README "Production"; rakor/core/read_end.py).
-    if url.startswith("postgresql") and not _bool("DATABASE_PREPARED_STATEMENTS", True):
-        options["connect_args"] = {"prepare_threshold": None}
-    return options
-
-
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'rakor.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
     # Rate-limit counters must be shared between gunicorn workers: Redis in production.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
@@ -188,10 +180,6 @@ class Config:
     @property
     def MAX_CONTENT_LENGTH(self):  # noqa: N802 - Flask's name
         return self.MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
-
-    @property
-    def SQLALCHEMY_ENGINE_OPTIONS(self):  # noqa: N802 - Flask-SQLAlchemy's name
-        return _engine_options(self.SQLALCHEMY_DATABASE_URI)  # the subclass's database too
 
 
 class TestConfig(Config):

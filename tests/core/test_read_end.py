@@ -2,7 +2,7 @@
 nothing commits (psycopg keeps its prepared statements only then); anything that wrote or
 failed rolls back, so a read never saves by accident."""
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, select, update
 
 from rakor.extensions import db
 from rakor.regions.models import Region
@@ -99,43 +99,3 @@ def test_a_post_is_left_to_its_view(client, ends, login_as):
     ends.clear()
     client.post("/meetings/new", data={})  # refused by validation: the view commits nothing
     assert "commit" not in ends
-
-
-def test_prepared_statements_can_be_turned_off_for_a_pooler_in_transaction_mode(monkeypatch):
-    import config
-
-    class OnPostgres(config.Config):
-        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://rakor@db/rakor"
-
-    class OnSqlite(config.Config):
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
-
-    assert "connect_args" not in OnPostgres().SQLALCHEMY_ENGINE_OPTIONS  # kept: psycopg prepares
-    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "off")
-    assert OnPostgres().SQLALCHEMY_ENGINE_OPTIONS["connect_args"] == {"prepare_threshold": None}
-    assert "connect_args" not in OnSqlite().SQLALCHEMY_ENGINE_OPTIONS  # sqlite3 takes no such argument
-    assert OnPostgres().SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
-
-
-@pytest.mark.committing
-def test_on_postgresql_a_reads_statement_stays_prepared_on_its_connection(app, db, monkeypatch):
-    """The reason for all this: psycopg prepares a statement on its fifth use and deallocates
-    every prepared statement when it sees a ROLLBACK. After seven reads ended by COMMIT the
-    statement is prepared on the pooled connection; ended by ROLLBACK, it never would be."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PREPARED STATEMENTS CHECK SKIPPED: needs PostgreSQL (TEST_DATABASE_URL)")
-    healthz = app.view_functions["ops.healthz"]
-
-    def read():
-        return str(db.session.scalar(select(func.count(Region.id)).where(Region.name != "prepared?")))
-
-    read.__dict__.update(healthz.__dict__)
-    monkeypatch.setitem(app.view_functions, "ops.healthz", read)
-    db.session.remove()
-    db.engine.dispose()  # one fresh pooled connection, used by every request below
-    client = app.test_client()
-    for _ in range(7):
-        assert client.get("/healthz").status_code == 200
-    with db.engine.connect() as connection:
-        statements = connection.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
-    assert any("prepared?" in s or "region" in s.lower() for s in statements), statements
