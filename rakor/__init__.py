@@ -98,9 +98,6 @@ def _init_extensions(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
-    from rakor.core import read_end
-
-    read_end.init_app(app)  # a read ends with COMMIT: PostgreSQL keeps its prepared statements
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -38,6 +38,7 @@ def init_app(app):
                           OperationalError, StorageUnavailableError, Exception):
                 blp.register_error_handler(error, _problem_for)
             policy.NO_SIGN_IN_PAGE.add(blp.name)
+            blp.after_request(_end_read)
         api.register_blueprint(blp, url_prefix=http.API_PREFIX)
     errors.PREFIX_RENDERERS[http.API_PREFIX + "/"] = http.http_problem
     app.register_blueprint(docs.bp)
@@ -50,6 +51,21 @@ def init_app(app):
 
     webhooks.listen_to_sessions(Session)
     app.cli.add_command(api_cli)
+
+
+def _end_read(response):
+    """A read that succeeded ends its transaction with COMMIT rather than the teardown's
+    ROLLBACK: psycopg forgets every prepared statement on a ROLLBACK, so the list's statement
+    (six tables) was parsed and planned again on every request; kept, psycopg prepares it on
+    its fifth use on a connection and the server reuses it. A read has nothing to commit; a failed one still rolls back."""
+    from flask import request
+
+    from rakor.api.http import SAFE_METHODS
+    from rakor.extensions import db
+
+    if request.method in SAFE_METHODS and response.status_code < 400 and db.session().in_transaction():
+        db.session.commit()
+    return response
 
 
 def _problem_for(error):

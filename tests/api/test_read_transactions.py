@@ -8,7 +8,7 @@ from tests.factories import make_user
 
 def test_a_successful_read_commits_and_a_failed_one_rolls_back(client, token_of):
     """psycopg forgets its prepared statements on ROLLBACK: a read that succeeded ends with
-    COMMIT so that its statement stays prepared on the connection (rakor/core/read_end.py)."""
+    COMMIT so that its statement stays prepared on the connection (rakor/api/__init__.py)."""
     secret = token_of(make_user("committee"))
     client.get("/api/v1/regions", headers=bearer(secret))  # its first use is recorded (a commit)
     ended = []
