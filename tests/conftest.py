@@ -9,6 +9,8 @@ import contextvars
 import os
 import socket
 import tempfile
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event
+from sqlalchemy import event, func, literal, select, union_all
 
 import config
 from rakor import create_app, demo
@@ -176,8 +178,68 @@ class _ConnectionSession(Session):
         return self.bind
 
 
+class _LeakGuard:
+    """Row counts of every table of the suite's database, read on a connection of their own
+    after each test: a test that leaves committed rows behind (a committing test whose clean-up
+    missed a table, or a thread still writing after the test ended) fails at teardown, named,
+    instead of failing some later test whose order happens to meet the rows (CI's PostgreSQL run
+    failed four notice and invitation tests on a committed `notice_%` mail nobody of theirs made)."""
+
+    def __init__(self):
+        self.baseline = None
+
+    @staticmethod
+    def counts():
+        tables = _db.metadata.sorted_tables
+        query = union_all(*(select(literal(t.name), func.count()).select_from(t) for t in tables))
+        with _db.engine.connect() as connection:
+            return dict(connection.execute(query).all())
+
+    def check(self, app):
+        with app.app_context():
+            now = self.counts()
+        before, self.baseline = self.baseline, now
+        if before is None:
+            return
+        changed = {t: (before.get(t, 0), n) for t, n in now.items() if n != before.get(t, 0)}
+        if changed:
+            shown = ", ".join(f"{t} {a}→{b}" for t, (a, b) in sorted(changed.items()))
+            pytest.fail(f"committed rows left behind in the suite's database: {shown}", pytrace=False)
+
+
+_LEAKS = _LeakGuard()
+
+
+def _threads_left_running(before, grace=10.0):
+    """The threads a test started and left running (after `grace` seconds to end): a test thread
+    that outlives its test writes through whatever `db.session` the next test installs (the
+    `db` fixture swaps it), on that test's connection or, after a committing test, for real."""
+    deadline = time.monotonic() + grace
+    left = []
+    for thread in threading.enumerate():
+        if thread in before or thread.daemon or thread is threading.current_thread():
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            left.append(thread.name)
+    return left
+
+
 @pytest.fixture(autouse=True)
-def db(request, app):
+def _no_committed_leftovers(suite_app):
+    """Fails the test, at teardown, that leaves a thread running or committed rows behind."""
+    if _LEAKS.baseline is None:
+        _LEAKS.check(suite_app)
+    before = set(threading.enumerate())
+    yield
+    running = _threads_left_running(before)
+    if running:
+        pytest.fail(f"threads of this test still running after it ended: {', '.join(running)}", pytrace=False)
+    _LEAKS.check(suite_app)
+
+
+@pytest.fixture(autouse=True)
+def db(request, app, _no_committed_leftovers):
     """Each test runs inside one outer transaction that is rolled back afterwards; the app's
     commits only release SAVEPOINTs inside it. Tests marked `committing` opt out."""
     store = app.extensions.get("rakor.page_cache")

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -31,6 +31,19 @@ def agency_of(code):
     """The planning agency of the region with this Kemendagri code (after the `kalsel` fixture)."""
     return db.session.scalar(select(Agency).join(Agency.region).where(
         Region.kemendagri_code == code, Agency.is_planning_agency.is_(True)))
+
+
+def delete_regions(ids):
+    """Deletes the regions a committing test made (`ids`), then each of their parents left without
+    children: the factories put every regency in the shared test province "99" (make_province),
+    which a committing test that made it must not leave behind for the tests after it."""
+    ids = [i for i in ids if i is not None]
+    parents = set(db.session.scalars(select(Region.parent_id).where(
+        Region.id.in_(ids), Region.parent_id.is_not(None)))) - set(ids)
+    db.session.execute(delete(Region).where(Region.id.in_(ids)).execution_options(synchronize_session=False))
+    for parent in parents:
+        if db.session.scalar(select(Region.id).where(Region.parent_id == parent).limit(1)) is None:
+            db.session.execute(delete(Region).where(Region.id == parent).execution_options(synchronize_session=False))
 
 
 def csv_bytes(rows, delimiter=",", encoding="utf-8"):

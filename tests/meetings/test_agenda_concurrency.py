@@ -12,9 +12,10 @@ from rakor.core.errors import DomainError
 from rakor.extensions import db
 from rakor.meetings import services
 from rakor.meetings.models import AgendaItem, Meeting, MeetingTransition
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_meeting
+from tests.helpers import delete_regions
 
 pytestmark = [
     pytest.mark.committing,
@@ -39,7 +40,7 @@ def meeting_id(app):
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id == ids[1]))
     # make_meeting's organizer stands in a new regency of a new province: both go.
-    db.session.execute(delete(Region).where(Region.id.in_(regions)).execution_options(synchronize_session=False))
+    delete_regions(regions)
     db.session.commit()
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import delete, select
 from rakor.extensions import db
 from rakor.numbering.models import NumberSequence, RegisteredNumber
 from rakor.numbering.services import reserve_number
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency
-from tests.helpers import race
+from tests.helpers import delete_regions, race
 
 pytestmark = [
     pytest.mark.committing,
@@ -36,7 +36,7 @@ def agency_id(app):
     db.session.execute(delete(RegisteredNumber).where(RegisteredNumber.agency_id == ids[0]))
     db.session.execute(delete(NumberSequence).where(NumberSequence.agency_id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id == ids[0]))
-    db.session.execute(delete(Region).where(Region.id.in_(ids[1:])))
+    delete_regions(ids[1:])
     db.session.commit()
 
 

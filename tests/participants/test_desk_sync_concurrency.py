@@ -14,10 +14,10 @@ from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants.desk_sync import sync_marks
 from rakor.participants.models import CheckinMark, Participant, SeatQuota
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_participant, make_quota, make_user
-from tests.helpers import race
+from tests.helpers import delete_regions, race
 
 pytestmark = [
     pytest.mark.committing,
@@ -46,7 +46,7 @@ def desk_day(app):
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(User).where(User.id.in_(ids[3])))
     db.session.execute(delete(Agency).where(Agency.id.in_([ids[1], ids[5]])))
-    db.session.execute(delete(Region).where(Region.id.in_([ids[4], organizer_region])))
+    delete_regions([ids[4], organizer_region])
     db.session.commit()
 
 

@@ -15,9 +15,10 @@ from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants.invitations import create_invitation
 from rakor.participants.models import Invitation, Participant, SeatQuota
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_participant, make_quota
+from tests.helpers import delete_regions
 
 pytestmark = [
     pytest.mark.committing,
@@ -44,7 +45,7 @@ def last_seat(app):
     db.session.execute(delete(SeatQuota).where(SeatQuota.meeting_id == ids[0]))
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id.in_([ids[1], ids[3]])))
-    db.session.execute(delete(Region).where(Region.id.in_([ids[2], organizer_region])))
+    delete_regions([ids[2], organizer_region])
     db.session.commit()
 
 

@@ -10,10 +10,10 @@ from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.participants.models import Participant, SeatQuota
 from rakor.participants.services import QuotaFullError, clean_participant, register_participant
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_quota
-from tests.helpers import race
+from tests.helpers import delete_regions, race
 
 pytestmark = [
     pytest.mark.committing,
@@ -39,7 +39,7 @@ def full_setup(app):
     db.session.execute(delete(SeatQuota).where(SeatQuota.meeting_id == ids[0]))
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id.in_([ids[1], ids[3]])))
-    db.session.execute(delete(Region).where(Region.id.in_([ids[2], organizer_region])))
+    delete_regions([ids[2], organizer_region])
     db.session.commit()
 
 

@@ -16,10 +16,10 @@ from rakor.meetings.models import Meeting
 from rakor.numbering.models import NumberSequence, RegisteredNumber
 from rakor.progress import reports
 from rakor.progress.models import MonitoringReport
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_user
-from tests.helpers import race
+from tests.helpers import delete_regions, race
 
 pytestmark = [
     pytest.mark.committing,
@@ -55,7 +55,7 @@ def meeting_ready(app):
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))  # its letter and reports too
     db.session.execute(delete(User).where(User.id.in_(ids[3])))
     db.session.execute(delete(Agency).where(Agency.id == ids[1]))
-    db.session.execute(delete(Region).where(Region.id == ids[2]))
+    delete_regions([ids[2]])
     db.session.commit()
 
 

@@ -10,9 +10,10 @@ from rakor.auth.models import User
 from rakor.extensions import db
 from rakor.progress import periods, reminders
 from rakor.progress.models import ProgressReminder
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_user
+from tests.helpers import delete_regions
 
 pytestmark = [
     pytest.mark.committing,
@@ -34,7 +35,7 @@ def user_id(app):
     db.session.execute(delete(ProgressReminder).where(ProgressReminder.user_id == ids[0]))
     db.session.execute(delete(User).where(User.id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id == ids[1]))
-    db.session.execute(delete(Region).where(Region.id == ids[2]))
+    delete_regions([ids[2]])
     db.session.commit()
 
 

@@ -20,10 +20,10 @@ from rakor.participants.models import SeatQuota
 from rakor.progress import services, tally
 from rakor.progress.models import ProgressStanding, ProgressTally, ProgressUpdate
 from rakor.progress.services import UpdateData
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from tests.conftest import is_postgres
 from tests.factories import make_agency, make_meeting, make_quota, make_user
-from tests.helpers import race
+from tests.helpers import delete_regions, race
 
 pytestmark = [
     pytest.mark.committing,
@@ -54,7 +54,7 @@ def one_commitment(app):
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))  # its commitments and updates too
     db.session.execute(delete(User).where(User.id.in_([ids[5], ids[6]])))
     db.session.execute(delete(Agency).where(Agency.id.in_([ids[1], ids[3]])))
-    db.session.execute(delete(Region).where(Region.id.in_([ids[2], organizer_region])))
+    delete_regions([ids[2], organizer_region])
     tally.backfill(db.session.connection())  # the rows went by SQL, past the tallies
     db.session.commit()
 

@@ -14,10 +14,10 @@ from sqlalchemy import delete, select
 from rakor.extensions import db
 from rakor.meetings import materials
 from rakor.meetings.models import Material, Meeting
-from rakor.regions.models import Agency, Region
+from rakor.regions.models import Agency
 from rakor.storage import maintenance
 from tests.factories import make_meeting
-from tests.helpers import PDF
+from tests.helpers import PDF, delete_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 LATER = timedelta(hours=2)  # past the default grace age (STORAGE_SWEEP_GRACE, an hour)
@@ -103,7 +103,7 @@ def committed_meeting(app):
     db.session.execute(delete(Material).where(Material.meeting_id == ids[0]))
     db.session.execute(delete(Meeting).where(Meeting.id == ids[0]))
     db.session.execute(delete(Agency).where(Agency.id == ids[1]))
-    db.session.execute(delete(Region).where(Region.id == ids[2]))
+    delete_regions([ids[2]])
     db.session.commit()
 
 
