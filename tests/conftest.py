@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import current_app, has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -172,9 +173,14 @@ def demo_app(suite_app):
 
 class _ConnectionSession(Session):
     """Flask-SQLAlchemy's Session.get_bind picks the engine even when the session was bound
-    to a connection; the test session must use the test's connection."""
+    to a connection; the test session must use the test's connection. Only for the test's own
+    app: `db.session` is one attribute for the whole process, so a thread of another app (the
+    session-wide live servers of the browser journeys and of the API checks) that queries while
+    a test runs gets its own app's engine, never this test's connection."""
 
     def get_bind(self, *args, **kwargs):
+        if has_app_context() and current_app._get_current_object() is not self.info["test_app"]:
+            return super().get_bind(*args, **kwargs)
         return self.bind
 
 
@@ -256,7 +262,8 @@ def db(request, app, _no_committed_leftovers):
     transaction = connection.begin()
     original = _db.session
     _db.session = _db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession}
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession,
+         "info": {"test_app": app}}
     )
     try:
         yield _db
