@@ -137,8 +137,40 @@ def test_sections_are_kept_per_viewer_class(app, db, day):
     assert _section(view(again, day.meeting)[0], "participants") == _section(pages["first"], "participants")
 
 
+def test_the_commitments_and_participants_pages_show_a_change_at_once(app, db, day, header):
+    """Their content is kept per viewer class: a check-in re-renders the participants page (and
+    not the commitments page), a commitment submitted the commitments page."""
+    from rakor.commitments import services
+
+    committee, delegate = client_of(app, day.committee), client_of(app, day.delegate)
+    committee.get("/")
+    delegate.get("/")
+    participants, commitments = (f"/meetings/{day.meeting.id}/{page}" for page in ("participants", "commitments"))
+    before = committee.get(participants).get_data(as_text=True)
+    assert committee.get(participants).headers["X-Page-Cache"] == "participants:hit"
+    assert delegate.get(commitments).headers["X-Page-Cache"] == "commitments:miss"
+    assert committee.post(f"/meetings/{day.meeting.id}/checkin/{day.person.id}",
+                          headers={"Accept": "application/json"}).status_code == 200
+    response = committee.get(participants)
+    assert response.headers["X-Page-Cache"] == "participants:miss"
+    assert response.get_data(as_text=True) != before
+    assert delegate.get(commitments).headers["X-Page-Cache"] == "commitments:hit"
+    with app.test_request_context():
+        services.create_commitment(day.meeting, first_agency_commitment(day, title="Pendampingan desa lokus"),
+                                   day.delegate, submit=True)
+    _db.session.commit()
+    response = delegate.get(commitments)
+    assert response.headers["X-Page-Cache"] == "commitments:miss"
+    assert "Pendampingan desa lokus" in response.get_data(as_text=True)
+    # The other agency's delegate: its own class, never the first agency's drafts and submissions.
+    other = client_of(app, day.other_delegate).get(commitments).get_data(as_text=True)
+    assert "Pendampingan desa lokus" not in other
+
+
+@pytest.mark.parametrize("page", ["meeting", "participants", "commitments"])
 @pytest.mark.parametrize("role", ["committee", "delegate", "leadership"])
-def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, count_queries, monkeypatch, role):
+def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, count_queries, monkeypatch, role,
+                                                              page):
     """What each fragment's render reads, by table: a part's tables only where its scope is
     named. A section or query added later that reads participants in the body fails here."""
     _fail_a_mail(day.meeting, "Undangan gagal")
@@ -155,9 +187,13 @@ def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, coun
 
     monkeypatch.setattr(page_cache, "fragment", spy)
     user = {"committee": day.committee, "delegate": day.delegate, "leadership": day.leadership}[role]
-    html, _h = view(client_of(app, user), day.meeting)
-    assert "Paparan Kemiskinan Ekstrem" in html
-    assert {"body", "participants", "commitments", "failed_mail"} <= set(read)
+    if page == "meeting":
+        html, _h = view(client_of(app, user), day.meeting)
+        assert "Paparan Kemiskinan Ekstrem" in html
+        assert {"body", "participants", "commitments", "failed_mail"} <= set(read)
+    else:
+        assert client_of(app, user).get(f"/meetings/{day.meeting.id}/{page}").status_code == 200
+        assert set(read) == {page}
     for name, (scopes, statements) in read.items():
         if name == "reader page":
             continue  # names every scope of the meeting
@@ -167,6 +203,8 @@ def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, coun
             pattern = re.compile(r"\b(FROM|JOIN)\s+\"?(" + "|".join(tables) + r")\"?(\s|$)", re.I)
             offending = [s for s in statements if pattern.search(s)]
             assert not offending, f"{name} reads {part} without its scope: {offending[0][:200]}"
-    # And a section does read what it is kept by (the check above is not vacuous).
-    participants_reads = " ".join(read["participants"][1])
-    assert re.search(r"\bFROM\s+\"?participant\b", participants_reads, re.I)
+    # And a fragment does read what it is kept by (the check above is not vacuous).
+    if "participants" in read:
+        assert re.search(r"\bFROM\s+\"?participant\b", " ".join(read["participants"][1]), re.I)
+    if "commitments" in read:
+        assert re.search(r"\bFROM\s+\"?commitment\b", " ".join(read["commitments"][1]), re.I)

@@ -2,7 +2,6 @@
 from collections import defaultdict
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -27,7 +26,7 @@ from rakor.extensions import db
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
-from rakor.meetings.web import with_meeting
+from rakor.meetings.web import viewer_key, with_meeting
 from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
@@ -175,8 +174,7 @@ def _page_key(meeting_id):
     """What the meeting page's content depends on besides its data: the viewer's role and agency
     (the policy rules look at nothing else), the locale and the query string. ("meeting-body":
     the body without the sections kept apart; no entry kept under an earlier name is read.)"""
-    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
-    return f"meeting-body:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    return viewer_key("meeting-body", meeting_id)
 
 
 def _reader_key(meeting_id):
