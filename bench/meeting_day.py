@@ -40,8 +40,9 @@ what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page 
 "kept:miss,miss,hit,..." = rendered around the kept shared body, "kept:miss,miss,miss,..." = the
 body rendered; then the sections kept apart, "participants:hit" and so on; without "kept:": a
 flashed message was waiting, the page was rendered around the body looked up). Reported: whole
-pages kept, bodies kept, and per section kept apart its hits; the other pages are not cached and
-always rendered.
+pages kept, bodies kept, and per section kept apart its hits; the commitments and participants
+pages keep their content per viewer class ("commitments:hit"); home and progress are always
+rendered.
 
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
@@ -249,6 +250,7 @@ class Stats:
         self.by_page = defaultdict(list)
         self.errors = Counter()
         self.cache = Counter()
+        self.other_cache = defaultdict(Counter)
         self.writes = Counter()
         self.requests = 0
 
@@ -322,6 +324,8 @@ class Workload:
         self.stats.by_page[page or f"{method} (write)"].append(took)
         if page == "meeting":
             self.stats.cache[resp_headers.get("X-Page-Cache", "none")] += 1
+        elif page in ("commitments", "participants"):  # their content kept per viewer class
+            self.stats.other_cache[page][resp_headers.get("X-Page-Cache", "none")] += 1
         return status, resp_headers, text
 
     async def read(self, user, page):
@@ -650,6 +654,8 @@ def main():
           f"({100 * body_hits / max(meeting_pages, 1):.1f} %), rendered fresh "
           f"{meeting_pages - hits - body_hits}; of all requests, {100 * hits / max(stats.requests, 1):.1f} % "
           f"were kept-copy hits; {dict(stats.cache)}")
+    for page, found in sorted(stats.other_cache.items()):
+        print(f"{page} page: content kept (hit) {found.get(page + ':hit', 0)} of {sum(found.values())}")
     if sections:
         print("sections kept apart (of the pages rendered): " + "; ".join(
             f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))
@@ -666,6 +672,7 @@ def main():
                "error_kinds": dict(stats.errors), "writes": dict(stats.writes), "cache": dict(stats.cache),
                "kept_pages": hits, "kept_bodies": body_hits,
                "section_hits": {k: dict(v) for k, v in sections.items()},
+               "page_hits": {k: dict(v) for k, v in stats.other_cache.items()},
                "bare_wrk_rps": [round(before["rps"]), round(after["rps"])],
                "bare_python_rps": [round(before["python_client"]["rps"]), round(after["python_client"]["rps"])],
                "share_pct": round(share, 2), "share_python_client_pct": round(share_py, 2),
