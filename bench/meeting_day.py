@@ -292,6 +292,7 @@ class Workload:
         self.to_agree = []
         self.rnd = random.Random(20)
         self.registered = 0
+        self.run = int(time.time()) % 100000
         m = self.meeting_id
         self.paths = {"meeting": f"/meetings/{m}", "commitments": f"/meetings/{m}/commitments",
                       "participants": f"/meetings/{m}/participants", "home": "/", "progress": "/progress",
@@ -403,8 +404,10 @@ class Workload:
         n = self.registered
 
         def fill(fields):
-            fields.update(name=f"Peserta Tambahan {n}, S.T.", position="Perencana Ahli Pertama",
-                          phone=f"0812{5000000 + n:08d}", email=f"tambahan{n}@{BENCH_DOMAIN}", gender="L")
+            # Unique per run too: a re-used database (--reuse-database) keeps earlier runs' people.
+            fields.update(name=f"Peserta Tambahan {self.run}-{n}, S.T.", position="Perencana Ahli Pertama",
+                          phone=f"0812{(self.run * 1000 + n) % 10**8:08d}",
+                          email=f"tambahan{self.run}-{n}@{BENCH_DOMAIN}", gender="L")
 
         async with user.lock:
             await self.submit(user, f"/meetings/{self.meeting_id}/participants/new", r"^$|/participants/new$",
