@@ -2,6 +2,7 @@
 
     python bench/meeting_day.py [--duration 300] [--connections 50] [--bare-duration 30]
                                 [--gunicorn "-w 2"] [--write-interval 1.0]
+                                [--database NAME] [--redis-url URL] [--port N]
 
 Sets up its own PostgreSQL database (--database, dropped and re-created), migrates it and loads
 the demo, then adds, through the app's services (the `--setup` child below):
@@ -36,9 +37,12 @@ reported too (its share is higher: that client is slower than wrk).
 
 Kept-copy hits: the app runs with PAGE_CACHE_HEADER=1, so every meeting-page response says
 what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page kept,
-"kept:miss,miss,hit" = rendered around the kept shared body, "kept:miss,miss,miss" = rendered
-fresh; a bare "hit"/"miss": a flashed message was waiting, the page was rendered around the body
-looked up); the other pages are not cached and always rendered.
+"kept:miss,miss,hit,..." = rendered around the kept shared body, "kept:miss,miss,miss,..." = the
+body rendered; then the sections kept apart, "participants:hit" and so on; without "kept:": a
+flashed message was waiting, the page was rendered around the body looked up). Reported: whole
+pages kept, bodies kept, and per section kept apart its hits; the commitments and participants
+pages keep their content per viewer class ("commitments:hit"); home and progress are always
+rendered.
 
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
@@ -246,6 +250,7 @@ class Stats:
         self.by_page = defaultdict(list)
         self.errors = Counter()
         self.cache = Counter()
+        self.other_cache = defaultdict(Counter)
         self.writes = Counter()
         self.requests = 0
 
@@ -287,6 +292,7 @@ class Workload:
         self.to_agree = []
         self.rnd = random.Random(20)
         self.registered = 0
+        self.run = int(time.time()) % 100000
         m = self.meeting_id
         self.paths = {"meeting": f"/meetings/{m}", "commitments": f"/meetings/{m}/commitments",
                       "participants": f"/meetings/{m}/participants", "home": "/", "progress": "/progress",
@@ -319,6 +325,8 @@ class Workload:
         self.stats.by_page[page or f"{method} (write)"].append(took)
         if page == "meeting":
             self.stats.cache[resp_headers.get("X-Page-Cache", "none")] += 1
+        elif page in ("commitments", "participants"):  # their content kept per viewer class
+            self.stats.other_cache[page][resp_headers.get("X-Page-Cache", "none")] += 1
         return status, resp_headers, text
 
     async def read(self, user, page):
@@ -396,8 +404,10 @@ class Workload:
         n = self.registered
 
         def fill(fields):
-            fields.update(name=f"Peserta Tambahan {n}, S.T.", position="Perencana Ahli Pertama",
-                          phone=f"0812{5000000 + n:08d}", email=f"tambahan{n}@{BENCH_DOMAIN}", gender="L")
+            # Unique per run too: a re-used database (--reuse-database) keeps earlier runs' people.
+            fields.update(name=f"Peserta Tambahan {self.run}-{n}, S.T.", position="Perencana Ahli Pertama",
+                          phone=f"0812{(self.run * 1000 + n) % 10**8:08d}",
+                          email=f"tambahan{self.run}-{n}@{BENCH_DOMAIN}", gender="L")
 
         async with user.lock:
             await self.submit(user, f"/meetings/{self.meeting_id}/participants/new", r"^$|/participants/new$",
@@ -511,10 +521,10 @@ async def bare_python(url, seconds, connections, timeout):
                 "p50_ms": 1000 * statistics.median(latencies)}
 
 
-def wrk_bare(deployment, gunicorn_args, seconds, connections, label):
+def wrk_bare(deployment, gunicorn_args, seconds, connections, label, port=None):
     from load import wrk
 
-    server = Gunicorn(deployment, "bench.bare_flask:app", gunicorn_args, ready_path="/bench/bare")
+    server = Gunicorn(deployment, "bench.bare_flask:app", gunicorn_args, port=port, ready_path="/bench/bare")
     server.start()
     try:
         url = server.base + "/bench/bare"
@@ -563,6 +573,8 @@ def main():
     parser.add_argument("--gunicorn", default="-w 2", help='gunicorn options (default "-w 2")')
     parser.add_argument("--database", default="rakor_bench_day")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the app's port (the bare app: the next one); default: any free port")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--reuse-database", action="store_true", help="keep an existing database (setup again)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
@@ -588,8 +600,9 @@ def main():
         log(f"today's meeting {data['meeting_id']}: {len(data['participants'])} participants; "
             f"{len(data['users'])} users")
 
-        before = wrk_bare(deployment, args.gunicorn, args.bare_duration, args.connections, "before")
-        server = Gunicorn(deployment, "bench.bench_wsgi:app", args.gunicorn)
+        bare_port = args.port + 1 if args.port else None
+        before = wrk_bare(deployment, args.gunicorn, args.bare_duration, args.connections, "before", bare_port)
+        server = Gunicorn(deployment, "bench.bench_wsgi:app", args.gunicorn, port=args.port)
         server.start()
         try:
             log(f"gunicorn {args.gunicorn!r} on {server.base} (log {server.log_path}); signing in 60 users")
@@ -601,7 +614,7 @@ def main():
             load_after = os.getloadavg()
         finally:
             server.stop()
-        after = wrk_bare(deployment, args.gunicorn, args.bare_duration, args.connections, "after")
+        after = wrk_bare(deployment, args.gunicorn, args.bare_duration, args.connections, "after", bare_port)
     finally:
         if not args.keep_database:
             deployment.drop()
@@ -614,8 +627,18 @@ def main():
     errors = sum(stats.errors.values())
     p50, p90, p99 = (pct(stats.latencies, q) for q in (0.5, 0.9, 0.99))
     meeting_pages = sum(stats.cache.values())
-    hits = stats.cache.get("kept:hit", 0)
-    body_hits = sum(v for k, v in stats.cache.items() if k != "kept:hit" and k.endswith("hit"))
+    hits, body_hits, sections = 0, 0, defaultdict(Counter)
+    for header, n in stats.cache.items():
+        outcomes = header.split(",")
+        if outcomes[0] == "kept:hit":
+            hits += n
+            continue
+        unnamed = [o for o in outcomes if ":" not in o]
+        body_hits += n if unnamed and unnamed[-1] == "hit" else 0  # the last unnamed lookup: the body
+        for named in outcomes:
+            name, _sep, outcome = named.partition(":")
+            if name != "kept" and outcome:
+                sections[name][outcome] += n
     print(f"\nRakor meeting day, {time.strftime('%Y-%m-%d %H:%M')}: gunicorn {args.gunicorn!r}, PostgreSQL, "
           f"Redis page cache on, {args.connections} connections (aiohttp), 60 signed-in users, a write every "
           f"{args.write_interval:g} s; client on this machine")
@@ -634,6 +657,11 @@ def main():
           f"({100 * body_hits / max(meeting_pages, 1):.1f} %), rendered fresh "
           f"{meeting_pages - hits - body_hits}; of all requests, {100 * hits / max(stats.requests, 1):.1f} % "
           f"were kept-copy hits; {dict(stats.cache)}")
+    for page, found in sorted(stats.other_cache.items()):
+        print(f"{page} page: content kept (hit) {found.get(page + ':hit', 0)} of {sum(found.values())}")
+    if sections:
+        print("sections kept apart (of the pages rendered): " + "; ".join(
+            f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))
     print(f"bare Flask (bench/bare_flask.py, same gunicorn options) under wrk: before {before['rps']:.0f} req/s "
           f"(load {before['load_before'][0]:.1f}), after {after['rps']:.0f} req/s (load {after['load_before'][0]:.1f}); "
           f"through this Python client: {before['python_client']['rps']:.0f} / {after['python_client']['rps']:.0f} req/s")
@@ -645,6 +673,9 @@ def main():
     summary = {"seconds": round(seconds, 1), "requests": stats.requests, "rps": round(rps, 1),
                "p50_ms": round(p50, 1), "p90_ms": round(p90, 1), "p99_ms": round(p99, 1), "errors": errors,
                "error_kinds": dict(stats.errors), "writes": dict(stats.writes), "cache": dict(stats.cache),
+               "kept_pages": hits, "kept_bodies": body_hits,
+               "section_hits": {k: dict(v) for k, v in sections.items()},
+               "page_hits": {k: dict(v) for k, v in stats.other_cache.items()},
                "bare_wrk_rps": [round(before["rps"]), round(after["rps"])],
                "bare_python_rps": [round(before["python_client"]["rps"]), round(after["python_client"]["rps"])],
                "share_pct": round(share, 2), "share_python_client_pct": round(share_py, 2),

@@ -1,4 +1,5 @@
-"""Where each main page's render time goes, in this process, with the kept copy off.
+"""Where each main page's render time goes, in this process, with the kept copy off (or on:
+--page-cache redis, every measured request then a hit).
 
     python bench/profile_pages.py [--requests 100] [--pages meeting,commitments] [--top 25]
                                   [--pyinstrument] [--database rakor_bench_pages] [--reuse-database]
@@ -37,8 +38,11 @@ def main():
     parser.add_argument("--callers", default="", help="with --top: print the callers of functions matching this")
     parser.add_argument("--sql", action="store_true", help="print the statements of one render")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument tree of each page")
+    parser.add_argument("--page-cache", choices=("off", "redis"), default="off",
+                        help="redis: kept copies on (--redis-url), so every measured request is a hit: "
+                             "the cost of a page whose content is kept (default off: the whole render)")
     args = parser.parse_args()
-    os.environ["PAGE_CACHE"] = "off"
+    os.environ["PAGE_CACHE"] = args.page_cache
 
     deployment = Deployment(args.database, redis_url=args.redis_url)
     log(f"database {args.database}: create, migrate, load the demo")
@@ -46,7 +50,7 @@ def main():
     try:
         os.environ.update({k: v for k, v in deployment.env.items() if k not in os.environ or k in (
             "RAKOR_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "UPLOAD_DIR")})
-        os.environ["PAGE_CACHE"] = "off"
+        os.environ["PAGE_CACHE"] = args.page_cache
         sys.path.insert(0, str(ROOT))
         report(args, meeting_id, deployment)
     finally:
@@ -65,7 +69,7 @@ def report(args, meeting_id, deployment):
     from rakor.extensions import db
 
     app = create_app()
-    assert app.config["PAGE_CACHE"] == "off"
+    assert app.config["PAGE_CACHE"] == args.page_cache
     sql = {"n": 0, "t": 0.0, "start": 0.0}
 
     statements = []
@@ -85,7 +89,7 @@ def report(args, meeting_id, deployment):
         pages = page_paths(deployment, meeting_id)
         keys = {email: f"{u.id}:{u.session_token}" for email in {p.email for p in pages}
                 for u in [db.session.scalar(select(User).where(User.email == email))]}
-    print(f"\nPAGE_CACHE=off, PostgreSQL, production config, in process; load average {os.getloadavg()[0]:.2f}")
+    print(f"\nPAGE_CACHE={args.page_cache}, PostgreSQL, production config, in process; load average {os.getloadavg()[0]:.2f}")
     print(f"{'page':<24}{'path':<34}{'KiB':>5}{'queries':>8}{'CPU ms':>8}{'min CPU':>8}{'wall ms':>8}{'SQL ms':>8}{'calls':>8}")
     for page in pages:
         if wanted and page.name not in wanted:

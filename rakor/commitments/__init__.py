@@ -7,6 +7,7 @@ bp = Blueprint("commitments", __name__)
 
 def init_app(app):
     from rakor.commitments.models import AgreementRecord
+    from rakor.core import page_cache
     from rakor.storage import columns as stored_files
 
     stored_files.register(AgreementRecord, "final berita acara PDFs")
@@ -20,8 +21,9 @@ def init_app(app):
     from rakor.meetings import hooks
     from rakor.meetings.lifecycle import MINUTES_FINAL
 
+    # Kept apart from the rest of the meeting page: a commitment submitted re-renders this section only.
     hooks.sections.register("commitments", template="commitments/_meeting_section.html",
-                            loader=meeting_section, order=30)
+                            loader=meeting_section, order=30, part=page_cache.COMMITMENTS)
     hooks.follow_up_blocks.register("commitments", template="commitments/_follow_up_block.html",
                                     loader=earlier_commitments_block, order=10)
     hooks.tabs.register("commitments", label=_l("Commitments"), endpoint="commitments.index",

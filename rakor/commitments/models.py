@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rakor.core import page_cache
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.documents.models import SignedFileColumns
 from rakor.extensions import db
@@ -52,6 +53,9 @@ class Commitment(db.Model):
     """What one agency (hence region) commits to at a meeting. `version` guards against lost
     updates: a save based on a stale copy raises StaleDataError (SQLAlchemy version_id_col)."""
 
+    # Submitted, agreed, reported on: the meeting's commitments move, not its whole page (history
+    # events and progress updates too: their scopes are their commitment's, core/page_cache.py).
+    page_cache_part = page_cache.COMMITMENTS
     __tablename__ = "commitment"
     __table_args__ = (
         CheckConstraint(f"status IN {COMMITMENT_STATUSES}", name="status"),

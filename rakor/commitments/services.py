@@ -32,7 +32,7 @@ from rakor.core import batch
 from rakor.core import rows as bulk_rows
 from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.formatting import local_date
-from rakor.core.page_cache import meeting_scope
+from rakor.core.page_cache import COMMITMENTS, meeting_part_scope
 from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.core.workflow import Workflow, WorkflowMessages
@@ -391,7 +391,7 @@ def create_commitments(meeting: Meeting, items, by_user, *, confirm_direction=Fa
                 "agreed_by_id": user_id if status == S.AGREED else None,
                 **{f.name: getattr(data, f.name) for f in fields(CommitmentData)}})
             statuses.append(status)
-        scopes = (meeting_scope(meeting.id),)
+        scopes = (meeting_part_scope(meeting.id, COMMITMENTS),)
         ids = bulk_rows.insert_rows(db.session, Commitment.__table__, rows, scopes=scopes)
         batch.touch(db.session, Commitment.__tablename__, ids)  # the tallies count them at the end
         events = []

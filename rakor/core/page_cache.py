@@ -13,7 +13,9 @@ which nobody asks for again; it can never store old data under the new ones.
 
 Which scopes a row touches:
 - a model's own `page_cache_scopes()` (Meeting, User) says so;
-- a row with a `meeting_id` touches `meeting:<id>` (the old one too, if it moved);
+- a row with a `meeting_id` touches `meeting:<id>` (the old one too, if it moved), or, when
+  its model names a part of the meeting (`page_cache_part`: participants, commitments), only
+  `meeting:<id>:<part>`;
 - otherwise the scopes of the rows it points to that are already loaded (a progress update
   through its commitment), without running SQL inside the flush;
 - anything else touches `global`, which every fragment depends on: an unknown change costs
@@ -32,8 +34,9 @@ a placeholder in their place and gets the reader's token when served.
 With PAGE_CACHE_HEADER (benchmarks) a response says in `X-Page-Cache` what each lookup of its
 request found, in order: "kept:hit" or "kept:miss" for `kept_page`, "hit" or "miss" for every
 `fragment` (`reader_page`'s too). The meeting page: "kept:hit" (the reader's whole page kept),
-"kept:miss,miss,hit" (rendered around the kept shared body), "kept:miss,miss,miss" (rendered
-fresh); with a flashed message waiting, only its body is looked up ("hit" or "miss").
+"kept:miss,miss,hit,..." (rendered around the kept shared body), "kept:miss,miss,miss,..." (rendered
+fresh), followed by the lookups of the sections kept apart ("participants:hit", ...); with a
+flashed message waiting, the reader's page is not looked up ("hit,participants:miss,...").
 
 Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
 tests and development). A Redis that does not answer costs one render, never an error page.
@@ -66,6 +69,29 @@ def meeting_scope(meeting_id):
     return f"meeting:{meeting_id}"
 
 
+# Parts of a meeting's data that change many times on the meeting day (a check-in, a
+# registration, a commitment submitted or agreed, the e-mails these send): rows of a model that
+# names its part (`page_cache_part`, or its own `page_cache_scopes`) move the part's scope, not
+# the meeting's, so the fragments that do not show that part (the agenda, the details, the
+# materials) stay kept. A fragment that shows a part names its scope; one that shows everything
+# of a meeting names `meeting_scopes`.
+PARTICIPANTS = "participants"
+COMMITMENTS = "commitments"
+MAIL = "mail"
+MEETING_PARTS = (PARTICIPANTS, COMMITMENTS, MAIL)
+
+
+def meeting_part_scope(meeting_id, part):
+    if part not in MEETING_PARTS:
+        raise ValueError(f"unknown part of a meeting: {part!r}")
+    return f"meeting:{meeting_id}:{part}"
+
+
+def meeting_scopes(meeting_id):
+    """Every scope of meeting `meeting_id`: its own and its parts'."""
+    return [meeting_scope(meeting_id), *(meeting_part_scope(meeting_id, part) for part in MEETING_PARTS)]
+
+
 def reader_scope(user_id):
     """What one reader's own layout shows beyond the page (the navbar's unread notices): a
     whole page kept for that reader (`reader_page`) depends on it."""
@@ -92,18 +118,36 @@ def scopes_of(obj, depth=0):
     if "meeting_id" in state.mapper.column_attrs:
         ids = column_values(obj, "meeting_id")
         if ids:
-            return {meeting_scope(i) for i in ids}
+            part = getattr(obj, "page_cache_part", None)
+            return {meeting_part_scope(i, part) if part else meeting_scope(i) for i in ids}
     if depth < 2:
         found = set()
         for rel in state.mapper.relationships:
             if rel.direction.name != "MANYTOONE":
                 continue
             target = state.dict.get(rel.key, NO_VALUE)  # loaded only: no SQL inside a flush
+            if target is NO_VALUE:
+                target = _in_session(state, rel)
             if target is not NO_VALUE and target is not None:
                 found |= scopes_of(target, depth + 1) - {GLOBAL}
         if found:
             return found
     return {GLOBAL}
+
+
+def _in_session(state, rel):
+    """The row `rel` points to when the session already holds it, though the relationship was
+    not loaded (a history event or a progress update made with `commitment_id=`, its commitment
+    locked earlier in the request); NO_VALUE when it does not. No SQL: only the identity map."""
+    session = state.session
+    pairs = rel.local_remote_pairs
+    if session is None or len(pairs) != 1 or [c for _l, c in pairs] != list(rel.mapper.primary_key):
+        return NO_VALUE
+    local = state.mapper.get_property_by_column(pairs[0][0])
+    value = state.dict.get(local.key)
+    if value is None:
+        return NO_VALUE
+    return session.identity_map.get(rel.mapper.identity_key_from_primary_key([value]), NO_VALUE)
 
 
 def _pending(session):
@@ -247,10 +291,11 @@ def _with_readers_token(html):
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
-def fragment(key, scopes, render, ttl=None):
+def fragment(key, scopes, render, ttl=None, name=None):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
     `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
-    below PAGE_CACHE_TTL, and 0 or less keeps nothing."""
+    below PAGE_CACHE_TTL, and 0 or less keeps nothing. `name` labels its lookup in the
+    X-Page-Cache header ("name:hit")."""
     store = _store()
     if store is None:
         return render()
@@ -265,9 +310,9 @@ def fragment(key, scopes, render, ttl=None):
     if stored is not None:
         stored_stamp, _sep, html = _text(stored).partition("\n")
         if stored_stamp == stamp:
-            _note("hit")
+            _note(f"{name}:hit" if name else "hit")
             return _with_readers_token(html)
-    _note("miss")
+    _note(f"{name}:miss" if name else "miss")
     html = render()
     lifetime = current_app.config.get("PAGE_CACHE_TTL", 120)
     if ttl is not None:

@@ -53,11 +53,10 @@ class OutboundMail(db.Model):
     )
 
     def page_cache_scopes(self):
-        """A meeting's mail shows on its page (the failed ones, with "send again"); a mail of no
-        meeting (an account link, a notice) shows on no kept page and must not move `global`."""
-        if self.meeting_id is None:
-            return set()
-        return {page_cache.meeting_scope(self.meeting_id)}
+        """A meeting's mail shows on its page (the failed ones, with "send again": a part of the
+        meeting, kept apart); a mail of no meeting (an account link, a notice) shows on no kept
+        page and must not move `global`."""
+        return {page_cache.meeting_part_scope(i, page_cache.MAIL) for i in page_cache.column_values(self, "meeting_id")}
 
 
 class OutboundMailAttachment(db.Model):

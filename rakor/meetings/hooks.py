@@ -6,7 +6,10 @@ applies a `template` and a `loader`. Features fill them from their `init_app(app
 registries themselves hold no app, so every app of a test run sees the same entries.
 
 - `sections`: meeting-page sections. `loader(meeting, user) -> context | None` (None hides the
-  section); the template is rendered with the context's keys as variables.
+  section); the template is rendered with the context's keys as variables. A section that shows
+  one part of the meeting's data that changes often (`part=`, a name of core/page_cache.py's
+  MEETING_PARTS) is kept apart from the rest of the page and shows nothing else of the meeting's
+  beyond the meeting row and its quotas and invitations (the meeting's own scope).
 - `follow_up_blocks`: blocks of the "follow-up of an earlier meeting" section.
   `loader(earlier, meeting, user) -> context | None`; the block's template sees it as `block`.
 - `tabs`: the meeting's sub-pages (participants, quotas, ...): `label`, `endpoint`, and
@@ -70,6 +73,17 @@ def run_transition_effects(meeting, to_status, user, now):
 def render_sections(meeting, user):
     """[(template, context), ...] in page order, for sections that have something to show."""
     return sections.contexts(meeting, user)
+
+
+def section_part(entry):
+    """The part of the meeting's data a section is kept by (None: kept with the page)."""
+    return entry.extra.get("part")
+
+
+def render_section(entry, meeting, user):
+    """(template, context) of one section, or None when it has nothing to show."""
+    context = entry.loader(meeting, user)
+    return None if context is None else (entry.template, context)
 
 
 def follow_up_block_contexts(earlier, meeting, user):

@@ -15,13 +15,18 @@ none), applies the policy rule `action` (403) and calls the view with `meeting` 
   loader options: options built at import time configure the mappers before every model exists.
 `in_meeting(Model, id, meeting)` loads a sub-object of *that* meeting: another meeting's id in a
 crafted URL is a 404, never a leak.
+`kept_content(page, meeting, parts, render)`: a meeting page's content kept per data version and
+viewer class (rakor/core/page_cache.py), for pages read many times on a meeting day.
 """
 import functools
 
-from flask import abort, g
+from flask import abort, g, request
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
+from rakor.core import page_cache
 from rakor.extensions import db
 from rakor.meetings import queries
 from rakor.policy import can
@@ -51,3 +56,20 @@ def in_meeting(model, object_id, meeting, *options):
     """`model` row `object_id` that belongs to `meeting`, or 404."""
     return db.one_or_404(
         select(model).where(model.id == object_id, model.meeting_id == meeting.id).options(*options))
+
+
+def viewer_key(page, meeting_id):
+    """What the content of a meeting's page depends on besides its data: the viewer's role and
+    agency (the policy rules look at nothing else), the locale and the query string."""
+    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
+    return f"{page}:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+
+
+def kept_content(page, meeting, parts, render):
+    """The content `render()` returns (the page inside its layout, which names the reader), kept
+    for every viewer of the same class while the meeting (its row, quotas, invitations, agenda)
+    and its `parts` (core/page_cache.py MEETING_PARTS: what else the content reads) are
+    unchanged. Everything the content reads must be covered: tests/meetings/test_page_cache_parts.py
+    checks the tables each kept content reads against its scopes."""
+    scopes = [page_cache.meeting_scope(meeting.id), *(page_cache.meeting_part_scope(meeting.id, p) for p in parts)]
+    return Markup(page_cache.fragment(viewer_key(page, meeting.id), scopes, render, name=page))

@@ -7,6 +7,7 @@ bp = Blueprint("participants", __name__)
 
 
 def init_app(app):
+    from rakor.core import page_cache
     from rakor.documents import registry as documents
     from rakor.main import dashboard
     from rakor.meetings import hooks
@@ -20,10 +21,11 @@ def init_app(app):
     from rakor.participants.sections import failed_mail_section, meeting_section
     from rakor.participants.views._common import phone_filter
 
+    # Kept apart from the rest of the meeting page: a check-in re-renders this section only.
     hooks.sections.register("participants", template="participants/_meeting_section.html",
-                            loader=meeting_section, order=20)
+                            loader=meeting_section, order=20, part=page_cache.PARTICIPANTS)
     hooks.sections.register("failed_mail", template="participants/_meeting_failed_mails.html",
-                            loader=failed_mail_section, order=5)
+                            loader=failed_mail_section, order=5, part=page_cache.MAIL)
     for order, (key, label, endpoint, action) in enumerate((
         ("participants", _l("Participants"), "participants.index", "meeting.view"),
         ("quotas", _l("Seat quotas"), "participants.quotas_page", "meeting.view"),

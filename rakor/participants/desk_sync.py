@@ -36,7 +36,12 @@ from rakor.extensions import db
 from rakor.meetings.lifecycle import check_open
 from rakor.meetings.models import Meeting
 from rakor.participants.models import MARK_KINDS, CheckinMark, Participant, SeatQuota
-from rakor.participants.services import WALK_IN_OVERRIDE, clean_participant, register_participant
+from rakor.participants.services import (
+    WALK_IN_OVERRIDE,
+    clean_participant,
+    participants_scope,
+    register_participant,
+)
 from rakor.policy import COMMITTEE
 from rakor.regions.models import Agency
 
@@ -295,10 +300,14 @@ _STORED_COLUMNS = ("mark_id", "meeting_id", "participant_id", "kind", "source", 
 def _store(new_rows, changes, participants):
     """New marks and changed participants in two executemany statements: a 1,000-mark batch
     through the unit of work spent most of its time flushing one object at a time."""
+    # The page cache's scopes of these rows (the bulk statements would otherwise move everything).
+    meeting_ids = {r.meeting_id for r in new_rows} | {participants[c["id"]].meeting_id for c in changes}
+    options = {"page_cache_scopes": tuple(participants_scope(i) for i in sorted(meeting_ids))}
     if new_rows:
-        db.session.execute(insert(CheckinMark), [{c: getattr(r, c) for c in _STORED_COLUMNS} for r in new_rows])
+        db.session.execute(insert(CheckinMark), [{c: getattr(r, c) for c in _STORED_COLUMNS} for r in new_rows],
+                           execution_options=options)
     if changes:
-        db.session.execute(update(Participant), changes)
+        db.session.execute(update(Participant), changes, execution_options=options)
         for change in changes:  # the loaded rows are stale now
             db.session.expire(participants[change["id"]])
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from rakor.core import page_cache
 from rakor.core.names import name_key
 from rakor.core.types import UTCDateTime, utcnow
 from rakor.extensions import db
@@ -62,6 +63,8 @@ class Invitation(db.Model):
 
 class Participant(db.Model):
     __tablename__ = "participant"
+    # A registration or a check-in moves the meeting's participants, not its whole page.
+    page_cache_part = page_cache.PARTICIPANTS
     __table_args__ = (
         CheckConstraint(f"meeting_role IN {MEETING_ROLES}", name="meeting_role"),
         CheckConstraint(f"gender IS NULL OR gender IN {GENDERS}", name="gender"),
@@ -166,6 +169,7 @@ class CheckinMark(db.Model):
     (then it is clamped and the mark flagged 'clamped_time'). `gap_seconds` is how long the mark
     waited on the device: received_at - device_at."""
 
+    page_cache_part = page_cache.PARTICIPANTS  # the desk's history shows with the participants
     __tablename__ = "checkin_mark"
     __table_args__ = (
         CheckConstraint(f"kind IN {MARK_KINDS}", name="kind"),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from rakor.auth.services import normalise_email
 from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.names import name_key
-from rakor.core.page_cache import meeting_scope
+from rakor.core.page_cache import PARTICIPANTS, meeting_part_scope
 from rakor.core.ranks import normalize_rank
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -31,6 +31,11 @@ from rakor.regions.models import Agency
 
 class QuotaFullError(DomainError):
     pass
+
+
+def participants_scope(meeting_id):
+    """What a bulk statement on participant rows moves (core/page_cache.py: a meeting's part)."""
+    return meeting_part_scope(meeting_id, PARTICIPANTS)
 
 
 @dataclass
@@ -239,7 +244,7 @@ def register_participants(meeting: Meeting, items: list[NewParticipant], *, by_u
                      "is_demo": False, "invitation_id": None})
     # No RETURNING: psycopg then sends the rows as one pipelined executemany, about three
     # times faster than insertmanyvalues' multi-row VALUES with RETURNING (bench/bench_import.py).
-    stmt = insert(Participant).execution_options(page_cache_scopes=(meeting_scope(meeting.id),))
+    stmt = insert(Participant).execution_options(page_cache_scopes=(participants_scope(meeting.id),))
     try:
         with db.session.begin_nested():
             db.session.execute(stmt, rows)
@@ -306,7 +311,7 @@ def check_in(participant: Participant, *, by_user) -> bool:
         update(Participant)
         .where(Participant.id == participant.id, Participant.checked_in_at.is_(None))
         .values(checked_in_at=utcnow(), checked_in_by_id=by_user.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, page_cache_scopes=(participants_scope(participant.meeting_id),))
     )
     db.session.refresh(participant)
     if result.rowcount == 1:
@@ -333,7 +338,7 @@ def undo_check_in(participant: Participant, *, by_user) -> bool:
         .where(Participant.id == participant.id, Participant.checked_in_at.is_not(None))
         .values(checked_in_at=None, checked_in_by_id=None,
                 checkin_undone_at=utcnow(), checkin_undone_by_id=by_user.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, page_cache_scopes=(participants_scope(participant.meeting_id),))
     )
     db.session.refresh(participant)
     if result.rowcount == 1:

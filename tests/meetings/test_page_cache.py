@@ -240,7 +240,8 @@ def test_scopes_of_rows(db):
     user = make_user(role="delegate", agency=agency)
     db.session.flush()  # as the listener sees rows: flushed, not yet committed (and expired)
     assert page_cache.scopes_of(meeting) == {f"meeting:{meeting.id}", f"meeting:{earlier.id}"}
-    assert page_cache.scopes_of(participant) == {f"meeting:{meeting.id}"}
+    # A participant moves only the meeting's participants (a part: the agenda stays kept).
+    assert page_cache.scopes_of(participant) == {f"meeting:{meeting.id}:participants"}
     assert page_cache.scopes_of(agency) == {page_cache.GLOBAL}
     user.last_login_at = meeting.starts_at
     user.rotate_session_token()
@@ -347,7 +348,10 @@ def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db
         client.get("/")  # any flashed welcome is shown here, not on the meeting page
         meeting.venue = "Aula baru"  # a change: the next view renders the page again
         db.session.commit()
-        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:miss,miss,miss"
+        # The reader's page, the body, then the sections kept apart (failed e-mails, participants,
+        # commitments).
+        assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == \
+            "kept:miss,miss,miss,failed_mail:miss,participants:miss,commitments:miss"
         assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:hit"
         assert "X-Page-Cache" not in client.get("/").headers
     finally:

@@ -14,11 +14,12 @@ from rakor.commitments.forms import MISSING_VERSION, CommitmentForm, DecisionFor
 from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
 from rakor.commitments.views import imports
+from rakor.core import page_cache
 from rakor.core.forms import add_domain_error, choices
 from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import db
-from rakor.meetings.web import with_meeting
+from rakor.meetings.web import kept_content, with_meeting
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, require, roles
 from rakor.regions.models import Region
 
@@ -69,17 +70,23 @@ def _labels():
 @roles(*EVERYONE)
 @with_meeting("meeting.view")
 def index(meeting):
-    """The meeting's commitments grouped by region or topic, with counts and budget totals."""
-    filters = queries.Filters.from_args(request.args)
-    commitments = queries.meeting_commitment_rows(meeting, current_user, filters)
-    topics, regions = queries.filter_choices(meeting)
-    return render_template(
-        "commitments/index.html", meeting=meeting, filters=filters, commitments=commitments,
-        commitment_url=url_pattern("commitments.view", "commitment_id", meeting_id=meeting.id),
-        groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
-        topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
-        commitment_links=imports.links(meeting, current_user),
-        total_budget=sum(g.budget for g in queries.grouped(commitments)), **_list_labels())
+    """The meeting's commitments grouped by region or topic, with counts and budget totals; the
+    content is kept for every viewer of the same class until the meeting's commitments change
+    (a commitment submitted elsewhere in the meeting re-renders it, a check-in does not)."""
+    def content():
+        filters = queries.Filters.from_args(request.args)
+        commitments = queries.meeting_commitment_rows(meeting, current_user, filters)
+        topics, regions = queries.filter_choices(meeting)
+        return render_template(
+            "commitments/_index_body.html", meeting=meeting, filters=filters, commitments=commitments,
+            commitment_url=url_pattern("commitments.view", "commitment_id", meeting_id=meeting.id),
+            groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
+            topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
+            commitment_links=imports.links(meeting, current_user),
+            total_budget=sum(g.budget for g in queries.grouped(commitments)), **_list_labels())
+
+    body = kept_content("commitments", meeting, [page_cache.COMMITMENTS], content)
+    return render_template("commitments/index.html", meeting=meeting, body=body)
 
 
 def _fill_choices(form, meeting):

@@ -2,7 +2,6 @@
 from collections import defaultdict
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -27,7 +26,7 @@ from rakor.extensions import db
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
-from rakor.meetings.web import with_meeting
+from rakor.meetings.web import viewer_key, with_meeting
 from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
@@ -173,13 +172,22 @@ def edit(meeting):
 
 def _page_key(meeting_id):
     """What the meeting page's content depends on besides its data: the viewer's role and agency
-    (the policy rules look at nothing else), the locale and the query string."""
-    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
-    return f"meeting-page:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    (the policy rules look at nothing else), the locale and the query string. ("meeting-body":
+    the body without the sections kept apart; no entry kept under an earlier name is read.)"""
+    return viewer_key("meeting-body", meeting_id)
 
 
 def _reader_key(meeting_id):
     return f"{_page_key(meeting_id)}:reader:{current_user.id}"
+
+
+def _reader_scopes(meeting_id, follow_up_of_id=None):
+    """Everything the reader's whole page shows: the meeting and its parts, the earlier meeting's
+    (a follow-up shows its commitments), the reader's own layout."""
+    scopes = page_cache.meeting_scopes(meeting_id)
+    if follow_up_of_id:
+        scopes += page_cache.meeting_scopes(follow_up_of_id)
+    return [*scopes, page_cache.reader_scope(current_user.id)]
 
 
 @bp.route("/<int:meeting_id>")
@@ -193,31 +201,55 @@ def view(meeting_id):
     holds: the rule reads the reader's role and agency (in the key) and the meeting's status,
     seat quotas and invitations (whose changes move the meeting's version); the clock, the one
     other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`)."""
-    kept = page_cache.kept_page(_reader_key(meeting_id), [page_cache.meeting_scope(meeting_id),
-                                                          page_cache.reader_scope(current_user.id)])
+    kept = page_cache.kept_page(_reader_key(meeting_id), _reader_scopes(meeting_id))
     if kept is not None:
         return kept
     return _render_view(meeting_id)
 
 
+def _section_slot(key):
+    """Where a section kept apart goes in the kept body (filled in per request)."""
+    return f"\x00rakor-section:{key}\x00"
+
+
 @with_meeting("meeting.view", load=queries.meeting_head)
 def _render_view(meeting):
-    """The page when this reader has none kept: its content is a fragment shared by every
-    viewer of the same class, inside the reader's own layout (the navbar names them)."""
+    """The page when this reader has none kept: its content is fragments shared by every viewer
+    of the same class, inside the reader's own layout (the navbar names them). The body (details,
+    agenda, materials and most sections) is kept by the meeting's own scope; a section that shows
+    a part of the meeting that changes often on the day (participants checked in, commitments
+    submitted: `hooks.section_part`) is kept apart by that part's scope too, so a check-in
+    re-renders the participants section and nothing else."""
     key = _page_key(meeting.id)
-    scopes = [page_cache.meeting_scope(meeting.id)]
-    if meeting.follow_up_of_id:
-        scopes.append(page_cache.meeting_scope(meeting.follow_up_of_id))
+    body_scopes = [page_cache.meeting_scope(meeting.id)]
+    if meeting.follow_up_of_id:  # the earlier meeting's agreed commitments are shown
+        body_scopes += page_cache.meeting_scopes(meeting.follow_up_of_id)
 
     def page():
-        body = page_cache.fragment(key, scopes, lambda: _render_view_body(meeting.id))
+        body = page_cache.fragment(key, body_scopes, lambda: _render_view_body(meeting.id))
+        for entry in hooks.sections:
+            part = hooks.section_part(entry)
+            if part:
+                html = page_cache.fragment(
+                    f"{key}:{entry.key}",
+                    [page_cache.meeting_scope(meeting.id), page_cache.meeting_part_scope(meeting.id, part)],
+                    lambda entry=entry: _render_section(entry, meeting), name=entry.key)
+                body = body.replace(_section_slot(entry.key), html)
         return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
 
     lapses_at = rules.view_lapses_at(current_user, meeting)
     ttl = None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
     # The reader's layout (the navbar's unread notices) is part of the kept page.
-    return page_cache.reader_page(_reader_key(meeting.id), [*scopes, page_cache.reader_scope(current_user.id)],
+    return page_cache.reader_page(_reader_key(meeting.id), _reader_scopes(meeting.id, meeting.follow_up_of_id),
                                   page, ttl)
+
+
+def _render_section(entry, meeting):
+    rendered = hooks.render_section(entry, meeting, current_user)
+    if rendered is None:
+        return ""
+    template, context = rendered
+    return render_template(template, **context)
 
 
 def _render_view_body(meeting_id):
@@ -225,14 +257,22 @@ def _render_view_body(meeting_id):
     by_item = defaultdict(list)
     for m in queries.materials_of(meeting.id):
         by_item[m.agenda_item_id].append(m)
+    sections_html = []
+    for entry in hooks.sections:
+        if hooks.section_part(entry):
+            sections_html.append(Markup(_section_slot(entry.key)))  # kept apart: see _render_view
+            continue
+        rendered = hooks.render_section(entry, meeting, current_user)
+        if rendered is not None:
+            template, context = rendered
+            # Each feature's section rendered with its own context (its keys as variables).
+            sections_html.append(Markup(render_template(template, **context)))
     return render_template(
         "meetings/_view_body.html", meeting=meeting, agenda=meeting.agenda_items,
         materials_by_item=by_item, contact_phone=format_phone(meeting.contact_phone),
         contact_whatsapp=whatsapp_url(meeting.contact_phone),
         transitions=lifecycle.allowed_transitions(meeting), note_required=lifecycle.NOTE_REQUIRED,
-        # Each feature's section rendered with its own context (its keys as variables).
-        sections_html=[Markup(render_template(template, **context))
-                       for template, context in hooks.render_sections(meeting, current_user)],
+        sections_html=sections_html,
     )
 
 

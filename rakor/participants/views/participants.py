@@ -6,11 +6,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from rakor.auth import tenancy
+from rakor.core import page_cache
 from rakor.core.forms import add_domain_error, add_errors, choices
 from rakor.core.urls import int_arg, url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import db
-from rakor.meetings.web import in_meeting, with_meeting
+from rakor.meetings.web import in_meeting, kept_content, with_meeting
 from rakor.participants import bp, queries
 from rakor.participants.forms import DelegateForm, ParticipantForm
 from rakor.participants.models import Participant
@@ -32,22 +33,27 @@ PER_PAGE = 50
 @roles(ADMIN, COMMITTEE, LEADERSHIP, DELEGATE)
 @with_meeting("meeting.view")
 def index(meeting):
-    """The meeting's participants (a delegate sees its own agency), searchable and filtered."""
-    own_agency = current_user.agency_id if is_delegate() else None
-    q = request.args.get("q", "").strip()[:100]
-    status = request.args.get("status", "registered")
-    status = status if status in queries.STATUS_FILTERS else "registered"
-    agency_filter = int_arg(request.args, "agency")
-    stmt = queries.participant_list(meeting.id, own_agency=own_agency, agency_id=agency_filter, q=q,
-                                    status=status)
-    page = db.paginate_rows(stmt, queries.ListedParticipant, per_page=PER_PAGE, error_out=False, count=True)
-    stats = meeting_stats(meeting.id, own_agency)
-    return render_template(
-        "participants/index.html", page=page, stats=stats, q=q, status=status,
-        agency_filter=agency_filter, can_register=can(current_user, "participant.register", meeting),
-        row_url={action: url_pattern(f"participants.{action}", "participant_id", meeting_id=meeting.id)
-                 for action in ("edit", "badge", "cancel")},
-        **meeting_context(meeting))
+    """The meeting's participants (a delegate sees its own agency), searchable and filtered; the
+    content is kept for every viewer of the same class until the meeting's participants change."""
+    def content():
+        own_agency = current_user.agency_id if is_delegate() else None
+        q = request.args.get("q", "").strip()[:100]
+        status = request.args.get("status", "registered")
+        status = status if status in queries.STATUS_FILTERS else "registered"
+        agency_filter = int_arg(request.args, "agency")
+        stmt = queries.participant_list(meeting.id, own_agency=own_agency, agency_id=agency_filter, q=q,
+                                        status=status)
+        page = db.paginate_rows(stmt, queries.ListedParticipant, per_page=PER_PAGE, error_out=False, count=True)
+        stats = meeting_stats(meeting.id, own_agency)
+        return render_template(
+            "participants/_index_body.html", page=page, stats=stats, q=q, status=status,
+            agency_filter=agency_filter, can_register=can(current_user, "participant.register", meeting),
+            row_url={action: url_pattern(f"participants.{action}", "participant_id", meeting_id=meeting.id)
+                     for action in ("edit", "badge", "cancel")},
+            **meeting_context(meeting))
+
+    body = kept_content("participants", meeting, [page_cache.PARTICIPANTS], content)
+    return render_template("participants/index.html", meeting=meeting, body=body)
 
 
 def _form_for_user(meeting, obj=None):
