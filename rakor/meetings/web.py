@@ -26,6 +26,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from rakor.auth import tenancy
 from rakor.core import page_cache
 from rakor.extensions import db
 from rakor.meetings import queries
@@ -60,8 +61,10 @@ def in_meeting(model, object_id, meeting, *options):
 
 def viewer_key(page, meeting_id):
     """What the content of a meeting's page depends on besides its data: the viewer's role and
-    agency (the policy rules look at nothing else), the locale and the query string."""
-    viewer = f"{current_user.role}:{current_user.agency_id or ''}"
+    every agency it acts for (its own and those the administrator added: the policy rules and the
+    agency choices look at nothing else), the locale and the query string."""
+    agencies = ",".join(str(a) for a in sorted(tenancy.own_agency_ids(current_user)))
+    viewer = f"{current_user.role}:{current_user.agency_id or ''}:{agencies}"
     return f"{page}:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
 
 

@@ -14,6 +14,7 @@ is keyed), a row's version by `page_cache.scopes_of` (the scopes a change of tha
 import secrets
 from datetime import timedelta
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from flask import g
@@ -25,6 +26,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.schema import Column
 
 from rakor.auth import services as account_services
+from rakor.auth import tenancy
 from rakor.auth.models import User
 from rakor.core import page_cache
 from rakor.core.types import utcnow
@@ -128,8 +130,10 @@ def keyed_user_columns(app, user_id, meeting_id):
     columns = inspect(User).column_attrs.keys()
     values = {name: getattr(user, name) for name in columns}
 
+    acting = tenancy.own_agency_ids(user)  # a table of its own, judged with the statements
+
     def key(**changed):
-        with app.test_request_context():
+        with app.test_request_context(), mock.patch.object(tenancy, "own_agency_ids", lambda _u: acting):
             g._login_user = SimpleNamespace(**{**values, **changed}, is_authenticated=True)
             return _reader_key(meeting_id)
 

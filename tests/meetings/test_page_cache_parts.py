@@ -208,3 +208,27 @@ def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, coun
         assert re.search(r"\bFROM\s+\"?participant\b", " ".join(read["participants"][1]), re.I)
     if "commitments" in read:
         assert re.search(r"\bFROM\s+\"?commitment\b", " ".join(read["commitments"][1]), re.I)
+
+
+def test_kept_content_is_not_shared_between_viewers_acting_for_different_agencies(app, db, day):
+    """Two committee members of the organizer, one of whom the administrator also made act for
+    another agency (tenancy): the rules and the agency choices differ, so their kept content must
+    too (the key named only the role and the own agency)."""
+    from flask_login import login_user
+
+    from rakor.auth import services as account_services
+    from rakor.meetings.web import viewer_key
+    from rakor.regions.models import Agency
+    from tests.factories import make_agency, make_user
+
+    organizer = _db.session.get(Agency, day.meeting.organizer_agency_id)
+    plain, helper = make_user("committee", agency=organizer), make_user("committee", agency=organizer)
+    account_services.set_extra_agencies(helper, [make_agency().id])
+    _db.session.commit()
+    keys = {}
+    for name, user in (("plain", plain), ("helper", helper), ("plain again", plain)):
+        with app.test_request_context():
+            login_user(user)
+            keys[name] = viewer_key("meeting-body", day.meeting.id)
+    assert keys["plain"] != keys["helper"]
+    assert keys["plain"] == keys["plain again"]
