@@ -1,5 +1,6 @@
 """Where an import's time goes: `python bench/profile_import.py [--rows 5000] [--database rakor_profile_import]
-[--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]`.
+[--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]
+[--cprofile [--top 25]]`.
 
 The three imports of bench_import.py (participants, then commitments and progress updates into
 the same fresh meeting) in one process against their own PostgreSQL database (made, migrated
@@ -7,9 +8,16 @@ and the demo loaded, unless --reuse), production settings, served by werkzeug in
 driven over HTTP as the benchmark does. Every POST (upload = check + preview page, confirm =
 check again + write + commit) is profiled with pyinstrument; its wall time, its SQL statements
 and their time are printed, and its call tree is written to --out/NN.txt. Profiling slows the
-code down: read it for the shares of the phases, and bench_import.py for the rows/s."""
+code down: read it for the shares of the phases, and bench_import.py for the rows/s.
+
+`--cprofile`: cProfile instead, for figures that do not depend on the machine's load: the
+Python function calls of every POST (cProfile's count) beside its statements, and the --top
+functions by own time in --out/NN.txt."""
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import sys
 import threading
 import time
@@ -29,6 +37,8 @@ def main():
     parser.add_argument("--out", default="/tmp/rakor-import-profiles")
     parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
     parser.add_argument("--skip", default="", help="comma-separated: commitments, progress")
+    parser.add_argument("--cprofile", action="store_true", help="cProfile: function calls per POST")
+    parser.add_argument("--top", type=int, default=25, help="with --cprofile: functions listed")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -65,16 +75,27 @@ def main():
             return inner(environ, start_response)
         count[0] += 1
         sql.update(n=0, s=0.0)
-        profiler = Profiler(interval=0.002)
-        profiler.start()
+        profiler = cProfile.Profile() if args.cprofile else Profiler(interval=0.002)
         start = time.perf_counter()
-        body = list(inner(environ, start_response))
+        if args.cprofile:
+            body = profiler.runcall(lambda: list(inner(environ, start_response)))
+        else:
+            profiler.start()
+            body = list(inner(environ, start_response))
+            profiler.stop()
         elapsed = time.perf_counter() - start
-        profiler.stop()
         line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s, {sql['n']} statements ({sql['s']:.2f} s), "
                 f"{sum(map(len, body)) // 1024} KiB; load {os.getloadavg()[0]:.2f}")
+        if args.cprofile:
+            text = io.StringIO()
+            stats = pstats.Stats(profiler, stream=text)
+            line += f"; {stats.total_calls:,} function calls"
+            stats.sort_stats("tottime").print_stats(args.top)
+            report = text.getvalue()
+        else:
+            report = profiler.output_text(unicode=False, color=False)
         path = out / f"{count[0]:02d}.txt"
-        path.write_text(line + "\n" + profiler.output_text(unicode=False, color=False))
+        path.write_text(line + "\n" + report)
         print(f"{path}: {line}", flush=True)
         return body
 
