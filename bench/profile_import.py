@@ -12,7 +12,7 @@ code down: read it for the shares of the phases, and bench_import.py for the row
 
 `--cprofile`: cProfile instead, for figures that do not depend on the machine's load: the
 Python function calls of every POST (cProfile's count) beside its statements, and the --top
-functions by own time in --out/NN.txt."""
+functions by own time in --out/NN.txt (the whole profile in --out/NN.prof, for pstats)."""
 import argparse
 import cProfile
 import io
@@ -91,6 +91,7 @@ def main():
             stats = pstats.Stats(profiler, stream=text)
             line += f"; {stats.total_calls:,} function calls"
             stats.sort_stats("tottime").print_stats(args.top)
+            profiler.dump_stats(out / f"{count[0]:02d}.prof")  # for pstats' callers/callees
             report = text.getvalue()
         else:
             report = profiler.output_text(unicode=False, color=False)
