@@ -1,6 +1,6 @@
 """Where an import's time goes: `python bench/profile_import.py [--rows 5000] [--database rakor_profile_import]
 [--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]
-[--cprofile [--top 25]]`.
+[--cprofile [--top 25] | --plain]`.
 
 The three imports of bench_import.py (participants, then commitments and progress updates into
 the same fresh meeting) in one process against their own PostgreSQL database (made, migrated
@@ -12,7 +12,8 @@ code down: read it for the shares of the phases, and bench_import.py for the row
 
 `--cprofile`: cProfile instead, for figures that do not depend on the machine's load: the
 Python function calls of every POST (cProfile's count) beside its statements, and the --top
-functions by own time in --out/NN.txt (the whole profile in --out/NN.prof, for pstats)."""
+functions by own time in --out/NN.txt (the whole profile in --out/NN.prof, for pstats).
+`--plain`: no profiler, the wall and CPU time (of the serving thread) of every POST."""
 import argparse
 import cProfile
 import io
@@ -39,6 +40,9 @@ def main():
     parser.add_argument("--skip", default="", help="comma-separated: commitments, progress")
     parser.add_argument("--cprofile", action="store_true", help="cProfile: function calls per POST")
     parser.add_argument("--top", type=int, default=25, help="with --cprofile: functions listed")
+    parser.add_argument("--plain", action="store_true",
+                        help="no profiler: wall and CPU time of every POST as it runs (the CPU time moves "
+                             "less with the machine's load than the wall time)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,17 +80,21 @@ def main():
         count[0] += 1
         sql.update(n=0, s=0.0)
         profiler = cProfile.Profile() if args.cprofile else Profiler(interval=0.002)
-        start = time.perf_counter()
-        if args.cprofile:
+        start, cpu = time.perf_counter(), time.thread_time()
+        if args.plain:
+            body = list(inner(environ, start_response))
+        elif args.cprofile:
             body = profiler.runcall(lambda: list(inner(environ, start_response)))
         else:
             profiler.start()
             body = list(inner(environ, start_response))
             profiler.stop()
-        elapsed = time.perf_counter() - start
-        line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s, {sql['n']} statements ({sql['s']:.2f} s), "
+        elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s (CPU {cpu:.2f} s), {sql['n']} statements ({sql['s']:.2f} s), "
                 f"{sum(map(len, body)) // 1024} KiB; load {os.getloadavg()[0]:.2f}")
-        if args.cprofile:
+        if args.plain:
+            report = ""
+        elif args.cprofile:
             text = io.StringIO()
             stats = pstats.Stats(profiler, stream=text)
             line += f"; {stats.total_calls:,} function calls"
