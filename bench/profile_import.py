@@ -59,7 +59,7 @@ def main():
     from rakor.extensions import db
     from wsgi import app
 
-    sql = {"n": 0, "s": 0.0}
+    sql = {"n": 0, "s": 0.0, "each": []}
     with app.app_context():
         engine = db.engine
 
@@ -68,9 +68,11 @@ def main():
         conn.info["rakor.t0"] = time.perf_counter()
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn, *_a):
+    def _after(conn, _cursor, statement, _parameters, _context, executemany):
+        took = time.perf_counter() - conn.info["rakor.t0"]
         sql["n"] += 1
-        sql["s"] += time.perf_counter() - conn.info["rakor.t0"]
+        sql["s"] += took
+        sql["each"].append((took, executemany, " ".join(statement.split())[:160]))
 
     inner, count = app.wsgi_app, [0]
 
@@ -78,7 +80,7 @@ def main():
         if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] == "/login":
             return inner(environ, start_response)
         count[0] += 1
-        sql.update(n=0, s=0.0)
+        sql.update(n=0, s=0.0, each=[])
         profiler = cProfile.Profile() if args.cprofile else Profiler(interval=0.002)
         start, cpu = time.perf_counter(), time.thread_time()
         if args.plain:
@@ -103,6 +105,9 @@ def main():
             report = text.getvalue()
         else:
             report = profiler.output_text(unicode=False, color=False)
+        slowest = sorted(sql["each"], reverse=True)[:8]
+        report = "slowest statements:\n" + "".join(f"  {took:6.3f} s{' (executemany)' if many else ''} {text}\n"
+                                                  for took, many, text in slowest) + report
         path = out / f"{count[0]:02d}.txt"
         path.write_text(line + "\n" + report)
         print(f"{path}: {line}", flush=True)

@@ -26,13 +26,13 @@ done or already reaches the target's quarter (then never), so one column carries
 from datetime import UTC as UTC_ZONE
 
 from sqlalchemy import Integer as SAInteger
-from sqlalchemy import and_, case, cast, event, extract, func, inspect, literal, select, tuple_
+from sqlalchemy import and_, case, cast, event, extract, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core import batch
-from rakor.core.rows import among
+from rakor.core.rows import among, copy_rows
 from rakor.meetings.models import Meeting
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressOverdueTally, ProgressStanding, ProgressTally, ProgressUpdate
@@ -141,10 +141,10 @@ def refresh(connection, ids):
     removed = [k for k in changed if k in old]
     if removed:
         connection.execute(ProgressStanding.__table__.delete().where(
-            tuple_(ProgressStanding.commitment_id, ProgressStanding.period).in_(removed)))
+            among(connection, (ProgressStanding.commitment_id, ProgressStanding.period), removed)))
     added = [k for k in changed if k in new]
     if added:
-        connection.execute(ProgressStanding.__table__.insert(), [
+        copy_rows(connection, ProgressStanding.__table__, [
             {"commitment_id": k[0], "period": k[1], "region_id": new[k][0], "province_id": new[k][1],
              "topic_id": new[k][2], "organizer_id": new[k][3], "status": new[k][4], "percent_achieved": new[k][5],
              "overdue_from": new[k][6]}
