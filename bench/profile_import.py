@@ -16,6 +16,7 @@ functions by own time in --out/NN.txt (the whole profile in --out/NN.prof, for p
 `--plain`: no profiler, the wall and CPU time (of the serving thread) of every POST."""
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -74,6 +75,16 @@ def main():
         sql["s"] += took
         sql["each"].append((took, executemany, " ".join(statement.split())[:160]))
 
+    collections = {"n": [0, 0, 0], "s": 0.0, "t0": 0.0}
+
+    def _gc(phase, info):  # the collector's pauses, counted per POST
+        if phase == "start":
+            collections["t0"] = time.thread_time()
+        else:
+            collections["n"][info["generation"]] += 1
+            collections["s"] += time.thread_time() - collections["t0"]
+
+    gc.callbacks.append(_gc)
     inner, count = app.wsgi_app, [0]
 
     def profiled(environ, start_response):
@@ -81,6 +92,7 @@ def main():
             return inner(environ, start_response)
         count[0] += 1
         sql.update(n=0, s=0.0, each=[])
+        collections.update(n=[0, 0, 0], s=0.0)
         profiler = cProfile.Profile() if args.cprofile else Profiler(interval=0.002)
         start, cpu = time.perf_counter(), time.thread_time()
         if args.plain:
@@ -93,7 +105,8 @@ def main():
             profiler.stop()
         elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
         line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s (CPU {cpu:.2f} s), {sql['n']} statements ({sql['s']:.2f} s), "
-                f"{sum(map(len, body)) // 1024} KiB; load {os.getloadavg()[0]:.2f}")
+                f"{sum(map(len, body)) // 1024} KiB; GC {'/'.join(map(str, collections['n']))} collections "
+                f"(generation 0/1/2, CPU) {collections['s']:.2f} s; load {os.getloadavg()[0]:.2f}")
         if args.plain:
             report = ""
         elif args.cprofile:
