@@ -1,5 +1,6 @@
 """Where an import's time goes: `python bench/profile_import.py [--rows 5000] [--database rakor_profile_import]
-[--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]`.
+[--redis redis://127.0.0.1:6379/9] [--port 5510] [--out /tmp/rakor-import-profiles] [--reuse] [--skip commitments,progress]
+[--cprofile [--top 25] | --plain]`.
 
 The three imports of bench_import.py (participants, then commitments and progress updates into
 the same fresh meeting) in one process against their own PostgreSQL database (made, migrated
@@ -7,9 +8,18 @@ and the demo loaded, unless --reuse), production settings, served by werkzeug in
 driven over HTTP as the benchmark does. Every POST (upload = check + preview page, confirm =
 check again + write + commit) is profiled with pyinstrument; its wall time, its SQL statements
 and their time are printed, and its call tree is written to --out/NN.txt. Profiling slows the
-code down: read it for the shares of the phases, and bench_import.py for the rows/s."""
+code down: read it for the shares of the phases, and bench_import.py for the rows/s.
+
+`--cprofile`: cProfile instead, for figures that do not depend on the machine's load: the
+Python function calls of every POST (cProfile's count) beside its statements, and the --top
+functions by own time in --out/NN.txt (the whole profile in --out/NN.prof, for pstats).
+`--plain`: no profiler, the wall and CPU time (of the serving thread) of every POST."""
 import argparse
+import cProfile
+import gc
+import io
 import os
+import pstats
 import sys
 import threading
 import time
@@ -29,6 +39,11 @@ def main():
     parser.add_argument("--out", default="/tmp/rakor-import-profiles")
     parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
     parser.add_argument("--skip", default="", help="comma-separated: commitments, progress")
+    parser.add_argument("--cprofile", action="store_true", help="cProfile: function calls per POST")
+    parser.add_argument("--top", type=int, default=25, help="with --cprofile: functions listed")
+    parser.add_argument("--plain", action="store_true",
+                        help="no profiler: wall and CPU time of every POST as it runs (the CPU time moves "
+                             "less with the machine's load than the wall time)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -45,7 +60,7 @@ def main():
     from rakor.extensions import db
     from wsgi import app
 
-    sql = {"n": 0, "s": 0.0}
+    sql = {"n": 0, "s": 0.0, "each": []}
     with app.app_context():
         engine = db.engine
 
@@ -54,27 +69,60 @@ def main():
         conn.info["rakor.t0"] = time.perf_counter()
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn, *_a):
+    def _after(conn, _cursor, statement, _parameters, _context, executemany):
+        took = time.perf_counter() - conn.info["rakor.t0"]
         sql["n"] += 1
-        sql["s"] += time.perf_counter() - conn.info["rakor.t0"]
+        sql["s"] += took
+        sql["each"].append((took, executemany, " ".join(statement.split())[:160]))
 
+    collections = {"n": [0, 0, 0], "s": 0.0, "t0": 0.0}
+
+    def _gc(phase, info):  # the collector's pauses, counted per POST
+        if phase == "start":
+            collections["t0"] = time.thread_time()
+        else:
+            collections["n"][info["generation"]] += 1
+            collections["s"] += time.thread_time() - collections["t0"]
+
+    gc.callbacks.append(_gc)
     inner, count = app.wsgi_app, [0]
 
     def profiled(environ, start_response):
         if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] == "/login":
             return inner(environ, start_response)
         count[0] += 1
-        sql.update(n=0, s=0.0)
-        profiler = Profiler(interval=0.002)
-        profiler.start()
-        start = time.perf_counter()
-        body = list(inner(environ, start_response))
-        elapsed = time.perf_counter() - start
-        profiler.stop()
-        line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s, {sql['n']} statements ({sql['s']:.2f} s), "
-                f"{sum(map(len, body)) // 1024} KiB; load {os.getloadavg()[0]:.2f}")
+        sql.update(n=0, s=0.0, each=[])
+        collections.update(n=[0, 0, 0], s=0.0)
+        profiler = cProfile.Profile() if args.cprofile else Profiler(interval=0.002)
+        start, cpu = time.perf_counter(), time.thread_time()
+        if args.plain:
+            body = list(inner(environ, start_response))
+        elif args.cprofile:
+            body = profiler.runcall(lambda: list(inner(environ, start_response)))
+        else:
+            profiler.start()
+            body = list(inner(environ, start_response))
+            profiler.stop()
+        elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        line = (f"{environ['PATH_INFO']}: {elapsed:.2f} s (CPU {cpu:.2f} s), {sql['n']} statements ({sql['s']:.2f} s), "
+                f"{sum(map(len, body)) // 1024} KiB; GC {'/'.join(map(str, collections['n']))} collections "
+                f"(generation 0/1/2, CPU) {collections['s']:.2f} s; load {os.getloadavg()[0]:.2f}")
+        if args.plain:
+            report = ""
+        elif args.cprofile:
+            text = io.StringIO()
+            stats = pstats.Stats(profiler, stream=text)
+            line += f"; {stats.total_calls:,} function calls"
+            stats.sort_stats("tottime").print_stats(args.top)
+            profiler.dump_stats(out / f"{count[0]:02d}.prof")  # for pstats' callers/callees
+            report = text.getvalue()
+        else:
+            report = profiler.output_text(unicode=False, color=False)
+        slowest = sorted(sql["each"], reverse=True)[:8]
+        report = "slowest statements:\n" + "".join(f"  {took:6.3f} s{' (executemany)' if many else ''} {text}\n"
+                                                  for took, many, text in slowest) + report
         path = out / f"{count[0]:02d}.txt"
-        path.write_text(line + "\n" + profiler.output_text(unicode=False, color=False))
+        path.write_text(line + "\n" + report)
         print(f"{path}: {line}", flush=True)
         return body
 

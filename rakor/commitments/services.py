@@ -310,9 +310,13 @@ def _check_own_agency(user, agency_id):
 
 
 def _reference(meeting, agency, sequence):
+    return f"{_reference_prefix(meeting, agency)}{sequence:02d}"
+
+
+def _reference_prefix(meeting, agency):
     year = local_date(meeting.starts_at, meeting.timezone).year
     region = db.session.get(Region, agency.region_id)
-    return f"RK-{year}-{meeting.id:04d}-{region.kemendagri_code}-{sequence:02d}"
+    return f"RK-{year}-{meeting.id:04d}-{region.kemendagri_code}-"
 
 
 def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit=False,
@@ -350,14 +354,17 @@ def create_commitment(meeting: Meeting, data: CommitmentData, by_user, *, submit
 
 
 def create_commitments(meeting: Meeting, items, by_user, *, confirm_direction=False,
-                       now=None) -> list[int]:
+                       now=None, validated=False) -> list[int]:
     """`create_commitment` for many at once (an import): `items` are (CommitmentData, status);
     returns the new commitments' ids. The same checks and numbering, in a number of statements
     that does not grow with the items: every item validated (reads kept for the batch), the
     meeting locked once, the last sequence of every agency read once, then the commitments and
     their history events inserted by `core.bulk.insert_rows` (PostgreSQL: ids reserved in one
     statement, rows in one executemany). Webhooks are not concerned (no "agreed" event: an
-    agreed row is created agreed). Raises RowRefusedError naming the first item refused."""
+    agreed row is created agreed). Raises RowRefusedError naming the first item refused.
+
+    `validated`: every item's data is what `validate` answered for it in this same transaction
+    (an import's check at the confirmation, just before its write): it is not checked again."""
     if not items:
         return []
     check_meeting_open(meeting)
@@ -367,8 +374,9 @@ def create_commitments(meeting: Meeting, items, by_user, *, confirm_direction=Fa
         for index, (data, status) in enumerate(items):
             try:
                 _check_own_agency(by_user, data.agency_id)
-                cleaned.append((validate(meeting, data, confirm_direction=confirm_direction),
-                                S(status or S.DRAFT)))
+                if not validated:
+                    data = validate(meeting, data, confirm_direction=confirm_direction)
+                cleaned.append((data, S(status or S.DRAFT)))
             except DomainError as e:
                 raise RowRefusedError(index, e) from None
         db.session.scalar(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
@@ -379,11 +387,14 @@ def create_commitments(meeting: Meeting, items, by_user, *, confirm_direction=Fa
             .group_by(Commitment.agency_id)).all())
         user_id = getattr(by_user, "id", None)
         rows, statuses = [], []
+        session, prefixes = db.session(), {}
         for data, status in cleaned:
-            agency = db.session.get(Agency, data.agency_id)  # loaded by validate: no query
-            last[agency.id] = sequence = (last.get(agency.id) or 0) + 1
+            agency_id = data.agency_id
+            if agency_id not in prefixes:
+                prefixes[agency_id] = _reference_prefix(meeting, session.get(Agency, agency_id))
+            last[agency_id] = sequence = (last.get(agency_id) or 0) + 1
             rows.append({
-                "meeting_id": meeting.id, "sequence": sequence, "reference": _reference(meeting, agency, sequence),
+                "meeting_id": meeting.id, "sequence": sequence, "reference": f"{prefixes[agency_id]}{sequence:02d}",
                 "status": str(status), "created_by_id": user_id, "created_at": now, "updated_at": now,
                 "version": 1, "is_demo": False,
                 "submitted_at": now if status in (S.SUBMITTED, S.RETURNED, S.AGREED) else None,

@@ -173,6 +173,11 @@ def _on_execute(orm_execute_state):
         _pending(orm_execute_state.session).update({GLOBAL} if declared is None else declared)
 
 
+def touch(session, scopes):
+    """Rows written past the session (core/rows.py's COPY) touch these scopes: moved at commit."""
+    _pending(session).update(scopes)
+
+
 def _bump(scopes):
     if not has_app_context():
         return

@@ -16,9 +16,17 @@ def redis_connection() -> Redis:
     url = current_app.config["REDIS_URL"]
     cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is None or cached[0] != url:
+        _close(cached)
         cached = (url, Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30))
         current_app.extensions[EXTENSION_KEY] = cached
     return cached[1]
+
+
+def _close(cached):
+    """Close a client's sockets now: dropped unclosed, they wait for the garbage collector's next
+    full pass, which warns (ResourceWarning) wherever it happens to run."""
+    if cached is not None:
+        cached[1].close()
 
 
 def document_queue(connection=None) -> Queue:
@@ -29,4 +37,4 @@ def document_queue(connection=None) -> Queue:
 
 def forget_connection(app):
     """Drop the app's client (a test that changed REDIS_URL, or pointed it at nothing)."""
-    app.extensions.pop(EXTENSION_KEY, None)
+    _close(app.extensions.pop(EXTENSION_KEY, None))

@@ -9,6 +9,7 @@ from rakor.core.phones import format_phone, normalize_phone  # noqa: F401  (one 
 from rakor.participants.models import GENDERS, MEETING_ROLES
 
 NIP_LENGTH = 18
+_NIP_SEPARATORS, _SPACES = re.compile(r"[\s.\-]"), re.compile(r"\s+")
 
 GENDER_ALIASES = {
     "l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "pria": "L", "m": "L", "male": "L",
@@ -28,7 +29,7 @@ def normalize_nip(value: str | None) -> str | None:
     raw = str(value).strip()
     if not raw:
         return None
-    digits = re.sub(r"[\s.\-]", "", raw)
+    digits = _NIP_SEPARATORS.sub("", raw)
     if not (digits.isascii() and digits.isdigit()) or len(digits) != NIP_LENGTH:  # not "²" or "١"
         raise DomainError(_l("A NIP has exactly 18 digits."), field="nip")
     return digits
@@ -57,7 +58,7 @@ def normalize_role(value: str | None) -> str:
 
 def normalize_name(value: str | None) -> str:
     """Names keep their titles as typed ('Drs. H. Said Akhmad, MM'); only spaces are tidied."""
-    name = re.sub(r"\s+", " ", str(value or "")).strip()
+    name = _SPACES.sub(" ", str(value or "")).strip()
     if not name:
         raise DomainError(_l("The name is required."), field="name")
     if len(name) > 200:

@@ -7,6 +7,7 @@ or '17 Mei 2024' (commitments/imports/values.parse_date)."""
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -86,6 +87,13 @@ def parse_period(text) -> Period:
         return text
     if isinstance(text, date):
         return single_day(text)
+    return _parse_text(str(text or ""))
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text) -> Period:
+    """Kept: an import names the same few periods on thousands of rows (twice each: checked, then
+    written), and a Period is immutable."""
     s = re.sub(r"\s+", " ", str(text or "").strip().lower())
     for pattern in _PATTERNS:
         match = pattern.match(s)

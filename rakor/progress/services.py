@@ -25,7 +25,7 @@ from rakor.commitments.models import Commitment
 from rakor.core import batch
 from rakor.core.errors import DomainError, RowRefusedError
 from rakor.core.formatting import format_date_medium, local_date
-from rakor.core.rows import insert_rows
+from rakor.core.rows import among, insert_rows
 from rakor.core.text import clean_text
 from rakor.core.types import utcnow
 from rakor.extensions import db
@@ -310,12 +310,12 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
         _refused_at(index, check_reporter, item.commitment, by_user)
     ids = sorted({item.commitment.id for item in items})
     locked = {c.id: c for c in db.session.scalars(
-        select(Commitment).where(Commitment.id.in_(ids)).order_by(Commitment.id).with_for_update()
+        select(Commitment).where(among(db.session, Commitment.id, ids)).order_by(Commitment.id).with_for_update()
         .execution_options(populate_existing=True))}
     meetings = {m.id: m for m in db.session.scalars(
-        select(Meeting).where(Meeting.id.in_({c.meeting_id for c in locked.values()})))}
+        select(Meeting).where(among(db.session, Meeting.id, {c.meeting_id for c in locked.values()})))}
     current = {(u.commitment_id, u.period): u for u in db.session.scalars(
-        select(ProgressUpdate).where(ProgressUpdate.commitment_id.in_(ids), ProgressUpdate.is_current))}
+        select(ProgressUpdate).where(among(db.session, ProgressUpdate.commitment_id, ids), ProgressUpdate.is_current))}
     now = now or utcnow()
     results, rows, latest_of, replaced = [], [], {}, []
     for index, item in enumerate(items):
@@ -390,7 +390,7 @@ def _latest_flags(rows, kept):
 def _set_flags(ids, **values):
     if ids:
         table = ProgressUpdate.__table__
-        db.session.execute(sql_update(table).where(table.c.id.in_(ids)).values(**values, version=table.c.version + 1))
+        db.session.execute(sql_update(table).where(among(db.session, table.c.id, ids)).values(**values, version=table.c.version + 1))
 
 
 def _update_fields(commitment, checked: Checked, revision, by_user, now, is_demo=False) -> dict:

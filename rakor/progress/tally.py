@@ -26,12 +26,13 @@ done or already reaches the target's quarter (then never), so one column carries
 from datetime import UTC as UTC_ZONE
 
 from sqlalchemy import Integer as SAInteger
-from sqlalchemy import and_, case, cast, event, extract, func, inspect, literal, select, tuple_
+from sqlalchemy import and_, case, cast, event, extract, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.core import batch
+from rakor.core.rows import among, copy_rows
 from rakor.meetings.models import Meeting
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressOverdueTally, ProgressStanding, ProgressTally, ProgressUpdate
@@ -70,7 +71,7 @@ def _insert(connection):
 def _standings(connection, ids):
     """{(commitment id, period): (region, province, topic, organizer, status, percent,
     overdue_from)} from the source rows, the commitments locked first (3 queries)."""
-    lock = select(Commitment.id).where(Commitment.id.in_(ids)).order_by(Commitment.id)
+    lock = select(Commitment.id).where(among(connection, Commitment.id, ids)).order_by(Commitment.id)
     if connection.dialect.name == "postgresql":
         connection.execute(lock.with_for_update(of=Commitment))
     commitments = connection.execute(
@@ -79,7 +80,7 @@ def _standings(connection, ids):
                Meeting.organizer_agency_id)
         .join(Agency, Agency.id == Commitment.agency_id).join(Region, Region.id == Agency.region_id)
         .join(Meeting, Meeting.id == Commitment.meeting_id)
-        .where(Commitment.id.in_(ids), Commitment.status == CommitmentStatus.AGREED)).all()
+        .where(among(connection, Commitment.id, ids), Commitment.status == CommitmentStatus.AGREED)).all()
     found = {}
     if not commitments:
         return found
@@ -87,7 +88,7 @@ def _standings(connection, ids):
     for u in connection.execute(select(
             ProgressUpdate.commitment_id, ProgressUpdate.period, ProgressUpdate.status,
             ProgressUpdate.percent_achieved, ProgressUpdate.quarter_index, ProgressUpdate.is_latest)
-            .where(ProgressUpdate.commitment_id.in_([c.id for c in commitments]), ProgressUpdate.is_current)):
+            .where(among(connection, ProgressUpdate.commitment_id, [c.id for c in commitments]), ProgressUpdate.is_current)):
         updates.setdefault(u.commitment_id, []).append(u)
     for c in commitments:
         topic = c.topic_id or NO_TOPIC
@@ -114,7 +115,7 @@ def refresh(connection, ids):
     new = _standings(connection, ids)
     old = {(s.commitment_id, s.period): (s.region_id, s.province_id, s.topic_id, s.organizer_id, s.status,
                                          s.percent_achieved, s.overdue_from)
-           for s in connection.execute(select(ProgressStanding).where(ProgressStanding.commitment_id.in_(ids)))}
+           for s in connection.execute(select(ProgressStanding).where(among(connection, ProgressStanding.commitment_id, ids)))}
     changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
     if not changed:
         return
@@ -140,10 +141,10 @@ def refresh(connection, ids):
     removed = [k for k in changed if k in old]
     if removed:
         connection.execute(ProgressStanding.__table__.delete().where(
-            tuple_(ProgressStanding.commitment_id, ProgressStanding.period).in_(removed)))
+            among(connection, (ProgressStanding.commitment_id, ProgressStanding.period), removed)))
     added = [k for k in changed if k in new]
     if added:
-        connection.execute(ProgressStanding.__table__.insert(), [
+        copy_rows(connection, ProgressStanding.__table__, [
             {"commitment_id": k[0], "period": k[1], "region_id": new[k][0], "province_id": new[k][1],
              "topic_id": new[k][2], "organizer_id": new[k][3], "status": new[k][4], "percent_achieved": new[k][5],
              "overdue_from": new[k][6]}

@@ -83,8 +83,10 @@ def commit(meeting: Meeting, report: ImportReport, by_user, *, confirm_direction
     new_rows = [row for row in report.rows if row.commitment is None]
     with batch.deferred(db.session):
         try:
+            # Validated by the check that made the report, in this transaction (the confirmation
+            # checks the file again before it writes): not a second time.
             created = services.create_commitments(meeting, [(row.data, row.new_status) for row in new_rows], by_user,
-                                                   confirm_direction=confirm_direction)
+                                                   confirm_direction=confirm_direction, validated=True)
         except RowRefusedError as e:
             raise ImportCommitError(new_rows[e.index].line, report_field(e.field), e.message) from None
         outcome.created = len(created)

@@ -67,5 +67,9 @@ def cell_text(value):
 def imported_text(text: str, *, multiline=False) -> str:
     """A data cell's text as a feature receives it: the export's quote removed, then the text
     rule every form applies (`core.text.clean_text`)."""
+    if text.isascii() and text.isprintable():
+        # Nothing for the rule to change (no control character, nothing to normalise): most
+        # cells, and an import cleans tens of thousands of them twice (preview, confirmation).
+        return unescape_cell(text).strip()
     text = unescape_cell(text).replace("\r\n", "\n")  # one line break, so one space in one-line text
     return clean_text(text, multiline=multiline).strip()

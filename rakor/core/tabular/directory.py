@@ -27,15 +27,18 @@ def normalize_region_code(text):
     """Kemendagri '63.02', BPS '6302', and what Excel makes of them: 63.1 (from 63.10), 6302.0.
     Returns ('kemendagri'|'bps', code) or None when the text is not a code."""
     text = (text or "").strip().replace(",", ".")
-    if re.fullmatch(r"\d{2}\.\d", text):  # Excel dropped the trailing zero: 63.10 -> 63.1
+    if _EXCEL_CODE.fullmatch(text):  # Excel dropped the trailing zero: 63.10 -> 63.1
         text += "0"
-    if re.fullmatch(r"\d{2}(\.\d{2}){1,3}", text):
+    if _KEMENDAGRI_CODE.fullmatch(text):
         return "kemendagri", text
-    if re.fullmatch(r"\d{2}", text):
-        return "kemendagri", text
-    if re.fullmatch(r"\d{3,10}", text):
+    if _BPS_CODE.fullmatch(text):
         return "bps", text
     return None
+
+
+_EXCEL_CODE = re.compile(r"\d{2}\.\d")
+_KEMENDAGRI_CODE = re.compile(r"\d{2}(\.\d{2}){0,3}")
+_BPS_CODE = re.compile(r"\d{3,10}")
 
 
 def _aliases(region):

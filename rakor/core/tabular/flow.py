@@ -184,6 +184,8 @@ class ImportFlow:
                                 "import_status"))
         return self
 
+    # The steps that read a whole file: the collector's passes skip the app's own objects meanwhile.
+    @importing.own_collections()
     def _import_upload(self, scope):
         """Upload a file; the answer is its preview (nothing is written yet)."""
         form = self.upload_form()
@@ -204,6 +206,7 @@ class ImportFlow:
                                  rows=len(report.rows), checked=checked)
         return self.preview_page(scope, report, token, options)
 
+    @importing.own_collections()
     def _import_preview(self, scope):
         """Check the staged file again, e.g. with the option ticked that the preview offered."""
         form = self.staged_form()
@@ -212,6 +215,7 @@ class ImportFlow:
             return self._gone(scope)
         return self._recheck(scope, form, *staged)
 
+    @importing.own_collections()
     def _import_confirm(self, scope):
         """Import every row of the staged file in one transaction, or none."""
         form = self.staged_form()

@@ -7,14 +7,18 @@ import re
 import unicodedata
 from collections import defaultdict
 
+# Compiled once: an import normalises a few names per row (re's cache lookup cost more than the match).
+_KAB, _PROV = re.compile(r"\bkab\b\.?"), re.compile(r"\bprov\b\.?")
+_PUNCTUATION, _SPACES = re.compile(r"[.,()\-/']"), re.compile(r"\s+")
+
 
 def norm_name(text):
     """'Bappeda Kab. Kotabaru' -> 'bappeda kabupaten kotabaru'."""
     text = unicodedata.normalize("NFKC", str(text or "")).lower()
-    text = re.sub(r"\bkab\b\.?", "kabupaten", text)
-    text = re.sub(r"\bprov\b\.?", "provinsi", text)
-    text = re.sub(r"[.,()\-/']", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _KAB.sub("kabupaten", text)
+    text = _PROV.sub("provinsi", text)
+    text = _PUNCTUATION.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def closest(key, candidates, cutoff=0.75):
@@ -25,7 +29,7 @@ def closest(key, candidates, cutoff=0.75):
 
 def norm_code(text):
     """'  ind-01 ' -> 'IND-01'."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).upper()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text or ""))).upper()
 
 
 class Lookup:

@@ -151,6 +151,7 @@ def run_import(flow_name, scope_ref, user_ref, token, options, locale, job_id):
     return result["state"]
 
 
+@importing.own_collections()
 def _perform(flow, scope_ref, user_ref, token, options, note):
     scope, user = _load(scope_ref), _load(user_ref)
     # A flow's `read` may ask `current_user` (progress: what a delegate may report), as in the

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from rakor.core import batch
 from rakor.core.errors import DomainError
@@ -112,7 +113,17 @@ class ImportReport:
                 room -= 1
             else:
                 hidden.append(row)
-        warnings = Counter((self.label(f) if f else None, str(m)) for row in hidden for f, m in row.warnings)
+        # Counted by what tells the messages apart before they are translated: translating every
+        # warning of 4,500 hidden rows (twice, with its column's label) took longer than the check.
+        counts, first = Counter(), {}
+        for row in hidden:
+            for f, m in row.warnings:
+                key = (f, _message_key(m))
+                counts[key] += 1
+                first.setdefault(key, m)
+        warnings = Counter()
+        for key, n in counts.items():
+            warnings[(self.label(key[0]) if key[0] else None, str(first[key]))] += n
         return PreviewRows([r for r in self.rows if id(r) in shown], len(hidden),
                            [(label, message, n) for (label, message), n in warnings.most_common()])
 
@@ -125,6 +136,21 @@ class ImportReport:
                 lines.append(str(_l("line %(line)d, %(column)s: %(message)s", line=row.line,
                                     column=self.label(fieldname), message=message)))
         return lines
+
+
+def _message_key(message):
+    """A lazy message's template and arguments (flask_babel's LazyString: the same key, the same
+    text in any locale), else the text itself."""
+    if not isinstance(message, LazyString):
+        return str(message)
+    key = (message._func, message._args,
+           tuple(sorted((name, _message_key(value) if isinstance(value, LazyString) else value)
+                        for name, value in message._kwargs.items())))
+    try:
+        hash(key)
+    except TypeError:  # an argument that is not hashable: its text then
+        return str(message)
+    return key
 
 
 @dataclass

@@ -32,7 +32,6 @@ from rakor.core.tabular import (
 from rakor.meetings.models import Meeting
 from rakor.participants.imports.columns import EXPORT_HEADERS, FIELD_LABELS, FIELDS, HEADER_ALIASES, SPEC
 from rakor.participants.imports.validate import EXCEL_NIP_MESSAGE, ParticipantRow, only_over_quota, validate
-from rakor.participants.models import Participant
 from rakor.participants.services import NewParticipant, RowRefusedError, register_participants
 
 RowResult = ParticipantRow
@@ -76,13 +75,14 @@ def _report_field(service_field):
 
 
 def commit(meeting: Meeting, report: ImportReport, by_user=None, override_reason=None,
-           keep_lines=()) -> list[Participant]:
+           keep_lines=()) -> list:
     """Register every row of a valid report at once (`services.register_participants`: a fixed
     number of statements whatever the number of rows), but the probable duplicates left out
     (`keep_lines` was applied by the validation: see `ParticipantRow.skipped`). Raises
     ImportCommitError on the first row that is refused now (the caller rolls the whole
     transaction back). `override_reason` (the one the report was validated with) is recorded on
-    every participant beyond its agency's quota."""
+    every participant beyond its agency's quota. Returns a plain record of every participant
+    written (`register_participants`)."""
     if not report.ok:
         raise ValueError("only a report without errors can be committed")
     rows = [row for row in report.rows if not row.skipped]

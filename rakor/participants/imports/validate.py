@@ -52,11 +52,14 @@ def load_directory() -> Directory:
     return Directory(db.session.scalars(select(Agency)).all(), db.session.scalars(select(Region)).all())
 
 
+_EXCEL_TEXT = re.compile(r'=?"(.*)"')
+
+
 def _clean_nip_text(text):
     """Spreadsheet habits around NIPs: a leading apostrophe (typed to force text), Excel's
     ="…" trick in CSV files."""
     text = (text or "").strip()
-    m = re.fullmatch(r'=?"(.*)"', text)
+    m = _EXCEL_TEXT.fullmatch(text)
     if m:
         text = m.group(1)
     return text.lstrip("'").strip()

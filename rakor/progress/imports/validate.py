@@ -16,6 +16,7 @@ from rakor.commitments.models import Commitment
 from rakor.core import tabular
 from rakor.core.errors import DomainError
 from rakor.core.numbers import NumberFormatError, parse_decimal, parse_rupiah
+from rakor.core.rows import among
 from rakor.core.tabular import ImportReport, RowResult, Table, norm_code, norm_name
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
@@ -64,13 +65,13 @@ def validate(table: Table, by_user, filename=None, *, confirm_percent=False, tod
     rows = list(tabular.data_rows(report, table, UpdateRow))
     references = {norm_code(r.values.get("reference")) for r in rows if r.values.get("reference")}
     commitments = {c.reference: c for c in db.session.scalars(
-        select(Commitment).where(Commitment.reference.in_(references or {""})))}
+        select(Commitment).where(among(db.session, Commitment.reference, references)))}
     meetings = {m.id: m for m in db.session.scalars(select(Meeting).where(
-        Meeting.id.in_({c.meeting_id for c in commitments.values()} or {-1})))}
+        among(db.session, Meeting.id, {c.meeting_id for c in commitments.values()})))}
     current = {}
     if commitments:
         for u in db.session.scalars(select(ProgressUpdate).where(
-                ProgressUpdate.commitment_id.in_([c.id for c in commitments.values()]),
+                among(db.session, ProgressUpdate.commitment_id, [c.id for c in commitments.values()]),
                 ProgressUpdate.is_current)):
             current[(u.commitment_id, u.period)] = u
     user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup, not one a row
