@@ -216,6 +216,9 @@ class _LeakGuard:
 _LEAKS = _LeakGuard()
 
 
+_POOL_WORKERS = ("asyncio_", "ThreadPoolExecutor-")
+
+
 def _threads_left_running(before, grace=10.0):
     """The threads a test started and left running (after `grace` seconds to end): a test thread
     that outlives its test writes through whatever `db.session` the next test installs (the
@@ -225,6 +228,8 @@ def _threads_left_running(before, grace=10.0):
     for thread in threading.enumerate():
         if thread in before or thread.daemon or thread is threading.current_thread():
             continue
+        if thread.name.startswith(_POOL_WORKERS):
+            continue  # an executor's idle workers (asyncio's for Playwright and the SMTP stub) stay by design
         thread.join(max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
             left.append(thread.name)
