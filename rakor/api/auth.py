@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from rakor.api import token_cache, tokens
+from rakor.api import rate_limit, token_cache, tokens
 from rakor.api.http import SAFE_METHODS, problem, wants_problem
 from rakor.extensions import csrf, db, login_manager
 
@@ -40,6 +40,9 @@ def authenticate_request():
         return None
     g.rakor_locale = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     g.api_token = None
+    refused = rate_limit.refused(rate_limit_key())  # first, as Flask-Limiter's hook was
+    if refused is not None:
+        return refused
     if any(name in request.args for name in TOKEN_QUERY_PARAMETERS):
         return problem(400, gettext("Tokens are accepted in the Authorization header only, never "
                                     "in the URL; revoke a token that was sent in a URL."))
