@@ -8,6 +8,11 @@ that walk (the view's qualified name, the blueprint's limits and exemptions, the
 parsed again, the request context's bookkeeping) cost a list request about a tenth of its Python
 calls for one counter increment. Flask-Limiter leaves the API's blueprints alone (`init_app`
 registers a request filter); its limits of the pages are untouched.
+
+With a token and the token cache on the rate limiter's Redis (RATELIMIT_STORAGE_URI = REDIS_URL,
+production's default) and the fixed window (Flask-Limiter's default strategy), the counters are
+incremented in the same Redis round trip as the token's lookup (token_cache.read_counting), under
+the keys and with the expiry limits' own fixed window uses, so the two paths count alike.
 """
 import math
 import time
@@ -15,7 +20,10 @@ from functools import lru_cache
 
 from flask import current_app, request
 from limits import parse_many
+from limits.storage import RedisStorage
+from limits.strategies import FixedWindowRateLimiter
 
+from rakor.api import token_cache
 from rakor.api.http import problem
 from rakor.extensions import limiter
 
@@ -34,9 +42,21 @@ def init_app(app, blueprint_names):
         limiter.request_filter(lambda: request.blueprint in limiter._rakor_api_filter)
 
 
-def refused(key):
+def _counted_with_token_read(strategy, items, identifiers, token_hash):
+    """The counts of `items`, counted in the token cache's round trip; None when that cannot be."""
+    config = current_app.config
+    storage = limiter.storage
+    if (token_hash is None or type(strategy) is not FixedWindowRateLimiter
+            or not isinstance(storage, RedisStorage) or config.get("RATELIMIT_STORAGE_URI") != config.get("REDIS_URL")):
+        return None
+    counters = [(storage.prefixed_key(item.key_for(*identifiers)), item.get_expiry()) for item in items]
+    return token_cache.read_counting(token_hash, counters)
+
+
+def refused(key, token_hash=None):
     """None, or the 429 problem (with Retry-After) once `key` is past API_RATE_LIMIT on this
-    request's endpoint. Every limit is counted, as Flask-Limiter did."""
+    request's endpoint. Every limit is counted, as Flask-Limiter did. `token_hash`: the token the
+    request will look up, whose cached entry may be read in the same round trip."""
     if not (limiter.enabled and limiter.initialized and current_app.config.get("RATELIMIT_ENABLED", True)):
         return None
     endpoint = request.endpoint
@@ -45,8 +65,12 @@ def refused(key):
     strategy = limiter.limiter
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     identifiers = (prefix, key, endpoint) if prefix else (key, endpoint)
-    breached = [item for item in _limits(current_app.config["API_RATE_LIMIT"])
-                if not strategy.hit(item, *identifiers)]
+    items = _limits(current_app.config["API_RATE_LIMIT"])
+    counts = _counted_with_token_read(strategy, items, identifiers, token_hash)
+    if counts is None:
+        breached = [item for item in items if not strategy.hit(item, *identifiers)]
+    else:
+        breached = [item for item, count in zip(items, counts, strict=True) if count > item.amount]
     if not breached:
         return None
     current_app.logger.info("ratelimit %s (%s) exceeded at endpoint: %s", breached[0], key, endpoint)

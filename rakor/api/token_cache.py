@@ -23,7 +23,7 @@ import json
 import logging
 from datetime import datetime
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import inspect
@@ -59,6 +59,18 @@ class TokenCache:
         """(entry's bytes or None, generation) in one round trip."""
         entry, generation = self.redis.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
         return entry, int(generation or 0)
+
+    def read_counting(self, token_hash, counters):
+        """(entry's bytes or None, generation, counts) in one round trip: each (key, seconds) of
+        `counters` is incremented as limits' fixed window does (INCRBY; the expiry set by the
+        first hit of the window only), in the same pipeline as the entry's read."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key, seconds in counters:
+            pipe.incrby(key, 1)
+            pipe.expire(key, seconds, nx=True)
+        pipe.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
+        *counted, (entry, generation) = pipe.execute()
+        return entry, int(generation or 0), [int(count) for count in counted[::2]]
 
     def write(self, token, user, generation):
         entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
@@ -121,6 +133,18 @@ def cache():
     return current_app.extensions.get("rakor.api.token_cache") if has_app_context() else None
 
 
+def read_counting(token_hash, counters):
+    """The API's rate-limit counters incremented with the entry's read, in one round trip
+    (rakor/api/rate_limit.py): their counts, the entry kept for `lookup` in this request. None
+    when there is no cache (the caller counts on its own)."""
+    store = cache()
+    if store is None:
+        return None
+    raw, generation, counts = store.read_counting(token_hash, counters)  # RedisError: as the limiter's
+    g._rakor_token_read = (token_hash, raw, generation)
+    return counts
+
+
 def lookup(token_hash, session):
     """(token, user, generation) from a valid entry, attached to `session`; (None, None,
     generation) on a miss; (None, None, None) when there is no cache or Redis fails."""
@@ -128,7 +152,8 @@ def lookup(token_hash, session):
     if store is None:
         return None, None, None
     try:
-        raw, generation = store.read(token_hash)
+        read = g.pop("_rakor_token_read", None)
+        raw, generation = read[1:] if read is not None and read[0] == token_hash else store.read(token_hash)
         templates = _templates(raw) if raw is not None else None
     except (RedisError, ValueError) as error:
         log.warning("API token cache unavailable: %s", error)
