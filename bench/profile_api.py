@@ -100,7 +100,7 @@ def main():
           f"{1000 * min(cpus):.2f}, wall ms median {1000 * statistics.median(walls):.2f}, calls {calls}; "
           f"load average {os.getloadavg()[0]:.2f}")
     if profiler:
-        pstats.Stats(profiler).sort_stats(args.sort).print_callers(os.environ["CALLERS"]) if os.environ.get("CALLERS") else pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     if args.pyinstrument:
         from pyinstrument import Profiler
 
