@@ -43,7 +43,8 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'rakor.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before every use: rakor/core/idle_ping.py checks a connection that sat idle.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     REDIS_URL = _env("REDIS_URL")
     # Rate-limit counters must be shared between gunicorn workers: Redis in production.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")

@@ -42,6 +42,9 @@ def create_app(config=None):
     config_class = config or config_module.config_from_env()
     app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
     _refuse_insecure_production(app, config_module.DEV_SECRET_KEY)
+    from rakor.core.sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
     from rakor.core.urls import refuse_untrusted_host, trusted_hosts
 
     # Rakor's own check rather than Flask's TRUSTED_HOSTS: Flask's refuses before the URL adapter
@@ -98,6 +101,10 @@ def _init_extensions(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
+        else:
+            from rakor.core import idle_ping
+
+            idle_ping.install(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

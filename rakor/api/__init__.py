@@ -9,7 +9,7 @@ from rakor.storage import StorageUnavailableError
 
 def init_app(app):
     from rakor import errors, policy
-    from rakor.api import auth, blueprints, http, token_cache
+    from rakor.api import auth, blueprints, http, rate_limit, token_cache
     from rakor.api.spec import make_api
     from rakor.api.views import (  # noqa: F401
         account,
@@ -21,17 +21,17 @@ def init_app(app):
         reference,
     )
     from rakor.api.views import webhooks as webhook_views
-    from rakor.extensions import csrf, limiter
+    from rakor.extensions import csrf
 
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
     token_cache.init_app(app)
     api = make_api(app)
     app.extensions["rakor.api"] = api
-    app.before_request(auth.authenticate_request)
+    app.before_request(auth.authenticate_request)  # it checks API_RATE_LIMIT too (rate_limit.py)
+    rate_limit.init_app(app, (blp.name for blp in blueprints.ALL))
     for blp in blueprints.ALL:
         if not blp._got_registered_once:  # the blueprints are shared by every app of a process
             csrf.exempt(blp)  # tokens need none; rakor.api.auth checks it for cookie writes
-            limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(blp)
             # By code too: Flask prefers an app handler for a code (the pages' CSRF page is
             # one) over a blueprint handler for a class.
             for error in (*default_exceptions, HTTPException, http.PreconditionError,

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from rakor.api import token_cache, tokens
+from rakor.api import rate_limit, token_cache, tokens
 from rakor.api.http import SAFE_METHODS, problem, wants_problem
 from rakor.extensions import csrf, db, login_manager
 
@@ -26,11 +26,13 @@ def _bearer():
     return secret.strip() if scheme.lower() == "bearer" else ""
 
 
-def rate_limit_key():
+def rate_limit_key(token_hash=None):
     """Per token (its hash, so the limiter needs no database), else per client address."""
-    secret = _bearer()
-    if secret:
-        return "api-token:" + tokens.digest(secret)[:24]
+    if token_hash is None:
+        secret = _bearer()
+        token_hash = tokens.digest(secret) if secret else None
+    if token_hash:
+        return "api-token:" + token_hash[:24]
     return "api-addr:" + (request.remote_addr or "")
 
 
@@ -40,10 +42,16 @@ def authenticate_request():
         return None
     g.rakor_locale = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     g.api_token = None
+    secret = _bearer()
+    token_hash = tokens.digest(secret) if secret else None
+    # First, as Flask-Limiter's hook was; a token that will be looked up is read with the count.
+    refused = rate_limit.refused(rate_limit_key(token_hash),
+                                 token_hash if secret and tokens.looks_like_token(secret) else None)
+    if refused is not None:
+        return refused
     if any(name in request.args for name in TOKEN_QUERY_PARAMETERS):
         return problem(400, gettext("Tokens are accepted in the Authorization header only, never "
                                     "in the URL; revoke a token that was sent in a URL."))
-    secret = _bearer()
     if secret is None:
         if (request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True)
                 and current_user.is_authenticated):

@@ -1,5 +1,10 @@
 """Marshmallow schemas of the API: they validate input (unknown fields refused, marshmallow's
-default) and document output in the generated OpenAPI description."""
+default) and document output in the generated OpenAPI description.
+
+Views pass input schemas to `blp.arguments` as instances (`schemas.CommitmentListArgs()`), not
+classes: webargs builds a class's instance on every request (a marshmallow Schema's __init__
+deep-copies its fields: about a tenth of a list request's Python calls); an instance is
+stateless and reused. The OpenAPI description is the same either way."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 

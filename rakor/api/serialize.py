@@ -54,28 +54,30 @@ def commitment(c):
 _PLACES4, _PLACES2 = Decimal("0.0001"), Decimal("0.01")
 
 
-def _decimal(value, places):
-    return None if value is None else format(Decimal(value).quantize(places), "f")
-
-
-def _iso(value):
-    return None if value is None else value.isoformat()
-
-
 def commitment_row(r):
-    """A row of queries.commitments as schemas.CommitmentOut would dump it."""
+    """A row of queries.commitments as schemas.CommitmentOut would dump it. The row is unpacked
+    in the order of queries._COMMITMENT_COLUMNS (tests/api/test_read_model.py holds the two
+    equal) and its values converted inline: a page calls this once per row, and attribute
+    access and two helpers per value were most of its Python calls."""
+    (id_, reference, version, meeting_id, agency_id, agency_name, region_code, region_name, title,
+     description, programme_code, programme_name, indicator, baseline_value, baseline_year,
+     target_value, target_date, responsible_office, contact_person, budget, funding_source,
+     budget_year, status, review_note, agreed_at, updated_at) = r
     return {
-        "id": r.id, "reference": r.reference, "version": r.version, "meeting_id": r.meeting_id,
-        "agency": {"id": r.agency_id, "name": r.agency_name},
-        "region_code": r.region_code, "region_name": r.region_name,
-        "title": r.title, "description": r.description, "programme_code": r.programme_code,
-        "programme_name": r.programme_name, "indicator": r.indicator,
-        "baseline_value": _decimal(r.baseline_value, _PLACES4), "baseline_year": r.baseline_year,
-        "target_value": _decimal(r.target_value, _PLACES4), "target_date": _iso(r.target_date),
-        "responsible_office": r.responsible_office, "contact_person": r.contact_person,
-        "budget": _decimal(r.budget, _PLACES2), "funding_source": r.funding_source,
-        "budget_year": r.budget_year, "status": r.status, "review_note": r.review_note,
-        "agreed_at": _iso(r.agreed_at), "updated_at": _iso(r.updated_at),
+        "id": id_, "reference": reference, "version": version, "meeting_id": meeting_id,
+        "agency": {"id": agency_id, "name": agency_name},
+        "region_code": region_code, "region_name": region_name,
+        "title": title, "description": description, "programme_code": programme_code,
+        "programme_name": programme_name, "indicator": indicator,
+        "baseline_value": None if baseline_value is None else format(Decimal(baseline_value).quantize(_PLACES4), "f"),
+        "baseline_year": baseline_year,
+        "target_value": None if target_value is None else format(Decimal(target_value).quantize(_PLACES4), "f"),
+        "target_date": None if target_date is None else target_date.isoformat(),
+        "responsible_office": responsible_office, "contact_person": contact_person,
+        "budget": None if budget is None else format(Decimal(budget).quantize(_PLACES2), "f"),
+        "funding_source": funding_source, "budget_year": budget_year, "status": status,
+        "review_note": review_note, "agreed_at": None if agreed_at is None else agreed_at.isoformat(),
+        "updated_at": None if updated_at is None else updated_at.isoformat(),
     }
 
 

@@ -23,7 +23,7 @@ import json
 import logging
 from datetime import datetime
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import inspect
@@ -56,13 +56,21 @@ class TokenCache:
         self.seconds = seconds
 
     def read(self, token_hash):
-        """(entry or None, generation) in one round trip."""
+        """(entry's bytes or None, generation) in one round trip."""
         entry, generation = self.redis.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
-        generation = int(generation or 0)
-        if entry is None:
-            return None, generation
-        entry = json.loads(entry)
-        return (entry if entry.get("gen") == generation else None), generation
+        return entry, int(generation or 0)
+
+    def read_counting(self, token_hash, counters):
+        """(entry's bytes or None, generation, counts) in one round trip: each (key, seconds) of
+        `counters` is incremented as limits' fixed window does (INCRBY; the expiry set by the
+        first hit of the window only), in the same pipeline as the entry's read."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key, seconds in counters:
+            pipe.incrby(key, 1)
+            pipe.expire(key, seconds, nx=True)
+        pipe.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
+        *counted, (entry, generation) = pipe.execute()
+        return entry, int(generation or 0), [int(count) for count in counted[::2]]
 
     def write(self, token, user, generation):
         entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
@@ -79,6 +87,26 @@ def _columns(obj, names):
         value = getattr(obj, name)
         values[name] = value.isoformat() if isinstance(value, datetime) else value
     return values
+
+
+# The entries this process decoded lately, by their bytes: (generation, token, user), the two
+# detached instances that `lookup` merges into each request's session (merge copies them, so
+# they stay as built). Decoding the JSON and building the instances again on every request cost
+# a list request about a twentieth of its Python calls. An entry written again (a new "last
+# used", a new generation) has other bytes; the dict is emptied when it grows past _DECODED_MAX.
+_decoded = {}
+_DECODED_MAX = 512
+
+
+def _templates(raw):
+    found = _decoded.get(raw)
+    if found is None:
+        entry = json.loads(raw)
+        found = (entry.get("gen"), _instance(ApiToken, entry["token"]), _instance(User, entry["user"]))
+        if len(_decoded) >= _DECODED_MAX:
+            _decoded.clear()
+        _decoded[raw] = found
+    return found
 
 
 def _instance(model, values):
@@ -105,6 +133,18 @@ def cache():
     return current_app.extensions.get("rakor.api.token_cache") if has_app_context() else None
 
 
+def read_counting(token_hash, counters):
+    """The API's rate-limit counters incremented with the entry's read, in one round trip
+    (rakor/api/rate_limit.py): their counts, the entry kept for `lookup` in this request. None
+    when there is no cache (the caller counts on its own)."""
+    store = cache()
+    if store is None:
+        return None
+    raw, generation, counts = store.read_counting(token_hash, counters)  # RedisError: as the limiter's
+    g._rakor_token_read = (token_hash, raw, generation)
+    return counts
+
+
 def lookup(token_hash, session):
     """(token, user, generation) from a valid entry, attached to `session`; (None, None,
     generation) on a miss; (None, None, None) when there is no cache or Redis fails."""
@@ -112,14 +152,16 @@ def lookup(token_hash, session):
     if store is None:
         return None, None, None
     try:
-        entry, generation = store.read(token_hash)
+        read = g.pop("_rakor_token_read", None)
+        raw, generation = read[1:] if read is not None and read[0] == token_hash else store.read(token_hash)
+        templates = _templates(raw) if raw is not None else None
     except (RedisError, ValueError) as error:
         log.warning("API token cache unavailable: %s", error)
         return None, None, None
-    if entry is None:
+    if templates is None or templates[0] != generation:
         return None, None, generation
-    token = session.merge(_instance(ApiToken, entry["token"]), load=False)
-    user = session.merge(_instance(User, entry["user"]), load=False)
+    token = session.merge(templates[1], load=False)
+    user = session.merge(templates[2], load=False)
     inspect(token).info["api_token_cache_generation"] = generation
     return token, user, generation
 

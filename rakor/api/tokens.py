@@ -67,10 +67,14 @@ def revoke(token: ApiToken, by_user, now=None):
     return token
 
 
+def looks_like_token(secret: str) -> bool:
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 100
+
+
 def authenticate(secret: str, now=None):
     """(token, user) for a live token of an active user, else None. One query, or none while
     the token's lookup is kept (rakor/api/token_cache.py)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+    if not looks_like_token(secret):
         return None
     now = now or utcnow()
     token_hash = digest(secret)

@@ -34,14 +34,22 @@ HEADERS = {
 }
 
 
+_LOWERED = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
+
 def init_app(app):
     @app.after_request
     def set_security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # The names present read in one pass: werkzeug's setdefault walks every header (each
+        # name lowered) for each of the six.
+        headers = response.headers
+        present = {key.lower() for key in headers.keys()}
+        for lowered, name, value in _LOWERED:
+            if lowered not in present:
+                headers.add(name, value)
         hsts = app.config.get("HSTS")  # production only: a development server speaks plain http
-        if hsts:
-            response.headers.setdefault("Strict-Transport-Security", hsts)
+        if hsts and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", hsts)
         return response
 
 

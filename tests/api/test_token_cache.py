@@ -159,3 +159,46 @@ def test_a_redis_that_does_not_answer_costs_only_the_query(app, client, token_of
     db.session.commit()
     assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 401
 
+
+
+def test_the_rate_limit_is_counted_in_the_round_trip_of_the_lookup(app, client, token_of, kept, monkeypatch):
+    """With the limiter's storage on the same Redis (production's default), a request with a
+    token goes to Redis once (its limit counted with the entry read), under limits' own keys."""
+    import redis
+    from limits import parse
+    from limits.storage import RedisStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    from rakor.api.auth import rate_limit_key
+    from rakor.extensions import limiter
+
+    storage = RedisStorage(REDIS_URL, key_prefix=f"test-limits-{uuid.uuid4().hex}")
+    monkeypatch.setattr(limiter, "_storage", storage)
+    monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
+    for name, value in (("RATELIMIT_STORAGE_URI", REDIS_URL), ("REDIS_URL", REDIS_URL),
+                        ("API_RATE_LIMIT", "3 per minute")):
+        monkeypatch.setitem(app.config, name, value)
+    round_trips = []
+    send = redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command",
+                        lambda self, command, check_health=True: (round_trips.append(1),
+                                                                  send(self, command, check_health))[1])
+    try:
+        secret = token_of(make_user("committee"))
+        assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200  # entry kept
+        round_trips.clear()
+        assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+        assert len(round_trips) == 1
+        assert client.get("/api/v1/regions", headers=bearer(secret)).status_code == 200
+        refused = client.get("/api/v1/regions", headers=bearer(secret))
+        assert refused.status_code == 429
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert int(refused.headers["Retry-After"]) >= 1
+        # limits' fixed window (the path without the token cache) sees the same count
+        window = limiter.limiter.get_window_stats(parse("3 per minute"), rate_limit_key(tokens.digest(secret)),
+                                                  "api_reference.list_regions")
+        assert window.remaining == 0
+        other = token_of(make_user("committee"))
+        assert client.get("/api/v1/regions", headers=bearer(other)).status_code == 200
+    finally:
+        storage.reset()

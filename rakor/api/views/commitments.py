@@ -58,7 +58,7 @@ def _saved(commitment_id, status=200):
 
 
 @blp.route("/commitments")
-@blp.arguments(schemas.CommitmentListArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.CommitmentListArgs(), location="query", as_kwargs=True)
 @blp.response(200, schemas.CommitmentPage)
 @authenticated
 def list_commitments(limit, **filters):
@@ -80,7 +80,7 @@ def get_commitment(commitment_id):
 
 
 @blp.route("/commitments", methods=["POST"])
-@blp.arguments(schemas.CommitmentIn)
+@blp.arguments(schemas.CommitmentIn())
 @blp.response(201, schemas.CommitmentOut)
 @blp.doc(**links(201, **commitment_links()))
 @roles(COMMITTEE, DELEGATE)
@@ -135,7 +135,7 @@ def _review(commitment_id, args, to_status):
 
 
 @blp.route("/commitments/<int:commitment_id>/agree", methods=["POST"])
-@blp.arguments(schemas.NoteIn)
+@blp.arguments(schemas.NoteIn())
 @blp.response(200, schemas.CommitmentOut)
 @blp.doc(**IF_MATCH)
 @blp.doc(**links(200, **commitment_links()))
@@ -146,7 +146,7 @@ def agree_commitment(args, commitment_id):
 
 
 @blp.route("/commitments/<int:commitment_id>/return", methods=["POST"])
-@blp.arguments(schemas.NoteIn)
+@blp.arguments(schemas.NoteIn())
 @blp.response(200, schemas.CommitmentOut)
 @blp.doc(**IF_MATCH)
 @blp.doc(**links(200, **commitment_links()))

@@ -24,7 +24,7 @@ def _cell(cell):
 
 
 @blp.route("/dashboard")
-@blp.arguments(schemas.DashboardArgs, location="query")
+@blp.arguments(schemas.DashboardArgs(), location="query")
 @blp.response(200, schemas.DashboardOut)
 @roles(ADMIN, COMMITTEE, LEADERSHIP)
 def dashboard(args):

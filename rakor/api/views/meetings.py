@@ -16,7 +16,7 @@ def _meeting_links(source):
 
 
 @blp.route("/meetings")
-@blp.arguments(schemas.MeetingListArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.MeetingListArgs(), location="query", as_kwargs=True)
 @blp.response(200, schemas.MeetingPage)
 @blp.doc(**links(200, **_meeting_links(FIRST_ITEM)))
 @authenticated

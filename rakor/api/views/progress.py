@@ -25,7 +25,7 @@ FIELDS = ("status", "realised_value", "percent", "budget_realised", "narrative",
 
 
 @blp.route("/commitments/<int:commitment_id>/progress")
-@blp.arguments(schemas.ProgressListArgs, location="query")
+@blp.arguments(schemas.ProgressListArgs(), location="query")
 @blp.response(200, schemas.ProgressPage)
 @authenticated
 def list_progress(args, commitment_id):
@@ -39,7 +39,7 @@ def list_progress(args, commitment_id):
 
 
 @blp.route("/commitments/<int:commitment_id>/progress", methods=["POST"])
-@blp.arguments(schemas.ProgressIn)
+@blp.arguments(schemas.ProgressIn())
 @blp.response(201, schemas.ProgressOut)
 @blp.alt_response(200, schema=schemas.ProgressOut,
                   description="The period's current update already said exactly this.")
@@ -90,7 +90,7 @@ def _review(update_id, args, to_status):
 
 
 @blp.route("/progress/<int:update_id>/verify", methods=["POST"])
-@blp.arguments(schemas.NoteIn)
+@blp.arguments(schemas.NoteIn())
 @blp.response(200, schemas.ProgressOut)
 @blp.doc(**IF_MATCH)
 @blp.doc(**links(200, GetProgress=progress_links()["GetProgress"]))
@@ -101,7 +101,7 @@ def verify_progress(args, update_id):
 
 
 @blp.route("/progress/<int:update_id>/return", methods=["POST"])
-@blp.arguments(schemas.NoteIn)
+@blp.arguments(schemas.NoteIn())
 @blp.response(200, schemas.ProgressOut)
 @blp.doc(**IF_MATCH)
 @blp.doc(**links(200, GetProgress=progress_links()["GetProgress"]))

@@ -6,7 +6,7 @@ from rakor.policy import authenticated
 
 
 @blp.route("/regions")
-@blp.arguments(schemas.ReferenceListArgs, location="query")
+@blp.arguments(schemas.ReferenceListArgs(), location="query")
 @blp.response(200, schemas.RegionPage)
 @authenticated
 def list_regions(args):
@@ -14,7 +14,7 @@ def list_regions(args):
 
 
 @blp.route("/agencies")
-@blp.arguments(schemas.ReferenceListArgs, location="query")
+@blp.arguments(schemas.ReferenceListArgs(), location="query")
 @blp.response(200, schemas.AgencyPage)
 @authenticated
 def list_agencies(args):
@@ -22,7 +22,7 @@ def list_agencies(args):
 
 
 @blp.route("/indicators")
-@blp.arguments(schemas.ReferenceListArgs, location="query")
+@blp.arguments(schemas.ReferenceListArgs(), location="query")
 @blp.response(200, schemas.IndicatorPage)
 @authenticated
 def list_indicators(args):
@@ -30,7 +30,7 @@ def list_indicators(args):
 
 
 @blp.route("/programmes")
-@blp.arguments(schemas.ReferenceListArgs, location="query")
+@blp.arguments(schemas.ReferenceListArgs(), location="query")
 @blp.response(200, schemas.ProgrammePage)
 @authenticated
 def list_programmes(args):

@@ -1,0 +1,78 @@
+"""The API's rate limit: API_RATE_LIMIT requests per token (or per client address for a browser
+session) and endpoint, counted in the rate limiter's storage (Redis in production, shared by
+the workers) with Flask-Limiter's own strategy, keys and prefix, as when the limit was declared
+on the blueprints.
+
+Checked here, from the API's authentication hook, rather than by Flask-Limiter's before_request:
+that walk (the view's qualified name, the blueprint's limits and exemptions, the limit string
+parsed again, the request context's bookkeeping) cost a list request about a tenth of its Python
+calls for one counter increment. Flask-Limiter leaves the API's blueprints alone (`init_app`
+registers a request filter); its limits of the pages are untouched.
+
+With a token and the token cache on the rate limiter's Redis (RATELIMIT_STORAGE_URI = REDIS_URL,
+production's default) and the fixed window (Flask-Limiter's default strategy), the counters are
+incremented in the same Redis round trip as the token's lookup (token_cache.read_counting), under
+the keys and with the expiry limits' own fixed window uses, so the two paths count alike.
+"""
+import math
+import time
+from functools import lru_cache
+
+from flask import current_app, request
+from limits import parse_many
+from limits.storage import RedisStorage
+from limits.strategies import FixedWindowRateLimiter
+
+from rakor.api import token_cache
+from rakor.api.http import problem
+from rakor.extensions import limiter
+
+
+@lru_cache(maxsize=8)
+def _limits(text):
+    # Flask-Limiter checks the lowest limit first ("10 per second; 600 per minute").
+    return tuple(sorted(parse_many(text)))
+
+
+def init_app(app, blueprint_names):
+    names = frozenset(blueprint_names)
+    if not getattr(limiter, "_rakor_api_filter", None):
+        # The Limiter is shared by every app of a process: one filter, reading the names.
+        limiter._rakor_api_filter = names
+        limiter.request_filter(lambda: request.blueprint in limiter._rakor_api_filter)
+
+
+def _counted_with_token_read(strategy, items, identifiers, token_hash):
+    """The counts of `items`, counted in the token cache's round trip; None when that cannot be."""
+    config = current_app.config
+    storage = limiter.storage
+    if (token_hash is None or type(strategy) is not FixedWindowRateLimiter
+            or not isinstance(storage, RedisStorage) or config.get("RATELIMIT_STORAGE_URI") != config.get("REDIS_URL")):
+        return None
+    counters = [(storage.prefixed_key(item.key_for(*identifiers)), item.get_expiry()) for item in items]
+    return token_cache.read_counting(token_hash, counters)
+
+
+def refused(key, token_hash=None):
+    """None, or the 429 problem (with Retry-After) once `key` is past API_RATE_LIMIT on this
+    request's endpoint. Every limit is counted, as Flask-Limiter did. `token_hash`: the token the
+    request will look up, whose cached entry may be read in the same round trip."""
+    if not (limiter.enabled and limiter.initialized and current_app.config.get("RATELIMIT_ENABLED", True)):
+        return None
+    endpoint = request.endpoint
+    if not endpoint or request.blueprint not in limiter._rakor_api_filter:
+        return None
+    strategy = limiter.limiter
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    identifiers = (prefix, key, endpoint) if prefix else (key, endpoint)
+    items = _limits(current_app.config["API_RATE_LIMIT"])
+    counts = _counted_with_token_read(strategy, items, identifiers, token_hash)
+    if counts is None:
+        breached = [item for item in items if not strategy.hit(item, *identifiers)]
+    else:
+        breached = [item for item, count in zip(items, counts, strict=True) if count > item.amount]
+    if not breached:
+        return None
+    current_app.logger.info("ratelimit %s (%s) exceeded at endpoint: %s", breached[0], key, endpoint)
+    reset = strategy.get_window_stats(breached[0], *identifiers).reset_time
+    return problem(429, headers={"Retry-After": str(max(1, math.ceil(reset - time.time())))})
