@@ -178,8 +178,10 @@ class _ConnectionSession(Session):
     session-wide live servers of the browser journeys and of the API checks) that queries while
     a test runs gets its own app's engine, never this test's connection."""
 
+    test_app = None  # set on the subclass the `db` fixture makes for its test
+
     def get_bind(self, *args, **kwargs):
-        if has_app_context() and current_app._get_current_object() is not self.info["test_app"]:
+        if has_app_context() and current_app._get_current_object() is not self.test_app:
             return super().get_bind(*args, **kwargs)
         return self.bind
 
@@ -267,8 +269,8 @@ def db(request, app, _no_committed_leftovers):
     transaction = connection.begin()
     original = _db.session
     _db.session = _db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession,
-         "info": {"test_app": app}}
+        {"bind": connection, "join_transaction_mode": "create_savepoint",
+         "class_": type("_TestSession", (_ConnectionSession,), {"test_app": app})}
     )
     try:
         yield _db
