@@ -20,36 +20,35 @@ _SEPARATORS = re.compile(r"[\s\-().]")
 _INDONESIAN = re.compile(r"(?:\+62|0)([1-9][0-9]{6,16})")
 
 
-def _compiled_desc(desc):
-    """(possible lengths or None for any, full-match pattern) of a PhoneNumberDesc, or None
-    when it has no pattern (the library's `_is_number_matching_desc` answers False)."""
-    if desc is None or not desc.national_number_pattern:
-        return None
-    lengths = frozenset(desc.possible_length) if desc.possible_length else None
-    return lengths, re.compile(desc.national_number_pattern)
-
-
 def _indonesian_rule():
+    """{length: (general pattern, the types' patterns as one alternation)} from phonenumbers'
+    Indonesian metadata, for the lengths where both exist. The library's rule
+    (`_number_type_helper` not UNKNOWN): the number matches the general description and one of
+    the types', each description only for its possible lengths (none listed: any length)."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
-    types = [_compiled_desc(getattr(metadata, name)) for name in (
+    descs = [getattr(metadata, name) for name in (
         "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
         "voicemail", "fixed_line", "mobile")]
-    return _compiled_desc(metadata.general_desc), [t for t in types if t is not None]
+    general = metadata.general_desc
+    rule = {}
+    for length in range(7, 18):  # what _INDONESIAN lets through
+        def fits(desc):
+            return (desc is not None and bool(desc.national_number_pattern)
+                    and (not desc.possible_length or length in desc.possible_length))
+        types = [d.national_number_pattern for d in descs if fits(d)]
+        if fits(general) and types:
+            rule[length] = (re.compile(general.national_number_pattern),
+                            re.compile("|".join(f"(?:{p})" for p in types)))
+    return rule
 
 
-_ID_GENERAL, _ID_TYPES = _indonesian_rule()
-
-
-def _matches(desc, national) -> bool:
-    lengths, pattern = desc
-    return (lengths is None or len(national) in lengths) and pattern.fullmatch(national) is not None
+_ID_RULE = _indonesian_rule()
 
 
 def _valid_national(national: str) -> bool:
-    """phonenumbers' `is_valid_number` for an Indonesian national number: it matches the
-    general description and one of the types' (`_number_type_helper` is not UNKNOWN)."""
-    return (_ID_GENERAL is not None and _matches(_ID_GENERAL, national)
-            and any(_matches(t, national) for t in _ID_TYPES))
+    """phonenumbers' `is_valid_number` for an Indonesian national number."""
+    rule = _ID_RULE.get(len(national))
+    return rule is not None and rule[0].fullmatch(national) is not None and rule[1].fullmatch(national) is not None
 
 
 def normalize_phone(value, field="phone") -> str | None:

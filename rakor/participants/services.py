@@ -61,17 +61,20 @@ class CleanResult:
     errors: dict = field(default_factory=dict)  # field -> message
 
 
+# Field -> its cleaning, in the order errors are collected (made once: an import cleans 5,000 rows).
+_CLEAN_STEPS = (
+    ("name", normalize.normalize_name), ("nip", normalize.normalize_nip),
+    ("phone", normalize.normalize_phone), ("email", partial(normalise_email, validate=True)),
+    ("gender", normalize.normalize_gender), ("meeting_role", normalize.normalize_role),
+    ("rank", normalize_rank),
+)
+
+
 def clean_participant(raw: dict, agency_id: int | None) -> CleanResult:
     """Validate and normalise every field, collecting every error (forms and import reports
     show them all at once)."""
     errors, values = {}, {}
-    steps = {
-        "name": normalize.normalize_name, "nip": normalize.normalize_nip,
-        "phone": normalize.normalize_phone, "email": partial(normalise_email, validate=True),
-        "gender": normalize.normalize_gender, "meeting_role": normalize.normalize_role,
-        "rank": normalize_rank,
-    }
-    for name, fn in steps.items():
+    for name, fn in _CLEAN_STEPS:
         try:
             values[name] = fn(raw.get(name))
         except DomainError as e:

@@ -59,7 +59,10 @@ class Period:
         return self.key
 
 
+@lru_cache(maxsize=1024)
 def quarter(year, q) -> Period:
+    """Kept, like `_parse_text`: a Period is immutable, and checking a row asks for the current
+    quarter (an import: thousands of times the same)."""
     start = date(year, 3 * q - 2, 1)
     end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
     return Period(f"{year}-Q{q}", "quarter", start, end)

@@ -306,6 +306,7 @@ def report_many(items: list[NewReport], by_user, *, confirm_percent=False, today
     if not items:
         return []
     by_user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup
+    today = today or workdays.today()  # one day for every item, not a clock reading an item
     for index, item in enumerate(items):
         _refused_at(index, check_reporter, item.commitment, by_user)
     ids = sorted({item.commitment.id for item in items})

@@ -21,7 +21,7 @@ from rakor.core.tabular import ImportReport, RowResult, Table, norm_code, norm_n
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
 from rakor.policy import COMMITTEE, DELEGATE
-from rakor.progress import services
+from rakor.progress import services, workdays
 from rakor.progress.imports.columns import SPEC
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.models import ProgressUpdate
@@ -75,6 +75,7 @@ def validate(table: Table, by_user, filename=None, *, confirm_percent=False, tod
                 ProgressUpdate.is_current)):
             current[(u.commitment_id, u.period)] = u
     user = getattr(by_user, "_get_current_object", lambda: by_user)()  # current_user: one lookup, not one a row
+    today = today or workdays.today()  # one day for the whole file, not a clock reading a row
     context = _Context(user, commitments, meetings, current, confirm_percent, today)
     for row in rows:
         _validate_row(row, context)
