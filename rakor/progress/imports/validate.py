@@ -44,7 +44,7 @@ def report_field(service_field):
 
 @dataclass
 class UpdateRow(RowResult):
-    commitment: Commitment | None = None
+    commitment: object = None  # the columns of services.REPORTER_CHECKED (a row, not the object)
     period_key: str | None = None
     current_revision: int = 0  # of the period's update when the file was checked
     expected_revision: int | None = None  # from the file's Revisi column, if any
@@ -64,8 +64,8 @@ def validate(table: Table, by_user, filename=None, *, confirm_percent=False, tod
         return report
     rows = list(tabular.data_rows(report, table, UpdateRow))
     references = {norm_code(r.values.get("reference")) for r in rows if r.values.get("reference")}
-    commitments = {c.reference: c for c in db.session.scalars(
-        select(Commitment).where(among(db.session, Commitment.reference, references)))}
+    commitments = {c.reference: c for c in db.session.execute(
+        select(*services.REPORTER_CHECKED).where(among(db.session, Commitment.reference, references)))}
     meetings = {m.id: m for m in db.session.scalars(select(Meeting).where(
         among(db.session, Meeting.id, {c.meeting_id for c in commitments.values()})))}
     current = {}
