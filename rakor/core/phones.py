@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from rakor.core.errors import DomainError
 
-
 _SEPARATORS = re.compile(r"[\s\-().]")
 # "+62 8…" or "08…" in ASCII digits, the national number not starting with 0: what nearly every
 # row of an import holds. For these, phonenumbers' parse gives that national number (no country
@@ -18,6 +17,13 @@ _SEPARATORS = re.compile(r"[\s\-().]")
 # of a participant row's check). Anything else, and any number this finds invalid, goes to the
 # library. tests/core/test_fast_checks.py compares both ways on a corpus of tricky values.
 _INDONESIAN = re.compile(r"(?:\+62|0)([1-9][0-9]{6,16})")
+
+
+def _fits(desc, length) -> bool:
+    """Whether a number of `length` digits may match `desc` (the library answers False for a
+    description without a pattern, and checks the possible lengths when it lists any)."""
+    return (desc is not None and bool(desc.national_number_pattern)
+            and (not desc.possible_length or length in desc.possible_length))
 
 
 def _indonesian_rule():
@@ -32,11 +38,8 @@ def _indonesian_rule():
     general = metadata.general_desc
     rule = {}
     for length in range(7, 18):  # what _INDONESIAN lets through
-        def fits(desc):
-            return (desc is not None and bool(desc.national_number_pattern)
-                    and (not desc.possible_length or length in desc.possible_length))
-        types = [d.national_number_pattern for d in descs if fits(d)]
-        if fits(general) and types:
+        types = [d.national_number_pattern for d in descs if _fits(d, length)]
+        if _fits(general, length) and types:
             rule[length] = (re.compile(general.national_number_pattern),
                             re.compile("|".join(f"(?:{p})" for p in types)))
     return rule
