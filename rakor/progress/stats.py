@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, extract, false, func, or_, select
+from sqlalchemy import and_, case, extract, false, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from rakor.auth import tenancy
@@ -227,8 +227,8 @@ def _tally_scope(stmt, filters, table):
 
 
 def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """`compute_summary` from the tallies (4 queries: the tally rows of the latest updates and
-    of the chosen period, the overdue sum, the names of the regions and of the topics found);
+    """`compute_summary` from the tallies (3 queries: the tally rows of the latest updates and
+    of the chosen period, the overdue sum, the names of the regions and topics found);
     the rows read are at most provinces (or a province's regions) x topics x statuses, x 2 with
     a period."""
     t = ProgressTally
@@ -285,20 +285,27 @@ def overdue_total(filters: Filters, due: periods.Period) -> int:
 
 
 def _names(result):
-    """The regions' codes and names and the topics' names of the matrix (2 queries)."""
+    """The regions' codes and names and the topics' names of the matrix (1 query: the two
+    lists in one UNION ALL, a round trip fewer for every page with a matrix)."""
     region_ids = list(result.by_region)
     topic_ids = [t for t in result.by_topic if t is not None]
-    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
-                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
-    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
-                                       .order_by(Topic.name)).all()
+    regions = select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"),
+                     Region.name, Region.kemendagri_code.label("sort")).where(Region.id.in_(region_ids or [-1]))
+    topics = select(literal(1), Topic.id, null(), Topic.name, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+    names = union_all(regions, topics).subquery()
+    result.regions, result.topics = [], []
+    for kind, id_, code, name, _sort in db.session.execute(select(names).order_by(names.c.kind, names.c.sort)):
+        if kind == 0:
+            result.regions.append((id_, code, name))
+        else:
+            result.topics.append((id_, name))
     if None in result.by_topic:
         result.topics.append((None, None))
 
 
 def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """Matrix, status counts and the overdue count from one pass over the commitments (3
-    queries: the aggregate, then the names of the regions and of the topics it found).
+    """Matrix, status counts and the overdue count from one pass over the commitments (2
+    queries: the aggregate, then the names of the regions and topics it found).
 
     Grouped by region, topic and the status of the update that stands for each commitment;
     the overdue count is a conditional sum over the same rows (it follows the latest update

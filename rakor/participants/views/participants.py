@@ -12,7 +12,7 @@ from rakor.core.formatting import current_locale
 from rakor.core.forms import add_domain_error, add_errors, choices
 from rakor.core.urls import int_arg, url_pattern
 from rakor.core.web import domain_action
-from rakor.extensions import db
+from rakor.extensions import MAX_PAGE
 from rakor.meetings.web import in_meeting, kept_content, with_meeting
 from rakor.participants import bp, queries
 from rakor.participants.forms import DelegateForm, ParticipantForm
@@ -46,7 +46,7 @@ def index(meeting):
         agency_filter = int_arg(request.args, "agency")
         stmt = queries.participant_list(meeting.id, own_agency=own_agency, agency_id=agency_filter, q=q,
                                         status=status)
-        page = db.paginate_rows(stmt, queries.ListedParticipant, per_page=PER_PAGE, error_out=False, count=True)
+        page = queries.paginate_listed(stmt, page=int_arg(request.args, "page", 1, MAX_PAGE) or 1, per_page=PER_PAGE)
         stats = meeting_stats(meeting.id, own_agency)
         context = meeting_context(meeting)
         rows = ParticipantRows(
