@@ -5,7 +5,7 @@ from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import bindparam, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from rakor.auth.models import User
@@ -180,14 +180,18 @@ def status_counts(commitments):
 
 
 def filter_choices(meeting):
-    """Topics and the regions of agencies taking part (2 queries)."""
-    topics = db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
+    """Topics (by name) and the regions of agencies taking part (by code), for the list's
+    filters: one query, the two lists in one UNION ALL (a round trip fewer per render)."""
     agency_ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id).union(
         select(Commitment.agency_id).where(Commitment.meeting_id == meeting.id))
-    regions = db.session.execute(
-        select(Region.id, Region.name, Region.kemendagri_code).join(Agency, Agency.region_id == Region.id)
-        .where(Agency.id.in_(agency_ids)).distinct().order_by(Region.kemendagri_code)).all()
-    return topics, regions
+    topics = select(literal(0).label("kind"), Topic.id, Topic.name, Topic.name.label("sort"))
+    regions = (select(literal(1), Region.id, Region.name, Region.kemendagri_code)
+               .where(Region.id.in_(select(Agency.region_id).where(Agency.id.in_(agency_ids)))))
+    choices = union_all(topics, regions).subquery()
+    found = ([], [])
+    for kind, id_, name, _sort in db.session.execute(select(choices).order_by(choices.c.kind, choices.c.sort)):
+        found[kind].append(SimpleNamespace(id=id_, name=name))
+    return found
 
 
 def get_commitment(meeting, commitment_id, *, with_history=False):

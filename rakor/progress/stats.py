@@ -227,18 +227,25 @@ def _tally_scope(stmt, filters, table):
 
 
 def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """`compute_summary` from the tallies (3 queries: the tally rows of the latest updates and
-    of the chosen period, the overdue sum, the names of the regions and topics found);
-    the rows read are at most provinces (or a province's regions) x topics x statuses, x 2 with
-    a period."""
+    """`compute_summary` from the tallies (2 queries: the tally rows of the latest updates and
+    of the chosen period, each carrying the overdue sum when `due` is given; the names of the
+    regions and topics found); the rows read are at most provinces (or a province's regions) x
+    topics x statuses, x 2 with a period. With no tally row the overdue sum is read apart."""
     t = ProgressTally
     key = t.region_id.label("region_key")
     wanted = [tally.LATEST] + ([filters.period] if filters.period else [])
-    stmt = _tally_scope(select(t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
-                               func.sum(t.percent_sum)).select_from(t), filters, t)
+    columns = [t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
+               func.sum(t.percent_sum)]
+    if due is not None:
+        # Uncorrelated (correlate(None)): the sum's own region join must not bind to the outer one.
+        columns.append(_overdue_statement(filters, due).correlate(None).scalar_subquery())
+    stmt = _tally_scope(select(*columns).select_from(t), filters, t)
     stmt = stmt.where(t.period.in_(wanted)).group_by(t.period, key, t.topic_id, t.status)
     latest, chosen = {}, {}
-    for period, region_id, topic_id, status, count, measured, total in db.session.execute(stmt):
+    overdue = None
+    for period, region_id, topic_id, status, count, measured, total, *late in db.session.execute(stmt):
+        if late:
+            overdue = int(late[0] or 0)
         if not count:
             continue
         topic_id = topic_id or None
@@ -266,17 +273,21 @@ def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summ
             result.by_topic.setdefault(topic_id, Cell()).add(cell)
             result.total.add(cell)
             found[status] = found.get(status, 0) + count
-    overdue = _tallied_overdue(filters, due) if due is not None else None
+    if due is not None and overdue is None:
+        overdue = _tallied_overdue(filters, due)
     _names(result)
     statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
     return Summary(result, statuses, overdue)
 
 
-def _tallied_overdue(filters, due):
+def _overdue_statement(filters, due):
     o = ProgressOverdueTally
-    return int(db.session.scalar(_tally_scope(
-        select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
-        .where(o.overdue_from <= due.quarter_index)) or 0)
+    return (_tally_scope(select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
+            .where(o.overdue_from <= due.quarter_index))
+
+
+def _tallied_overdue(filters, due):
+    return int(db.session.scalar(_overdue_statement(filters, due)) or 0)
 
 
 def overdue_total(filters: Filters, due: periods.Period) -> int:
