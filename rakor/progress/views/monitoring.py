@@ -132,9 +132,24 @@ def region(region_id):
     rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
+                           timeline_url=_timeline_urls(),
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
                            chart_text=charts.achievement_text(items, current_locale()), page=page,
                            pages=max((total + REGION_PAGE - 1) // REGION_PAGE, 1), **labels())
+
+
+def _timeline_urls():
+    """(meeting id, commitment id) -> the commitment's progress timeline, with one url_for per
+    meeting rather than one per row (core/urls.py url_pattern)."""
+    patterns = {}
+
+    def build(meeting_id, commitment_id):
+        pattern = patterns.get(meeting_id)
+        if pattern is None:
+            pattern = patterns[meeting_id] = url_pattern("progress.timeline", "commitment_id", meeting_id=meeting_id)
+        return pattern(commitment_id)
+
+    return build
 
 
 def _page():
