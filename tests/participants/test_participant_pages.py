@@ -259,3 +259,15 @@ def test_leadership_sees_the_list_read_only(client, login_as, province_meeting):
     html = client.get(f"/meetings/{m.id}/participants").get_data(as_text=True)
     assert "Terlihat" in html and "/edit" not in html
     assert client.get(f"/meetings/{m.id}/participants/new").status_code == 403
+
+
+def test_the_list_escapes_what_people_typed(client, login_as, province_meeting):
+    """The table's rows are written in Python (participants/list_rows.py): names go into text and
+    into the cancel form's confirmation attribute, escaped as the template's autoescape did."""
+    m, (a1, _a2, _a3) = province_meeting.meeting, province_meeting.agencies
+    make_participant(m, a1, name='Dr. "Budi" <b>O\'Neil</b> & Co')
+    login_as("committee")
+    html = client.get(f"/meetings/{m.id}/participants").get_data(as_text=True)
+    escaped = "Dr. &#34;Budi&#34; &lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; Co"
+    assert escaped in html and "<b>O" not in html
+    assert f'data-confirm="Batalkan pendaftaran {escaped}?"' in html
