@@ -22,15 +22,20 @@ LEADERSHIP = "pimpinan@demo.rakor.id"
 # (rakor/auth/loading.py): -2 for the committee and leadership, -1 for the delegate; and the
 # committee's meeting page reads the organizer with the meeting's head row (-1) and the minutes'
 # latest final and current revisions in one query (-1); home reads no notices when the count
-# loaded with the user is 0 (-1).
+# loaded with the user is 0 (-1). The participants page reads its rows and their total in one
+# query (count(*) OVER (), participants/queries.py CountedRowPagination): -1. The progress matrix
+# reads its regions' and topics' names in one UNION ALL (progress/stats.py _names): -1 on home,
+# the progress dashboard and a region's progress. The commitments page reads its filters' topics
+# and regions in one UNION ALL (commitments/queries.py filter_choices): -1. The tally rows carry
+# the overdue sum (progress/stats.py tallied_summary): -1 on home and the progress dashboard.
 PAGES = [  # (page, reader, path, text the page must show, queries of one render)
     ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 13),
     ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 13),
-    ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 5),
-    ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 6),
-    ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 9),
-    ("progress dashboard", LEADERSHIP, "/progress", 'id="progress-matrix"', 11),
-    ("region progress", LEADERSHIP, "/progress/regions/{region}", 'id="region-progress"', 6),
+    ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 4),
+    ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 5),
+    ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 7),
+    ("progress dashboard", LEADERSHIP, "/progress", 'id="progress-matrix"', 9),
+    ("region progress", LEADERSHIP, "/progress/regions/{region}", 'id="region-progress"', 5),
 ]
 
 

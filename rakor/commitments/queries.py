@@ -2,9 +2,10 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import bindparam, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from rakor.auth.models import User
@@ -131,8 +132,18 @@ class ListedCommitment:
 def meeting_commitment_rows(meeting, user, filters: Filters) -> list[ListedCommitment]:
     """One query: the meeting's commitments the user may see, as the list shows them, in the
     list's order (region code, agency, sequence)."""
+    stmt = _filtered(_listed_statement().where(visible_to(user)), filters)
+    return [ListedCommitment(*row) for row in db.session.execute(stmt, {"listed_meeting_id": meeting.id})]
+
+
+@cache
+def _listed_statement():
+    """The list's select with the meeting as a bound parameter, built once per process: building
+    it (25 columns, two aliases of topic, four joins) took about a sixth of a fresh render, and
+    SQLAlchemy compiles it once anyway. The reader's visibility and the filters are added per
+    request."""
     topic, indicator = aliased(Topic), aliased(Topic)
-    stmt = (select(Commitment.id, Commitment.reference, Commitment.version, Commitment.status, Commitment.title,
+    return (select(Commitment.id, Commitment.reference, Commitment.version, Commitment.status, Commitment.title,
                    Agency.short_name, Agency.region_id, Region.name, Region.kemendagri_code,
                    Commitment.topic_id, topic.name, topic.code, Commitment.programme_code, Programme.name,
                    indicator.name, indicator.decimals, indicator.unit, Commitment.baseline_value,
@@ -142,8 +153,7 @@ def meeting_commitment_rows(meeting, user, filters: Filters) -> list[ListedCommi
             .outerjoin(topic, topic.id == Commitment.topic_id)
             .outerjoin(indicator, indicator.id == Commitment.indicator_id)
             .outerjoin(Programme, Programme.code == Commitment.programme_code)
-            .where(Commitment.meeting_id == meeting.id, visible_to(user)))
-    return [ListedCommitment(*row) for row in db.session.execute(_filtered(stmt, filters))]
+            .where(Commitment.meeting_id == bindparam("listed_meeting_id")))
 
 
 def grouped(commitments, by="region"):
@@ -170,14 +180,18 @@ def status_counts(commitments):
 
 
 def filter_choices(meeting):
-    """Topics and the regions of agencies taking part (2 queries)."""
-    topics = db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
+    """Topics (by name) and the regions of agencies taking part (by code), for the list's
+    filters: one query, the two lists in one UNION ALL (a round trip fewer per render)."""
     agency_ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id).union(
         select(Commitment.agency_id).where(Commitment.meeting_id == meeting.id))
-    regions = db.session.execute(
-        select(Region.id, Region.name, Region.kemendagri_code).join(Agency, Agency.region_id == Region.id)
-        .where(Agency.id.in_(agency_ids)).distinct().order_by(Region.kemendagri_code)).all()
-    return topics, regions
+    topics = select(literal(0).label("kind"), Topic.id, Topic.name, Topic.name.label("sort"))
+    regions = (select(literal(1), Region.id, Region.name, Region.kemendagri_code)
+               .where(Region.id.in_(select(Agency.region_id).where(Agency.id.in_(agency_ids)))))
+    choices = union_all(topics, regions).subquery()
+    found = ([], [])
+    for kind, id_, name, _sort in db.session.execute(select(choices).order_by(choices.c.kind, choices.c.sort)):
+        found[kind].append(SimpleNamespace(id=id_, name=name))
+    return found
 
 
 def get_commitment(meeting, commitment_id, *, with_history=False):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 from rakor.auth.models import User
 from rakor.core.names import query_words
 from rakor.core.sql import contains
-from rakor.extensions import db
+from rakor.extensions import RowPagination, db
 from rakor.meetings.models import AgendaItem, agenda_order
 from rakor.participants.checkin import MAX_CODE_LENGTH
 from rakor.participants.models import CheckinMark, Invitation, Participant, SeatQuota
@@ -87,6 +87,32 @@ def participant_list(meeting_id: int, *, own_agency=None, agency_id=None, q="", 
     elif status == "absent":
         stmt = stmt.where(Participant.checked_in_at.is_(None))
     return stmt
+
+
+class CountedRowPagination(RowPagination):
+    """A page of rows and the total number of rows in one query: `count(*) OVER ()` is added to
+    the select (a window is computed before LIMIT/OFFSET, so every row carries the total), and
+    the separate COUNT query of Flask-SQLAlchemy's pagination is made only when the page is
+    empty (past the last page, or nothing matches) and so carries no total."""
+
+    def _query_items(self):
+        select = (self._query_args["select"].add_columns(func.count().over())
+                  .limit(self.per_page).offset(self._query_offset))
+        rows = self._query_args["session"].execute(select).all()
+        self._counted = rows[0][-1] if rows else None
+        make = self._query_args["row_type"]
+        return [make(*row[:-1]) for row in rows]
+
+    def _query_count(self):
+        if self._counted is not None:
+            return self._counted
+        return super()._query_count()
+
+
+def paginate_listed(stmt, *, page, per_page):
+    """Page `page` of the participants page's rows (ListedParticipant) and their total, in one query."""
+    return CountedRowPagination(select=stmt, session=db.session(), row_type=ListedParticipant, page=page,
+                                per_page=per_page, max_per_page=None, error_out=False, count=True)
 
 
 def checkin_search(meeting_id: int, q: str, status: str = "all"):

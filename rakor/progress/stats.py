@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, extract, false, func, or_, select
+from sqlalchemy import and_, case, extract, false, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from rakor.auth import tenancy
@@ -227,18 +227,25 @@ def _tally_scope(stmt, filters, table):
 
 
 def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """`compute_summary` from the tallies (4 queries: the tally rows of the latest updates and
-    of the chosen period, the overdue sum, the names of the regions and of the topics found);
-    the rows read are at most provinces (or a province's regions) x topics x statuses, x 2 with
-    a period."""
+    """`compute_summary` from the tallies (2 queries: the tally rows of the latest updates and
+    of the chosen period, each carrying the overdue sum when `due` is given; the names of the
+    regions and topics found); the rows read are at most provinces (or a province's regions) x
+    topics x statuses, x 2 with a period. With no tally row the overdue sum is read apart."""
     t = ProgressTally
     key = t.region_id.label("region_key")
     wanted = [tally.LATEST] + ([filters.period] if filters.period else [])
-    stmt = _tally_scope(select(t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
-                               func.sum(t.percent_sum)).select_from(t), filters, t)
+    columns = [t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
+               func.sum(t.percent_sum)]
+    if due is not None:
+        # Uncorrelated (correlate(None)): the sum's own region join must not bind to the outer one.
+        columns.append(_overdue_statement(filters, due).correlate(None).scalar_subquery())
+    stmt = _tally_scope(select(*columns).select_from(t), filters, t)
     stmt = stmt.where(t.period.in_(wanted)).group_by(t.period, key, t.topic_id, t.status)
     latest, chosen = {}, {}
-    for period, region_id, topic_id, status, count, measured, total in db.session.execute(stmt):
+    overdue = None
+    for period, region_id, topic_id, status, count, measured, total, *late in db.session.execute(stmt):
+        if late:
+            overdue = int(late[0] or 0)
         if not count:
             continue
         topic_id = topic_id or None
@@ -266,17 +273,21 @@ def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summ
             result.by_topic.setdefault(topic_id, Cell()).add(cell)
             result.total.add(cell)
             found[status] = found.get(status, 0) + count
-    overdue = _tallied_overdue(filters, due) if due is not None else None
+    if due is not None and overdue is None:
+        overdue = _tallied_overdue(filters, due)
     _names(result)
     statuses = {k: found.get(k, 0) for k in [*(s.value for s in UpdateStatus), NO_REPORT]}
     return Summary(result, statuses, overdue)
 
 
-def _tallied_overdue(filters, due):
+def _overdue_statement(filters, due):
     o = ProgressOverdueTally
-    return int(db.session.scalar(_tally_scope(
-        select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
-        .where(o.overdue_from <= due.quarter_index)) or 0)
+    return (_tally_scope(select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
+            .where(o.overdue_from <= due.quarter_index))
+
+
+def _tallied_overdue(filters, due):
+    return int(db.session.scalar(_overdue_statement(filters, due)) or 0)
 
 
 def overdue_total(filters: Filters, due: periods.Period) -> int:
@@ -285,20 +296,27 @@ def overdue_total(filters: Filters, due: periods.Period) -> int:
 
 
 def _names(result):
-    """The regions' codes and names and the topics' names of the matrix (2 queries)."""
+    """The regions' codes and names and the topics' names of the matrix (1 query: the two
+    lists in one UNION ALL, a round trip fewer for every page with a matrix)."""
     region_ids = list(result.by_region)
     topic_ids = [t for t in result.by_topic if t is not None]
-    result.regions = db.session.execute(select(Region.id, Region.kemendagri_code, Region.name)
-                                        .where(Region.id.in_(region_ids or [-1])).order_by(Region.kemendagri_code)).all()
-    result.topics = db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
-                                       .order_by(Topic.name)).all()
+    regions = select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"),
+                     Region.name, Region.kemendagri_code.label("sort")).where(Region.id.in_(region_ids or [-1]))
+    topics = select(literal(1), Topic.id, null(), Topic.name, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+    names = union_all(regions, topics).subquery()
+    result.regions, result.topics = [], []
+    for kind, id_, code, name, _sort in db.session.execute(select(names).order_by(names.c.kind, names.c.sort)):
+        if kind == 0:
+            result.regions.append((id_, code, name))
+        else:
+            result.topics.append((id_, name))
     if None in result.by_topic:
         result.topics.append((None, None))
 
 
 def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
-    """Matrix, status counts and the overdue count from one pass over the commitments (3
-    queries: the aggregate, then the names of the regions and of the topics it found).
+    """Matrix, status counts and the overdue count from one pass over the commitments (2
+    queries: the aggregate, then the names of the regions and topics it found).
 
     Grouped by region, topic and the status of the update that stands for each commitment;
     the overdue count is a conditional sum over the same rows (it follows the latest update

@@ -207,3 +207,16 @@ def test_pages_run_a_fixed_number_of_queries(client, cm, path):
     with _counting() as many:
         assert client.get(url()).status_code == 200
     assert len(many) == len(few), (path, len(few), len(many))
+
+
+def test_the_list_escapes_what_people_typed(client, cm):
+    """The list's cards are written in Python (commitments/list_rows.py): every typed value is
+    escaped as the template's autoescape did, in text and in attributes."""
+    typed = 'Gizi <b>"desa" & \'kota\'</b>'
+    c = services.create_commitment(cm.meeting, data(cm, title=typed, responsible_office="Dinas <i>Sosial</i>"),
+                                   cm.delegate, submit=True)
+    _login(client, cm.committee)
+    html = client.get(_url(cm)).get_data(as_text=True)
+    assert "Gizi &lt;b&gt;&#34;desa&#34; &amp; &#39;kota&#39;&lt;/b&gt;" in html and "<b>" not in html
+    assert "Dinas &lt;i&gt;Sosial&lt;/i&gt;" in html
+    assert f'id="pick-{c.id}"' in html and f'aria-label="Pilih {c.reference}"' in html

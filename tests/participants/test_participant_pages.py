@@ -160,6 +160,23 @@ def test_list_search_filter_and_pagination(client, login_as, province_meeting):
     assert client.get(base, query_string={"page": "x", "agency": "y", "status": "z"}).status_code == 200
 
 
+def test_list_total_read_with_its_rows_and_past_the_last_page(client, login_as, province_meeting):
+    """The page's rows carry the total (count(*) OVER ()); a page past the last has no row to
+    carry it, so the total is counted apart, and still right."""
+    m, (a1, _a2, _a3) = province_meeting.meeting, province_meeting.agencies
+    for i in range(53):
+        make_participant(m, a1, name=f"Zz Peserta {i:02d}")
+    make_participant(m, a1, name="Batal Orang", status="cancelled")
+    login_as("committee")
+    base = f"/meetings/{m.id}/participants"
+    found = "53 peserta ditemukan."
+    assert found in client.get(base).get_data(as_text=True)
+    assert found in client.get(base, query_string={"page": 2}).get_data(as_text=True)
+    html = client.get(base, query_string={"page": 9}).get_data(as_text=True)
+    assert found in html and "Zz Peserta" not in html
+    assert "0 peserta ditemukan." in client.get(base, query_string={"q": "tidak ada"}).get_data(as_text=True)
+
+
 def test_list_query_count_does_not_grow_with_participants(client, db, login_as, province_meeting, count_queries):
     m, agencies = province_meeting.meeting, province_meeting.agencies
     for a in agencies:
@@ -242,3 +259,15 @@ def test_leadership_sees_the_list_read_only(client, login_as, province_meeting):
     html = client.get(f"/meetings/{m.id}/participants").get_data(as_text=True)
     assert "Terlihat" in html and "/edit" not in html
     assert client.get(f"/meetings/{m.id}/participants/new").status_code == 403
+
+
+def test_the_list_escapes_what_people_typed(client, login_as, province_meeting):
+    """The table's rows are written in Python (participants/list_rows.py): names go into text and
+    into the cancel form's confirmation attribute, escaped as the template's autoescape did."""
+    m, (a1, _a2, _a3) = province_meeting.meeting, province_meeting.agencies
+    make_participant(m, a1, name='Dr. "Budi" <b>O\'Neil</b> & Co')
+    login_as("committee")
+    html = client.get(f"/meetings/{m.id}/participants").get_data(as_text=True)
+    escaped = "Dr. &#34;Budi&#34; &lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; Co"
+    assert escaped in html and "<b>O" not in html
+    assert f'data-confirm="Batalkan pendaftaran {escaped}?"' in html

@@ -12,9 +12,11 @@ from flask_login import current_user
 from rakor.commitments import bp, queries, services
 from rakor.commitments.forms import MISSING_VERSION, CommitmentForm, DecisionForm, SignatoryForm
 from rakor.commitments.lifecycle import FUNDING_SOURCES, CommitmentStatus
+from rakor.commitments.list_rows import CommitmentCards
 from rakor.commitments.services import CommitmentData, UnconfirmedDirectionError
 from rakor.commitments.views import imports
 from rakor.core import page_cache
+from rakor.core.formatting import current_locale
 from rakor.core.forms import add_domain_error, choices
 from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
@@ -77,13 +79,20 @@ def index(meeting):
         filters = queries.Filters.from_args(request.args)
         commitments = queries.meeting_commitment_rows(meeting, current_user, filters)
         topics, regions = queries.filter_choices(meeting)
+        counts = queries.status_counts(commitments)
+        labels = _list_labels()
+        may_decide = bool(counts[S.SUBMITTED]) and can(current_user, "commitment.manage", meeting)
+        cards = CommitmentCards(
+            commitment_url=url_pattern("commitments.view", "commitment_id", meeting_id=meeting.id),
+            status_of=labels["status_of"], funding_sources=labels["funding_sources"], may_decide=may_decide,
+            locale=current_locale())
         return render_template(
             "commitments/_index_body.html", meeting=meeting, filters=filters, commitments=commitments,
-            commitment_url=url_pattern("commitments.view", "commitment_id", meeting_id=meeting.id),
-            groups=queries.grouped(commitments, filters.group), counts=queries.status_counts(commitments),
+            cards=cards, may_decide=may_decide, region_url=url_pattern("commitments.region", "region_id"),
+            groups=queries.grouped(commitments, filters.group), counts=counts,
             topics=topics, regions=regions, may_create=can(current_user, "commitment.create", meeting),
             commitment_links=imports.links(meeting, current_user),
-            total_budget=sum(g.budget for g in queries.grouped(commitments)), **_list_labels())
+            total_budget=sum(g.budget for g in queries.grouped(commitments)), **labels)
 
     body = kept_content("commitments", meeting, [page_cache.COMMITMENTS], content)
     return render_template("commitments/index.html", meeting=meeting, body=body)

@@ -3,17 +3,20 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 
 from rakor.auth import tenancy
 from rakor.core import page_cache
+from rakor.core.formatting import current_locale
 from rakor.core.forms import add_domain_error, add_errors, choices
 from rakor.core.urls import int_arg, url_pattern
 from rakor.core.web import domain_action
-from rakor.extensions import db
+from rakor.extensions import MAX_PAGE
 from rakor.meetings.web import in_meeting, kept_content, with_meeting
 from rakor.participants import bp, queries
 from rakor.participants.forms import DelegateForm, ParticipantForm
+from rakor.participants.list_rows import ParticipantRows
 from rakor.participants.models import Participant
 from rakor.participants.services import (
     QuotaFullError,
@@ -43,14 +46,20 @@ def index(meeting):
         agency_filter = int_arg(request.args, "agency")
         stmt = queries.participant_list(meeting.id, own_agency=own_agency, agency_id=agency_filter, q=q,
                                         status=status)
-        page = db.paginate_rows(stmt, queries.ListedParticipant, per_page=PER_PAGE, error_out=False, count=True)
+        page = queries.paginate_listed(stmt, page=int_arg(request.args, "page", 1, MAX_PAGE) or 1, per_page=PER_PAGE)
         stats = meeting_stats(meeting.id, own_agency)
+        context = meeting_context(meeting)
+        rows = ParticipantRows(
+            user=current_user, row_url={action: url_pattern(f"participants.{action}", "participant_id",
+                                                            meeting_id=meeting.id)
+                                        for action in ("edit", "badge", "cancel")},
+            may_change=current_user.role == COMMITTEE or context["registration_state"] == "open",
+            csrf_token=generate_csrf(), role_labels=context["role_labels"], gender_labels=context["gender_labels"],
+            timezone=meeting.timezone, locale=current_locale())
         return render_template(
-            "participants/_index_body.html", page=page, stats=stats, q=q, status=status,
+            "participants/_index_body.html", page=page, stats=stats, q=q, status=status, rows=rows,
             agency_filter=agency_filter, can_register=can(current_user, "participant.register", meeting),
-            row_url={action: url_pattern(f"participants.{action}", "participant_id", meeting_id=meeting.id)
-                     for action in ("edit", "badge", "cancel")},
-            **meeting_context(meeting))
+            **context)
 
     body = kept_content("participants", meeting, [page_cache.PARTICIPANTS], content)
     return render_template("participants/index.html", meeting=meeting, body=body)

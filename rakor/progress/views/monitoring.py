@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.formatting import current_locale, local_date
+from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.documents.pdf import render_html
@@ -18,6 +19,7 @@ from rakor.progress import dashboard as board
 from rakor.progress import documents as monitoring_documents
 from rakor.progress.achievement import BANDS, band_range_text
 from rakor.progress.forms import CsrfForm, HolidayForm
+from rakor.progress.matrix_html import MatrixRows
 from rakor.progress.models import LocalHoliday
 from rakor.progress.views.reporting import labels
 from rakor.regions.models import Region
@@ -88,7 +90,10 @@ def dashboard():
     today = workdays.today()
     filters, national = _dashboard_filters()
     scope = db.session.get(Region, filters.region_id) if filters.region_id else None
-    return render_template("progress/dashboard.html", **board.summary(filters, today, locale=current_locale()),
+    locale = current_locale()
+    matrix_rows = MatrixRows(region_url=url_pattern("progress.region", "region_id"), locale=locale)
+    return render_template("progress/dashboard.html", **board.summary(filters, today, locale=locale),
+                           matrix_rows=matrix_rows,
                            bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
                            national=national, **_report_links(filters, national, today),
                            **_filter_choices(today, filters), **labels())
@@ -127,9 +132,24 @@ def region(region_id):
     rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
     items = board.bar_items(matrix, "topic")
     return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
+                           timeline_url=_timeline_urls(),
                            chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
                            chart_text=charts.achievement_text(items, current_locale()), page=page,
                            pages=max((total + REGION_PAGE - 1) // REGION_PAGE, 1), **labels())
+
+
+def _timeline_urls():
+    """(meeting id, commitment id) -> the commitment's progress timeline, with one url_for per
+    meeting rather than one per row (core/urls.py url_pattern)."""
+    patterns = {}
+
+    def build(meeting_id, commitment_id):
+        pattern = patterns.get(meeting_id)
+        if pattern is None:
+            pattern = patterns[meeting_id] = url_pattern("progress.timeline", "commitment_id", meeting_id=meeting_id)
+        return pattern(commitment_id)
+
+    return build
 
 
 def _page():
