@@ -1,17 +1,18 @@
-"""HTML-escaping of plain text for markup written in Python (the list pages' rows).
+"""HTML-escaping of text for markup written in Python (the list pages' rows).
 
-markupsafe's `escape` returns a Markup: for a str that is ~5 Python calls (the type check, the
-C escape, Markup.__new__ with its own `__html__` check). A list page writing ~20 values a row
-over 65 rows spent a few thousand calls there. `text()` gives the same characters in one C call
-(str.translate), as a plain str to be put into a string that is wrapped in Markup once."""
-
-# markupsafe's table, so that the HTML is the same as the template's autoescape.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+The rows are joined into one string and wrapped in Markup once, so each value needs its
+escaped characters, not a Markup of its own. markupsafe's `escape` (its C speedups) is the
+fastest way there: with the str() around it, measured against one `str.translate` with the
+same table, it is 5x faster on text with characters to escape and 1.5x on text without
+(timeit, 200,000 calls), although cProfile counts it as more calls. The result is a plain str,
+not a Markup: a Markup on the left of `+` would escape the markup added to it. Like the
+template's autoescape, a Markup given (a translated label with markup) is kept as it is."""
+from markupsafe import escape as _escape
 
 
 def text(value) -> str:
     """`value` (str, or anything str() names; None is the empty string) escaped for HTML text
-    and attribute values. A Markup is not kept as markup: pass only plain text."""
+    and attribute values, as Jinja's autoescape would."""
     if value is None:
         return ""
-    return (value if type(value) is str else str(value)).translate(_ESCAPES)
+    return str(_escape(value))
