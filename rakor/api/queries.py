@@ -16,6 +16,11 @@ from rakor.participants.models import Participant
 from rakor.progress.models import ProgressUpdate
 from rakor.regions.models import Agency, Programme, Region
 
+try:
+    import psycopg
+except ImportError:  # an installation on SQLite only
+    psycopg = None
+
 
 def _year_bounds(year):
     """The year as the organisers count it: in the default zone (WITA), as the pages do."""
@@ -123,7 +128,28 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
         stmt = stmt.where(_M.c.starts_at >= start, _M.c.starts_at < end)
     if after is not None:
         stmt = stmt.where(_C.c.id > after)
-    return db.session.execute(stmt.order_by(_C.c.id).limit(limit + 1)).all()
+    return read_only_rows(stmt.order_by(_C.c.id).limit(limit + 1))
+
+
+def read_only_rows(stmt):
+    """The rows of one SELECT that is all a request reads. On PostgreSQL, when nothing has run
+    on the session's connection yet, the statement runs in autocommit: one round trip instead
+    of three (BEGIN, the statement, COMMIT), a single statement being its own consistent
+    snapshot anyway. The connection leaves autocommit right after (psycopg only notes it), still
+    idle, so the session's COMMIT at the end of the read (rakor.api._end_read) sends nothing
+    and psycopg keeps the statement prepared (no ROLLBACK on the connection). Otherwise (the
+    session has run something, e.g. the token was read from the database; SQLite) it runs in
+    the session's transaction, as before."""
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    if (psycopg is None or not isinstance(driver, psycopg.Connection) or driver.autocommit
+            or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE):
+        return connection.execute(stmt).all()
+    driver.autocommit = True
+    try:
+        return connection.execute(stmt).all()
+    finally:
+        driver.autocommit = False
 
 
 def commitment(commitment_id):
