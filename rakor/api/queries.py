@@ -135,25 +135,34 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
     return read_only_rows(stmt.order_by(_C.c.id).limit(limit + 1))
 
 
+READ_IN_AUTOCOMMIT = "rakor.api.read_in_autocommit"
+
+
 def read_only_rows(stmt):
     """The rows of one SELECT that is all a request reads. On PostgreSQL, when nothing has run
     on the session's connection yet, the statement runs in autocommit: one round trip instead
     of three (BEGIN, the statement, COMMIT), a single statement being its own consistent
     snapshot anyway. The connection leaves autocommit right after (psycopg only notes it), still
-    idle, so the session's COMMIT at the end of the read (rakor.api._end_read) sends nothing
-    and psycopg keeps the statement prepared (no ROLLBACK on the connection). Otherwise (the
-    session has run something, e.g. the token was read from the database; SQLite) it runs in
-    the session's transaction, as before."""
-    connection = db.session.connection()
+    idle: the session's transaction holds nothing, so rakor.api._end_read need not commit it
+    (the session's info says so), and psycopg keeps the statement prepared (a ROLLBACK would
+    drop it; none is sent on an idle connection). Otherwise (the session has run something,
+    e.g. the token was read from the database; SQLite) it runs in the session's transaction,
+    as before."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # as session.execute would
+    connection = session.connection()
     driver = connection.connection.driver_connection
     if (psycopg is None or not isinstance(driver, psycopg.Connection) or driver.autocommit
             or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE):
         return connection.execute(stmt).all()
     driver.autocommit = True
     try:
-        return connection.execute(stmt).all()
+        rows = connection.execute(stmt).all()
     finally:
         driver.autocommit = False
+    session.info[READ_IN_AUTOCOMMIT] = True
+    return rows
 
 
 def commitment(commitment_id):
