@@ -69,28 +69,20 @@ def main():
 
     redis.connection.AbstractConnection.send_packed_command = counted
     import psycopg
+    from psycopg._connection_base import BaseConnection
 
     pg_round_trips = [0]
-    wait = psycopg.Connection.wait
+    exec_command, cursor_execute = BaseConnection._exec_command, psycopg.Cursor.execute
 
-    def counting(inner):
-        """psycopg's generator, counted once if it waits on the server at all (BEGIN, a
-        statement, COMMIT; not setting autocommit, which only checks the connection's state)."""
-        sent, waited_on = None, False
-        while True:
-            try:
-                value = inner.send(sent)
-            except StopIteration as stop:
-                return stop.value
-            if not waited_on:
-                pg_round_trips[0] += 1
-                waited_on = True
-            sent = yield value
+    def command(self, *args, **kwargs):
+        pg_round_trips[0] += 1  # BEGIN, COMMIT, ROLLBACK: psycopg sends each on its own
+        return exec_command(self, *args, **kwargs)
 
-    def waited(self, gen, *args, **kwargs):
-        return wait(self, counting(gen), *args, **kwargs)
+    def execute(self, *args, **kwargs):
+        pg_round_trips[0] += 1  # a statement (no pipeline mode here)
+        return cursor_execute(self, *args, **kwargs)
 
-    psycopg.Connection.wait = waited
+    BaseConnection._exec_command, psycopg.Cursor.execute = command, execute
 
     def get():
         response = client.get(path, headers=headers, base_url=base)
