@@ -146,6 +146,15 @@ def hammer(make_request, seconds, connections):
             latencies[int(len(latencies) * 0.9)] * 1000, errors[0])
 
 
+def _process_cpu(pid):
+    """User + system CPU seconds of a process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _push_lua(ids, tag):
     """wrk's request() for the progress push: each request a report on the next of `ids`
     ((commitment id, realised value)) with a narrative of its own (a new revision), the
@@ -239,13 +248,29 @@ def main():
     clients = ("wrk", "threads") if args.client == "both" else (args.client,)
 
     def measure(client, url, make_request=None, lua=None, headers=()):
-        """(req/s of 2xx, p50 ms, p90 ms, errors) of one phase with `client`."""
+        """(req/s of 2xx, p50 ms, p90 ms, errors, server CPU ms per request) of one phase."""
+        server = current[0]
         if client == "threads":
-            return hammer(make_request, args.seconds, args.connections)
+            before = server_cpu(server)
+            began = time.monotonic()
+            result = hammer(make_request, args.seconds, args.connections)
+            requests = result[0] * (time.monotonic() - began)
+            return (*result, 1000 * (server_cpu(server) - before) / requests if requests else None)
         if args.warmup:
             wrk(url, args.warmup, args.connections, args.wrk_threads, headers=headers, lua_extra=lua)
+        before = server_cpu(server)
         r = wrk(url, args.seconds, args.connections, args.wrk_threads, headers=headers, lua_extra=lua)
-        return r["ok_2xx"] / r["seconds"], r["p50_ms"], r["p90_ms"], r["errors"]
+        cpu = 1000 * (server_cpu(server) - before) / r["ok_2xx"] if r["ok_2xx"] else None
+        return r["ok_2xx"] / r["seconds"], r["p50_ms"], r["p90_ms"], r["errors"], cpu
+
+    def server_cpu(server):
+        """CPU seconds used so far by the server's gunicorn workers and by the PostgreSQL
+        backends of the benchmark's database (the app's connections; Redis, shared, left out).
+        Per request, this does not move with the machine's load as req/s does."""
+        pids = server.worker_pids()
+        pids += [int(p) for p in psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{args.db}' "
+                                      "AND pid <> pg_backend_pid()").split()]
+        return sum(_process_cpu(pid) for pid in pids)
 
     def bare_phase(server, client):
         url = server.base + "/bench/bare"
@@ -271,6 +296,7 @@ def main():
         return measure(client, server.base + "/", push, lua=_push_lua(ids, tag),
                        headers=[f"{k}: {v}" for k, v in push_auth.items()])
 
+    current = [None]  # the server of the phase being measured
     servers = _servers(args, deployment)
     runs = {}  # phase name -> [(rps, p50, p90, errors, load average)]
     try:
@@ -284,6 +310,7 @@ def main():
                                *([(f"progress push [{name}]", push_phase)] if ids else [])])
                     for phase, run in phases:
                         phase = f"{phase} ({client})"
+                        current[0] = server
                         result = run(server, client)
                         load = os.getloadavg()[0]
                         runs.setdefault(phase, []).append((*result, load))
@@ -299,7 +326,8 @@ def main():
         values = [r[k] for r in runs[phase] if r[k] is not None]
         return statistics.median(values) if values else 0
 
-    print(f"\n{'phase':58} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p90 ms':>8} {'errors':>7} {'load':>6}")
+    print(f"\n{'phase':58} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p90 ms':>8} {'errors':>7} {'load':>6} "
+          f"{'CPU ms/req':>10} {'CPU share':>9}")
     for phase in runs:
         rps = median(phase, 0)
         # The share of each round against the bare run of the same round, then the median.
@@ -307,16 +335,21 @@ def main():
         shares = [100 * r[0] / b[0] for r, b in zip(runs[phase], bare, strict=True) if b[0]]
         share = f"{statistics.median(shares):.1f} %" if shares else "-"
         errors = sum(r[3] for r in runs[phase])
+        # The server side's CPU per request (workers + PostgreSQL backends), bare over phase.
+        cpu_shares = [100 * b[4] / r[4] for r, b in zip(runs[phase], bare, strict=True) if r[4] and b[4]]
+        cpu_share = f"{statistics.median(cpu_shares):.1f} %" if cpu_shares else "-"
         print(f"{phase:58} {rps:8.1f} {share:>7} {median(phase, 1):8.1f} {median(phase, 2):8.1f} "
-              f"{errors:7d} {median(phase, 4):6.2f}")
+              f"{errors:7d} {median(phase, 5):6.2f} {median(phase, 4):10.2f} {cpu_share:>9}")
         print(f"{'':58} per round: " + ", ".join(
             f"{r[0]:.1f} req/s" + (f" = {100 * r[0] / b[0]:.1f} %" if b[0] and r is not b else "")
-            + f" (load {r[4]:.2f})" for r, b in zip(runs[phase], bare, strict=True)))
+            + f" (load {r[5]:.2f}, {r[4] or 0:.2f} CPU ms/req)" for r, b in zip(runs[phase], bare, strict=True)))
     print(f"\nqueries per list page (limit: [queries, items]): {queries}")
     print(f"load: {args.connections} connections ({', '.join(clients)}), {args.seconds} s per phase"
           f"{f' after {args.warmup} s unmeasured (wrk)' if args.warmup else ''}, {args.rounds} rounds "
           f"(phases alternate), gunicorn {args.gunicorn}; {os.cpu_count()} CPUs; shares: median over rounds "
-          f"of the phase against the bare route of the same round; load = 1-minute load average after the phase")
+          f"of the phase against the bare route of the same round; load = 1-minute load average after the phase; "
+          f"CPU ms/req: CPU of the server's gunicorn workers and of the database's PostgreSQL backends per "
+          f"2xx response (Redis and the client left out), CPU share: bare's over the phase's, median over rounds")
 
 
 if __name__ == "__main__":
