@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,13 +33,27 @@ from server import Client, Deployment, Gunicorn, log  # noqa: E402
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
 
 
-def wrk(url, seconds, connections, threads, cookie=None, timeout=10):
+def wrk(url, seconds, connections, threads, cookie=None, timeout=10, headers=(), lua_extra=None):
+    """wrk's RESULT (bench/wrk_report.lua) for `url`. `headers`: ("Name: value", ...) sent with
+    every request; `lua_extra`: Lua appended to the report script (e.g. a request() function
+    that builds each request, bench/bench_api.py's progress push)."""
+    script = LUA
+    if lua_extra:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="rakor-wrk-", delete=False) as f:
+            f.write(LUA.read_text() + "\n" + lua_extra)
+        script = Path(f.name)
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-           f"--timeout={timeout}s", "-s", str(LUA)]
+           f"--timeout={timeout}s", "-s", str(script)]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    for header in headers:
+        cmd += ["-H", header]
     cmd.append(url)
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    finally:
+        if script != LUA:
+            script.unlink(missing_ok=True)
     match = re.search(r"^RESULT (\{.*\})$", out, re.M)
     if not match:
         raise RuntimeError("wrk printed no RESULT line:\n" + out)

@@ -6,7 +6,7 @@ on the scale generator's data (bench_api.py's database), production config.
 
 Issues a committee token (as bench_api.py does), then per request of the list of the region with
 the most commitments (50 per page): the query count, the Redis round trips (the rate limiter
-and the token cache), median and minimum CPU ms, and Python function calls (cProfile's count: the
+and the token cache), the PostgreSQL round trips (BEGIN and COMMIT included), median and minimum CPU ms, and Python function calls (cProfile's count: the
 same on a busy machine, so a change's effect shows when the CPU times are noise); --top N prints
 cProfile's top functions, --pyinstrument a tree of one batch.
 """
@@ -68,6 +68,21 @@ def main():
         return send(self, command, check_health)
 
     redis.connection.AbstractConnection.send_packed_command = counted
+    import psycopg
+    from psycopg._connection_base import BaseConnection
+
+    pg_round_trips = [0]
+    exec_command, cursor_execute = BaseConnection._exec_command, psycopg.Cursor.execute
+
+    def command(self, *args, **kwargs):
+        pg_round_trips[0] += 1  # BEGIN, COMMIT, ROLLBACK: psycopg sends each on its own
+        return exec_command(self, *args, **kwargs)
+
+    def execute(self, *args, **kwargs):
+        pg_round_trips[0] += 1  # a statement (no pipeline mode here)
+        return cursor_execute(self, *args, **kwargs)
+
+    BaseConnection._exec_command, psycopg.Cursor.execute = command, execute
 
     def get():
         response = client.get(path, headers=headers, base_url=base)
@@ -79,7 +94,7 @@ def main():
     counts, cpus, walls = [], [], []
     profiler = cProfile.Profile(time.thread_time) if args.top else None
     for _ in range(args.requests):
-        queries[0] = round_trips[0] = 0
+        queries[0] = round_trips[0] = pg_round_trips[0] = 0
         if profiler:
             profiler.enable()
         start, cpu = time.perf_counter(), time.thread_time()
@@ -88,7 +103,7 @@ def main():
         cpus.append(time.thread_time() - cpu)
         if profiler:
             profiler.disable()
-        counts.append((queries[0], round_trips[0]))
+        counts.append((queries[0], round_trips[0], pg_round_trips[0]))
     counter = cProfile.Profile()
     counter.enable()
     for _ in range(10):
@@ -96,7 +111,7 @@ def main():
     counter.disable()
     calls = pstats.Stats(counter).total_calls // 10
     fixed = counts[0] if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)}"
-    print(f"\n{path}: (SQL queries, Redis round trips) per request {fixed}, CPU ms median {1000 * statistics.median(cpus):.2f} min "
+    print(f"\n{path}: (SQL queries, Redis round trips, PostgreSQL round trips) per request {fixed}, CPU ms median {1000 * statistics.median(cpus):.2f} min "
           f"{1000 * min(cpus):.2f}, wall ms median {1000 * statistics.median(walls):.2f}, calls {calls}; "
           f"load average {os.getloadavg()[0]:.2f}")
     if profiler:

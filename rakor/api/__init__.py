@@ -57,14 +57,23 @@ def _end_read(response):
     """A read that succeeded ends its transaction with COMMIT rather than the teardown's
     ROLLBACK: psycopg forgets every prepared statement on a ROLLBACK, so the list's statement
     (six tables) was parsed and planned again on every request; kept, psycopg prepares it on
-    its fifth use on a connection and the server reuses it. A read has nothing to commit; a failed one still rolls back."""
+    its fifth use on a connection and the server reuses it. A read has nothing to commit; a failed one still rolls back.
+    A read whose one statement ran in autocommit (queries.read_only_rows) left the connection
+    idle: nothing to end, unless objects were changed since (then they are committed, as
+    before)."""
     from flask import request
 
     from rakor.api.http import SAFE_METHODS
+    from rakor.api.queries import READ_IN_AUTOCOMMIT
     from rakor.extensions import db
 
-    if request.method in SAFE_METHODS and response.status_code < 400 and db.session().in_transaction():
-        db.session.commit()
+    if request.method not in SAFE_METHODS or response.status_code >= 400:
+        return response
+    session = db.session()
+    if session.info.get(READ_IN_AUTOCOMMIT) and not (session.new or session.dirty or session.deleted):
+        return response
+    if session.in_transaction():
+        session.commit()
     return response
 
 

@@ -149,13 +149,16 @@ def _rate_limit_headers():
 
 # --- JSON and ETags -------------------------------------------------------------------------
 
-def _dump(payload):
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _dump(payload, sort_keys=True):
+    return json.dumps(payload, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
 
 
-def respond(payload, status=200, *, version=None, headers=None):
-    """JSON with an ETag; 304 when the client already has it (If-None-Match)."""
-    body = _dump(payload)
+def respond(payload, status=200, *, version=None, headers=None, sort_keys=True):
+    """JSON with an ETag; 304 when the client already has it (If-None-Match). The keys are
+    sorted, so that the same content always makes the same body and ETag; `sort_keys=False`
+    for a payload whose dicts are all built in a fixed order (the lists' items: a third of the
+    time of dumping a page of 50 went to sorting its keys)."""
+    body = _dump(payload, sort_keys)
     digest = hashlib.sha256(body.encode()).hexdigest()[:20]
     etag = f"v{version}-{digest}" if version is not None else digest
     if request.method in ("GET", "HEAD") and status == 200 and request.if_none_match.contains(etag):

@@ -3,7 +3,7 @@ conditions as the pages (meetings.rules.visible_condition, commitments.queries.v
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from rakor.commitments.models import Commitment
@@ -15,6 +15,11 @@ from rakor.meetings.rules import visible_condition
 from rakor.participants.models import Participant
 from rakor.progress.models import ProgressUpdate
 from rakor.regions.models import Agency, Programme, Region
+
+try:
+    import psycopg
+except ImportError:  # an installation on SQLite only
+    psycopg = None
 
 
 def _year_bounds(year):
@@ -89,7 +94,11 @@ _COMMITMENT_COLUMNS = (
     _C.c.baseline_value, _C.c.baseline_year, _C.c.target_value,
     _C.c.target_date, _C.c.responsible_office, _C.c.contact_person,
     _C.c.budget, _C.c.funding_source, _C.c.budget_year, _C.c.status,
-    _C.c.review_note, _C.c.agreed_at, _C.c.updated_at,
+    _C.c.review_note,
+    # Read as the naive UTC they are stored as (serialize.commitment_row adds the offset):
+    # UTCDateTime's result processor cost two Python calls per value of a page.
+    type_coerce(_C.c.agreed_at, DateTime()).label("agreed_at"),
+    type_coerce(_C.c.updated_at, DateTime()).label("updated_at"),
 )
 
 
@@ -123,7 +132,37 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
         stmt = stmt.where(_M.c.starts_at >= start, _M.c.starts_at < end)
     if after is not None:
         stmt = stmt.where(_C.c.id > after)
-    return db.session.execute(stmt.order_by(_C.c.id).limit(limit + 1)).all()
+    return read_only_rows(stmt.order_by(_C.c.id).limit(limit + 1))
+
+
+READ_IN_AUTOCOMMIT = "rakor.api.read_in_autocommit"
+
+
+def read_only_rows(stmt):
+    """The rows of one SELECT that is all a request reads. On PostgreSQL, when nothing has run
+    on the session's connection yet, the statement runs in autocommit: one round trip instead
+    of three (BEGIN, the statement, COMMIT), a single statement being its own consistent
+    snapshot anyway. The connection leaves autocommit right after (psycopg only notes it), still
+    idle: the session's transaction holds nothing, so rakor.api._end_read need not commit it
+    (the session's info says so), and psycopg keeps the statement prepared (a ROLLBACK would
+    drop it; none is sent on an idle connection). Otherwise (the session has run something,
+    e.g. the token was read from the database; SQLite) it runs in the session's transaction,
+    as before."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # as session.execute would
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if (psycopg is None or not isinstance(driver, psycopg.Connection) or driver.autocommit
+            or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE):
+        return connection.execute(stmt).all()
+    driver.autocommit = True
+    try:
+        rows = connection.execute(stmt).all()
+    finally:
+        driver.autocommit = False
+    session.info[READ_IN_AUTOCOMMIT] = True
+    return rows
 
 
 def commitment(commitment_id):

@@ -3,7 +3,6 @@
 A list page is many rows of one representation: `commitment_row` builds it from a row of the
 list's read model (rakor.api.queries.commitments) with plain Python, not through marshmallow
 field by field (the schema still documents it; tests/api/test_read_model.py holds the two equal)."""
-from decimal import Decimal
 
 from flask import url_for
 
@@ -51,14 +50,14 @@ def commitment(c):
     })
 
 
-_PLACES4, _PLACES2 = Decimal("0.0001"), Decimal("0.01")
-
-
 def commitment_row(r):
     """A row of queries.commitments as schemas.CommitmentOut would dump it. The row is unpacked
     in the order of queries._COMMITMENT_COLUMNS (tests/api/test_read_model.py holds the two
     equal) and its values converted inline: a page calls this once per row, and attribute
-    access and two helpers per value were most of its Python calls."""
+    access and two helpers per value were most of its Python calls. The decimals (Numeric(14, 4)
+    and (18, 2)) are formatted with their places in one call (Decimal's format rounds as
+    quantize does, half even); the two times are naive UTC (the read model skips UTCDateTime's
+    processor), given the offset that an aware UTC time's isoformat() writes."""
     (id_, reference, version, meeting_id, agency_id, agency_name, region_code, region_name, title,
      description, programme_code, programme_name, indicator, baseline_value, baseline_year,
      target_value, target_date, responsible_office, contact_person, budget, funding_source,
@@ -69,15 +68,16 @@ def commitment_row(r):
         "region_code": region_code, "region_name": region_name,
         "title": title, "description": description, "programme_code": programme_code,
         "programme_name": programme_name, "indicator": indicator,
-        "baseline_value": None if baseline_value is None else format(Decimal(baseline_value).quantize(_PLACES4), "f"),
+        "baseline_value": None if baseline_value is None else format(baseline_value, ".4f"),
         "baseline_year": baseline_year,
-        "target_value": None if target_value is None else format(Decimal(target_value).quantize(_PLACES4), "f"),
+        "target_value": None if target_value is None else format(target_value, ".4f"),
         "target_date": None if target_date is None else target_date.isoformat(),
         "responsible_office": responsible_office, "contact_person": contact_person,
-        "budget": None if budget is None else format(Decimal(budget).quantize(_PLACES2), "f"),
+        "budget": None if budget is None else format(budget, ".2f"),
         "funding_source": funding_source, "budget_year": budget_year, "status": status,
-        "review_note": review_note, "agreed_at": None if agreed_at is None else agreed_at.isoformat(),
-        "updated_at": None if updated_at is None else updated_at.isoformat(),
+        "review_note": review_note,
+        "agreed_at": None if agreed_at is None else agreed_at.isoformat() + "+00:00",
+        "updated_at": None if updated_at is None else updated_at.isoformat() + "+00:00",
     }
 
 

@@ -48,12 +48,27 @@ _IGNORED = {User: {"last_login_at", "session_token", "password_hash", "calendar_
             ApiToken: {"last_used_at"}}
 
 
+# KEYS: the counters, then the entry and the generation counter; ARGV: each counter's window in
+# seconds. A missing entry or generation comes back as nil (false in Lua).
+_READ_COUNTING = """
+local counted = {}
+for i = 1, #ARGV do
+  counted[i] = redis.call('INCRBY', KEYS[i], 1)
+  redis.call('EXPIRE', KEYS[i], ARGV[i], 'NX')
+end
+counted[#ARGV + 1] = redis.call('GET', KEYS[#ARGV + 1])
+counted[#ARGV + 2] = redis.call('GET', KEYS[#ARGV + 2])
+return counted
+"""
+
+
 class TokenCache:
     def __init__(self, url, namespace, seconds):
         # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
         self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.prefix = f"{_PREFIX}{namespace}:"
         self.seconds = seconds
+        self._read_counting = self.redis.register_script(_READ_COUNTING)
 
     def read(self, token_hash):
         """(entry's bytes or None, generation) in one round trip."""
@@ -63,14 +78,14 @@ class TokenCache:
     def read_counting(self, token_hash, counters):
         """(entry's bytes or None, generation, counts) in one round trip: each (key, seconds) of
         `counters` is incremented as limits' fixed window does (INCRBY; the expiry set by the
-        first hit of the window only), in the same pipeline as the entry's read."""
-        pipe = self.redis.pipeline(transaction=False)
-        for key, seconds in counters:
-            pipe.incrby(key, 1)
-            pipe.expire(key, seconds, nx=True)
-        pipe.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
-        *counted, (entry, generation) = pipe.execute()
-        return entry, int(generation or 0), [int(count) for count in counted[::2]]
+        first hit of the window only), then the entry and the counter read, by one script
+        (EVALSHA: one command, where a pipeline of the same five cost redis-py's pipeline
+        machinery about 270 more Python calls per request)."""
+        keys = [key for key, _seconds in counters]
+        *counted, entry, generation = self._read_counting(
+            keys=[*keys, self.prefix + "e:" + token_hash, self.prefix + "gen"],
+            args=[seconds for _key, seconds in counters])
+        return entry, int(generation or 0), [int(count) for count in counted]
 
     def write(self, token, user, generation):
         entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
