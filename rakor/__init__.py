@@ -209,8 +209,9 @@ def _register_template_helpers(app):
 
     @app.context_processor
     def inject():
+        user = current_user._get_current_object()  # once, not through the proxy per call
         return {
             "current_locale": str(get_locale() or "id"),
-            "can": lambda action, obj=None: can(current_user, action, obj),
+            "can": lambda action, obj=None: can(user, action, obj),
             "languages": app.config["LANGUAGES"],
         }
