@@ -22,10 +22,11 @@ LEADERSHIP = "pimpinan@demo.rakor.id"
 # (rakor/auth/loading.py): -2 for the committee and leadership, -1 for the delegate; and the
 # committee's meeting page reads the organizer with the meeting's head row (-1) and the minutes'
 # latest final and current revisions in one query (-1); home reads no notices when the count
-# loaded with the user is 0 (-1).
+# loaded with the user is 0 (-1). The delegate's meeting page: its access rule, kept time and
+# registration right in one query (-2), the status history it is not shown left unloaded (-2).
 PAGES = [  # (page, reader, path, text the page must show, queries of one render)
     ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 13),
-    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 13),
+    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 9),
     ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 5),
     ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 6),
     ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 9),
