@@ -68,7 +68,10 @@ def report(args, meeting_id, deployment):
     from rakor.auth.models import User
     from rakor.extensions import db
 
+    from rakor.core.gc_tuning import freeze_startup_objects
+
     app = create_app()
+    freeze_startup_objects()  # as wsgi.py does in production
     assert app.config["PAGE_CACHE"] == args.page_cache
     sql = {"n": 0, "t": 0.0, "start": 0.0}
 
