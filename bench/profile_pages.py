@@ -66,9 +66,8 @@ def report(args, meeting_id, deployment):
 
     from rakor import create_app
     from rakor.auth.models import User
-    from rakor.extensions import db
-
     from rakor.core.gc_tuning import freeze_startup_objects
+    from rakor.extensions import db
 
     app = create_app()
     freeze_startup_objects()  # as wsgi.py does in production
