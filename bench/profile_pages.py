@@ -66,9 +66,11 @@ def report(args, meeting_id, deployment):
 
     from rakor import create_app
     from rakor.auth.models import User
+    from rakor.core.gc_tuning import freeze_startup_objects
     from rakor.extensions import db
 
     app = create_app()
+    freeze_startup_objects()  # as wsgi.py does in production
     assert app.config["PAGE_CACHE"] == args.page_cache
     sql = {"n": 0, "t": 0.0, "start": 0.0}
 

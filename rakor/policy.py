@@ -83,6 +83,11 @@ def enforce_endpoint_access():
 def can(user, action, obj=None):
     """May `user` do `action` to `obj`? Each feature declares its rules with `@rule` in its
     `rules.py` (meetings: rakor/meetings/rules.py)."""
+    # Flask-Login's `current_user` proxy looks the user up again on every attribute read, and
+    # a page's rules read the role and agency ~100 times: hand the rules the user itself.
+    unwrap = getattr(user, "_get_current_object", None)
+    if unwrap is not None:
+        user = unwrap()
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     rule = RULES.get(action)

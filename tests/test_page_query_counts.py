@@ -28,9 +28,11 @@ LEADERSHIP = "pimpinan@demo.rakor.id"
 # the progress dashboard and a region's progress. The commitments page reads its filters' topics
 # and regions in one UNION ALL (commitments/queries.py filter_choices): -1. The tally rows carry
 # the overdue sum (progress/stats.py tallied_summary): -1 on home and the progress dashboard.
+# The delegate's meeting page: its access rule, kept time and registration right in one query
+# (-2), the status history it is not shown left unloaded (-2).
 PAGES = [  # (page, reader, path, text the page must show, queries of one render)
     ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 13),
-    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 13),
+    ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 9),
     ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 4),
     ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 5),
     ("home", COMMITTEE, "/", 'id="panel-upcoming-meetings"', 7),

@@ -6,7 +6,7 @@ one query each. A feature registers such a question here as a correlated scalar 
 (`loader()`, of the outer `User`) and a `keep(user, value)` that remembers the answer for the
 rest of the request; the user loader adds the columns to the user's own query.
 """
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from rakor.auth.models import User
 from rakor.core.registry import Registry
@@ -14,12 +14,23 @@ from rakor.extensions import db
 
 user_columns = Registry("user columns")
 
+# Every request of a signed-in user runs this query: built once per set of registered columns
+# (with a bind parameter), as building it and its cache key took more CPU than running it.
+_statements = {}
+
+
+def _statement(entries):
+    stmt = _statements.get(entries)
+    if stmt is None:
+        stmt = _statements[entries] = (select(User, *(e.loader().label(e.key) for e in entries))
+                                       .where(User.id == bindparam("user_id")))
+    return stmt
+
 
 def load_user(user_id):
     """The user `user_id` (or None), its registered columns kept for the request."""
-    entries = list(user_columns)
-    row = db.session.execute(select(User, *(e.loader().label(e.key) for e in entries))
-                             .where(User.id == user_id)).first()
+    entries = tuple(user_columns)
+    row = db.session.execute(_statement(entries), {"user_id": user_id}).first()
     if row is None:
         return None
     user = row[0]

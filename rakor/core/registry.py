@@ -28,13 +28,16 @@ class Registry:
     def __init__(self, name):
         self.name = name
         self._entries: dict[str, Entry] = {}
+        self._ordered: tuple[Entry, ...] | None = None  # sorted once, not on every page
 
     def register(self, key, *, template=None, loader=None, order=100, **extra):
         self._entries[key] = Entry(key, order, loader, template, extra)
+        self._ordered = None
         return loader
 
     def unregister(self, key):
         self._entries.pop(key, None)
+        self._ordered = None
 
     def get(self, key):
         return self._entries.get(key)
@@ -43,7 +46,9 @@ class Registry:
         return key in self._entries
 
     def __iter__(self):
-        return iter(sorted(self._entries.values(), key=lambda e: (e.order, e.key)))
+        if self._ordered is None:
+            self._ordered = tuple(sorted(self._entries.values(), key=lambda e: (e.order, e.key)))
+        return iter(self._ordered)
 
     def __len__(self):
         return len(self._entries)

@@ -82,7 +82,10 @@ def section_part(entry):
 
 def render_section(entry, meeting, user):
     """(template, context) of one section, or None when it has nothing to show."""
-    context = entry.loader(meeting, user)
+    # The sections' rules read the user's role and agency often: the user itself, not
+    # Flask-Login's proxy, which looks the user up again on every read.
+    unwrap = getattr(user, "_get_current_object", None)
+    context = entry.loader(meeting, unwrap() if unwrap is not None else user)
     return None if context is None else (entry.template, context)
 
 

@@ -143,17 +143,17 @@ def _head_statement():
         load_only(Meeting.title, Meeting.status, Meeting.follow_up_of_id, Meeting.organizer_agency_id))
 
 
-def meeting_for_page(meeting_id):
+def meeting_for_page(meeting_id, history=True):
     """The meeting with what its page shows besides the materials, in a fixed number of
     queries whatever the agenda length: the meeting with its organizer and earlier meeting
-    (1), agenda items with topics (1), transitions with their users (1), moves of its date with
-    their users (1).
+    (1), agenda items with topics (1), and with `history` (the organisers' status history)
+    transitions with their users (1) and moves of its date with their users (1).
     The meeting page loads it inside its cached fragment (views/meeting.py)."""
-    return db.session.scalar(_meeting_statement(page=True), {"meeting_id": meeting_id})
+    return db.session.scalar(_meeting_statement(page=True, history=history), {"meeting_id": meeting_id})
 
 
 @cache
-def _meeting_statement(page=False):
+def _meeting_statement(page=False, history=True):
     # Every meeting-scoped request loads its meeting: built once, with a bind parameter, as
     # building the statement and its loader options took more CPU than running it. Built on
     # first use: loader options configure the mappers, which needs every model imported.
@@ -163,9 +163,12 @@ def _meeting_statement(page=False):
             joinedload(Meeting.organizer),
             joinedload(Meeting.follow_up_of),
             selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-            selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
-            selectinload(Meeting.date_changes).joinedload(MeetingDateChange.user),
         )
+        if history:
+            stmt = stmt.options(
+                selectinload(Meeting.transitions).joinedload(MeetingTransition.user),
+                selectinload(Meeting.date_changes).joinedload(MeetingDateChange.user),
+            )
     return stmt
 
 

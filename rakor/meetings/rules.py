@@ -14,9 +14,9 @@ A revoked or expired link alone grants nothing (issue 8, defect 6), and neither 
 participant rows alone: the committee may register a person of any agency (a speaker, a
 guest) without inviting that agency's delegates to see the meeting.
 
-`agency_invited(meeting_id, agency_id, now)` is that definition as one SQL expression; the
-Python rule evaluates it for one meeting (one query), `visible_condition` embeds it in a list
-query. tests/meetings/test_visibility.py checks both against each other over every case.
+`agency_invited(meeting_id, agency_id, now)` is that definition as one SQL expression;
+`visible_condition` embeds it in a list query. The Python rule reads its two halves for one
+meeting in one query (`delegate_access`, also asked by the page's kept time and registration). tests/meetings/test_visibility.py checks both against each other over every case.
 
 Tenancy (issue 22, rakor/auth/tenancy.py): the committee sees and manages the meetings of the
 organizers it acts for, leadership those of its agencies and the agencies under them, the
@@ -29,6 +29,7 @@ route's `with_meeting("meeting.view")`, which refuses another organizer's meetin
 from sqlalchemy import exists, false, func, or_, select, true
 
 from rakor.auth import tenancy
+from rakor.core.memo import remembered
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings import lifecycle
@@ -77,8 +78,34 @@ def _meeting_view(user, meeting):
         return tenancy.oversees(user, meeting.organizer_agency_id)
     if user.role == DELEGATE and user.agency_id is not None \
             and meeting.status not in lifecycle.HIDDEN_FROM_DELEGATES:
-        return bool(db.session.scalar(select(agency_invited(meeting.id, user.agency_id))))
+        # agency_invited(), read as its two halves: a live invitation exists exactly when the
+        # latest expiry among the live ones is not NULL.
+        has_quota, latest_expiry = delegate_access(meeting.id, user.agency_id)
+        return has_quota or latest_expiry is not None
     return False
+
+
+def delegate_access(meeting_id, agency_id, now=None):
+    """(agency `agency_id` has a seat quota in the meeting, the latest expiry of its live
+    invitations or None), in one query. A delegate's meeting page asks it three times (the
+    access rule, how long the page may be kept, whether the delegate may register), so at the
+    current time it is read once per read request (rakor/core/memo.py)."""
+    if now is not None:
+        return _delegate_access(meeting_id, agency_id, now)
+    return remembered(("meeting.delegate_access", meeting_id, agency_id),
+                      lambda: _delegate_access(meeting_id, agency_id, utcnow()))
+
+
+def _delegate_access(meeting_id, agency_id, now):
+    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
+
+    has_quota, latest_expiry = db.session.execute(select(
+        exists().where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id),
+        select(func.max(Invitation.expires_at)).where(
+            Invitation.meeting_id == meeting_id, Invitation.agency_id == agency_id,
+            live_invitation(now)).scalar_subquery(),
+    )).one()
+    return bool(has_quota), latest_expiry
 
 
 def view_lapses_at(user, meeting, now=None):
@@ -87,16 +114,9 @@ def view_lapses_at(user, meeting, now=None):
     other input of the rule is the user's role and agency or the meeting's own data (its status,
     quotas, invitations), which a kept page is keyed or versioned by (rakor/core/page_cache.py);
     the meeting page keeps a delegate's page no longer than this."""
-    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
-
     if user.role in ORGANISER_ROLES or user.agency_id is None:
         return None
-    has_quota, latest_expiry = db.session.execute(select(
-        exists().where(SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == user.agency_id),
-        select(func.max(Invitation.expires_at)).where(
-            Invitation.meeting_id == meeting.id, Invitation.agency_id == user.agency_id,
-            live_invitation(now or utcnow())).scalar_subquery(),
-    )).one()
+    has_quota, latest_expiry = delegate_access(meeting.id, user.agency_id, now)
     return None if has_quota else latest_expiry
 
 

@@ -2,12 +2,9 @@
 rakor/meetings/rules.py; these add the participant's agency and the meeting's lifecycle.
 The rules on one participant rely on the route's `with_meeting(...)`, which refuses another
 organizer's meeting (rakor/auth/tenancy.py) before the participant is loaded."""
-from sqlalchemy import select
-
 from rakor.auth import tenancy
-from rakor.extensions import db
 from rakor.meetings import lifecycle
-from rakor.participants.models import SeatQuota
+from rakor.meetings.rules import delegate_access
 from rakor.policy import COMMITTEE, DELEGATE, rule
 
 
@@ -24,8 +21,8 @@ def _participant_check_in(user, participant):
 
 
 def _agency_has_quota(meeting, agency_id):
-    return agency_id is not None and db.session.scalar(select(SeatQuota.id).where(
-        SeatQuota.meeting_id == meeting.id, SeatQuota.agency_id == agency_id)) is not None
+    # The meeting's access rule read it already on a delegate's read (one query for both).
+    return agency_id is not None and delegate_access(meeting.id, agency_id)[0]
 
 
 @rule("participant.register")

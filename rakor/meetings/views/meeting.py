@@ -226,7 +226,7 @@ def _render_view(meeting):
         body_scopes += page_cache.meeting_scopes(meeting.follow_up_of_id)
 
     def page():
-        body = page_cache.fragment(key, body_scopes, lambda: _render_view_body(meeting.id))
+        body = page_cache.fragment(key, body_scopes, lambda: _render_view_body(meeting))
         for entry in hooks.sections:
             part = hooks.section_part(entry)
             if part:
@@ -252,8 +252,10 @@ def _render_section(entry, meeting):
     return render_template(template, **context)
 
 
-def _render_view_body(meeting_id):
-    meeting = queries.meeting_for_page(meeting_id)  # the same row, now with what the page shows
+def _render_view_body(head):
+    # The same row, now with what the page shows; its status history only for those who see it
+    # (the template's `meeting.view_internal` section: a delegate's page saves two queries).
+    meeting = queries.meeting_for_page(head.id, history=can(current_user, "meeting.view_internal", head))
     by_item = defaultdict(list)
     for m in queries.materials_of(meeting.id):
         by_item[m.agenda_item_id].append(m)
