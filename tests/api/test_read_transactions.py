@@ -1,8 +1,10 @@
 """How an API request ends its transaction."""
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, func, literal, select
 from sqlalchemy.orm import Session
 
 from tests.api.conftest import bearer
+from tests.conftest import is_postgres
 from tests.factories import make_user
 
 
@@ -25,3 +27,67 @@ def test_a_successful_read_commits_and_a_failed_one_rolls_back(client, token_of)
         assert ended == []
     finally:
         event.remove(Session, "after_commit", committed)
+
+
+def _postgres_driver_state():
+    import psycopg
+
+    from rakor.extensions import db
+
+    driver = db.session.connection().connection.driver_connection
+    return driver, psycopg.pq.TransactionStatus
+
+
+@pytest.fixture
+def engine_session(suite_app, monkeypatch):
+    """db.session as production has it: a session of the engine's pool, not the suite's session
+    bound to a test connection (which has always run something: the fallback's case)."""
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from rakor.extensions import db
+
+    with suite_app.app_context():
+        session = scoped_session(sessionmaker(bind=db.engine))
+        monkeypatch.setattr(db, "session", session)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.remove()
+
+
+NEEDS_POSTGRES = pytest.mark.skipif(
+    not is_postgres(), reason="the list's read in autocommit needs PostgreSQL (TEST_DATABASE_URL)")
+
+
+@NEEDS_POSTGRES
+def test_a_lone_read_runs_in_autocommit_and_leaves_the_connection_idle(engine_session):
+    """api.queries.read_only_rows, the path production takes (a pooled connection on which
+    nothing has run yet): one round trip, no BEGIN, the connection idle and out of autocommit
+    after, and the session's next statement in a transaction as usual."""
+    from rakor.api.queries import READ_IN_AUTOCOMMIT, read_only_rows
+
+    # As a request finds it: a pooled connection, rolled back when it was returned. (A new one
+    # has run the dialect's first queries, and one idle for 10 s core/idle_ping's ping: those
+    # take the fallback on their first request.)
+    engine_session.execute(select(literal(0)))
+    engine_session.rollback()
+    driver, status = _postgres_driver_state()
+    assert driver.info.transaction_status == status.IDLE
+    rows = read_only_rows(select(literal(7).label("x"), func.txid_current_if_assigned().label("txid")))
+    assert [(r.x, r.txid) for r in rows] == [(7, None)]
+    assert driver.info.transaction_status == status.IDLE and driver.autocommit is False
+    assert engine_session.info[READ_IN_AUTOCOMMIT] is True
+    engine_session.execute(select(literal(1)))
+    assert driver.info.transaction_status == status.INTRANS
+
+
+@NEEDS_POSTGRES
+def test_a_read_after_another_statement_stays_in_the_sessions_transaction(engine_session):
+    from rakor.api.queries import READ_IN_AUTOCOMMIT, read_only_rows
+
+    engine_session.execute(select(literal(1)))
+    assert [r.x for r in read_only_rows(select(literal(7).label("x")))] == [7]
+    driver, status = _postgres_driver_state()
+    assert driver.info.transaction_status == status.INTRANS and driver.autocommit is False
+    assert READ_IN_AUTOCOMMIT not in engine_session.info
