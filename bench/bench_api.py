@@ -258,19 +258,24 @@ def main():
             return (*result, 1000 * (server_cpu(server) - before) / requests if requests else None)
         if args.warmup:
             wrk(url, args.warmup, args.connections, args.wrk_threads, headers=headers, lua_extra=lua)
-        before = server_cpu(server)
+        before = server_cpu(server, split=True)
         r = wrk(url, args.seconds, args.connections, args.wrk_threads, headers=headers, lua_extra=lua)
-        cpu = 1000 * (server_cpu(server) - before) / r["ok_2xx"] if r["ok_2xx"] else None
+        after = server_cpu(server, split=True)
+        cpu = 1000 * (sum(after) - sum(before)) / r["ok_2xx"] if r["ok_2xx"] else None
+        if r["ok_2xx"]:
+            log(f"  server CPU ms/req: workers {1000 * (after[0] - before[0]) / r['ok_2xx']:.2f}, "
+                f"PostgreSQL {1000 * (after[1] - before[1]) / r['ok_2xx']:.2f}")
         return r["ok_2xx"] / r["seconds"], r["p50_ms"], r["p90_ms"], r["errors"], cpu
 
-    def server_cpu(server):
+    def server_cpu(server, split=False):
         """CPU seconds used so far by the server's gunicorn workers and by the PostgreSQL
-        backends of the benchmark's database (the app's connections; Redis, shared, left out).
+        backends of the benchmark's database (the app's connections; Redis, shared, left out),
+        their sum or (workers, backends) with `split`.
         Per request, this does not move with the machine's load as req/s does."""
-        pids = server.worker_pids()
-        pids += [int(p) for p in psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{args.db}' "
-                                      "AND pid <> pg_backend_pid()").split()]
-        return sum(_process_cpu(pid) for pid in pids)
+        workers = sum(_process_cpu(pid) for pid in server.worker_pids())
+        backends = sum(_process_cpu(int(p)) for p in psql(
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{args.db}' AND pid <> pg_backend_pid()").split())
+        return (workers, backends) if split else workers + backends
 
     def bare_phase(server, client):
         url = server.base + "/bench/bare"

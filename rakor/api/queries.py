@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, func, select, type_coerce
+from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import joinedload
 
 from rakor.commitments.models import Commitment
@@ -104,19 +105,32 @@ _COMMITMENT_COLUMNS = (
 
 # Built once: a statement is immutable (each .where() makes a new one), and building its 26
 # columns and 5 joins took about 600 of a list request's 6,900 Python calls.
-_COMMITMENT_LIST = select(*_COMMITMENT_COLUMNS).select_from(
-    _C.join(_M, _M.c.id == _C.c.meeting_id)
-    .join(_A, _A.c.id == _C.c.agency_id)
-    .join(_R, _R.c.id == _A.c.region_id)
-    .outerjoin(_P, _P.c.code == _C.c.programme_code)
-    .outerjoin(_T, _T.c.id == _C.c.indicator_id))
+def _commitment_list(with_meeting):
+    tables = _C.join(_M, _M.c.id == _C.c.meeting_id) if with_meeting else _C
+    return select(*_COMMITMENT_COLUMNS).select_from(
+        tables.join(_A, _A.c.id == _C.c.agency_id)
+        .join(_R, _R.c.id == _A.c.region_id)
+        .outerjoin(_P, _P.c.code == _C.c.programme_code)
+        .outerjoin(_T, _T.c.id == _C.c.indicator_id))
+
+
+_COMMITMENT_LIST = _commitment_list(with_meeting=True)
+# Without the meeting, for a reader who sees every meeting and no filter on the meeting's year:
+# every commitment has its meeting (meeting_id is NOT NULL, a foreign key), so the join kept
+# every row, yet cost PostgreSQL an index probe per commitment of the region (0.37 ms of
+# execution for a page at national scale, 0.25 ms without).
+_COMMITMENT_LIST_ALL_MEETINGS = _commitment_list(with_meeting=False)
 
 
 def commitments(user, *, meeting=None, region=None, indicator=None, programme_code=None, status=None,
                 year=None, after=None, limit=50):
     """One query per page: the commitments the user may see (of meetings they may see), as
     rows of the list's read model (_COMMITMENT_COLUMNS)."""
-    stmt = _COMMITMENT_LIST.where(visible_condition(user), visible_to(user))
+    meeting_condition = visible_condition(user)
+    if isinstance(meeting_condition, True_) and not year:
+        stmt = _COMMITMENT_LIST_ALL_MEETINGS.where(visible_to(user))
+    else:
+        stmt = _COMMITMENT_LIST.where(meeting_condition, visible_to(user))
     if meeting:
         stmt = stmt.where(_C.c.meeting_id == meeting)
     if region:

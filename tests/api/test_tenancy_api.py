@@ -86,3 +86,35 @@ def test_the_dashboard_figures_count_the_meetings_the_token_sees(client, two, to
     province = figures(two.leadership_p)
     assert province["total"]["commitments"] == 2 and province["total"]["average_percent"] == "70.0"
     assert figures(two.committee_p)["total"]["commitments"] == 1
+
+
+def test_the_commitment_list_joins_the_meeting_only_where_a_condition_needs_it(app, client, two, token_of,
+                                                                             count_queries):
+    """A reader who sees every meeting reads the list without the meeting (every commitment has
+    one); a scoped reader, or a filter on the meeting's year, joins it. The same commitments
+    come out either way: those of meetings `meeting.view` allows that `commitment.view` allows
+    (as the commitment's own page checks both)."""
+    from rakor import policy
+    from rakor.meetings.models import Meeting
+    from tests.factories import make_user
+
+    make_commitment(two.meeting_a, two.committee_a, commitment_data(two.office_a, topic_id("KEMISKINAN"),
+                                                                   title="Komitmen A"))
+    db.session.commit()
+    instance_wide, admin = make_user("committee"), make_user("admin")
+    db.session.commit()
+    everything = [(c, db.session.get(Meeting, c.meeting_id)) for c in db.session.query(Commitment)]
+    year = two.meeting_b.starts_at.year
+    for user, joins_meeting in ((instance_wide, False), (admin, False), (two.committee_a, True),
+                                (two.committee_b, True), (two.leadership_p, True), (two.leadership_b, True)):
+        for query, joined in (("", joins_meeting), (f"&year={year}", True)):
+            with count_queries() as log:
+                response = client.get(f"{API}/commitments?limit=100{query}", headers=bearer(token_of(user)))
+            assert response.status_code == 200
+            listed = {item["id"] for item in response.json["items"]}
+            expected = {c.id for c, meeting in everything if policy.can(user, "meeting.view", meeting)
+                        and policy.can(user, "commitment.view", c)}
+            assert listed == expected and listed, (user.role, user.agency_id, query)
+            page = [s for s in log.statements if "FROM commitment" in s]
+            assert len(page) == 1
+            assert ("JOIN meeting ON" in page[0]) == joined, (user.role, user.agency_id, query)
