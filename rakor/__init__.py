@@ -30,8 +30,27 @@ FEATURES = (auth, main, notices, admin, numbering, meetings, participants, commi
             api, ops)
 
 
+class Rakor(Flask):
+    """Flask, with `ensure_sync`'s answer kept per function: Flask asks it of every hook and
+    view on every request (about 20 times a request here, each an `inspect` walk), and a
+    function's being a coroutine function does not change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_functions = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_functions[func]
+        except KeyError:
+            synced = self._sync_functions[func] = super().ensure_sync(func)
+            return synced
+        except TypeError:  # not hashable: asked each time, as Flask does
+            return super().ensure_sync(func)
+
+
 def create_app(config=None):
-    app = Flask(
+    app = Rakor(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
