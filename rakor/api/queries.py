@@ -4,8 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, func, select, type_coerce
-from sqlalchemy.sql.elements import True_
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import True_
 
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
