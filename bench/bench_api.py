@@ -217,7 +217,8 @@ def main():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="the rate limiter's storage")
     parser.add_argument("--port", type=int, default=None, help="first of the ports to serve on (default: free ones)")
     parser.add_argument("--before", default=None,
-                        help="a tree of the code before a change, served beside the current one")
+                        help="a tree of the code before a change, served beside the current one (by "
+                             "its own .venv when it has one: its pinned dependencies)")
     args = parser.parse_args()
 
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.db}'") == "1"

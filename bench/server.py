@@ -110,7 +110,9 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=240):
-        cmd = [str(BIN / "gunicorn"), *shlex.split(self.args), "--bind", f"127.0.0.1:{self.port}",
+        # Another tree runs with its own virtualenv when it has one (its pinned dependencies).
+        gunicorn = Path(self.chdir, ".venv", "bin", "gunicorn")
+        cmd = [str(gunicorn if gunicorn.exists() else BIN / "gunicorn"), *shlex.split(self.args), "--bind", f"127.0.0.1:{self.port}",
                "--chdir", str(self.chdir), *self._control_socket(), self.app]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the server
         env = {**self.deployment.env, "PYTHONPATH": str(self.chdir)}
