@@ -1,6 +1,7 @@
 """The API's reads: each list is one keyset-paginated query built on the same visibility
 conditions as the pages (meetings.rules.visible_condition, commitments.queries.visible_to)."""
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, func, select, type_coerce
@@ -126,11 +127,24 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
                 year=None, after=None, limit=50):
     """One query per page: the commitments the user may see (of meetings they may see), as
     rows of the list's read model (_COMMITMENT_COLUMNS)."""
-    meeting_condition = visible_condition(user)
-    if isinstance(meeting_condition, True_) and not year:
-        stmt = _COMMITMENT_LIST_ALL_MEETINGS.where(visible_to(user))
-    else:
-        stmt = _COMMITMENT_LIST.where(meeting_condition, visible_to(user))
+    meeting_condition, commitment_condition = visible_condition(user), visible_to(user)
+    filters = (meeting, region, indicator, programme_code, status, after, limit)
+    if isinstance(meeting_condition, True_) and isinstance(commitment_condition, True_) and not year:
+        return read_only_rows(_page_of_every_meeting(*filters))
+    return read_only_rows(_filtered(_COMMITMENT_LIST.where(meeting_condition, commitment_condition),
+                                    *filters, year=year))
+
+
+@lru_cache(maxsize=256)
+def _page_of_every_meeting(*filters):
+    """The page's statement for a reader who sees every meeting and commitment (the admin, an
+    instance-wide committee or leadership): it depends on the filters alone, so the same filters
+    get the same statement object, whose SQL cache key SQLAlchemy then computes once rather than
+    on every request (walking 26 columns and 5 joins: about a fifteenth of a list request)."""
+    return _filtered(_COMMITMENT_LIST_ALL_MEETINGS, *filters)
+
+
+def _filtered(stmt, meeting, region, indicator, programme_code, status, after, limit, year=None):
     if meeting:
         stmt = stmt.where(_C.c.meeting_id == meeting)
     if region:
@@ -146,7 +160,7 @@ def commitments(user, *, meeting=None, region=None, indicator=None, programme_co
         stmt = stmt.where(_M.c.starts_at >= start, _M.c.starts_at < end)
     if after is not None:
         stmt = stmt.where(_C.c.id > after)
-    return read_only_rows(stmt.order_by(_C.c.id).limit(limit + 1))
+    return stmt.order_by(_C.c.id).limit(limit + 1)
 
 
 READ_IN_AUTOCOMMIT = "rakor.api.read_in_autocommit"

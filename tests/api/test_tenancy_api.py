@@ -118,3 +118,34 @@ def test_the_commitment_list_joins_the_meeting_only_where_a_condition_needs_it(a
             page = [s for s in log.statements if "FROM commitment" in s]
             assert len(page) == 1
             assert ("JOIN meeting ON" in page[0]) == joined, (user.role, user.agency_id, query)
+
+
+def test_the_page_statement_of_a_reader_who_sees_everything_is_kept_per_filters(app, two):
+    """Its statement depends on the filters alone (so SQLAlchemy computes its cache key once):
+    the same filters reuse it, other filters get their own, a scoped reader never uses it."""
+    from rakor.api import queries
+    from tests.factories import make_user
+
+    make_commitment(two.meeting_a, two.committee_a, commitment_data(two.office_a, topic_id("KEMISKINAN"),
+                                                                   title="Komitmen A"))
+    admin = make_user("admin")
+    db.session.commit()
+    kept = queries._page_of_every_meeting
+    kept.cache_clear()
+    region_a, region_b = two.region_a.kemendagri_code, two.region_b.kemendagri_code
+
+    def ids(user, **filters):
+        return [row.id for row in queries.commitments(user, limit=10, **filters)]
+
+    in_b = ids(admin, region=region_b)
+    assert in_b == sorted(c.id for c in (two.commitment_b, two.submitted_b))
+    assert (kept.cache_info().hits, kept.cache_info().misses) == (0, 1)
+    assert ids(admin, region=region_b) == in_b
+    assert (kept.cache_info().hits, kept.cache_info().misses) == (1, 1)
+    in_a = ids(admin, region=region_a)
+    assert in_a and not set(in_a) & set(in_b)
+    assert ids(admin, region=region_a, after=in_a[-1]) == []
+    assert (kept.cache_info().hits, kept.cache_info().misses) == (1, 3)
+    assert ids(two.committee_a, region=region_b) == []  # regency A's committee: not B's meeting
+    assert ids(two.committee_b, region=region_b) == in_b
+    assert (kept.cache_info().hits, kept.cache_info().misses) == (1, 3)
