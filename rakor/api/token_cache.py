@@ -30,7 +30,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
 from rakor.api.models import ApiToken
-from rakor.auth.models import User
+from rakor.auth import tenancy
+from rakor.auth.models import User, UserManagedAgency
 from rakor.core.after_commit import follow_commits
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,11 @@ TOKEN_COLUMNS = ("id", "user_id", "name", "scope", "token_hash", "prefix", "crea
 USER_COLUMNS = ("id", "email", "name", "role", "agency_id", "active", "is_demo", "created_at")
 _DATETIMES = {"created_at", "expires_at", "last_used_at", "revoked_at"}
 # Columns whose change leaves an entry valid: a sign-in (its time, a new session token) and a use.
+# The agencies a committee or leadership user acts for beside its own (tenancy) are in the
+# entry too: a change of them moves the counter like a change of the user.
 _IGNORED = {User: {"last_login_at", "session_token", "password_hash", "calendar_token"},
-            ApiToken: {"last_used_at"}}
+            ApiToken: {"last_used_at"}, UserManagedAgency: set()}
+_MANAGED_AGENCIES = UserManagedAgency.__table__.name
 
 
 # KEYS: the counters, then the entry and the generation counter; ARGV: each counter's window in
@@ -87,9 +91,9 @@ class TokenCache:
             args=[seconds for _key, seconds in counters])
         return entry, int(generation or 0), [int(count) for count in counted]
 
-    def write(self, token, user, generation):
+    def write(self, token, user, generation, extra_agency_ids):
         entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
-                 "user": _columns(user, USER_COLUMNS)}
+                 "user": _columns(user, USER_COLUMNS), "extra_agency_ids": extra_agency_ids}
         self.redis.set(self.prefix + "e:" + token.token_hash, json.dumps(entry), ex=self.seconds)
 
     def bump(self):
@@ -104,9 +108,9 @@ def _columns(obj, names):
     return values
 
 
-# The entries this process decoded lately, by their bytes: (generation, token, user), the two
-# detached instances that `lookup` merges into each request's session (merge copies them, so
-# they stay as built). Decoding the JSON and building the instances again on every request cost
+# The entries this process decoded lately, by their bytes: (generation, token, user, the user's
+# extra agencies as tenancy.extra_agency_ids_column writes them), the two detached instances
+# that `lookup` merges into each request's session (merge copies them, so they stay as built). Decoding the JSON and building the instances again on every request cost
 # a list request about a twentieth of its Python calls. An entry written again (a new "last
 # used", a new generation) has other bytes; the dict is emptied when it grows past _DECODED_MAX.
 _decoded = {}
@@ -117,7 +121,8 @@ def _templates(raw):
     found = _decoded.get(raw)
     if found is None:
         entry = json.loads(raw)
-        found = (entry.get("gen"), _instance(ApiToken, entry["token"]), _instance(User, entry["user"]))
+        found = (entry.get("gen"), _instance(ApiToken, entry["token"]), _instance(User, entry["user"]),
+                 entry.get("extra_agency_ids"))
         if len(_decoded) >= _DECODED_MAX:
             _decoded.clear()
         _decoded[raw] = found
@@ -178,6 +183,7 @@ def lookup(token_hash, session):
     token = session.merge(templates[1], load=False)
     user = session.merge(templates[2], load=False)
     inspect(token).info["api_token_cache_generation"] = generation
+    tenancy.keep_extra_agency_ids(user, templates[3])  # no query of them in this request
     return token, user, generation
 
 
@@ -194,8 +200,9 @@ def remember(token, user, generation):
     if store is None or generation is None:
         return
     inspect(token).info["api_token_cache_generation"] = generation
+    extra = sorted(tenancy.own_agency_ids(user) - {user.agency_id}) if tenancy.acts_for_several(user) else []
     try:
-        store.write(token, user, generation)
+        store.write(token, user, generation, ",".join(str(i) for i in extra) or None)
     except RedisError as error:
         log.warning("API token cache: entry not written: %s", error)
 
@@ -218,8 +225,16 @@ def _after_flush(session, _flush_context):
 
 def _on_execute(state):
     """A bulk UPDATE or DELETE of users or tokens moves the counter, unless it declares
-    `execution_options(api_token_cache=False)` (a token's last use)."""
-    if not (state.is_update or state.is_delete) or state.execution_options.get("api_token_cache") is False:
+    `execution_options(api_token_cache=False)` (a token's last use); so does any INSERT, UPDATE
+    or DELETE of a user's extra agencies (auth.services.set_extra_agencies writes them on the
+    table)."""
+    if state.execution_options.get("api_token_cache") is False:
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        if getattr(getattr(state.statement, "table", None), "name", None) == _MANAGED_AGENCIES:
+            state.session.info[_SESSION_KEY] = True
+            return
+    if not (state.is_update or state.is_delete):
         return
     if any(mapper.class_ in _IGNORED for mapper in state.all_mappers):
         state.session.info[_SESSION_KEY] = True

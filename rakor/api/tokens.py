@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from rakor.api import token_cache
 from rakor.api.models import SCOPES, ApiToken
+from rakor.auth import tenancy
 from rakor.auth.models import User
 from rakor.core.errors import DomainError
 from rakor.core.types import utcnow
@@ -81,11 +82,12 @@ def authenticate(secret: str, now=None):
     token, user, generation = token_cache.lookup(token_hash, db.session)
     if token is None:
         row = db.session.execute(
-            select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            select(ApiToken, User, tenancy.extra_agency_ids_column()).join(User, User.id == ApiToken.user_id)
             .where(ApiToken.token_hash == token_hash)).first()
         if row is None:
             return None
-        token, user = row
+        token, user, extra_agency_ids = row
+        tenancy.keep_extra_agency_ids(user, extra_agency_ids)  # as the pages load them
         token_cache.remember(token, user, generation)
     if not token.is_live(now) or not user.active:
         return None

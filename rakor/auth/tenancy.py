@@ -50,9 +50,14 @@ def extra_agency_ids_column():
             .where(user_managed_agency.c.user_id == User.id).scalar_subquery())
 
 
+def acts_for_several(user):
+    """Whether `user` may have extra agencies (a committee or leadership user with an agency)."""
+    return user.agency_id is not None and user.role in SCOPED_ROLES
+
+
 def keep_extra_agency_ids(user, text):
     """Remember for the request the agencies `user` acts for, its extras loaded with it."""
-    if user.agency_id is None or user.role not in SCOPED_ROLES or not has_app_context():
+    if not acts_for_several(user) or not has_app_context():
         return
     extra = frozenset(int(i) for i in text.split(",")) if text else frozenset()
     g.setdefault(_G_KEY, {})[(user.id, user.agency_id)] = frozenset({user.agency_id}) | extra

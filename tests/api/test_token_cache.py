@@ -42,6 +42,11 @@ def statements(app):
     event.remove(db.engine, "before_cursor_execute", record)
 
 
+def _queries(seen):
+    """The statements of the requests (not the test's savepoints around them)."""
+    return [s for s in seen if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+
+
 def _token_queries(seen):
     return [s for s in seen if "api_token" in s]
 
@@ -202,3 +207,46 @@ def test_the_rate_limit_is_counted_in_the_round_trip_of_the_lookup(app, client, 
         assert client.get("/api/v1/regions", headers=bearer(other)).status_code == 200
     finally:
         storage.reset()
+
+
+def test_a_scoped_users_extra_agencies_are_kept_and_a_change_of_them_acts_at_once(client, token_of, kept,
+                                                                                  statements):
+    """Tenancy: a regency's committee that the administrator lets act for another regency. Its
+    extra agencies are kept with the lookup (the list is then its one query), and changing them
+    (added, then taken away) moves what its token sees from the next request on."""
+    from rakor.auth.models import user_managed_agency
+    from rakor.regions.programmes import load_shipped_programmes
+    from tests.factories import commitment_data, make_commitment, topic_id, two_organizers
+
+    load_shipped_programmes()
+    s = two_organizers()
+    theirs = make_commitment(s.meeting_b, s.committee_b, commitment_data(s.office_b, topic_id("KEMISKINAN")))
+    admin = make_user("admin")
+    db.session.commit()
+    secret = token_of(s.committee_a)
+
+    def listed():
+        response = client.get("/api/v1/commitments?limit=100", headers=bearer(secret))
+        assert response.status_code == 200
+        return {item["id"] for item in response.json["items"]}
+
+    assert theirs.id not in listed()
+    listed()  # the token's "last used" is written at most once a minute: not in what follows
+    statements.clear()
+    assert theirs.id not in listed()
+    assert not any("user_managed_agency" in s or "api_token" in s for s in statements)
+    assert len(_queries(statements)) == 1
+    auth_services.set_extra_agencies(s.committee_a, [s.agency_b.id])
+    db.session.commit()
+    assert theirs.id in listed()
+    statements.clear()
+    assert theirs.id in listed()
+    assert len(_queries(statements)) == 1
+    auth_services.set_extra_agencies(s.committee_a, [])
+    db.session.commit()
+    assert theirs.id not in listed()
+    # Written on the table by hand too (a migration, a console): the same.
+    db.session.execute(user_managed_agency.insert().values(user_id=s.committee_a.id, agency_id=s.agency_b.id))
+    db.session.commit()
+    assert theirs.id in listed()
+    assert admin.id  # the administrator exists: set_extra_agencies is what its page calls
