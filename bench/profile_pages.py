@@ -74,7 +74,7 @@ def report(args, meeting_id, deployment):
     assert app.config["PAGE_CACHE"] == args.page_cache
     sql = {"n": 0, "t": 0.0, "start": 0.0}
 
-    statements = []
+    statements, durations = [], []
 
     def before(_conn, _cursor, statement, *_a, **_k):
         sql["start"] = time.perf_counter()
@@ -82,7 +82,9 @@ def report(args, meeting_id, deployment):
 
     def after(*_a, **_k):
         sql["n"] += 1
-        sql["t"] += time.perf_counter() - sql["start"]
+        took = time.perf_counter() - sql["start"]
+        sql["t"] += took
+        durations.append(took)
 
     wanted = [p for p in args.pages.split(",") if p]
     with app.app_context():
@@ -106,10 +108,12 @@ def report(args, meeting_id, deployment):
             assert page.marker in response.get_data(as_text=True), (page.name, page.marker)
         if args.sql:
             statements.clear()
+            durations.clear()
             client.get(page.path, base_url=BASE)
-            for i, statement in enumerate(statements, 1):
+            for i, (statement, took) in enumerate(zip(statements, durations, strict=True), 1):
                 text = " ".join(statement.split())
-                print(f"  {i:>2}. " + (text if len(text) < 400 else text[:200] + " ... " + text[-200:]))
+                print(f"  {i:>2}. ({1000 * took:.2f} ms) "
+                      + (text if len(text) < 400 else text[:200] + " ... " + text[-200:]))
         counts, cpus, walls, sqls = [], [], [], []
         profiler = cProfile.Profile(time.thread_time) if args.top else None
         for _ in range(args.requests):

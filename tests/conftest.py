@@ -97,6 +97,25 @@ def suite_app():
 
 
 @pytest.fixture
+def engine_session(suite_app, monkeypatch):
+    """db.session as production has it: a session of the engine's pool, not the suite's session
+    bound to a test connection (which has always run something, savepoints among them). It sees
+    only what is committed: the tests that use it read or write literals and empty tables."""
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from rakor.extensions import db
+
+    with suite_app.app_context():
+        session = scoped_session(sessionmaker(bind=db.engine))
+        monkeypatch.setattr(db, "session", session)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.remove()
+
+
+@pytest.fixture
 def app(request, suite_app):
     """The suite's app; for a test marked `demo`, the app whose database holds the demo."""
     if request.node.get_closest_marker("demo"):

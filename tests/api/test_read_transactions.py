@@ -38,24 +38,6 @@ def _postgres_driver_state():
     return driver, psycopg.pq.TransactionStatus
 
 
-@pytest.fixture
-def engine_session(suite_app, monkeypatch):
-    """db.session as production has it: a session of the engine's pool, not the suite's session
-    bound to a test connection (which has always run something: the fallback's case)."""
-    from sqlalchemy.orm import scoped_session, sessionmaker
-
-    from rakor.extensions import db
-
-    with suite_app.app_context():
-        session = scoped_session(sessionmaker(bind=db.engine))
-        monkeypatch.setattr(db, "session", session)
-        try:
-            yield session
-        finally:
-            session.rollback()
-            session.remove()
-
-
 NEEDS_POSTGRES = pytest.mark.skipif(
     not is_postgres(), reason="the list's read in autocommit needs PostgreSQL (TEST_DATABASE_URL)")
 

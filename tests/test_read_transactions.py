@@ -1,0 +1,134 @@
+"""A request whose transaction only read ends with COMMIT, so psycopg keeps its prepared
+statements (rakor/core/read_transactions.py); one that wrote anything, answered an error or
+raised still ends with the teardown's ROLLBACK. PostgreSQL only (the module is installed on
+PostgreSQL only): on SQLite these tests are skipped with their notice."""
+from datetime import date
+
+import pytest
+from flask import g
+from sqlalchemy import event, func, insert, literal, select, text
+
+from rakor.core import read_transactions
+from rakor.extensions import db
+from rakor.progress.models import LocalHoliday
+from tests.conftest import is_postgres
+
+pytestmark = pytest.mark.skipif(
+    not is_postgres(), reason="ending reads with COMMIT is for PostgreSQL's prepared statements "
+                              "(TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def request_ends(suite_app, engine_session):
+    """(end, ended): `end(status)` ends a request as Flask would (after_request with a
+    response of `status`, then the teardown hook); `ended` lists the engine's COMMITs."""
+    ended = []
+    listener = lambda _connection: ended.append("commit")  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    context = suite_app.test_request_context("/")
+    context.push()
+
+    def end(status=200, error=None):
+        read_transactions._note_answer(suite_app.response_class(status=status))
+        read_transactions.commit_if_only_read(error)
+        g.pop(read_transactions._ANSWERED, None)
+
+    try:
+        yield end, ended
+    finally:
+        context.pop()
+        event.remove(db.engine, "commit", listener)
+
+
+def _driver():
+    return db.session.connection().connection.driver_connection
+
+
+def test_a_read_commits_and_its_statement_stays_prepared(request_ends):
+    end, ended = request_ends
+    statement = select(literal(41).label("n") + func.length("rakor"))
+    for _ in range(7):  # psycopg prepares a statement on its fifth use on a connection
+        assert db.session.execute(statement).scalar() == 46
+        end()
+    assert ended == ["commit"] * 7
+    prepared = db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    assert prepared >= 1
+
+
+def test_with_a_rollback_the_prepared_statements_were_dropped(request_ends):
+    """What the module is for: the old end of a request, a ROLLBACK, lets nothing stay prepared."""
+    end, ended = request_ends
+    statement = select(literal(41).label("n") + func.length("rakor"))
+    for _ in range(7):
+        assert db.session.execute(statement).scalar() == 46
+        db.session.rollback()
+    prepared = db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    assert prepared == 0 and ended == []
+
+
+def test_what_wrote_anything_or_failed_is_not_committed(request_ends, engine_session):
+    end, ended = request_ends
+    holiday = {"day": date(2031, 8, 17), "name": "Uji baca-tulis"}
+    try:
+        engine_session.execute(insert(LocalHoliday).values(**holiday))  # written, not committed
+        end()
+        assert ended == []
+        engine_session.rollback()
+        engine_session.add(LocalHoliday(**holiday))  # pending, not flushed
+        end()
+        assert ended == []
+        engine_session.rollback()
+        engine_session.execute(text("UPDATE local_holiday SET name = name WHERE false"))  # raw SQL
+        end()
+        assert ended == []
+        engine_session.rollback()
+        engine_session.execute(select(literal(1)))
+        end(status=404)
+        end(status=500)
+        end(error=RuntimeError("the view raised"))
+        assert ended == []
+        assert _driver().info.transaction_status.name == "INTRANS"
+        engine_session.rollback()
+        count = select(func.count()).select_from(LocalHoliday).where(LocalHoliday.day == holiday["day"])
+        assert engine_session.execute(count).scalar() == 0
+    finally:
+        engine_session.rollback()
+        engine_session.execute(LocalHoliday.__table__.delete().where(LocalHoliday.day == holiday["day"]))
+        engine_session.commit()
+
+
+def test_a_commit_leaves_the_sessions_objects_loaded(request_ends, engine_session):
+    """The request is over, but a late hook may still read what it loaded: nothing is expired
+    (so nothing is queried again, in a transaction the teardown would roll back)."""
+    end, ended = request_ends
+    day = date(2031, 8, 18)
+    engine_session.add(LocalHoliday(day=day, name="Uji dimuat"))
+    engine_session.commit()
+    try:
+        engine_session.expunge_all()
+        ended.clear()
+        holiday = engine_session.scalars(select(LocalHoliday).where(LocalHoliday.day == day)).one()
+        end()
+        assert ended == ["commit"]
+        assert engine_session().expire_on_commit is True  # restored
+        assert vars(holiday)["name"] == "Uji dimuat"  # still loaded, not expired
+    finally:
+        engine_session.rollback()
+        engine_session.execute(LocalHoliday.__table__.delete().where(LocalHoliday.day == day))
+        engine_session.commit()
+
+
+def test_a_commit_that_fails_is_logged_and_left_to_the_teardown(request_ends, engine_session, monkeypatch,
+                                                                caplog):
+    from sqlalchemy.exc import OperationalError
+
+    end, ended = request_ends
+    engine_session.execute(select(literal(1)))
+
+    def gone():
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(engine_session(), "commit", gone)
+    end()
+    assert ended == []
+    assert "read-only transaction not committed" in caplog.text
