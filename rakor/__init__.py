@@ -116,6 +116,13 @@ def _refuse_insecure_production(app, dev_key):
 
 
 def _init_extensions(app):
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        # The connection handed back last is the one handed out next: a request then finds the
+        # statements it prepared before (rakor/core/read_transactions.py) instead of a pool that
+        # rotates through connections first-in first-out, and a connection left idle by a burst
+        # can time out (SQLAlchemy's recommendation for pool_use_lifo).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                                   "pool_use_lifo": True}
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -45,7 +45,14 @@ def _driver():
 
 
 def test_a_read_commits_and_its_statement_stays_prepared(request_ends):
+    """Also with idle connections beside it in the pool: the pool hands out the connection
+    handed back last (pool_use_lifo, rakor/__init__.py), so the next request finds what the
+    last one prepared (first-in first-out, it rotated through the pool and none reached the
+    fifth use)."""
     end, ended = request_ends
+    held = [db.engine.connect() for _ in range(3)]
+    for connection in held:
+        connection.close()  # back to the pool, idle
     statement = select(literal(41).label("n") + func.length("rakor"))
     for _ in range(7):  # psycopg prepares a statement on its fifth use on a connection
         assert db.session.execute(statement).scalar() == 46
