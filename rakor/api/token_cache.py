@@ -110,8 +110,9 @@ def _columns(obj, names):
 
 # The entries this process decoded lately, by their bytes: (generation, token, user, the user's
 # extra agencies as tenancy.extra_agency_ids_column writes them), the two detached instances
-# that `lookup` merges into each request's session (merge copies them, so they stay as built). Decoding the JSON and building the instances again on every request cost
-# a list request about a twentieth of its Python calls. An entry written again (a new "last
+# that `lookup` merges into each request's session (merge copies them, so they stay as built).
+# Decoding the JSON and building the instances again on every request cost a list request
+# about a twentieth of its Python calls. An entry written again (a new "last
 # used", a new generation) has other bytes; the dict is emptied when it grows past _DECODED_MAX.
 _decoded = {}
 _DECODED_MAX = 512
@@ -200,7 +201,7 @@ def remember(token, user, generation):
     if store is None or generation is None:
         return
     inspect(token).info["api_token_cache_generation"] = generation
-    extra = sorted(tenancy.own_agency_ids(user) - {user.agency_id}) if tenancy.acts_for_several(user) else []
+    extra = sorted(tenancy.own_agency_ids(user) - {user.agency_id})  # none but a scoped user's
     try:
         store.write(token, user, generation, ",".join(str(i) for i in extra) or None)
     except RedisError as error:
@@ -230,13 +231,9 @@ def _on_execute(state):
     table)."""
     if state.execution_options.get("api_token_cache") is False:
         return
-    if state.is_insert or state.is_update or state.is_delete:
-        if getattr(getattr(state.statement, "table", None), "name", None) == _MANAGED_AGENCIES:
-            state.session.info[_SESSION_KEY] = True
-            return
-    if not (state.is_update or state.is_delete):
-        return
-    if any(mapper.class_ in _IGNORED for mapper in state.all_mappers):
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if (state.is_insert and table == _MANAGED_AGENCIES) or ((state.is_update or state.is_delete) and (
+            table == _MANAGED_AGENCIES or any(mapper.class_ in _IGNORED for mapper in state.all_mappers))):
         state.session.info[_SESSION_KEY] = True
 
 
