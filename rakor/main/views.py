@@ -1,16 +1,16 @@
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from rakor.core.urls import is_safe_next
 from rakor.main import bp
-from rakor.main.dashboard import render_panels
+from rakor.main.dashboard import render_dashboard
 from rakor.policy import authenticated, public
 
 
 @bp.route("/")
 @authenticated
 def index():
-    return render_template("main/dashboard.html", panels=render_panels(current_user))
+    return render_dashboard(current_user)
 
 
 @bp.route("/language", methods=["POST"])
