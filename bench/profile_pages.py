@@ -36,6 +36,8 @@ def main():
     parser.add_argument("--top", type=int, default=0, metavar="N", help="cProfile: N functions by own CPU time")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime (default), ncalls, cumulative")
     parser.add_argument("--callers", default="", help="with --top: print the callers of functions matching this")
+    parser.add_argument("--buckets", action="store_true",
+                        help="cProfile's own CPU time per library (SQL building, ORM, driver, templates...)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one render")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument tree of each page")
     parser.add_argument("--page-cache", choices=("off", "redis"), default="off",
@@ -115,7 +117,7 @@ def report(args, meeting_id, deployment):
                 print(f"  {i:>2}. ({1000 * took:.2f} ms) "
                       + (text if len(text) < 400 else text[:200] + " ... " + text[-200:]))
         counts, cpus, walls, sqls = [], [], [], []
-        profiler = cProfile.Profile(time.thread_time) if args.top else None
+        profiler = cProfile.Profile(time.thread_time) if (args.top or args.buckets) else None
         for _ in range(args.requests):
             sql.update(n=0, t=0.0)
             if profiler:
@@ -140,7 +142,9 @@ def report(args, meeting_id, deployment):
         print(f"{page.name:<24}{page.path:<34}{len(response.data) // 1024:>5}{fixed!s:>8}"
               f"{1000 * statistics.median(cpus):>8.2f}{1000 * min(cpus):>8.2f}{1000 * statistics.median(walls):>8.2f}"
               f"{1000 * statistics.median(sqls):>8.2f}{calls:>8}", flush=True)
-        if profiler:
+        if args.buckets:
+            print_buckets(pstats.Stats(profiler), args.requests)
+        if args.top:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
             if args.callers:
                 pstats.Stats(profiler).sort_stats("ncalls").print_callers(args.callers)
@@ -152,6 +156,37 @@ def report(args, meeting_id, deployment):
                 client.get(page.path, base_url=BASE)
             prof.stop()
             print(prof.output_text(unicode=False, color=False, show_all=False, short_mode=False))
+
+
+# Where a file's own time goes, first match wins (paths as cProfile prints them).
+BUCKETS = (
+    ("SQL expressions built", ("sqlalchemy/sql/coercions", "sqlalchemy/sql/elements", "sqlalchemy/sql/selectable",
+                               "sqlalchemy/sql/operators", "sqlalchemy/sql/default_comparator",
+                               "sqlalchemy/sql/annotation", "sqlalchemy/sql/base", "sqlalchemy/sql/functions",
+                               "sqlalchemy/sql/traversals", "sqlalchemy/sql/cache_key", "sqlalchemy/sql/visitors",
+                               "sqlalchemy/sql/type_api", "sqlalchemy/sql/schema", "sqlalchemy/orm/attributes")),
+    ("SQL compiled/executed", ("sqlalchemy/sql/compiler", "sqlalchemy/engine", "sqlalchemy/pool",
+                               "sqlalchemy/dialects", "sqlalchemy/orm/session", "sqlalchemy/orm/context",
+                               "sqlalchemy/orm/query")),
+    ("ORM loading", ("sqlalchemy/orm",)),
+    ("SQLAlchemy, other", ("sqlalchemy/",)),
+    ("psycopg", ("psycopg",)),
+    ("templates (Jinja)", ("jinja2/", "templates/", "markupsafe")),
+    ("Flask, Werkzeug, extensions", ("flask", "werkzeug", "itsdangerous", "blinker")),
+    ("Babel", ("babel/",)),
+    ("rakor", ("rakor/",)),
+)
+
+
+def print_buckets(stats, requests):
+    """Own CPU ms per request by library, with the share of the whole."""
+    totals = {}
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        bucket = next((name for name, parts in BUCKETS if any(p in filename for p in parts)), "other")
+        totals[bucket] = totals.get(bucket, 0.0) + tottime
+    whole = sum(totals.values())
+    for name, took in sorted(totals.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:<30}{1000 * took / requests:>7.2f} ms {100 * took / whole:>5.1f} %")
 
 
 if __name__ == "__main__":

@@ -495,3 +495,29 @@ def test_a_scoped_readers_figures_read_the_tallies_in_a_fixed_number_of_queries(
     db.session.flush()
     assert counts() == before
     assert stats.summary(stats.Filters().with_viewer(s.leadership_b), due).matrix.total.count == 14
+
+
+def test_the_tallies_statements_are_kept_per_sight_and_follow_a_change_of_agencies(figures):
+    """The dashboard's tally statements are built once per filters and sight (tenancy.Sight:
+    role, agency, agencies acted for) and kept: two readers who see the same organizers share
+    one statement object, and a committee given another agency gets a statement of its own and
+    that agency's figures at once (the key holds the agencies, never the user)."""
+    from rakor.progress import stats, workdays
+
+    s = figures
+    due = workdays.Calendar().due_quarter(workdays.today())
+    other_b = make_user("committee", agency=s.agency_b)
+    key_b, key_other = (stats._tally_key(stats.Filters().with_viewer(u)) for u in (s.committee_b, other_b))
+    assert key_b == key_other
+    assert stats._tallied_statement(*key_b, due.quarter_index) is stats._tallied_statement(*key_other, due.quarter_index)
+
+    helper = make_user("committee", agency=s.province_agency)
+    db.session.commit()
+    before = stats.summary(stats.Filters().with_viewer(helper), due)
+    assert before.matrix.total.count == 2  # the province's p1 and p2
+    account_services.set_extra_agencies(helper, [s.agency_b.id])
+    db.session.commit()
+    tenancy.forget(helper)
+    after_key = stats._tally_key(stats.Filters().with_viewer(helper))
+    assert after_key != stats._tally_key(stats.Filters().with_viewer(s.committee_p))
+    assert stats.summary(stats.Filters().with_viewer(helper), due).matrix.total.count == 4  # and B's b1, b2

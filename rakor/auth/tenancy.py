@@ -21,6 +21,8 @@ against each other.
 The user's own agency ids, and whether it oversees an agency, are read once per request (kept in
 `flask.g`); `forget(user)` drops them when the administrator changes them within a request.
 """
+from dataclasses import dataclass
+
 from flask import g, has_app_context
 from sqlalchemy import String, cast, false, func, literal, or_, select, true
 
@@ -63,8 +65,25 @@ def keep_extra_agency_ids(user, text):
     g.setdefault(_G_KEY, {})[(user.id, user.agency_id)] = frozenset({user.agency_id}) | extra
 
 
+@dataclass(frozen=True)
+class Sight:
+    """A user as the SQL forms below read it: its role, its agency and the agencies it acts for.
+    Two readers with the same sight get the same SQL, so a statement built for one can be kept
+    for both (hashable: a key of `functools.lru_cache`). Passed where a user is expected."""
+    role: str
+    agency_id: int | None
+    agency_ids: frozenset
+
+
+def sight(user):
+    """The `Sight` of `user` (its agencies read once per request)."""
+    return Sight(user.role, user.agency_id, own_agency_ids(user))
+
+
 def own_agency_ids(user):
     """The agencies `user` acts for: its own and those the administrator added for it."""
+    if isinstance(user, Sight):
+        return user.agency_ids
     if user.agency_id is None:
         return frozenset()
     if user.role not in SCOPED_ROLES:

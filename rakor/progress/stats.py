@@ -24,6 +24,7 @@ quarter owes nothing yet.
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, extract, false, func, literal, null, or_, select, union_all
@@ -226,24 +227,23 @@ def _tally_scope(stmt, filters, table):
     return stmt
 
 
+def _tally_key(filters):
+    """What the tallies' statements depend on, hashable: the same for every reader who sees the
+    same organizers (tenancy.Sight) with the same filters."""
+    sight = tenancy.sight(filters.viewer) if filters.limited else None
+    return filters.region_id, filters.topic_id, filters.period, sight
+
+
 def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
     """`compute_summary` from the tallies (2 queries: the tally rows of the latest updates and
     of the chosen period, each carrying the overdue sum when `due` is given; the names of the
     regions and topics found); the rows read are at most provinces (or a province's regions) x
     topics x statuses, x 2 with a period. With no tally row the overdue sum is read apart."""
-    t = ProgressTally
-    key = t.region_id.label("region_key")
-    wanted = [tally.LATEST] + ([filters.period] if filters.period else [])
-    columns = [t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
-               func.sum(t.percent_sum)]
-    if due is not None:
-        # Uncorrelated (correlate(None)): the sum's own region join must not bind to the outer one.
-        columns.append(_overdue_statement(filters, due).correlate(None).scalar_subquery())
-    stmt = _tally_scope(select(*columns).select_from(t), filters, t)
-    stmt = stmt.where(t.period.in_(wanted)).group_by(t.period, key, t.topic_id, t.status)
+    due_index = due.quarter_index if due is not None else None
     latest, chosen = {}, {}
     overdue = None
-    for period, region_id, topic_id, status, count, measured, total, *late in db.session.execute(stmt):
+    for period, region_id, topic_id, status, count, measured, total, *late in db.session.execute(
+            _tallied_statement(*_tally_key(filters), due_index)):
         if late:
             overdue = int(late[0] or 0)
         if not count:
@@ -280,14 +280,36 @@ def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summ
     return Summary(result, statuses, overdue)
 
 
-def _overdue_statement(filters, due):
+# The statements below are kept per key: building one (some 150 SQL expressions for the tally
+# rows with their overdue sum) took more of a dashboard's CPU than running it, and the same
+# statement object lets SQLAlchemy compute its cache key once. The keys are few: filters times
+# the organizers readers see, at most a few hundred on a national instance.
+@lru_cache(maxsize=512)
+def _tallied_statement(region_id, topic_id, period, sight, due_index):
+    filters = Filters(region_id=region_id, topic_id=topic_id, period=period, viewer=sight)
+    t = ProgressTally
+    key = t.region_id.label("region_key")
+    wanted = [tally.LATEST] + ([period] if period else [])
+    columns = [t.period, key, t.topic_id, t.status, func.sum(t.commitments), func.sum(t.measured),
+               func.sum(t.percent_sum)]
+    if due_index is not None:
+        # Uncorrelated (correlate(None)): the sum's own region join must not bind to the outer one.
+        columns.append(_overdue_statement(region_id, topic_id, period, sight, due_index)
+                       .correlate(None).scalar_subquery())
+    stmt = _tally_scope(select(*columns).select_from(t), filters, t)
+    return stmt.where(t.period.in_(wanted)).group_by(t.period, key, t.topic_id, t.status)
+
+
+@lru_cache(maxsize=512)
+def _overdue_statement(region_id, topic_id, period, sight, due_index):
     o = ProgressOverdueTally
+    filters = Filters(region_id=region_id, topic_id=topic_id, period=period, viewer=sight)
     return (_tally_scope(select(func.coalesce(func.sum(o.commitments), 0)).select_from(o), filters, o)
-            .where(o.overdue_from <= due.quarter_index))
+            .where(o.overdue_from <= due_index))
 
 
 def _tallied_overdue(filters, due):
-    return int(db.session.scalar(_overdue_statement(filters, due)) or 0)
+    return int(db.session.scalar(_overdue_statement(*_tally_key(filters), due.quarter_index)) or 0)
 
 
 def overdue_total(filters: Filters, due: periods.Period) -> int:
@@ -298,20 +320,26 @@ def overdue_total(filters: Filters, due: periods.Period) -> int:
 def _names(result):
     """The regions' codes and names and the topics' names of the matrix (1 query: the two
     lists in one UNION ALL, a round trip fewer for every page with a matrix)."""
-    region_ids = list(result.by_region)
-    topic_ids = [t for t in result.by_topic if t is not None]
-    regions = select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"),
-                     Region.name, Region.kemendagri_code.label("sort")).where(Region.id.in_(region_ids or [-1]))
-    topics = select(literal(1), Topic.id, null(), Topic.name, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
-    names = union_all(regions, topics).subquery()
     result.regions, result.topics = [], []
-    for kind, id_, code, name, _sort in db.session.execute(select(names).order_by(names.c.kind, names.c.sort)):
+    statement = _names_statement(tuple(sorted(result.by_region)),
+                                 tuple(sorted(t for t in result.by_topic if t is not None)))
+    for kind, id_, code, name, _sort in db.session.execute(statement):
         if kind == 0:
             result.regions.append((id_, code, name))
         else:
             result.topics.append((id_, name))
     if None in result.by_topic:
         result.topics.append((None, None))
+
+
+@lru_cache(maxsize=512)
+def _names_statement(region_ids, topic_ids):
+    """Kept per set of ids (a page's matrix names the same regions and topics on every render)."""
+    regions = select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"),
+                     Region.name, Region.kemendagri_code.label("sort")).where(Region.id.in_(region_ids or [-1]))
+    topics = select(literal(1), Topic.id, null(), Topic.name, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+    names = union_all(regions, topics).subquery()
+    return select(names).order_by(names.c.kind, names.c.sort)
 
 
 def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summary:
