@@ -521,3 +521,28 @@ def test_the_tallies_statements_are_kept_per_sight_and_follow_a_change_of_agenci
     after_key = stats._tally_key(stats.Filters().with_viewer(helper))
     assert after_key != stats._tally_key(stats.Filters().with_viewer(s.committee_p))
     assert stats.summary(stats.Filters().with_viewer(helper), due).matrix.total.count == 4  # and B's b1, b2
+
+
+def test_the_check_in_panel_shows_only_the_desks_of_meetings_the_committee_manages(two):
+    """The committee's home panel of today's check-in desks lists the meetings held around now
+    that the committee manages: regency A's committee does not see the province's or regency
+    B's desks (titles and head counts of another organizer's meeting)."""
+    from datetime import timedelta
+
+    from rakor.core.types import utcnow
+    from rakor.participants.dashboard import checkin_panel
+
+    now = utcnow()
+    for meeting in (two.meeting_p, two.meeting_a, two.meeting_b):
+        meeting.starts_at, meeting.ends_at = now - timedelta(hours=1), now + timedelta(hours=6)
+    db.session.commit()
+
+    def shown(user):
+        panel = checkin_panel(user, now=now)
+        return {m.id for m, _day in panel["checkin_days"]} if panel else set()
+
+    assert shown(two.committee_a) == {two.meeting_a.id}
+    assert shown(two.committee_b) == {two.meeting_b.id}
+    assert shown(two.committee_p) == {two.meeting_p.id}
+    assert shown(make_user("committee")) >= {two.meeting_p.id, two.meeting_a.id, two.meeting_b.id}  # instance-wide
+    assert checkin_panel(two.leadership_p, now=now) is None  # the desks are the committee's

@@ -2,12 +2,13 @@
 queries (relationships are lazy="raise", so whatever a page shows is loaded here)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
+from rakor.auth import tenancy
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.core.sql import contains
 from rakor.core.types import utcnow
@@ -24,7 +25,7 @@ from rakor.meetings.models import (
     Topic,
     agenda_order,
 )
-from rakor.meetings.rules import visible_condition
+from rakor.meetings.rules import NOW, kept_visible_condition, visible_condition
 from rakor.regions.models import Agency, Region
 
 
@@ -109,16 +110,23 @@ def upcoming_or_recent(user, limit=5, now=None):
     and, for when none is coming up, the latest ended ones as `recent_for` gives them,
     which the dashboard panel shows instead."""
     now = now or utcnow()
-    coming = (visible_meetings(user).where(Meeting.ends_at >= now, Meeting.status != CANCELLED)
-              .order_by(Meeting.starts_at, Meeting.id).limit(limit))
-    ended = (visible_meetings(user).where(Meeting.ends_at < now, Meeting.status != CANCELLED)
-             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit))
-    # Each part as a subquery: SQLite takes no ORDER BY/LIMIT inside a compound select.
-    both = aliased(Meeting, union_all(*(select(part.subquery()) for part in (coming, ended))).subquery())
-    rows = db.session.scalars(select(both).options(joinedload(both.organizer))).all()
+    rows = db.session.scalars(_upcoming_or_recent_statement(tenancy.sight(user), limit), {NOW: now}).all()
     upcoming = sorted((m for m in rows if m.ends_at >= now), key=lambda m: (m.starts_at, m.id))
     recent = sorted((m for m in rows if m.ends_at < now), key=lambda m: (m.starts_at, m.id), reverse=True)
     return upcoming, recent
+
+
+@lru_cache(maxsize=512)
+def _upcoming_or_recent_statement(sight, limit):
+    # Every home page runs it: kept per sight (tenancy.Sight), the time a bind parameter.
+    now, visible = bindparam(NOW), kept_visible_condition(sight)
+    coming = (select(Meeting).where(visible, Meeting.ends_at >= now, Meeting.status != CANCELLED)
+              .order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    ended = (select(Meeting).where(visible, Meeting.ends_at < now, Meeting.status != CANCELLED)
+             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit))
+    # Each part as a subquery: SQLite takes no ORDER BY/LIMIT inside a compound select.
+    both = aliased(Meeting, union_all(*(select(part.subquery()) for part in (coming, ended))).subquery())
+    return select(both).options(joinedload(both.organizer))
 
 
 def get_meeting(meeting_id, *options):

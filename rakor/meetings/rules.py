@@ -26,7 +26,9 @@ rules of the features above (participants, commitments, progress, minutes) do th
 meeting-level actions, and their object-level rules (a commitment, a participant) rely on the
 route's `with_meeting("meeting.view")`, which refuses another organizer's meeting first.
 """
-from sqlalchemy import exists, false, func, or_, select, true
+from functools import lru_cache
+
+from sqlalchemy import bindparam, exists, false, func, or_, select, true
 
 from rakor.auth import tenancy
 from rakor.core.memo import remembered
@@ -54,7 +56,8 @@ def agency_invited(meeting_id, agency_id, now=None):
     """SQL: agency `agency_id` is invited to meeting `meeting_id` (a value or a column)."""
     from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
 
-    now = now or utcnow()
+    if now is None:  # `now` may be a bind parameter (a kept statement's), which has no truth value
+        now = utcnow()
     return or_(
         exists().where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id),
         exists().where(Invitation.meeting_id == meeting_id, Invitation.agency_id == agency_id,
@@ -121,7 +124,8 @@ def view_lapses_at(user, meeting, now=None):
 
 
 def visible_condition(user, now=None):
-    """SQL condition on `Meeting` equal to rule "meeting.view" above, for lists."""
+    """SQL condition on `Meeting` equal to rule "meeting.view" above, for lists. `user` may be a
+    `tenancy.Sight` and `now` a bind parameter: a statement kept per sight (kept_visible_condition)."""
     if user.role == ADMIN:
         return true()
     if user.role == COMMITTEE:
@@ -132,6 +136,18 @@ def visible_condition(user, now=None):
         return Meeting.status.not_in(lifecycle.HIDDEN_FROM_DELEGATES) & agency_invited(
             Meeting.id, user.agency_id, now)
     return false()
+
+
+# The bind parameter a kept statement's visible_condition reads the time from: every execution
+# gives it ({NOW: utcnow()}), a delegate's invitations expire.
+NOW = "now"
+
+
+@lru_cache(maxsize=512)
+def kept_visible_condition(sight):
+    """`visible_condition` of a `tenancy.Sight`, the time a bind parameter named NOW: the same
+    object for every reader who sees the same meetings, for statements kept per sight."""
+    return visible_condition(sight, bindparam(NOW))
 
 
 @rule("meeting.view_internal")

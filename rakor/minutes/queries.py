@@ -1,14 +1,17 @@
 """Reads of minutes: the current revision, the latest final one, the history, the verification
 lookup and the dashboard's latest final minutes. Each in one query."""
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import bindparam, func, null, or_, select
 from sqlalchemy.orm import aliased, joinedload, undefer
 
+from rakor.auth import tenancy
 from rakor.core import memo
 from rakor.core.memo import per_request
+from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting
+from rakor.meetings.rules import NOW, kept_visible_condition
 from rakor.minutes.lifecycle import RevisionStatus
 from rakor.minutes.models import Minutes, MinutesPdf, MinutesRevision
 from rakor.numbering.services import document_key
@@ -144,20 +147,26 @@ def verification(code):
     return tuple(row) if row is not None else None
 
 
-def latest_final_minutes(visible, limit=5):
+def latest_final_minutes(user, limit=5):
     """[(meeting, revision)] of the most recently finalised minutes (each meeting's latest final
-    version) among the meetings `visible` (an SQL condition on Meeting) lets the user see."""
+    version) among the meetings `user` sees (rule meeting.view)."""
+    return [tuple(r) for r in db.session.execute(_latest_final_statement(tenancy.sight(user), limit),
+                                                 {NOW: utcnow()})]
+
+
+@lru_cache(maxsize=512)
+def _latest_final_statement(sight, limit):
+    # On every home page: kept per sight (tenancy.Sight), the time a bind parameter.
     final = MinutesRevision.status == RevisionStatus.FINAL
     latest = (select(MinutesRevision.minutes_id, func.max(MinutesRevision.version).label("version"))
               .where(final).group_by(MinutesRevision.minutes_id).subquery())
-    return [tuple(r) for r in db.session.execute(
-        select(Meeting, MinutesRevision)
-        .join(Minutes, Minutes.meeting_id == Meeting.id)
-        .join(latest, latest.c.minutes_id == Minutes.id)
-        .join(MinutesRevision, (MinutesRevision.minutes_id == Minutes.id)
-              & (MinutesRevision.version == latest.c.version) & final)
-        .where(visible)
-        .order_by(MinutesRevision.finalised_at.desc(), MinutesRevision.id.desc()).limit(limit))]
+    return (select(Meeting, MinutesRevision)
+            .join(Minutes, Minutes.meeting_id == Meeting.id)
+            .join(latest, latest.c.minutes_id == Minutes.id)
+            .join(MinutesRevision, (MinutesRevision.minutes_id == Minutes.id)
+                  & (MinutesRevision.version == latest.c.version) & final)
+            .where(kept_visible_condition(sight))
+            .order_by(MinutesRevision.finalised_at.desc(), MinutesRevision.id.desc()).limit(limit))
 
 
 def minutes_key(meeting, version) -> str:

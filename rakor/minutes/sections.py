@@ -1,6 +1,5 @@
 """What minutes add to other pages: a section of the meeting page (state, one-click download)
 and the dashboard panel with the latest final minutes (leadership's one job)."""
-from rakor.meetings.rules import visible_condition
 from rakor.minutes import queries
 from rakor.policy import LEADERSHIP, can
 
@@ -20,7 +19,7 @@ def meeting_section(meeting, user):
 def latest_minutes_panel(user):
     """Leadership always gets the panel (downloading minutes is what they come for); the
     others when there is something in it."""
-    rows = queries.latest_final_minutes(visible_condition(user), limit=5)
+    rows = queries.latest_final_minutes(user, limit=5)
     if not rows and user.role != LEADERSHIP:
         return None
     return {"latest_minutes": rows}

@@ -111,3 +111,28 @@ def test_delegate_of_an_agency_whose_link_expired_gets_nothing(client, db, login
     assert client.get(f"/meetings/{meeting.id}").status_code == 403
     assert client.get(f"/meetings/{meeting.id}/calendar.ics").status_code == 403
     assert "Rapat Tautan Kedaluwarsa" not in client.get("/meetings/?scope=all").get_data(as_text=True)
+
+
+def test_the_home_pages_kept_statements_read_the_time_of_each_request(db):
+    """The home page's upcoming meetings and latest minutes are statements kept per reader's
+    sight (tenancy.Sight) with the time a bind parameter: a delegate whose agency's invitation
+    lapses between two requests stops seeing the meeting at the second, from the same statement
+    object, as rule meeting.view says."""
+    from datetime import UTC, datetime
+
+    from rakor.auth import tenancy
+    from rakor.minutes import queries as minutes_queries
+
+    agency = make_agency()
+    meeting = make_meeting(starts_at=datetime(2031, 3, 5, 1, 0, tzinfo=UTC), ends_at=datetime(2031, 3, 5, 8, 0, tzinfo=UTC))
+    invitation = make_invitation(meeting, agency)
+    delegate = make_user("delegate", agency=agency)
+    before, after = invitation.expires_at - timedelta(minutes=1), invitation.expires_at + timedelta(minutes=1)
+    statement = queries._upcoming_or_recent_statement(tenancy.sight(delegate), 5)
+
+    upcoming, _recent = queries.upcoming_or_recent(delegate, now=before)
+    assert [m.id for m in upcoming] == [meeting.id]
+    assert queries._upcoming_or_recent_statement(tenancy.sight(delegate), 5) is statement
+    upcoming, _recent = queries.upcoming_or_recent(delegate, now=after)
+    assert meeting.id not in [m.id for m in upcoming]
+    assert minutes_queries.latest_final_minutes(delegate) == []  # runs with the time given too
