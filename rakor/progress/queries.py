@@ -1,7 +1,9 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
+from functools import cache, lru_cache
+
 from flask import abort
-from sqlalchemy import and_, any_, case, func, literal, or_, select, true
+from sqlalchemy import and_, any_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.orm import joinedload, undefer
 
 from rakor.auth import tenancy
@@ -9,9 +11,11 @@ from rakor.commitments.lifecycle import CommitmentStatus
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
 from rakor.core.formatting import local_date
+from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting, Topic
 from rakor.meetings.queries import visible_condition
+from rakor.meetings.rules import NOW, kept_visible_condition
 from rakor.progress import periods
 from rakor.progress.models import (
     LocalHoliday,
@@ -149,12 +153,20 @@ def meetings_for_filter(user, chosen=None, limit=100):
     wherever it falls, newest first (1 query). A choice list of every meeting would grow with
     the years (2,000 at national scale); an older meeting's dashboard is linked from its own
     progress page."""
+    rows = db.session.execute(_meetings_for_filter_statement(tenancy.sight(user), bool(chosen), limit),
+                              {NOW: utcnow(), "chosen": chosen}).all()
+    return sorted(rows, key=lambda m: m.starts_at, reverse=True)
+
+
+@lru_cache(maxsize=512)
+def _meetings_for_filter_statement(sight, chosen, limit):
+    # On every dashboard: kept per sight (tenancy.Sight), the chosen meeting and the time bind
+    # parameters.
     # EXISTS per meeting probes ix_commitment_meeting_status instead of reading every commitment.
     agreed = select(Commitment.id).where(Commitment.meeting_id == Meeting.id, Commitment.status == S.AGREED).exists()
-    first = case((Meeting.id == chosen, 0), else_=1) if chosen else literal(1)
-    rows = db.session.execute(select(Meeting.id, Meeting.title, Meeting.starts_at).where(visible_condition(user), agreed)
-                              .order_by(first, Meeting.starts_at.desc()).limit(limit)).all()
-    return sorted(rows, key=lambda m: m.starts_at, reverse=True)
+    first = case((Meeting.id == bindparam("chosen"), 0), else_=1) if chosen else literal(1)
+    return (select(Meeting.id, Meeting.title, Meeting.starts_at).where(kept_visible_condition(sight), agreed)
+            .order_by(first, Meeting.starts_at.desc()).limit(limit))
 
 
 def meeting_visible(user, meeting_id) -> bool:
@@ -183,24 +195,43 @@ def home_province_id(user):
     """The province whose regencies the dashboard shows first: that of the user's agency, else
     the only province that has a planning agency (a provincial instance); None otherwise."""
     if getattr(user, "agency_id", None):
-        region = db.session.execute(select(Region.id, Region.parent_id).join(Agency, Agency.region_id == Region.id)
-                                    .where(Agency.id == user.agency_id)).first()
+        region = db.session.execute(_agency_region_statement(), {"agency_id": user.agency_id}).first()
         if region is not None:
             return region.parent_id or region.id
-    provinces = db.session.scalars(
-        select(Region.id).join(Agency, Agency.region_id == Region.id)
-        .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True)).distinct().limit(2)).all()
+    provinces = db.session.scalars(_planning_provinces_statement()).all()
     return provinces[0] if len(provinces) == 1 else None
+
+
+# The dashboard's fixed statements, built once (as meetings/queries.py does).
+@cache
+def _agency_region_statement():
+    return (select(Region.id, Region.parent_id).join(Agency, Agency.region_id == Region.id)
+            .where(Agency.id == bindparam("agency_id")))
+
+
+@cache
+def _planning_provinces_statement():
+    return (select(Region.id).join(Agency, Agency.region_id == Region.id)
+            .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True)).distinct().limit(2))
 
 
 def region_choices():
     """Provinces and regencies for the dashboard's filter, by code (1 query)."""
-    return db.session.execute(select(Region.id, Region.kemendagri_code, Region.name, Region.parent_id)
-                              .order_by(Region.kemendagri_code)).all()
+    return db.session.execute(_region_choices_statement()).all()
+
+
+@cache
+def _region_choices_statement():
+    return select(Region.id, Region.kemendagri_code, Region.name, Region.parent_id).order_by(Region.kemendagri_code)
 
 
 def topic_choices():
-    return db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name)).all()
+    return db.session.execute(_topic_choices_statement()).all()
+
+
+@cache
+def _topic_choices_statement():
+    return select(Topic.id, Topic.name).order_by(Topic.name)
 
 
 def region_progress(region, limit=50, offset=0, user=None):
