@@ -33,3 +33,8 @@ def page_paths(deployment, meeting_id):
         Page("progress dashboard", "/progress", LEADERSHIP_EMAIL, 'id="progress-matrix"'),
         Page("region progress", f"/progress/regions/{region_id}", LEADERSHIP_EMAIL, 'id="region-progress"'),
     ]
+
+
+# Not a target of issue 20: the committee's notices page (the layout, the signed-in user and a
+# short list: 3 queries), the share any page with content starts from (--reference).
+REFERENCE = Page("reference: notices", "/notices", COMMITTEE_EMAIL, 'id="notices"')
