@@ -139,3 +139,74 @@ def test_a_commit_that_fails_is_logged_and_left_to_the_teardown(request_ends, en
     end()
     assert ended == []
     assert "read-only transaction not committed" in caplog.text
+
+
+@pytest.fixture
+def committed_user(engine_session):
+    """The id of a committee user committed for real (engine_session sees only what is
+    committed), deleted after the test."""
+    import uuid
+
+    from rakor.auth.models import User
+
+    user = User(email=f"lone-read-{uuid.uuid4().hex[:12]}@example.id", name="Uji Baca Tunggal", password_hash="x",
+                role="committee", session_token=uuid.uuid4().hex)
+    engine_session.add(user)
+    engine_session.flush()
+    user_id = user.id  # read before the commit, which expires it (a read after would begin a transaction)
+    engine_session.commit()
+    engine_session.expunge_all()
+    try:
+        yield user_id
+    finally:
+        engine_session.rollback()
+        engine_session.execute(User.__table__.delete().where(User.id == user_id))
+        engine_session.commit()
+
+
+def test_the_signed_in_users_row_is_read_outside_a_transaction(request_ends, engine_session, committed_user):
+    """Every signed-in request starts with the user's row (rakor/auth/loading.py). On a pooled
+    connection on which nothing ran yet it is read in autocommit (rakor/core/lone_reads.py): no
+    BEGIN of its own, the connection idle after it, so a request that reads nothing else (a kept
+    page) has no COMMIT to send; the next statement begins the transaction as before, and that
+    request ends with its COMMIT."""
+    from rakor.auth.loading import load_user
+    from rakor.auth.models import User
+    from rakor.core import lone_reads
+
+    end, ended = request_ends
+    ended.clear()  # the fixture's own commit
+    driver = _driver()
+    assert driver.info.transaction_status.name == "IDLE"
+    loaded = load_user(committed_user)
+    assert isinstance(loaded, User) and loaded.id == committed_user
+    assert driver.info.transaction_status.name == "IDLE" and driver.autocommit is False
+    assert lone_reads.nothing_to_end(engine_session())
+    end()
+    assert ended == []  # nothing to commit: no transaction was begun
+
+    engine_session.expunge_all()
+    load_user(committed_user)
+    engine_session.execute(select(literal(1)))
+    assert driver.info.transaction_status.name == "INTRANS"
+    end()
+    assert ended == ["commit"]
+
+
+def test_with_something_pending_the_first_read_stays_in_the_transaction(request_ends, engine_session,
+                                                                        committed_user):
+    """An autoflush in autocommit would write outside the transaction: with an object pending
+    the user's row is read in the session's transaction, which the teardown rolls back."""
+    from rakor.auth.loading import load_user
+
+    end, ended = request_ends
+    ended.clear()  # the fixture's own commit
+    day = date(2031, 8, 19)
+    engine_session.add(LocalHoliday(day=day, name="Uji tertunda"))
+    load_user(committed_user)
+    assert _driver().info.transaction_status.name == "INTRANS"
+    end()
+    assert ended == []
+    engine_session.rollback()
+    count = select(func.count()).select_from(LocalHoliday).where(LocalHoliday.day == day)
+    assert engine_session.execute(count).scalar() == 0

@@ -58,21 +58,19 @@ def _end_read(response):
     ROLLBACK: psycopg forgets every prepared statement on a ROLLBACK, so the list's statement
     (six tables) was parsed and planned again on every request; kept, psycopg prepares it on
     its fifth use on a connection and the server reuses it. A read has nothing to commit; a failed one still rolls back.
-    A read whose one statement ran in autocommit (queries.read_only_rows) left the connection
+    A read whose statements ran in autocommit (rakor/core/lone_reads.py) left the connection
     idle: nothing to end, unless objects were changed since (then they are committed, as
     before)."""
     from flask import request
 
     from rakor.api.http import SAFE_METHODS
-    from rakor.api.queries import READ_IN_AUTOCOMMIT
+    from rakor.core import lone_reads
     from rakor.extensions import db
 
     if request.method not in SAFE_METHODS or response.status_code >= 400:
         return response
     session = db.session()
-    if session.info.get(READ_IN_AUTOCOMMIT) and not (session.new or session.dirty or session.deleted):
-        return response
-    if session.in_transaction():
+    if session.in_transaction() and not lone_reads.nothing_to_end(session):
         session.commit()
     return response
 

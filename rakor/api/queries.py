@@ -10,6 +10,7 @@ from sqlalchemy.sql.elements import True_
 
 from rakor.commitments.models import Commitment
 from rakor.commitments.queries import visible_to
+from rakor.core import lone_reads
 from rakor.core.formatting import DEFAULT_TZ
 from rakor.extensions import db
 from rakor.meetings.models import AgendaItem, Meeting, Topic
@@ -17,11 +18,6 @@ from rakor.meetings.rules import visible_condition
 from rakor.participants.models import Participant
 from rakor.progress.models import ProgressUpdate
 from rakor.regions.models import Agency, Programme, Region
-
-try:
-    import psycopg
-except ImportError:  # an installation on SQLite only
-    psycopg = None
 
 
 def _year_bounds(year):
@@ -163,34 +159,17 @@ def _filtered(stmt, meeting, region, indicator, programme_code, status, after, l
     return stmt.order_by(_C.c.id).limit(limit + 1)
 
 
-READ_IN_AUTOCOMMIT = "rakor.api.read_in_autocommit"
-
-
 def read_only_rows(stmt):
-    """The rows of one SELECT that is all a request reads. On PostgreSQL, when nothing has run
-    on the session's connection yet, the statement runs in autocommit: one round trip instead
-    of three (BEGIN, the statement, COMMIT), a single statement being its own consistent
-    snapshot anyway. The connection leaves autocommit right after (psycopg only notes it), still
-    idle: the session's transaction holds nothing, so rakor.api._end_read need not commit it
-    (the session's info says so), and psycopg keeps the statement prepared (a ROLLBACK would
-    drop it; none is sent on an idle connection). Otherwise (the session has run something,
-    e.g. the token was read from the database; SQLite) it runs in the session's transaction,
-    as before."""
+    """The rows of one SELECT that is all a request reads: on PostgreSQL, when nothing has run
+    on the session's connection yet, in autocommit (rakor/core/lone_reads.py): one round trip
+    instead of three (BEGIN, the statement, COMMIT), the connection idle after it, so
+    rakor.api._end_read has nothing to commit and psycopg keeps the statement prepared (a
+    ROLLBACK would drop it; none is sent on an idle connection)."""
     session = db.session()
     if session.autoflush:
         session.flush()  # as session.execute would
-    connection = session.connection()
-    driver = connection.connection.driver_connection
-    if (psycopg is None or not isinstance(driver, psycopg.Connection) or driver.autocommit
-            or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE):
-        return connection.execute(stmt).all()
-    driver.autocommit = True
-    try:
-        rows = connection.execute(stmt).all()
-    finally:
-        driver.autocommit = False
-    session.info[READ_IN_AUTOCOMMIT] = True
-    return rows
+    with lone_reads.outside_transaction():
+        return session.connection().execute(stmt).all()
 
 
 def commitment(commitment_id):

@@ -9,6 +9,7 @@ rest of the request; the user loader adds the columns to the user's own query.
 from sqlalchemy import bindparam, select
 
 from rakor.auth.models import User
+from rakor.core import lone_reads
 from rakor.core.registry import Registry
 from rakor.extensions import db
 
@@ -30,7 +31,10 @@ def _statement(entries):
 def load_user(user_id):
     """The user `user_id` (or None), its registered columns kept for the request."""
     entries = tuple(user_columns)
-    row = db.session.execute(_statement(entries), {"user_id": user_id}).first()
+    # The first statement of every signed-in request: outside a transaction on PostgreSQL (no
+    # BEGIN of its own; a kept page reads nothing else, so it has no COMMIT either).
+    with lone_reads.outside_transaction():
+        row = db.session.execute(_statement(entries), {"user_id": user_id}).first()
     if row is None:
         return None
     user = row[0]

@@ -47,7 +47,8 @@ def test_a_lone_read_runs_in_autocommit_and_leaves_the_connection_idle(engine_se
     """api.queries.read_only_rows, the path production takes (a pooled connection on which
     nothing has run yet): one round trip, no BEGIN, the connection idle and out of autocommit
     after, and the session's next statement in a transaction as usual."""
-    from rakor.api.queries import READ_IN_AUTOCOMMIT, read_only_rows
+    from rakor.api.queries import read_only_rows
+    from rakor.core import lone_reads
 
     # As a request finds it: a pooled connection, rolled back when it was returned. (A new one
     # has run the dialect's first queries, and one idle for 10 s core/idle_ping's ping: those
@@ -59,17 +60,19 @@ def test_a_lone_read_runs_in_autocommit_and_leaves_the_connection_idle(engine_se
     rows = read_only_rows(select(literal(7).label("x"), func.txid_current_if_assigned().label("txid")))
     assert [(r.x, r.txid) for r in rows] == [(7, None)]
     assert driver.info.transaction_status == status.IDLE and driver.autocommit is False
-    assert engine_session.info[READ_IN_AUTOCOMMIT] is True
+    assert lone_reads.nothing_to_end(engine_session())
     engine_session.execute(select(literal(1)))
     assert driver.info.transaction_status == status.INTRANS
+    assert not lone_reads.nothing_to_end(engine_session())
 
 
 @NEEDS_POSTGRES
 def test_a_read_after_another_statement_stays_in_the_sessions_transaction(engine_session):
-    from rakor.api.queries import READ_IN_AUTOCOMMIT, read_only_rows
+    from rakor.api.queries import read_only_rows
+    from rakor.core import lone_reads
 
     engine_session.execute(select(literal(1)))
     assert [r.x for r in read_only_rows(select(literal(7).label("x")))] == [7]
     driver, status = _postgres_driver_state()
     assert driver.info.transaction_status == status.INTRANS and driver.autocommit is False
-    assert READ_IN_AUTOCOMMIT not in engine_session.info
+    assert not lone_reads.nothing_to_end(engine_session())
