@@ -26,7 +26,7 @@ rules of the features above (participants, commitments, progress, minutes) do th
 meeting-level actions, and their object-level rules (a commitment, a participant) rely on the
 route's `with_meeting("meeting.view")`, which refuses another organizer's meeting first.
 """
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from sqlalchemy import bindparam, exists, false, func, or_, select, true
 
@@ -100,15 +100,25 @@ def delegate_access(meeting_id, agency_id, now=None):
 
 
 def _delegate_access(meeting_id, agency_id, now):
-    from rakor.participants.models import Invitation, SeatQuota  # lazy: see the note above
+    has_quota, latest_expiry = db.session.execute(
+        _delegate_access_statement(), {"meeting_id": meeting_id, "agency_id": agency_id, NOW: now}).one()
+    return bool(has_quota), latest_expiry
 
-    has_quota, latest_expiry = db.session.execute(select(
+
+@cache
+def _delegate_access_statement():
+    # Every page of a delegate's meeting asks it: built once, with bind parameters (building it
+    # and its cache key cost more than running it). Built on first use, as the models it reads
+    # are imported late (see the note above).
+    from rakor.participants.models import Invitation, SeatQuota
+
+    meeting_id, agency_id = bindparam("meeting_id"), bindparam("agency_id")
+    return select(
         exists().where(SeatQuota.meeting_id == meeting_id, SeatQuota.agency_id == agency_id),
         select(func.max(Invitation.expires_at)).where(
             Invitation.meeting_id == meeting_id, Invitation.agency_id == agency_id,
-            live_invitation(now)).scalar_subquery(),
-    )).one()
-    return bool(has_quota), latest_expiry
+            live_invitation(bindparam(NOW))).scalar_subquery(),
+    )
 
 
 def view_lapses_at(user, meeting, now=None):
