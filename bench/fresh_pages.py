@@ -22,6 +22,11 @@ database, PAGE_CACHE=off, Flask's test client) and the page's size. Errors are n
 Target (issue 20): each share >= 8 %. With --reference, the committee's notices page (the layout
 and the signed-in user, 3 queries) is measured too, as what any page's share starts from; it is
 not one of the target's pages and does not count in the verdict.
+
+--before DIR serves a tree of the code before a change (`git archive <commit> | tar -x -C DIR`,
+with its own .venv when it has one) beside the current one, on the same database: each run
+measures bare, the page, then the same page on the before tree, so both shares are of the same
+bare figure and the same minute of the machine. The verdict is the current tree's.
 """
 import argparse
 import json
@@ -91,6 +96,8 @@ def main():
     parser.add_argument("--pages", default="", help="comma-separated page names of bench/pages.py (default: all)")
     parser.add_argument("--reference", action="store_true",
                         help="also the notices page (layout only), outside the verdict")
+    parser.add_argument("--before", default=None, metavar="DIR",
+                        help="a tree of the code before a change, measured beside the current one")
     parser.add_argument("--database", default="rakor_bench_fresh")
     parser.add_argument("--reuse-database", action="store_true", help="keep and reuse an existing database")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="for rate limits (no page cache)")
@@ -102,6 +109,7 @@ def main():
     deployment = Deployment(args.database, redis_url=args.redis_url, env={"PAGE_CACHE": "off"})
     servers = []
     pairs = {}  # page name -> [(bare rps, page rps, load after bare, load after page, errors)]
+    before_pairs = {}  # page name -> [(bare rps, before tree's page rps, errors)] with --before
     try:
         log(f"database {args.database}: create, migrate, load the demo")
         meeting_id = deployment.create(reuse=args.reuse_database)
@@ -114,9 +122,13 @@ def main():
         app_server = Gunicorn(deployment, "bench.bench_wsgi:app", args.gunicorn, port=args.port or None)
         bare_server = Gunicorn(deployment, "bench.bare_flask:app", args.gunicorn,
                                port=args.port + 1 if args.port else None, ready_path="/bench/bare")
-        for server in (app_server, bare_server):
-            servers.append(server)
-            server.start()
+        before_server = (Gunicorn(deployment, "bench.bench_wsgi:app", args.gunicorn,
+                                  port=args.port + 2 if args.port else None, chdir=Path(args.before).resolve())
+                         if args.before else None)
+        for server in (app_server, bare_server, before_server):
+            if server is not None:
+                servers.append(server)
+                server.start()
         log(f"gunicorn {args.gunicorn!r}: app (PAGE_CACHE=off) on {app_server.base}, bare Flask on {bare_server.base}")
         cookies = {}
         for page in pages:
@@ -146,6 +158,15 @@ def main():
                 log(f"run {run} {page.name}: bare {bare['rps']:.0f} req/s (load {load_bare:.1f}), "
                     f"page {result['rps']:.1f} req/s (load {load_page:.1f}), "
                     f"share {100 * result['rps'] / bare['rps']:.2f} %, errors {result['errors'] + bare['errors']}")
+                if before_server is not None:
+                    # The same session cookie: both trees read the same database and secret key.
+                    before_url = before_server.base + page.path
+                    if args.warmup:
+                        wrk(before_url, args.warmup, args.connections, args.threads, cookie)
+                    old = wrk(before_url, args.seconds, args.connections, args.threads, cookie)
+                    before_pairs.setdefault(page.name, []).append((bare["rps"], old["rps"], old["errors"]))
+                    log(f"    before: page {old['rps']:.1f} req/s, share {100 * old['rps'] / bare['rps']:.2f} %, "
+                        f"errors {old['errors']}")
     finally:
         for server in servers:
             server.stop()
@@ -177,6 +198,14 @@ def main():
                               "bare_rps": [round(r[0], 1) for r in runs], "page_rps": [round(r[1], 1) for r in runs],
                               "load": [[r[2], r[3]] for r in runs]}
         failed |= errors > 0 or (share < TARGET and page is not REFERENCE)
+    if before_pairs:
+        print(f"\nBefore ({args.before}) and now, same runs: median share of the bare route measured just before both")
+        for name, runs in before_pairs.items():
+            old = statistics.median(100 * p / b for b, p, _e in runs)
+            summary[name]["before_share_pct"] = round(old, 2)
+            summary[name]["before_errors"] = sum(e for _b, _p, e in runs)
+            print(f"  {name:<22} before {old:6.2f} %   now {summary[name]['share_pct']:6.2f} %   "
+                  f"ratio {summary[name]['share_pct'] / old:5.2f}x")
     print("JSON " + json.dumps({"gunicorn": args.gunicorn, "pages": summary}))
     print("VERDICT: " + ("FAIL" if failed else "PASS") + f" (every page >= {TARGET:.0f} % of the bare route, no errors)")
     return 1 if failed else 0
