@@ -21,10 +21,10 @@ is over; expiring them would only make a late reader query again).
 The HTTP API keeps its own rule for its reads (rakor/api: `_end_read`).
 """
 from flask import current_app, g
-from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
+from rakor.core import lone_reads
 from rakor.extensions import db
 
 _WROTE = "rakor_transaction_wrote"
@@ -62,8 +62,8 @@ def commit_if_only_read(error=None):
     connection = session.connection()
     if connection.info.get(_WROTE, True) or connection.in_nested_transaction():
         return
-    if connection.connection.driver_connection.info.transaction_status == TransactionStatus.IDLE:
-        return  # nothing ran in a transaction (the API's read in autocommit): nothing to keep
+    if lone_reads.nothing_to_end(session):
+        return  # only reads in autocommit ran (rakor/core/lone_reads.py): no transaction to end
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()

@@ -16,6 +16,7 @@ from rakor.participants.queries import desk_days
 from rakor.policy import COMMITTEE
 
 TEMPLATE = "participants/_dashboard_panel.html"
+AROUND = timedelta(hours=12)  # a meeting held this close to now has its desk on the panel
 
 
 def checkin_panel(user, now=None):
@@ -28,9 +29,6 @@ def checkin_panel(user, now=None):
         return None
     days = desk_days([m.id for m in meetings])
     return {"checkin_days": [(m, days[m.id]) for m in meetings]}
-
-
-AROUND = timedelta(hours=12)
 
 
 @lru_cache(maxsize=512)

@@ -24,10 +24,10 @@ quarter owes nothing yet.
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, extract, false, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, extract, false, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from rakor.auth import tenancy
@@ -321,9 +321,9 @@ def _names(result):
     """The regions' codes and names and the topics' names of the matrix (1 query: the two
     lists in one UNION ALL, a round trip fewer for every page with a matrix)."""
     result.regions, result.topics = [], []
-    statement = _names_statement(tuple(sorted(result.by_region)),
-                                 tuple(sorted(t for t in result.by_topic if t is not None)))
-    for kind, id_, code, name, _sort in db.session.execute(statement):
+    ids = {"region_ids": list(result.by_region) or [-1],
+           "topic_ids": [t for t in result.by_topic if t is not None] or [-1]}
+    for kind, id_, code, name, _sort in db.session.execute(_names_statement(), ids):
         if kind == 0:
             result.regions.append((id_, code, name))
         else:
@@ -332,12 +332,14 @@ def _names(result):
         result.topics.append((None, None))
 
 
-@lru_cache(maxsize=512)
-def _names_statement(region_ids, topic_ids):
-    """Kept per set of ids (a page's matrix names the same regions and topics on every render)."""
-    regions = select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"),
-                     Region.name, Region.kemendagri_code.label("sort")).where(Region.id.in_(region_ids or [-1]))
-    topics = select(literal(1), Topic.id, null(), Topic.name, Topic.name).where(Topic.id.in_(topic_ids or [-1]))
+@cache
+def _names_statement():
+    # Built once: the ids are expanding bind parameters.
+    regions = (select(literal(0).label("kind"), Region.id, Region.kemendagri_code.label("code"), Region.name,
+                      Region.kemendagri_code.label("sort"))
+               .where(Region.id.in_(bindparam("region_ids", expanding=True))))
+    topics = (select(literal(1), Topic.id, null(), Topic.name, Topic.name)
+              .where(Topic.id.in_(bindparam("topic_ids", expanding=True))))
     names = union_all(regions, topics).subquery()
     return select(names).order_by(names.c.kind, names.c.sort)
 
