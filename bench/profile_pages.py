@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import page_paths  # noqa: E402
+from pages import REFERENCE, page_paths  # noqa: E402
 from server import ROOT, Deployment, log  # noqa: E402
 
 
@@ -40,6 +40,8 @@ def main():
                         help="cProfile's own CPU time per library (SQL building, ORM, driver, templates...)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one render")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument tree of each page")
+    parser.add_argument("--reference", action="store_true",
+                        help="also the committee's notices page (the layout with a short list; not a target)")
     parser.add_argument("--page-cache", choices=("off", "redis"), default="off",
                         help="redis: kept copies on (--redis-url), so every measured request is a hit: "
                              "the cost of a page whose content is kept (default off: the whole render)")
@@ -92,7 +94,7 @@ def report(args, meeting_id, deployment):
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", before)
         event.listen(db.engine, "after_cursor_execute", after)
-        pages = page_paths(deployment, meeting_id)
+        pages = page_paths(deployment, meeting_id) + ([REFERENCE] if args.reference else [])
         keys = {email: f"{u.id}:{u.session_token}" for email in {p.email for p in pages}
                 for u in [db.session.scalar(select(User).where(User.email == email))]}
     print(f"\nPAGE_CACHE={args.page_cache}, PostgreSQL, production config, in process; load average {os.getloadavg()[0]:.2f}")
