@@ -133,7 +133,7 @@ def meeting_commitment_rows(meeting, user, filters: Filters) -> list[ListedCommi
     """One query: the meeting's commitments the user may see, as the list shows them, in the
     list's order (region code, agency, sequence)."""
     stmt = _filtered(_listed_statement().where(visible_to(user)), filters)
-    return [ListedCommitment(*row) for row in db.session.execute(stmt, {"listed_meeting_id": meeting.id})]
+    return [ListedCommitment(*row) for row in db.read(stmt, {"listed_meeting_id": meeting.id})]
 
 
 @cache
@@ -182,16 +182,24 @@ def status_counts(commitments):
 def filter_choices(meeting):
     """Topics (by name) and the regions of agencies taking part (by code), for the list's
     filters: one query, the two lists in one UNION ALL (a round trip fewer per render)."""
-    agency_ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting.id).union(
-        select(Commitment.agency_id).where(Commitment.meeting_id == meeting.id))
+    found = ([], [])
+    for kind, id_, name, _sort in db.read(_choices_statement(), {"choices_meeting_id": meeting.id}):
+        found[kind].append(SimpleNamespace(id=id_, name=name))
+    return found
+
+
+@cache
+def _choices_statement():
+    # Built once with the meeting as a bind parameter, as _listed_statement: building the union
+    # took more CPU than running it.
+    meeting_id = bindparam("choices_meeting_id")
+    agency_ids = select(SeatQuota.agency_id).where(SeatQuota.meeting_id == meeting_id).union(
+        select(Commitment.agency_id).where(Commitment.meeting_id == meeting_id))
     topics = select(literal(0).label("kind"), Topic.id, Topic.name, Topic.name.label("sort"))
     regions = (select(literal(1), Region.id, Region.name, Region.kemendagri_code)
                .where(Region.id.in_(select(Agency.region_id).where(Agency.id.in_(agency_ids)))))
     choices = union_all(topics, regions).subquery()
-    found = ([], [])
-    for kind, id_, name, _sort in db.session.execute(select(choices).order_by(choices.c.kind, choices.c.sort)):
-        found[kind].append(SimpleNamespace(id=id_, name=name))
-    return found
+    return select(choices).order_by(choices.c.kind, choices.c.sort)
 
 
 def get_commitment(meeting, commitment_id, *, with_history=False):

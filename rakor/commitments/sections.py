@@ -19,7 +19,7 @@ def meeting_section(meeting, user):
     """Counts by status and the agreed budget, in one aggregate query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    rows = db.session.execute(
+    rows = db.read(
         select(Commitment.status, func.count(Commitment.id), func.sum(Commitment.budget))
         .where(Commitment.meeting_id == meeting.id, visible_to(user)).group_by(Commitment.status)).all()
     counts = {S(status): n for status, n, _b in rows}

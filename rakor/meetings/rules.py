@@ -100,7 +100,7 @@ def delegate_access(meeting_id, agency_id, now=None):
 
 
 def _delegate_access(meeting_id, agency_id, now):
-    has_quota, latest_expiry = db.session.execute(
+    has_quota, latest_expiry = db.read(
         _delegate_access_statement(), {"meeting_id": meeting_id, "agency_id": agency_id, NOW: now}).one()
     return bool(has_quota), latest_expiry
 

@@ -32,11 +32,16 @@ def current_revision(meeting_id) -> MinutesRevision | None:
 
 @per_request  # the meeting page's section and the download rule ask both
 def latest_final(meeting_id) -> MinutesRevision | None:
-    return db.session.scalar(
-        select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
-        .where(Minutes.meeting_id == meeting_id, MinutesRevision.status == RevisionStatus.FINAL)
-        .options(joinedload(MinutesRevision.finalised_by))
-        .order_by(MinutesRevision.version.desc()).limit(1))
+    return db.session.scalar(_meeting_final_statement(), {"meeting_id": meeting_id})
+
+
+@cache
+def _meeting_final_statement():
+    # Built once (a delegate's meeting page and the participants page's download links ask it).
+    return (select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+            .where(Minutes.meeting_id == bindparam("meeting_id"), MinutesRevision.status == RevisionStatus.FINAL)
+            .options(joinedload(MinutesRevision.finalised_by))
+            .order_by(MinutesRevision.version.desc()).limit(1))
 
 
 def final_and_current(meeting_id) -> tuple[MinutesRevision | None, MinutesRevision | None]:

@@ -99,7 +99,7 @@ class CountedRowPagination(RowPagination):
     def _query_items(self):
         select = (self._query_args["select"].add_columns(func.count().over())
                   .limit(self.per_page).offset(self._query_offset))
-        rows = self._query_args["session"].execute(select).all()
+        rows = db.read(select).all()
         self._counted = rows[0][-1] if rows else None
         make = self._query_args["row_type"]
         return [make(*row[:-1]) for row in rows]
@@ -170,8 +170,8 @@ def desk_days(meeting_ids) -> dict:
         return {}
     people_stmt, marks_stmt = _desk_statements()
     ids = {"meeting_ids": list(meeting_ids)}
-    people = {row[0]: row[1:] for row in db.session.execute(people_stmt, ids)}
-    marks = {row[0]: row[1:] for row in db.session.execute(marks_stmt, ids)}
+    people = {row[0]: row[1:] for row in db.read(people_stmt, ids)}
+    marks = {row[0]: row[1:] for row in db.read(marks_stmt, ids)}
     result = {}
     for meeting_id in meeting_ids:
         reg, here, first, last = people.get(meeting_id, (0, 0, None, None))

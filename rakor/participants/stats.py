@@ -69,7 +69,7 @@ def meeting_stats(meeting_id: int, agency_id: int | None = None) -> MeetingStats
         params["agency_id"] = agency_id
     rows = [AgencyRow(a_id, name, short, code, seats, int(taken or 0), int(reg or 0), int(checked or 0))
             for a_id, name, short, code, seats, reg, taken, checked
-            in db.session.execute(_stats_statement(agency_id is not None), params)]
+            in db.read(_stats_statement(agency_id is not None), params)]
     return MeetingStats(rows)
 
 

@@ -153,7 +153,7 @@ def meetings_for_filter(user, chosen=None, limit=100):
     wherever it falls, newest first (1 query). A choice list of every meeting would grow with
     the years (2,000 at national scale); an older meeting's dashboard is linked from its own
     progress page."""
-    rows = db.session.execute(_meetings_for_filter_statement(tenancy.sight(user), bool(chosen), limit),
+    rows = db.read(_meetings_for_filter_statement(tenancy.sight(user), bool(chosen), limit),
                               {NOW: utcnow(), "chosen": chosen}).all()
     return sorted(rows, key=lambda m: m.starts_at, reverse=True)
 
@@ -195,7 +195,7 @@ def home_province_id(user):
     """The province whose regencies the dashboard shows first: that of the user's agency, else
     the only province that has a planning agency (a provincial instance); None otherwise."""
     if getattr(user, "agency_id", None):
-        region = db.session.execute(_agency_region_statement(), {"agency_id": user.agency_id}).first()
+        region = db.read(_agency_region_statement(), {"agency_id": user.agency_id}).first()
         if region is not None:
             return region.parent_id or region.id
     provinces = db.session.scalars(_planning_provinces_statement()).all()
@@ -217,7 +217,7 @@ def _planning_provinces_statement():
 
 def region_choices():
     """Provinces and regencies for the dashboard's filter, by code (1 query)."""
-    return db.session.execute(_region_choices_statement()).all()
+    return db.read(_region_choices_statement()).all()
 
 
 @cache
@@ -226,7 +226,7 @@ def _region_choices_statement():
 
 
 def topic_choices():
-    return db.session.execute(_topic_choices_statement()).all()
+    return db.read(_topic_choices_statement()).all()
 
 
 @cache

@@ -242,7 +242,7 @@ def tallied_summary(filters: Filters, due: periods.Period | None = None) -> Summ
     due_index = due.quarter_index if due is not None else None
     latest, chosen = {}, {}
     overdue = None
-    for period, region_id, topic_id, status, count, measured, total, *late in db.session.execute(
+    for period, region_id, topic_id, status, count, measured, total, *late in db.read(
             _tallied_statement(*_tally_key(filters), due_index)):
         if late:
             overdue = int(late[0] or 0)
@@ -323,7 +323,7 @@ def _names(result):
     result.regions, result.topics = [], []
     ids = {"region_ids": list(result.by_region) or [-1],
            "topic_ids": [t for t in result.by_topic if t is not None] or [-1]}
-    for kind, id_, code, name, _sort in db.session.execute(_names_statement(), ids):
+    for kind, id_, code, name, _sort in db.read(_names_statement(), ids):
         if kind == 0:
             result.regions.append((id_, code, name))
         else:
@@ -365,7 +365,7 @@ def compute_summary(filters: Filters, due: periods.Period | None = None) -> Summ
     stmt = scoped(stmt.add_columns(*columns), filters).group_by(key, Commitment.topic_id, shown.status)
     result = Matrix()
     found, overdue = {}, 0
-    for region_id, topic_id, status, count, reported, measured, total, *late in db.session.execute(stmt):
+    for region_id, topic_id, status, count, reported, measured, total, *late in db.read(stmt):
         cell = Cell(count, reported, measured, Decimal(total or 0))
         result.cells.setdefault((region_id, topic_id), Cell()).add(cell)
         result.by_region.setdefault(region_id, Cell()).add(cell)

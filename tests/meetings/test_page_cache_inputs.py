@@ -6,8 +6,9 @@ change moves the meeting's version (or `global`).
 The inputs are not listed by hand: each rule runs over fixtures (every role, agencies invited by
 quota, by a live link, by an expired or revoked one, or not at all; the meeting in every status)
 with its meeting and user loaded with no column but the primary key, so that SQLAlchemy's
-`refresh` event names every column a rule reads from them, and `do_orm_execute` hands over every
-statement a rule runs (its tables, columns and the values its WHERE pins). Each input is then
+`refresh` event names every column a rule reads from them, and `do_orm_execute` (with `db.read`,
+wrapped, for a read model) hands over every statement a rule runs (its tables, columns and the
+values its WHERE pins). Each input is then
 judged by the code that decides: the key by `_reader_key` (a column whose change changes the key
 is keyed), a row's version by `page_cache.scopes_of` (the scopes a change of that row moves).
 """
@@ -89,9 +90,19 @@ class Reads:
         event.listen(Session, "do_orm_execute", self._execute)
         for model in (Meeting, User):
             event.listen(model, "refresh", self._refresh)
+        # A read model run by `db.read` goes to the connection, past the Session's events.
+        read = type(_db).read
+
+        def recorded_read(db, statement, params=None):
+            self.statements.append(statement)
+            return read(db, statement, params)
+
+        self._patched_read = mock.patch.object(type(_db), "read", recorded_read)
+        self._patched_read.start()
         return self
 
     def __exit__(self, *exc):
+        self._patched_read.stop()
         event.remove(Session, "do_orm_execute", self._execute)
         for model in (Meeting, User):
             event.remove(model, "refresh", self._refresh)
