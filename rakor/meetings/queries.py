@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select, true, union_all
+from sqlalchemy import bindparam, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -152,26 +152,62 @@ def _head_statement():
         load_only(Meeting.title, Meeting.status, Meeting.follow_up_of_id, Meeting.organizer_agency_id))
 
 
-def meeting_for_page(meeting_id, history=True):
-    """The meeting with what its page shows besides the materials, in a fixed number of
-    queries whatever the agenda length: the meeting with its organizer and earlier meeting
-    (1), agenda items with topics (1), and with `history` (the organisers' status history)
-    transitions with their users (1) and moves of its date with their users (1).
-    The meeting page loads it inside its cached fragment (views/meeting.py)."""
+def meeting_for_page(meeting_id):
+    """The meeting with what its page shows besides the materials and the history, in a fixed
+    number of queries whatever the agenda length: the meeting with its organizer and earlier
+    meeting (1), agenda items with topics (1). The meeting page loads it inside its cached
+    fragment (views/meeting.py)."""
     params = {"meeting_id": meeting_id}
     meeting = db.session.scalar(_meeting_statement(page=True), params)
     if meeting is None:
         return None
-    # Each collection by a statement of its own, set as loaded. The same queries as
-    # selectinload's, without its machinery: that took as much CPU as the four queries
-    # together (3.0 against 1.5 ms a page, bench/issue20-figures.md, stop 31).
-    collections = {"agenda_items": _agenda_statement()}
-    if history:
-        collections.update(transitions=_history_statement(MeetingTransition),
-                           date_changes=_history_statement(MeetingDateChange))
-    for name, statement in collections.items():
-        set_committed_value(meeting, name, db.session.scalars(statement, params).all())
+    # The agenda by a statement of its own, set as loaded: selectinload's machinery took as much
+    # CPU as the queries themselves (bench/issue20-figures.md, stop 31).
+    set_committed_value(meeting, "agenda_items", db.session.scalars(_agenda_statement(), params).all())
     return meeting
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A status change (kind "status") or a move of the date (kind "date") of a meeting."""
+    kind: str
+    at: datetime
+    id: int
+    from_starts_at: datetime | None
+    to_starts_at: datetime | None
+    timezone: str | None
+    reason: str | None
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    user_name: str | None
+
+
+def meeting_history(meeting_id) -> list[HistoryEntry]:
+    """The meeting's status changes and moves of its date, newest first, with who made each
+    (None: the system), in one query (the organisers' history on the meeting page)."""
+    return [HistoryEntry(*row) for row in db.read(_history_statement(), {"meeting_id": meeting_id})]
+
+
+@cache
+def _history_statement():
+    # Built once: on every organiser's view of a meeting page. The moves come first in the
+    # UNION, so their columns' types (UTC datetimes) apply to every row.
+    t, d = MeetingTransition, MeetingDateChange
+    user_model = t.user.property.mapper.class_
+    moved_by, changed_by = aliased(user_model), aliased(user_model)
+    meeting_id = bindparam("meeting_id")
+    moves = (select(literal("date").label("kind"), d.at, d.id, d.from_starts_at, d.to_starts_at, d.timezone,
+                    d.reason, null().label("from_status"), null().label("to_status"), null().label("note"),
+                    moved_by.name.label("user_name"))
+             .outerjoin(moved_by, moved_by.id == d.user_id).where(d.meeting_id == meeting_id))
+    changes = (select(literal("status"), t.at, t.id, null(), null(), null(), null(), t.from_status, t.to_status,
+                      t.note, changed_by.name)
+               .outerjoin(changed_by, changed_by.id == t.user_id).where(t.meeting_id == meeting_id))
+    both = union_all(moves, changes).subquery()
+    # Newest first; at the same instant a move before a status change, then the later row first
+    # (as the page sorted the two lists before).
+    return select(both).order_by(both.c.at.desc(), both.c.kind, both.c.id.desc())
 
 
 @cache
@@ -190,14 +226,6 @@ def _agenda_statement():
     # In the relationship's order (Meeting.agenda_items).
     return (select(AgendaItem).where(AgendaItem.meeting_id == bindparam("meeting_id"))
             .options(joinedload(AgendaItem.topic)).order_by(*agenda_order()))
-
-
-@cache
-def _history_statement(model):
-    # Transitions or date changes with who made them, in the relationship's order (by time;
-    # the id breaks a tie).
-    return (select(model).where(model.meeting_id == bindparam("meeting_id"))
-            .options(joinedload(model.user)).order_by(model.at, model.id))
 
 
 def materials_of(meeting_id):

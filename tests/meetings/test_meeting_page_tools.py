@@ -76,3 +76,39 @@ def test_delegates_do_not_see_the_status_history(client, db, login_as):
         login_as(role)
         html = page_of(client, meeting)
         assert 'id="history"' in html and "bupati berhalangan" in html
+
+
+def test_the_history_lists_status_changes_and_date_moves_newest_first(client, db, login_as):
+    """One list (meetings/queries.meeting_history): newest first; at the same instant the move
+    of the date before the status change; who made each, or "system" when no one did."""
+    from datetime import datetime, timedelta, timezone
+
+    from rakor.meetings.models import MeetingDateChange
+    from tests.factories import make_user
+
+    meeting = make_meeting(status="scheduled")
+    secretary = make_user("committee", name="Sekretaris Rapat")
+    at = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+    db.session.add_all([
+        MeetingTransition(meeting_id=meeting.id, from_status=None, to_status="draft", at=at, note="Dibuat"),
+        MeetingTransition(meeting_id=meeting.id, from_status="draft", to_status="scheduled",
+                          at=at + timedelta(days=1), user_id=secretary.id, note="Dijadwalkan"),
+        MeetingDateChange(meeting_id=meeting.id, from_starts_at=meeting.starts_at, from_ends_at=meeting.ends_at,
+                          to_starts_at=meeting.starts_at + timedelta(days=7), to_ends_at=meeting.ends_at + timedelta(days=7),
+                          timezone="Asia/Makassar", reason="Bertepatan dengan kunjungan kerja", at=at + timedelta(days=1),
+                          user_id=secretary.id),
+        MeetingDateChange(meeting_id=meeting.id, from_starts_at=meeting.starts_at, from_ends_at=meeting.ends_at,
+                          to_starts_at=meeting.starts_at + timedelta(days=9), to_ends_at=meeting.ends_at + timedelta(days=9),
+                          timezone="Asia/Makassar", reason="Ruang rapat dipakai", at=at + timedelta(days=3)),
+    ])
+    db.session.flush()
+    login_as("committee")
+    html = page_of(client, meeting)
+    history = html[html.index('id="history"'):]
+    history = history[:history.index("</section>")]
+    items = history.split('<li class="list-group-item')[1:]
+    assert len(items) == 4
+    assert "Ruang rapat dipakai" in items[0] and "date-change" in items[0] and "sistem" in items[0].lower()
+    assert "kunjungan kerja" in items[1] and "date-change" in items[1] and "Sekretaris Rapat" in items[1]
+    assert "Dijadwalkan" in items[2] and "Sekretaris Rapat" in items[2]
+    assert "Dibuat" in items[3] and "sistem" in items[3].lower()

@@ -253,9 +253,10 @@ def _render_section(entry, meeting):
 
 
 def _render_view_body(head):
-    # The same row, now with what the page shows; its status history only for those who see it
-    # (the template's `meeting.view_internal` section: a delegate's page saves two queries).
-    meeting = queries.meeting_for_page(head.id, history=can(current_user, "meeting.view_internal", head))
+    # The same row, now with what the page shows; its history only for those who see it (the
+    # template's `meeting.view_internal` section: a delegate's page saves the query).
+    meeting = queries.meeting_for_page(head.id)
+    history = queries.meeting_history(meeting.id) if can(current_user, "meeting.view_internal", head) else []
     by_item = defaultdict(list)
     for m in queries.materials_of(meeting.id):
         by_item[m.agenda_item_id].append(m)
@@ -274,7 +275,7 @@ def _render_view_body(head):
         materials_by_item=by_item, contact_phone=format_phone(meeting.contact_phone),
         contact_whatsapp=whatsapp_url(meeting.contact_phone),
         transitions=lifecycle.allowed_transitions(meeting), note_required=lifecycle.NOTE_REQUIRED,
-        sections_html=sections_html,
+        history=history, sections_html=sections_html,
     )
 
 
