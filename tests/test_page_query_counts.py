@@ -30,9 +30,11 @@ LEADERSHIP = "pimpinan@demo.rakor.id"
 # the overdue sum (progress/stats.py tallied_summary): -1 on home and the progress dashboard.
 # The delegate's meeting page: its access rule, kept time and registration right in one query
 # (-2), the status history it is not shown left unloaded (-2). The committee's meeting page reads
-# the status changes and moves of the date in one UNION ALL (meetings/queries.meeting_history): -1.
+# the status changes and moves of the date in one UNION ALL (meetings/queries.meeting_history): -1,
+# and the check-in desk's figures of people and marks in one UNION ALL (participants/queries.desk_days,
+# also home's check-in panel on a meeting day): -1.
 PAGES = [  # (page, reader, path, text the page must show, queries of one render)
-    ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 12),
+    ("meeting (committee)", COMMITTEE, "/meetings/{meeting}", 'id="agenda"', 11),
     ("meeting (delegate)", DELEGATE, "/meetings/{meeting}", 'id="agenda"', 9),
     ("commitments", COMMITTEE, "/meetings/{meeting}/commitments", 'id="status-counts"', 4),
     ("participants", COMMITTEE, "/meetings/{meeting}/participants", 'id="participants-table"', 5),

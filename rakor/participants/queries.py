@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, union
+from sqlalchemy import and_, bindparam, case, func, literal, null, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from rakor.auth.models import User
@@ -165,13 +165,16 @@ def desk_participants(meeting_id: int, ids) -> list[Participant]:
 
 def desk_days(meeting_ids) -> dict:
     """meeting id -> (registered, present, first and last check-in time, marks synced from
-    offline desks, marks to check) for the dashboard's check-in panel. Two queries."""
+    offline desks, marks to check) for the dashboard's check-in panel. One query."""
     if not meeting_ids:
         return {}
-    people_stmt, marks_stmt = _desk_statements()
-    ids = {"meeting_ids": list(meeting_ids)}
-    people = {row[0]: row[1:] for row in db.read(people_stmt, ids)}
-    marks = {row[0]: row[1:] for row in db.read(marks_stmt, ids)}
+    people, marks = {}, {}
+    for kind, meeting_id, reg, here, first, last, synced, flagged in db.read(
+            _desk_statement(), {"meeting_ids": list(meeting_ids)}):
+        if kind == 0:
+            people[meeting_id] = (reg, here, first, last)
+        else:
+            marks[meeting_id] = (synced, flagged)
     result = {}
     for meeting_id in meeting_ids:
         reg, here, first, last = people.get(meeting_id, (0, 0, None, None))
@@ -182,21 +185,24 @@ def desk_days(meeting_ids) -> dict:
 
 
 @cache
-def _desk_statements():
-    # Built once, with an expanding bind parameter: the committee's meeting page asks on every
-    # view, and building the two statements took about as much CPU as running them.
+def _desk_statement():
+    # Built once, with an expanding bind parameter: the committee's meeting page and home ask on
+    # every view, and building the statement took about as much CPU as running it. The people's
+    # and the marks' figures in one UNION ALL (a round trip fewer); the people's part first, so
+    # its check-in times' type applies to the column.
     meeting_ids = bindparam("meeting_ids", expanding=True)
     registered = Participant.status == "registered"
     present = registered & Participant.checked_in_at.is_not(None)
-    people = (select(Participant.meeting_id, func.sum(case((registered, 1), else_=0)),
+    people = (select(literal(0), Participant.meeting_id, func.sum(case((registered, 1), else_=0)),
                      func.sum(case((present, 1), else_=0)),
                      func.min(case((present, Participant.checked_in_at))),
-                     func.max(case((present, Participant.checked_in_at))))
+                     func.max(case((present, Participant.checked_in_at))), null(), null())
               .where(Participant.meeting_id.in_(meeting_ids)).group_by(Participant.meeting_id))
-    marks = (select(CheckinMark.meeting_id, func.sum(case((CheckinMark.source == "offline", 1), else_=0)),
+    marks = (select(literal(1), CheckinMark.meeting_id, null(), null(), null(), null(),
+                    func.sum(case((CheckinMark.source == "offline", 1), else_=0)),
                     func.sum(case((CheckinMark.outcome.in_(("flagged", "refused")), 1), else_=0)))
              .where(CheckinMark.meeting_id.in_(meeting_ids)).group_by(CheckinMark.meeting_id))
-    return people, marks
+    return union_all(people, marks)
 
 
 def flagged_count(meeting_id: int) -> int:

@@ -1,8 +1,10 @@
 """The meeting page as the committee uses it (issue 12, "Pages"): the everyday tools as tabs at
 the top, a held meeting's agenda without per-item controls, the status history for the
 organisers only."""
-from rakor.meetings.models import MeetingTransition
-from tests.factories import make_agenda_item, make_meeting, make_participant, make_quota
+from datetime import UTC, datetime, timedelta
+
+from rakor.meetings.models import MeetingDateChange, MeetingTransition
+from tests.factories import make_agenda_item, make_meeting, make_participant, make_quota, make_user
 
 
 def page_of(client, meeting, **args):
@@ -81,14 +83,9 @@ def test_delegates_do_not_see_the_status_history(client, db, login_as):
 def test_the_history_lists_status_changes_and_date_moves_newest_first(client, db, login_as):
     """One list (meetings/queries.meeting_history): newest first; at the same instant the move
     of the date before the status change; who made each, or "system" when no one did."""
-    from datetime import datetime, timedelta, timezone
-
-    from rakor.meetings.models import MeetingDateChange
-    from tests.factories import make_user
-
     meeting = make_meeting(status="scheduled")
     secretary = make_user("committee", name="Sekretaris Rapat")
-    at = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
     db.session.add_all([
         MeetingTransition(meeting_id=meeting.id, from_status=None, to_status="draft", at=at, note="Dibuat"),
         MeetingTransition(meeting_id=meeting.id, from_status="draft", to_status="scheduled",
