@@ -220,3 +220,40 @@ def test_the_list_escapes_what_people_typed(client, cm):
     assert "Gizi &lt;b&gt;&#34;desa&#34; &amp; &#39;kota&#39;&lt;/b&gt;" in html and "<b>" not in html
     assert "Dinas &lt;i&gt;Sosial&lt;/i&gt;" in html
     assert f'id="pick-{c.id}"' in html and f'aria-label="Pilih {c.reference}"' in html
+
+
+def test_the_list_filters_and_a_delegates_view_of_it(client, cm):
+    """The meeting's list by status, topic, region and programme (a LIKE prefix, its '_' taken
+    literally), and a delegate's list: its own agency's commitments and the others' agreed ones."""
+    from rakor.commitments.models import Programme
+    from tests.factories.commitments import make_commitment
+
+    other_code = db.session.scalar(select(Programme.code).where(Programme.code.not_like("1.06%"))
+                                   .order_by(Programme.code).limit(1))
+    rows = [("Komitmen Alfa satu", 0, cm.poverty, "agreed", "1.06.05"),
+            ("Komitmen Alfa dua", 0, cm.ipm, "submitted", other_code),
+            ("Komitmen Beta satu", 1, cm.poverty, "submitted", "1.06.05"),
+            ("Komitmen Beta dua", 1, cm.ipm, "agreed", other_code)]
+    for title, agency, topic, status, code in rows:
+        make_commitment(cm.meeting, cm.committee, data(cm, title=title, agency_id=cm.agencies[agency].id,
+                                                     indicator_id=topic, programme_code=code), status=status)
+
+    def listed(query=""):
+        response = client.get(_url(cm, query))
+        assert response.status_code == 200
+        return {title for title, *_ in rows if title in response.get_data(as_text=True)}
+
+    _login(client, cm.committee)
+    assert listed() == {r[0] for r in rows}
+    assert listed("?status=agreed") == {"Komitmen Alfa satu", "Komitmen Beta dua"}
+    assert listed(f"?topic={cm.poverty}") == {"Komitmen Alfa satu", "Komitmen Beta satu"}
+    assert listed(f"?region={cm.regions[1].id}") == {"Komitmen Beta satu", "Komitmen Beta dua"}
+    assert listed(f"?status=submitted&region={cm.regions[1].id}") == {"Komitmen Beta satu"}
+    assert listed("?programme=1.06") == {"Komitmen Alfa satu", "Komitmen Beta satu"}
+    assert listed("?programme=1.0_") == set()  # '_' is no wildcard
+    _login(client, cm.delegate)
+    assert listed() == {"Komitmen Alfa satu", "Komitmen Alfa dua", "Komitmen Beta dua"}
+    assert listed("?status=submitted") == {"Komitmen Alfa dua"}
+    assert listed(f"?region={cm.regions[1].id}") == {"Komitmen Beta dua"}
+    _login(client, cm.other_delegate)
+    assert listed() == {"Komitmen Alfa satu", "Komitmen Beta satu", "Komitmen Beta dua"}
