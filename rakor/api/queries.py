@@ -165,11 +165,8 @@ def read_only_rows(stmt):
     instead of three (BEGIN, the statement, COMMIT), the connection idle after it, so
     rakor.api._end_read has nothing to commit and psycopg keeps the statement prepared (a
     ROLLBACK would drop it; none is sent on an idle connection)."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()  # as session.execute would
     with lone_reads.outside_transaction():
-        return session.connection().execute(stmt).all()
+        return db.read(stmt).all()
 
 
 def commitment(commitment_id):

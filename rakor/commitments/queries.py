@@ -37,7 +37,13 @@ def visible_to(user):
     and the agreed ones of others."""
     if user.role != DELEGATE:
         return true()
-    return or_(Commitment.agency_id == user.agency_id, Commitment.status == S.AGREED)
+    return _delegate_sees(user.agency_id)
+
+
+def _delegate_sees(agency_id):
+    """A delegate of `agency_id` (a value or a bind parameter) sees its agency's commitments and
+    the agreed ones of others."""
+    return or_(Commitment.agency_id == agency_id, Commitment.status == S.AGREED)
 
 
 @dataclass
@@ -132,11 +138,10 @@ def meeting_commitment_rows(meeting, user, filters: Filters) -> list[ListedCommi
 def _listed_for(delegate, by_status, by_topic, by_region):
     """The list's statement for a reader class and the filters in use, built once each: the
     reader's agency and the filters' values are bind parameters (building and keying the
-    25-column select per request cost more than running it). The same condition as
-    `visible_to` for a delegate."""
+    25-column select per request cost more than running it)."""
     stmt = _listed_statement()
     if delegate:
-        stmt = stmt.where(or_(Commitment.agency_id == bindparam("viewer_agency_id"), Commitment.status == S.AGREED))
+        stmt = stmt.where(_delegate_sees(bindparam("viewer_agency_id")))
     if by_status:
         stmt = stmt.where(Commitment.status == bindparam("status"))
     if by_topic:
