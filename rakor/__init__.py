@@ -128,10 +128,11 @@ def _init_extensions(app):
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
         else:
-            from rakor.core import idle_ping, read_transactions
+            from rakor.core import idle_ping, lone_reads, read_transactions
 
             idle_ping.install(db.engine)
             read_transactions.install(app, db.engine)
+            lone_reads.install(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

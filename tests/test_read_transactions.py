@@ -210,3 +210,137 @@ def test_with_something_pending_the_first_read_stays_in_the_transaction(request_
     engine_session.rollback()
     count = select(func.count()).select_from(LocalHoliday).where(LocalHoliday.day == day)
     assert engine_session.execute(count).scalar() == 0
+
+
+@pytest.fixture
+def page_request(suite_app, engine_session):
+    """A GET request as the app marks it (rakor/core/lone_reads.py `install`): its plain
+    SELECTs may run in autocommit. Yields (driver, end) as `request_ends` does."""
+    from rakor.core import lone_reads
+
+    ended = []
+    listener = lambda _connection: ended.append("commit")  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    context = suite_app.test_request_context("/", method="GET")
+    context.push()
+    lone_reads._mark_page()
+
+    def end(status=200):
+        read_transactions._note_answer(suite_app.response_class(status=status))
+        read_transactions.commit_if_only_read(None)
+        g.pop(read_transactions._ANSWERED, None)
+        return ended
+
+    try:
+        yield _driver(), end
+    finally:
+        context.pop()
+        event.remove(db.engine, "commit", listener)
+
+
+def test_a_page_that_only_reads_sends_neither_begin_nor_commit(page_request, engine_session):
+    """Every plain SELECT of a GET request runs while the connection is idle, in autocommit,
+    which is turned off again after each: no BEGIN, and nothing to COMMIT at the end. Its
+    statements stay prepared for the next request (no ROLLBACK clears them)."""
+    driver, end = page_request
+    statement = select(literal(40).label("n") + func.length("rakor!"))
+    for _ in range(7):  # psycopg prepares a statement on its fifth use on a connection
+        assert engine_session.execute(statement).scalar() == 46
+        assert engine_session.execute(select(func.count()).select_from(LocalHoliday)).scalar() >= 0
+        assert driver.info.transaction_status.name == "IDLE" and driver.autocommit is False
+    assert end() == []
+    prepared = engine_session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    assert prepared >= 2
+
+
+def test_a_pages_write_after_its_reads_is_in_a_transaction_the_teardown_can_undo(page_request, engine_session):
+    """Reads in autocommit, then a write: the write begins the transaction (autocommit is off
+    again), every statement after it runs inside it, and the teardown's ROLLBACK undoes it."""
+    driver, end = page_request
+    day = date(2031, 8, 20)
+    engine_session.execute(select(literal(1))).scalar()
+    assert driver.info.transaction_status.name == "IDLE"
+    engine_session.add(LocalHoliday(day=day, name="Uji tulis di halaman"))
+    engine_session.flush()
+    assert driver.info.transaction_status.name == "INTRANS" and driver.autocommit is False
+    engine_session.execute(select(literal(2))).scalar()
+    assert driver.info.transaction_status.name == "INTRANS"
+    assert end() == []  # it wrote: left to the teardown
+    engine_session.rollback()
+    count = select(func.count()).select_from(LocalHoliday).where(LocalHoliday.day == day)
+    assert engine_session.execute(count).scalar() == 0
+
+
+def test_a_pages_locking_select_holds_its_lock_in_a_transaction(page_request, engine_session):
+    """SELECT ... FOR UPDATE keeps its lock until the transaction ends: never in autocommit."""
+    driver, end = page_request
+    engine_session.execute(select(LocalHoliday.id).limit(1).with_for_update()).all()
+    assert driver.info.transaction_status.name == "INTRANS"
+    engine_session.execute(select(literal(1))).scalar()
+    assert driver.info.transaction_status.name == "INTRANS"
+    assert end() == ["commit"]  # it only read: ended with COMMIT, as before
+
+
+def test_a_failed_read_in_autocommit_leaves_autocommit_off(page_request, engine_session):
+    from sqlalchemy.exc import DBAPIError
+
+    driver, end = page_request
+    with pytest.raises(DBAPIError):
+        engine_session.execute(text("SELECT 1 / 0")).scalar()
+    assert driver.autocommit is False
+    engine_session.rollback()
+    day = date(2031, 8, 21)
+    engine_session.add(LocalHoliday(day=day, name="Uji setelah gagal"))
+    engine_session.flush()
+    assert driver.info.transaction_status.name == "INTRANS"  # the write is in a transaction
+    engine_session.rollback()
+    count = select(func.count()).select_from(LocalHoliday).where(LocalHoliday.day == day)
+    assert engine_session.execute(count).scalar() == 0
+
+
+def test_a_pages_streamed_read_runs_in_a_transaction(page_request, engine_session):
+    """A server-side cursor lives in a transaction."""
+    driver, end = page_request
+    rows = engine_session.execute(select(literal(3).label("n")).execution_options(stream_results=True))
+    assert rows.scalar() == 3
+    assert driver.info.transaction_status.name == "INTRANS"
+
+
+def test_a_forms_post_reads_inside_its_transaction(suite_app, engine_session):
+    """Only pages: a POST's statements after the user's row run in one transaction."""
+    from rakor.core import lone_reads
+
+    with suite_app.test_request_context("/", method="POST"):
+        lone_reads._mark_page()
+        engine_session.execute(select(literal(1))).scalar()
+        assert _driver().info.transaction_status.name == "INTRANS"
+        engine_session.rollback()
+
+
+def test_a_signed_in_page_through_the_app_ends_with_no_transaction(suite_app, engine_session, committed_user):
+    """The whole path of a request (the app's hooks, the user's row, the page's reads): the
+    connection is handed back idle, without COMMIT or ROLLBACK to send."""
+    from rakor.auth.models import User
+
+    user = engine_session.get(User, committed_user)
+    cookie_id = user.get_id()
+    engine_session.rollback()
+    engine_session.expunge_all()
+    commits = []
+    listener = lambda _connection: commits.append("commit")  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    states = []
+    read = lambda: states.append(_driver().info.transaction_status.name)  # noqa: E731
+    suite_app.after_request_funcs.setdefault(None, []).insert(0, lambda response: (read(), response)[1])
+    try:
+        client = suite_app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"] = cookie_id
+            sess["_fresh"] = True
+        response = client.get("/notices")
+        assert response.status_code == 200
+        assert "Uji Baca Tunggal" in response.get_data(as_text=True)
+    finally:
+        suite_app.after_request_funcs[None].pop(0)
+        event.remove(db.engine, "commit", listener)
+    assert states == ["IDLE"] and commits == []

@@ -15,8 +15,21 @@ transaction sees what it would have seen inside. Only a SELECT goes this way, an
 nothing is pending in the session (an autoflush would otherwise write outside the transaction)
 and nothing has run on the connection since it was handed out. SQLite, or a connection already
 in a transaction: the statement runs in the session's transaction, as before.
+
+A page (a GET or HEAD request) goes further (`install`): every plain SELECT that finds its
+connection idle runs in autocommit, not only the first, so a page that only reads sends neither
+BEGIN nor COMMIT (two of a kept commitments page's five round trips). Not in autocommit, on the
+same rules as READ COMMITTED would give: a SELECT that locks (FOR UPDATE/SHARE: its lock must
+last until the transaction ends), a statement that is not a SELECT (it begins the transaction, as
+before, and every statement after it runs inside), a server-side cursor (it lives in a
+transaction), several rows of parameters. A form's POST keeps one transaction from its first
+statement after the user's row: its reads and writes belong together in the log and the
+teardown's ROLLBACK must undo all it did when it fails.
 """
 from contextlib import contextmanager
+
+from flask import g, request
+from sqlalchemy import event
 
 from rakor.extensions import db
 
@@ -58,3 +71,68 @@ def nothing_to_end(session):
     if not session.in_transaction():
         return True
     return _idle_postgres_driver(session) is not None
+
+
+# --- every read of a page ------------------------------------------------------------------------
+
+_PAGE = "_rakor_reads_alone"  # on flask.g: this request's plain SELECTs may run in autocommit
+_SET_HERE = "rakor_lone_read"  # on the connection's info: autocommit was turned on for a statement
+_LOCKS = ("FOR UPDATE", "FOR SHARE", "FOR NO KEY UPDATE", "FOR KEY SHARE")
+_SAFE_METHODS = ("GET", "HEAD")
+
+
+def install(app, engine):
+    """On PostgreSQL (psycopg): a page's plain SELECTs run in autocommit while its connection is
+    idle (the module's docstring)."""
+    if psycopg is None:
+        return
+    app.before_request(_mark_page)
+    event.listen(engine, "before_cursor_execute", _before)
+    event.listen(engine, "after_cursor_execute", _after)
+    event.listen(engine, "handle_error", _failed)
+    event.listen(engine, "checkin", _checked_in)
+
+
+def _mark_page():
+    if request.method in _SAFE_METHODS:
+        setattr(g, _PAGE, True)
+
+
+def alone(statement, cursor, executemany):
+    """Whether `statement` may run outside a transaction: a plain SELECT of one row of
+    parameters, on a client-side cursor."""
+    return (not executemany and statement.startswith("SELECT") and type(cursor) is psycopg.Cursor
+            and not any(lock in statement for lock in _LOCKS))
+
+
+def _before(connection, cursor, statement, _parameters, _context, executemany):
+    if not g.get(_PAGE) or not alone(statement, cursor, executemany):
+        return
+    driver = cursor.connection
+    if driver.autocommit or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        return  # inside the transaction a write (or a lock) began, or autocommit of its own
+    driver.autocommit = True
+    connection.info[_SET_HERE] = True
+
+
+def _back(info, driver):
+    if info.pop(_SET_HERE, False):
+        driver.autocommit = False  # psycopg only notes it: no round trip
+
+
+def _after(connection, cursor, *_args):
+    if connection.info.get(_SET_HERE):
+        _back(connection.info, cursor.connection)
+
+
+def _failed(context):
+    # A statement that failed in autocommit leaves the connection idle: the next one must not
+    # find autocommit on (a write would go without its transaction).
+    connection = context.connection
+    if connection is not None and connection.info.get(_SET_HERE):
+        _back(connection.info, connection.connection.driver_connection)
+
+
+def _checked_in(dbapi_connection, record):
+    if dbapi_connection is not None and record.info.get(_SET_HERE):
+        _back(record.info, dbapi_connection)
