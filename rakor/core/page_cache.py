@@ -19,7 +19,9 @@ Which scopes a row touches:
 - otherwise the scopes of the rows it points to that are already loaded (a progress update
   through its commitment), without running SQL inside the flush;
 - anything else touches `global`, which every fragment depends on: an unknown change costs
-  a re-render, never a stale page. Bulk INSERT/UPDATE/DELETE statements count as `global`
+  a re-render, never a stale page;
+- a meeting's scope moves its site-wide twin with it (`meetings`, `meetings:<part>`), which
+  a page listing across meetings names (home, rakor/main/dashboard.py). Bulk INSERT/UPDATE/DELETE statements count as `global`
   unless they name their scopes (`execution_options(page_cache_scopes=("meeting:7",))`).
 
 `reader_page` keeps a whole page per reader the same way (the navbar names the reader), unless
@@ -85,6 +87,28 @@ def meeting_part_scope(meeting_id, part):
     if part not in MEETING_PARTS:
         raise ValueError(f"unknown part of a meeting: {part!r}")
     return f"meeting:{meeting_id}:{part}"
+
+
+# Every meeting's scope has a site-wide twin that moves with it: "meetings" with any meeting's
+# own scope, "meetings:<part>" with any meeting's part (`_with_all_meetings`). A page that lists
+# across meetings (home) names these instead of one scope per meeting it might show.
+ALL_MEETINGS = "meetings"
+
+
+def all_meetings_scope(part=None):
+    if part is not None and part not in MEETING_PARTS:
+        raise ValueError(f"unknown part of a meeting: {part!r}")
+    return ALL_MEETINGS if part is None else f"{ALL_MEETINGS}:{part}"
+
+
+def _with_all_meetings(scopes):
+    out = set(scopes)
+    for scope in scopes:
+        kind, _sep, rest = scope.partition(":")
+        if kind == "meeting":
+            _id, _sep, part = rest.partition(":")
+            out.add(all_meetings_scope(part or None))
+    return out
 
 
 def meeting_scopes(meeting_id):
@@ -184,7 +208,7 @@ def _bump(scopes):
     store = _store()
     if store is not None:
         try:
-            store.bump(scopes)
+            store.bump(_with_all_meetings(scopes))
         except RedisError as error:
             # The data is committed; a fragment kept from before lives at most PAGE_CACHE_TTL.
             log.warning("page cache: versions of %s not moved: %s", sorted(scopes), error)
@@ -299,7 +323,8 @@ def _with_readers_token(html):
 def fragment(key, scopes, render, ttl=None, name=None):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
     `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
-    below PAGE_CACHE_TTL, and 0 or less keeps nothing. `name` labels its lookup in the
+    below PAGE_CACHE_TTL, and 0 or less keeps nothing; a callable `ttl` is asked after the
+    render (what the clock changes may be known only then). `name` labels its lookup in the
     X-Page-Cache header ("name:hit")."""
     store = _store()
     if store is None:
@@ -320,6 +345,8 @@ def fragment(key, scopes, render, ttl=None, name=None):
     _note(f"{name}:miss" if name else "miss")
     html = render()
     lifetime = current_app.config.get("PAGE_CACHE_TTL", 120)
+    if callable(ttl):
+        ttl = ttl()
     if ttl is not None:
         lifetime = min(lifetime, int(ttl))
     if lifetime <= 0:

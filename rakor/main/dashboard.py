@@ -1,23 +1,70 @@
 """What each role sees first: the panels features register (key, template, loader, order).
 
 `loader(user) -> context | None`; None leaves the panel out for that user. Each panel's
-template is rendered with its own context, so two features' keys never collide."""
+template is rendered with its own context, so two features' keys never collide.
+
+The page's content (the heading and the panels) is kept per reader and data version
+(rakor/core/page_cache.py): home is a fifth of a meeting day's requests and was rendered whole
+every time. A panel says what its data is with `reads(user)` (scopes: default
+`page_cache.ALL_MEETINGS`, the rows of every meeting; the reader's own scope, which the notices
+move, is always named; `global` too, as for every fragment), and when the clock alone changes
+it with `lapses_at(user, context)` (a UTC datetime or None). The content is kept until the
+earliest of these, and at most PAGE_CACHE_TTL (a lag that no panel's window, a day or twelve
+hours, notices)."""
+from datetime import timedelta
+
 from flask import render_template
+from flask_babel import get_locale
 from markupsafe import Markup
 
+from rakor.auth import tenancy
+from rakor.core import page_cache
 from rakor.core.registry import Registry
+from rakor.core.types import utcnow
 
 panels = Registry("dashboard panels")
+DEFAULT_READS = (page_cache.ALL_MEETINGS,)
 
 
 def render_dashboard(user, template="main/dashboard.html"):
-    """The home page of `user`: `template` with the HTML of every panel the user gets, in order.
+    """The home page of `user`: `template` around the kept content (the heading and the HTML of
+    every panel the user gets, in order)."""
+    lapses = []
 
-    The panels' contexts stay alive until the page itself is rendered: the session's identity
-    map holds objects weakly, and the page's heading (`current_user.agency`) reads the user's
-    agency from it without a query when a panel loaded it (the committee's upcoming meetings load
-    their organizer). Dropped after the panels, that agency lived or not as the garbage collector
-    chose, and the page ran a query more or less from one request to the next."""
-    contexts = panels.contexts(user)
-    html = [Markup(render_template(panel, **context)) for panel, context in contexts]
-    return render_template(template, panels=html)
+    def content():
+        html, contexts = [], []
+        for entry in panels:
+            context = entry.loader(user)
+            if context is None:
+                continue
+            contexts.append(context)
+            html.append(Markup(render_template(entry.template, **context)))
+            lapses_at = entry.extra.get("lapses_at")
+            if lapses_at is not None:
+                lapses.append(lapses_at(user, context))
+        # Rendered while the panels' contexts are alive (`contexts`): the session's identity map
+        # holds objects weakly, and the heading's `user.agency` is read from it without a query
+        # when a panel loaded it (the committee's upcoming meetings load their organizer).
+        # Dropped after the panels, that agency lived or not as the garbage collector chose, and
+        # the page ran a query more or less from one request to the next.
+        return render_template("main/_dashboard_content.html", panels=html, contexts=contexts)
+
+    def seconds_kept():
+        ends = [at for at in lapses if at is not None]
+        return None if not ends else (min(ends) - utcnow()) / timedelta(seconds=1)
+
+    body = page_cache.fragment(_key(user), _scopes(user), content, ttl=seconds_kept, name="home")
+    return render_template(template, body=Markup(body))
+
+
+def _key(user):
+    agencies = ",".join(str(a) for a in sorted(tenancy.own_agency_ids(user)))
+    return f"home:{user.id}:{user.role}:{user.agency_id or ''}:{agencies}:{get_locale()}"
+
+
+def _scopes(user):
+    scopes = {page_cache.reader_scope(user.id)}
+    for entry in panels:
+        reads = entry.extra.get("reads")
+        scopes.update(DEFAULT_READS if reads is None else reads(user))
+    return sorted(scopes)

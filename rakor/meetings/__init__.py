@@ -18,7 +18,8 @@ def init_app(app):
     hooks.sections.register("follow_up", template=follow_up.TEMPLATE, loader=follow_up.load_section,
                             order=10)
     dashboard.panels.register("upcoming_meetings", template=meetings_dashboard.TEMPLATE,
-                              loader=meetings_dashboard.upcoming_meetings_panel, order=10)
+                              loader=meetings_dashboard.upcoming_meetings_panel, order=10,
+                              lapses_at=meetings_dashboard.upcoming_meetings_lapse)
     # Document kinds are per meeting; the documents host finds the meeting through this.
     documents.provide_meeting_loader(queries.get_meeting)
     meeting_notices.register()

@@ -133,6 +133,20 @@ def view_lapses_at(user, meeting, now=None):
     return None if has_quota else latest_expiry
 
 
+def sight_lapses_at(user, now=None):
+    """When the clock alone could hide a meeting that `user` sees in a list (its home): for a
+    delegate, the earliest expiry of its agency's live invitations (a meeting seen through one
+    only is hidden then; one with a seat quota too stays: an early answer is only a shorter
+    life of a kept page), else None (never). Home's panels ask it each: read once a request."""
+    from rakor.participants.models import Invitation  # lazy: see the note above
+
+    if user.role != DELEGATE or user.agency_id is None:
+        return None
+    return remembered(("meeting.sight_lapses_at", user.agency_id, now), lambda: db.session.scalar(
+        select(func.min(Invitation.expires_at)).where(Invitation.agency_id == user.agency_id,
+                                                       live_invitation(now or utcnow()))))
+
+
 def visible_condition(user, now=None):
     """SQL condition on `Meeting` equal to rule "meeting.view" above, for lists. `user` may be a
     `tenancy.Sight` and `now` a bind parameter: a statement kept per sight (kept_visible_condition)."""

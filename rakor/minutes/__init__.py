@@ -15,6 +15,7 @@ def init_app(app):
     from rakor.documents import verification
     from rakor.main import dashboard
     from rakor.meetings import hooks
+    from rakor.meetings.rules import sight_lapses_at
     from rakor.minutes import notices as minutes_notices
     from rakor.minutes import rules, views  # noqa: F401  (policy rules, routes)
     from rakor.minutes.documents import MINUTES, verified_minutes
@@ -28,7 +29,8 @@ def init_app(app):
     # After other guards (order 100): it queries, they may refuse without.
     hooks.transition_guards.register("minutes_final", "minutes", require_final_minutes, order=200)
     dashboard.panels.register("latest_minutes", template="minutes/_dashboard_panel.html",
-                              loader=latest_minutes_panel, order=5)
+                              loader=latest_minutes_panel, order=5,
+                              lapses_at=lambda user, _context: sight_lapses_at(user))
     documents.register(MINUTES)
     minutes_notices.register()
     verification.register("minutes", verified_minutes, order=10)

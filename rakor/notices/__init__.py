@@ -20,7 +20,7 @@ def init_app(app):
                                   keep=queries.keep_unread_count)
 
     dashboard.panels.register("notices", template="notices/_dashboard_panel.html",
-                              loader=queries.home_panel, order=1)
+                              loader=queries.home_panel, order=1, reads=lambda _user: ())
 
     @app.context_processor
     def unread_notices():

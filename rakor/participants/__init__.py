@@ -35,7 +35,7 @@ def init_app(app):
         hooks.tabs.register(key, label=label, endpoint=endpoint, action=action, order=10 * order)
     hooks.after_move.register("notify_agencies", endpoint="participants.date_change_notice")
     dashboard.panels.register("checkin_today", template=desk_dashboard.TEMPLATE,
-                              loader=desk_dashboard.checkin_panel, order=15)
+                              loader=desk_dashboard.checkin_panel, order=15, reads=desk_dashboard.panel_reads)
     documents.register(ATTENDANCE)
     documents.register(INVITATION)
     notice_kinds.audiences.register("invited_agencies", loader=invited_agency_ids)

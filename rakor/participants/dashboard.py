@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, select
 
 from rakor.auth import tenancy
+from rakor.core import page_cache
 from rakor.core.types import utcnow
 from rakor.extensions import db
 from rakor.meetings.models import Meeting
@@ -38,3 +39,10 @@ def _around_today_statement(sight):
     return (select(Meeting).where(kept_visible_condition(sight), Meeting.starts_at <= bindparam("starts_by"),
                                   Meeting.ends_at >= bindparam("ends_from"), Meeting.status != "cancelled")
             .order_by(Meeting.starts_at, Meeting.id).limit(5))
+
+
+def panel_reads(user):
+    """What the panel shows (rakor/main/dashboard.py): the meetings and their participants' marks."""
+    if getattr(user, "role", None) != COMMITTEE:
+        return ()
+    return (page_cache.ALL_MEETINGS, page_cache.all_meetings_scope(page_cache.PARTICIPANTS))

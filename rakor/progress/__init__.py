@@ -23,7 +23,7 @@ def init_app(app):
         tally,
     )
     from rakor.progress.cli import progress_cli, reminders_cli
-    from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel
+    from rakor.progress.dashboard import PANEL_TEMPLATE, home_panel, home_panel_lapse, home_panel_reads
     from rakor.progress.documents import MONITORING
     from rakor.progress.sections import earlier_progress_block
     from rakor.progress.views import imports, monitoring, reporting, reports, review_many  # noqa: F401  (routes)
@@ -34,7 +34,8 @@ def init_app(app):
                         order=20)
     hooks.follow_up_blocks.register("progress", template="progress/_follow_up_block.html",
                                     loader=earlier_progress_block, order=20)
-    home.panels.register("progress", template=PANEL_TEMPLATE, loader=home_panel, order=20)
+    home.panels.register("progress", template=PANEL_TEMPLATE, loader=home_panel, order=20,
+                         reads=home_panel_reads, lapses_at=home_panel_lapse)
     documents.register(MONITORING)
     progress_notices.register()
     from rakor.meetings.materials import stored_keys

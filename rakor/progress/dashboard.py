@@ -3,6 +3,7 @@ of stats.py with their charts and the text alternatives of the charts. One funct
 picture so the page and the PDF draw exactly the same."""
 from flask_babel import lazy_gettext as _l
 
+from rakor.core import page_cache
 from rakor.progress import charts, stats, workdays
 from rakor.progress.lifecycle import UpdateStatus
 from rakor.progress.rules import READERS
@@ -63,3 +64,16 @@ def home_panel(user):
     return {"progress_panel": {"statuses": statuses, "labels": status_labels(),
                                "overdue": found.overdue, "due": due,
                                "total": sum(statuses.values())}}
+
+
+def home_panel_reads(user):
+    """What the panel shows (rakor/main/dashboard.py): every meeting's commitments and their
+    progress (the tallies are written with them), besides the holidays (`global`)."""
+    if getattr(user, "role", None) not in READERS:
+        return ()
+    return (page_cache.ALL_MEETINGS, page_cache.all_meetings_scope(page_cache.COMMITMENTS))
+
+
+def home_panel_lapse(_user, _context):
+    """The quarter due and what is overdue are the reporting zone's dates: the next midnight."""
+    return workdays.next_midnight()

@@ -5,7 +5,8 @@ local holidays the committee adds (LocalHoliday).
 
 A quarter is *due* once its deadline has passed: `due_quarter(today)` is the latest such
 quarter, the same for every commitment, which lets the overdue rule run as one SQL query."""
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -74,3 +75,10 @@ class Calendar:
 
 def today() -> date:
     return local_date(utcnow(), REPORTING_ZONE)
+
+
+def next_midnight(now=None):
+    """The UTC instant the reporting zone's date changes next (what `today()` answers)."""
+    zone = ZoneInfo(REPORTING_ZONE)
+    local = (now or utcnow()).astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=1), time(), zone).astimezone(UTC)
