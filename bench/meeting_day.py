@@ -41,8 +41,8 @@ what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page 
 body rendered; then the sections kept apart, "participants:hit" and so on; without "kept:": a
 flashed message was waiting, the page was rendered around the body looked up). Reported: whole
 pages kept, bodies kept, and per section kept apart its hits; the commitments and participants
-pages keep their content per viewer class ("commitments:hit"); home and progress are always
-rendered.
+pages keep their content per viewer class ("commitments:hit"), home per reader ("home:hit");
+the progress pages are always rendered.
 
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
@@ -325,7 +325,7 @@ class Workload:
         self.stats.by_page[page or f"{method} (write)"].append(took)
         if page == "meeting":
             self.stats.cache[resp_headers.get("X-Page-Cache", "none")] += 1
-        elif page in ("commitments", "participants"):  # their content kept per viewer class
+        elif page in ("commitments", "participants", "home"):  # their content kept apart
             self.stats.other_cache[page][resp_headers.get("X-Page-Cache", "none")] += 1
         return status, resp_headers, text
 

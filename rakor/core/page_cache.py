@@ -306,6 +306,11 @@ def _store():
     return current_app.extensions.get("rakor.page_cache")
 
 
+def active():
+    """Whether fragments are kept (PAGE_CACHE is not off): a caller may skip building a key."""
+    return _store() is not None
+
+
 # --- serving a fragment ------------------------------------------------------------------------
 
 def _stamp(scopes, versions):

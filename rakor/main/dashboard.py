@@ -31,7 +31,9 @@ def render_dashboard(user, template="main/dashboard.html"):
     every panel the user gets, in order)."""
     lapses = []
 
-    def content():
+    keep = page_cache.active()
+
+    def panel_html():
         html, contexts = [], []
         for entry in panels:
             context = entry.loader(user)
@@ -40,19 +42,24 @@ def render_dashboard(user, template="main/dashboard.html"):
             contexts.append(context)
             html.append(Markup(render_template(entry.template, **context)))
             lapses_at = entry.extra.get("lapses_at")
-            if lapses_at is not None:
+            if keep and lapses_at is not None:
                 lapses.append(lapses_at(user, context))
-        # Rendered while the panels' contexts are alive (`contexts`): the session's identity map
-        # holds objects weakly, and the heading's `user.agency` is read from it without a query
-        # when a panel loaded it (the committee's upcoming meetings load their organizer).
-        # Dropped after the panels, that agency lived or not as the garbage collector chose, and
-        # the page ran a query more or less from one request to the next.
-        return render_template("main/_dashboard_content.html", panels=html, contexts=contexts)
+        # The heading is rendered while the panels' contexts are alive (`contexts`): the
+        # session's identity map holds objects weakly, and the heading's `user.agency` is read
+        # from it without a query when a panel loaded it (the committee's upcoming meetings load
+        # their organizer). Dropped after the panels, that agency lived or not as the garbage
+        # collector chose, and the page ran a query more or less from one request to the next.
+        return {"panels": html, "contexts": contexts}
+
+    def content():
+        return render_template("main/_dashboard_content.html", **panel_html())
 
     def seconds_kept():
         ends = [at for at in lapses if at is not None]
         return None if not ends else (min(ends) - utcnow()) / timedelta(seconds=1)
 
+    if not keep:  # one template, as the content is not kept apart
+        return render_template(template, **panel_html())
     body = page_cache.fragment(_key(user), _scopes(user), content, ttl=seconds_kept, name="home")
     return render_template(template, body=Markup(body))
 
