@@ -28,7 +28,7 @@ teardown's ROLLBACK must undo all it did when it fails.
 """
 from contextlib import contextmanager
 
-from flask import g, request
+from flask import g, has_app_context, request
 from sqlalchemy import event
 
 from rakor.extensions import db
@@ -106,7 +106,8 @@ def alone(statement, cursor, executemany):
 
 
 def _before(connection, cursor, statement, _parameters, _context, executemany):
-    if not g.get(_PAGE) or not alone(statement, cursor, executemany):
+    # Outside an app context (a script's own engine) there is no request: nothing to do.
+    if not has_app_context() or not g.get(_PAGE) or not alone(statement, cursor, executemany):
         return
     driver = cursor.connection
     if driver.autocommit or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
