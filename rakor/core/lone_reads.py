@@ -22,9 +22,9 @@ BEGIN nor COMMIT (two of a kept commitments page's five round trips). Not in aut
 same rules as READ COMMITTED would give: a SELECT that locks (FOR UPDATE/SHARE: its lock must
 last until the transaction ends), a statement that is not a SELECT (it begins the transaction, as
 before, and every statement after it runs inside), a server-side cursor (it lives in a
-transaction), several rows of parameters. A form's POST keeps one transaction from its first
-statement after the user's row: its reads and writes belong together in the log and the
-teardown's ROLLBACK must undo all it did when it fails.
+transaction), several rows of parameters. A form's POST is left as it was (one transaction
+from its first statement after the user's row): the requests that write gain least from it and
+are where a change of transaction would matter.
 """
 from contextlib import contextmanager
 
@@ -117,7 +117,7 @@ def _before(connection, cursor, statement, _parameters, _context, executemany):
 
 
 def _back(info, driver):
-    if info.pop(_SET_HERE, False):
+    if info.pop(_SET_HERE, False) and driver is not None and not driver.closed:
         driver.autocommit = False  # psycopg only notes it: no round trip
 
 
@@ -131,7 +131,7 @@ def _failed(context):
     # find autocommit on (a write would go without its transaction).
     connection = context.connection
     if connection is not None and connection.info.get(_SET_HERE):
-        _back(connection.info, connection.connection.driver_connection)
+        _back(connection.info, getattr(connection.connection, "driver_connection", None))
 
 
 def _checked_in(dbapi_connection, record):
