@@ -447,3 +447,11 @@ def pytest_terminal_summary(terminalreporter):
         reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else ""
         terminalreporter.write_sep("!", f"{len(skipped)} browser journeys were SKIPPED", red=True, bold=True)
         terminalreporter.write_line(reason)
+
+
+@pytest.fixture
+def page_cache_header(app):
+    """Responses say in X-Page-Cache what the page cache found (PAGE_CACHE_HEADER), for this test."""
+    app.config["PAGE_CACHE_HEADER"] = True
+    yield
+    app.config["PAGE_CACHE_HEADER"] = False

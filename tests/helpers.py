@@ -168,3 +168,15 @@ def run_worker_process(queue_name, app=None):
     log = result.stdout + result.stderr  # rq logs INFO to stdout, errors to stderr
     assert result.returncode == 0, log[-3000:]
     return log
+
+
+def meeting_part_tables():
+    """The tables of each part of a meeting's data (rakor/core/page_cache.py MEETING_PARTS): a
+    kept fragment that reads one of them must name that part's scope."""
+    from rakor.core import page_cache
+
+    return {
+        page_cache.PARTICIPANTS: ("participant", "checkin_mark"),
+        page_cache.COMMITMENTS: ("commitment", "commitment_event", "progress_update"),
+        page_cache.MAIL: ("outbound_mail",),
+    }

@@ -16,21 +16,10 @@ from rakor.notices.services import notify
 from rakor.participants import services as participant_services
 from rakor.participants.models import Invitation
 from tests.factories import first_agency_commitment, make_commitment, make_participant, make_update
-from tests.helpers import client_of
+from tests.helpers import client_of, meeting_part_tables
 
-PART_TABLES = {
-    page_cache.PARTICIPANTS: ("participant", "checkin_mark"),
-    page_cache.COMMITMENTS: ("commitment", "commitment_event", "progress_update"),
-    page_cache.MAIL: ("outbound_mail",),
-}
+PART_TABLES = meeting_part_tables()
 READER_TABLES = ("notice",)  # its rows move the reader's own scope, always named
-
-
-@pytest.fixture
-def header(app):
-    app.config["PAGE_CACHE_HEADER"] = True
-    yield
-    app.config["PAGE_CACHE_HEADER"] = False
 
 
 @pytest.fixture
@@ -70,7 +59,7 @@ def settled(client):
     return home(client)
 
 
-def test_home_is_kept_for_its_reader_and_never_shared(app, db, today, header):
+def test_home_is_kept_for_its_reader_and_never_shared(app, db, today, page_cache_header):
     first = client_of(app, today.delegate)
     other = client_of(app, today.other_delegate)
     html, found = settled(first)
@@ -87,7 +76,7 @@ def test_home_is_kept_for_its_reader_and_never_shared(app, db, today, header):
     assert len(tokens) >= 2
 
 
-def test_a_new_notice_shows_at_once_and_moves_only_its_readers_home(app, db, today, header):
+def test_a_new_notice_shows_at_once_and_moves_only_its_readers_home(app, db, today, page_cache_header):
     delegate = client_of(app, today.delegate)
     committee = client_of(app, today.committee)
     settled(delegate)
@@ -99,7 +88,7 @@ def test_a_new_notice_shows_at_once_and_moves_only_its_readers_home(app, db, tod
     assert home(committee)[1] == "home:hit"
 
 
-def test_a_check_in_moves_the_committees_home_not_the_delegates(app, db, today, header):
+def test_a_check_in_moves_the_committees_home_not_the_delegates(app, db, today, page_cache_header):
     delegate = client_of(app, today.delegate)
     committee = client_of(app, today.committee)
     settled(delegate)
@@ -112,7 +101,7 @@ def test_a_check_in_moves_the_committees_home_not_the_delegates(app, db, today, 
     assert home(delegate)[1] == "home:hit"  # a delegate's home shows no participants
 
 
-def test_a_progress_update_moves_the_progress_panel(app, db, today, header):
+def test_a_progress_update_moves_the_progress_panel(app, db, today, page_cache_header):
     leadership = client_of(app, today.leadership)
     delegate = client_of(app, today.delegate)
     html, _found = settled(leadership)
@@ -124,7 +113,7 @@ def test_a_progress_update_moves_the_progress_panel(app, db, today, header):
     assert home(delegate)[1] == "home:hit"
 
 
-def test_a_change_of_a_listed_meeting_shows_on_everyones_home(app, db, today, header):
+def test_a_change_of_a_listed_meeting_shows_on_everyones_home(app, db, today, page_cache_header):
     delegate = client_of(app, today.delegate)
     settled(delegate)
     today.meeting.title = "Rakor Kesepakatan Uji (judul baru)"

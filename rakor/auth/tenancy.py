@@ -80,6 +80,14 @@ def sight(user):
     return Sight(user.role, user.agency_id, own_agency_ids(user))
 
 
+def viewer_class(user):
+    """What kept content shown to `user` may depend on besides the data: its role and every
+    agency it acts for (its own and those the administrator added; the policy rules and the
+    agency choices look at nothing else). A key part of rakor/core/page_cache.py's fragments."""
+    agencies = ",".join(str(a) for a in sorted(own_agency_ids(user)))
+    return f"{user.role}:{user.agency_id or ''}:{agencies}"
+
+
 def own_agency_ids(user):
     """The agencies `user` acts for: its own and those the administrator added for it."""
     if isinstance(user, Sight):

@@ -65,8 +65,7 @@ def render_dashboard(user, template="main/dashboard.html"):
 
 
 def _key(user):
-    agencies = ",".join(str(a) for a in sorted(tenancy.own_agency_ids(user)))
-    return f"home:{user.id}:{user.role}:{user.agency_id or ''}:{agencies}:{get_locale()}"
+    return f"home:{user.id}:{tenancy.viewer_class(user)}:{get_locale()}"
 
 
 def _scopes(user):

@@ -63,9 +63,7 @@ def viewer_key(page, meeting_id):
     """What the content of a meeting's page depends on besides its data: the viewer's role and
     every agency it acts for (its own and those the administrator added: the policy rules and the
     agency choices look at nothing else), the locale and the query string."""
-    user = current_user._get_current_object()  # not through the proxy on every read
-    agencies = ",".join(str(a) for a in sorted(tenancy.own_agency_ids(user)))
-    viewer = f"{user.role}:{user.agency_id or ''}:{agencies}"
+    viewer = tenancy.viewer_class(current_user._get_current_object())  # not through the proxy
     return f"{page}:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
 
 

@@ -10,23 +10,12 @@ from rakor.core import page_cache
 from rakor.extensions import db as _db
 from rakor.mail.models import FAILED, OutboundMail
 from tests.factories import first_agency_commitment, make_agenda_item, make_commitment, make_participant
-from tests.helpers import client_of
+from tests.helpers import client_of, meeting_part_tables
 
 # The tables of each part of a meeting's data: a fragment that reads one of them must name the
 # part's scope (their rows move that scope only).
-PART_TABLES = {
-    page_cache.PARTICIPANTS: ("participant", "checkin_mark"),
-    page_cache.COMMITMENTS: ("commitment", "commitment_event", "progress_update"),
-    page_cache.MAIL: ("outbound_mail",),
-}
+PART_TABLES = meeting_part_tables()
 TOTALS = re.compile(r'id="participants-totals">(.*?)</div>', re.S)
-
-
-@pytest.fixture
-def header(app):
-    app.config["PAGE_CACHE_HEADER"] = True
-    yield
-    app.config["PAGE_CACHE_HEADER"] = False
 
 
 @pytest.fixture
@@ -54,7 +43,7 @@ def _fail_a_mail(meeting, subject):
     _db.session.commit()
 
 
-def test_a_check_in_re_renders_only_the_participants_section_and_shows(app, db, day, header):
+def test_a_check_in_re_renders_only_the_participants_section_and_shows(app, db, day, page_cache_header):
     client = client_of(app, day.committee)
     view(client, day.meeting)  # the welcome flash, if any, is shown here
     html, _h = view(client, day.meeting)
@@ -71,7 +60,7 @@ def test_a_check_in_re_renders_only_the_participants_section_and_shows(app, db, 
     assert TOTALS.search(html).group(1) == before
 
 
-def test_a_commitment_submitted_re_renders_only_the_commitments_section_and_shows(app, db, day, header):
+def test_a_commitment_submitted_re_renders_only_the_commitments_section_and_shows(app, db, day, page_cache_header):
     from rakor.commitments import services
 
     client = client_of(app, day.delegate)
@@ -95,7 +84,7 @@ def _section(html, key):
     return html[at:html.index("</section>", at)]
 
 
-def test_a_failed_mail_shows_to_the_committee_only_and_keeps_the_rest(app, db, day, header):
+def test_a_failed_mail_shows_to_the_committee_only_and_keeps_the_rest(app, db, day, page_cache_header):
     committee, delegate = client_of(app, day.committee), client_of(app, day.delegate)
     for client in (committee, delegate):
         view(client, day.meeting)
@@ -107,7 +96,7 @@ def test_a_failed_mail_shows_to_the_committee_only_and_keeps_the_rest(app, db, d
     assert "Konfirmasi pendaftaran Rahmadi" not in html
 
 
-def test_a_change_of_the_agenda_re_renders_every_fragment(app, db, day, header):
+def test_a_change_of_the_agenda_re_renders_every_fragment(app, db, day, page_cache_header):
     client = client_of(app, day.committee)
     view(client, day.meeting)
     day.item.title = "Paparan Kemiskinan Ekstrem (revisi)"
@@ -137,7 +126,7 @@ def test_sections_are_kept_per_viewer_class(app, db, day):
     assert _section(view(again, day.meeting)[0], "participants") == _section(pages["first"], "participants")
 
 
-def test_the_commitments_and_participants_pages_show_a_change_at_once(app, db, day, header):
+def test_the_commitments_and_participants_pages_show_a_change_at_once(app, db, day, page_cache_header):
     """Their content is kept per viewer class: a check-in re-renders the participants page (and
     not the commitments page), a commitment submitted the commitments page."""
     from rakor.commitments import services
