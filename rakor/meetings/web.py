@@ -59,12 +59,13 @@ def in_meeting(model, object_id, meeting, *options):
         select(model).where(model.id == object_id, model.meeting_id == meeting.id).options(*options))
 
 
-def viewer_key(page, meeting_id):
-    """What the content of a meeting's page depends on besides its data: the viewer's role and
-    every agency it acts for (its own and those the administrator added: the policy rules and the
-    agency choices look at nothing else), the locale and the query string."""
+def viewer_key(page, object_id):
+    """What the content of a page about one object (a meeting, a region) depends on besides its
+    data: the viewer's role and every agency it acts for (its own and those the administrator
+    added: the policy rules and the agency choices look at nothing else), the locale and the
+    query string."""
     viewer = tenancy.viewer_class(current_user._get_current_object())  # not through the proxy
-    return f"{page}:{meeting_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    return f"{page}:{object_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
 
 
 def kept_content(page, meeting, parts, render):

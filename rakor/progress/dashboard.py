@@ -66,14 +66,23 @@ def home_panel(user):
                                "total": sum(statuses.values())}}
 
 
+# What the dashboard, a region's page and the home panel show, as page-cache scopes
+# (rakor/core/page_cache.py): every meeting's rows and commitments with their progress (the
+# tallies are written with them); regions, topics and holidays move `global`.
+READS = (page_cache.ALL_MEETINGS, page_cache.all_meetings_scope(page_cache.COMMITMENTS))
+
+
 def home_panel_reads(user):
-    """What the panel shows (rakor/main/dashboard.py): every meeting's commitments and their
-    progress (the tallies are written with them), besides the holidays (`global`)."""
+    """What the panel shows (rakor/main/dashboard.py)."""
     if getattr(user, "role", None) not in READERS:
         return ()
-    return (page_cache.ALL_MEETINGS, page_cache.all_meetings_scope(page_cache.COMMITMENTS))
+    return READS
+
+
+def lapses_at():
+    """The quarter due and what is overdue are the reporting zone's dates: the next midnight."""
+    return workdays.next_midnight()
 
 
 def home_panel_lapse(_user, _context):
-    """The quarter due and what is overdue are the reporting zone's dates: the next midnight."""
-    return workdays.next_midnight()
+    return lapses_at()

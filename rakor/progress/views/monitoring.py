@@ -1,18 +1,23 @@
 """Monitoring pages for the committee and leadership: the dashboard (region x topic matrix,
 bars, statuses, overdue, filters), a region's progress, the overdue list and its export, and
 the committee's local holidays."""
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from rakor.core import page_cache
 from rakor.core.downloads import meeting_filename, send_bytes
 from rakor.core.formatting import current_locale, local_date
+from rakor.core.types import utcnow
 from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.documents.pdf import render_html
 from rakor.extensions import db
-from rakor.meetings.web import with_meeting
+from rakor.meetings.web import viewer_key, with_meeting
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, require, roles
 from rakor.progress import bp, charts, exports, periods, queries, report_scope, services, stats, workdays
 from rakor.progress import dashboard as board
@@ -87,16 +92,40 @@ def dashboard():
     province (its own agency's, else the only province with a planning agency), under the
     province's own row: that is what a Bappeda's leadership reads. "All regions" (region=all)
     gives one row per province, for an instance serving several."""
+    return _kept_page("progress/dashboard.html", "progress/_dashboard_content.html", "progress", None,
+                      _dashboard_content)
+
+
+def _dashboard_content():
     today = workdays.today()
     filters, national = _dashboard_filters()
     scope = db.session.get(Region, filters.region_id) if filters.region_id else None
     locale = current_locale()
     matrix_rows = MatrixRows(region_url=url_pattern("progress.region", "region_id"), locale=locale)
-    return render_template("progress/dashboard.html", **board.summary(filters, today, locale=locale),
-                           matrix_rows=matrix_rows,
-                           bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
-                           national=national, **_report_links(filters, national, today),
-                           **_filter_choices(today, filters), **labels())
+    return dict(**board.summary(filters, today, locale=locale), matrix_rows=matrix_rows,
+                bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
+                national=national, **_report_links(filters, national, today),
+                **_filter_choices(today, filters), **labels())
+
+
+def _kept_page(template, content_template, name, object_id, content, **page):
+    """`template` around its content (`content_template` with the context `content()` returns
+    and `page`), the content kept per viewer class, locale and query string while the progress
+    data is unchanged (board.READS), until the reporting zone's next midnight (the quarter due,
+    what is overdue): a meeting day's leadership and committee read these pages again and again
+    while every check-in leaves them as they were. The filters' checks (a meeting the reader may
+    not see is not found) run in `content()`: kept content was rendered for the same class of
+    reader, query and data, so it passed them. PAGE_CACHE off: one template, rendered whole."""
+    if not page_cache.active():
+        return render_template(template, **page, **content())
+
+    def seconds_kept():
+        return (board.lapses_at() - utcnow()) / timedelta(seconds=1)
+
+    body = page_cache.fragment(viewer_key(name, object_id), board.READS,
+                               lambda: render_template(content_template, **page, **content()),
+                               ttl=seconds_kept, name=name)
+    return render_template(template, body=Markup(body), **page)
 
 
 @bp.route("/progress/monitoring.<fmt>")
@@ -126,16 +155,20 @@ def dashboard_report(fmt):
 def region(region_id):
     """A region's commitments across meetings with their latest progress, and its topics."""
     region = db.get_or_404(Region, region_id)
+    return _kept_page("progress/region.html", "progress/_region_content.html", "progress-region", region.id,
+                      lambda: _region_content(region), region=region)
+
+
+def _region_content(region):
     filters = stats.Filters(region_id=region.id, viewer=current_user)  # as its rows: the meetings it sees
     matrix = stats.matrix(filters)
     total, page = matrix.total.count, _page()
     rows = queries.region_progress(region, limit=REGION_PAGE, offset=(page - 1) * REGION_PAGE, user=current_user)
     items = board.bar_items(matrix, "topic")
-    return render_template("progress/region.html", region=region, rows=rows, total=total, matrix=matrix,
-                           timeline_url=_timeline_urls(),
-                           chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
-                           chart_text=charts.achievement_text(items, current_locale()), page=page,
-                           pages=max((total + REGION_PAGE - 1) // REGION_PAGE, 1), **labels())
+    return dict(rows=rows, total=total, matrix=matrix, timeline_url=_timeline_urls(),
+                chart=charts.data_uri(charts.achievement_bars(items, locale=current_locale())),
+                chart_text=charts.achievement_text(items, current_locale()), page=page,
+                pages=max((total + REGION_PAGE - 1) // REGION_PAGE, 1), **labels())
 
 
 def _timeline_urls():
