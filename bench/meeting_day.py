@@ -41,8 +41,9 @@ what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page 
 body rendered; then the sections kept apart, "participants:hit" and so on; without "kept:": a
 flashed message was waiting, the page was rendered around the body looked up). Reported: whole
 pages kept, bodies kept, and per section kept apart its hits; the commitments and participants
-pages keep their content per viewer class ("commitments:hit"), home per reader ("home:hit");
-the progress pages are always rendered.
+pages keep their content per viewer class ("commitments:hit"), home per reader ("home:hit"), the
+progress dashboard and a region's page per viewer class and query ("progress:hit",
+"progress-region:hit").
 
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
@@ -79,6 +80,9 @@ PAGES = {
     "leadership": [("meeting", 20), ("commitments", 15), ("participants", 5), ("home", 20),
                    ("progress", 25), ("region", 15)],
 }
+# The pages whose content is kept apart, and the name their lookup has in X-Page-Cache.
+CONTENT_KEPT = {"commitments": "commitments", "participants": "participants", "home": "home",
+                "progress": "progress", "region": "progress-region"}
 WRITES = [("check-in", 40), ("registration", 15), ("commitment submitted", 15),
           ("commitment agreed", 15), ("progress update", 15)]
 
@@ -325,7 +329,7 @@ class Workload:
         self.stats.by_page[page or f"{method} (write)"].append(took)
         if page == "meeting":
             self.stats.cache[resp_headers.get("X-Page-Cache", "none")] += 1
-        elif page in ("commitments", "participants", "home"):  # their content kept apart
+        elif page in CONTENT_KEPT:  # their content kept apart
             self.stats.other_cache[page][resp_headers.get("X-Page-Cache", "none")] += 1
         return status, resp_headers, text
 
@@ -658,7 +662,7 @@ def main():
           f"{meeting_pages - hits - body_hits}; of all requests, {100 * hits / max(stats.requests, 1):.1f} % "
           f"were kept-copy hits; {dict(stats.cache)}")
     for page, found in sorted(stats.other_cache.items()):
-        print(f"{page} page: content kept (hit) {found.get(page + ':hit', 0)} of {sum(found.values())}")
+        print(f"{page} page: content kept (hit) {found.get(CONTENT_KEPT[page] + ':hit', 0)} of {sum(found.values())}")
     if sections:
         print("sections kept apart (of the pages rendered): " + "; ".join(
             f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))
