@@ -268,6 +268,9 @@ def _register_template_helpers(app):
 
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from rakor.core import layout_pieces
+
+    layout_pieces.init_app(app)
 
     @app.context_processor
     def inject():
