@@ -1,9 +1,25 @@
 """Reads for the progress pages, each in a fixed number of queries. The aggregates of the
 dashboard and the overdue rule are in stats.py."""
 from functools import cache, lru_cache
+from types import SimpleNamespace
 
 from flask import abort
-from sqlalchemy import and_, any_, bindparam, case, func, literal, or_, select, true
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, undefer
 
 from rakor.auth import tenancy
@@ -215,23 +231,28 @@ def _planning_provinces_statement():
             .where(Region.kind == "provinsi", Agency.is_planning_agency.is_(True)).distinct().limit(2))
 
 
-def region_choices():
-    """Provinces and regencies for the dashboard's filter, by code (1 query)."""
-    return db.read(_region_choices_statement()).all()
+def filter_choices():
+    """The dashboard's filter choices: provinces and regencies by code (id, kemendagri_code,
+    name, parent_id, kind) and topics by name (id, name), in one query (a UNION ALL: a round
+    trip fewer per render)."""
+    regions, topics = [], []
+    for row in db.read(_filter_choices_statement()):
+        if row.is_region:
+            regions.append(SimpleNamespace(id=row.id, kemendagri_code=row.code, name=row.name,
+                                           parent_id=row.parent_id, kind=row.kind))
+        else:
+            topics.append(SimpleNamespace(id=row.id, name=row.name))
+    return regions, topics
 
 
 @cache
-def _region_choices_statement():
-    return select(Region.id, Region.kemendagri_code, Region.name, Region.parent_id).order_by(Region.kemendagri_code)
-
-
-def topic_choices():
-    return db.read(_topic_choices_statement()).all()
-
-
-@cache
-def _topic_choices_statement():
-    return select(Topic.id, Topic.name).order_by(Topic.name)
+def _filter_choices_statement():
+    no_text, no_id = cast(null(), String), cast(null(), Integer)
+    regions = select(literal(1).label("is_region"), Region.id, Region.name, Region.kemendagri_code.label("code"),
+                     Region.parent_id, Region.kind, Region.kemendagri_code.label("sort"))
+    topics = select(literal(0), Topic.id, Topic.name, no_text, no_id, no_text, Topic.name)
+    choices = union_all(regions, topics).subquery()
+    return select(choices).order_by(choices.c.is_region.desc(), choices.c.sort)
 
 
 def region_progress(region, limit=50, offset=0, user=None):

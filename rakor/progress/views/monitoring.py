@@ -42,8 +42,9 @@ def _filter_choices(today, filters):
     meetings = queries.meetings_for_filter(current_user, filters.meeting_id)
     # The years of the meetings on offer (no query of its own), this year and the chosen one.
     years = {local_date(m.starts_at).year for m in meetings} | {today.year} | ({filters.year} if filters.year else set())
-    return {"meetings": meetings, "regions": queries.region_choices(),
-            "topics": queries.topic_choices(), "quarters": quarters, "years": sorted(years, reverse=True)}
+    regions, topics = queries.filter_choices()
+    return {"meetings": meetings, "regions": regions, "topics": topics, "quarters": quarters,
+            "years": sorted(years, reverse=True)}
 
 
 ALL_REGIONS = "all"
@@ -99,13 +100,14 @@ def dashboard():
 def _dashboard_content():
     today = workdays.today()
     filters, national = _dashboard_filters()
-    scope = db.session.get(Region, filters.region_id) if filters.region_id else None
+    choices = _filter_choices(today, filters)
+    # The chosen region's row is one of the choices (no query of its own).
+    scope = next((r for r in choices["regions"] if r.id == filters.region_id), None) if filters.region_id else None
     locale = current_locale()
     matrix_rows = MatrixRows(region_url=url_pattern("progress.region", "region_id"), locale=locale)
     return dict(**board.summary(filters, today, locale=locale), matrix_rows=matrix_rows,
                 bands=BANDS, band_range=band_range_text, scope=scope, all_regions=ALL_REGIONS,
-                national=national, **_report_links(filters, national, today),
-                **_filter_choices(today, filters), **labels())
+                national=national, **_report_links(filters, national, today), **choices, **labels())
 
 
 def _kept_page(template, content_template, name, object_id, content, **page):
