@@ -45,6 +45,9 @@ pages keep their content per viewer class ("commitments:hit"), home per reader (
 progress dashboard and a region's page per viewer class and query ("progress:hit",
 "progress-region:hit").
 
+The workers' time per endpoint is summed from the app's access log (duration_ms) over the measured
+window: where the workers' time went, which a throughput figure on a shared machine hides.
+
 Errors are: a status other than 200 (and 302 for a write), a read page that is not the page
 asked for (the sign-in page), a write that was not accepted (its form came back), and socket
 errors/timeouts (--timeout). Prints a table and one JSON line; exit status 1 when a target is
@@ -566,6 +569,29 @@ def pct(values, q):
     return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
 
 
+def worker_time(log_path, since):
+    """{(method, endpoint): (requests, mean ms, % of the summed time)} from the app's access log
+    lines (JSON, rakor.access) stamped at or after `since` (epoch seconds), largest share first."""
+    from datetime import datetime
+
+    total, count = Counter(), Counter()
+    with open(log_path, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if not line.startswith("{"):
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("logger") != "rakor.access" or datetime.fromisoformat(entry["ts"]).timestamp() < since:
+                continue
+            key = (entry.get("method"), entry.get("endpoint"))
+            total[key] += entry.get("duration_ms", 0)
+            count[key] += 1
+    summed = sum(total.values()) or 1
+    return {key: (count[key], ms / count[key], 100 * ms / summed) for key, ms in total.most_common()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=300, help="seconds of the measured workload (default 300)")
@@ -613,11 +639,13 @@ def main():
             users = sign_in_everyone(server.base, data["users"], data["meeting_id"])
             load_before = os.getloadavg()
             log(f"meeting day: {args.warmup} s warm-up, then {args.duration} s at {args.connections} connections")
+            measured_from = time.time() + args.warmup
             result = asyncio.run(run_workload(server.base, data, users, args.duration, args.connections,
                                               args.write_interval, args.timeout, args.warmup))
             load_after = os.getloadavg()
         finally:
             server.stop()
+        by_endpoint = worker_time(server.log_path, measured_from)
         after = wrk_bare(deployment, args.gunicorn, args.bare_duration, args.connections, "after", bare_port)
     finally:
         if not args.keep_database:
@@ -666,6 +694,10 @@ def main():
     if sections:
         print("sections kept apart (of the pages rendered): " + "; ".join(
             f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))
+    print("the workers' time per endpoint (the access log's duration_ms in the measured window: the app's part of a "
+          "request, without gunicorn's own or the session cookie's):")
+    for (method, endpoint), (n, mean, share) in list(by_endpoint.items())[:8]:
+        print(f"  {method} {endpoint:<28}{n:>8} requests  mean {mean:6.2f} ms  {share:5.1f} % of the time")
     print(f"bare Flask (bench/bare_flask.py, same gunicorn options) under wrk: before {before['rps']:.0f} req/s "
           f"(load {before['load_before'][0]:.1f}), after {after['rps']:.0f} req/s (load {after['load_before'][0]:.1f}); "
           f"through this Python client: {before['python_client']['rps']:.0f} / {after['python_client']['rps']:.0f} req/s")
@@ -683,7 +715,9 @@ def main():
                "bare_wrk_rps": [round(before["rps"]), round(after["rps"])],
                "bare_python_rps": [round(before["python_client"]["rps"]), round(after["python_client"]["rps"])],
                "share_pct": round(share, 2), "share_python_client_pct": round(share_py, 2),
-               "load_before": load_before, "load_after": load_after, "gunicorn": args.gunicorn}
+               "load_before": load_before, "load_after": load_after, "gunicorn": args.gunicorn,
+               "worker_ms_by_endpoint": {f"{m} {e}": [n, round(mean, 2), round(share, 1)]
+                                         for (m, e), (n, mean, share) in by_endpoint.items()}}
     print("JSON " + json.dumps(summary))
     print("VERDICT: " + ("PASS" if not missed else "FAIL (missed: " + ", ".join(missed) + ")"))
     return 1 if missed else 0
