@@ -102,8 +102,11 @@ def test_two_classes_of_reader_never_share_the_content(app, db, page_cache_heade
     query = f"/progress?meeting={two.meeting_b.id}"
     assert page(province, query)[1] == "progress:miss"
     assert page(province, query)[1] == "progress:hit"
+    store = app.extensions["rakor.page_cache"]
+    kept = {key for key in store.values if key.startswith("progress:")}
     assert regency_a.get(query).status_code == 404  # not the province's kept content
-    assert regency_a.get(query).status_code == 404  # and nothing was kept for it
+    assert {key for key in store.values if key.startswith("progress:")} == kept  # nothing kept for a refusal
+    assert regency_a.get(query).status_code == 404
     assert figure(page(province, "/progress")[0], "total") != figure(page(regency_a, "/progress")[0], "total")
 
 
