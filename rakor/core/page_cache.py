@@ -48,8 +48,9 @@ import logging
 import threading
 import time
 
-from flask import current_app, g, has_app_context, session
+from flask import current_app, g, has_app_context, render_template, session
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import inspect
@@ -362,6 +363,18 @@ def fragment(key, scopes, render, ttl=None, name=None):
     except RedisError as error:
         log.warning("page cache unavailable, not storing: %s", error)
     return html
+
+
+def around_content(template, content_template, kept_as, content, ttl=None, name=None, **page):
+    """`template` around its content, `content_template` rendered with `page` and the context
+    `content()` returns, the content kept as a fragment: `kept_as()` gives its (key, scopes),
+    asked only when fragments are kept. `template` shows `body` when given, else includes
+    `content_template` itself: with PAGE_CACHE off the page is one template, rendered whole."""
+    if not active():
+        return render_template(template, **page, **content())
+    key, scopes = kept_as()
+    body = fragment(key, scopes, lambda: render_template(content_template, **page, **content()), ttl=ttl, name=name)
+    return render_template(template, body=Markup(body), **page)
 
 
 def reader_page(key, scopes, render, ttl=None):

@@ -51,17 +51,12 @@ def render_dashboard(user, template="main/dashboard.html"):
         # collector chose, and the page ran a query more or less from one request to the next.
         return {"panels": html, "contexts": contexts}
 
-    def content():
-        return render_template("main/_dashboard_content.html", **panel_html())
-
     def seconds_kept():
         ends = [at for at in lapses if at is not None]
         return None if not ends else (min(ends) - utcnow()) / timedelta(seconds=1)
 
-    if not keep:  # one template, as the content is not kept apart
-        return render_template(template, **panel_html())
-    body = page_cache.fragment(_key(user), _scopes(user), content, ttl=seconds_kept, name="home")
-    return render_template(template, body=Markup(body))
+    return page_cache.around_content(template, "main/_dashboard_content.html", lambda: (_key(user), _scopes(user)),
+                                     panel_html, ttl=seconds_kept, name="home")
 
 
 def _key(user):

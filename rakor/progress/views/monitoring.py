@@ -6,7 +6,6 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from rakor.core import page_cache
 from rakor.core.downloads import meeting_filename, send_bytes
@@ -117,17 +116,12 @@ def _kept_page(template, content_template, name, object_id, content, **page):
     what is overdue): a meeting day's leadership and committee read these pages again and again
     while every check-in leaves them as they were. The filters' checks (a meeting the reader may
     not see is not found) run in `content()`: kept content was rendered for the same class of
-    reader, query and data, so it passed them. PAGE_CACHE off: one template, rendered whole."""
-    if not page_cache.active():
-        return render_template(template, **page, **content())
-
+    reader, query and data, so it passed them."""
     def seconds_kept():
         return (board.lapses_at() - utcnow()) / timedelta(seconds=1)
 
-    body = page_cache.fragment(viewer_key(name, object_id), board.READS,
-                               lambda: render_template(content_template, **page, **content()),
-                               ttl=seconds_kept, name=name)
-    return render_template(template, body=Markup(body), **page)
+    return page_cache.around_content(template, content_template, lambda: (viewer_key(name, object_id), board.READS),
+                                     content, ttl=seconds_kept, name=name, **page)
 
 
 @bp.route("/progress/monitoring.<fmt>")
