@@ -687,10 +687,17 @@ def main():
     print(f"meeting page and the page cache: {meeting_pages} meeting pages, whole page kept (hit) {hits} "
           f"({100 * hits / max(meeting_pages, 1):.1f} %), rendered around the kept body {body_hits} "
           f"({100 * body_hits / max(meeting_pages, 1):.1f} %), rendered fresh "
-          f"{meeting_pages - hits - body_hits}; of all requests, {100 * hits / max(stats.requests, 1):.1f} % "
-          f"were kept-copy hits; {dict(stats.cache)}")
+          f"{meeting_pages - hits - body_hits}; {dict(stats.cache)}")
+    whole_pages = hits + sum(found.get("kept:hit", 0) for found in stats.other_cache.values())
+    print(f"of all requests, {100 * whole_pages / max(stats.requests, 1):.1f} % were a reader's whole page kept "
+          f"(meeting, commitments, participants)")
     for page, found in sorted(stats.other_cache.items()):
-        print(f"{page} page: content kept (hit) {found.get(CONTENT_KEPT[page] + ':hit', 0)} of {sum(found.values())}")
+        # "kept:hit": the reader's whole page kept (commitments, participants); else the content's
+        # own lookup ("commitments:hit") says whether the page was rendered around kept content.
+        whole = found.get("kept:hit", 0)
+        content = sum(n for header, n in found.items() if f"{CONTENT_KEPT[page]}:hit" in header.split(","))
+        print(f"{page} page: {sum(found.values())} requests, whole page kept (hit) {whole}, rendered around "
+              f"kept content {content}")
     if sections:
         print("sections kept apart (of the pages rendered): " + "; ".join(
             f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))

@@ -377,12 +377,12 @@ def around_content(template, content_template, kept_as, content, ttl=None, name=
     return render_template(template, body=Markup(body), **page)
 
 
-def reader_page(key, scopes, render, ttl=None):
+def reader_page(key, scopes, render, ttl=None, name=None):
     """A whole page for one reader (its navbar names them), kept like a fragment, except when a
     flashed message waits: those are shown once, so that page is rendered for this request only."""
     if session.get("_flashes"):
         return render()
-    return fragment(key, scopes, render, ttl)
+    return fragment(key, scopes, render, ttl, name)
 
 
 def kept_page(key, scopes):

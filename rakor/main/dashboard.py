@@ -3,9 +3,9 @@
 `loader(user) -> context | None`; None leaves the panel out for that user. Each panel's
 template is rendered with its own context, so two features' keys never collide.
 
-The page's content (the heading and the panels) is kept per reader and data version
-(rakor/core/page_cache.py): home is a fifth of a meeting day's requests and was rendered whole
-every time. A panel says what its data is with `reads(user)` (scopes: default
+The page (the heading and the panels, in the layout that names the reader) is kept per reader
+and data version (rakor/core/page_cache.py `reader_page`, not while a flashed message waits):
+home is a fifth of a meeting day's requests and was rendered whole every time. A panel says what its data is with `reads(user)` (scopes: default
 `page_cache.ALL_MEETINGS`, the rows of every meeting; the reader's own scope, which the notices
 move, is always named; `global` too, as for every fragment), and when the clock alone changes
 it with `lapses_at(user, context)` (a UTC datetime or None). The content is kept until the
@@ -13,7 +13,7 @@ earliest of these, and at most PAGE_CACHE_TTL (a lag that no panel's window, a d
 hours, notices)."""
 from datetime import timedelta
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -26,9 +26,9 @@ panels = Registry("dashboard panels")
 DEFAULT_READS = (page_cache.ALL_MEETINGS,)
 
 
-def render_dashboard(user, template="main/dashboard.html"):
-    """The home page of `user`: `template` around the kept content (the heading and the HTML of
-    every panel the user gets, in order)."""
+def render_dashboard(user):
+    """The home page of `user`: the heading and the HTML of every panel the user gets, in order,
+    kept whole for the reader."""
     lapses = []
 
     keep = page_cache.active()
@@ -55,12 +55,21 @@ def render_dashboard(user, template="main/dashboard.html"):
         ends = [at for at in lapses if at is not None]
         return None if not ends else (min(ends) - utcnow()) / timedelta(seconds=1)
 
-    return page_cache.around_content(template, "main/_dashboard_content.html", lambda: (_key(user), _scopes(user)),
-                                     panel_html, ttl=seconds_kept, name="home")
+    def page():
+        return render_template("main/dashboard.html", **panel_html())
+
+    if not keep:
+        return page()
+    # Kept whole: the content is the reader's own already, so the layout around it (which names
+    # the reader too) is kept with it, and a kept home renders nothing.
+    return page_cache.reader_page(_key(user), _scopes(user), page, ttl=seconds_kept, name="home")
 
 
 def _key(user):
-    return f"home:{user.id}:{tenancy.viewer_class(user)}:{get_locale()}"
+    # The query string (the layout's language form sends the reader back to the same address)
+    # and where the app is mounted (every link).
+    return (f"home:{user.id}:{tenancy.viewer_class(user)}:{get_locale()}:{request.query_string.decode('latin-1')}"
+            f":{request.script_root}")
 
 
 def _scopes(user):

@@ -17,6 +17,8 @@ none), applies the policy rule `action` (403) and calls the view with `meeting` 
 crafted URL is a 404, never a leak.
 `kept_content(page, meeting, parts, render)`: a meeting page's content kept per data version and
 viewer class (rakor/core/page_cache.py), for pages read many times on a meeting day.
+`kept_for_reader(page, parts)`: the whole page (its layout names the reader) kept per reader and
+served before the meeting is loaded (the meeting page's own way, `reader_key`, `reader_ttl`).
 """
 import functools
 
@@ -28,8 +30,9 @@ from sqlalchemy import select
 
 from rakor.auth import tenancy
 from rakor.core import page_cache
+from rakor.core.types import utcnow
 from rakor.extensions import db
-from rakor.meetings import queries
+from rakor.meetings import queries, rules
 from rakor.policy import can
 
 
@@ -63,9 +66,10 @@ def viewer_key(page, object_id):
     """What the content of a page about one object (a meeting, a region) depends on besides its
     data: the viewer's role and every agency it acts for (its own and those the administrator
     added: the policy rules and the agency choices look at nothing else), the locale and the
-    query string."""
+    query string, and where the app is mounted (its links)."""
     viewer = tenancy.viewer_class(current_user._get_current_object())  # not through the proxy
-    return f"{page}:{object_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    return (f"{page}:{object_id}:{viewer}:{get_locale()}:{request.query_string.decode('latin-1')}"
+            f":{request.script_root}")
 
 
 def kept_content(page, meeting, parts, render):
@@ -76,3 +80,52 @@ def kept_content(page, meeting, parts, render):
     checks the tables each kept content reads against its scopes."""
     scopes = [page_cache.meeting_scope(meeting.id), *(page_cache.meeting_part_scope(meeting.id, p) for p in parts)]
     return Markup(page_cache.fragment(viewer_key(page, meeting.id), scopes, render, name=page))
+
+
+def reader_key(page, meeting_id):
+    """The key of `page` of `meeting_id` kept whole for the signed-in reader: its content's
+    viewer key, and the reader (the layout names them)."""
+    return f"{viewer_key(page, meeting_id)}:reader:{current_user.id}"
+
+
+def reader_ttl(meeting):
+    """Seconds a reader's whole page of `meeting` may be kept: until the clock alone could take
+    `meeting.view` from the reader (`rules.view_lapses_at`), else no bound of its own."""
+    lapses_at = rules.view_lapses_at(current_user, meeting)
+    return None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
+
+
+def kept_for_reader(page, parts):
+    """Keep the decorated view's page (HTML text; `with_meeting("meeting.view")` inside it) whole
+    for each reader while the meeting, its `parts` and the reader's own layout are unchanged,
+    and serve it before the meeting is loaded, as the meeting page does (meetings/views/meeting.py
+    `view`): it was stored only after `meeting.view` let this reader in, and it is served only
+    while that still holds. The rule reads the reader's role and agencies (in the key) and the
+    meeting's status, quotas and invitations (the meeting's scope); the clock, its one other
+    input, bounds the page's life (`reader_ttl`). Guarded by tests/meetings/test_page_cache_inputs.py.
+    A kept copy skips the meeting's row and the layout's render: on a meeting day a reader opens
+    the same list again and again between two changes of it."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(meeting_id, **kwargs):
+            if not page_cache.active():
+                return view(meeting_id, **kwargs)
+            key = reader_key(page, meeting_id)
+            scopes = [page_cache.meeting_scope(meeting_id),
+                      *(page_cache.meeting_part_scope(meeting_id, p) for p in parts),
+                      page_cache.reader_scope(current_user.id)]
+            kept = page_cache.kept_page(key, scopes)
+            if kept is not None:
+                return kept
+
+            def render():
+                html = view(meeting_id, **kwargs)
+                if not isinstance(html, str):
+                    raise TypeError(f"{view.__name__} must return its page's HTML to be kept")
+                return html
+
+            return page_cache.reader_page(key, scopes, render, ttl=lambda: reader_ttl(g.meeting))
+
+        return wrapper
+
+    return decorator

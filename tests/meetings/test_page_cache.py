@@ -1,6 +1,8 @@
 """The meeting page's kept fragment (rakor/core/page_cache.py): served while the data is
 unchanged, re-rendered after any committed change, never across viewer classes, with the
-reader's own CSRF token, and shared between workers through Redis."""
+reader's own CSRF token, and shared between workers through Redis. The tests of a reader's whole
+page run on each page kept that way: the meeting page, its commitments and its participants
+(meetings/web.py `kept_for_reader`)."""
 import re
 import secrets
 import time
@@ -34,14 +36,19 @@ def store(app):
     return app.extensions["rakor.page_cache"]
 
 
+# The pages a reader's whole page is kept of, by the path after /meetings/<id>.
+READER_PAGES = ["", "/commitments", "/participants"]
+
+
 def page(client, meeting, query=""):
     response = client.get(f"/meetings/{meeting.id}{query}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", READER_PAGES)
 @pytest.mark.parametrize("role", ["committee", "delegate"])
-def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db, count_queries, role):
+def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db, count_queries, role, path):
     meeting = make_meeting()
     make_agenda_item(meeting, title="Paparan IPM")
     agency = make_agency()
@@ -50,10 +57,11 @@ def test_a_second_view_by_the_same_reader_needs_only_the_signed_in_user(app, db,
     db.session.commit()
     client = client_of(app, user)
     with count_queries() as first:
-        html_first = page(client, meeting)
+        html_first = page(client, meeting, path)
     with count_queries() as second:
-        html_second = page(client, meeting)
-    assert "Paparan IPM" in html_second
+        html_second = page(client, meeting, path)
+    assert meeting.title in html_second
+    assert "Paparan IPM" in html_second or path
     # The kept page stands for the meeting and its access check (see meetings.views.view).
     assert len(second.selects) == 1 < len(first.selects)
     assert "user_account" in second.selects[0]
@@ -68,7 +76,8 @@ def _invite(meeting, agency, expires_at):
     return invitation
 
 
-def test_a_kept_page_never_outlives_the_readers_access(app, db):
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_a_kept_page_never_outlives_the_readers_access(app, db, path):
     """Each change that ends a delegate's `meeting.view` also ends their kept page: a revoked
     link, a meeting back to draft, a seat quota removed; a link's expiry bounds how long the page
     is kept."""
@@ -84,7 +93,7 @@ def test_a_kept_page_never_outlives_the_readers_access(app, db):
     clients = {}
     for agency, user in readers.items():
         clients[agency] = client_of(app, user)
-        assert "Rakor Rahasia" in page(clients[agency], meeting)
+        assert "Rakor Rahasia" in page(clients[agency], meeting, path)
     store = app.extensions["rakor.page_cache"]
     lifetimes = {key.rsplit(":", 1)[1]: expires - time.monotonic()
                  for key, (_value, expires) in store.values.items() if ":reader:" in key}
@@ -95,16 +104,16 @@ def test_a_kept_page_never_outlives_the_readers_access(app, db):
 
     link.revoked_at = utcnow()
     db.session.commit()
-    assert clients[invited_by_link].get(f"/meetings/{meeting.id}").status_code == 403
+    assert clients[invited_by_link].get(f"/meetings/{meeting.id}{path}").status_code == 403
 
     db.session.delete(quota)
     db.session.commit()
-    assert clients[with_quota].get(f"/meetings/{meeting.id}").status_code == 403
+    assert clients[with_quota].get(f"/meetings/{meeting.id}{path}").status_code == 403
 
-    assert "Rakor Rahasia" in page(clients[with_both], meeting)
+    assert "Rakor Rahasia" in page(clients[with_both], meeting, path)
     meeting.status = "draft"
     db.session.commit()
-    assert clients[with_both].get(f"/meetings/{meeting.id}").status_code == 403
+    assert clients[with_both].get(f"/meetings/{meeting.id}{path}").status_code == 403
 
 
 def test_a_kept_page_of_a_follow_up_checks_the_earlier_meetings_version_too(app, db, count_queries):
@@ -316,25 +325,28 @@ def _same_config(app):
     return type("SameConfig", (), {k: v for k, v in app.config.items() if k.isupper()})
 
 
-def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_once(app, db):
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_each_reader_keeps_a_page_with_its_own_name_and_a_flashed_message_shows_once(app, db, path):
     meeting = make_meeting(status="scheduled")
     first, second = make_user(role="committee", name="Panitia Pertama"), make_user(role="committee", name="Panitia Kedua")
     db.session.commit()
     clients = {}
     for user in (first, second):
         clients[user.name] = client = client_of(app, user)
-        page(client, meeting)
-    assert "Panitia Kedua" in page(clients["Panitia Kedua"], meeting)
-    assert "Panitia Pertama" not in page(clients["Panitia Kedua"], meeting)
+        page(client, meeting, path)
+    assert "Panitia Kedua" in page(clients["Panitia Kedua"], meeting, path)
+    assert "Panitia Pertama" not in page(clients["Panitia Kedua"], meeting, path)
     client = clients["Panitia Pertama"]
-    moved = client.post(f"/meetings/{meeting.id}/status", data={"to_status": "held", "expected": "scheduled"},
-                        follow_redirects=True).get_data(as_text=True)
-    assert 'role="alert"' in moved and 'id="meeting-status"' in moved  # the message, on the fresh page
-    again = page(client, meeting)
+    page(client, meeting, path)
+    assert client.post(f"/meetings/{meeting.id}/status",
+                       data={"to_status": "held", "expected": "scheduled"}).status_code == 302
+    moved = page(client, meeting, path)
+    assert 'role="alert"' in moved and meeting.title in moved  # the message, on the fresh page
+    again = page(client, meeting, path)
     assert 'role="alert"' not in again  # shown once, never kept with the page
     first.name = "Panitia Berganti Nama"
     db.session.commit()
-    assert "Panitia Berganti Nama" in page(client, meeting)
+    assert "Panitia Berganti Nama" in page(client, meeting, path)
 
 
 def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db):

@@ -1,5 +1,6 @@
-"""Guard of the kept meeting page (rakor/core/page_cache.py): a reader's kept page is served
-before the meeting is loaded and before its access rule runs, which is safe only while every
+"""Guard of the kept meeting pages (rakor/core/page_cache.py): a reader's kept page (the meeting
+page, its commitments, its participants) is served before the meeting is loaded and before its
+access rule runs, which is safe only while every
 input of the rules of rakor/meetings/rules.py is part of the page's key or stored on a row whose
 change moves the meeting's version (or `global`).
 
@@ -9,7 +10,7 @@ with its meeting and user loaded with no column but the primary key, so that SQL
 `refresh` event names every column a rule reads from them, and `do_orm_execute` (with `db.read`,
 wrapped, for a read model) hands over every statement a rule runs (its tables, columns and the
 values its WHERE pins). Each input is then
-judged by the code that decides: the key by `_reader_key` (a column whose change changes the key
+judged by the code that decides: the key by `reader_key` (a column whose change changes the key
 is keyed), a row's version by `page_cache.scopes_of` (the scopes a change of that row moves).
 """
 import secrets
@@ -34,11 +35,14 @@ from rakor.core.types import utcnow
 from rakor.extensions import db as _db
 from rakor.meetings import lifecycle, rules
 from rakor.meetings.models import Meeting
-from rakor.meetings.views.meeting import _reader_key
+from rakor.meetings.web import reader_key
 from rakor.participants.models import Invitation
 from rakor.policy import RULES
 from tests.factories import make_agency, make_meeting, make_quota, make_user
 
+# Every page kept whole per reader and served before its access rule runs: the meeting page
+# (meetings/views/meeting.py) and those of meetings/web.py `kept_for_reader`.
+READER_PAGES = ("meeting-body", "commitments", "participants")
 UNPINNED = -1  # a row of some other meeting: what a rule reads when its WHERE names no meeting
 
 
@@ -146,7 +150,7 @@ def keyed_user_columns(app, user_id, meeting_id):
     def key(**changed):
         with app.test_request_context(), mock.patch.object(tenancy, "own_agency_ids", lambda _u: acting):
             g._login_user = SimpleNamespace(**{**values, **changed}, is_authenticated=True)
-            return _reader_key(meeting_id)
+            return tuple(reader_key(page, meeting_id) for page in READER_PAGES)
 
     base = key()
     return {name for name in columns if key(**{name: object()}) != base}

@@ -21,7 +21,7 @@ from rakor.core.forms import add_domain_error, choices
 from rakor.core.urls import url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import db
-from rakor.meetings.web import kept_content, with_meeting
+from rakor.meetings.web import kept_content, kept_for_reader, with_meeting
 from rakor.policy import ADMIN, COMMITTEE, DELEGATE, LEADERSHIP, can, require, roles
 from rakor.regions.models import Region
 
@@ -70,6 +70,7 @@ def _labels():
 
 @bp.route("/meetings/<int:meeting_id>/commitments")
 @roles(*EVERYONE)
+@kept_for_reader("commitments", [page_cache.COMMITMENTS])
 @with_meeting("meeting.view")
 def index(meeting):
     """The meeting's commitments grouped by region or topic, with counts and budget totals; the

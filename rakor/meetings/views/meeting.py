@@ -19,14 +19,13 @@ from rakor.core.formatting import (
 )
 from rakor.core.forms import choices
 from rakor.core.phones import format_phone, whatsapp_url
-from rakor.core.types import utcnow
 from rakor.core.urls import external_url
 from rakor.core.web import domain_action
 from rakor.extensions import db
-from rakor.meetings import bp, hooks, ics, lifecycle, queries, rules, services
+from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
-from rakor.meetings.web import viewer_key, with_meeting
+from rakor.meetings.web import reader_key, reader_ttl, viewer_key, with_meeting
 from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
@@ -178,7 +177,7 @@ def _page_key(meeting_id):
 
 
 def _reader_key(meeting_id):
-    return f"{_page_key(meeting_id)}:reader:{current_user.id}"
+    return reader_key("meeting-body", meeting_id)
 
 
 def _reader_scopes(meeting_id, follow_up_of_id=None):
@@ -237,11 +236,9 @@ def _render_view(meeting):
                 body = body.replace(_section_slot(entry.key), html)
         return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
 
-    lapses_at = rules.view_lapses_at(current_user, meeting)
-    ttl = None if lapses_at is None else (lapses_at - utcnow()).total_seconds()
     # The reader's layout (the navbar's unread notices) is part of the kept page.
     return page_cache.reader_page(_reader_key(meeting.id), _reader_scopes(meeting.id, meeting.follow_up_of_id),
-                                  page, ttl)
+                                  page, reader_ttl(meeting))
 
 
 def _render_section(entry, meeting):

@@ -13,7 +13,7 @@ from rakor.core.forms import add_domain_error, add_errors, choices
 from rakor.core.urls import int_arg, url_pattern
 from rakor.core.web import domain_action
 from rakor.extensions import MAX_PAGE
-from rakor.meetings.web import in_meeting, kept_content, with_meeting
+from rakor.meetings.web import in_meeting, kept_content, kept_for_reader, with_meeting
 from rakor.participants import bp, queries
 from rakor.participants.forms import DelegateForm, ParticipantForm
 from rakor.participants.list_rows import ParticipantRows
@@ -34,6 +34,7 @@ PER_PAGE = 50
 
 @bp.route("/meetings/<int:meeting_id>/participants")
 @roles(ADMIN, COMMITTEE, LEADERSHIP, DELEGATE)
+@kept_for_reader("participants", [page_cache.PARTICIPANTS])
 @with_meeting("meeting.view")
 def index(meeting):
     """The meeting's participants (a delegate sees its own agency), searchable and filtered; the
