@@ -86,6 +86,9 @@ PAGES = {
 # The pages whose content is kept apart, and the name their lookup has in X-Page-Cache.
 CONTENT_KEPT = {"commitments": "commitments", "participants": "participants", "home": "home",
                 "progress": "progress", "region": "progress-region"}
+# Home is kept whole per reader under its own name ("home:hit"), the commitments and participants
+# pages as "kept:hit" (the meeting page's way) around their content kept per viewer class.
+WHOLE_UNDER_NAME = {"home"}
 WRITES = [("check-in", 40), ("registration", 15), ("commitment submitted", 15),
           ("commitment agreed", 15), ("progress update", 15)]
 
@@ -688,14 +691,18 @@ def main():
           f"({100 * hits / max(meeting_pages, 1):.1f} %), rendered around the kept body {body_hits} "
           f"({100 * body_hits / max(meeting_pages, 1):.1f} %), rendered fresh "
           f"{meeting_pages - hits - body_hits}; {dict(stats.cache)}")
-    whole_pages = hits + sum(found.get("kept:hit", 0) for found in stats.other_cache.values())
+    whole_pages = hits + sum(found.get("home:hit" if page in WHOLE_UNDER_NAME else "kept:hit", 0)
+                             for page, found in stats.other_cache.items())
     print(f"of all requests, {100 * whole_pages / max(stats.requests, 1):.1f} % were a reader's whole page kept "
-          f"(meeting, commitments, participants)")
+          f"(meeting, commitments, participants, home)")
     for page, found in sorted(stats.other_cache.items()):
         # "kept:hit": the reader's whole page kept (commitments, participants); else the content's
         # own lookup ("commitments:hit") says whether the page was rendered around kept content.
-        whole = found.get("kept:hit", 0)
-        content = sum(n for header, n in found.items() if f"{CONTENT_KEPT[page]}:hit" in header.split(","))
+        if page in WHOLE_UNDER_NAME:
+            whole, content = found.get(f"{CONTENT_KEPT[page]}:hit", 0), 0
+        else:
+            whole = found.get("kept:hit", 0)
+            content = sum(n for header, n in found.items() if f"{CONTENT_KEPT[page]}:hit" in header.split(","))
         print(f"{page} page: {sum(found.values())} requests, whole page kept (hit) {whole}, rendered around "
               f"kept content {content}")
     if sections:
