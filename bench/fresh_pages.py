@@ -1,11 +1,11 @@
 """Issue 20, target 1: each main page rendered fresh (no kept copy) as a share of the bare route.
 
     python bench/fresh_pages.py [--seconds 10] [--runs 3] [--connections 20] [--pages meeting,home]
-                                [--gunicorn "-w 2"] [--database rakor_bench_fresh] [--reuse-database]
+                                [--gunicorn "-w 2 -c deploy/gunicorn.conf.py"] [--database rakor_bench_fresh] [--reuse-database]
                                 [--port 8100] [--redis-url redis://127.0.0.1:6379/9]
 
 Sets up its own PostgreSQL database with the demo (bench/server.py), then serves, side by side
-and with the same gunicorn options (default `-w 2`, sync workers):
+and with the same gunicorn options (default production's, deploy/gunicorn.conf.py, with `-w 2`):
   - the app in production mode with PAGE_CACHE=off (`bench.bench_wsgi:app`): every request
     renders its whole page, nothing is kept between requests;
   - the bare Flask app (bench/bare_flask.py, one route answering "ok").
@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import wrk  # noqa: E402
 from pages import REFERENCE, page_paths  # noqa: E402
-from server import ROOT, Client, Deployment, Gunicorn, log  # noqa: E402
+from server import PRODUCTION_GUNICORN, ROOT, Client, Deployment, Gunicorn, log  # noqa: E402
 
 TARGET = 8.0
 BASE = "https://127.0.0.1"  # the test client's; production cookies are Secure
@@ -92,7 +92,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="paired runs per page (default 3; the median is reported)")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--gunicorn", default="-w 2", help='gunicorn options (default "-w 2", issue 20\'s)')
+    parser.add_argument("--gunicorn", default=PRODUCTION_GUNICORN,
+                        help=f'gunicorn options (default "{PRODUCTION_GUNICORN}": issue 20\'s two workers)')
     parser.add_argument("--pages", default="", help="comma-separated page names of bench/pages.py (default: all)")
     parser.add_argument("--reference", action="store_true",
                         help="also the notices page (layout only), outside the verdict")

@@ -1,7 +1,7 @@
 """A meeting day under load (issue 20, target 2):
 
     python bench/meeting_day.py [--duration 300] [--connections 50] [--bare-duration 30]
-                                [--gunicorn "-w 2"] [--write-interval 1.0]
+                                [--gunicorn "-w 2 -c deploy/gunicorn.conf.py"] [--write-interval 1.0]
                                 [--database NAME] [--redis-url URL] [--port N]
 
 Sets up its own PostgreSQL database (--database, dropped and re-created), migrates it and loads
@@ -70,7 +70,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import BIN, ROOT, Client, Deployment, Gunicorn, log  # noqa: E402
+from server import BIN, PRODUCTION_GUNICORN, ROOT, Client, Deployment, Gunicorn, log  # noqa: E402
 
 BENCH_DOMAIN = "bench.rakor.id"
 TODAY_TITLE = "Rakor hari ini: Koordinasi Perencanaan Bidang PPM se-Kalimantan Selatan"
@@ -603,7 +603,8 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--write-interval", type=float, default=1.0, help="seconds between writes (default 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="client timeout per request, seconds")
-    parser.add_argument("--gunicorn", default="-w 2", help='gunicorn options (default "-w 2")')
+    parser.add_argument("--gunicorn", default=PRODUCTION_GUNICORN,
+                        help=f'gunicorn options (default "{PRODUCTION_GUNICORN}")')
     parser.add_argument("--database", default="rakor_bench_day")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--port", type=int, default=None,

@@ -94,6 +94,11 @@ class Deployment:
         return psql(query, self.database, self.port)
 
 
+# Production's gunicorn settings (deploy/gunicorn.conf.py: sync workers, the listeners' send
+# buffer, the heartbeat on /dev/shm) with issue 20's two workers; relative to the tree served.
+PRODUCTION_GUNICORN = "-w 2 -c deploy/gunicorn.conf.py"
+
+
 class Gunicorn:
     """gunicorn serving `app` ("module:attr") with `args` (a string of gunicorn options)."""
 

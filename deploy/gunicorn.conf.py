@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import shutil
+import socket
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
@@ -20,6 +21,20 @@ accesslog = None
 errorlog = "-"
 # X-Forwarded-* are trusted only from nginx (the app's ProxyFix counts PROXY_HOPS).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+# A sync worker writes its whole answer before it takes the next request. A new connection
+# starts with the kernel's default send buffer (16 KiB, net.ipv4.tcp_wmem), so an 80-100 KiB
+# page (a meeting's commitments or participants) went out in rounds, the worker waiting on the
+# reader between them; with room for the page the worker hands it over at once (nginx's
+# `sndbuf` on `listen` is the same setting). Linux gives every accepted connection its
+# listener's setting. The kernel takes memory as it is used: this is a ceiling, not a reserve.
+send_buffer_bytes = int(os.environ.get("GUNICORN_SEND_BUFFER", 1 << 20))
+
+
+def when_ready(server):
+    for listener in server.LISTENERS:
+        listener.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer_bytes)
 
 
 def on_starting(server):

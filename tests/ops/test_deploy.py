@@ -2,6 +2,7 @@
 removes a dead worker's live samples from the Prometheus multiprocess folder."""
 import importlib.util
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -29,10 +30,35 @@ def test_nginx_accepts_the_shipped_configuration(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_gunicorn_child_exit_marks_the_worker_dead(tmp_path, monkeypatch):
+def _gunicorn_conf():
     spec = importlib.util.spec_from_file_location("rakor_gunicorn_conf", DEPLOY / "gunicorn.conf.py")
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
+    return conf
+
+
+def test_gunicorn_gives_every_connection_room_for_a_whole_page():
+    """The listeners' send buffer (when_ready) is what every accepted connection gets: a worker
+    hands over a 100 KiB page without waiting for the reader."""
+    conf = _gunicorn_conf()
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        default = listening.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+
+        class Listener:
+            sock = listening
+
+        if default >= conf.send_buffer_bytes:
+            pytest.skip(f"this kernel's default send buffer ({default} B) is already as large")
+        conf.when_ready(type("Arbiter", (), {"LISTENERS": [Listener()]}))
+        with socket.create_connection(listening.getsockname()) as _client:
+            accepted, _address = listening.accept()
+            with accepted:
+                # Linux reports twice the asked size (its own bookkeeping).
+                assert accepted.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) >= conf.send_buffer_bytes
+
+
+def test_gunicorn_child_exit_marks_the_worker_dead(tmp_path, monkeypatch):
+    conf = _gunicorn_conf()
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     for name in ("gauge_livesum_4242.db", "gauge_liveall_4242.db", "counter_4242.db"):
         (tmp_path / name).write_bytes(b"")
