@@ -208,3 +208,33 @@ def test_a_meetings_scope_moves_its_site_wide_twin(app, db, today):
                             page_cache.all_meetings_scope(page_cache.COMMITMENTS)])
     assert after[1] == before[1] + 1 and after[0] == before[0] and after[2] == before[2]
     assert sa_inspect(today.meeting).persistent
+
+
+def test_a_kept_home_is_the_whole_page_without_a_query_beyond_the_reader(app, db, today, count_queries,
+                                                                        page_cache_header):
+    """Kept whole (layout and all): a kept home reads the signed-in user's row and nothing else,
+    renders no template, and keeps no flashed message; the language form's address (the query
+    string) is part of the key."""
+    from flask import template_rendered
+
+    client = client_of(app, today.committee)
+    settled(client)
+    rendered = []
+
+    def record(_app, template, _context, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        with count_queries() as kept:
+            html, found = home(client)
+    finally:
+        template_rendered.disconnect(record, app)
+    assert found == "home:hit" and today.committee.name in html
+    assert len(kept.selects) == 1 and "user_account" in kept.selects[0]
+    assert rendered == []
+    assert 'name="next" value="/?tab=x"' in client.get("/?tab=x").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Perubahan disimpan.")]
+    assert "Perubahan disimpan." in home(client)[0]
+    assert "Perubahan disimpan." not in home(client)[0]
