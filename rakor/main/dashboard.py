@@ -5,12 +5,12 @@ template is rendered with its own context, so two features' keys never collide.
 
 The page (the heading and the panels, in the layout that names the reader) is kept per reader
 and data version (rakor/core/page_cache.py `reader_page`, not while a flashed message waits):
-home is a fifth of a meeting day's requests and was rendered whole every time. A panel says what its data is with `reads(user)` (scopes: default
-`page_cache.ALL_MEETINGS`, the rows of every meeting; the reader's own scope, which the notices
-move, is always named; `global` too, as for every fragment), and when the clock alone changes
-it with `lapses_at(user, context)` (a UTC datetime or None). The content is kept until the
-earliest of these, and at most PAGE_CACHE_TTL (a lag that no panel's window, a day or twelve
-hours, notices)."""
+home is a fifth of a meeting day's requests and was rendered whole every time. A panel says what
+its data is with `reads(user)` (scopes: default `page_cache.ALL_MEETINGS`, the rows of every
+meeting; the reader's own scope, which the notices and the layout move, is always named; `global`
+too, as for every fragment), and when the clock alone changes it with `lapses_at(user, context)`
+(a UTC datetime or None). The page is kept until the earliest of these, and at most
+PAGE_CACHE_TTL (a lag that no panel's window, a day or twelve hours, notices)."""
 from datetime import timedelta
 
 from flask import render_template, request
