@@ -78,8 +78,12 @@ def kept_content(page, meeting, parts, render):
     and its `parts` (core/page_cache.py MEETING_PARTS: what else the content reads) are
     unchanged. Everything the content reads must be covered: tests/meetings/test_page_cache_parts.py
     checks the tables each kept content reads against its scopes."""
-    scopes = [page_cache.meeting_scope(meeting.id), *(page_cache.meeting_part_scope(meeting.id, p) for p in parts)]
-    return Markup(page_cache.fragment(viewer_key(page, meeting.id), scopes, render, name=page))
+    return Markup(page_cache.fragment(viewer_key(page, meeting.id), _scopes(meeting.id, parts), render, name=page))
+
+
+def _scopes(meeting_id, parts):
+    """The meeting's own scope and those of its `parts` (core/page_cache.py MEETING_PARTS)."""
+    return [page_cache.meeting_scope(meeting_id), *(page_cache.meeting_part_scope(meeting_id, p) for p in parts)]
 
 
 def reader_key(page, meeting_id):
@@ -111,9 +115,7 @@ def kept_for_reader(page, parts):
             if not page_cache.active():
                 return view(meeting_id, **kwargs)
             key = reader_key(page, meeting_id)
-            scopes = [page_cache.meeting_scope(meeting_id),
-                      *(page_cache.meeting_part_scope(meeting_id, p) for p in parts),
-                      page_cache.reader_scope(current_user.id)]
+            scopes = [*_scopes(meeting_id, parts), page_cache.reader_scope(current_user.id)]
             kept = page_cache.kept_page(key, scopes)
             if kept is not None:
                 return kept
