@@ -398,3 +398,16 @@ def test_a_bulk_statement_that_names_its_scopes_and_an_api_token_used_keep_the_p
                        .execution_options(page_cache_scopes={page_cache.meeting_scope(meeting.id)}))
     db.session.commit()
     assert "Bappeda Sesudah" in page(client, meeting)
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_a_page_kept_under_one_mount_point_is_not_served_under_another(app, db, path):
+    """The key names where the app is mounted (`request.script_root`): a page's links hold it."""
+    meeting = make_meeting()
+    user = make_user(role="committee")
+    db.session.commit()
+    client = client_of(app, user)
+    plain = client.get(f"/meetings/{meeting.id}{path}").get_data(as_text=True)
+    mounted = client.get(f"/meetings/{meeting.id}{path}", base_url="http://localhost/rakor").get_data(as_text=True)
+    assert 'href="/meetings/' in plain and 'href="/rakor/meetings/' not in plain
+    assert 'href="/rakor/meetings/' in mounted
