@@ -43,8 +43,10 @@ Kept-copy hits: the app runs with PAGE_CACHE_HEADER=1, so every meeting-page res
 what the page cache found (`X-Page-Cache`: "kept:hit" = the reader's whole page kept,
 "kept:miss,miss,hit,..." = rendered around the kept shared body, "kept:miss,miss,miss,..." = the
 body rendered; then the sections kept apart, "participants:hit" and so on; without "kept:": a
-flashed message was waiting, the page was rendered around the body looked up). Reported: whole
-pages kept, bodies kept, and per section kept apart its hits; the commitments and participants
+flashed message was waiting, the page was rendered around the body looked up; "kept:miss,together:hit"
+= put together from the reader's kept shell and the kept body and sections, nothing rendered).
+Reported: whole pages kept, pages put together, bodies kept, and per section kept apart its hits;
+the commitments and participants
 pages keep their content per viewer class ("commitments:hit"), home per reader ("home:hit"), the
 progress dashboard and a region's page per viewer class and query ("progress:hit",
 "progress-region:hit").
@@ -669,17 +671,20 @@ def main():
     errors = sum(stats.errors.values())
     p50, p90, p99 = (pct(stats.latencies, q) for q in (0.5, 0.9, 0.99))
     meeting_pages = sum(stats.cache.values())
-    hits, body_hits, sections = 0, 0, defaultdict(Counter)
+    hits, together, body_hits, sections = 0, 0, 0, defaultdict(Counter)
     for header, n in stats.cache.items():
         outcomes = header.split(",")
         if outcomes[0] == "kept:hit":
             hits += n
             continue
+        if "together:hit" in outcomes:
+            together += n
+            continue
         unnamed = [o for o in outcomes if ":" not in o]
         body_hits += n if unnamed and unnamed[-1] == "hit" else 0  # the last unnamed lookup: the body
         for named in outcomes:
             name, _sep, outcome = named.partition(":")
-            if name != "kept" and outcome:
+            if name not in ("kept", "together") and outcome:
                 sections[name][outcome] += n
     print(f"\nRakor meeting day, {time.strftime('%Y-%m-%d %H:%M')}: gunicorn {args.gunicorn!r}, PostgreSQL, "
           f"Redis page cache on, {args.connections} connections (aiohttp), 60 signed-in users, a write every "
@@ -695,23 +700,26 @@ def main():
     if stats.errors:
         print(f"errors: {dict(stats.errors)}")
     print(f"meeting page and the page cache: {meeting_pages} meeting pages, whole page kept (hit) {hits} "
-          f"({100 * hits / max(meeting_pages, 1):.1f} %), rendered around the kept body {body_hits} "
+          f"({100 * hits / max(meeting_pages, 1):.1f} %), put together from the reader's shell and kept pieces "
+          f"{together} ({100 * together / max(meeting_pages, 1):.1f} %), rendered around the kept body {body_hits} "
           f"({100 * body_hits / max(meeting_pages, 1):.1f} %), rendered fresh "
-          f"{meeting_pages - hits - body_hits}; {dict(stats.cache)}")
+          f"{meeting_pages - hits - together - body_hits}; {dict(stats.cache)}")
     whole_pages = hits + sum(found.get("home:hit" if page in WHOLE_UNDER_NAME else "kept:hit", 0)
                              for page, found in stats.other_cache.items())
+    put_together = together + sum(found.get("kept:miss,together:hit", 0) for found in stats.other_cache.values())
     print(f"of all requests, {100 * whole_pages / max(stats.requests, 1):.1f} % were a reader's whole page kept "
-          f"(meeting, commitments, participants, home)")
+          f"(meeting, commitments, participants, home), {100 * put_together / max(stats.requests, 1):.1f} % a page "
+          f"put together from the reader's kept shell and kept content (meeting, commitments, participants)")
     for page, found in sorted(stats.other_cache.items()):
         # "kept:hit": the reader's whole page kept (commitments, participants); else the content's
         # own lookup ("commitments:hit") says whether the page was rendered around kept content.
         if page in WHOLE_UNDER_NAME:
-            whole, content = found.get(f"{CONTENT_KEPT[page]}:hit", 0), 0
+            whole, joined, content = found.get(f"{CONTENT_KEPT[page]}:hit", 0), 0, 0
         else:
-            whole = found.get("kept:hit", 0)
+            whole, joined = found.get("kept:hit", 0), found.get("kept:miss,together:hit", 0)
             content = sum(n for header, n in found.items() if f"{CONTENT_KEPT[page]}:hit" in header.split(","))
-        print(f"{page} page: {sum(found.values())} requests, whole page kept (hit) {whole}, rendered around "
-              f"kept content {content}")
+        print(f"{page} page: {sum(found.values())} requests, whole page kept (hit) {whole}, put together from "
+              f"kept pieces {joined}, rendered around kept content {content}")
     if sections:
         print("sections kept apart (of the pages rendered): " + "; ".join(
             f"{name} {c['hit']} hits / {c['hit'] + c['miss']}" for name, c in sorted(sections.items())))
@@ -730,7 +738,7 @@ def main():
     summary = {"seconds": round(seconds, 1), "requests": stats.requests, "rps": round(rps, 1),
                "p50_ms": round(p50, 1), "p90_ms": round(p90, 1), "p99_ms": round(p99, 1), "errors": errors,
                "error_kinds": dict(stats.errors), "writes": dict(stats.writes), "cache": dict(stats.cache),
-               "kept_pages": hits, "kept_bodies": body_hits,
+               "kept_pages": hits, "put_together_pages": together, "kept_bodies": body_hits,
                "section_hits": {k: dict(v) for k, v in sections.items()},
                "page_hits": {k: dict(v) for k, v in stats.other_cache.items()},
                "bare_wrk_rps": [round(before["rps"]), round(after["rps"])],

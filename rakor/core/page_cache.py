@@ -28,17 +28,24 @@ Which scopes a row touches:
 a flashed message waits to be shown. `kept_page` finds it again before the route has loaded
 anything: an entry names the scopes it was stored with, so a caller that knows only some of
 them (the meeting in the URL, not the earlier meeting it follows up) still checks them all.
+With a `Shell`, `reader_page` also keeps the reader's page around a slot where its content goes
+(the layout, by fewer scopes than the page: a check-in changes the content, not the navbar), and
+`kept_together` puts the page together from that shell and the kept content when the whole page
+has lapsed: on a meeting day every write ends every reader's whole page, while the content of
+each viewer class is rendered once and the shells stay.
 
 Fragments also expire after PAGE_CACHE_TTL seconds, for what depends on the clock (a
 registration window that closes, "today"). CSRF tokens are per session: a fragment is stored with
 a placeholder in their place and gets the reader's token when served.
 
 With PAGE_CACHE_HEADER (benchmarks) a response says in `X-Page-Cache` what each lookup of its
-request found, in order: "kept:hit" or "kept:miss" for `kept_page`, "hit" or "miss" for every
-`fragment` (`reader_page`'s too). The meeting page: "kept:hit" (the reader's whole page kept),
-"kept:miss,miss,hit,..." (rendered around the kept shared body), "kept:miss,miss,miss,..." (rendered
-fresh), followed by the lookups of the sections kept apart ("participants:hit", ...); with a
-flashed message waiting, the reader's page is not looked up ("hit,participants:miss,...").
+request found, in order: "kept:hit" or "kept:miss" for `kept_page`, "together:hit" or
+"together:miss" for `kept_together`, "hit" or "miss" for every `fragment` (`reader_page`'s too).
+The meeting page: "kept:hit" (the reader's whole page kept), "kept:miss,together:hit" (put
+together from the reader's shell and the kept body and sections), "kept:miss,together:miss,miss,hit,..."
+(rendered around the kept shared body), "kept:miss,together:miss,miss,miss,..." (rendered fresh),
+followed by the lookups of the sections kept apart ("participants:hit", ...); with a flashed
+message waiting, the reader's page is not looked up ("hit,participants:miss,...").
 
 Off unless PAGE_CACHE is "redis" (production with REDIS_URL) or "memory" (one process only:
 tests and development). A Redis that does not answer costs one render, never an error page.
@@ -47,6 +54,8 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from flask import current_app, g, has_app_context, render_template, session
 from flask_wtf.csrf import generate_csrf
@@ -62,6 +71,7 @@ log = logging.getLogger(__name__)
 
 GLOBAL = "global"
 CSRF_PLACEHOLDER = "\x00rakor-csrf\x00"
+SLOT = "\x00rakor-content\x00"  # where a reader's shell takes the page's content
 _SESSION_KEY = "rakor.page_cache.scopes"
 _PREFIX = "rakor:page:"
 
@@ -235,11 +245,32 @@ class RedisStore:
         values = self.redis.mget([self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + key])
         return [int(v or 0) for v in values[:-1]], values[-1]
 
+    def read_many(self, scopes, keys, left=False):
+        """([version per scope], [stored value or None per key], with `left` the seconds the first
+        key has left (None when it has none), else None) in one round trip."""
+        names = [self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + k for k in keys]
+        if left:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.mget(names)
+            pipe.pttl(self.prefix + "f:" + keys[0])
+            values, left_ms = pipe.execute()
+        else:
+            values, left_ms = self.redis.mget(names), 0
+        return ([int(v or 0) for v in values[:len(scopes)]], values[len(scopes):],
+                left_ms / 1000 if left_ms > 0 else None)
+
     def versions(self, scopes):
         return [int(v or 0) for v in self.redis.mget([self.prefix + "v:" + s for s in scopes])]
 
     def write(self, key, value, ttl):
         self.redis.set(self.prefix + "f:" + key, value, ex=ttl)
+
+    def write_many(self, entries):
+        """Each (key, value, ttl) of `entries`, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key, value, ttl in entries:
+            pipe.set(self.prefix + "f:" + key, value, ex=ttl)
+        pipe.execute()
 
     def bump(self, scopes):
         pipe = self.redis.pipeline(transaction=False)
@@ -260,6 +291,14 @@ class MemoryStore:
             value, expires = self.values.get(key, (None, 0))
             return [self.counters.get(s, 0) for s in scopes], value if expires > time.monotonic() else None
 
+    def read_many(self, scopes, keys, left=False):
+        with self.lock:
+            now = time.monotonic()
+            found = [self.values.get(key, (None, 0)) for key in keys]
+            values = [value if expires > now else None for value, expires in found]
+            seconds = found[0][1] - now if left and values[0] is not None else None
+            return [self.counters.get(s, 0) for s in scopes], values, seconds
+
     def versions(self, scopes):
         with self.lock:
             return [self.counters.get(s, 0) for s in scopes]
@@ -267,6 +306,10 @@ class MemoryStore:
     def write(self, key, value, ttl):
         with self.lock:
             self.values[key] = (value, time.monotonic() + ttl)
+
+    def write_many(self, entries):
+        for key, value, ttl in entries:
+            self.write(key, value, ttl)
 
     def bump(self, scopes):
         with self.lock:
@@ -326,12 +369,23 @@ def _with_readers_token(html):
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
-def fragment(key, scopes, render, ttl=None, name=None):
+class Shell(NamedTuple):
+    """A reader's page kept around a slot for its content as well as whole (`reader_page`): its
+    `key`, the `scopes` the page shows outside its content (fewer than the page's: not the data a
+    write of the meeting day changes), and `content()`, asked after the render: the page's content
+    as it is in the page (the shell is the page with that text replaced by SLOT; not kept if
+    the text is not found in it exactly once)."""
+    key: str
+    scopes: Sequence[str]
+    content: Callable[[], str | None]
+
+
+def fragment(key, scopes, render, ttl=None, name=None, shell=None):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
     `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
     below PAGE_CACHE_TTL, and 0 or less keeps nothing; a callable `ttl` is asked after the
     render (what the clock changes may be known only then). `name` labels its lookup in the
-    X-Page-Cache header ("name:hit")."""
+    X-Page-Cache header ("name:hit"). A `Shell` is kept beside it (`reader_page`)."""
     store = _store()
     if store is None:
         return render()
@@ -358,11 +412,28 @@ def fragment(key, scopes, render, ttl=None, name=None):
     if lifetime <= 0:
         return html
     token = generate_csrf()
+    entries = [(key, f"{stamp}\n{html.replace(token, CSRF_PLACEHOLDER)}", lifetime)]
+    if shell is not None:
+        entries += _shell_entry(shell, html, dict(zip(scopes, versions, strict=True)), lifetime, token)
     try:
-        store.write(key, f"{stamp}\n{html.replace(token, CSRF_PLACEHOLDER)}", lifetime)
+        store.write_many(entries)
     except RedisError as error:
         log.warning("page cache unavailable, not storing: %s", error)
     return html
+
+
+def _shell_entry(shell, html, versions, lifetime, token):
+    """The shell of page `html` as an entry to store, stamped with the `versions` the page was
+    rendered at (its scopes are among the page's), or none when its content cannot be cut out."""
+    content = shell.content()
+    if not content or html.count(content) != 1:
+        return []
+    scopes = sorted(set(shell.scopes) | {GLOBAL})
+    unread = set(scopes) - versions.keys()
+    if unread:
+        raise ValueError(f"a shell's scopes must be among its page's: {sorted(unread)}")
+    around = html.replace(content, SLOT).replace(token, CSRF_PLACEHOLDER)
+    return [(shell.key, f"{_stamp(scopes, [versions[s] for s in scopes])}\n{around}", lifetime)]
 
 
 def around_content(template, content_template, kept_as, content, ttl=None, name=None, **page):
@@ -377,12 +448,39 @@ def around_content(template, content_template, kept_as, content, ttl=None, name=
     return render_template(template, body=Markup(body), **page)
 
 
-def reader_page(key, scopes, render, ttl=None, name=None):
+def reader_page(key, scopes, render, ttl=None, name=None, shell=None):
     """A whole page for one reader (its navbar names them), kept like a fragment, except when a
-    flashed message waits: those are shown once, so that page is rendered for this request only."""
+    flashed message waits: those are shown once, so that page is rendered for this request only.
+    With a `Shell`, the page around its content is kept too (`kept_together`)."""
     if session.get("_flashes"):
         return render()
-    return fragment(key, scopes, render, ttl, name)
+    return fragment(key, scopes, render, ttl, name, shell)
+
+
+def _parse(stored):
+    """(the scopes an entry was stored with and their versions, its HTML)."""
+    stamp, _sep, html = _text(stored).partition("\n")
+    return dict(item.split("=", 1) for item in stamp.split(",")), html
+
+
+def _read_current(store, keys, known, left=False):
+    """The entries under `keys` (None when any is missing) and the current version of every scope
+    in `known` or named by an entry: `known` are read with the entries in one round trip, the
+    others cost a second one. With `left`, also the seconds the first entry has left."""
+    versions, stored, left = store.read_many(known, keys, left)
+    if any(value is None for value in stored):
+        return None, None, None
+    entries = [_parse(value) for value in stored]
+    current = {scope: str(version) for scope, version in zip(known, versions, strict=True)}
+    others = sorted(set().union(*(entry for entry, _html in entries)) - current.keys())
+    if others:
+        current.update(zip(others, map(str, store.versions(others)), strict=True))
+    return entries, current, left
+
+
+def _holds(entry, needed, current):
+    """Whether an entry names every scope it must depend on and each is still at its version."""
+    return needed <= entry.keys() and all(current[scope] == version for scope, version in entry.items())
 
 
 def kept_page(key, scopes):
@@ -394,21 +492,48 @@ def kept_page(key, scopes):
         return None
     known = sorted(set(scopes) | {GLOBAL})
     try:
-        versions, stored = store.read(known, key)
-        if stored is None:
-            _note("kept:miss")
-            return None
-        stamp, _sep, html = _text(stored).partition("\n")
-        entry = dict(item.split("=", 1) for item in stamp.split(","))
-        current = {scope: str(version) for scope, version in zip(known, versions, strict=True)}
-        others = sorted(set(entry) - set(current))
-        if others:
-            current.update(zip(others, map(str, store.versions(others)), strict=True))
+        entries, current, _left = _read_current(store, [key], known)
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return None
-    if entry != current:
+    if entries is None or not _holds(entries[0][0], set(known), current):
         _note("kept:miss")
         return None
     _note("kept:hit")
-    return _with_readers_token(html)
+    return _with_readers_token(entries[0][1])
+
+
+def kept_together(key, scopes, shell, pieces, join):
+    """The reader's page under `key` (its `scopes`, as `reader_page` keeps it) put together from
+    its kept shell and content when the whole page has lapsed: the `Shell` given to `reader_page`,
+    and `pieces`, (key, scopes) each as `fragment` stored them; `join(shell_html,
+    [piece_html, ...])` makes the page. Served only when every one is kept and current: the
+    shell was stored after the page's access rule let this reader in, by the scopes and key of
+    what that rule reads, so it vouches for the reader as the whole page did. The page is then kept
+    whole again, stamped with every version read, for the time its shell has left (the shell
+    lives as long as the page it was cut from: the access rule's clock bounds both). None when
+    any is missing or stale: the caller renders."""
+    store = _store()
+    if store is None or session.get("_flashes"):
+        return None
+    wanted = [(shell.key, shell.scopes), *pieces]
+    known = sorted(set(scopes).union(*(needed for _key, needed in wanted)) | {GLOBAL})
+    try:
+        entries, current, left = _read_current(store, [entry_key for entry_key, _needed in wanted], known, left=True)
+    except RedisError as error:
+        log.warning("page cache unavailable, rendering: %s", error)
+        return None
+    if entries is None or not all(_holds(entry, set(needed) | {GLOBAL}, current)
+                                  for (entry, _html), (_key, needed) in zip(entries, wanted, strict=True)):
+        _note("together:miss")
+        return None
+    _note("together:hit")
+    page = join(entries[0][1], [html for _entry, html in entries[1:]])
+    lifetime = int(min(current_app.config.get("PAGE_CACHE_TTL", 120), left or 0))
+    if lifetime > 0:
+        stamped = sorted(set(known).union(*(entry for entry, _html in entries)))
+        try:
+            store.write(key, f"{_stamp(stamped, [current[s] for s in stamped])}\n{page}", lifetime)
+        except RedisError as error:
+            log.warning("page cache unavailable, not storing: %s", error)
+    return _with_readers_token(page)

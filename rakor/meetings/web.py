@@ -18,7 +18,9 @@ crafted URL is a 404, never a leak.
 `kept_content(page, meeting, parts, render)`: a meeting page's content kept per data version and
 viewer class (rakor/core/page_cache.py), for pages read many times on a meeting day.
 `kept_for_reader(page, parts)`: the whole page (its layout names the reader) kept per reader and
-served before the meeting is loaded (the meeting page's own way, `reader_key`, `reader_ttl`).
+served before the meeting is loaded (the meeting page's own way, `reader_key`, `reader_ttl`);
+when it has lapsed, put together from the reader's kept shell (`shell_key`, `shell_scopes`) and
+the kept content.
 """
 import functools
 
@@ -78,7 +80,9 @@ def kept_content(page, meeting, parts, render):
     and its `parts` (core/page_cache.py MEETING_PARTS: what else the content reads) are
     unchanged. Everything the content reads must be covered: tests/meetings/test_page_cache_parts.py
     checks the tables each kept content reads against its scopes."""
-    return Markup(page_cache.fragment(viewer_key(page, meeting.id), _scopes(meeting.id, parts), render, name=page))
+    content = Markup(page_cache.fragment(viewer_key(page, meeting.id), _scopes(meeting.id, parts), render, name=page))
+    g.kept_content = content  # where the reader's shell is cut (kept_for_reader)
+    return content
 
 
 def _scopes(meeting_id, parts):
@@ -90,6 +94,20 @@ def reader_key(page, meeting_id):
     """The key of `page` of `meeting_id` kept whole for the signed-in reader: its content's
     viewer key, and the reader (the layout names them)."""
     return f"{viewer_key(page, meeting_id)}:reader:{current_user.id}"
+
+
+def shell_key(page, meeting_id):
+    """The key of the reader's `page` of `meeting_id` around its content (core/page_cache.py
+    `Shell`): the whole page's key, as what it depends on is the same."""
+    return f"{reader_key(page, meeting_id)}:shell"
+
+
+def shell_scopes(meeting_id):
+    """What a reader's page of a meeting shows outside its content: the meeting's own row (its
+    title) and the reader's layout (the navbar's unread notices). A shell vouches for the reader
+    as the whole page does (`kept_for_reader`): the access rule reads nothing that moves another
+    scope (the meeting's status, quotas and invitations move its own)."""
+    return [page_cache.meeting_scope(meeting_id), page_cache.reader_scope(current_user.id)]
 
 
 def reader_ttl(meeting):
@@ -108,7 +126,9 @@ def kept_for_reader(page, parts):
     meeting's status, quotas and invitations (the meeting's scope); the clock, its one other
     input, bounds the page's life (`reader_ttl`). Guarded by tests/meetings/test_page_cache_inputs.py.
     A kept copy skips the meeting's row and the layout's render: on a meeting day a reader opens
-    the same list again and again between two changes of it."""
+    the same list again and again between two changes of it. When a write of the list has ended
+    the whole page, it is put together from the reader's shell (kept with it, by `shell_scopes`,
+    which such a write does not move) and the content the viewer class shares, rendered once."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(meeting_id, **kwargs):
@@ -119,6 +139,12 @@ def kept_for_reader(page, parts):
             kept = page_cache.kept_page(key, scopes)
             if kept is not None:
                 return kept
+            shell = page_cache.Shell(shell_key(page, meeting_id), shell_scopes(meeting_id), lambda: g.get("kept_content"))
+            together = page_cache.kept_together(
+                key, scopes, shell, [(viewer_key(page, meeting_id), _scopes(meeting_id, parts))],
+                lambda around, contents: around.replace(page_cache.SLOT, contents[0], 1))
+            if together is not None:
+                return together
 
             def render():
                 html = view(meeting_id, **kwargs)
@@ -126,7 +152,7 @@ def kept_for_reader(page, parts):
                     raise TypeError(f"{view.__name__} must return its page's HTML to be kept")
                 return html
 
-            return page_cache.reader_page(key, scopes, render, ttl=lambda: reader_ttl(g.meeting))
+            return page_cache.reader_page(key, scopes, render, ttl=lambda: reader_ttl(g.meeting), shell=shell)
 
         return wrapper
 

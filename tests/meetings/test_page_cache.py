@@ -363,7 +363,7 @@ def test_the_benchmarks_header_says_what_the_cache_found_only_when_asked(app, db
         # The reader's page, the body, then the sections kept apart (failed e-mails, participants,
         # commitments).
         assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == \
-            "kept:miss,miss,miss,failed_mail:miss,participants:miss,commitments:miss"
+            "kept:miss,together:miss,miss,miss,failed_mail:miss,participants:miss,commitments:miss"
         assert client.get(f"/meetings/{meeting.id}").headers["X-Page-Cache"] == "kept:hit"
         assert "X-Page-Cache" not in client.get("/notices").headers  # kept nowhere
         # Home lists the meeting, whose venue changed since the visit above; then it is kept.

@@ -3,6 +3,7 @@ a check-in, a commitment or a failed e-mail re-renders only the section that sho
 change is on the next view of every reader, and no fragment shows what its scopes do not cover
 (else a change would leave it stale) nor what another viewer class may not see."""
 import re
+from collections import Counter
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_a_check_in_re_renders_only_the_participants_section_and_shows(app, db, 
     assert client.post(f"/meetings/{day.meeting.id}/checkin/{day.person.id}",
                        headers={"Accept": "application/json"}).status_code == 200
     html, found = view(client, day.meeting)
-    assert found == "kept:miss,miss,hit,failed_mail:hit,participants:miss,commitments:hit"
+    assert found == "kept:miss,together:miss,miss,hit,failed_mail:hit,participants:miss,commitments:hit"
     after = TOTALS.search(html).group(1)
     assert after != before and re.sub(r"\D+", " ", after).split()[-1] == "1"  # one present now
     assert client.post(f"/meetings/{day.meeting.id}/checkin/{day.person.id}/undo",
@@ -79,7 +80,7 @@ def test_a_commitment_submitted_re_renders_only_the_commitments_section_and_show
                                    submit=True)
     _db.session.commit()
     html, found = view(client, day.meeting)
-    assert found == "kept:miss,miss,hit,failed_mail:hit,participants:hit,commitments:miss"
+    assert found == "kept:miss,together:miss,miss,hit,failed_mail:hit,participants:hit,commitments:miss"
     assert _section(html, "commitments") != section_before
 
 
@@ -97,7 +98,7 @@ def test_a_failed_mail_shows_to_the_committee_only_and_keeps_the_rest(app, db, d
     _fail_a_mail(day.meeting, "Konfirmasi pendaftaran Rahmadi")
     html, found = view(committee, day.meeting)
     assert "Konfirmasi pendaftaran Rahmadi" in html
-    assert found == "kept:miss,miss,hit,failed_mail:miss,participants:hit,commitments:hit"
+    assert found == "kept:miss,together:miss,miss,hit,failed_mail:miss,participants:hit,commitments:hit"
     html, _found = view(delegate, day.meeting)
     assert "Konfirmasi pendaftaran Rahmadi" not in html
 
@@ -110,7 +111,7 @@ def test_a_change_of_the_agenda_re_renders_every_fragment(app, db, day, page_cac
     html, found = view(client, day.meeting)
     assert "Paparan Kemiskinan Ekstrem (revisi)" in html
     # The meeting's own scope covers its row, quotas and invitations, which the sections read too.
-    assert found == "kept:miss,miss,miss,failed_mail:miss,participants:miss,commitments:miss"
+    assert found == "kept:miss,together:miss,miss,miss,failed_mail:miss,participants:miss,commitments:miss"
 
 
 def test_sections_are_kept_per_viewer_class(app, db, day):
@@ -147,21 +148,21 @@ def test_the_commitments_and_participants_pages_show_a_change_at_once(app, db, d
     # The reader's whole page kept (meetings/web.py kept_for_reader), around the content kept for
     # the viewer class.
     assert committee.get(participants).headers["X-Page-Cache"] == "kept:hit"
-    assert delegate.get(commitments).headers["X-Page-Cache"] == "kept:miss,miss,commitments:miss"
+    assert delegate.get(commitments).headers["X-Page-Cache"] == "kept:miss,together:miss,miss,commitments:miss"
     assert committee.post(f"/meetings/{day.meeting.id}/checkin/{day.person.id}",
                           headers={"Accept": "application/json"}).status_code == 200
     response = committee.get(participants)
-    assert response.headers["X-Page-Cache"] == "kept:miss,miss,participants:miss"
+    assert response.headers["X-Page-Cache"] == "kept:miss,together:miss,miss,participants:miss"
     assert response.get_data(as_text=True) != before
     assert delegate.get(commitments).headers["X-Page-Cache"] == "kept:hit"
     # Another delegate of the same agency: its own page, around the content its class shares.
-    assert client_of(app, same_agency).get(commitments).headers["X-Page-Cache"] == "kept:miss,miss,commitments:hit"
+    assert client_of(app, same_agency).get(commitments).headers["X-Page-Cache"] == "kept:miss,together:miss,miss,commitments:hit"
     with app.test_request_context():
         services.create_commitment(day.meeting, first_agency_commitment(day, title="Pendampingan desa lokus"),
                                    day.delegate, submit=True)
     _db.session.commit()
     response = delegate.get(commitments)
-    assert response.headers["X-Page-Cache"] == "kept:miss,miss,commitments:miss"
+    assert response.headers["X-Page-Cache"] == "kept:miss,together:miss,miss,commitments:miss"
     assert "Pendampingan desa lokus" in response.get_data(as_text=True)
     # The other agency's delegate: its own class, never the first agency's drafts and submissions.
     other = client_of(app, day.other_delegate).get(commitments).get_data(as_text=True)
@@ -173,28 +174,36 @@ def test_the_commitments_and_participants_pages_show_a_change_at_once(app, db, d
 def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, count_queries, monkeypatch, role,
                                                               page):
     """What each fragment's render reads, by table: a part's tables only where its scope is
-    named. A section or query added later that reads participants in the body fails here."""
+    named. A section or query added later that reads participants in the body fails here. The
+    reader's shell (the page around its content, kept by fewer scopes) is judged by what the page
+    read outside the fragments inside it."""
     _fail_a_mail(day.meeting, "Undangan gagal")
     read = {}
     real = page_cache.fragment
 
-    def spy(key, scopes, render, ttl=None, name=None):
+    def spy(key, scopes, render, ttl=None, name=None, shell=None):
         def recorded():
             with count_queries() as log:
                 html = render()
             read[name or ("reader page" if ":reader:" in key else "body")] = (set(scopes), log.statements)
+            if shell is not None:
+                outside = Counter(log.statements)
+                for inner_name, (_scopes, inner) in read.items():
+                    if inner_name != "reader page":
+                        outside -= Counter(inner)
+                read["shell"] = (set(shell.scopes), list(outside.elements()))
             return html
-        return real(key, scopes, recorded, ttl, name)
+        return real(key, scopes, recorded, ttl, name, shell)
 
     monkeypatch.setattr(page_cache, "fragment", spy)
     user = {"committee": day.committee, "delegate": day.delegate, "leadership": day.leadership}[role]
     if page == "meeting":
         html, _h = view(client_of(app, user), day.meeting)
         assert "Paparan Kemiskinan Ekstrem" in html
-        assert {"body", "participants", "commitments", "failed_mail"} <= set(read)
+        assert {"body", "participants", "commitments", "failed_mail", "shell"} <= set(read)
     else:
         assert client_of(app, user).get(f"/meetings/{day.meeting.id}/{page}").status_code == 200
-        assert set(read) == {page, "reader page"}  # the reader's whole page around the content
+        assert set(read) == {page, "reader page", "shell"}  # the reader's whole page around the content
     for name, (scopes, statements) in read.items():
         if name == "reader page" and page == "meeting":
             continue  # names every scope of the meeting

@@ -25,7 +25,7 @@ from rakor.extensions import db
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
-from rakor.meetings.web import reader_key, reader_ttl, viewer_key, with_meeting
+from rakor.meetings.web import reader_key, reader_ttl, shell_key, shell_scopes, viewer_key, with_meeting
 from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
@@ -199,11 +199,50 @@ def view(meeting_id):
     stored only after `meeting.view` let this reader in, and it is served only while that still
     holds: the rule reads the reader's role and agency (in the key) and the meeting's status,
     seat quotas and invitations (whose changes move the meeting's version); the clock, the one
-    other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`)."""
-    kept = page_cache.kept_page(_reader_key(meeting_id), _reader_scopes(meeting_id))
+    other input, bounds how long a delegate's page is kept (`rules.view_lapses_at`). When a write
+    (a check-in, a commitment) has ended it, the page is put together from the reader's kept
+    shell (meetings/web.py `shell_scopes`, which such a write does not move) and the kept body and
+    sections, each rendered once for every viewer of the same class."""
+    key, scopes = _reader_key(meeting_id), _reader_scopes(meeting_id)
+    kept = page_cache.kept_page(key, scopes)
     if kept is not None:
         return kept
+    pieces = [(_page_key(meeting_id), [page_cache.meeting_scope(meeting_id)])]
+    pieces += [(f"{_page_key(meeting_id)}:{entry.key}", _section_scopes(meeting_id, part))
+               for entry, part in _sections_kept_apart()]
+    together = page_cache.kept_together(key, scopes, _shell(meeting_id, None), pieces, _join)
+    if together is not None:
+        return together
     return _render_view(meeting_id)
+
+
+def _shell(meeting_id, body):
+    """The reader's meeting page around its body (`body()`: the body as rendered in the page)."""
+    return page_cache.Shell(shell_key("meeting-body", meeting_id), shell_scopes(meeting_id), body)
+
+
+def _sections_kept_apart():
+    """(entry, part) of every section kept apart from the body, by the part of the meeting it shows."""
+    return [(entry, part) for entry in hooks.sections if (part := hooks.section_part(entry))]
+
+
+def _section_scopes(meeting_id, part):
+    return [page_cache.meeting_scope(meeting_id), page_cache.meeting_part_scope(meeting_id, part)]
+
+
+def _with_sections(body, sections):
+    """The body with each section kept apart in its slot ((entry, html) of `sections`)."""
+    for entry, html in sections:
+        body = body.replace(_section_slot(entry.key), html)
+    return body
+
+
+def _join(shell, pieces):
+    """The page from the reader's shell, the kept body and the sections kept apart, in the order
+    `view` asked for them."""
+    body, *sections = pieces
+    entries = [entry for entry, _part in _sections_kept_apart()]
+    return shell.replace(page_cache.SLOT, _with_sections(body, zip(entries, sections, strict=True)), 1)
 
 
 def _section_slot(key):
@@ -224,21 +263,20 @@ def _render_view(meeting):
     if meeting.follow_up_of_id:  # the earlier meeting's agreed commitments are shown
         body_scopes += page_cache.meeting_scopes(meeting.follow_up_of_id)
 
+    rendered = {}
+
     def page():
         body = page_cache.fragment(key, body_scopes, lambda: _render_view_body(meeting))
-        for entry in hooks.sections:
-            part = hooks.section_part(entry)
-            if part:
-                html = page_cache.fragment(
-                    f"{key}:{entry.key}",
-                    [page_cache.meeting_scope(meeting.id), page_cache.meeting_part_scope(meeting.id, part)],
-                    lambda entry=entry: _render_section(entry, meeting), name=entry.key)
-                body = body.replace(_section_slot(entry.key), html)
+        rendered["body"] = body = _with_sections(body, [
+            (entry, page_cache.fragment(f"{key}:{entry.key}", _section_scopes(meeting.id, part),
+                                        lambda entry=entry: _render_section(entry, meeting), name=entry.key))
+            for entry, part in _sections_kept_apart()])
         return render_template("meetings/view.html", meeting=meeting, body=Markup(body))
 
-    # The reader's layout (the navbar's unread notices) is part of the kept page.
+    # The reader's layout (the navbar's unread notices) is part of the kept page, and kept apart
+    # around the body too (`view` puts the page together from it when a write ends the page).
     return page_cache.reader_page(_reader_key(meeting.id), _reader_scopes(meeting.id, meeting.follow_up_of_id),
-                                  page, reader_ttl(meeting))
+                                  page, reader_ttl(meeting), shell=_shell(meeting.id, lambda: rendered.get("body")))
 
 
 def _render_section(entry, meeting):
