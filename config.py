@@ -58,6 +58,8 @@ class Config:
     # Seconds a token's lookup is kept in Redis (REDIS_URL; 0: off). A revocation or a user's
     # deactivation acts at once anyway (rakor/api/token_cache.py).
     API_TOKEN_CACHE_SECONDS = _int("API_TOKEN_CACHE_SECONDS", 60)
+    # Seconds the signed-in user's row is kept in REDIS_URL (rakor/auth/session_cache.py); 0: off.
+    SESSION_USER_CACHE_SECONDS = _int("SESSION_USER_CACHE_SECONDS", 60)
     # Per client address: a venue's delegates share one Wi-Fi (one public address), so this only
     # stops floods; guessing one account's password is stopped by the per-account limit, which
     # counts failed sign-ins for the e-mail typed whether or not it has an account.

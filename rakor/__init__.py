@@ -155,10 +155,7 @@ def _init_extensions(app):
         user_id, _sep, token = alternative_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = loading.load_user(int(user_id))
-        if user is None or user.session_token != token or not user.active:
-            return None
-        return user
+        return loading.signed_in_user(int(user_id), token)
 
 
 def _sqlite_transactions(engine):

@@ -21,17 +21,16 @@ Redis does not answer, every request looks the token up in the database as befor
 import hashlib
 import json
 import logging
-from datetime import datetime
 
 from flask import current_app, g, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import inspect
-from sqlalchemy.orm import make_transient_to_detached
 
 from rakor.api.models import ApiToken
 from rakor.auth import tenancy
 from rakor.auth.models import User, UserManagedAgency
+from rakor.core import detached_rows
 from rakor.core.after_commit import follow_commits
 
 log = logging.getLogger(__name__)
@@ -92,50 +91,24 @@ class TokenCache:
         return entry, int(generation or 0), [int(count) for count in counted]
 
     def write(self, token, user, generation, extra_agency_ids):
-        entry = {"gen": generation, "token": _columns(token, TOKEN_COLUMNS),
-                 "user": _columns(user, USER_COLUMNS), "extra_agency_ids": extra_agency_ids}
+        entry = {"gen": generation, "token": detached_rows.columns(token, TOKEN_COLUMNS),
+                 "user": detached_rows.columns(user, USER_COLUMNS), "extra_agency_ids": extra_agency_ids}
         self.redis.set(self.prefix + "e:" + token.token_hash, json.dumps(entry), ex=self.seconds)
 
     def bump(self):
         self.redis.incr(self.prefix + "gen")
 
 
-def _columns(obj, names):
-    values = {}
-    for name in names:
-        value = getattr(obj, name)
-        values[name] = value.isoformat() if isinstance(value, datetime) else value
-    return values
+def _build(raw):
+    """(generation, token, user, the user's extra agencies as tenancy.extra_agency_ids_column
+    writes them) of an entry: the two detached instances that `lookup` merges into each request's
+    session (merge copies them, so they stay as built)."""
+    entry = json.loads(raw)
+    return (entry.get("gen"), detached_rows.instance(ApiToken, entry["token"], _DATETIMES),
+            detached_rows.instance(User, entry["user"], _DATETIMES), entry.get("extra_agency_ids"))
 
 
-# The entries this process decoded lately, by their bytes: (generation, token, user, the user's
-# extra agencies as tenancy.extra_agency_ids_column writes them), the two detached instances
-# that `lookup` merges into each request's session (merge copies them, so they stay as built).
-# Decoding the JSON and building the instances again on every request cost a list request
-# about a twentieth of its Python calls. An entry written again (a new "last
-# used", a new generation) has other bytes; the dict is emptied when it grows past _DECODED_MAX.
-_decoded = {}
-_DECODED_MAX = 512
-
-
-def _templates(raw):
-    found = _decoded.get(raw)
-    if found is None:
-        entry = json.loads(raw)
-        found = (entry.get("gen"), _instance(ApiToken, entry["token"]), _instance(User, entry["user"]),
-                 entry.get("extra_agency_ids"))
-        if len(_decoded) >= _DECODED_MAX:
-            _decoded.clear()
-        _decoded[raw] = found
-    return found
-
-
-def _instance(model, values):
-    """A persistent instance of `model` as if just loaded (columns not given load on access)."""
-    obj = model(**{k: datetime.fromisoformat(v) if k in _DATETIMES and v is not None else v
-                   for k, v in values.items()})
-    make_transient_to_detached(obj)
-    return obj
+_templates = detached_rows.Decoded(_build)
 
 
 def init_app(app):

@@ -8,6 +8,7 @@ rest of the request; the user loader adds the columns to the user's own query.
 """
 from sqlalchemy import bindparam, select
 
+from rakor.auth import session_cache
 from rakor.auth.models import User
 from rakor.core import lone_reads
 from rakor.core.registry import Registry
@@ -40,4 +41,20 @@ def load_user(user_id):
     user = row[0]
     for entry, value in zip(entries, row[1:], strict=True):
         entry.keep(user, value)
+    return user
+
+
+def signed_in_user(user_id, token):
+    """The active user `user_id` whose session token is `token` (the cookie's), else None: from
+    the session cache while its entry holds (rakor/auth/session_cache.py), else from the database,
+    then kept there."""
+    found, generation = session_cache.lookup(user_id, token)
+    if found is session_cache.REFUSED:
+        return None
+    if found is not None:
+        return found
+    user = load_user(user_id)
+    if user is None or user.session_token != token or not user.active:
+        return None
+    session_cache.remember(user, generation)
     return user

@@ -1,0 +1,187 @@
+"""The signed-in user's row kept in Redis (rakor/auth/session_cache.py): no query of it while it
+is kept, yet a session signed out everywhere (a new password), a deactivated user, a new role or
+new agencies count from the next request on, whatever changed them (a form, a service, a bulk
+UPDATE); no secret in Redis; a Redis that does not answer only costs the query."""
+import json
+import uuid
+
+import pytest
+from sqlalchemy import event, update
+
+from rakor.auth import services as auth_services
+from rakor.auth import session_cache, tenancy
+from rakor.auth.models import User, user_managed_agency
+from rakor.extensions import db
+from tests.factories import make_agency, make_meeting, make_user
+from tests.helpers import REDIS_URL, UNREACHABLE, client_of, redis_or_skip
+
+
+@pytest.fixture
+def kept(app, monkeypatch):
+    """The session cache on the test Redis (REDIS_TEST_URL), in a namespace of this test."""
+    connection = redis_or_skip("SESSION CACHE TESTS", "the sign-in without it is tested anyway")
+    store = session_cache.SessionCache(REDIS_URL, f"test-{uuid.uuid4().hex}", 60)
+    monkeypatch.setitem(app.extensions, "rakor.auth.session_cache", store)
+    yield store
+    keys = list(connection.scan_iter(store.prefix + "*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.fixture
+def statements(app):
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _user_reads(seen):
+    return [s for s in seen if "FROM user_account" in s]
+
+
+def _signed_in(client):
+    """Whether the client's session still signs it in (the notices page, else the sign-in page)."""
+    response = client.get("/notices")
+    assert response.status_code in (200, 302)
+    return response.status_code == 200
+
+
+def test_a_kept_user_is_not_read_again(app, db, kept, statements):
+    meeting = make_meeting(title="Rakor Tanpa Baris Pengguna")
+    client = client_of(app, make_user("committee", name="Panitia Tersimpan"))
+    db.session.commit()
+    assert "Panitia Tersimpan" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    statements.clear()
+    for _ in range(3):
+        html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        assert "Rakor Tanpa Baris Pengguna" in html and "Panitia Tersimpan" in html
+    assert _user_reads(statements) == []
+    assert "Panitia Tersimpan" in client.get("/notices").get_data(as_text=True)  # a page rendered for it
+
+
+def test_the_entry_holds_no_secret(app, db, kept):
+    user = make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client)
+    stored = kept.redis.get(f"{kept.prefix}e:{user.id}")
+    assert stored is not None
+    entry = json.loads(stored)
+    assert entry["user"]["id"] == user.id and entry["user"]["role"] == "committee"
+    text = stored.decode()
+    for secret in (user.password_hash, user.session_token):
+        assert secret not in text
+    assert {"password_hash", "session_token", "calendar_token"}.isdisjoint(entry["user"])
+
+
+def test_signing_out_everywhere_ends_every_kept_session_at_once(app, db, kept):
+    user = make_user("committee")
+    db.session.commit()
+    phone, laptop = client_of(app, user), client_of(app, user)
+    assert _signed_in(phone) and _signed_in(laptop) and _signed_in(laptop)
+    auth_services.sign_out_everywhere(user)
+    db.session.commit()
+    assert not _signed_in(phone)
+    assert not _signed_in(laptop)
+    # A session signed in again works, and the old cookie stays refused once the entry is kept anew.
+    fresh = client_of(app, user)
+    assert _signed_in(fresh) and _signed_in(fresh)
+    assert not _signed_in(phone)
+
+
+def test_a_cookie_with_another_token_is_refused_by_a_kept_entry(app, db, kept, statements):
+    user = make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client)
+    forged = app.test_client()
+    with forged.session_transaction() as session:
+        session["_user_id"] = f"{user.id}:{'0' * 43}"
+        session["_fresh"] = True
+    statements.clear()
+    assert not _signed_in(forged)
+    assert _user_reads(statements) == []  # refused by the entry, which holds
+
+
+def test_a_deactivated_user_is_refused_at_once(app, db, kept):
+    admin, user = make_user("admin"), make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client) and _signed_in(client)
+    auth_services.set_active(user, False, admin)
+    db.session.commit()
+    assert not _signed_in(client)
+
+
+def test_a_new_role_counts_from_the_next_request(app, db, kept):
+    user = make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert client.get("/progress").status_code == 200
+    assert client.get("/progress").status_code == 200
+    user.role, user.agency = "delegate", make_agency()
+    db.session.commit()
+    assert client.get("/progress").status_code == 403
+
+
+def test_new_extra_agencies_count_from_the_next_request(app, db, kept):
+    """Tenancy: the agencies a committee account acts for are in the entry. The account page's
+    change of them ends the user's sessions (auth.services.set_extra_agencies); a row of them
+    written any other way moves the counter, so the next request reads them anew."""
+    organizer, other, third = make_agency(), make_agency(), make_agency()
+    user = make_user("committee", agency=organizer)
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client)
+
+    def kept_agencies():
+        with app.test_request_context():
+            found, _generation = session_cache.lookup(user.id, user.session_token)
+            return None if found is None else tenancy.own_agency_ids(found)
+
+    assert kept_agencies() == {organizer.id}
+    auth_services.set_extra_agencies(user, [other.id])
+    db.session.commit()
+    assert kept_agencies() is None and not _signed_in(client)
+    client = client_of(app, user)
+    assert _signed_in(client)
+    assert kept_agencies() == {organizer.id, other.id}
+    db.session.execute(user_managed_agency.insert().values(user_id=user.id, agency_id=third.id))
+    db.session.commit()
+    assert kept_agencies() is None  # the entry no longer holds
+    assert _signed_in(client)
+    assert kept_agencies() == {organizer.id, other.id, third.id}
+
+
+def test_a_bulk_update_of_users_moves_the_counter(app, db, kept):
+    user = make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client) and _signed_in(client)
+    db.session.execute(update(User).where(User.id == user.id).values(active=False))
+    db.session.commit()
+    assert not _signed_in(client)
+
+
+def test_a_redis_that_does_not_answer_costs_the_query_not_an_error(app, db, monkeypatch):
+    monkeypatch.setitem(app.extensions, "rakor.auth.session_cache",
+                        session_cache.SessionCache(UNREACHABLE, "test-unreachable", 60))
+    user = make_user("committee")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _signed_in(client) and _signed_in(client)
+    auth_services.sign_out_everywhere(user)
+    db.session.commit()
+    assert not _signed_in(client)
+
+
+def test_off_without_redis(app):
+    """The suite's app has no REDIS_URL: the user is read from the database (the tests above set
+    the cache on themselves)."""
+    assert "rakor.auth.session_cache" not in app.extensions
