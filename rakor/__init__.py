@@ -255,6 +255,9 @@ def _init_features(app):
 
     for feature in FEATURES:
         feature.init_app(app)
+    from rakor.api import rate_limit
+
+    rate_limit.note_idle_hooks(app)  # every blueprint and its limits are known now
 
 
 def _register_template_helpers(app):

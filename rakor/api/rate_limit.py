@@ -7,7 +7,10 @@ Checked here, from the API's authentication hook, rather than by Flask-Limiter's
 that walk (the view's qualified name, the blueprint's limits and exemptions, the limit string
 parsed again, the request context's bookkeeping) cost a list request about a tenth of its Python
 calls for one counter increment. Flask-Limiter leaves the API's blueprints alone (`init_app`
-registers a request filter); its limits of the pages are untouched.
+registers a request filter); its limits of the pages are untouched. Those limits are on their
+views (sign-in, password links, invitation pages, the calendar feed), whose decorator checks
+them itself: where the app has no default, application or blueprint limit (`note_idle_hooks`),
+Flask-Limiter's hooks have nothing to check on any page either, and return at once there too.
 
 With a token and the token cache on the rate limiter's Redis (RATELIMIT_STORAGE_URI = REDIS_URL,
 production's default) and the fixed window (Flask-Limiter's default strategy), the counters are
@@ -43,18 +46,34 @@ def init_app(app, blueprint_names):
     _skip_limiter_hooks_in_api(app)
 
 
+_IDLE = "rakor.limiter_hooks_idle"
+
+
+def note_idle_hooks(app):
+    """Once every blueprint is registered: whether Flask-Limiter's hooks have nothing to check on
+    any request of `app`. They evaluate default, application and blueprint limits (and the
+    in-memory fallback's, when its storage fails); a view's own limits are checked by its
+    decorator, which does not need them. With none of those, the hooks return at once on every
+    request (about 130 Python calls of a kept page each time, a thirtieth of a meeting day's
+    workers' time); a limit of those kinds added later turns them back on."""
+    manager = limiter.limit_manager
+    app.extensions[_IDLE] = not (
+        manager.default_limits or manager.application_limits or limiter._in_memory_fallback_enabled
+        or any(manager.blueprint_limits(app, name) for name in app.blueprints))
+
+
 def _skip_limiter_hooks_in_api(app):
     """Flask-Limiter's three hooks do nothing for an API request (its request filter above
     exempts the API: no limit is evaluated, so no header is added either), yet walked the view's
     name, the limit manager and the request context's bookkeeping first: about 180 Python calls
-    of a list request. They are wrapped to return at once on the API's blueprints; the pages
-    keep them as they were."""
+    of a list request. They are wrapped to return at once on the API's blueprints, and on every
+    request where they have nothing to check (`note_idle_hooks`)."""
     def skipped_in_api(hook, answer):
         if getattr(hook, "_rakor_skipped_in_api", False):
             return hook
 
         def wrapper(*args):
-            if request.blueprint in limiter._rakor_api_filter:
+            if current_app.extensions.get(_IDLE) or request.blueprint in limiter._rakor_api_filter:
                 return answer(*args)
             return hook(*args)
 
