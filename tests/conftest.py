@@ -455,3 +455,16 @@ def page_cache_header(app):
     app.config["PAGE_CACHE_HEADER"] = True
     yield
     app.config["PAGE_CACHE_HEADER"] = False
+
+
+@pytest.fixture
+def statements(app):
+    """Every SQL statement the app's engine sends during the test, in order."""
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(_db.engine, "before_cursor_execute", record)

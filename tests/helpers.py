@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,20 @@ def redis_or_skip(what, meanwhile):
         pytest.skip(f"{what} SKIPPED: Redis does not answer at {REDIS_URL} ({error}); "
                     f"set REDIS_TEST_URL or start Redis to run them ({meanwhile})")
     return connection
+
+
+def store_on_test_redis(app, monkeypatch, extension, store_class, what, meanwhile):
+    """Yield a `store_class` (rakor/core/detached_rows.py GenerationStore) on the test Redis, in a
+    namespace of its own, as `app.extensions[extension]`; its keys deleted afterwards. Skipped
+    with a notice when Redis does not answer (`redis_or_skip`)."""
+    connection = redis_or_skip(what, meanwhile)
+    store = store_class(REDIS_URL, f"test-{uuid.uuid4().hex}", 60)
+    monkeypatch.setitem(app.extensions, extension, store)
+    yield store
+    keys = list(connection.scan_iter(store.prefix + "*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
 
 
 def run_worker_process(queue_name, app=None):

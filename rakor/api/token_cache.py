@@ -18,12 +18,10 @@ Only "last used" changes without moving the counter (tokens.record_use declares 
 On with REDIS_URL (API_TOKEN_CACHE_SECONDS, default 60; 0 turns it off); without it, and when
 Redis does not answer, every request looks the token up in the database as before.
 """
-import hashlib
 import json
 import logging
 
-from flask import current_app, g, has_app_context
-from redis import Redis
+from flask import g
 from redis.exceptions import RedisError
 from sqlalchemy import inspect
 
@@ -36,6 +34,7 @@ from rakor.core.after_commit import follow_commits
 log = logging.getLogger(__name__)
 
 _PREFIX = "rakor:api-auth:"
+_EXTENSION = "rakor.api.token_cache"
 _SESSION_KEY = "rakor.api.token_cache.changed"
 # What an entry holds. A user's other columns (the secrets among them) are loaded from the
 # database if a request touches them.
@@ -65,18 +64,12 @@ return counted
 """
 
 
-class TokenCache:
-    def __init__(self, url, namespace, seconds):
-        # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
-        self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        self.prefix = f"{_PREFIX}{namespace}:"
-        self.seconds = seconds
-        self._read_counting = self.redis.register_script(_READ_COUNTING)
+class TokenCache(detached_rows.GenerationStore):
+    PREFIX = _PREFIX
 
-    def read(self, token_hash):
-        """(entry's bytes or None, generation) in one round trip."""
-        entry, generation = self.redis.mget([self.prefix + "e:" + token_hash, self.prefix + "gen"])
-        return entry, int(generation or 0)
+    def __init__(self, url, namespace, seconds):
+        super().__init__(url, namespace, seconds)
+        self._read_counting = self.redis.register_script(_READ_COUNTING)
 
     def read_counting(self, token_hash, counters):
         """(entry's bytes or None, generation, counts) in one round trip: each (key, seconds) of
@@ -95,9 +88,6 @@ class TokenCache:
                  "user": detached_rows.columns(user, USER_COLUMNS), "extra_agency_ids": extra_agency_ids}
         self.redis.set(self.prefix + "e:" + token.token_hash, json.dumps(entry), ex=self.seconds)
 
-    def bump(self):
-        self.redis.incr(self.prefix + "gen")
-
 
 def _build(raw):
     """(generation, token, user, the user's extra agencies as tenancy.extra_agency_ids_column
@@ -112,19 +102,12 @@ _templates = detached_rows.Decoded(_build)
 
 
 def init_app(app):
-    seconds = int(app.config.get("API_TOKEN_CACHE_SECONDS", 60) or 0)
-    url = app.config.get("REDIS_URL")
-    if url and seconds > 0:
-        database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
-        app.extensions["rakor.api.token_cache"] = TokenCache(
-            url, hashlib.sha256(database.encode()).hexdigest()[:12], seconds)
-    else:
-        app.extensions.pop("rakor.api.token_cache", None)
+    detached_rows.install(app, _EXTENSION, "API_TOKEN_CACHE_SECONDS", TokenCache)
     listen()
 
 
 def cache():
-    return current_app.extensions.get("rakor.api.token_cache") if has_app_context() else None
+    return detached_rows.installed(_EXTENSION)
 
 
 def read_counting(token_hash, counters):

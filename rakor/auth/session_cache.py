@@ -28,8 +28,6 @@ import hashlib
 import json
 import logging
 
-from flask import current_app, has_app_context
-from redis import Redis
 from redis.exceptions import RedisError
 
 from rakor.auth import tenancy
@@ -41,6 +39,7 @@ from rakor.extensions import db
 log = logging.getLogger(__name__)
 
 _PREFIX = "rakor:session-user:"
+_EXTENSION = "rakor.auth.session_cache"
 _SESSION_KEY = "rakor.auth.session_cache.changed"
 USER_COLUMNS = ("id", "email", "name", "role", "agency_id", "active", "is_demo", "created_at")
 _DATETIMES = frozenset({"created_at"})
@@ -52,17 +51,8 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class SessionCache:
-    def __init__(self, url, namespace, seconds):
-        # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
-        self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        self.prefix = f"{_PREFIX}{namespace}:"
-        self.seconds = seconds
-
-    def read(self, user_id):
-        """(entry's bytes or None, generation) in one round trip."""
-        entry, generation = self.redis.mget([f"{self.prefix}e:{user_id}", self.prefix + "gen"])
-        return entry, int(generation or 0)
+class SessionCache(detached_rows.GenerationStore):
+    PREFIX = _PREFIX
 
     def write(self, user, generation, extra_agency_ids):
         entry = {"gen": generation, "user": detached_rows.columns(user, USER_COLUMNS),
@@ -86,19 +76,12 @@ _templates = detached_rows.Decoded(_build)
 
 
 def init_app(app):
-    seconds = int(app.config.get("SESSION_USER_CACHE_SECONDS", 60) or 0)
-    url = app.config.get("REDIS_URL")
-    if url and seconds > 0:
-        database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
-        app.extensions["rakor.auth.session_cache"] = SessionCache(
-            url, hashlib.sha256(database.encode()).hexdigest()[:12], seconds)
-    else:
-        app.extensions.pop("rakor.auth.session_cache", None)
+    detached_rows.install(app, _EXTENSION, "SESSION_USER_CACHE_SECONDS", SessionCache)
     listen()
 
 
 def cache():
-    return current_app.extensions.get("rakor.auth.session_cache") if has_app_context() else None
+    return detached_rows.installed(_EXTENSION)
 
 
 def lookup(user_id, token):

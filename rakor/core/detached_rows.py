@@ -2,15 +2,59 @@
 is signed in: the API's token cache (rakor/api/token_cache.py) and the signed-in user's
 (rakor/auth/session_cache.py).
 
-`columns` gives some columns of a row as JSON values; `instance` makes a persistent instance as
-if just loaded, whose columns not kept load from the database on access; `Decoded` keeps what
-was built from an entry's bytes lately, so a request merges a copy of it into its session
-(`Session.merge(..., load=False)`) instead of parsing the JSON and building the instance again
-(about a twentieth of an API list request's Python calls).
+`GenerationStore` keeps the entries, valid while a generation counter is unchanged (each cache
+moves it after the commits that concern it); `install` puts one on an app with REDIS_URL and
+its lifetime setting, `installed` finds it. `columns` gives some columns of a row as JSON
+values; `instance` makes a persistent instance as if just loaded, whose columns not kept load
+from the database on access; `Decoded` keeps what was built from an entry's bytes lately, so a
+request merges a copy of it into its session (`Session.merge(..., load=False)`) instead of
+parsing the JSON and building the instance again (about a twentieth of an API list request's
+Python calls).
 """
+import hashlib
 from datetime import datetime
 
+from flask import current_app, has_app_context
+from redis import Redis
 from sqlalchemy.orm import make_transient_to_detached
+
+
+class GenerationStore:
+    """Entries under `<PREFIX><namespace>:e:<key>` and their generation counter
+    `<PREFIX><namespace>:gen`; entries expire after `seconds`."""
+    PREFIX = ""
+
+    def __init__(self, url, namespace, seconds):
+        # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
+        self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        self.prefix = f"{self.PREFIX}{namespace}:"
+        self.seconds = seconds
+
+    def read(self, key):
+        """(entry's bytes or None, generation) in one round trip."""
+        entry, generation = self.redis.mget([f"{self.prefix}e:{key}", self.prefix + "gen"])
+        return entry, int(generation or 0)
+
+    def bump(self):
+        self.redis.incr(self.prefix + "gen")
+
+
+def install(app, name, seconds_setting, store_class):
+    """`store_class` as `app.extensions[name]` when the app has REDIS_URL and `seconds_setting`
+    (default 60) is above 0, namespaced by the database (two deployments or a database made anew
+    on one Redis never meet each other's entries); else none."""
+    seconds = int(app.config.get(seconds_setting, 60) or 0)
+    url = app.config.get("REDIS_URL")
+    if url and seconds > 0:
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI"))
+        app.extensions[name] = store_class(url, hashlib.sha256(database.encode()).hexdigest()[:12], seconds)
+    else:
+        app.extensions.pop(name, None)
+
+
+def installed(name):
+    """The store `install` put on the current app under `name`, or None."""
+    return current_app.extensions.get(name) if has_app_context() else None
 
 
 def columns(obj, names):

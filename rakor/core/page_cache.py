@@ -240,11 +240,6 @@ class RedisStore:
         # meet each other's versions and fragments.
         self.prefix = f"{_PREFIX}{namespace}:"
 
-    def read(self, scopes, key):
-        """([version per scope], stored value or None) in one round trip."""
-        values = self.redis.mget([self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + key])
-        return [int(v or 0) for v in values[:-1]], values[-1]
-
     def read_many(self, scopes, keys, left=False):
         """([version per scope], [stored value or None per key], with `left` the seconds the first
         key has left (None when it has none), else None) in one round trip."""
@@ -285,11 +280,6 @@ class MemoryStore:
     def __init__(self):
         self.counters, self.values = {}, {}
         self.lock = threading.Lock()
-
-    def read(self, scopes, key):
-        with self.lock:
-            value, expires = self.values.get(key, (None, 0))
-            return [self.counters.get(s, 0) for s in scopes], value if expires > time.monotonic() else None
 
     def read_many(self, scopes, keys, left=False):
         with self.lock:
@@ -391,7 +381,7 @@ def fragment(key, scopes, render, ttl=None, name=None, shell=None):
         return render()
     scopes = sorted(set(scopes) | {GLOBAL})
     try:
-        versions, stored = store.read(scopes, key)
+        versions, (stored,), _left = store.read_many(scopes, [key])
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return render()

@@ -96,10 +96,10 @@ def reader_key(page, meeting_id):
     return f"{viewer_key(page, meeting_id)}:reader:{current_user.id}"
 
 
-def shell_key(page, meeting_id):
-    """The key of the reader's `page` of `meeting_id` around its content (core/page_cache.py
-    `Shell`): the whole page's key, as what it depends on is the same."""
-    return f"{reader_key(page, meeting_id)}:shell"
+def shell_key(page_key):
+    """The key of a reader's page around its content (core/page_cache.py `Shell`), from the whole
+    page's (`reader_key`): what it depends on is the same."""
+    return f"{page_key}:shell"
 
 
 def shell_scopes(meeting_id):
@@ -139,7 +139,7 @@ def kept_for_reader(page, parts):
             kept = page_cache.kept_page(key, scopes)
             if kept is not None:
                 return kept
-            shell = page_cache.Shell(shell_key(page, meeting_id), shell_scopes(meeting_id), lambda: g.get("kept_content"))
+            shell = page_cache.Shell(shell_key(key), shell_scopes(meeting_id), lambda: g.get("kept_content"))
             together = page_cache.kept_together(
                 key, scopes, shell, [(viewer_key(page, meeting_id), _scopes(meeting_id, parts))],
                 lambda around, contents: around.replace(page_cache.SLOT, contents[0], 1))

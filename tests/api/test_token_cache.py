@@ -5,7 +5,7 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from rakor.api import token_cache, tokens
 from rakor.api.models import ApiToken
@@ -14,32 +14,14 @@ from rakor.auth.models import User
 from rakor.extensions import db
 from tests.api.conftest import bearer
 from tests.factories import make_agency, make_user
-from tests.helpers import REDIS_URL, UNREACHABLE, redis_or_skip, sign_in
+from tests.helpers import REDIS_URL, UNREACHABLE, sign_in, store_on_test_redis
 
 
 @pytest.fixture
 def kept(app, monkeypatch):
     """The token cache on the test Redis (REDIS_TEST_URL), in a namespace of this test."""
-    connection = redis_or_skip("TOKEN CACHE TESTS", "the lookup without it is tested anyway")
-    store = token_cache.TokenCache(REDIS_URL, f"test-{uuid.uuid4().hex}", 60)
-    monkeypatch.setitem(app.extensions, "rakor.api.token_cache", store)
-    yield store
-    keys = list(connection.scan_iter(store.prefix + "*"))
-    if keys:
-        connection.delete(*keys)
-    connection.close()
-
-
-@pytest.fixture
-def statements(app):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+    yield from store_on_test_redis(app, monkeypatch, "rakor.api.token_cache", token_cache.TokenCache,
+                                   "TOKEN CACHE TESTS", "the lookup without it is tested anyway")
 
 
 def _queries(seen):

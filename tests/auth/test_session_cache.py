@@ -3,42 +3,22 @@ is kept, yet a session signed out everywhere (a new password), a deactivated use
 new agencies count from the next request on, whatever changed them (a form, a service, a bulk
 UPDATE); no secret in Redis; a Redis that does not answer only costs the query."""
 import json
-import uuid
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from rakor.auth import services as auth_services
 from rakor.auth import session_cache, tenancy
 from rakor.auth.models import User, user_managed_agency
-from rakor.extensions import db
 from tests.factories import make_agency, make_meeting, make_user
-from tests.helpers import REDIS_URL, UNREACHABLE, client_of, redis_or_skip
+from tests.helpers import UNREACHABLE, client_of, store_on_test_redis
 
 
 @pytest.fixture
 def kept(app, monkeypatch):
     """The session cache on the test Redis (REDIS_TEST_URL), in a namespace of this test."""
-    connection = redis_or_skip("SESSION CACHE TESTS", "the sign-in without it is tested anyway")
-    store = session_cache.SessionCache(REDIS_URL, f"test-{uuid.uuid4().hex}", 60)
-    monkeypatch.setitem(app.extensions, "rakor.auth.session_cache", store)
-    yield store
-    keys = list(connection.scan_iter(store.prefix + "*"))
-    if keys:
-        connection.delete(*keys)
-    connection.close()
-
-
-@pytest.fixture
-def statements(app):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+    yield from store_on_test_redis(app, monkeypatch, "rakor.auth.session_cache", session_cache.SessionCache,
+                                   "SESSION CACHE TESTS", "the sign-in without it is tested anyway")
 
 
 def _user_reads(seen):

@@ -207,18 +207,24 @@ def view(meeting_id):
     kept = page_cache.kept_page(key, scopes)
     if kept is not None:
         return kept
-    pieces = [(_page_key(meeting_id), [page_cache.meeting_scope(meeting_id)])]
-    pieces += [(f"{_page_key(meeting_id)}:{entry.key}", _section_scopes(meeting_id, part))
-               for entry, part in _sections_kept_apart()]
-    together = page_cache.kept_together(key, scopes, _shell(meeting_id, None), pieces, _join)
+    body_key, sections = _page_key(meeting_id), _sections_kept_apart()
+    pieces = [(body_key, [page_cache.meeting_scope(meeting_id)])]
+    pieces += [(f"{body_key}:{entry.key}", _section_scopes(meeting_id, part)) for entry, part in sections]
+
+    def join(shell, htmls):
+        body, *kept_apart = htmls
+        entries = [entry for entry, _part in sections]
+        return shell.replace(page_cache.SLOT, _with_sections(body, zip(entries, kept_apart, strict=True)), 1)
+
+    together = page_cache.kept_together(key, scopes, _shell(key, meeting_id, None), pieces, join)
     if together is not None:
         return together
     return _render_view(meeting_id)
 
 
-def _shell(meeting_id, body):
+def _shell(page_key, meeting_id, body):
     """The reader's meeting page around its body (`body()`: the body as rendered in the page)."""
-    return page_cache.Shell(shell_key("meeting-body", meeting_id), shell_scopes(meeting_id), body)
+    return page_cache.Shell(shell_key(page_key), shell_scopes(meeting_id), body)
 
 
 def _sections_kept_apart():
@@ -235,14 +241,6 @@ def _with_sections(body, sections):
     for entry, html in sections:
         body = body.replace(_section_slot(entry.key), html)
     return body
-
-
-def _join(shell, pieces):
-    """The page from the reader's shell, the kept body and the sections kept apart, in the order
-    `view` asked for them."""
-    body, *sections = pieces
-    entries = [entry for entry, _part in _sections_kept_apart()]
-    return shell.replace(page_cache.SLOT, _with_sections(body, zip(entries, sections, strict=True)), 1)
 
 
 def _section_slot(key):
@@ -275,8 +273,9 @@ def _render_view(meeting):
 
     # The reader's layout (the navbar's unread notices) is part of the kept page, and kept apart
     # around the body too (`view` puts the page together from it when a write ends the page).
-    return page_cache.reader_page(_reader_key(meeting.id), _reader_scopes(meeting.id, meeting.follow_up_of_id),
-                                  page, reader_ttl(meeting), shell=_shell(meeting.id, lambda: rendered.get("body")))
+    reader = _reader_key(meeting.id)
+    return page_cache.reader_page(reader, _reader_scopes(meeting.id, meeting.follow_up_of_id), page,
+                                  reader_ttl(meeting), shell=_shell(reader, meeting.id, lambda: rendered.get("body")))
 
 
 def _render_section(entry, meeting):
