@@ -15,16 +15,18 @@ def init_app(app):
     from rakor.auth import loading
     from rakor.main import dashboard
     from rakor.notices import queries, views  # noqa: F401  (routes)
+    from rakor.notices.models import Notice
 
-    loading.user_columns.register("unread_notices", loader=queries.unread_count_column,
-                                  keep=queries.keep_unread_count)
+    loading.register_column("unread_notices", loader=queries.unread_count_column,
+                            keep=queries.keep_unread_count, moved_by=(Notice, "user_id"))
 
     dashboard.panels.register("notices", template="notices/_dashboard_panel.html",
                               loader=queries.home_panel, order=1, reads=lambda _user: ())
 
     @app.context_processor
     def unread_notices():
-        # Called by the navbar only (one query per full page; fragments and JSON pay nothing).
+        # Called by the navbar only: the count came with the signed-in user (its row or the
+        # session cache's entry), else one query per full page; fragments and JSON pay nothing.
         def count():
             return queries.unread_count(current_user) if current_user.is_authenticated else 0
         return {"unread_notices": count}

@@ -3,6 +3,7 @@ is kept, yet a session signed out everywhere (a new password), a deactivated use
 new agencies count from the next request on, whatever changed them (a form, a service, a bulk
 UPDATE); no secret in Redis; a Redis that does not answer only costs the query."""
 import json
+import re
 
 import pytest
 from sqlalchemy import update
@@ -10,6 +11,10 @@ from sqlalchemy import update
 from rakor.auth import services as auth_services
 from rakor.auth import session_cache, tenancy
 from rakor.auth.models import User, user_managed_agency
+from rakor.core.types import utcnow
+from rakor.extensions import db as _db
+from rakor.notices import services as notice_services
+from rakor.notices.models import Notice
 from tests.factories import make_agency, make_meeting, make_user
 from tests.helpers import UNREACHABLE, client_of, store_on_test_redis
 
@@ -122,8 +127,11 @@ def test_new_extra_agencies_count_from_the_next_request(app, db, kept):
 
     def kept_agencies():
         with app.test_request_context():
-            found, _generation = session_cache.lookup(user.id, user.session_token)
-            return None if found is None else tenancy.own_agency_ids(found)
+            found, _stamp, answers = session_cache.lookup(user.id, user.session_token)
+            if found is None:
+                return None
+            tenancy.keep_extra_agency_ids(found, answers["extra_agency_ids"])
+            return tenancy.own_agency_ids(found)
 
     assert kept_agencies() == {organizer.id}
     auth_services.set_extra_agencies(user, [other.id])
@@ -165,3 +173,100 @@ def test_off_without_redis(app):
     """The suite's app has no REDIS_URL: the user is read from the database (the tests above set
     the cache on themselves)."""
     assert "rakor.auth.session_cache" not in app.extensions
+
+
+# --- the navbar's unread count, kept in the entry -----------------------------------------------
+
+def _badge(client, path):
+    """The navbar's unread count on `path` (0 without a badge)."""
+    html = client.get(path).get_data(as_text=True)
+    assert "Panitia Berkabar" in html or "Utusan Berkabar" in html
+    found = re.search(r'id="nav-unread-count">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+def _notice(user, read=False):
+    notice = Notice(user_id=user.id, kind="test", params={}, created_at=utcnow(),
+                    read_at=utcnow() if read else None)
+    _db.session.add(notice)
+    return notice
+
+
+def _count_reads(seen):
+    return [s for s in seen if "FROM notice" in s]
+
+
+def test_a_kept_user_brings_its_unread_count(app, db, kept, statements):
+    """A page rendered for a user whose entry holds (the dashboard: its layout is rendered on every
+    request) asks neither for the user's row nor for its unread notices."""
+    make_meeting(title="Rakor Berkabar")
+    user = make_user("committee", name="Panitia Berkabar")
+    _notice(user), _notice(user), _notice(user, read=True)
+    db.session.commit()
+    client = client_of(app, user)
+    assert _badge(client, "/progress") == 2
+    statements.clear()
+    assert _badge(client, "/progress") == 2
+    assert _user_reads(statements) == [] and _count_reads(statements) == []
+
+
+def test_a_new_or_read_notice_moves_only_its_users_entry(app, db, kept, statements):
+    make_meeting(title="Rakor Berkabar")
+    user = make_user("committee", name="Panitia Berkabar")
+    other = make_user("committee", name="Panitia Berkabar Lain")
+    db.session.commit()
+    mine, theirs = client_of(app, user), client_of(app, other)
+    path = "/progress"
+    assert _badge(mine, path) == 0 and _badge(theirs, path) == 0
+    notice = _notice(user)
+    db.session.commit()
+    statements.clear()
+    assert _badge(mine, path) == 1  # read anew: its own counter moved
+    assert len(_user_reads(statements)) == 1
+    statements.clear()
+    assert _badge(theirs, path) == 0  # the other user's entry still holds
+    assert _user_reads(statements) == [] and _count_reads(statements) == []
+    notice_services.mark_read(db.session.get(Notice, notice.id))
+    db.session.commit()
+    assert _badge(mine, path) == 0
+
+
+def test_notices_created_by_the_service_show_from_the_next_request(app, db, kept):
+    meeting = make_meeting(title="Rakor Berkabar")
+    user = make_user("delegate", name="Utusan Berkabar")
+    db.session.commit()
+    client = client_of(app, user)
+    assert _badge(client, "/notices") == 0 and _badge(client, "/notices") == 0
+    notice_services.notify([db.session.get(User, user.id)], "meeting_cancelled",
+                           {"meeting_id": meeting.id, "title": meeting.title, "timezone": meeting.timezone,
+                            "start": meeting.starts_at.isoformat(), "reason": ""})
+    db.session.commit()
+    assert _badge(client, "/notices") == 1
+
+
+def test_marking_all_read_in_bulk_ends_the_count_kept(app, db, kept):
+    user = make_user("committee", name="Panitia Berkabar")
+    _notice(user), _notice(user)
+    db.session.commit()
+    client = client_of(app, user)
+    assert _badge(client, "/notices") == 2 and _badge(client, "/notices") == 2
+    assert client.post("/notices/read-all").status_code == 302  # one bulk UPDATE
+    assert _badge(client, "/notices") == 0
+
+
+def test_a_notice_committed_while_a_reader_loaded_the_user_is_not_hidden(app, db, kept):
+    """The order of the page cache: the entry is stamped with the counters read before the user's
+    row, so a notice committed in between moves the counter past the stamp."""
+    user = make_user("committee", name="Panitia Berkabar")
+    db.session.commit()
+    with app.test_request_context():
+        _found, stamp, _answers = session_cache.lookup(user.id, user.session_token)
+    _notice(user)
+    db.session.commit()  # moves the user's counter
+    with app.test_request_context():
+        stale = db.session.get(User, user.id)
+        session_cache.remember(stale, stamp, {"extra_agency_ids": None, "unread_notices": 0})
+        found, _stamp, _answers = session_cache.lookup(user.id, user.session_token)
+    assert found is None  # what was read before the commit is not used
+    client = client_of(app, user)
+    assert _badge(client, "/notices") == 1
