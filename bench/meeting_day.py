@@ -46,10 +46,10 @@ body rendered; then the sections kept apart, "participants:hit" and so on; witho
 flashed message was waiting, the page was rendered around the body looked up; "kept:miss,together:hit"
 = put together from the reader's kept shell and the kept body and sections, nothing rendered).
 Reported: whole pages kept, pages put together, bodies kept, and per section kept apart its hits;
-the commitments and participants
-pages keep their content per viewer class ("commitments:hit"), home per reader ("home:hit"), the
-progress dashboard and a region's page per viewer class and query ("progress:hit",
-"progress-region:hit").
+the commitments and participants pages, the progress dashboard and a region's page are kept whole
+per reader as the meeting page is ("kept:hit", "kept:miss,together:hit") around their content
+kept per viewer class (and query) ("commitments:hit", "progress:hit", "progress-region:hit"), home
+per reader ("home:hit").
 
 The workers' time per endpoint is summed from the app's access log (duration_ms) over the measured
 window: where the workers' time went, which a throughput figure on a shared machine hides.
@@ -92,8 +92,8 @@ PAGES = {
 # The pages whose content is kept apart, and the name their lookup has in X-Page-Cache.
 CONTENT_KEPT = {"commitments": "commitments", "participants": "participants", "home": "home",
                 "progress": "progress", "region": "progress-region"}
-# Home is kept whole per reader under its own name ("home:hit"), the commitments and participants
-# pages as "kept:hit" (the meeting page's way) around their content kept per viewer class.
+# Home is kept whole per reader under its own name ("home:hit"), the other pages as "kept:hit"
+# (the meeting page's way) around their content kept per viewer class.
 WHOLE_UNDER_NAME = {"home"}
 WRITES = [("check-in", 40), ("registration", 15), ("commitment submitted", 15),
           ("commitment agreed", 15), ("progress update", 15)]
@@ -708,10 +708,10 @@ def main():
                              for page, found in stats.other_cache.items())
     put_together = together + sum(found.get("kept:miss,together:hit", 0) for found in stats.other_cache.values())
     print(f"of all requests, {100 * whole_pages / max(stats.requests, 1):.1f} % were a reader's whole page kept "
-          f"(meeting, commitments, participants, home), {100 * put_together / max(stats.requests, 1):.1f} % a page "
-          f"put together from the reader's kept shell and kept content (meeting, commitments, participants)")
+          f"(every page but the writes), {100 * put_together / max(stats.requests, 1):.1f} % a page "
+          f"put together from the reader's kept shell and kept content (all but home)")
     for page, found in sorted(stats.other_cache.items()):
-        # "kept:hit": the reader's whole page kept (commitments, participants); else the content's
+        # "kept:hit": the reader's whole page kept (all but home); else the content's
         # own lookup ("commitments:hit") says whether the page was rendered around kept content.
         if page in WHOLE_UNDER_NAME:
             whole, joined, content = found.get(f"{CONTENT_KEPT[page]}:hit", 0), 0, 0

@@ -434,8 +434,16 @@ def around_content(template, content_template, kept_as, content, ttl=None, name=
     if not active():
         return render_template(template, **page, **content())
     key, scopes = kept_as()
-    body = fragment(key, scopes, lambda: render_template(content_template, **page, **content()), ttl=ttl, name=name)
-    return render_template(template, body=Markup(body), **page)
+    body = kept_content(fragment(key, scopes, lambda: render_template(content_template, **page, **content()),
+                                 ttl=ttl, name=name))
+    return render_template(template, body=body, **page)
+
+
+def kept_content(html):
+    """`html`, the kept content of this request's page, as Markup: noted as where the reader's
+    shell is cut (`whole_for_reader`)."""
+    g.kept_content = content = Markup(html)
+    return content
 
 
 def reader_page(key, scopes, render, ttl=None, name=None, shell=None):
@@ -527,3 +535,36 @@ def kept_together(key, scopes, shell, pieces, join):
         except RedisError as error:
             log.warning("page cache unavailable, not storing: %s", error)
     return _with_readers_token(page)
+
+
+def shell_key(page_key):
+    """The key of a reader's page around its content (`Shell`), from the whole page's: what it
+    depends on is the same."""
+    return f"{page_key}:shell"
+
+
+def whole_for_reader(reader_id, key, scopes, content, render, ttl=None, name=None, shell_scopes=()):
+    """The page `render()` returns (HTML text) kept whole for reader `reader_id` under `key`
+    (which names the reader) while `scopes` are unchanged (`reader_page`), served at once when
+    kept (`kept_page`); when it lapsed, put together (`kept_together`) from the reader's shell and
+    `content`, the (key, scopes) of the page's one kept content (`kept_content`), as long as both
+    are current. The shell is kept by `shell_scopes` and the reader's own scope: what the page
+    shows outside its content, and what its access rule reads, as it vouches for the reader as
+    the whole page does. The caller runs nothing it has not covered by `key` and `scopes` before
+    this."""
+    kept = kept_page(key, scopes)
+    if kept is not None:
+        return kept
+    shell = Shell(shell_key(key), [*shell_scopes, reader_scope(reader_id)], lambda: g.get("kept_content"))
+    together = kept_together(key, scopes, shell, [content],
+                             lambda around, contents: around.replace(SLOT, contents[0], 1))
+    if together is not None:
+        return together
+
+    def whole():
+        html = render()
+        if not isinstance(html, str):
+            raise TypeError(f"{name or key}: a page kept whole must be its HTML text")
+        return html
+
+    return reader_page(key, scopes, whole, ttl=ttl, name=name, shell=shell)

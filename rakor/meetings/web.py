@@ -19,15 +19,14 @@ crafted URL is a 404, never a leak.
 viewer class (rakor/core/page_cache.py), for pages read many times on a meeting day.
 `kept_for_reader(page, parts)`: the whole page (its layout names the reader) kept per reader and
 served before the meeting is loaded (the meeting page's own way, `reader_key`, `reader_ttl`);
-when it has lapsed, put together from the reader's kept shell (`shell_key`, `shell_scopes`) and
-the kept content.
+when it has lapsed, put together from the reader's kept shell (core/page_cache.py
+`whole_for_reader`, `shell_scopes`) and the kept content.
 """
 import functools
 
 from flask import abort, g, request
 from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from rakor.auth import tenancy
@@ -80,9 +79,8 @@ def kept_content(page, meeting, parts, render):
     and its `parts` (core/page_cache.py MEETING_PARTS: what else the content reads) are
     unchanged. Everything the content reads must be covered: tests/meetings/test_page_cache_parts.py
     checks the tables each kept content reads against its scopes."""
-    content = Markup(page_cache.fragment(viewer_key(page, meeting.id), _scopes(meeting.id, parts), render, name=page))
-    g.kept_content = content  # where the reader's shell is cut (kept_for_reader)
-    return content
+    return page_cache.kept_content(page_cache.fragment(viewer_key(page, meeting.id), _scopes(meeting.id, parts),
+                                                       render, name=page))
 
 
 def _scopes(meeting_id, parts):
@@ -94,12 +92,6 @@ def reader_key(page, meeting_id):
     """The key of `page` of `meeting_id` kept whole for the signed-in reader: its content's
     viewer key, and the reader (the layout names them)."""
     return f"{viewer_key(page, meeting_id)}:reader:{current_user.id}"
-
-
-def shell_key(page_key):
-    """The key of a reader's page around its content (core/page_cache.py `Shell`), from the whole
-    page's (`reader_key`): what it depends on is the same."""
-    return f"{page_key}:shell"
 
 
 def shell_scopes(meeting_id):
@@ -134,25 +126,12 @@ def kept_for_reader(page, parts):
         def wrapper(meeting_id, **kwargs):
             if not page_cache.active():
                 return view(meeting_id, **kwargs)
-            key = reader_key(page, meeting_id)
-            scopes = [*_scopes(meeting_id, parts), page_cache.reader_scope(current_user.id)]
-            kept = page_cache.kept_page(key, scopes)
-            if kept is not None:
-                return kept
-            shell = page_cache.Shell(shell_key(key), shell_scopes(meeting_id), lambda: g.get("kept_content"))
-            together = page_cache.kept_together(
-                key, scopes, shell, [(viewer_key(page, meeting_id), _scopes(meeting_id, parts))],
-                lambda around, contents: around.replace(page_cache.SLOT, contents[0], 1))
-            if together is not None:
-                return together
-
-            def render():
-                html = view(meeting_id, **kwargs)
-                if not isinstance(html, str):
-                    raise TypeError(f"{view.__name__} must return its page's HTML to be kept")
-                return html
-
-            return page_cache.reader_page(key, scopes, render, ttl=lambda: reader_ttl(g.meeting), shell=shell)
+            return page_cache.whole_for_reader(
+                current_user.id, reader_key(page, meeting_id),
+                [*_scopes(meeting_id, parts), page_cache.reader_scope(current_user.id)],
+                (viewer_key(page, meeting_id), _scopes(meeting_id, parts)), lambda: view(meeting_id, **kwargs),
+                ttl=lambda: reader_ttl(g.meeting),
+                shell_scopes=[page_cache.meeting_scope(meeting_id)])
 
         return wrapper
 

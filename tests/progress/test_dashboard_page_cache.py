@@ -1,8 +1,11 @@
 """The progress dashboard and a region's page keep their content per viewer class, locale and
-query while the progress data is unchanged (progress/views/monitoring.py _kept_page): a report
-shows on the next visit, a check-in leaves them kept, the navbar stays the reader's own, two
-classes of reader never share them, the clock ends them at the next midnight, a meeting the
-reader may not see stays not found, and the content reads nothing its scopes do not cover."""
+query while the progress data is unchanged (progress/views/monitoring.py _kept_page), and the
+whole page per reader (_whole_for_reader): a report shows on the next visit, a check-in leaves
+them kept, a notice of the reader ends the reader's page (the navbar stays the reader's own) but
+not the content, another reader of the class gets the page put together from its shell and the
+content rendered for the first, two classes of reader never share them, the clock ends them at
+the next midnight, a meeting the reader may not see stays not found, and the content reads
+nothing its scopes do not cover."""
 import re
 import time
 from datetime import timedelta
@@ -17,20 +20,30 @@ from rakor.notices.services import notify
 from rakor.participants import services as participant_services
 from rakor.progress import dashboard as board
 from rakor.progress import services, workdays
-from tests.factories import make_participant
+from tests.factories import make_participant, make_user
 from tests.factories.scenarios import two_organizers
-from tests.helpers import client_of, meeting_part_tables
+from tests.helpers import client_of, meeting_part_tables, without_csrf_tokens
 from tests.progress.conftest import TODAY, update
 
 
 def page(client, path):
     response = client.get(path)
     assert response.status_code == 200
-    return response.get_data(as_text=True), response.headers.get("X-Page-Cache")
+    return without_csrf_tokens(response.get_data(as_text=True)), response.headers.get("X-Page-Cache")
 
 
 def figure(html, name):
     return re.search(rf'id="figure-{name}">([^<]*)<', html).group(1)
+
+
+# What X-Page-Cache says (core/page_cache.py): the reader's whole page, the page put together
+# from the reader's shell and the content, the reader's page rendered (its own lookup), and the
+# content's lookup.
+KEPT = "kept:hit"
+
+
+def rendered(name, content):
+    return f"kept:miss,together:miss,miss,{name}:{content}"
 
 
 def region_path(cm):
@@ -40,27 +53,28 @@ def region_path(cm):
 def test_the_dashboard_is_kept_until_a_report_and_then_shows_it(app, db, pg, page_cache_header):
     leadership = client_of(app, pg.leadership)
     first, found = page(leadership, "/progress")
-    assert found == "progress:miss" and figure(first, "reported") == "0"
+    assert found == rendered("progress", "miss") and figure(first, "reported") == "0"
     again, found = page(leadership, "/progress")
-    assert found == "progress:hit" and again == first
+    assert found == KEPT and again == first
 
     services.report(pg.poverty_c, update(realised_value=Decimal("6")), pg.delegate, today=TODAY)
     db.session.commit()
     html, found = page(leadership, "/progress")
-    assert found == "progress:miss" and figure(html, "reported") == "1"
+    assert found == rendered("progress", "miss") and figure(html, "reported") == "1"
 
 
 def test_a_regions_page_is_kept_until_a_report_of_its_commitments(app, db, pg, page_cache_header):
     leadership = client_of(app, pg.leadership)
     first, found = page(leadership, region_path(pg))
-    assert found == "progress-region:miss" and 'id="region-progress"' in first
-    assert page(leadership, region_path(pg)) == (first, "progress-region:hit")
+    assert found == rendered("progress-region", "miss") and 'id="region-progress"' in first
+    assert page(leadership, region_path(pg)) == (first, KEPT)
 
     services.report(pg.poverty_c, update(realised_value=Decimal("6")), pg.delegate, today=TODAY)
     db.session.commit()
     html, found = page(leadership, region_path(pg))
-    assert found == "progress-region:miss" and html != first
+    assert found == rendered("progress-region", "miss") and html != first
     assert leadership.get("/progress/regions/999999").status_code == 404
+    assert leadership.get("/progress/regions/999999").status_code == 404  # nothing was kept for it
 
 
 def test_a_check_in_keeps_them_and_the_navbar_stays_the_readers_own(app, db, pg, page_cache_header):
@@ -75,14 +89,42 @@ def test_a_check_in_keeps_them_and_the_navbar_stays_the_readers_own(app, db, pg,
         assert 'id="nav-unread-count"' not in html
 
     participant_services.check_in(person, by_user=pg.committee)
+    db.session.commit()
+    for path in ("/progress", region_path(pg)):
+        assert page(leadership, path)[1] == KEPT  # a check-in moves nothing these pages show
+
     notify([pg.leadership], "meeting_cancelled", {"title": pg.meeting.title, "start": now.isoformat(),
                                                   "timezone": pg.meeting.timezone, "meeting_id": pg.meeting.id},
            meeting_id=pg.meeting.id)
     db.session.commit()
     for path, name in (("/progress", "progress"), (region_path(pg), "progress-region")):
         html, found = page(leadership, path)
-        assert found == f"{name}:hit"
+        assert found == rendered(name, "hit")  # the reader's notice ended its page and shell
         assert re.search(r'id="nav-unread-count">1<', html)  # the layout is rendered for this request
+
+
+def test_another_reader_of_the_class_gets_the_page_put_together(app, db, pg, page_cache_header):
+    """After a report every reader's page lapses; the first reader of the class renders the
+    content, the others' pages are put together from their shells and it, as a render would be."""
+    second = make_user("leadership", agency=pg.leadership.agency, name="Pimpinan Kedua")
+    db.session.commit()
+    first_reader, second_reader = client_of(app, pg.leadership), client_of(app, second)
+    for path in ("/progress", region_path(pg)):
+        page(first_reader, path)
+        page(second_reader, path)
+    services.report(pg.poverty_c, update(realised_value=Decimal("6")), pg.delegate, today=TODAY)
+    db.session.commit()
+    put_together = {}
+    for path, name in (("/progress", "progress"), (region_path(pg), "progress-region")):
+        assert page(first_reader, path)[1] == rendered(name, "miss")
+        together, found = page(second_reader, path)
+        assert found == "kept:miss,together:hit"
+        assert "Pimpinan Kedua" in together and pg.leadership.name not in together
+        assert page(second_reader, path) == (together, KEPT)  # kept whole again
+        put_together[path] = together
+    app.extensions["rakor.page_cache"].values.clear()
+    for path, name in (("/progress", "progress"), (region_path(pg), "progress-region")):
+        assert page(second_reader, path) == (put_together[path], rendered(name, "miss"))  # as a render is
 
 
 def test_two_classes_of_reader_never_share_the_content(app, db, page_cache_header):
@@ -100,8 +142,8 @@ def test_two_classes_of_reader_never_share_the_content(app, db, page_cache_heade
     province = client_of(app, two.leadership_p)
     regency_a = client_of(app, two.leadership_a)
     query = f"/progress?meeting={two.meeting_b.id}"
-    assert page(province, query)[1] == "progress:miss"
-    assert page(province, query)[1] == "progress:hit"
+    assert page(province, query)[1] == rendered("progress", "miss")
+    assert page(province, query)[1] == KEPT
     store = app.extensions["rakor.page_cache"]
     kept = {key for key in store.values if key.startswith("progress:")}
     assert regency_a.get(query).status_code == 404  # not the province's kept content
@@ -116,8 +158,10 @@ def test_the_content_is_kept_until_the_next_midnight_at_most(app, db, pg, monkey
     soon = utcnow() + timedelta(seconds=45)
     monkeypatch.setattr(board, "lapses_at", lambda: soon)
     page(client_of(app, pg.leadership), "/progress")
-    (value, expires), = [v for k, v in store.values.items() if k.startswith("progress:")]
-    assert 0 < expires - time.monotonic() <= 45
+    kept = [v for k, v in store.values.items() if k.startswith("progress:")]
+    assert len(kept) == 3  # the content, the reader's page and its shell
+    for _value, expires in kept:
+        assert 0 < expires - time.monotonic() <= 45
     assert app.config["PAGE_CACHE_TTL"] >= 60  # else the bound above proves nothing
 
 

@@ -25,7 +25,7 @@ from rakor.extensions import db
 from rakor.meetings import bp, hooks, ics, lifecycle, queries, services
 from rakor.meetings.forms import COMMON_TIMEZONES, MeetingForm, TransitionForm
 from rakor.meetings.lifecycle import MINUTES_FINAL, MeetingStatus
-from rakor.meetings.web import reader_key, reader_ttl, shell_key, shell_scopes, viewer_key, with_meeting
+from rakor.meetings.web import reader_key, reader_ttl, shell_scopes, viewer_key, with_meeting
 from rakor.policy import COMMITTEE, authenticated, can, require, roles
 from rakor.regions.models import Agency
 from rakor.regions.services import provincial_planning_agencies
@@ -224,7 +224,7 @@ def view(meeting_id):
 
 def _shell(page_key, meeting_id, body):
     """The reader's meeting page around its body (`body()`: the body as rendered in the page)."""
-    return page_cache.Shell(shell_key(page_key), shell_scopes(meeting_id), body)
+    return page_cache.Shell(page_cache.shell_key(page_key), shell_scopes(meeting_id), body)
 
 
 def _sections_kept_apart():

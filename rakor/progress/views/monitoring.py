@@ -16,7 +16,7 @@ from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.documents.pdf import render_html
 from rakor.extensions import db
-from rakor.meetings.web import viewer_key, with_meeting
+from rakor.meetings.web import reader_key, viewer_key, with_meeting
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, require, roles
 from rakor.progress import bp, charts, exports, periods, queries, report_scope, services, stats, workdays
 from rakor.progress import dashboard as board
@@ -92,8 +92,8 @@ def dashboard():
     province (its own agency's, else the only province with a planning agency), under the
     province's own row: that is what a Bappeda's leadership reads. "All regions" (region=all)
     gives one row per province, for an instance serving several."""
-    return _kept_page("progress/dashboard.html", "progress/_dashboard_content.html", "progress", None,
-                      _dashboard_content)
+    return _whole_for_reader("progress", None, lambda: _kept_page(
+        "progress/dashboard.html", "progress/_dashboard_content.html", "progress", None, _dashboard_content))
 
 
 def _dashboard_content():
@@ -109,6 +109,23 @@ def _dashboard_content():
                 national=national, **_report_links(filters, national, today), **choices, **labels())
 
 
+def _seconds_kept():
+    return (board.lapses_at() - utcnow()) / timedelta(seconds=1)
+
+
+def _whole_for_reader(name, object_id, render):
+    """The page `render()` returns kept whole for the reader while the progress data and the
+    reader's own layout are unchanged, served before anything is loaded; when it lapsed, put
+    together from the reader's shell and the kept content (core/page_cache.py
+    `whole_for_reader`). The access rule is the reader's role (in the key); what the page shows
+    outside its content is the region's row, which every kept page depends on (`global`)."""
+    if not page_cache.active():
+        return render()
+    return page_cache.whole_for_reader(
+        current_user.id, reader_key(name, object_id), [*board.READS, page_cache.reader_scope(current_user.id)],
+        (viewer_key(name, object_id), board.READS), render, ttl=_seconds_kept)
+
+
 def _kept_page(template, content_template, name, object_id, content, **page):
     """`template` around its content (`content_template` with the context `content()` returns
     and `page`), the content kept per viewer class, locale and query string while the progress
@@ -117,11 +134,8 @@ def _kept_page(template, content_template, name, object_id, content, **page):
     while every check-in leaves them as they were. The filters' checks (a meeting the reader may
     not see is not found) run in `content()`: kept content was rendered for the same class of
     reader, query and data, so it passed them."""
-    def seconds_kept():
-        return (board.lapses_at() - utcnow()) / timedelta(seconds=1)
-
     return page_cache.around_content(template, content_template, lambda: (viewer_key(name, object_id), board.READS),
-                                     content, ttl=seconds_kept, name=name, **page)
+                                     content, ttl=_seconds_kept, name=name, **page)
 
 
 @bp.route("/progress/monitoring.<fmt>")
@@ -150,9 +164,12 @@ def dashboard_report(fmt):
 @roles(*READERS)
 def region(region_id):
     """A region's commitments across meetings with their latest progress, and its topics."""
-    region = db.get_or_404(Region, region_id)
-    return _kept_page("progress/region.html", "progress/_region_content.html", "progress-region", region.id,
-                      lambda: _region_content(region), region=region)
+    def render():
+        region = db.get_or_404(Region, region_id)
+        return _kept_page("progress/region.html", "progress/_region_content.html", "progress-region", region.id,
+                          lambda: _region_content(region), region=region)
+
+    return _whole_for_reader("progress-region", region_id, render)
 
 
 def _region_content(region):
