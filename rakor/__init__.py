@@ -128,8 +128,9 @@ def _init_extensions(app):
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
         else:
-            from rakor.core import idle_ping, lone_reads, read_transactions
+            from rakor.core import idle_ping, lazy_description, lone_reads, read_transactions
 
+            lazy_description.install(db.engine)
             idle_ping.install(db.engine)
             read_transactions.install(app, db.engine)
             lone_reads.install(app, db.engine)

@@ -101,7 +101,8 @@ def _mark_page():
 def alone(statement, cursor, executemany):
     """Whether `statement` may run outside a transaction: a plain SELECT of one row of
     parameters, on a client-side cursor."""
-    return (not executemany and statement.startswith("SELECT") and type(cursor) is psycopg.Cursor
+    return (not executemany and statement.startswith("SELECT") and isinstance(cursor, psycopg.Cursor)
+            and not isinstance(cursor, psycopg.ServerCursor)
             and not any(lock in statement for lock in _LOCKS))
 
 
