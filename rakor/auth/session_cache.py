@@ -35,7 +35,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import inspect
 
 from rakor.auth.models import User, UserManagedAgency
-from rakor.core import detached_rows
+from rakor.core import detached_rows, page_cache
 from rakor.core.after_commit import follow_commits
 from rakor.extensions import db
 
@@ -69,9 +69,14 @@ class SessionCache(detached_rows.GenerationStore):
         return f"{self.prefix}u:{user_id}"
 
     def read_entry(self, user_id):
-        """(entry's bytes or None, (every entry's generation, the user's own)) in one round trip."""
-        entry, generation, own = self.redis.mget([f"{self.prefix}e:{user_id}", self.prefix + "gen",
-                                                  self._own(user_id)])
+        """(entry's bytes or None, (every entry's generation, the user's own)) in one round trip,
+        which also reads the page the user is likely to be served from the page cache
+        (core/page_cache.py `read_ahead_names`)."""
+        ahead = page_cache.read_ahead_names(user_id, self.url)
+        names = [f"{self.prefix}e:{user_id}", self.prefix + "gen", self._own(user_id)]
+        entry, generation, own, *more = self.redis.mget(names + (ahead[0] if ahead else []))
+        if ahead:
+            ahead[1](more)
         return entry, (int(generation or 0), int(own or 0))
 
     def write(self, user, stamp, answers):

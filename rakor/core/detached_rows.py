@@ -25,6 +25,7 @@ class GenerationStore:
     PREFIX = ""
 
     def __init__(self, url, namespace, seconds):
+        self.url = url
         # Short timeouts: a Redis that hangs costs a request a moment, then the database answers.
         self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.prefix = f"{self.PREFIX}{namespace}:"

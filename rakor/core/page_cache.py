@@ -57,7 +57,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from flask import current_app, g, has_app_context, render_template, session
+from flask import current_app, g, has_app_context, has_request_context, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis import Redis
@@ -234,6 +234,7 @@ def listen():
 
 class RedisStore:
     def __init__(self, url, namespace=""):
+        self.url = url
         # Short timeouts: a Redis that hangs must cost a request a moment, not a worker.
         self.redis = Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         # Per database: two deployments (or a database re-created) sharing one Redis must not
@@ -243,7 +244,7 @@ class RedisStore:
     def read_many(self, scopes, keys, left=False):
         """([version per scope], [stored value or None per key], with `left` the seconds the first
         key has left (None when it has none), else None) in one round trip."""
-        names = [self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + k for k in keys]
+        names = self.names(scopes, keys)
         if left:
             pipe = self.redis.pipeline(transaction=False)
             pipe.mget(names)
@@ -253,6 +254,10 @@ class RedisStore:
             values, left_ms = self.redis.mget(names), 0
         return ([int(v or 0) for v in values[:len(scopes)]], values[len(scopes):],
                 left_ms / 1000 if left_ms > 0 else None)
+
+    def names(self, scopes, keys):
+        """The Redis names `read_many` reads (its MGET), versions first."""
+        return [self.prefix + "v:" + s for s in scopes] + [self.prefix + "f:" + k for k in keys]
 
     def versions(self, scopes):
         return [int(v or 0) for v in self.redis.mget([self.prefix + "v:" + s for s in scopes])]
@@ -370,18 +375,20 @@ class Shell(NamedTuple):
     content: Callable[[], str | None]
 
 
-def fragment(key, scopes, render, ttl=None, name=None, shell=None):
+def fragment(key, scopes, render, ttl=None, name=None, shell=None, read_ahead=False):
     """The fragment `render()` returns (a str), from the cache while `scopes` are unchanged.
     `key` must name everything else the fragment depends on; `ttl` (seconds) shortens its life
     below PAGE_CACHE_TTL, and 0 or less keeps nothing; a callable `ttl` is asked after the
     render (what the clock changes may be known only then). `name` labels its lookup in the
-    X-Page-Cache header ("name:hit"). A `Shell` is kept beside it (`reader_page`)."""
+    X-Page-Cache header ("name:hit"). A `Shell` is kept beside it (`reader_page`). With
+    `read_ahead`, a reader's whole page: it may have been read with the reader's session entry."""
     store = _store()
     if store is None:
         return render()
     scopes = sorted(set(scopes) | {GLOBAL})
     try:
-        versions, (stored,), _left = store.read_many(scopes, [key])
+        read = _read_ahead(store, key, scopes) if read_ahead else None
+        versions, (stored,), _left = read if read is not None else store.read_many(scopes, [key])
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return render()
@@ -452,7 +459,9 @@ def reader_page(key, scopes, render, ttl=None, name=None, shell=None):
     With a `Shell`, the page around its content is kept too (`kept_together`)."""
     if session.get("_flashes"):
         return render()
-    return fragment(key, scopes, render, ttl, name, shell)
+    # Read ahead where the page itself is looked up here; where `kept_page` looked it up first,
+    # that lookup is the one read ahead.
+    return fragment(key, scopes, render, ttl, name, shell, read_ahead=not g.get(_KEPT_PAGE_ASKED))
 
 
 def _parse(stored):
@@ -461,11 +470,12 @@ def _parse(stored):
     return dict(item.split("=", 1) for item in stamp.split(",")), html
 
 
-def _read_current(store, keys, known, left=False):
+def _read_current(store, keys, known, left=False, read=None):
     """The entries under `keys` (None when any is missing) and the current version of every scope
-    in `known` or named by an entry: `known` are read with the entries in one round trip, the
-    others cost a second one. With `left`, also the seconds the first entry has left."""
-    versions, stored, left = store.read_many(known, keys, left)
+    in `known` or named by an entry: `known` are read with the entries in one round trip (or
+    `read`, what `read_many` gave for them already), the others cost a second one. With `left`,
+    also the seconds the first entry has left."""
+    versions, stored, left = read if read is not None else store.read_many(known, keys, left)
     if any(value is None for value in stored):
         return None, None, None
     entries = [_parse(value) for value in stored]
@@ -489,8 +499,9 @@ def kept_page(key, scopes):
     if store is None or session.get("_flashes"):
         return None
     known = sorted(set(scopes) | {GLOBAL})
+    g.setdefault(_KEPT_PAGE_ASKED, True)
     try:
-        entries, current, _left = _read_current(store, [key], known)
+        entries, current, _left = _read_current(store, [key], known, read=_read_ahead(store, key, known))
     except RedisError as error:
         log.warning("page cache unavailable, rendering: %s", error)
         return None
@@ -499,6 +510,61 @@ def kept_page(key, scopes):
         return None
     _note("kept:hit")
     return _with_readers_token(entries[0][1])
+
+
+# --- the reader's kept page read with the reader's session entry -----------------------------------
+# A kept page costs two round trips to Redis: the signed-in user's entry (rakor/auth/
+# session_cache.py), then the page and its versions, whose key names the user's viewer class. On
+# a meeting day four requests in five are such a page. Each worker remembers which page and
+# scopes were looked up for a reader's address lately (by `kept_page`, else by `reader_page`); on
+# the reader's next request to it the session cache reads them in the same MGET as the entry
+# (`read_ahead_names`), and the lookup uses what was read when it asks for the same key and
+# scopes (it asks anew otherwise: another language, another viewer class). What was read is as
+# current as a lookup made a moment earlier in the same request.
+
+_LOOKED_UP = {}  # per worker: (reader id, script root, address) -> (key, scopes) `kept_page` read
+_LOOKED_UP_MAX = 4096
+_READ_AHEAD = "page_cache_read_ahead"  # on flask.g: key -> (scopes, what read_many gives)
+_KEPT_PAGE_ASKED = "page_cache_kept_page_asked"  # on flask.g: `kept_page` looked a page up
+
+
+def _address(reader_id):
+    return reader_id, request.script_root, request.full_path
+
+
+def read_ahead_names(reader_id, url):
+    """(Redis names, finish) for the page `kept_page` looked up last for this reader's address,
+    to read in the same MGET as the reader's session entry, from a Redis at `url`; `finish(values)`
+    takes what was read for them. None when there is none, or the page cache is elsewhere."""
+    store = _store()
+    if not isinstance(store, RedisStore) or store.url != url or not has_request_context():
+        return None
+    planned = _LOOKED_UP.get(_address(reader_id))
+    if planned is None:
+        return None
+    key, known = planned
+
+    def finish(values):
+        g.setdefault(_READ_AHEAD, {})[key] = (known, ([int(v or 0) for v in values[:len(known)]],
+                                                      values[len(known):], None))
+
+    return store.names(known, [key]), finish
+
+
+def _read_ahead(store, key, known):
+    """What was read for `key` and `known` with the session entry, if it was; remembers them for
+    the reader's next request."""
+    if not isinstance(store, RedisStore):
+        return None
+    from flask_login import current_user
+
+    address = _address(current_user.id)
+    if _LOOKED_UP.get(address) != (key, known):
+        if len(_LOOKED_UP) >= _LOOKED_UP_MAX:
+            _LOOKED_UP.clear()
+        _LOOKED_UP[address] = (key, known)
+    found = g.get(_READ_AHEAD, {}).pop(key, None)
+    return found[1] if found is not None and found[0] == known else None
 
 
 def kept_together(key, scopes, shell, pieces, join):

@@ -181,7 +181,7 @@ def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, coun
     read = {}
     real = page_cache.fragment
 
-    def spy(key, scopes, render, ttl=None, name=None, shell=None):
+    def spy(key, scopes, render, ttl=None, name=None, shell=None, read_ahead=False):
         def recorded():
             with count_queries() as log:
                 html = render()
@@ -193,7 +193,7 @@ def test_every_fragment_reads_only_the_parts_its_scopes_cover(app, db, day, coun
                         outside -= Counter(inner)
                 read["shell"] = (set(shell.scopes), list(outside.elements()))
             return html
-        return real(key, scopes, recorded, ttl, name, shell)
+        return real(key, scopes, recorded, ttl, name, shell, read_ahead)
 
     monkeypatch.setattr(page_cache, "fragment", spy)
     user = {"committee": day.committee, "delegate": day.delegate, "leadership": day.leadership}[role]
