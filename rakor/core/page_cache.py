@@ -554,11 +554,12 @@ def read_ahead_names(reader_id, url):
 def _read_ahead(store, key, known):
     """What was read for `key` and `known` with the session entry, if it was; remembers them for
     the reader's next request."""
-    if not isinstance(store, RedisStore):
-        return None
     from flask_login import current_user
 
-    address = _address(current_user.id)
+    reader_id = getattr(current_user, "id", None)  # None: nobody signed in, nothing read ahead
+    if not isinstance(store, RedisStore) or reader_id is None:
+        return None
+    address = _address(reader_id)
     if _LOOKED_UP.get(address) != (key, known):
         if len(_LOOKED_UP) >= _LOOKED_UP_MAX:
             _LOOKED_UP.clear()
