@@ -522,7 +522,7 @@ def kept_page(key, scopes):
 # scopes (it asks anew otherwise: another language, another viewer class). What was read is as
 # current as a lookup made a moment earlier in the same request.
 
-_LOOKED_UP = {}  # per worker: (reader id, script root, address) -> (key, scopes) `kept_page` read
+_LOOKED_UP = {}  # per worker: (reader id, script root, address) -> (key, scopes) looked up there
 _LOOKED_UP_MAX = 4096
 _READ_AHEAD = "page_cache_read_ahead"  # on flask.g: key -> (scopes, what read_many gives)
 _KEPT_PAGE_ASKED = "page_cache_kept_page_asked"  # on flask.g: `kept_page` looked a page up
@@ -533,7 +533,7 @@ def _address(reader_id):
 
 
 def read_ahead_names(reader_id, url):
-    """(Redis names, finish) for the page `kept_page` looked up last for this reader's address,
+    """(Redis names, finish) for the page looked up last for this reader's address (`_read_ahead`),
     to read in the same MGET as the reader's session entry, from a Redis at `url`; `finish(values)`
     takes what was read for them. None when there is none, or the page cache is elsewhere."""
     store = _store()
