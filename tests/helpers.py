@@ -198,7 +198,8 @@ def meeting_part_tables():
     }
 
 
-_CSRF_TOKEN = re.compile(r'(name="csrf_token" value=")([^"]+)(")')
+# Both forms of the token's field: the layout's own and WTForms' hidden_tag() (id, name, type, value).
+_CSRF_TOKEN = re.compile(r'(<input[^>]*\bname="csrf_token"[^>]*\bvalue=")([^"]*)(")')
 
 
 def without_csrf_tokens(html):
