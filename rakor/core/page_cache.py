@@ -58,6 +58,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from flask import current_app, g, has_app_context, has_request_context, render_template, request, session
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis import Redis
@@ -554,8 +555,6 @@ def read_ahead_names(reader_id, url):
 def _read_ahead(store, key, known):
     """What was read for `key` and `known` with the session entry, if it was; remembers them for
     the reader's next request."""
-    from flask_login import current_user
-
     reader_id = getattr(current_user, "id", None)  # None: nobody signed in, nothing read ahead
     if not isinstance(store, RedisStore) or reader_id is None:
         return None
@@ -610,15 +609,22 @@ def shell_key(page_key):
     return f"{page_key}:shell"
 
 
-def whole_for_reader(reader_id, key, scopes, content, render, ttl=None, name=None, shell_scopes=()):
-    """The page `render()` returns (HTML text) kept whole for reader `reader_id` under `key`
-    (which names the reader) while `scopes` are unchanged (`reader_page`), served at once when
+def reader_key(content_key, reader_id):
+    """The key of a page kept whole for one reader (its layout names them), from the key of the
+    content it shows."""
+    return f"{content_key}:reader:{reader_id}"
+
+
+def whole_for_reader(reader_id, scopes, content, render, ttl=None, name=None, shell_scopes=()):
+    """The page `render()` returns (HTML text) kept whole for reader `reader_id` (`reader_key`
+    of its content's key) while `scopes` are unchanged (`reader_page`), served at once when
     kept (`kept_page`); when it lapsed, put together (`kept_together`) from the reader's shell and
     `content`, the (key, scopes) of the page's one kept content (`kept_content`), as long as both
     are current. The shell is kept by `shell_scopes` and the reader's own scope: what the page
     shows outside its content, and what its access rule reads, as it vouches for the reader as
     the whole page does. The caller runs nothing it has not covered by `key` and `scopes` before
     this."""
+    key = reader_key(content[0], reader_id)
     kept = kept_page(key, scopes)
     if kept is not None:
         return kept

@@ -91,7 +91,7 @@ def _scopes(meeting_id, parts):
 def reader_key(page, meeting_id):
     """The key of `page` of `meeting_id` kept whole for the signed-in reader: its content's
     viewer key, and the reader (the layout names them)."""
-    return f"{viewer_key(page, meeting_id)}:reader:{current_user.id}"
+    return page_cache.reader_key(viewer_key(page, meeting_id), current_user.id)
 
 
 def shell_scopes(meeting_id):
@@ -127,8 +127,7 @@ def kept_for_reader(page, parts):
             if not page_cache.active():
                 return view(meeting_id, **kwargs)
             return page_cache.whole_for_reader(
-                current_user.id, reader_key(page, meeting_id),
-                [*_scopes(meeting_id, parts), page_cache.reader_scope(current_user.id)],
+                current_user.id, [*_scopes(meeting_id, parts), page_cache.reader_scope(current_user.id)],
                 (viewer_key(page, meeting_id), _scopes(meeting_id, parts)), lambda: view(meeting_id, **kwargs),
                 ttl=lambda: reader_ttl(g.meeting),
                 shell_scopes=[page_cache.meeting_scope(meeting_id)])

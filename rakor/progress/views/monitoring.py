@@ -16,7 +16,7 @@ from rakor.core.web import domain_action
 from rakor.documents import jobs
 from rakor.documents.pdf import render_html
 from rakor.extensions import db
-from rakor.meetings.web import reader_key, viewer_key, with_meeting
+from rakor.meetings.web import viewer_key, with_meeting
 from rakor.policy import ADMIN, COMMITTEE, LEADERSHIP, require, roles
 from rakor.progress import bp, charts, exports, periods, queries, report_scope, services, stats, workdays
 from rakor.progress import dashboard as board
@@ -122,7 +122,7 @@ def _whole_for_reader(name, object_id, render):
     if not page_cache.active():
         return render()
     return page_cache.whole_for_reader(
-        current_user.id, reader_key(name, object_id), [*board.READS, page_cache.reader_scope(current_user.id)],
+        current_user.id, [*board.READS, page_cache.reader_scope(current_user.id)],
         (viewer_key(name, object_id), board.READS), render, ttl=_seconds_kept)
 
 
